@@ -1,0 +1,49 @@
+/*
+ * A finding: something the engine wants a reviewer to see, tied to a rule
+ * id and a place in a file.  Graph problems are findings today; the rule
+ * engine produces the same type.
+ *
+ * struct findings owns every finding and every string in it.
+ */
+#ifndef MIGREVIEW_FINDING_H
+#define MIGREVIEW_FINDING_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+enum severity {
+	SEVERITY_INFO,
+	SEVERITY_WARNING,
+	SEVERITY_ERROR,
+};
+
+struct finding {
+	const char *rule;       /* static rule id, e.g. "missing-parent" */
+	enum severity severity;
+	char *path;             /* relative to the ini's directory */
+	unsigned line, col;     /* 1-based; 0 when the whole file is meant */
+	char *message;
+	size_t revision;        /* index of the revision it belongs to, or FINDING_NO_REVISION */
+};
+
+#define FINDING_NO_REVISION ((size_t)-1)
+
+struct findings {
+	struct finding *v;
+	size_t n, cap;
+};
+
+/* Adds a finding; the message is formatted.  -1 when memory runs out. */
+int findings_add(struct findings *fs, const char *rule, enum severity sev,
+		 const char *path, unsigned line, unsigned col, size_t revision,
+		 const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+int findings_addv(struct findings *fs, const char *rule, enum severity sev,
+		  const char *path, unsigned line, unsigned col, size_t revision,
+		  const char *fmt, va_list ap) __attribute__((format(printf, 8, 0)));
+
+size_t findings_count(const struct findings *fs, enum severity at_least);
+const char *severity_name(enum severity sev);
+void findings_free(struct findings *fs);
+
+#endif

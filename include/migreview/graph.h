@@ -1,0 +1,53 @@
+/*
+ * The Alembic revision graph, built exactly as Alembic's RevisionMap
+ * builds it: down_revision and depends_on edges (depends_on may name a
+ * branch label), heads, bases, branch and merge points, and the order in
+ * which `alembic history` lists revisions (Alembic's topological sort,
+ * ties broken by discovery order).  Review order is its exact reverse.
+ *
+ * Every problem Alembic raises or warns about is a finding instead of a
+ * failure; the offending edge is left out so that the rest of the graph
+ * still orders.
+ *
+ * struct graph owns its revisions, arrays and findings; graph_free()
+ * releases them.
+ */
+#ifndef MIGREVIEW_GRAPH_H
+#define MIGREVIEW_GRAPH_H
+
+#include <stddef.h>
+
+#include "migreview/error.h"
+#include "migreview/finding.h"
+#include "migreview/project.h"
+#include "migreview/revision.h"
+
+struct graph {
+	struct revision *revs;  /* discovery order */
+	size_t n, cap;
+	size_t *order;          /* review order, base → head (indices into revs) */
+	size_t n_order;
+	size_t *heads;          /* in Alembic's order */
+	size_t n_heads;
+	size_t *bases;
+	size_t n_bases;
+	struct findings findings;
+	struct strmap ids;      /* revision id → index of the revision that owns it */
+	struct strmap labels;   /* branch label → index */
+};
+
+/* Reads every file of the project and builds the graph. */
+int graph_load(struct graph *g, const struct project *p, struct mr_error *err);
+
+/*
+ * Builds the graph from g->revs, already filled (by graph_load, or by hand
+ * in tests with path, relpath, id, down, labels and deps set).
+ */
+int graph_build(struct graph *g, struct mr_error *err);
+
+/* Index of the revision with this id, or (size_t)-1. */
+size_t graph_find(const struct graph *g, const char *id);
+
+void graph_free(struct graph *g);
+
+#endif

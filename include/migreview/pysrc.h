@@ -1,0 +1,63 @@
+/*
+ * Reading Python source with tree-sitter, never running it.
+ *
+ * pysrc_read_header() extracts what Alembic takes from a revision module:
+ * the module-level assignments (plain or annotated) of revision,
+ * down_revision, branch_labels and depends_on, and the first line of the
+ * module docstring.  Python semantics are kept where they matter: the last
+ * assignment wins, adjacent string literals concatenate, escapes decode.
+ *
+ * A struct pysrc_parser is reused across files; it is not thread-safe.
+ * struct pysrc_header owns its strings; pysrc_header_free() releases them.
+ */
+#ifndef MIGREVIEW_PYSRC_H
+#define MIGREVIEW_PYSRC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <tree_sitter/api.h>
+
+#include "migreview/error.h"
+#include "migreview/util.h"
+
+enum pyval_kind {
+	PYVAL_ABSENT,           /* never assigned at module level */
+	PYVAL_NONE,             /* None, or an empty tuple / list */
+	PYVAL_STRINGS,          /* a string literal, or a tuple / list of them */
+	PYVAL_OTHER,            /* anything that would need running the code */
+};
+
+struct pyval {
+	enum pyval_kind kind;
+	bool is_sequence;       /* written as a tuple or list */
+	struct strvec items;
+	unsigned line, col;     /* 1-based start of the assigned value */
+};
+
+struct pysrc_header {
+	struct pyval revision;
+	struct pyval down_revision;
+	struct pyval branch_labels;
+	struct pyval depends_on;
+	char *message;          /* first line of the docstring, or NULL */
+	bool parse_error;
+	unsigned error_line, error_col;
+};
+
+struct pysrc_parser;
+
+struct pysrc_parser *pysrc_parser_new(void);
+void pysrc_parser_free(struct pysrc_parser *parser);
+
+int pysrc_read_header(struct pysrc_parser *parser, const char *src, size_t len,
+		      struct pysrc_header *out, struct mr_error *err);
+void pysrc_header_free(struct pysrc_header *h);
+
+/* The compiled-in tree-sitter-python grammar. */
+const TSLanguage *pysrc_language(void);
+
+/* The grammar's queries/highlights.scm, embedded at build time. */
+extern const char pysrc_highlights_scm[];
+extern const size_t pysrc_highlights_scm_len;
+
+#endif

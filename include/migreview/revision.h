@@ -1,0 +1,57 @@
+/*
+ * One revision file: what Alembic would read from the module, taken from
+ * its tree-sitter parse.  Problems with the file itself (no revision id, a
+ * value that is not a literal, a syntax error, an unreadable file) become
+ * findings of the "graph" checklist item.
+ *
+ * struct revision owns its strings and arrays; revision_free() releases
+ * them.  The graph fields are filled by graph_build().
+ */
+#ifndef MIGREVIEW_REVISION_H
+#define MIGREVIEW_REVISION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "migreview/error.h"
+#include "migreview/finding.h"
+#include "migreview/pysrc.h"
+#include "migreview/util.h"
+
+struct revision {
+	char *path;             /* as discovered (absolute) */
+	char *relpath;          /* relative to the ini's directory */
+	char *id;               /* NULL when the file declares no usable id */
+	struct strvec down;     /* declared down_revision names */
+	struct strvec labels;   /* declared branch_labels */
+	struct strvec deps;     /* declared depends_on names */
+	char *message;          /* first docstring line, or NULL */
+	unsigned line_id, line_down, line_labels, line_deps;
+
+	/* graph_build() fills the rest */
+	bool in_graph;          /* false: no id, or shadowed by a duplicate */
+	size_t rank;            /* Alembic's map position (first file with the id) */
+	size_t *parents;        /* resolved down_revisions */
+	size_t n_parents;
+	size_t *dep_parents;    /* resolved depends_on */
+	size_t n_dep_parents;
+	size_t *norm_down;      /* parents + dependencies not already implied */
+	size_t n_norm_down;
+	size_t n_norm_deps;     /* dependencies among them */
+	size_t n_children;      /* revisions naming this one as down_revision */
+	size_t n_all_children;  /* ... or in depends_on */
+	bool is_head, is_base, is_branch_point, is_merge_point;
+};
+
+/*
+ * Reads path (shown as relpath) into rev.  Problems with the file are
+ * added to findings with the revision index given; only running out of
+ * memory fails.
+ */
+int revision_load(struct revision *rev, struct pysrc_parser *parser, const char *path,
+		  const char *relpath, size_t index, struct findings *findings,
+		  struct mr_error *err);
+
+void revision_free(struct revision *rev);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * Small helpers shared by the engine: checked allocation, growable string
+ * arrays, files and paths.  Every function that allocates returns NULL (or a
+ * negative value) when memory runs out; none of them aborts.
+ */
+#ifndef MIGREVIEW_UTIL_H
+#define MIGREVIEW_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "migreview/error.h"
+
+#define MR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A growable array of owned, NUL-terminated strings. */
+struct strvec {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+
+int strvec_push(struct strvec *sv, const char *s);          /* copies s */
+int strvec_push_owned(struct strvec *sv, char *s);          /* takes s */
+int strvec_push_n(struct strvec *sv, const char *s, size_t len);
+bool strvec_contains(const struct strvec *sv, const char *s);
+void strvec_free(struct strvec *sv);
+
+/*
+ * A hash map from strings to indices.  Keys are borrowed unless added with
+ * strmap_put_owned(), and strmap_free(map, true) then frees them.
+ */
+struct strmap {
+	struct strmap_slot { const char *key; size_t value; } *slots;
+	size_t n, cap;          /* cap is zero or a power of two */
+};
+
+int strmap_put(struct strmap *m, const char *key, size_t value);   /* replaces */
+int strmap_put_owned(struct strmap *m, char *key, size_t value);   /* takes key */
+bool strmap_get(const struct strmap *m, const char *key, size_t *value);
+void strmap_free(struct strmap *m, bool free_keys);
+
+/* Grows *v (of *cap elements of size elem) to hold at least need elements. */
+int mr_grow(void *v, size_t *cap, size_t need, size_t elem);
+
+char *mr_strdup(const char *s);
+char *mr_strndup(const char *s, size_t n);
+char *mr_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Reads a whole file into a NUL-terminated buffer the caller frees.  The
+ * length excludes the terminator, so files holding NUL bytes stay intact.
+ */
+int mr_read_file(const char *path, char **buf, size_t *len, struct mr_error *err);
+
+/* Path helpers; results are newly allocated. */
+char *mr_path_join(const char *dir, const char *name);
+char *mr_path_dirname(const char *path);
+char *mr_path_absolute(const char *path);       /* lexically normalised */
+char *mr_path_relative(const char *path, const char *base);
+bool mr_is_dir(const char *path);
+
+/*
+ * A copy of s that is safe to print on a terminal: control characters
+ * (C0, DEL, C1), bidirectional overrides and bytes that are not UTF-8 are
+ * written as visible escapes such as "\x1b" or "\u202e".
+ */
+char *mr_visible(const char *s);
+bool mr_is_file(const char *path);
+
+#endif

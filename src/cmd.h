@@ -1,0 +1,29 @@
+/*
+ * The command line: options shared by every command, and one entry point
+ * per command.  Commands print; the engine they call does not.
+ */
+#ifndef MIGREVIEW_CMD_H
+#define MIGREVIEW_CMD_H
+
+#include <stdbool.h>
+
+/* Exit statuses of every command (SPEC §8). */
+enum {
+	EXIT_CLEAN = 0,         /* nothing outstanding */
+	EXIT_FINDINGS = 1,      /* findings (or, for list, graph errors) */
+	EXIT_USAGE = 2,         /* usage, configuration or I/O errors */
+};
+
+struct cli {
+	const char *config;     /* -c / --config */
+	const char *section;    /* -n / --name */
+	const char *theme;      /* --theme */
+	const char *order;      /* --order review|history */
+	bool json;              /* --json */
+	int argc;               /* positional arguments after the command */
+	char **argv;
+};
+
+int cmd_list(const struct cli *cli);
+
+#endif

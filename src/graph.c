@@ -1,0 +1,724 @@
+/* The revision graph and Alembic's ordering of it. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migreview/graph.h"
+
+#define NONE ((size_t)-1)
+/* Ids listed in one "part of a cycle" message before it says "...". */
+#define CYCLE_IDS_SHOWN 8
+
+size_t
+graph_find(const struct graph *g, const char *id)
+{
+	size_t i;
+
+	return strmap_get(&g->ids, id, &i) ? i : NONE;
+}
+
+static int
+push_unique(size_t **arr, size_t *n, size_t v)
+{
+	size_t cap = *n;        /* arrays grow one by one: they are short */
+
+	for (size_t i = 0; i < *n; i++)
+		if ((*arr)[i] == v)
+			return 0;
+	if (mr_grow(arr, &cap, *n + 1, sizeof(**arr)) < 0)
+		return -1;
+	(*arr)[(*n)++] = v;
+	return 0;
+}
+
+static int __attribute__((format(printf, 6, 7)))
+finding(struct graph *g, size_t i, const char *rule, enum severity sev, unsigned line,
+	const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = findings_addv(&g->findings, rule, sev, g->revs[i].relpath, line, line ? 1 : 0,
+			   i, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* Alembic keeps the last file declaring an id, at the first file's position. */
+static int
+register_ids(struct graph *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		struct revision *rev = &g->revs[i];
+		size_t prev;
+
+		rev->in_graph = false;
+		if (!rev->id)
+			continue;
+		rev->in_graph = true;
+		rev->rank = i;
+		if (strmap_get(&g->ids, rev->id, &prev)) {
+			struct revision *old = &g->revs[prev];
+
+			rev->rank = old->rank;
+			old->in_graph = false;
+			if (finding(g, i, "duplicate-revision", SEVERITY_ERROR, rev->line_id,
+				    "revision '%s' is also declared in %s; Alembic warns and "
+				    "uses this file, ignoring the other", rev->id, old->relpath) < 0 ||
+			    finding(g, prev, "duplicate-revision", SEVERITY_ERROR, old->line_id,
+				    "revision '%s' is declared again in %s; Alembic ignores "
+				    "this file", old->id, rev->relpath) < 0)
+				return -1;
+		}
+		if (strmap_put(&g->ids, rev->id, i) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+register_labels(struct graph *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		struct revision *rev = &g->revs[i];
+
+		for (size_t k = 0; rev->in_graph && k < rev->labels.n; k++) {
+			const char *label = rev->labels.v[k];
+			size_t other;
+
+			if (strmap_get(&g->ids, label, &other) ||
+			    strmap_get(&g->labels, label, &other)) {
+				if (finding(g, i, "label-collision", SEVERITY_ERROR, rev->line_labels,
+					    "branch label '%s' is already used by revision %s; "
+					    "Alembic refuses to build the revision map",
+					    label, g->revs[other].id) < 0)
+					return -1;
+				continue;
+			}
+			if (strmap_put(&g->labels, label, i) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+resolve_name(struct graph *g, size_t i, const char *name, bool via_labels,
+	     unsigned line, const char *what, size_t *out)
+{
+	struct revision *rev = &g->revs[i];
+	size_t target;
+
+	*out = NONE;
+	if (!strcmp(name, rev->id))
+		return finding(g, i, "cycle", SEVERITY_ERROR, line,
+			       "revision '%s' names itself in %s (a self-loop)", name, what);
+	if (strmap_get(&g->ids, name, &target) ||
+	    (via_labels && strmap_get(&g->labels, name, &target))) {
+		if (target == i)
+			return finding(g, i, "cycle", SEVERITY_ERROR, line,
+				       "'%s' in %s is this revision itself (a self-loop)",
+				       name, what);
+		*out = target;
+		return 0;
+	}
+	if (!via_labels && strmap_get(&g->labels, name, &target))
+		return finding(g, i, "missing-parent", SEVERITY_ERROR, line,
+			       "down_revision '%s' is a branch label, not a revision id; "
+			       "name the revision (%s) instead", name, g->revs[target].id);
+	return finding(g, i, "missing-parent", SEVERITY_ERROR, line,
+		       "%s names revision '%s', which no file declares", what, name);
+}
+
+static int
+resolve_edges(struct graph *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		struct revision *rev = &g->revs[i];
+		size_t t;
+
+		if (!rev->in_graph)
+			continue;
+		for (size_t k = 0; k < rev->down.n; k++) {
+			if (resolve_name(g, i, rev->down.v[k], false, rev->line_down,
+					 "down_revision", &t) < 0 ||
+			    (t != NONE && push_unique(&rev->parents, &rev->n_parents, t) < 0))
+				return -1;
+		}
+		for (size_t k = 0; k < rev->deps.n; k++) {
+			if (resolve_name(g, i, rev->deps.v[k], true, rev->line_deps,
+					 "depends_on", &t) < 0 ||
+			    (t != NONE && push_unique(&rev->dep_parents, &rev->n_dep_parents, t) < 0))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The k-th outgoing edge (towards the base) of rev, parents first. */
+static size_t
+edge_at(const struct revision *rev, size_t k)
+{
+	return k < rev->n_parents ? rev->parents[k] : rev->dep_parents[k - rev->n_parents];
+}
+
+static void
+remove_edge(struct revision *rev, size_t k)
+{
+	size_t **arr = k < rev->n_parents ? &rev->parents : &rev->dep_parents;
+	size_t *n = k < rev->n_parents ? &rev->n_parents : &rev->n_dep_parents;
+	size_t pos = k < rev->n_parents ? k : k - rev->n_parents;
+
+	memmove(*arr + pos, *arr + pos + 1, (*n - pos - 1) * sizeof(**arr));
+	(*n)--;
+}
+
+/* Reports one strongly connected component and cuts the edges inside it. */
+static int
+report_cycle(struct graph *g, const size_t *members, size_t count, const size_t *comp)
+{
+	char *ids = mr_strdup("");
+
+	for (size_t m = 0; ids && m < count && m < CYCLE_IDS_SHOWN; m++) {
+		char *more = mr_printf("%s%s%s", ids, m ? ", " : "", g->revs[members[m]].id);
+
+		free(ids);
+		ids = more;
+	}
+	if (ids && count > CYCLE_IDS_SHOWN) {
+		char *more = mr_printf("%s, ... (%zu in all)", ids, count);
+
+		free(ids);
+		ids = more;
+	}
+	if (!ids)
+		return -1;
+	for (size_t m = 0; m < count; m++) {
+		struct revision *rev = &g->revs[members[m]];
+
+		if (finding(g, members[m], "cycle", SEVERITY_ERROR, rev->line_down,
+			    "revision '%s' is part of a cycle of down_revision/depends_on "
+			    "references: %s", rev->id, ids) < 0) {
+			free(ids);
+			return -1;
+		}
+		for (size_t k = rev->n_parents + rev->n_dep_parents; k-- > 0;)
+			if (comp[edge_at(rev, k)] == comp[members[m]])
+				remove_edge(rev, k);
+	}
+	free(ids);
+	return 0;
+}
+
+static int
+index_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Tarjan's strongly connected components, without recursion. */
+struct tarjan {
+	size_t *index, *low, *comp, *stack, *call, *call_edge, *members;
+	bool *on_stack;
+	size_t next_index, sp, n_comp;
+};
+
+static void
+tarjan_push(struct tarjan *t, size_t depth, size_t v)
+{
+	t->call[depth] = v;
+	t->call_edge[depth] = 0;
+	t->index[v] = t->low[v] = t->next_index++;
+	t->stack[t->sp++] = v;
+	t->on_stack[v] = true;
+}
+
+/* Pops the component rooted at v; a component of two or more is a cycle. */
+static int
+tarjan_pop(struct graph *g, struct tarjan *t, size_t v)
+{
+	size_t count = 0, w;
+
+	do {
+		w = t->stack[--t->sp];
+		t->on_stack[w] = false;
+		t->comp[w] = t->n_comp;
+		t->members[count++] = w;
+	} while (w != v);
+	t->n_comp++;
+	if (count < 2)
+		return 0;
+	qsort(t->members, count, sizeof(size_t), index_cmp);
+	return report_cycle(g, t->members, count, t->comp);
+}
+
+static int
+tarjan_visit(struct graph *g, struct tarjan *t, size_t root)
+{
+	size_t depth = 0;
+
+	tarjan_push(t, 0, root);
+	for (;;) {
+		size_t v = t->call[depth];
+		struct revision *rev = &g->revs[v];
+
+		if (t->call_edge[depth] < rev->n_parents + rev->n_dep_parents) {
+			size_t w = edge_at(rev, t->call_edge[depth]++);
+
+			if (t->index[w] == NONE)
+				tarjan_push(t, ++depth, w);
+			else if (t->on_stack[w] && t->index[w] < t->low[v])
+				t->low[v] = t->index[w];
+			continue;
+		}
+		if (t->low[v] == t->index[v] && tarjan_pop(g, t, v) < 0)
+			return -1;
+		if (depth == 0)
+			return 0;
+		depth--;
+		if (t->low[v] < t->low[t->call[depth]])
+			t->low[t->call[depth]] = t->low[v];
+	}
+}
+
+static int
+find_cycles(struct graph *g)
+{
+	struct tarjan t = { 0 };
+	size_t n = g->n ? g->n : 1;
+	size_t **arrays[] = { &t.index, &t.low, &t.comp, &t.stack, &t.call,
+			      &t.call_edge, &t.members };
+	int rc = -1;
+
+	t.on_stack = calloc(n, sizeof(bool));
+	for (size_t a = 0; a < MR_ARRAY_SIZE(arrays); a++)
+		*arrays[a] = malloc(n * sizeof(size_t));
+	for (size_t a = 0; a < MR_ARRAY_SIZE(arrays); a++)
+		if (!*arrays[a])
+			goto out;
+	if (!t.on_stack)
+		goto out;
+	for (size_t i = 0; i < g->n; i++)
+		t.index[i] = t.comp[i] = NONE;
+	rc = 0;
+	for (size_t i = 0; i < g->n && rc == 0; i++)
+		if (g->revs[i].in_graph && t.index[i] == NONE)
+			rc = tarjan_visit(g, &t, i);
+out:
+	for (size_t a = 0; a < MR_ARRAY_SIZE(arrays); a++)
+		free(*arrays[a]);
+	free(t.on_stack);
+	return rc;
+}
+
+static void
+count_children(struct graph *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		struct revision *rev = &g->revs[i];
+
+		for (size_t k = 0; k < rev->n_parents; k++) {
+			g->revs[rev->parents[k]].n_children++;
+			g->revs[rev->parents[k]].n_all_children++;
+		}
+		for (size_t k = 0; k < rev->n_dep_parents; k++) {
+			bool also_parent = false;
+
+			for (size_t p = 0; p < rev->n_parents; p++)
+				also_parent = also_parent || rev->parents[p] == rev->dep_parents[k];
+			if (!also_parent)
+				g->revs[rev->dep_parents[k]].n_all_children++;
+		}
+	}
+}
+
+/*
+ * Alembic's _normalize_depends_on: a dependency that an ancestor (along
+ * down_revision) already depends on is implied, and left out of the edges
+ * the ordering follows.
+ */
+static int
+normalize_dependencies(struct graph *g)
+{
+	size_t *seen = calloc(g->n + 1, sizeof(size_t)), *implied = calloc(g->n + 1, sizeof(size_t));
+	size_t *stack = malloc((g->n + 1) * sizeof(size_t)), gen = 0;
+	int rc = -1;
+
+	if (!seen || !implied || !stack)
+		goto out;
+	for (size_t i = 0; i < g->n; i++) {
+		struct revision *rev = &g->revs[i];
+		size_t sp = 0;
+
+		for (size_t k = 0; k < rev->n_parents; k++)
+			if (push_unique(&rev->norm_down, &rev->n_norm_down, rev->parents[k]) < 0)
+				goto out;
+		if (!rev->n_dep_parents)
+			continue;
+		gen++;
+		seen[i] = gen;
+		for (size_t k = 0; k < rev->n_parents; k++)
+			stack[sp++] = rev->parents[k];
+		while (sp) {
+			struct revision *anc = &g->revs[stack[--sp]];
+
+			if (seen[stack[sp]] == gen)
+				continue;
+			seen[stack[sp]] = gen;
+			for (size_t k = 0; k < anc->n_dep_parents; k++)
+				implied[anc->dep_parents[k]] = gen;
+			for (size_t k = 0; k < anc->n_parents; k++)
+				if (seen[anc->parents[k]] != gen)
+					stack[sp++] = anc->parents[k];
+		}
+		for (size_t k = 0; k < rev->n_dep_parents; k++) {
+			if (implied[rev->dep_parents[k]] == gen)
+				continue;
+			rev->n_norm_deps++;
+			if (push_unique(&rev->norm_down, &rev->n_norm_down, rev->dep_parents[k]) < 0)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(seen);
+	free(implied);
+	free(stack);
+	return rc;
+}
+
+/* In-graph revisions in Alembic's map order (first position of each id). */
+static size_t *
+map_order(const struct graph *g, size_t *count)
+{
+	size_t *slots = malloc((g->n + 1) * sizeof(size_t)), n = 0;
+
+	if (!slots)
+		return NULL;
+	for (size_t i = 0; i < g->n; i++)
+		slots[i] = NONE;
+	for (size_t i = 0; i < g->n; i++)
+		if (g->revs[i].in_graph)
+			slots[g->revs[i].rank] = i;
+	for (size_t i = 0; i < g->n; i++)
+		if (slots[i] != NONE)
+			slots[n++] = slots[i];
+	*count = n;
+	return slots;
+}
+
+static int
+mark_heads_and_bases(struct graph *g, const size_t *by_rank, size_t count)
+{
+	char *list = NULL;
+
+	g->heads = malloc((count + 1) * sizeof(size_t));
+	g->bases = malloc((count + 1) * sizeof(size_t));
+	if (!g->heads || !g->bases)
+		return -1;
+	for (size_t k = 0; k < count; k++) {
+		struct revision *rev = &g->revs[by_rank[k]];
+
+		rev->is_head = rev->n_children == 0;
+		rev->is_base = rev->down.n == 0;
+		rev->is_branch_point = rev->n_children > 1;
+		rev->is_merge_point = rev->down.n > 1;
+		if (rev->is_head)
+			g->heads[g->n_heads++] = by_rank[k];
+		if (rev->is_base)
+			g->bases[g->n_bases++] = by_rank[k];
+	}
+	if (g->n_heads < 2)
+		return 0;
+	list = mr_strdup("");
+	for (size_t h = 0; list && h < g->n_heads; h++) {
+		char *more = mr_printf("%s%s%s", list, h ? ", " : "", g->revs[g->heads[h]].id);
+
+		free(list);
+		list = more;
+	}
+	for (size_t h = 0; list && h < g->n_heads; h++) {
+		struct revision *rev = &g->revs[g->heads[h]];
+
+		if (findings_add(&g->findings, "multiple-heads", SEVERITY_WARNING, rev->relpath,
+				 rev->line_id, rev->line_id ? 1 : 0, g->heads[h],
+				 "%zu heads (%s): `alembic upgrade head` refuses to run until "
+				 "they are merged with `alembic merge heads`", g->n_heads, list) < 0) {
+			free(list);
+			return -1;
+		}
+	}
+	if (!list)
+		return -1;
+	free(list);
+	return 0;
+}
+
+/* Alembic's RevisionMap._topological_sort, step for step. */
+struct sorter {
+	struct graph *g;
+	size_t words;
+	uint64_t *todo;
+	size_t *heads;          /* current heads */
+	uint64_t **anc;         /* ancestors of each current head, itself included */
+	size_t n_heads, cap_heads;
+	size_t *stack;
+};
+
+static bool
+bit_test(const uint64_t *b, size_t i)
+{
+	return b[i / 64] >> (i % 64) & 1;
+}
+
+static void
+bit_set(uint64_t *b, size_t i)
+{
+	b[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+static void
+bit_clear(uint64_t *b, size_t i)
+{
+	b[i / 64] &= ~((uint64_t)1 << (i % 64));
+}
+
+static uint64_t *
+ancestors(struct sorter *s, size_t start)
+{
+	uint64_t *b = calloc(s->words, sizeof(uint64_t));
+	size_t sp = 0;
+
+	if (!b)
+		return NULL;
+	s->stack[sp++] = start;
+	bit_set(b, start);
+	while (sp) {
+		const struct revision *rev = &s->g->revs[s->stack[--sp]];
+
+		for (size_t k = 0; k < rev->n_norm_down; k++) {
+			if (!bit_test(b, rev->norm_down[k])) {
+				bit_set(b, rev->norm_down[k]);
+				s->stack[sp++] = rev->norm_down[k];
+			}
+		}
+	}
+	return b;
+}
+
+static int
+add_head(struct sorter *s, size_t rev)
+{
+	size_t cap = s->cap_heads;
+	uint64_t *anc;
+
+	if (mr_grow(&s->heads, &s->cap_heads, s->n_heads + 1, sizeof(*s->heads)) < 0 ||
+	    mr_grow(&s->anc, &cap, s->n_heads + 1, sizeof(*s->anc)) < 0)
+		return -1;
+	if (!(anc = ancestors(s, rev)))
+		return -1;
+	s->heads[s->n_heads] = rev;
+	s->anc[s->n_heads++] = anc;
+	return 0;
+}
+
+static bool
+is_current_head(const struct sorter *s, size_t rev)
+{
+	for (size_t h = 0; h < s->n_heads; h++)
+		if (s->heads[h] == rev)
+			return true;
+	return false;
+}
+
+/* The first ancestor of cand that should become a head, or NONE. */
+static size_t
+next_head(const struct sorter *s, const struct revision *rev)
+{
+	for (size_t k = 0; k < rev->n_norm_down; k++)
+		if (bit_test(s->todo, rev->norm_down[k]) && !is_current_head(s, rev->norm_down[k]))
+			return rev->norm_down[k];
+	return NONE;
+}
+
+/* Moves head idx down past the emitted candidate; 0, or -1 out of memory. */
+static int
+advance_head(struct sorter *s, size_t *idx, size_t cand)
+{
+	const struct revision *rev = &s->g->revs[cand];
+	size_t first = next_head(s, rev), r;
+
+	if (first == NONE) {
+		free(s->anc[*idx]);
+		memmove(s->heads + *idx, s->heads + *idx + 1, (s->n_heads - *idx - 1) * sizeof(size_t));
+		memmove(s->anc + *idx, s->anc + *idx + 1, (s->n_heads - *idx - 1) * sizeof(uint64_t *));
+		s->n_heads--;
+		*idx = *idx ? *idx - 1 : 0;
+		return 0;
+	}
+	s->heads[*idx] = first;
+	if (rev->down.n == 1 && rev->n_norm_deps == 0) {
+		/* plain movement down a line: the ancestors are ours minus us */
+		bit_clear(s->anc[*idx], cand);
+		return 0;
+	}
+	free(s->anc[*idx]);
+	if (!(s->anc[*idx] = ancestors(s, first)))
+		return -1;
+	/* the other parents and dependencies become heads of their own */
+	while ((r = next_head(s, rev)) != NONE)
+		if (add_head(s, r) < 0)
+			return -1;
+	return 0;
+}
+
+/* Fills out (history order, head → base); -1 when memory runs out. */
+static int
+topological_sort(struct sorter *s, size_t *out, size_t *n_out)
+{
+	size_t idx = 0, switches = 0;
+
+	while (s->n_heads) {
+		size_t cand = s->heads[idx];
+		size_t h;
+
+		for (h = 0; h < s->n_heads; h++)
+			if (h != idx && bit_test(s->anc[h], cand))
+				break;
+		if (h < s->n_heads) {
+			/* another head descends from us: it goes first */
+			idx = h;
+			if (++switches > s->n_heads)
+				return -2;      /* only a cycle could do this */
+			continue;
+		}
+		switches = 0;
+		if (bit_test(s->todo, cand)) {
+			out[(*n_out)++] = cand;
+			bit_clear(s->todo, cand);
+		}
+		if (advance_head(s, &idx, cand) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+order_revisions(struct graph *g, const size_t *by_rank, size_t count, struct mr_error *err)
+{
+	struct sorter s = { .g = g, .words = g->n / 64 + 1 };
+	size_t *history = malloc((count + 1) * sizeof(size_t)), n_hist = 0;
+	int rc = -1;
+
+	s.todo = calloc(s.words, sizeof(uint64_t));
+	s.stack = malloc((g->n + 1) * sizeof(size_t));
+	g->order = malloc((count + 1) * sizeof(size_t));
+	if (!history || !s.todo || !s.stack || !g->order)
+		goto oom;
+	for (size_t k = 0; k < count; k++)
+		bit_set(s.todo, by_rank[k]);
+	for (size_t h = 0; h < g->n_heads; h++)
+		if (add_head(&s, g->heads[h]) < 0)
+			goto oom;
+	rc = topological_sort(&s, history, &n_hist);
+	if (rc == -1)
+		goto oom;
+	if (rc < 0 || n_hist != count) {
+		mr_error_set(err, "internal error: the revision order did not cover the graph "
+			     "(%zu of %zu revisions); please report this project's layout",
+			     n_hist, count);
+		rc = -1;
+		goto out;
+	}
+	for (size_t k = 0; k < n_hist; k++)
+		g->order[k] = history[n_hist - 1 - k];
+	g->n_order = n_hist;
+	goto out;
+oom:
+	rc = mr_error_oom(err);
+out:
+	for (size_t h = 0; h < s.n_heads; h++)
+		free(s.anc[h]);
+	free(s.anc);
+	free(s.heads);
+	free(s.todo);
+	free(s.stack);
+	free(history);
+	return rc;
+}
+
+int
+graph_build(struct graph *g, struct mr_error *err)
+{
+	size_t *by_rank, count;
+	int rc;
+
+	if (register_ids(g) < 0 || register_labels(g) < 0 || resolve_edges(g) < 0 ||
+	    find_cycles(g) < 0)
+		return mr_error_oom(err);
+	count_children(g);
+	if (normalize_dependencies(g) < 0 || !(by_rank = map_order(g, &count)))
+		return mr_error_oom(err);
+	if (mark_heads_and_bases(g, by_rank, count) < 0) {
+		free(by_rank);
+		return mr_error_oom(err);
+	}
+	rc = order_revisions(g, by_rank, count, err);
+	free(by_rank);
+	return rc;
+}
+
+int
+graph_load(struct graph *g, const struct project *p, struct mr_error *err)
+{
+	struct pysrc_parser *parser = pysrc_parser_new();
+
+	memset(g, 0, sizeof(*g));
+	if (!parser)
+		return mr_error_set(err, "cannot set up the tree-sitter Python parser "
+				    "(grammar ABI %u, library ABI %u..%u)",
+				    ts_language_version(pysrc_language()),
+				    TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION,
+				    TREE_SITTER_LANGUAGE_VERSION);
+	g->revs = calloc(p->files.n + 1, sizeof(*g->revs));
+	if (!g->revs) {
+		pysrc_parser_free(parser);
+		return mr_error_oom(err);
+	}
+	g->cap = p->files.n + 1;
+	for (size_t i = 0; i < p->files.n; i++) {
+		char *rel = project_relpath(p, p->files.v[i]);
+		int rc = rel ? revision_load(&g->revs[i], parser, p->files.v[i], rel, i,
+					     &g->findings, err) : mr_error_oom(err);
+
+		free(rel);
+		g->n = i + 1;
+		if (rc < 0) {
+			pysrc_parser_free(parser);
+			return rc;
+		}
+	}
+	pysrc_parser_free(parser);
+	return graph_build(g, err);
+}
+
+void
+graph_free(struct graph *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		revision_free(&g->revs[i]);
+	free(g->revs);
+	free(g->order);
+	free(g->heads);
+	free(g->bases);
+	findings_free(&g->findings);
+	strmap_free(&g->ids, false);
+	strmap_free(&g->labels, false);
+	memset(g, 0, sizeof(*g));
+}

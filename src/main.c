@@ -1,0 +1,116 @@
+/* migreview: review Alembic migrations before they reach production. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+struct command {
+	const char *name;
+	int (*run)(const struct cli *cli);
+	const char *usage;
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "list", cmd_list, "list [--json] [--order review|history]",
+	  "the revision graph, one line per migration (base → head by default)" },
+	{ "check", NULL, "check [--format text|json|sarif] [--since GITREF] [--require-signoff]",
+	  "run the analysis as a release gate (not built yet)" },
+	{ "test", NULL, "test [REV] [--database-url URL]",
+	  "run Alembic up → down → up on a scratch database (not built yet)" },
+	{ "explain", NULL, "explain RULE", "why a rule exists, with examples (not built yet)" },
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+		"usage: migreview [-c alembic.ini] [-n section] [--theme NAME]\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "       migreview %s\n", commands[i].usage);
+	fprintf(out,
+		"       migreview --help | --version\n\n"
+		"Without a command migreview opens the review UI.\n\n"
+		"Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\nOptions:\n"
+		"  -c, --config FILE   the alembic.ini to use (default: search upward for alembic.ini)\n"
+		"  -n, --name NAME     the ini section to read (default: alembic)\n"
+		"      --theme NAME    colour theme of the UI\n"
+		"      --json          list: print JSON\n"
+		"      --order ORDER   list: 'review' (base → head) or 'history' (as alembic history)\n"
+		"  -h, --help          show this help\n"
+		"  -V, --version       show the version\n\n"
+		"Exit status: 0 clean, 1 findings to act on, 2 usage, configuration or I/O error.\n"
+		"migreview never imports or runs migration code; only `migreview test` runs Alembic.\n");
+}
+
+enum { OPT_THEME = 256, OPT_JSON, OPT_ORDER };
+
+static int
+parse(int argc, char **argv, struct cli *cli, const char **command)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "theme", required_argument, NULL, OPT_THEME },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "order", required_argument, NULL, OPT_ORDER },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:n:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': cli->config = optarg; break;
+		case 'n': cli->section = optarg; break;
+		case OPT_THEME: cli->theme = optarg; break;
+		case OPT_JSON: cli->json = true; break;
+		case OPT_ORDER: cli->order = optarg; break;
+		case 'h': usage(stdout); exit(EXIT_CLEAN);
+		case 'V': printf("migreview %s\n", PACKAGE_VERSION); exit(EXIT_CLEAN);
+		default:
+			fprintf(stderr, "Try 'migreview --help'.\n");
+			return -1;
+		}
+	}
+	*command = optind < argc ? argv[optind++] : NULL;
+	cli->argc = argc - optind;
+	cli->argv = argv + optind;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	const char *name;
+
+	if (parse(argc, argv, &cli, &name) < 0)
+		return EXIT_USAGE;
+	if (!name) {
+		/* The review UI is not built yet; until it is, show the graph. */
+		fprintf(stderr, "migreview: the interactive review UI is not built yet; "
+			"showing `migreview list`\n");
+		return cmd_list(&cli);
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(name, commands[i].name) != 0)
+			continue;
+		if (!commands[i].run) {
+			fprintf(stderr, "migreview: '%s' is not built yet\n", name);
+			return EXIT_USAGE;
+		}
+		return commands[i].run(&cli);
+	}
+	fprintf(stderr, "migreview: unknown command '%s'. Try 'migreview --help'.\n", name);
+	return EXIT_USAGE;
+}

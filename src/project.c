@@ -1,0 +1,438 @@
+/* Project discovery: alembic.ini, its locations, and the revision files. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "migreview/project.h"
+
+/* Keys migreview reads from [migreview]; anything else is probably a typo. */
+static const char *const settings_keys[] = {
+	"dialect", "large_tables", "review_file", "theme", "disable",
+};
+#define SEVERITY_PREFIX "severity."
+
+int
+project_find_ini(const char *dir, char **out, struct mr_error *err)
+{
+	char *cur = mr_path_absolute(dir);
+
+	if (!cur)
+		return mr_error_oom(err);
+	for (;;) {
+		char *cand = mr_path_join(cur, "alembic.ini");
+		char *up;
+
+		if (!cand) {
+			free(cur);
+			return mr_error_oom(err);
+		}
+		if (mr_is_file(cand)) {
+			free(cur);
+			*out = cand;
+			return 0;
+		}
+		free(cand);
+		if (!strcmp(cur, "/")) {
+			free(cur);
+			return mr_error_set(err, "no alembic.ini in %s or any directory above it "
+					    "(use -c FILE to name one)", dir);
+		}
+		up = mr_path_dirname(cur);
+		free(cur);
+		if (!(cur = up))
+			return mr_error_oom(err);
+	}
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Adds value[start, end) to out with surrounding blanks removed, if not empty. */
+static int
+push_trimmed(struct strvec *out, const char *s, const char *end)
+{
+	while (s < end && is_space(*s))
+		s++;
+	while (end > s && is_space(end[-1]))
+		end--;
+	return end > s ? strvec_push_n(out, s, (size_t)(end - s)) : 0;
+}
+
+int
+project_split_locations(const char *value, const char *separator,
+			struct strvec *out, struct mr_error *err)
+{
+	static const struct { const char *name; char ch; } seps[] = {
+		{ "space", ' ' }, { "newline", '\n' }, { "os", ':' },
+		{ ":", ':' }, { ";", ';' },
+	};
+	char ch = 0;
+
+	if (separator) {
+		for (size_t i = 0; i < MR_ARRAY_SIZE(seps); i++)
+			if (!strcmp(separator, seps[i].name))
+				ch = seps[i].ch;
+		if (!ch)
+			return mr_error_set(err, "'%s' is not a valid path separator; "
+					    "expected 'space', 'newline', 'os', ':' or ';'",
+					    separator);
+	}
+	for (const char *p = value; *p;) {
+		const char *end = p;
+
+		if (ch) {
+			while (*end && *end != ch)
+				end++;
+		} else {
+			/* legacy: a comma (with the spaces after it) or a run of blanks */
+			while (*end && *end != ',' && !is_space(*end))
+				end++;
+		}
+		if (push_trimmed(out, p, end) < 0)
+			return mr_error_oom(err);
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+static int
+resolve_location(const struct project *p, const char *value, char **out,
+		 struct mr_error *err)
+{
+	char *joined;
+
+	if (value[0] != '/' && strchr(value, ':'))
+		return mr_error_set(err, "%s: [%s] '%s' names a package resource; "
+				    "migreview reads files without importing the project, "
+				    "so give a directory path instead",
+				    p->ini_path, p->section, value);
+	joined = mr_path_join(p->base_dir, value);
+	*out = joined ? mr_path_absolute(joined) : NULL;
+	free(joined);
+	return *out ? 0 : mr_error_oom(err);
+}
+
+static int
+read_locations(struct project *p, struct mr_error *err)
+{
+	const char *keys[] = { "path_separator", "version_path_separator" };
+	char *value = NULL, *sep = NULL, *loc;
+	struct strvec raw = { 0 };
+	int rc = -1;
+
+	if (inifile_get(&p->ini, p->section, "version_locations", &value, err) < 0)
+		return -1;
+	if (!value || !*value) {
+		free(value);
+		loc = mr_path_join(p->script_location, "versions");
+		return strvec_push_owned(&p->version_locations, loc) < 0 ? mr_error_oom(err) : 0;
+	}
+	for (size_t i = 0; i < MR_ARRAY_SIZE(keys) && !sep; i++)
+		if (inifile_get(&p->ini, p->section, keys[i], &sep, err) < 0)
+			goto out;
+	if (project_split_locations(value, sep, &raw, err) < 0)
+		goto out;
+	for (size_t i = 0; i < raw.n; i++) {
+		if (resolve_location(p, raw.v[i], &loc, err) < 0)
+			goto out;
+		if (strvec_push_owned(&p->version_locations, loc) < 0) {
+			mr_error_oom(err);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	strvec_free(&raw);
+	free(value);
+	free(sep);
+	return rc;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Alembic's filter: "*.py", but not "__init__*" nor emacs' ".#*" lock files. */
+static bool
+is_revision_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len >= 3 && !strcmp(name + len - 3, ".py") &&
+	       strncmp(name, "__init__", 8) != 0 && strncmp(name, ".#", 2) != 0;
+}
+
+static int
+warn(struct project *p, char *msg)
+{
+	return strvec_push_owned(&p->warnings, msg);
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && !strcmp(s + ls - lx, suffix);
+}
+
+/*
+ * Adds the revision files of dir in sorted order, then (when recursive)
+ * those of its subdirectories, in sorted order, depth first: the order of
+ * Alembic's os.walk().  Like os.walk it does not follow symlinked
+ * directories, so a symlink loop cannot trap it.
+ */
+static int
+walk_dir(struct project *p, const char *dir, struct strmap *seen, struct mr_error *err)
+{
+	struct strvec files = { 0 }, dirs = { 0 };
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = -1;
+
+	if (!d)
+		return warn(p, mr_printf("%s: cannot list directory: %s", dir,
+					 strerror(errno))) < 0 ? mr_error_oom(err) : 0;
+	while ((de = readdir(d))) {
+		struct stat lst, st;
+		char *full;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (!(full = mr_path_join(dir, de->d_name)))
+			goto oom;
+		if (lstat(full, &lst) == 0 && S_ISDIR(lst.st_mode)) {
+			if (strvec_push(&dirs, de->d_name) < 0)
+				goto oom_full;
+		} else if (S_ISLNK(lst.st_mode) && stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+			/* a symlinked directory: os.walk lists it but does not enter it */
+		} else if (is_revision_name(de->d_name) && !ends_with(dir, "__pycache__")) {
+			if (strvec_push(&files, de->d_name) < 0)
+				goto oom_full;
+		}
+		free(full);
+		continue;
+oom_full:
+		free(full);
+		goto oom;
+	}
+	qsort(files.v, files.n, sizeof(*files.v), name_cmp);
+	qsort(dirs.v, dirs.n, sizeof(*dirs.v), name_cmp);
+	for (size_t i = 0; i < files.n; i++) {
+		char *full = mr_path_join(dir, files.v[i]);
+		char *real = full ? realpath(full, NULL) : NULL;
+
+		if (!full)
+			goto oom;
+		if (!real) {
+			if (warn(p, mr_printf("%s: cannot resolve: %s", full, strerror(errno))) < 0)
+				goto oom_f;
+			free(full);
+			continue;
+		}
+		if (strmap_get(seen, real, NULL)) {
+			if (warn(p, mr_printf("%s: loaded twice, ignoring it (is a directory "
+					      "listed twice in version_locations?)", full)) < 0)
+				goto oom_f;
+			free(real);
+			free(full);
+			continue;
+		}
+		if (strmap_put_owned(seen, real, 0) < 0) {
+			free(full);
+			goto oom;
+		}
+		if (strvec_push_owned(&p->files, full) < 0)
+			goto oom;
+		continue;
+oom_f:
+		free(real);
+		free(full);
+		goto oom;
+	}
+	for (size_t i = 0; p->recursive && i < dirs.n; i++) {
+		char *sub = mr_path_join(dir, dirs.v[i]);
+
+		if (!sub)
+			goto oom;
+		rc = walk_dir(p, sub, seen, err);
+		free(sub);
+		if (rc < 0)
+			goto out;
+	}
+	rc = 0;
+	goto out;
+oom:
+	rc = mr_error_oom(err);
+out:
+	closedir(d);
+	strvec_free(&files);
+	strvec_free(&dirs);
+	return rc;
+}
+
+static int
+list_files(struct project *p, struct mr_error *err)
+{
+	struct strmap seen = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < p->version_locations.n && rc == 0; i++) {
+		const char *loc = p->version_locations.v[i];
+
+		if (!mr_is_dir(loc)) {
+			rc = warn(p, mr_printf("%s: version location %s does not exist "
+					       "(Alembic skips it too)", p->ini_path, loc));
+			if (rc < 0)
+				rc = mr_error_oom(err);
+			continue;
+		}
+		rc = walk_dir(p, loc, &seen, err);
+	}
+	strmap_free(&seen, true);
+	return rc;
+}
+
+static int
+check_settings(struct project *p)
+{
+	for (size_t i = 0; i < p->ini.n; i++) {
+		const struct inifile_entry *e = &p->ini.entries[i];
+		bool known = !strncmp(e->key, SEVERITY_PREFIX, strlen(SEVERITY_PREFIX));
+
+		if (strcmp(e->section, PROJECT_SETTINGS_SECTION) != 0)
+			continue;
+		for (size_t k = 0; k < MR_ARRAY_SIZE(settings_keys); k++)
+			known = known || !strcmp(e->key, settings_keys[k]);
+		if (!known && warn(p, mr_printf("%s: [%s] unknown setting '%s' (ignored)",
+						p->ini_path, PROJECT_SETTINGS_SECTION, e->key)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_script_location(struct project *p, struct mr_error *err)
+{
+	char *value;
+
+	if (!inifile_has_section(&p->ini, p->section))
+		return mr_error_set(err, "%s: no [%s] section (use -n NAME to pick another section)",
+				    p->ini_path, p->section);
+	if (inifile_get(&p->ini, p->section, "script_location", &value, err) < 0)
+		return -1;
+	if (!value || !*value) {
+		free(value);
+		return mr_error_set(err, "%s: [%s] has no 'script_location' key",
+				    p->ini_path, p->section);
+	}
+	if (resolve_location(p, value, &p->script_location, err) < 0) {
+		free(value);
+		return -1;
+	}
+	free(value);
+	if (!mr_is_dir(p->script_location))
+		return mr_error_set(err, "%s: [%s] script_location %s is not a directory",
+				    p->ini_path, p->section, p->script_location);
+	return 0;
+}
+
+static int
+read_recursive(struct project *p, struct mr_error *err)
+{
+	char *value;
+	int b;
+
+	if (inifile_get(&p->ini, p->section, "recursive_version_locations", &value, err) < 0)
+		return -1;
+	if (!value)
+		return 0;
+	b = inifile_parse_bool(value);
+	if (b < 0) {
+		mr_error_set(err, "%s: [%s] recursive_version_locations = '%s' is not a "
+			     "boolean (true/false)", p->ini_path, p->section, value);
+		free(value);
+		return -1;
+	}
+	free(value);
+	p->recursive = b;
+	return 0;
+}
+
+int
+project_open(struct project *p, const char *config, const char *section,
+	     struct mr_error *err)
+{
+	memset(p, 0, sizeof(*p));
+	if (config) {
+		p->ini_path = mr_path_absolute(config);
+		p->base_dir = getcwd(NULL, 0);
+		if (!p->ini_path || !p->base_dir)
+			goto oom;
+	} else {
+		if (project_find_ini(".", &p->ini_path, err) < 0)
+			goto fail;
+		p->base_dir = mr_path_dirname(p->ini_path);
+		if (!p->base_dir)
+			goto oom;
+	}
+	if (!(p->root = mr_path_dirname(p->ini_path)) ||
+	    !(p->section = mr_strdup(section ? section : PROJECT_DEFAULT_SECTION)))
+		goto oom;
+	if (!mr_is_file(p->ini_path)) {
+		mr_error_set(err, "%s: no such file", config ? config : p->ini_path);
+		goto fail;
+	}
+	if (inifile_load(&p->ini, p->ini_path, err) < 0 ||
+	    read_script_location(p, err) < 0 || read_locations(p, err) < 0 ||
+	    read_recursive(p, err) < 0)
+		goto fail;
+	if (check_settings(p) < 0)
+		goto oom;
+	if (list_files(p, err) < 0)
+		goto fail;
+	return 0;
+oom:
+	mr_error_oom(err);
+fail:
+	project_free(p);
+	return -1;
+}
+
+int
+project_setting(const struct project *p, const char *key, char **out, struct mr_error *err)
+{
+	return inifile_get(&p->ini, PROJECT_SETTINGS_SECTION, key, out, err);
+}
+
+char *
+project_relpath(const struct project *p, const char *path)
+{
+	return mr_path_relative(path, p->root);
+}
+
+void
+project_free(struct project *p)
+{
+	inifile_free(&p->ini);
+	free(p->ini_path);
+	free(p->root);
+	free(p->base_dir);
+	free(p->section);
+	free(p->script_location);
+	strvec_free(&p->version_locations);
+	strvec_free(&p->files);
+	strvec_free(&p->warnings);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,421 @@
+/* Python source through tree-sitter: the revision header of a module. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "migreview/pysrc.h"
+
+const TSLanguage *tree_sitter_python(void);
+
+struct pysrc_parser {
+	TSParser *ts;
+};
+
+/* What one file's walk needs: the source and where results go. */
+struct reader {
+	const char *src;
+	struct pysrc_header *out;
+	struct mr_error *err;
+};
+
+const TSLanguage *
+pysrc_language(void)
+{
+	return tree_sitter_python();
+}
+
+struct pysrc_parser *
+pysrc_parser_new(void)
+{
+	struct pysrc_parser *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->ts = ts_parser_new();
+	if (!p->ts || !ts_parser_set_language(p->ts, tree_sitter_python())) {
+		pysrc_parser_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+pysrc_parser_free(struct pysrc_parser *p)
+{
+	if (!p)
+		return;
+	if (p->ts)
+		ts_parser_delete(p->ts);
+	free(p);
+}
+
+static bool
+node_is(TSNode n, const char *type)
+{
+	return !strcmp(ts_node_type(n), type);
+}
+
+static void
+put_utf8(char **o, unsigned long cp)
+{
+	unsigned char *u = (unsigned char *)*o;
+
+	if (cp < 0x80) {
+		*u++ = (unsigned char)cp;
+	} else if (cp < 0x800) {
+		*u++ = (unsigned char)(0xC0 | cp >> 6);
+		*u++ = (unsigned char)(0x80 | (cp & 0x3F));
+	} else if (cp < 0x10000) {
+		*u++ = (unsigned char)(0xE0 | cp >> 12);
+		*u++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		*u++ = (unsigned char)(0x80 | (cp & 0x3F));
+	} else {
+		*u++ = (unsigned char)(0xF0 | cp >> 18);
+		*u++ = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+		*u++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		*u++ = (unsigned char)(0x80 | (cp & 0x3F));
+	}
+	*o = (char *)u;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes one escape at *pp (just past the backslash) into *o. */
+static void
+decode_escape(const char **pp, const char *end, char **o)
+{
+	static const char simple[] = "\\\\''\"\"a\ab\bf\fn\nr\rt\tv\v";
+	const char *p = *pp;
+	unsigned long cp = 0;
+	int digits = 0;
+
+	for (const char *s = simple; *s; s += 2) {
+		if (*p == s[0]) {
+			*(*o)++ = s[1];
+			*pp = p + 1;
+			return;
+		}
+	}
+	if (*p == '\n') {               /* line continuation */
+		*pp = p + 1;
+		return;
+	}
+	if (*p >= '0' && *p <= '7') {
+		while (digits < 3 && p < end && *p >= '0' && *p <= '7')
+			cp = cp * 8 + (unsigned long)(*p++ - '0'), digits++;
+		put_utf8(o, cp);
+		*pp = p;
+		return;
+	}
+	digits = *p == 'x' ? 2 : *p == 'u' ? 4 : *p == 'U' ? 8 : 0;
+	if (digits && p + digits < end) {
+		int i;
+
+		for (i = 1; i <= digits && hexval(p[i]) >= 0; i++)
+			cp = cp * 16 + (unsigned long)hexval(p[i]);
+		if (i > digits && cp <= 0x10FFFF) {
+			put_utf8(o, cp);
+			*pp = p + digits + 1;
+			return;
+		}
+	}
+	/* unknown escapes (and \N{...}) stay as written, as Python keeps them */
+	*(*o)++ = '\\';
+	*pp = p;
+}
+
+/*
+ * Appends the value of one string node to *acc.  Returns 1 when the node is
+ * a plain str literal, 0 when it is not (bytes, f-string with fields).
+ */
+static int
+string_value(const struct reader *r, TSNode str, struct strvec *acc)
+{
+	uint32_t n = ts_node_named_child_count(str);
+	TSNode start, end;
+	const char *prefix, *body, *stop;
+	bool raw = false;
+	char *buf, *o;
+
+	if (n < 2)
+		return 0;
+	start = ts_node_named_child(str, 0);
+	end = ts_node_named_child(str, n - 1);
+	if (!node_is(start, "string_start") || !node_is(end, "string_end"))
+		return 0;
+	prefix = r->src + ts_node_start_byte(start);
+	body = r->src + ts_node_end_byte(start);
+	stop = r->src + ts_node_start_byte(end);
+	for (const char *q = prefix; q < body && *q != '"' && *q != '\''; q++) {
+		if (*q == 'b' || *q == 'B' || *q == 'f' || *q == 'F')
+			return 0;
+		raw = raw || *q == 'r' || *q == 'R';
+	}
+	for (uint32_t i = 1; i + 1 < n; i++)
+		if (!node_is(ts_node_named_child(str, i), "string_content"))
+			return 0;
+	o = buf = malloc((size_t)(stop - body) + 1);
+	if (!buf)
+		return -1;
+	for (const char *p = body; p < stop;) {
+		if (*p == '\\' && !raw && p + 1 < stop) {
+			p++;
+			decode_escape(&p, stop, &o);
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	if (acc->n == 0)
+		return strvec_push_owned(acc, buf) < 0 ? -1 : 1;
+	/* implicit concatenation */
+	o = mr_printf("%s%s", acc->v[acc->n - 1], buf);
+	free(buf);
+	if (!o)
+		return -1;
+	free(acc->v[acc->n - 1]);
+	acc->v[acc->n - 1] = o;
+	return 1;
+}
+
+/* A string or concatenated_string literal as one item of acc: 1, 0 or -1. */
+static int
+literal_string(const struct reader *r, TSNode n, struct strvec *acc)
+{
+	struct strvec one = { 0 };
+	int rc = 0;
+
+	if (node_is(n, "string")) {
+		rc = string_value(r, n, &one);
+	} else if (node_is(n, "concatenated_string")) {
+		uint32_t count = ts_node_named_child_count(n);
+
+		for (uint32_t i = 0; i < count; i++) {
+			TSNode part = ts_node_named_child(n, i);
+
+			if (!node_is(part, "string"))
+				continue;       /* comments between the parts */
+			rc = string_value(r, part, &one);
+			if (rc <= 0)
+				break;
+		}
+	}
+	if (rc == 1 && strvec_push_owned(acc, one.v[0]) < 0)
+		rc = -1;
+	else if (rc == 1)
+		one.n = 0;
+	strvec_free(&one);
+	return rc;
+}
+
+static TSNode
+unwrap_parens(TSNode n)
+{
+	while (node_is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
+		n = ts_node_named_child(n, 0);
+	return n;
+}
+
+/* Reads the literal value node v into *val (replacing what was there). */
+static int
+read_value(const struct reader *r, TSNode v, struct pyval *val)
+{
+	TSPoint at = ts_node_start_point(v);
+	int rc = 1;
+
+	strvec_free(&val->items);
+	val->is_sequence = false;
+	val->line = at.row + 1;
+	val->col = at.column + 1;
+	v = unwrap_parens(v);
+	if (node_is(v, "none")) {
+		val->kind = PYVAL_NONE;
+		return 0;
+	}
+	if (node_is(v, "tuple") || node_is(v, "list") || node_is(v, "expression_list")) {
+		uint32_t count = ts_node_named_child_count(v);
+
+		val->is_sequence = true;
+		for (uint32_t i = 0; i < count && rc == 1; i++) {
+			TSNode item = ts_node_named_child(v, i);
+
+			if (!node_is(item, "comment"))
+				rc = literal_string(r, unwrap_parens(item), &val->items);
+		}
+	} else {
+		rc = literal_string(r, v, &val->items);
+	}
+	if (rc < 0)
+		return mr_error_oom(r->err);
+	if (rc == 0)
+		val->kind = PYVAL_OTHER;
+	else if (val->items.n == 0 || (!val->is_sequence && !val->items.v[0][0]))
+		val->kind = PYVAL_NONE;         /* (), [] and "" are falsy: no value */
+	else
+		val->kind = PYVAL_STRINGS;
+	return 0;
+}
+
+static struct pyval *
+header_field(struct pysrc_header *h, const char *name, size_t len)
+{
+	static const struct { const char *name; size_t offset; } fields[] = {
+		{ "revision", offsetof(struct pysrc_header, revision) },
+		{ "down_revision", offsetof(struct pysrc_header, down_revision) },
+		{ "branch_labels", offsetof(struct pysrc_header, branch_labels) },
+		{ "depends_on", offsetof(struct pysrc_header, depends_on) },
+	};
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(fields); i++)
+		if (strlen(fields[i].name) == len && !memcmp(fields[i].name, name, len))
+			return (struct pyval *)((char *)h + fields[i].offset);
+	return NULL;
+}
+
+/* "a = b = value" assigns value to every name of the chain. */
+static int
+read_assignment(const struct reader *r, TSNode asg)
+{
+	TSNode value = asg;
+	TSNode targets[16];
+	size_t nt = 0;
+
+	while (node_is(value, "assignment")) {
+		TSNode left = ts_node_child_by_field_name(value, "left", 4);
+
+		if (nt < MR_ARRAY_SIZE(targets))
+			targets[nt++] = left;
+		value = ts_node_child_by_field_name(value, "right", 5);
+		if (ts_node_is_null(value))
+			return 0;               /* annotation only: "revision: str" */
+	}
+	for (size_t i = 0; i < nt; i++) {
+		struct pyval *field;
+
+		if (!node_is(targets[i], "identifier"))
+			continue;
+		field = header_field(r->out, r->src + ts_node_start_byte(targets[i]),
+				     ts_node_end_byte(targets[i]) - ts_node_start_byte(targets[i]));
+		if (field && read_value(r, value, field) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_docstring(const struct reader *r, TSNode stmt)
+{
+	struct strvec doc = { 0 };
+	TSNode lit;
+	const char *s;
+	size_t len;
+	int rc;
+
+	if (!node_is(stmt, "expression_statement") || ts_node_named_child_count(stmt) != 1)
+		return 0;
+	lit = ts_node_named_child(stmt, 0);
+	rc = literal_string(r, lit, &doc);
+	if (rc <= 0) {
+		strvec_free(&doc);
+		return rc < 0 ? mr_error_oom(r->err) : 0;
+	}
+	s = doc.v[0];
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	len = strcspn(s, "\r\n");
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	r->out->message = mr_strndup(s, len);
+	strvec_free(&doc);
+	return r->out->message ? 0 : mr_error_oom(r->err);
+}
+
+/* Where the first syntax error is: the first ERROR or MISSING node. */
+static void
+find_error(TSNode root, unsigned *line, unsigned *col)
+{
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	TSPoint at = ts_node_start_point(root);
+
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&c);
+
+		if (ts_node_is_missing(n) || node_is(n, "ERROR")) {
+			at = ts_node_start_point(n);
+			break;
+		}
+		if (ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&c))
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&c))
+			if (!ts_tree_cursor_goto_parent(&c))
+				goto done;
+	}
+done:
+	ts_tree_cursor_delete(&c);
+	*line = at.row + 1;
+	*col = at.column + 1;
+}
+
+int
+pysrc_read_header(struct pysrc_parser *parser, const char *src, size_t len,
+		  struct pysrc_header *out, struct mr_error *err)
+{
+	struct reader r = { src, out, err };
+	TSTree *tree;
+	TSNode root;
+	uint32_t count;
+	bool first = true;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (len > UINT32_MAX)
+		return mr_error_set(err, "file too large to parse (%zu bytes)", len);
+	tree = ts_parser_parse_string(parser->ts, NULL, src, (uint32_t)len);
+	if (!tree)
+		return mr_error_set(err, "tree-sitter could not parse the file");
+	root = ts_tree_root_node(tree);
+	if (ts_node_has_error(root)) {
+		out->parse_error = true;
+		find_error(root, &out->error_line, &out->error_col);
+	}
+	count = ts_node_named_child_count(root);
+	for (uint32_t i = 0; i < count && rc == 0; i++) {
+		TSNode stmt = ts_node_named_child(root, i);
+
+		if (node_is(stmt, "comment"))
+			continue;
+		if (first)
+			rc = read_docstring(&r, stmt);
+		first = false;
+		if (rc == 0 && node_is(stmt, "expression_statement") &&
+		    ts_node_named_child_count(stmt) == 1 &&
+		    node_is(ts_node_named_child(stmt, 0), "assignment"))
+			rc = read_assignment(&r, ts_node_named_child(stmt, 0));
+	}
+	ts_tree_delete(tree);
+	if (rc < 0)
+		pysrc_header_free(out);
+	return rc;
+}
+
+void
+pysrc_header_free(struct pysrc_header *h)
+{
+	strvec_free(&h->revision.items);
+	strvec_free(&h->down_revision.items);
+	strvec_free(&h->branch_labels.items);
+	strvec_free(&h->depends_on.items);
+	free(h->message);
+	memset(h, 0, sizeof(*h));
+}

@@ -1,0 +1,168 @@
+/* A revision file's header, read statically. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "migreview/revision.h"
+
+/* Characters Alembic refuses in a revision id. */
+#define ILLEGAL_ID_CHARS "@-+"
+
+struct loader {
+	struct revision *rev;
+	struct findings *fs;
+	size_t index;
+};
+
+static int
+problem(const struct loader *l, const char *rule, unsigned line, unsigned col,
+	const char *what)
+{
+	return findings_add(l->fs, rule, SEVERITY_ERROR, l->rev->relpath, line, col,
+			    l->index, "%s", what);
+}
+
+static int
+report_non_literal(const struct loader *l, const struct pyval *v, const char *name)
+{
+	char *msg = mr_printf("%s is not a literal (a string, a tuple or list of strings, "
+			      "or None); migreview reads migrations without running "
+			      "them, so it cannot know its value", name);
+	int rc = msg ? problem(l, "non-literal-header", v->line, v->col, msg) : -1;
+
+	free(msg);
+	return rc;
+}
+
+/* Moves a literal's strings into dst; reports values that need running code. */
+static int
+take(const struct loader *l, struct pyval *v, const char *name, struct strvec *dst,
+     unsigned *line)
+{
+	*line = v->line;
+	if (v->kind == PYVAL_OTHER)
+		return report_non_literal(l, v, name);
+	if (v->kind == PYVAL_STRINGS) {
+		*dst = v->items;
+		memset(&v->items, 0, sizeof(v->items));
+	}
+	return 0;
+}
+
+static int
+check_id(const struct loader *l, const struct pyval *v)
+{
+	struct revision *rev = l->rev;
+	const char *bad;
+
+	if (v->kind == PYVAL_ABSENT || v->kind == PYVAL_NONE)
+		return findings_add(l->fs, "no-revision-id", SEVERITY_ERROR, rev->relpath,
+				    v->line, v->col, l->index,
+				    "no module-level 'revision = \"...\"' assignment: Alembic "
+				    "cannot tell which revision this file is");
+	if (v->kind != PYVAL_STRINGS)
+		return 0;       /* reported as non-literal */
+	if (v->is_sequence || v->items.n != 1)
+		return problem(l, "non-literal-header", v->line, v->col,
+			       "revision must be a single string, not a tuple or list");
+	bad = strpbrk(v->items.v[0], ILLEGAL_ID_CHARS);
+	if (bad)
+		return findings_add(l->fs, "invalid-revision-id", SEVERITY_ERROR, rev->relpath,
+				    v->line, v->col, l->index,
+				    "revision id '%s' contains '%c', which Alembic does not allow "
+				    "in revision ids (it separates relative and branch names)",
+				    v->items.v[0], *bad);
+	rev->id = mr_strdup(v->items.v[0]);
+	return rev->id ? 0 : -1;
+}
+
+static int
+read_header(const struct loader *l, struct pysrc_header *h)
+{
+	struct revision *rev = l->rev;
+	int rc;
+
+	if (h->parse_error &&
+	    findings_add(l->fs, "parse-error", SEVERITY_ERROR, rev->relpath, h->error_line,
+			 h->error_col, l->index, "Python syntax error: Alembic would fail "
+			 "to import this file (the header was read as far as possible)") < 0)
+		return -1;
+	if (h->revision.kind == PYVAL_OTHER)
+		rc = report_non_literal(l, &h->revision, "revision");
+	else
+		rc = check_id(l, &h->revision);
+	if (rc < 0)
+		return -1;
+	rev->line_id = h->revision.line;
+	if (take(l, &h->down_revision, "down_revision", &rev->down, &rev->line_down) < 0 ||
+	    take(l, &h->branch_labels, "branch_labels", &rev->labels, &rev->line_labels) < 0 ||
+	    take(l, &h->depends_on, "depends_on", &rev->deps, &rev->line_deps) < 0)
+		return -1;
+	if (h->down_revision.kind == PYVAL_ABSENT && rev->id &&
+	    findings_add(l->fs, "no-down-revision", SEVERITY_ERROR, rev->relpath, 1, 1,
+			 l->index, "no module-level 'down_revision' assignment: Alembic "
+			 "fails on this file (write 'down_revision = None' for a base)") < 0)
+		return -1;
+	rev->message = h->message;
+	h->message = NULL;
+	return 0;
+}
+
+int
+revision_load(struct revision *rev, struct pysrc_parser *parser, const char *path,
+	      const char *relpath, size_t index, struct findings *fs, struct mr_error *err)
+{
+	struct loader l = { rev, fs, index };
+	struct pysrc_header h;
+	struct mr_error rerr;
+	char *src;
+	size_t len;
+	const char *nul;
+	int rc;
+
+	memset(rev, 0, sizeof(*rev));
+	rev->path = mr_strdup(path);
+	rev->relpath = mr_strdup(relpath);
+	if (!rev->path || !rev->relpath)
+		return mr_error_oom(err);
+	if (mr_read_file(path, &src, &len, &rerr) < 0)
+		return findings_add(fs, "parse-error", SEVERITY_ERROR, relpath, 0, 0, index,
+				    "%s", rerr.msg) < 0 ? mr_error_oom(err) : 0;
+	nul = memchr(src, '\0', len);
+	if (nul) {
+		unsigned line = 1;
+
+		for (const char *p = src; p < nul; p++)
+			line += *p == '\n';
+		if (findings_add(fs, "parse-error", SEVERITY_ERROR, relpath, line, 0, index,
+				 "the file contains a NUL byte (is it binary?); Python refuses "
+				 "to import it") < 0) {
+			free(src);
+			return mr_error_oom(err);
+		}
+	}
+	rc = pysrc_read_header(parser, src, len, &h, err);
+	free(src);
+	if (rc < 0)
+		return rc;
+	rc = read_header(&l, &h);
+	pysrc_header_free(&h);
+	return rc < 0 ? mr_error_oom(err) : 0;
+}
+
+void
+revision_free(struct revision *rev)
+{
+	free(rev->path);
+	free(rev->relpath);
+	free(rev->id);
+	strvec_free(&rev->down);
+	strvec_free(&rev->labels);
+	strvec_free(&rev->deps);
+	free(rev->message);
+	free(rev->parents);
+	free(rev->dep_parents);
+	free(rev->norm_down);
+	memset(rev, 0, sizeof(*rev));
+}

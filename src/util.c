@@ -1,0 +1,445 @@
+/* Helpers shared by the engine: allocation, string arrays, files, paths. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "migreview/util.h"
+
+int
+mr_error_set(struct mr_error *err, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+int
+mr_error_oom(struct mr_error *err)
+{
+	return mr_error_set(err, "out of memory");
+}
+
+int
+mr_grow(void *v, size_t *cap, size_t need, size_t elem)
+{
+	void **vp = v;
+	size_t ncap;
+	void *nv;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 8;
+	while (ncap < need) {
+		if (ncap > ((size_t)-1) / 2 / elem)
+			return -1;
+		ncap *= 2;
+	}
+	nv = realloc(*vp, ncap * elem);
+	if (!nv)
+		return -1;
+	*vp = nv;
+	*cap = ncap;
+	return 0;
+}
+
+int
+strvec_push_owned(struct strvec *sv, char *s)
+{
+	if (!s || mr_grow(&sv->v, &sv->cap, sv->n + 1, sizeof(*sv->v)) < 0) {
+		free(s);
+		return -1;
+	}
+	sv->v[sv->n++] = s;
+	return 0;
+}
+
+int
+strvec_push(struct strvec *sv, const char *s)
+{
+	return strvec_push_owned(sv, mr_strdup(s));
+}
+
+int
+strvec_push_n(struct strvec *sv, const char *s, size_t len)
+{
+	return strvec_push_owned(sv, mr_strndup(s, len));
+}
+
+bool
+strvec_contains(const struct strvec *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (!strcmp(sv->v[i], s))
+			return true;
+	return false;
+}
+
+void
+strvec_free(struct strvec *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = sv->cap = 0;
+}
+
+static size_t
+str_hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211u;
+	return h;
+}
+
+static struct strmap_slot *
+strmap_slot(const struct strmap *m, const char *key)
+{
+	size_t mask = m->cap - 1, i = str_hash(key) & mask;
+
+	while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
+		i = (i + 1) & mask;
+	return &m->slots[i];
+}
+
+static int
+strmap_rehash(struct strmap *m)
+{
+	struct strmap old = *m;
+
+	m->cap = old.cap ? old.cap * 2 : 64;
+	m->slots = calloc(m->cap, sizeof(*m->slots));
+	if (!m->slots) {
+		*m = old;
+		return -1;
+	}
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.slots[i].key)
+			*strmap_slot(m, old.slots[i].key) = old.slots[i];
+	free(old.slots);
+	return 0;
+}
+
+int
+strmap_put(struct strmap *m, const char *key, size_t value)
+{
+	struct strmap_slot *slot;
+
+	if ((m->n + 1) * 2 > m->cap && strmap_rehash(m) < 0)
+		return -1;
+	slot = strmap_slot(m, key);
+	if (!slot->key) {
+		slot->key = key;
+		m->n++;
+	}
+	slot->value = value;
+	return 0;
+}
+
+int
+strmap_put_owned(struct strmap *m, char *key, size_t value)
+{
+	if (strmap_get(m, key, NULL)) {
+		/* the stored key stays; only the value changes */
+		int rc = strmap_put(m, key, value);
+
+		free(key);
+		return rc;
+	}
+	if (strmap_put(m, key, value) < 0) {
+		free(key);
+		return -1;
+	}
+	return 0;
+}
+
+bool
+strmap_get(const struct strmap *m, const char *key, size_t *value)
+{
+	const struct strmap_slot *slot;
+
+	if (!m->cap)
+		return false;
+	slot = strmap_slot(m, key);
+	if (slot->key && value)
+		*value = slot->value;
+	return slot->key != NULL;
+}
+
+void
+strmap_free(struct strmap *m, bool free_keys)
+{
+	for (size_t i = 0; free_keys && i < m->cap; i++)
+		free((char *)m->slots[i].key);
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+char *
+mr_strdup(const char *s)
+{
+	return s ? mr_strndup(s, strlen(s)) : NULL;
+}
+
+char *
+mr_strndup(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+char *
+mr_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return n < 0 ? NULL : s;
+}
+
+int
+mr_read_file(const char *path, char **buf, size_t *len, struct mr_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *data = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!f)
+		return mr_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+	for (;;) {
+		size_t got;
+
+		if (mr_grow(&data, &cap, n + 65536 + 1, 1) < 0) {
+			fclose(f);
+			free(data);
+			return mr_error_oom(err);
+		}
+		got = fread(data + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		int e = errno;
+
+		fclose(f);
+		free(data);
+		return mr_error_set(err, "%s: cannot read: %s", path, strerror(e));
+	}
+	fclose(f);
+	data[n] = '\0';
+	*buf = data;
+	*len = n;
+	return 0;
+}
+
+char *
+mr_path_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir);
+
+	if (name[0] == '/')
+		return mr_strdup(name);
+	if (dl == 0)
+		return mr_strdup(name);
+	return mr_printf("%s%s%s", dir, dir[dl - 1] == '/' ? "" : "/", name);
+}
+
+char *
+mr_path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return mr_strdup(".");
+	if (slash == path)
+		return mr_strdup("/");
+	return mr_strndup(path, (size_t)(slash - path));
+}
+
+/* Collapses "//", "." and ".." of an absolute path in place, like os.path.normpath. */
+static void
+path_normalise(char *p)
+{
+	char *out = p + 1;
+	const char *in = p + 1;
+	bool more = *in != '\0';
+
+	while (more) {
+		const char *slash = strchr(in, '/');
+		size_t len = slash ? (size_t)(slash - in) : strlen(in);
+
+		/* decided before out, which trails in, may overwrite in's terminator */
+		more = slash != NULL;
+		if (len == 0 || (len == 1 && in[0] == '.')) {
+			/* an empty or "." component */
+		} else if (len == 2 && in[0] == '.' && in[1] == '.') {
+			if (out > p + 1) {
+				out--;
+				while (out > p + 1 && out[-1] != '/')
+					out--;
+			}
+		} else {
+			memmove(out, in, len);
+			out += len;
+			*out++ = '/';
+		}
+		in += len + 1;
+	}
+	if (out > p + 1)
+		out--;
+	*out = '\0';
+}
+
+char *
+mr_path_absolute(const char *path)
+{
+	char *abs;
+
+	if (path[0] == '/') {
+		abs = mr_strdup(path);
+	} else {
+		char *cwd = getcwd(NULL, 0);
+
+		if (!cwd)
+			return NULL;
+		abs = mr_path_join(cwd, path);
+		free(cwd);
+	}
+	if (abs)
+		path_normalise(abs);
+	return abs;
+}
+
+/* Number of bytes of the leading components that a and b share. */
+static size_t
+common_components(const char *a, const char *b)
+{
+	size_t common = 0;
+
+	for (size_t i = 0;; i++) {
+		bool aend = a[i] == '\0' || a[i] == '/';
+		bool bend = b[i] == '\0' || b[i] == '/';
+
+		if (aend && bend)
+			common = i;
+		if (a[i] != b[i] || !a[i])
+			return common;
+	}
+}
+
+char *
+mr_path_relative(const char *path, const char *base)
+{
+	size_t common = common_components(path, base), ups = 0;
+	const char *rest = path + common;
+	char *out, *o;
+
+	for (const char *b = base + common; *b; b++)
+		if (*b != '/' && (b == base || b[-1] == '/'))
+			ups++;
+	while (*rest == '/')
+		rest++;
+	out = malloc(ups * 3 + strlen(rest) + 2);
+	if (!out)
+		return NULL;
+	o = out;
+	for (size_t i = 0; i < ups; i++)
+		o += sprintf(o, "%s", i + 1 < ups || *rest ? "../" : "..");
+	strcpy(o, *rest || ups ? rest : ".");
+	return out;
+}
+
+bool
+mr_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool
+mr_is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Length of the UTF-8 sequence at s (1..4), or 0 if it is not valid UTF-8. */
+static size_t
+utf8_len(const unsigned char *s, unsigned long *cp)
+{
+	size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 :
+		     (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	static const unsigned long min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+
+	if (!len)
+		return 0;
+	*cp = len == 1 ? s[0] : s[0] & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3F);
+	}
+	if (*cp < min[len] || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+static bool
+is_invisible_control(unsigned long cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F ||
+	       cp == 0x061C;
+}
+
+char *
+mr_visible(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = malloc(strlen(s) * 6 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		unsigned long cp = 0;
+		size_t len = utf8_len(p, &cp);
+
+		if (!len) {
+			o += sprintf(o, "\\x%02x", *p++);
+		} else if (is_invisible_control(cp)) {
+			o += sprintf(o, cp < 0x100 ? "\\x%02lx" : "\\u%04lx", cp);
+			p += len;
+		} else {
+			memcpy(o, p, len);
+			o += len;
+			p += len;
+		}
+	}
+	*o = '\0';
+	return out;
+}
