@@ -1,0 +1,177 @@
+/* Reading revision headers from Python source with tree-sitter. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "migreview/pysrc.h"
+
+static struct pysrc_parser *parser;
+static struct pysrc_header h;
+static struct mr_error err;
+
+static void
+setup(void)
+{
+	parser = pysrc_parser_new();
+	cr_assert(parser, "the grammar loads into libtree-sitter");
+}
+
+static void
+teardown(void)
+{
+	pysrc_header_free(&h);
+	pysrc_parser_free(parser);
+}
+
+TestSuite(pysrc, .init = setup, .fini = teardown);
+
+static void
+read_src(const char *src)
+{
+	cr_assert_eq(pysrc_read_header(parser, src, strlen(src), &h, &err), 0, "%s", err.msg);
+}
+
+static void
+expect_strings(const struct pyval *v, bool seq, const char *joined)
+{
+	char buf[256] = "";
+
+	cr_assert_eq(v->kind, PYVAL_STRINGS);
+	cr_expect_eq(v->is_sequence, seq);
+	for (size_t i = 0; i < v->items.n; i++) {
+		strcat(buf, i ? "|" : "");
+		strcat(buf, v->items.v[i]);
+	}
+	cr_expect_str_eq(buf, joined);
+}
+
+Test(pysrc, classic_template)
+{
+	read_src("\"\"\"create users table\n\nRevision ID: 1a2b\nRevises:\n\"\"\"\n"
+		 "from alembic import op\n\n"
+		 "# revision identifiers, used by Alembic.\n"
+		 "revision = '1a2b'\n"
+		 "down_revision = None\n"
+		 "branch_labels = None\n"
+		 "depends_on = None\n\n"
+		 "def upgrade():\n    revision = 'not this one'\n");
+	expect_strings(&h.revision, false, "1a2b");
+	cr_expect_eq(h.revision.line, 9);
+	cr_expect_eq(h.revision.col, 12);
+	cr_expect_eq(h.down_revision.kind, PYVAL_NONE);
+	cr_expect_eq(h.branch_labels.kind, PYVAL_NONE);
+	cr_expect_str_eq(h.message, "create users table");
+	cr_expect_not(h.parse_error);
+}
+
+Test(pysrc, annotated_template)
+{
+	read_src("\"\"\"add orders\"\"\"\n"
+		 "from typing import Sequence, Union\n"
+		 "revision: str = \"b2\"\n"
+		 "down_revision: Union[str, None] = \"a1\"\n"
+		 "branch_labels: Union[str, Sequence[str], None] = (\"billing\",)\n"
+		 "depends_on: Union[str, Sequence[str], None] = ['x9', \"y8\"]\n");
+	expect_strings(&h.revision, false, "b2");
+	expect_strings(&h.down_revision, false, "a1");
+	expect_strings(&h.branch_labels, true, "billing");
+	expect_strings(&h.depends_on, true, "x9|y8");
+	cr_expect_str_eq(h.message, "add orders");
+}
+
+Test(pysrc, merge_tuple_and_list_and_bare_tuple)
+{
+	read_src("down_revision = ('a', 'b')\n");
+	expect_strings(&h.down_revision, true, "a|b");
+	pysrc_header_free(&h);
+	read_src("down_revision = [\n    'a',  # first parent\n    'b',\n    'c',\n]\n");
+	expect_strings(&h.down_revision, true, "a|b|c");
+	pysrc_header_free(&h);
+	read_src("down_revision = 'a', 'b'\n");
+	expect_strings(&h.down_revision, true, "a|b");
+}
+
+Test(pysrc, empty_values_mean_none)
+{
+	read_src("down_revision = ()\nbranch_labels = []\ndepends_on = ''\n");
+	cr_expect_eq(h.down_revision.kind, PYVAL_NONE);
+	cr_expect_eq(h.branch_labels.kind, PYVAL_NONE);
+	cr_expect_eq(h.depends_on.kind, PYVAL_NONE);
+}
+
+Test(pysrc, last_assignment_wins_and_chains_assign_every_name)
+{
+	read_src("revision = 'old'\nrevision = 'new'\nbranch_labels = depends_on = None\n");
+	expect_strings(&h.revision, false, "new");
+	cr_expect_eq(h.revision.line, 2);
+	cr_expect_eq(h.branch_labels.kind, PYVAL_NONE);
+	cr_expect_eq(h.depends_on.kind, PYVAL_NONE);
+}
+
+Test(pysrc, string_forms_decode_like_python)
+{
+	read_src("revision = 'ab' \"cd\"\ndown_revision = (\"x\\x41\\u00e9\\n\")\n"
+		 "branch_labels = r'a\\b'\ndepends_on = '''tri'''\n");
+	expect_strings(&h.revision, false, "abcd");
+	expect_strings(&h.down_revision, false, "xA\xc3\xa9\n");
+	expect_strings(&h.branch_labels, false, "a\\b");
+	expect_strings(&h.depends_on, false, "tri");
+}
+
+Test(pysrc, values_that_need_running_code)
+{
+	read_src("import os\nrevision = os.environ['REV']\ndown_revision = f'{x}'\n"
+		 "branch_labels = b'bytes'\ndepends_on = ('a', some_name)\n");
+	cr_expect_eq(h.revision.kind, PYVAL_OTHER);
+	cr_expect_eq(h.down_revision.kind, PYVAL_OTHER);
+	cr_expect_eq(h.branch_labels.kind, PYVAL_OTHER);
+	cr_expect_eq(h.depends_on.kind, PYVAL_OTHER);
+}
+
+Test(pysrc, only_module_level_counts)
+{
+	read_src("if True:\n    revision = 'in-if'\nclass X:\n    revision = 'in-class'\n"
+		 "revision: str\n");
+	cr_expect_eq(h.revision.kind, PYVAL_ABSENT);
+	cr_expect_null(h.message);
+}
+
+Test(pysrc, docstring_rules)
+{
+	read_src("# coding: utf-8\n'''\n  first line  \nsecond'''\nrevision='a'\n");
+	cr_expect_str_eq(h.message, "first line");
+	pysrc_header_free(&h);
+	read_src("import os\n'''not a docstring'''\n");
+	cr_expect_null(h.message);
+	pysrc_header_free(&h);
+	read_src("f'''not a docstring either'''\n");
+	cr_expect_null(h.message);
+}
+
+Test(pysrc, syntax_error_is_located_and_the_header_still_read)
+{
+	read_src("revision = 'a1'\ndown_revision = None\n\ndef upgrade(:\n    pass\n");
+	cr_expect(h.parse_error);
+	cr_expect_eq(h.error_line, 4);
+	expect_strings(&h.revision, false, "a1");
+}
+
+Test(pysrc, binary_garbage_does_not_crash)
+{
+	static const char junk[] = "\x7f" "ELF\x02\x01\x01\0\0\0\xff\xfe revision = '\x80'\n";
+
+	cr_assert_eq(pysrc_read_header(parser, junk, sizeof(junk) - 1, &h, &err), 0);
+	cr_expect(h.parse_error);
+}
+
+Test(pysrc, highlights_query_compiles_against_the_grammar)
+{
+	uint32_t offset = 0;
+	TSQueryError qerr = TSQueryErrorNone;
+	TSQuery *q = ts_query_new(pysrc_language(), pysrc_highlights_scm,
+				  (uint32_t)pysrc_highlights_scm_len, &offset, &qerr);
+
+	cr_assert(q, "highlights.scm fails at byte %u (error %d)", offset, qerr);
+	cr_expect_gt(ts_query_capture_count(q), 10);
+	ts_query_delete(q);
+	cr_expect_eq(ts_language_version(pysrc_language()), 14, "grammar ABI 14 (0.23.x)");
+}
