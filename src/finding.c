@@ -52,6 +52,44 @@ findings_add(struct findings *fs, const char *rule, enum severity sev,
 	return rc;
 }
 
+static int
+finding_cmp(const void *a, const void *b)
+{
+	const struct finding *x = *(const struct finding *const *)a;
+	const struct finding *y = *(const struct finding *const *)b;
+
+	if (x->revision != y->revision)
+		return x->revision < y->revision ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x < y ? -1 : x > y;      /* pointers into one array: insertion order */
+}
+
+int
+findings_sort(struct findings *fs)
+{
+	const struct finding **order = malloc((fs->n + 1) * sizeof(*order));
+	struct finding *sorted = malloc((fs->n + 1) * sizeof(*sorted));
+
+	if (!order || !sorted) {
+		free(order);
+		free(sorted);
+		return -1;
+	}
+	for (size_t i = 0; i < fs->n; i++)
+		order[i] = &fs->v[i];
+	qsort(order, fs->n, sizeof(*order), finding_cmp);
+	for (size_t i = 0; i < fs->n; i++)
+		sorted[i] = *order[i];
+	free(order);
+	free(fs->v);
+	fs->v = sorted;
+	fs->cap = fs->n + 1;
+	return 0;
+}
+
 size_t
 findings_count(const struct findings *fs, enum severity at_least)
 {

@@ -68,7 +68,8 @@ parse(int argc, char **argv, struct cli *cli, const char **command)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:n:hV", opts, NULL)) != -1) {
+	opterr = 0;     /* our own messages: no argv[0] with a build path in it */
+	while ((c = getopt_long(argc, argv, ":c:n:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cli->config = optarg; break;
 		case 'n': cli->section = optarg; break;
@@ -77,8 +78,12 @@ parse(int argc, char **argv, struct cli *cli, const char **command)
 		case OPT_ORDER: cli->order = optarg; break;
 		case 'h': usage(stdout); exit(EXIT_CLEAN);
 		case 'V': printf("migreview %s\n", PACKAGE_VERSION); exit(EXIT_CLEAN);
+		case ':':
+			fprintf(stderr, "migreview: option '%s' needs a value\n", argv[optind - 1]);
+			return -1;
 		default:
-			fprintf(stderr, "Try 'migreview --help'.\n");
+			fprintf(stderr, "migreview: unknown option '%s'. Try 'migreview --help'.\n",
+				argv[optind - 1]);
 			return -1;
 		}
 	}

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,9 +22,11 @@ int
 project_find_ini(const char *dir, char **out, struct mr_error *err)
 {
 	char *cur = mr_path_absolute(dir);
+	char start[MR_ERROR_MAX / 2];
 
 	if (!cur)
 		return mr_error_oom(err);
+	snprintf(start, sizeof(start), "%s", cur);
 	for (;;) {
 		char *cand = mr_path_join(cur, "alembic.ini");
 		char *up;
@@ -41,7 +44,7 @@ project_find_ini(const char *dir, char **out, struct mr_error *err)
 		if (!strcmp(cur, "/")) {
 			free(cur);
 			return mr_error_set(err, "no alembic.ini in %s or any directory above it "
-					    "(use -c FILE to name one)", dir);
+					    "(use -c FILE to name one)", start);
 		}
 		up = mr_path_dirname(cur);
 		free(cur);

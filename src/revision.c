@@ -131,16 +131,16 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 				    "%s", rerr.msg) < 0 ? mr_error_oom(err) : 0;
 	nul = memchr(src, '\0', len);
 	if (nul) {
-		unsigned line = 1;
+		/* Python refuses such source outright; parsing it would only add noise */
+		unsigned line = 1, col = 1;
 
-		for (const char *p = src; p < nul; p++)
-			line += *p == '\n';
-		if (findings_add(fs, "parse-error", SEVERITY_ERROR, relpath, line, 0, index,
-				 "the file contains a NUL byte (is it binary?); Python refuses "
-				 "to import it") < 0) {
-			free(src);
-			return mr_error_oom(err);
-		}
+		for (const char *p = src; p < nul; p++, col++)
+			if (*p == '\n')
+				line++, col = 0;
+		free(src);
+		return findings_add(fs, "parse-error", SEVERITY_ERROR, relpath, line, col, index,
+				    "the file contains a NUL byte (is it binary?); Python "
+				    "refuses to import it") < 0 ? mr_error_oom(err) : 0;
 	}
 	rc = pysrc_read_header(parser, src, len, &h, err);
 	free(src);

@@ -42,6 +42,9 @@ int findings_addv(struct findings *fs, const char *rule, enum severity sev,
 		  const char *path, unsigned line, unsigned col, size_t revision,
 		  const char *fmt, va_list ap) __attribute__((format(printf, 8, 0)));
 
+/* Sorts by revision, then line and column, keeping the order of equals. */
+int findings_sort(struct findings *fs);
+
 size_t findings_count(const struct findings *fs, enum severity at_least);
 const char *severity_name(enum severity sev);
 void findings_free(struct findings *fs);
