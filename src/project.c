@@ -190,6 +190,43 @@ ends_with(const char *s, const char *suffix)
 	return ls >= lx && !strcmp(s + ls - lx, suffix);
 }
 
+/* Adds the file named name in dir, as Alembic >= 1.10 loads it: by real path. */
+static int
+add_file(struct project *p, const char *dir, const char *name, struct strmap *seen,
+	 struct mr_error *err)
+{
+	char *full = mr_path_join(dir, name), *real;
+	const char *base;
+
+	if (!full)
+		return mr_error_oom(err);
+	real = realpath(full, NULL);
+	if (!real) {
+		int rc = warn(p, mr_printf("%s: cannot resolve: %s", full, strerror(errno)));
+
+		free(full);
+		return rc < 0 ? mr_error_oom(err) : 0;
+	}
+	if (strmap_get(seen, real, NULL)) {
+		int rc = warn(p, mr_printf("%s: loaded twice, ignoring it (is a directory "
+					   "listed twice in version_locations?)", full));
+
+		free(full);
+		free(real);
+		return rc < 0 ? mr_error_oom(err) : 0;
+	}
+	free(full);
+	/* the name that counts is the real file's: a link to notes.txt is no migration */
+	base = strrchr(real, '/') + 1;
+	if (!is_revision_name(base)) {
+		free(real);
+		return 0;
+	}
+	if (strmap_put_owned(seen, real, 0) < 0)
+		return mr_error_oom(err);
+	return strvec_push(&p->files, real) < 0 ? mr_error_oom(err) : 0;
+}
+
 /*
  * Adds the revision files of dir in sorted order, then (when recursive)
  * those of its subdirectories, in sorted order, depth first: the order of
@@ -200,6 +237,7 @@ static int
 walk_dir(struct project *p, const char *dir, struct strmap *seen, struct mr_error *err)
 {
 	struct strvec files = { 0 }, dirs = { 0 };
+	bool list_files = !ends_with(dir, "__pycache__");
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	int rc = -1;
@@ -208,62 +246,29 @@ walk_dir(struct project *p, const char *dir, struct strmap *seen, struct mr_erro
 		return warn(p, mr_printf("%s: cannot list directory: %s", dir,
 					 strerror(errno))) < 0 ? mr_error_oom(err) : 0;
 	while ((de = readdir(d))) {
-		struct stat lst, st;
+		struct stat st;
 		char *full;
+		bool is_dir;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (!(full = mr_path_join(dir, de->d_name)))
 			goto oom;
-		if (lstat(full, &lst) == 0 && S_ISDIR(lst.st_mode)) {
-			if (strvec_push(&dirs, de->d_name) < 0)
-				goto oom_full;
-		} else if (S_ISLNK(lst.st_mode) && stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-			/* a symlinked directory: os.walk lists it but does not enter it */
-		} else if (is_revision_name(de->d_name) && !ends_with(dir, "__pycache__")) {
-			if (strvec_push(&files, de->d_name) < 0)
-				goto oom_full;
+		/* os.walk counts a symlink to a directory as a directory, and skips it */
+		is_dir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+		if (is_dir && lstat(full, &st) == 0 && S_ISLNK(st.st_mode)) {
+			free(full);
+			continue;
 		}
 		free(full);
-		continue;
-oom_full:
-		free(full);
-		goto oom;
+		if (strvec_push(is_dir ? &dirs : &files, de->d_name) < 0)
+			goto oom;
 	}
 	qsort(files.v, files.n, sizeof(*files.v), name_cmp);
 	qsort(dirs.v, dirs.n, sizeof(*dirs.v), name_cmp);
-	for (size_t i = 0; i < files.n; i++) {
-		char *full = mr_path_join(dir, files.v[i]);
-		char *real = full ? realpath(full, NULL) : NULL;
-
-		if (!full)
-			goto oom;
-		if (!real) {
-			if (warn(p, mr_printf("%s: cannot resolve: %s", full, strerror(errno))) < 0)
-				goto oom_f;
-			free(full);
-			continue;
-		}
-		if (strmap_get(seen, real, NULL)) {
-			if (warn(p, mr_printf("%s: loaded twice, ignoring it (is a directory "
-					      "listed twice in version_locations?)", full)) < 0)
-				goto oom_f;
-			free(real);
-			free(full);
-			continue;
-		}
-		if (strmap_put_owned(seen, real, 0) < 0) {
-			free(full);
-			goto oom;
-		}
-		if (strvec_push_owned(&p->files, full) < 0)
-			goto oom;
-		continue;
-oom_f:
-		free(real);
-		free(full);
-		goto oom;
-	}
+	for (size_t i = 0; list_files && i < files.n; i++)
+		if (add_file(p, dir, files.v[i], seen, err) < 0)
+			goto out;
 	for (size_t i = 0; p->recursive && i < dirs.n; i++) {
 		char *sub = mr_path_join(dir, dirs.v[i]);
 
@@ -373,6 +378,18 @@ read_recursive(struct project *p, struct mr_error *err)
 	return 0;
 }
 
+/* The ini's directory with symlinks resolved, as Alembic >= 1.10 resolves files. */
+static char *
+real_dirname(const char *path)
+{
+	char *dir = mr_path_dirname(path), *real = dir ? realpath(dir, NULL) : NULL;
+
+	if (!real)
+		return dir;
+	free(dir);
+	return real;
+}
+
 int
 project_open(struct project *p, const char *config, const char *section,
 	     struct mr_error *err)
@@ -390,7 +407,7 @@ project_open(struct project *p, const char *config, const char *section,
 		if (!p->base_dir)
 			goto oom;
 	}
-	if (!(p->root = mr_path_dirname(p->ini_path)) ||
+	if (!(p->root = real_dirname(p->ini_path)) ||
 	    !(p->section = mr_strdup(section ? section : PROJECT_DEFAULT_SECTION)))
 		goto oom;
 	if (!mr_is_file(p->ini_path)) {

@@ -9,6 +9,9 @@
 /* Characters Alembic refuses in a revision id. */
 #define ILLEGAL_ID_CHARS "@-+"
 
+/* Names Alembic reads as symbols before it looks for a revision. */
+static const char *const reserved_ids[] = { "base", "head", "heads" };
+
 struct loader {
 	struct revision *rev;
 	struct findings *fs;
@@ -50,12 +53,26 @@ take(const struct loader *l, struct pyval *v, const char *name, struct strvec *d
 	return 0;
 }
 
+/* Alembic 0.1 named files after their revision: "1a2b3c.py" is revision 1a2b3c. */
+static char *
+legacy_id(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t hex;
+
+	base = base ? base + 1 : path;
+	hex = strspn(base, "0123456789abcdef");
+	return hex && !strcmp(base + hex, ".py") ? mr_strndup(base, hex) : NULL;
+}
+
 static int
 check_id(const struct loader *l, const struct pyval *v)
 {
 	struct revision *rev = l->rev;
 	const char *bad;
 
+	if (v->kind == PYVAL_ABSENT && (rev->id = legacy_id(rev->path)))
+		return 0;
 	if (v->kind == PYVAL_ABSENT || v->kind == PYVAL_NONE)
 		return findings_add(l->fs, "no-revision-id", SEVERITY_ERROR, rev->relpath,
 				    v->line, v->col, l->index,
@@ -73,6 +90,13 @@ check_id(const struct loader *l, const struct pyval *v)
 				    "revision id '%s' contains '%c', which Alembic does not allow "
 				    "in revision ids (it separates relative and branch names)",
 				    v->items.v[0], *bad);
+	for (size_t i = 0; i < MR_ARRAY_SIZE(reserved_ids); i++)
+		if (!strcmp(v->items.v[0], reserved_ids[i]))
+			return findings_add(l->fs, "invalid-revision-id", SEVERITY_ERROR,
+					    rev->relpath, v->line, v->col, l->index,
+					    "revision id '%s' is one of Alembic's symbolic names "
+					    "(base, head, heads): `alembic history` and upgrades "
+					    "cannot address it", v->items.v[0]);
 	rev->id = mr_strdup(v->items.v[0]);
 	return rev->id ? 0 : -1;
 }
