@@ -752,6 +752,8 @@ loader_count(size_t files)
 static int
 take_findings(struct graph *g, struct findings *fs)
 {
+	if (!fs->n)
+		return 0;
 	if (mr_grow(&g->findings.v, &g->findings.cap, g->findings.n + fs->n,
 		    sizeof(*fs->v)) < 0)
 		return -1;

@@ -166,6 +166,13 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void
+sort_names(struct strvec *sv)
+{
+	if (sv->n > 1)
+		qsort(sv->v, sv->n, sizeof(*sv->v), name_cmp);
+}
+
 /* Alembic's filter: "*.py", but not "__init__*" nor emacs' ".#*" lock files. */
 static bool
 is_revision_name(const char *name)
@@ -264,8 +271,8 @@ walk_dir(struct project *p, const char *dir, struct strmap *seen, struct mr_erro
 		if (strvec_push(is_dir ? &dirs : &files, de->d_name) < 0)
 			goto oom;
 	}
-	qsort(files.v, files.n, sizeof(*files.v), name_cmp);
-	qsort(dirs.v, dirs.n, sizeof(*dirs.v), name_cmp);
+	sort_names(&files);
+	sort_names(&dirs);
 	for (size_t i = 0; list_files && i < files.n; i++)
 		if (add_file(p, dir, files.v[i], seen, err) < 0)
 			goto out;
