@@ -1,31 +1,55 @@
 /* Finding the project: ini, sections, locations, discovery order. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "migreview/project.h"
 
-#define LAYOUT FIXTURES "/layout"
-
 static struct project p;
 static struct mr_error err;
-static char *layout;            /* LAYOUT without "..", as migreview reports it */
+static char tmp[] = "/tmp/migreview-project-XXXXXX";
+static char *layout;            /* a copy of tests/fixtures/layout */
 
+/*
+ * The fixture is copied so that the tests can add what a release tarball
+ * cannot carry: a symlink loop and a __pycache__ directory.
+ */
 static void
 setup(void)
 {
-	layout = mr_path_absolute(LAYOUT);
+	char cmd[1024];
+
+	cr_assert(mkdtemp(tmp));
+	snprintf(cmd, sizeof(cmd), "cp -R '%s/layout' '%s/' && cd '%s/layout/migrations/versions' "
+		 "&& ln -s .. sub/loop && mkdir __pycache__ && cp 2_next.py __pycache__/stale.py "
+		 "&& chmod -R u+w '%s'", FIXTURES, tmp, tmp, tmp);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	layout = mr_printf("%s/layout", tmp);
 }
 
 static void
 teardown(void)
 {
+	char cmd[256];
+
 	project_free(&p);
 	free(layout);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		cr_log_warn("could not remove %s", tmp);
 }
 
 TestSuite(project, .init = setup, .fini = teardown);
+
+static const char *
+ini(void)
+{
+	static char path[512];
+
+	return strcat(strcpy(path, layout), "/alembic.ini");
+}
 
 /* The warning that contains text, or NULL. */
 static const char *
@@ -40,7 +64,7 @@ warning(const char *text)
 static void
 open_ok(const char *section)
 {
-	cr_assert_eq(project_open(&p, LAYOUT "/alembic.ini", section, &err), 0, "%s", err.msg);
+	cr_assert_eq(project_open(&p, ini(), section, &err), 0, "%s", err.msg);
 }
 
 /* The discovered files relative to the fixture, joined by spaces. */
@@ -95,13 +119,15 @@ Test(project, relative_script_location_follows_the_current_directory_with_c)
 {
 	/* as with `alembic -c`, relative paths resolve against the working directory */
 	cr_assert_eq(chdir("/"), 0);
-	cr_expect_eq(project_open(&p, LAYOUT "/alembic.ini", "os", &err), -1);
+	cr_expect_eq(project_open(&p, ini(), "os", &err), -1);
 	cr_expect(strstr(err.msg, "script_location /migrations is not a directory"), "%s", err.msg);
 }
 
 Test(project, upward_search_resolves_against_the_ini_directory)
 {
-	cr_assert_eq(chdir(LAYOUT "/migrations/versions/sub"), 0);
+	char dir[512];
+
+	cr_assert_eq(chdir(strcat(strcpy(dir, layout), "/migrations/versions/sub")), 0);
 	cr_assert_eq(project_open(&p, NULL, "os", &err), 0, "%s", err.msg);
 	cr_expect(!strncmp(p.ini_path, layout, strlen(layout)));
 	cr_expect_str_eq(p.ini_path + strlen(layout), "/alembic.ini");
@@ -120,20 +146,20 @@ Test(project, missing_ini_and_missing_section)
 {
 	cr_expect_eq(project_open(&p, "/nonexistent/alembic.ini", NULL, &err), -1);
 	cr_expect(strstr(err.msg, "/nonexistent/alembic.ini: no such file"), "%s", err.msg);
-	cr_expect_eq(project_open(&p, LAYOUT "/alembic.ini", "nosuch", &err), -1);
+	cr_expect_eq(project_open(&p, ini(), "nosuch", &err), -1);
 	cr_expect(strstr(err.msg, "no [nosuch] section"), "%s", err.msg);
 }
 
 Test(project, interpolation_errors_name_the_key)
 {
-	cr_expect_eq(project_open(&p, LAYOUT "/alembic.ini", "broken", &err), -1);
+	cr_expect_eq(project_open(&p, ini(), "broken", &err), -1);
 	cr_expect(strstr(err.msg, "[broken] script_location: '%(nope)s' names no option"),
 		  "%s", err.msg);
 }
 
 Test(project, unknown_separator)
 {
-	cr_expect_eq(project_open(&p, LAYOUT "/alembic.ini", "badsep", &err), -1);
+	cr_expect_eq(project_open(&p, ini(), "badsep", &err), -1);
 	cr_expect(strstr(err.msg, "'pipe' is not a valid path separator"), "%s", err.msg);
 }
 
