@@ -2,12 +2,9 @@
 #include "config.h"
 
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <threads.h>
-#include <unistd.h>
 
 #include "migreview/graph.h"
 
@@ -686,121 +683,14 @@ graph_build(struct graph *g, struct mr_error *err)
 	return rc;
 }
 
-/* Files are read and parsed by a few threads; each owns a parser and findings. */
-#define MAX_LOADERS 8
-
-struct loader_shared {
-	struct graph *g;
-	const struct project *p;
-	atomic_size_t next;             /* the next file to take */
-	atomic_bool failed;
-};
-
-struct loader {
-	struct loader_shared *shared;
-	struct findings findings;
-	struct mr_error err;
-	int rc;
-};
-
-static int
-load_files(void *arg)
-{
-	struct loader *l = arg;
-	struct loader_shared *sh = l->shared;
-	struct pysrc_parser *parser = pysrc_parser_new();
-	size_t i;
-
-	if (!parser) {
-		l->rc = mr_error_set(&l->err, "cannot set up the tree-sitter Python parser "
-				     "(grammar ABI %u, library ABI %u..%u)",
-				     ts_language_version(pysrc_language()),
-				     TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION,
-				     TREE_SITTER_LANGUAGE_VERSION);
-		atomic_store(&sh->failed, true);
-		return 0;
-	}
-	while (!atomic_load(&sh->failed) && (i = atomic_fetch_add(&sh->next, 1)) < sh->p->files.n) {
-		const char *path = sh->p->files.v[i];
-		char *rel = project_relpath(sh->p, path);
-
-		l->rc = rel ? revision_load(&sh->g->revs[i], parser, path, rel, i,
-					    &l->findings, &l->err) : mr_error_oom(&l->err);
-		free(rel);
-		if (l->rc < 0)
-			atomic_store(&sh->failed, true);
-	}
-	pysrc_parser_free(parser);
-	return 0;
-}
-
-static size_t
-loader_count(size_t files)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = cpus > 0 ? (size_t)cpus : 1;
-
-	if (n > MAX_LOADERS)
-		n = MAX_LOADERS;
-	/* a thread is worth starting only for a fair share of files */
-	while (n > 1 && files / n < 64)
-		n--;
-	return n;
-}
-
-/* Moves a loader's findings to the graph's; they are sorted once built. */
-static int
-take_findings(struct graph *g, struct findings *fs)
-{
-	if (!fs->n)
-		return 0;
-	if (mr_grow(&g->findings.v, &g->findings.cap, g->findings.n + fs->n,
-		    sizeof(*fs->v)) < 0)
-		return -1;
-	memcpy(g->findings.v + g->findings.n, fs->v, fs->n * sizeof(*fs->v));
-	g->findings.n += fs->n;
-	free(fs->v);
-	memset(fs, 0, sizeof(*fs));
-	return 0;
-}
-
 int
 graph_load(struct graph *g, const struct project *p, struct mr_error *err)
 {
-	struct loader_shared shared = { .g = g, .p = p };
-	struct loader loaders[MAX_LOADERS] = { 0 };
-	thrd_t threads[MAX_LOADERS];
-	size_t n = loader_count(p->files.n), started = 0;
-	int rc = 0;
-
 	memset(g, 0, sizeof(*g));
-	g->revs = calloc(p->files.n + 1, sizeof(*g->revs));
-	if (!g->revs)
-		return mr_error_oom(err);
-	g->cap = p->files.n + 1;
-	g->n = p->files.n;
-	atomic_init(&shared.next, 0);
-	atomic_init(&shared.failed, false);
-	for (size_t t = 0; t < n; t++) {
-		loaders[t].shared = &shared;
-		/* the calling thread is loader 0 */
-		if (t > 0 && thrd_create(&threads[t], load_files, &loaders[t]) != thrd_success)
-			break;
-		started = t + 1;
-	}
-	load_files(&loaders[0]);
-	for (size_t t = 1; t < started; t++)
-		thrd_join(threads[t], NULL);
-	for (size_t t = 0; t < started; t++) {
-		if (loaders[t].rc < 0 && rc == 0) {
-			*err = loaders[t].err;
-			rc = -1;
-		}
-		if (take_findings(g, &loaders[t].findings) < 0 && rc == 0)
-			rc = mr_error_oom(err);
-		findings_free(&loaders[t].findings);
-	}
-	return rc < 0 ? rc : graph_build(g, err);
+	if (revision_load_all(p, &g->revs, &g->findings, err) < 0)
+		return -1;
+	g->n = g->cap = p->files.n;
+	return graph_build(g, err);
 }
 
 void

@@ -1,8 +1,11 @@
 /* A revision file's header, read statically. */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
+#include <unistd.h>
 
 #include "migreview/revision.h"
 
@@ -12,14 +15,14 @@
 /* Names Alembic reads as symbols before it looks for a revision. */
 static const char *const reserved_ids[] = { "base", "head", "heads" };
 
-struct loader {
+struct one_file {
 	struct revision *rev;
 	struct findings *fs;
 	size_t index;
 };
 
 static int
-problem(const struct loader *l, const char *rule, unsigned line, unsigned col,
+problem(const struct one_file *l, const char *rule, unsigned line, unsigned col,
 	const char *what)
 {
 	return findings_add(l->fs, rule, SEVERITY_ERROR, l->rev->relpath, line, col,
@@ -27,7 +30,7 @@ problem(const struct loader *l, const char *rule, unsigned line, unsigned col,
 }
 
 static int
-report_non_literal(const struct loader *l, const struct pyval *v, const char *name)
+report_non_literal(const struct one_file *l, const struct pyval *v, const char *name)
 {
 	char *msg = mr_printf("%s is not a literal (a string, a tuple or list of strings, "
 			      "or None); migreview reads migrations without running "
@@ -40,7 +43,7 @@ report_non_literal(const struct loader *l, const struct pyval *v, const char *na
 
 /* Moves a literal's strings into dst; reports values that need running code. */
 static int
-take(const struct loader *l, struct pyval *v, const char *name, struct strvec *dst,
+take(const struct one_file *l, struct pyval *v, const char *name, struct strvec *dst,
      unsigned *line)
 {
 	*line = v->line;
@@ -66,7 +69,7 @@ legacy_id(const char *path)
 }
 
 static int
-check_id(const struct loader *l, const struct pyval *v)
+check_id(const struct one_file *l, const struct pyval *v)
 {
 	struct revision *rev = l->rev;
 	const char *bad;
@@ -102,7 +105,7 @@ check_id(const struct loader *l, const struct pyval *v)
 }
 
 static int
-read_header(const struct loader *l, struct pysrc_header *h)
+read_header(const struct one_file *l, struct pysrc_header *h)
 {
 	struct revision *rev = l->rev;
 	int rc;
@@ -137,7 +140,7 @@ int
 revision_load(struct revision *rev, struct pysrc_parser *parser, const char *path,
 	      const char *relpath, size_t index, struct findings *fs, struct mr_error *err)
 {
-	struct loader l = { rev, fs, index };
+	struct one_file l = { rev, fs, index };
 	struct pysrc_header h;
 	struct mr_error rerr;
 	char *src;
@@ -173,6 +176,120 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 	rc = read_header(&l, &h);
 	pysrc_header_free(&h);
 	return rc < 0 ? mr_error_oom(err) : 0;
+}
+
+/* Files are read and parsed by a few threads; each owns a parser and its findings. */
+#define MAX_LOADERS 8
+
+struct load_queue {
+	struct revision *revs;
+	const struct project *p;
+	atomic_size_t next;             /* the next file to take */
+	atomic_bool failed;
+};
+
+struct load_worker {
+	struct load_queue *shared;
+	struct findings findings;
+	struct mr_error err;
+	int rc;
+};
+
+static int
+load_files(void *arg)
+{
+	struct load_worker *l = arg;
+	struct load_queue *sh = l->shared;
+	struct pysrc_parser *parser = pysrc_parser_new();
+	size_t i;
+
+	if (!parser) {
+		l->rc = mr_error_set(&l->err, "cannot set up the tree-sitter Python parser "
+				     "(grammar ABI %u, library ABI %u..%u)",
+				     ts_language_version(pysrc_language()),
+				     TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION,
+				     TREE_SITTER_LANGUAGE_VERSION);
+		atomic_store(&sh->failed, true);
+		return 0;
+	}
+	while (!atomic_load(&sh->failed) && (i = atomic_fetch_add(&sh->next, 1)) < sh->p->files.n) {
+		const char *path = sh->p->files.v[i];
+		char *rel = project_relpath(sh->p, path);
+
+		l->rc = rel ? revision_load(&sh->revs[i], parser, path, rel, i,
+					    &l->findings, &l->err) : mr_error_oom(&l->err);
+		free(rel);
+		if (l->rc < 0)
+			atomic_store(&sh->failed, true);
+	}
+	pysrc_parser_free(parser);
+	return 0;
+}
+
+static size_t
+loader_count(size_t files)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cpus > 0 ? (size_t)cpus : 1;
+
+	if (n > MAX_LOADERS)
+		n = MAX_LOADERS;
+	/* a thread is worth starting only for a fair share of files */
+	while (n > 1 && files / n < 64)
+		n--;
+	return n;
+}
+
+/* Moves a loader's findings to dst; the caller sorts them. */
+static int
+take_findings(struct findings *dst, struct findings *fs)
+{
+	if (!fs->n)
+		return 0;
+	if (mr_grow(&dst->v, &dst->cap, dst->n + fs->n, sizeof(*fs->v)) < 0)
+		return -1;
+	memcpy(dst->v + dst->n, fs->v, fs->n * sizeof(*fs->v));
+	dst->n += fs->n;
+	free(fs->v);
+	memset(fs, 0, sizeof(*fs));
+	return 0;
+}
+
+int
+revision_load_all(const struct project *p, struct revision **revs, struct findings *fs,
+		  struct mr_error *err)
+{
+	struct load_queue shared = { .p = p };
+	struct load_worker loaders[MAX_LOADERS] = { 0 };
+	thrd_t threads[MAX_LOADERS];
+	size_t n = loader_count(p->files.n), started = 0;
+	int rc = 0;
+
+	*revs = shared.revs = calloc(p->files.n + 1, sizeof(**revs));
+	if (!shared.revs)
+		return mr_error_oom(err);
+	atomic_init(&shared.next, 0);
+	atomic_init(&shared.failed, false);
+	for (size_t t = 0; t < n; t++) {
+		loaders[t].shared = &shared;
+		/* the calling thread is loader 0 */
+		if (t > 0 && thrd_create(&threads[t], load_files, &loaders[t]) != thrd_success)
+			break;
+		started = t + 1;
+	}
+	load_files(&loaders[0]);
+	for (size_t t = 1; t < started; t++)
+		thrd_join(threads[t], NULL);
+	for (size_t t = 0; t < started; t++) {
+		if (loaders[t].rc < 0 && rc == 0) {
+			*err = loaders[t].err;
+			rc = -1;
+		}
+		if (take_findings(fs, &loaders[t].findings) < 0 && rc == 0)
+			rc = mr_error_oom(err);
+		findings_free(&loaders[t].findings);
+	}
+	return rc;
 }
 
 void

@@ -15,6 +15,7 @@
 
 #include "migreview/error.h"
 #include "migreview/finding.h"
+#include "migreview/project.h"
 #include "migreview/pysrc.h"
 #include "migreview/util.h"
 
@@ -51,6 +52,14 @@ struct revision {
 int revision_load(struct revision *rev, struct pysrc_parser *parser, const char *path,
 		  const char *relpath, size_t index, struct findings *findings,
 		  struct mr_error *err);
+
+/*
+ * Reads every file of the project, on all cores, into a new array *revs of
+ * p->files.n revisions in discovery order (the caller frees each and the
+ * array).  Problems with the files are added to findings, unsorted.
+ */
+int revision_load_all(const struct project *p, struct revision **revs,
+		      struct findings *findings, struct mr_error *err);
 
 void revision_free(struct revision *rev);
 
