@@ -10,13 +10,28 @@
 #include "migreview/graph.h"
 #include "migreview/project.h"
 
+/* A JSON string of s; bytes that are not UTF-8 become U+FFFD. */
+static json_t *
+text(const char *s)
+{
+	char *fixed;
+	json_t *j;
+
+	if (mr_utf8_check(s, strlen(s)) == strlen(s))
+		return json_string(s);
+	fixed = mr_utf8_repair(s);
+	j = fixed ? json_string(fixed) : NULL;
+	free(fixed);
+	return j;
+}
+
 static json_t *
 string_array(const struct strvec *sv)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < sv->n; i++)
-		if (json_array_append_new(a, json_string(sv->v[i])) < 0) {
+		if (json_array_append_new(a, text(sv->v[i])) < 0) {
 			json_decref(a);
 			return NULL;
 		}
@@ -26,13 +41,13 @@ string_array(const struct strvec *sv)
 static json_t *
 revision_json(const struct revision *rev)
 {
-	return json_pack("{s:s, s:o*, s:o*, s:o*, s:s, s:s, s:b, s:b, s:b, s:b}",
-			 "revision", rev->id,
+	return json_pack("{s:o*, s:o*, s:o*, s:o*, s:o*, s:o*, s:b, s:b, s:b, s:b}",
+			 "revision", text(rev->id),
 			 "down_revisions", string_array(&rev->down),
 			 "branch_labels", string_array(&rev->labels),
 			 "depends_on", string_array(&rev->deps),
-			 "path", rev->relpath,
-			 "message", rev->message ? rev->message : "",
+			 "path", text(rev->relpath),
+			 "message", text(rev->message ? rev->message : ""),
 			 "is_head", rev->is_head,
 			 "is_base", rev->is_base,
 			 "is_branch_point", rev->is_branch_point,

@@ -136,6 +136,33 @@ read_header(const struct one_file *l, struct pysrc_header *h)
 	return 0;
 }
 
+/* 1-based line and column (in bytes) of offset in src. */
+static void
+line_col(const char *src, size_t offset, unsigned *line, unsigned *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < offset; i++, (*col)++)
+		if (src[i] == '\n')
+			(*line)++, *col = 0;
+}
+
+/* PEP 263: "coding:" or "coding=" in a comment on line 1 or 2. */
+static bool
+declares_encoding(const char *src)
+{
+	for (int l = 0; l < 2 && *src; l++) {
+		size_t n = strcspn(src, "\n");
+		const char *hash = memchr(src, '#', n);
+
+		for (const char *p = hash; p && p + 7 < src + n; p++)
+			if (!strncmp(p, "coding", 6) && (p[6] == ':' || p[6] == '='))
+				return true;
+		src += n + (src[n] == '\n');
+	}
+	return false;
+}
+
 int
 revision_load(struct revision *rev, struct pysrc_parser *parser, const char *path,
 	      const char *relpath, size_t index, struct findings *fs, struct mr_error *err)
@@ -146,6 +173,8 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 	char *src;
 	size_t len;
 	const char *nul;
+	unsigned line, col;
+	size_t bad;
 	int rc;
 
 	memset(rev, 0, sizeof(*rev));
@@ -159,15 +188,22 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 	nul = memchr(src, '\0', len);
 	if (nul) {
 		/* Python refuses such source outright; parsing it would only add noise */
-		unsigned line = 1, col = 1;
-
-		for (const char *p = src; p < nul; p++, col++)
-			if (*p == '\n')
-				line++, col = 0;
+		line_col(src, (size_t)(nul - src), &line, &col);
 		free(src);
 		return findings_add(fs, "parse-error", SEVERITY_ERROR, relpath, line, col, index,
 				    "the file contains a NUL byte (is it binary?); Python "
 				    "refuses to import it") < 0 ? mr_error_oom(err) : 0;
+	}
+	bad = mr_utf8_check(src, len);
+	if (bad < len && !declares_encoding(src)) {
+		line_col(src, bad, &line, &col);
+		if (findings_add(fs, "parse-error", SEVERITY_ERROR, relpath, line, col, index,
+				 "byte 0x%02x is not UTF-8 and the file declares no other "
+				 "encoding (# -*- coding: ... -*-); Python refuses to import it",
+				 (unsigned char)src[bad]) < 0) {
+			free(src);
+			return mr_error_oom(err);
+		}
 	}
 	rc = pysrc_read_header(parser, src, len, &h, err);
 	free(src);

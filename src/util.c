@@ -388,7 +388,10 @@ mr_is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Length of the UTF-8 sequence at s (1..4), or 0 if it is not valid UTF-8. */
+/*
+ * Length of the UTF-8 sequence at s (1..4), or 0 if it is not valid UTF-8.
+ * s must be NUL-terminated or have 4 readable bytes: a NUL ends a sequence.
+ */
 static size_t
 utf8_len(const unsigned char *s, unsigned long *cp)
 {
@@ -439,6 +442,60 @@ mr_visible(const char *s)
 			o += len;
 			p += len;
 		}
+	}
+	*o = '\0';
+	return out;
+}
+
+size_t
+mr_utf8_check(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+	while (p < end) {
+		unsigned long cp;
+		size_t n;
+
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		n = (size_t)(end - p) >= 4 ? utf8_len(p, &cp) : 0;
+		if (!n) {
+			/* near the end: check a NUL-terminated copy of the tail */
+			unsigned char tail[5] = { 0 };
+
+			memcpy(tail, p, (size_t)(end - p) < 4 ? (size_t)(end - p) : 4);
+			n = utf8_len(tail, &cp);
+			if (!n || p + n > end)
+				return (size_t)(p - (const unsigned char *)s);
+		}
+		p += n;
+	}
+	return len;
+}
+
+char *
+mr_utf8_repair(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = malloc(strlen(s) * 3 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		unsigned long cp;
+		size_t n = utf8_len(p, &cp);
+
+		if (!n) {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p++;
+			continue;
+		}
+		memcpy(o, p, n);
+		o += n;
+		p += n;
 	}
 	*o = '\0';
 	return out;

@@ -66,6 +66,12 @@ bool mr_is_dir(const char *path);
  * written as visible escapes such as "\x1b" or "\u202e".
  */
 char *mr_visible(const char *s);
+
+/* Offset of the first byte of s[0..len) that is not UTF-8, or len. */
+size_t mr_utf8_check(const char *s, size_t len);
+
+/* A copy of s with every byte that is not UTF-8 replaced by U+FFFD. */
+char *mr_utf8_repair(const char *s);
 bool mr_is_file(const char *path);
 
 #endif

@@ -86,3 +86,19 @@ Test(util, read_file_keeps_nul_bytes)
 	cr_expect_eq(mr_read_file(path, &buf, &len, &err), -1);
 	cr_expect(strstr(err.msg, "cannot open"));
 }
+
+Test(util, utf8_check_and_repair)
+{
+	static const char ok[] = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80";
+	static const char bad[] = "ab\xc3(\xe9";
+	char *fixed;
+
+	cr_expect_eq(mr_utf8_check(ok, strlen(ok)), strlen(ok));
+	cr_expect_eq(mr_utf8_check(bad, strlen(bad)), 2);
+	cr_expect_eq(mr_utf8_check("\xed\xa0\x80", 3), 0, "a surrogate is not UTF-8");
+	cr_expect_eq(mr_utf8_check("\xc0\xaf", 2), 0, "an overlong form is not UTF-8");
+	cr_expect_eq(mr_utf8_check("x\xe2\x82", 3), 1, "a sequence cut by the end");
+	fixed = mr_utf8_repair(bad);
+	cr_expect_str_eq(fixed, "ab\xef\xbf\xbd(\xef\xbf\xbd");
+	free(fixed);
+}
