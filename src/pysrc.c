@@ -374,7 +374,7 @@ pysrc_read_header(struct pysrc_parser *parser, const char *src, size_t len,
 	struct reader r = { src, out, err };
 	TSTree *tree;
 	TSNode root;
-	uint32_t count;
+	TSTreeCursor cursor;
 	bool first = true;
 	int rc = 0;
 
@@ -389,11 +389,13 @@ pysrc_read_header(struct pysrc_parser *parser, const char *src, size_t len,
 		out->parse_error = true;
 		find_error(root, &out->error_line, &out->error_col);
 	}
-	count = ts_node_named_child_count(root);
-	for (uint32_t i = 0; i < count && rc == 0; i++) {
-		TSNode stmt = ts_node_named_child(root, i);
+	/* a cursor, not ts_node_named_child(root, i): that walks from the start each time */
+	cursor = ts_tree_cursor_new(root);
+	for (bool more = ts_tree_cursor_goto_first_child(&cursor); more && rc == 0;
+	     more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+		TSNode stmt = ts_tree_cursor_current_node(&cursor);
 
-		if (node_is(stmt, "comment"))
+		if (!ts_node_is_named(stmt) || node_is(stmt, "comment"))
 			continue;
 		if (first)
 			rc = read_docstring(&r, stmt);
@@ -403,6 +405,7 @@ pysrc_read_header(struct pysrc_parser *parser, const char *src, size_t len,
 		    node_is(ts_node_named_child(stmt, 0), "assignment"))
 			rc = read_assignment(&r, ts_node_named_child(stmt, 0));
 	}
+	ts_tree_cursor_delete(&cursor);
 	ts_tree_delete(tree);
 	if (rc < 0)
 		pysrc_header_free(out);
