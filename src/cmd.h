@@ -25,5 +25,6 @@ struct cli {
 };
 
 int cmd_list(const struct cli *cli);
+int cmd_explain(const struct cli *cli);
 
 #endif

@@ -22,7 +22,8 @@ static const struct command commands[] = {
 	  "run the analysis as a release gate (not built yet)" },
 	{ "test", NULL, "test [REV] [--database-url URL]",
 	  "run Alembic up → down → up on a scratch database (not built yet)" },
-	{ "explain", NULL, "explain RULE", "why a rule exists, with examples (not built yet)" },
+	{ "explain", cmd_explain, "explain [RULE | ITEM]",
+	  "why a rule exists, with a flagged and a safe example; without RULE, all rules" },
 };
 
 static void

@@ -140,7 +140,7 @@ decode_escape(const char **pp, const char *end, char **o)
  * a plain str literal, 0 when it is not (bytes, f-string with fields).
  */
 static int
-string_value(const struct reader *r, TSNode str, struct strvec *acc)
+string_value(const char *src, TSNode str, struct strvec *acc)
 {
 	uint32_t n = ts_node_named_child_count(str);
 	TSNode start, end;
@@ -154,9 +154,9 @@ string_value(const struct reader *r, TSNode str, struct strvec *acc)
 	end = ts_node_named_child(str, n - 1);
 	if (!node_is(start, "string_start") || !node_is(end, "string_end"))
 		return 0;
-	prefix = r->src + ts_node_start_byte(start);
-	body = r->src + ts_node_end_byte(start);
-	stop = r->src + ts_node_start_byte(end);
+	prefix = src + ts_node_start_byte(start);
+	body = src + ts_node_end_byte(start);
+	stop = src + ts_node_start_byte(end);
 	for (const char *q = prefix; q < body && *q != '"' && *q != '\''; q++) {
 		if (*q == 'b' || *q == 'B' || *q == 'f' || *q == 'F')
 			return 0;
@@ -191,13 +191,13 @@ string_value(const struct reader *r, TSNode str, struct strvec *acc)
 
 /* A string or concatenated_string literal as one item of acc: 1, 0 or -1. */
 static int
-literal_string(const struct reader *r, TSNode n, struct strvec *acc)
+literal_string(const char *src, TSNode n, struct strvec *acc)
 {
 	struct strvec one = { 0 };
 	int rc = 0;
 
 	if (node_is(n, "string")) {
-		rc = string_value(r, n, &one);
+		rc = string_value(src, n, &one);
 	} else if (node_is(n, "concatenated_string")) {
 		uint32_t count = ts_node_named_child_count(n);
 
@@ -206,7 +206,7 @@ literal_string(const struct reader *r, TSNode n, struct strvec *acc)
 
 			if (!node_is(part, "string"))
 				continue;       /* comments between the parts */
-			rc = string_value(r, part, &one);
+			rc = string_value(src, part, &one);
 			if (rc <= 0)
 				break;
 		}
@@ -214,6 +214,19 @@ literal_string(const struct reader *r, TSNode n, struct strvec *acc)
 	if (rc == 1 && strvec_push_owned(acc, one.v[0]) < 0)
 		rc = -1;
 	else if (rc == 1)
+		one.n = 0;
+	strvec_free(&one);
+	return rc;
+}
+
+int
+pysrc_string(const char *src, TSNode n, char **out)
+{
+	struct strvec one = { 0 };
+	int rc = literal_string(src, n, &one);
+
+	*out = rc == 1 ? one.v[0] : NULL;
+	if (rc == 1)
 		one.n = 0;
 	strvec_free(&one);
 	return rc;
@@ -251,10 +264,10 @@ read_value(const struct reader *r, TSNode v, struct pyval *val)
 			TSNode item = ts_node_named_child(v, i);
 
 			if (!node_is(item, "comment"))
-				rc = literal_string(r, unwrap_parens(item), &val->items);
+				rc = literal_string(r->src, unwrap_parens(item), &val->items);
 		}
 	} else {
-		rc = literal_string(r, v, &val->items);
+		rc = literal_string(r->src, v, &val->items);
 	}
 	if (rc < 0)
 		return mr_error_oom(r->err);
@@ -325,7 +338,7 @@ read_docstring(const struct reader *r, TSNode stmt)
 	if (!node_is(stmt, "expression_statement") || ts_node_named_child_count(stmt) != 1)
 		return 0;
 	lit = ts_node_named_child(stmt, 0);
-	rc = literal_string(r, lit, &doc);
+	rc = literal_string(r->src, lit, &doc);
 	if (rc <= 0) {
 		strvec_free(&doc);
 		return rc < 0 ? mr_error_oom(r->err) : 0;
@@ -365,6 +378,12 @@ done:
 	ts_tree_cursor_delete(&c);
 	*line = at.row + 1;
 	*col = at.column + 1;
+}
+
+TSTree *
+pysrc_parse(struct pysrc_parser *parser, const char *src, size_t len)
+{
+	return len > UINT32_MAX ? NULL : ts_parser_parse_string(parser->ts, NULL, src, (uint32_t)len);
 }
 
 int

@@ -53,6 +53,17 @@ int pysrc_read_header(struct pysrc_parser *parser, const char *src, size_t len,
 		      struct pysrc_header *out, struct mr_error *err);
 void pysrc_header_free(struct pysrc_header *h);
 
+/* A parse tree of src, which must outlive it; NULL when parsing fails. */
+TSTree *pysrc_parse(struct pysrc_parser *parser, const char *src, size_t len);
+
+/*
+ * The value of a str literal node (string or implicit concatenation), with
+ * escapes decoded: 1 and *out set (the caller frees it), 0 when n is not a
+ * plain str literal (bytes, an f-string with fields, anything else), -1
+ * when memory runs out.
+ */
+int pysrc_string(const char *src, TSNode n, char **out);
+
 /* The compiled-in tree-sitter-python grammar. */
 const TSLanguage *pysrc_language(void);
 

@@ -1,0 +1,90 @@
+/*
+ * What a migration does, read from its tree-sitter parse: the calls that
+ * upgrade() and downgrade() make on `op`, on batch_alter_table aliases and
+ * on connections from op.get_bind(), in source order, each with its
+ * arguments as a tree of literal values and nested calls (sa.Column(...),
+ * sa.text("..."), sa.Enum(..., name=...)); whether the call sits inside
+ * autocommit_block(); and the module's imports.  Nothing is evaluated.
+ *
+ * struct migration owns everything in it; migration_free() releases it.
+ */
+#ifndef MIGREVIEW_MIGRATION_H
+#define MIGREVIEW_MIGRATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "migreview/error.h"
+#include "migreview/pysrc.h"
+
+enum pyarg_kind {
+	PYARG_STRING,           /* text: the decoded value */
+	PYARG_NUMBER,           /* text: as written */
+	PYARG_BOOL,             /* text: "True" or "False" */
+	PYARG_NONE,
+	PYARG_NAME,             /* a name or attribute, text as written: "sa.Integer" */
+	PYARG_CALL,             /* call */
+	PYARG_LIST,             /* a list or tuple: items */
+	PYARG_OTHER,            /* anything else (f-string, expression): text as written */
+};
+
+struct pycall;
+
+struct pyarg {
+	char *keyword;          /* NULL for a positional argument */
+	enum pyarg_kind kind;
+	char *text;
+	struct pycall *call;
+	struct pyarg *items;
+	size_t n_items;
+	unsigned line, col;
+};
+
+struct pycall {
+	char *callee;           /* as written, calls kept: "op.get_bind().execute" */
+	const char *name;       /* the last component of callee: "execute" */
+	struct pyarg *args;
+	size_t n_args;
+	unsigned line, col;     /* 1-based start of the call */
+	unsigned end_line, end_col;
+};
+
+struct migration_op {
+	struct pycall call;
+	char *batch_table;      /* table of the enclosing batch_alter_table, or NULL */
+	bool in_autocommit;     /* inside op.get_context().autocommit_block() */
+	bool via_bind;          /* made on a connection from op.get_bind() */
+};
+
+struct migration_fn {
+	bool present;
+	bool empty;             /* only pass, ..., docstrings or raise NotImplementedError */
+	bool not_implemented;   /* raises NotImplementedError */
+	unsigned line, col;     /* of the def */
+	struct migration_op *ops;
+	size_t n_ops, cap_ops;
+};
+
+struct migration_import {
+	char *module;           /* "app.models", "alembic", "sqlalchemy.dialects" */
+	unsigned line, col;
+};
+
+struct migration {
+	struct migration_fn upgrade, downgrade;
+	struct migration_import *imports;
+	size_t n_imports, cap_imports;
+};
+
+int migration_read(struct pysrc_parser *parser, const char *src, size_t len,
+		   struct migration *out, struct mr_error *err);
+
+/*
+ * The argument at position pos, or else the one named keyword (either may
+ * be unused: pos (size_t)-1, keyword NULL).  NULL when absent.
+ */
+const struct pyarg *pycall_arg(const struct pycall *call, size_t pos, const char *keyword);
+
+void migration_free(struct migration *m);
+
+#endif

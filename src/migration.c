@@ -1,0 +1,571 @@
+/* What upgrade() and downgrade() do, read from the parse tree. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migreview/migration.h"
+#include "migreview/util.h"
+
+/* Deeper nesting than this is not walked: no Python migration needs it. */
+#define MAX_DEPTH 200
+
+struct walker {
+	const char *src;
+	struct migration_fn *fn;
+	struct strvec batch_aliases;    /* names bound by batch_alter_table(...) as NAME */
+	struct strvec batch_tables;     /* ... and their tables, in step */
+	struct strvec binds;            /* names bound to op.get_bind() */
+	bool in_autocommit;
+	int depth;
+};
+
+static bool
+node_is(TSNode n, const char *type)
+{
+	return !strcmp(ts_node_type(n), type);
+}
+
+static char *
+node_text(const char *src, TSNode n)
+{
+	return mr_strndup(src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
+}
+
+/* The source of n without blanks: "op.get_context()\n  .autocommit_block". */
+static char *
+compact_text(const char *src, TSNode n)
+{
+	char *t = node_text(src, n), *o = t;
+
+	if (!t)
+		return NULL;
+	for (const char *p = t; *p; p++)
+		if (!isspace((unsigned char)*p))
+			*o++ = *p;
+	*o = '\0';
+	return t;
+}
+
+/* The identifier an attribute chain starts from: op in op.get_bind().execute. */
+static TSNode
+chain_root(TSNode n)
+{
+	for (;;) {
+		if (node_is(n, "attribute"))
+			n = ts_node_child_by_field_name(n, "object", 6);
+		else if (node_is(n, "call"))
+			n = ts_node_child_by_field_name(n, "function", 8);
+		else
+			return n;
+		if (ts_node_is_null(n))
+			return n;
+	}
+}
+
+static void
+set_pos(TSNode n, unsigned *line, unsigned *col)
+{
+	TSPoint p = ts_node_start_point(n);
+
+	*line = p.row + 1;
+	*col = p.column + 1;
+}
+
+static int read_call(struct walker *w, TSNode call, struct pycall *out);
+static void pyarg_free(struct pyarg *a);
+static void pycall_free(struct pycall *c);
+
+static TSNode
+unwrap_parens(TSNode n)
+{
+	while (node_is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
+		n = ts_node_named_child(n, 0);
+	return n;
+}
+
+static int read_value(struct walker *w, TSNode v, struct pyarg *a);
+
+static int
+read_items(struct walker *w, TSNode seq, struct pyarg *a)
+{
+	uint32_t n = ts_node_named_child_count(seq);
+
+	a->kind = PYARG_LIST;
+	a->items = calloc(n + 1, sizeof(*a->items));
+	if (!a->items)
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode item = ts_node_named_child(seq, i);
+
+		if (node_is(item, "comment"))
+			continue;
+		if (read_value(w, item, &a->items[a->n_items++]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_value(struct walker *w, TSNode v, struct pyarg *a)
+{
+	const char *type;
+	int rc;
+
+	set_pos(v, &a->line, &a->col);
+	v = unwrap_parens(v);
+	type = ts_node_type(v);
+	if (!strcmp(type, "string") || !strcmp(type, "concatenated_string")) {
+		rc = pysrc_string(w->src, v, &a->text);
+		if (rc != 0) {
+			a->kind = PYARG_STRING;
+			return rc < 0 ? -1 : 0;
+		}
+		a->kind = PYARG_OTHER;  /* an f-string with fields, bytes */
+	} else if (!strcmp(type, "integer") || !strcmp(type, "float") ||
+		   (!strcmp(type, "unary_operator") &&
+		    (node_is(ts_node_named_child(v, 0), "integer") ||
+		     node_is(ts_node_named_child(v, 0), "float")))) {
+		a->kind = PYARG_NUMBER;
+	} else if (!strcmp(type, "true") || !strcmp(type, "false")) {
+		a->kind = PYARG_BOOL;
+	} else if (!strcmp(type, "none")) {
+		a->kind = PYARG_NONE;
+	} else if (!strcmp(type, "identifier") || !strcmp(type, "attribute")) {
+		a->kind = PYARG_NAME;
+	} else if (!strcmp(type, "call") && w->depth < MAX_DEPTH) {
+		a->kind = PYARG_CALL;
+		a->call = calloc(1, sizeof(*a->call));
+		if (!a->call)
+			return -1;
+		w->depth++;
+		rc = read_call(w, v, a->call);
+		w->depth--;
+		return rc;
+	} else if ((!strcmp(type, "list") || !strcmp(type, "tuple")) && w->depth < MAX_DEPTH) {
+		w->depth++;
+		rc = read_items(w, v, a);
+		w->depth--;
+		return rc;
+	} else {
+		a->kind = PYARG_OTHER;
+	}
+	a->text = node_text(w->src, v);
+	return a->text ? 0 : -1;
+}
+
+static int
+read_call(struct walker *w, TSNode call, struct pycall *out)
+{
+	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+	TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+	TSPoint end = ts_node_end_point(call);
+	uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+	const char *dot;
+
+	set_pos(call, &out->line, &out->col);
+	out->end_line = end.row + 1;
+	out->end_col = end.column + 1;
+	out->callee = compact_text(w->src, fn);
+	if (!out->callee)
+		return -1;
+	dot = strrchr(out->callee, '.');
+	out->name = dot ? dot + 1 : out->callee;
+	out->args = calloc(n + 1, sizeof(*out->args));
+	if (!out->args)
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode arg = ts_node_named_child(args, i);
+		struct pyarg *a;
+
+		if (node_is(arg, "comment"))
+			continue;
+		a = &out->args[out->n_args++];
+		if (node_is(arg, "keyword_argument")) {
+			TSNode name = ts_node_child_by_field_name(arg, "name", 4);
+
+			a->keyword = node_text(w->src, name);
+			if (!a->keyword || read_value(w, ts_node_child_by_field_name(arg, "value", 5), a) < 0)
+				return -1;
+		} else if (read_value(w, arg, a) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Is this a call migreview follows: on op, a batch alias or a bind? */
+static bool
+is_op_call(const struct walker *w, TSNode call, const char **batch_table, bool *via_bind)
+{
+	TSNode root = chain_root(ts_node_child_by_field_name(call, "function", 8));
+	char name[64];
+	uint32_t len;
+
+	*batch_table = NULL;
+	*via_bind = false;
+	if (ts_node_is_null(root) || !node_is(root, "identifier"))
+		return false;
+	len = ts_node_end_byte(root) - ts_node_start_byte(root);
+	if (len >= sizeof(name))
+		return false;
+	memcpy(name, w->src + ts_node_start_byte(root), len);
+	name[len] = '\0';
+	/* the latest binding of a name wins, as in Python */
+	for (size_t i = w->batch_aliases.n; i-- > 0;) {
+		if (!strcmp(w->batch_aliases.v[i], name)) {
+			*batch_table = w->batch_tables.v[i];
+			return true;
+		}
+	}
+	if (strvec_contains(&w->binds, name)) {
+		*via_bind = true;
+		return true;
+	}
+	return !strcmp(name, "op");
+}
+
+static int
+add_op(struct walker *w, TSNode call, const char *batch_table, bool via_bind)
+{
+	struct migration_fn *fn = w->fn;
+	struct migration_op *op;
+
+	if (mr_grow(&fn->ops, &fn->cap_ops, fn->n_ops + 1, sizeof(*fn->ops)) < 0)
+		return -1;
+	op = &fn->ops[fn->n_ops++];
+	memset(op, 0, sizeof(*op));
+	op->in_autocommit = w->in_autocommit;
+	op->via_bind = via_bind;
+	if (batch_table && !(op->batch_table = mr_strdup(batch_table)))
+		return -1;
+	return read_call(w, call, &op->call);
+}
+
+static int walk(struct walker *w, TSNode n);
+
+static int
+walk_children(struct walker *w, TSNode n)
+{
+	TSTreeCursor c = ts_tree_cursor_new(n);
+	int rc = 0;
+
+	for (bool more = ts_tree_cursor_goto_first_child(&c); more && rc == 0;
+	     more = ts_tree_cursor_goto_next_sibling(&c)) {
+		TSNode child = ts_tree_cursor_current_node(&c);
+
+		if (ts_node_is_named(child))
+			rc = walk(w, child);
+	}
+	ts_tree_cursor_delete(&c);
+	return rc;
+}
+
+/* with op.batch_alter_table("t") as b: ... / with op.get_context().autocommit_block(): ... */
+static int
+walk_with(struct walker *w, TSNode with)
+{
+	TSNode clause = ts_node_named_child(with, 0);
+	size_t aliases = w->batch_aliases.n;
+	bool autocommit = w->in_autocommit;
+	uint32_t n = ts_node_named_child_count(clause);
+	int rc = 0;
+
+	for (uint32_t i = 0; i < n && rc == 0; i++) {
+		TSNode value = ts_node_child_by_field_name(ts_node_named_child(clause, i), "value", 5);
+		TSNode call = value, alias = { 0 };
+		char *callee;
+
+		if (ts_node_is_null(value))
+			continue;
+		if (node_is(value, "as_pattern")) {
+			call = ts_node_named_child(value, 0);
+			alias = ts_node_child_by_field_name(value, "alias", 5);
+		}
+		if (!node_is(call, "call")) {
+			rc = walk(w, value);
+			continue;
+		}
+		if (!(callee = compact_text(w->src, ts_node_child_by_field_name(call, "function", 8))))
+			return -1;
+		if (!strcmp(callee, "op.get_context().autocommit_block")) {
+			w->in_autocommit = true;
+		} else if (!strcmp(callee, "op.batch_alter_table") && !ts_node_is_null(alias)) {
+			struct pycall bc = { 0 };
+			const struct pyarg *table;
+
+			rc = read_call(w, call, &bc);
+			table = rc == 0 ? pycall_arg(&bc, 0, "table_name") : NULL;
+			if (rc == 0 && (strvec_push_owned(&w->batch_aliases,
+							  compact_text(w->src, ts_node_named_child(alias, 0))) < 0 ||
+					strvec_push(&w->batch_tables,
+						    table && table->kind == PYARG_STRING ? table->text : "?") < 0))
+				rc = -1;
+			pycall_free(&bc);
+		} else {
+			rc = walk(w, value);
+		}
+		free(callee);
+	}
+	if (rc == 0)
+		rc = walk(w, ts_node_child_by_field_name(with, "body", 4));
+	while (w->batch_aliases.n > aliases) {
+		free(w->batch_aliases.v[--w->batch_aliases.n]);
+		free(w->batch_tables.v[--w->batch_tables.n]);
+	}
+	w->in_autocommit = autocommit;
+	return rc;
+}
+
+/* conn = op.get_bind(): conn.execute(...) is then followed too. */
+static int
+note_bind(struct walker *w, TSNode asg)
+{
+	TSNode left = ts_node_child_by_field_name(asg, "left", 4);
+	TSNode right = ts_node_child_by_field_name(asg, "right", 5);
+	char *callee;
+	int rc = 0;
+
+	if (ts_node_is_null(left) || ts_node_is_null(right) || !node_is(left, "identifier") ||
+	    !node_is(right, "call"))
+		return 0;
+	callee = compact_text(w->src, ts_node_child_by_field_name(right, "function", 8));
+	if (!callee)
+		return -1;
+	if (!strcmp(callee, "op.get_bind"))
+		rc = strvec_push_owned(&w->binds, node_text(w->src, left));
+	free(callee);
+	return rc;
+}
+
+/* op.get_bind() and op.get_context() change nothing by themselves. */
+static bool
+is_accessor(const char *src, TSNode call)
+{
+	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+	const char *text = src + ts_node_start_byte(fn);
+	size_t len = ts_node_end_byte(fn) - ts_node_start_byte(fn);
+
+	return (len == 11 && !memcmp(text, "op.get_bind", 11)) ||
+	       (len == 14 && !memcmp(text, "op.get_context", 14));
+}
+
+static int
+walk(struct walker *w, TSNode n)
+{
+	const char *batch_table;
+	bool via_bind;
+	int rc;
+
+	if (ts_node_is_null(n) || w->depth >= MAX_DEPTH)
+		return 0;
+	if (node_is(n, "call") && is_op_call(w, n, &batch_table, &via_bind))
+		return is_accessor(w->src, n) ? 0 : add_op(w, n, batch_table, via_bind);
+	if (node_is(n, "assignment") && note_bind(w, n) < 0)
+		return -1;
+	w->depth++;
+	rc = node_is(n, "with_statement") ? walk_with(w, n) : walk_children(w, n);
+	w->depth--;
+	return rc;
+}
+
+/* raise NotImplementedError / raise NotImplementedError("...") */
+static bool
+raises_not_implemented(const char *src, TSNode stmt)
+{
+	TSNode e;
+	size_t len = strlen("NotImplementedError");
+
+	if (!node_is(stmt, "raise_statement") || ts_node_named_child_count(stmt) == 0)
+		return false;
+	e = ts_node_named_child(stmt, 0);
+	if (node_is(e, "call"))
+		e = ts_node_child_by_field_name(e, "function", 8);
+	return ts_node_end_byte(e) - ts_node_start_byte(e) == len &&
+	       !memcmp(src + ts_node_start_byte(e), "NotImplementedError", len);
+}
+
+/* A body that does nothing: pass, ..., docstrings, raise NotImplementedError. */
+static void
+classify_body(const char *src, TSNode body, struct migration_fn *fn)
+{
+	uint32_t n = ts_node_named_child_count(body);
+
+	fn->empty = true;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode s = ts_node_named_child(body, i);
+		TSNode e = ts_node_named_child(s, 0);
+
+		if (node_is(s, "comment") || node_is(s, "pass_statement"))
+			continue;
+		if (raises_not_implemented(src, s)) {
+			fn->not_implemented = true;
+			continue;
+		}
+		if (node_is(s, "expression_statement") && ts_node_named_child_count(s) == 1 &&
+		    (node_is(e, "string") || node_is(e, "ellipsis")))
+			continue;
+		fn->empty = false;
+	}
+}
+
+static int
+read_function(const char *src, TSNode def, struct migration_fn *fn)
+{
+	struct walker w = { .src = src, .fn = fn };
+	TSNode body = ts_node_child_by_field_name(def, "body", 4);
+	int rc;
+
+	/* a later definition replaces an earlier one, as in Python */
+	for (size_t i = 0; i < fn->n_ops; i++) {
+		pycall_free(&fn->ops[i].call);
+		free(fn->ops[i].batch_table);
+	}
+	fn->n_ops = 0;
+	fn->present = true;
+	fn->not_implemented = false;
+	set_pos(def, &fn->line, &fn->col);
+	if (ts_node_is_null(body))
+		return 0;
+	classify_body(src, body, fn);
+	rc = walk(&w, body);
+	strvec_free(&w.batch_aliases);
+	strvec_free(&w.batch_tables);
+	strvec_free(&w.binds);
+	return rc;
+}
+
+static int
+add_import(struct migration *m, const char *src, TSNode name)
+{
+	struct migration_import *imp;
+
+	if (mr_grow(&m->imports, &m->cap_imports, m->n_imports + 1, sizeof(*m->imports)) < 0)
+		return -1;
+	imp = &m->imports[m->n_imports];
+	set_pos(name, &imp->line, &imp->col);
+	if (!(imp->module = compact_text(src, name)))
+		return -1;
+	m->n_imports++;
+	return 0;
+}
+
+/* import a.b, c as d / from a.b import x */
+static int
+read_import(struct migration *m, const char *src, TSNode stmt)
+{
+	uint32_t n = ts_node_named_child_count(stmt);
+
+	if (node_is(stmt, "import_from_statement"))
+		return add_import(m, src, ts_node_child_by_field_name(stmt, "module_name", 11));
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode name = ts_node_named_child(stmt, i);
+
+		if (node_is(name, "aliased_import"))
+			name = ts_node_child_by_field_name(name, "name", 4);
+		if (node_is(name, "dotted_name") && add_import(m, src, name) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+migration_read(struct pysrc_parser *parser, const char *src, size_t len,
+	       struct migration *m, struct mr_error *err)
+{
+	TSTree *tree = pysrc_parse(parser, src, len);
+	TSTreeCursor c;
+	int rc = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (!tree)
+		return mr_error_set(err, "tree-sitter could not parse the file");
+	c = ts_tree_cursor_new(ts_tree_root_node(tree));
+	for (bool more = ts_tree_cursor_goto_first_child(&c); more && rc == 0;
+	     more = ts_tree_cursor_goto_next_sibling(&c)) {
+		TSNode stmt = ts_tree_cursor_current_node(&c), name;
+
+		if (node_is(stmt, "decorated_definition"))
+			stmt = ts_node_child_by_field_name(stmt, "definition", 10);
+		if (node_is(stmt, "import_statement") || node_is(stmt, "import_from_statement")) {
+			rc = read_import(m, src, stmt);
+			continue;
+		}
+		if (!node_is(stmt, "function_definition"))
+			continue;
+		name = ts_node_child_by_field_name(stmt, "name", 4);
+		if (ts_node_end_byte(name) - ts_node_start_byte(name) == 7 &&
+		    !memcmp(src + ts_node_start_byte(name), "upgrade", 7))
+			rc = read_function(src, stmt, &m->upgrade);
+		else if (ts_node_end_byte(name) - ts_node_start_byte(name) == 9 &&
+			 !memcmp(src + ts_node_start_byte(name), "downgrade", 9))
+			rc = read_function(src, stmt, &m->downgrade);
+	}
+	ts_tree_cursor_delete(&c);
+	ts_tree_delete(tree);
+	if (rc < 0) {
+		migration_free(m);
+		return mr_error_oom(err);
+	}
+	return 0;
+}
+
+const struct pyarg *
+pycall_arg(const struct pycall *call, size_t pos, const char *keyword)
+{
+	size_t positional = 0;
+
+	for (size_t i = 0; i < call->n_args; i++) {
+		const struct pyarg *a = &call->args[i];
+
+		if (a->keyword ? keyword && !strcmp(a->keyword, keyword) : positional++ == pos)
+			return a;
+	}
+	return NULL;
+}
+
+static void
+pyarg_free(struct pyarg *a)
+{
+	free(a->keyword);
+	free(a->text);
+	if (a->call) {
+		pycall_free(a->call);
+		free(a->call);
+	}
+	for (size_t i = 0; i < a->n_items; i++)
+		pyarg_free(&a->items[i]);
+	free(a->items);
+}
+
+static void
+pycall_free(struct pycall *c)
+{
+	for (size_t i = 0; i < c->n_args; i++)
+		pyarg_free(&c->args[i]);
+	free(c->args);
+	free(c->callee);
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+fn_free(struct migration_fn *fn)
+{
+	for (size_t i = 0; i < fn->n_ops; i++) {
+		pycall_free(&fn->ops[i].call);
+		free(fn->ops[i].batch_table);
+	}
+	free(fn->ops);
+}
+
+void
+migration_free(struct migration *m)
+{
+	fn_free(&m->upgrade);
+	fn_free(&m->downgrade);
+	for (size_t i = 0; i < m->n_imports; i++)
+		free(m->imports[i].module);
+	free(m->imports);
+	memset(m, 0, sizeof(*m));
+}
