@@ -1,0 +1,111 @@
+/*
+ * The schema as the migrations build it, replayed along review order
+ * without a database: tables and their columns (type, nullability, server
+ * default), indexes and the constraints that work as indexes (primary key,
+ * unique), foreign keys and enum types, each remembering the migration that
+ * created it.  Rules ask it what existed before a migration ran.
+ *
+ * It also normalises Alembic operations: op.X(...) and batch_op.X(...) take
+ * their arguments in different positions, and op_param() finds a parameter
+ * by its Alembic name whichever way it was passed.
+ *
+ * struct schema owns all of its strings; schema_free() releases them.
+ */
+#ifndef MIGREVIEW_SCHEMA_H
+#define MIGREVIEW_SCHEMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "migreview/migration.h"
+#include "migreview/util.h"
+
+#define SCHEMA_BEFORE_HISTORY ((size_t)-1)   /* created before the first migration read */
+
+struct schema_column {
+	char *name;
+	char *type;             /* as written: "sa.String(length=20)" */
+	bool nullable;
+	bool server_default;
+};
+
+struct schema_table {
+	char *name;
+	struct schema_column *columns;
+	size_t n_columns, cap_columns;
+	size_t created_in;      /* migration index */
+};
+
+/* An index, or a primary key / unique constraint, which index their columns too. */
+struct schema_index {
+	char *name;             /* NULL when unnamed */
+	char *table;
+	struct strvec columns;  /* in key order */
+	bool unique;
+	bool constraint;        /* a PK or unique constraint rather than an index */
+	size_t created_in;
+};
+
+struct schema_fk {
+	char *name;
+	char *table;
+	struct strvec columns;
+	char *referent;
+	size_t created_in;
+	unsigned line, col;     /* where it was declared */
+};
+
+struct schema_enum {
+	char *name;
+	size_t created_in;
+};
+
+struct schema {
+	struct schema_table *tables;
+	size_t n_tables, cap_tables;
+	struct schema_index *indexes;
+	size_t n_indexes, cap_indexes;
+	struct schema_fk *fks;
+	size_t n_fks, cap_fks;
+	struct schema_enum *enums;
+	size_t n_enums, cap_enums;
+};
+
+/* The Alembic operations the schema follows. */
+enum op_kind {
+	OP_OTHER,
+	OP_CREATE_TABLE, OP_DROP_TABLE, OP_RENAME_TABLE,
+	OP_ADD_COLUMN, OP_DROP_COLUMN, OP_ALTER_COLUMN,
+	OP_CREATE_INDEX, OP_DROP_INDEX,
+	OP_CREATE_UNIQUE, OP_CREATE_PK, OP_CREATE_FK, OP_CREATE_CHECK, OP_DROP_CONSTRAINT,
+	OP_EXECUTE, OP_BULK_INSERT,
+};
+
+enum op_kind op_kind_of(const struct migration_op *op);
+
+/*
+ * The argument Alembic calls param ("column_name", "columns", ...) whether
+ * passed by position or by keyword, on op or on a batch alias.  NULL if
+ * absent.
+ */
+const struct pyarg *op_param(const struct migration_op *op, const char *param);
+
+/* The string value of op_param(), or NULL when absent or not a literal. */
+const char *op_string(const struct migration_op *op, const char *param);
+
+/* The table an operation works on (a batch's own table too), or NULL. */
+const char *op_table(const struct migration_op *op);
+
+/* Applies one operation of migration index at to the schema. */
+int schema_apply(struct schema *s, const struct migration_op *op, size_t at);
+
+struct schema_table *schema_table(const struct schema *s, const char *name);
+struct schema_column *schema_column(const struct schema *s, const char *table, const char *column);
+
+/* An index, PK or unique constraint of table whose leading columns are columns. */
+const struct schema_index *schema_covering_index(const struct schema *s, const char *table,
+						 const struct strvec *columns);
+
+void schema_free(struct schema *s);
+
+#endif

@@ -1,0 +1,623 @@
+/* The schema replayed from the migrations' operations. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "migreview/schema.h"
+
+#define MAX_PARAMS 6
+
+/* How op.X and batch_op.X take their positional arguments (Alembic 1.8+). */
+static const struct op_sig {
+	const char *name;
+	enum op_kind kind;
+	const char *params[MAX_PARAMS];
+	const char *batch_params[MAX_PARAMS];
+} sigs[] = {
+	{ "create_table", OP_CREATE_TABLE, { "table_name" }, { NULL } },
+	{ "drop_table", OP_DROP_TABLE, { "table_name" }, { NULL } },
+	{ "rename_table", OP_RENAME_TABLE, { "old_table_name", "new_table_name" }, { NULL } },
+	{ "add_column", OP_ADD_COLUMN, { "table_name", "column" }, { "column" } },
+	{ "drop_column", OP_DROP_COLUMN, { "table_name", "column_name" }, { "column_name" } },
+	{ "alter_column", OP_ALTER_COLUMN, { "table_name", "column_name" }, { "column_name" } },
+	{ "create_index", OP_CREATE_INDEX, { "index_name", "table_name", "columns" },
+	  { "index_name", "columns" } },
+	{ "drop_index", OP_DROP_INDEX, { "index_name", "table_name" }, { "index_name" } },
+	{ "create_unique_constraint", OP_CREATE_UNIQUE,
+	  { "constraint_name", "table_name", "columns" }, { "constraint_name", "columns" } },
+	{ "create_primary_key", OP_CREATE_PK, { "constraint_name", "table_name", "columns" },
+	  { "constraint_name", "columns" } },
+	{ "create_foreign_key", OP_CREATE_FK,
+	  { "constraint_name", "source_table", "referent_table", "local_cols", "remote_cols" },
+	  { "constraint_name", "referent_table", "local_cols", "remote_cols" } },
+	{ "create_check_constraint", OP_CREATE_CHECK,
+	  { "constraint_name", "table_name", "condition" }, { "constraint_name", "condition" } },
+	{ "drop_constraint", OP_DROP_CONSTRAINT, { "constraint_name", "table_name", "type_" },
+	  { "constraint_name", "type_" } },
+	{ "execute", OP_EXECUTE, { "sqltext" }, { "sqltext" } },
+	{ "bulk_insert", OP_BULK_INSERT, { "table", "rows" }, { NULL } },
+};
+
+static const struct op_sig *
+sig_of(const struct migration_op *op)
+{
+	for (size_t i = 0; i < MR_ARRAY_SIZE(sigs); i++)
+		if (!strcmp(sigs[i].name, op->call.name))
+			return &sigs[i];
+	return NULL;
+}
+
+enum op_kind
+op_kind_of(const struct migration_op *op)
+{
+	const struct op_sig *sig = sig_of(op);
+
+	return sig ? sig->kind : OP_OTHER;
+}
+
+const struct pyarg *
+op_param(const struct migration_op *op, const char *param)
+{
+	const struct op_sig *sig = sig_of(op);
+	const char *const *names = sig ? (op->batch_table ? sig->batch_params : sig->params) : NULL;
+	size_t pos = (size_t)-1;
+
+	for (size_t i = 0; names && i < MAX_PARAMS && names[i]; i++)
+		if (!strcmp(names[i], param))
+			pos = i;
+	return pycall_arg(&op->call, pos, param);
+}
+
+const char *
+op_string(const struct migration_op *op, const char *param)
+{
+	const struct pyarg *a = op_param(op, param);
+
+	return a && a->kind == PYARG_STRING ? a->text : NULL;
+}
+
+const char *
+op_table(const struct migration_op *op)
+{
+	switch (op_kind_of(op)) {
+	case OP_CREATE_FK:
+		return op->batch_table ? op->batch_table : op_string(op, "source_table");
+	case OP_RENAME_TABLE:
+		return op_string(op, "old_table_name");
+	case OP_BULK_INSERT:
+	case OP_EXECUTE:
+	case OP_OTHER:
+		return op->batch_table;
+	default:
+		return op->batch_table ? op->batch_table : op_string(op, "table_name");
+	}
+}
+
+/* --- the schema itself --- */
+
+struct schema_table *
+schema_table(const struct schema *s, const char *name)
+{
+	for (size_t i = 0; name && i < s->n_tables; i++)
+		if (!strcmp(s->tables[i].name, name))
+			return &s->tables[i];
+	return NULL;
+}
+
+struct schema_column *
+schema_column(const struct schema *s, const char *table, const char *column)
+{
+	struct schema_table *t = schema_table(s, table);
+
+	for (size_t i = 0; t && column && i < t->n_columns; i++)
+		if (!strcmp(t->columns[i].name, column))
+			return &t->columns[i];
+	return NULL;
+}
+
+const struct schema_index *
+schema_covering_index(const struct schema *s, const char *table, const struct strvec *columns)
+{
+	for (size_t i = 0; i < s->n_indexes; i++) {
+		const struct schema_index *ix = &s->indexes[i];
+		size_t k;
+
+		if (strcmp(ix->table, table) != 0 || ix->columns.n < columns->n)
+			continue;
+		/* the FK's columns must lead the index, in any order among themselves */
+		for (k = 0; k < columns->n; k++) {
+			bool found = false;
+
+			for (size_t c = 0; c < columns->n; c++)
+				found = found || !strcmp(ix->columns.v[k], columns->v[c]);
+			if (!found)
+				break;
+		}
+		if (k == columns->n)
+			return ix;
+	}
+	return NULL;
+}
+
+/* "users.id" → "users"; a column object sa.ForeignKey(users.c.id) stays unknown. */
+static char *
+referent_of(const struct pyarg *a)
+{
+	const char *dot;
+
+	if (!a || a->kind != PYARG_STRING)
+		return mr_strdup("?");
+	dot = strrchr(a->text, '.');
+	return dot ? mr_strndup(a->text, (size_t)(dot - a->text)) : mr_strdup(a->text);
+}
+
+static bool
+callee_is(const struct pycall *c, const char *name)
+{
+	return !strcmp(c->name, name);
+}
+
+static bool
+is_true(const struct pyarg *a)
+{
+	return a && a->kind == PYARG_BOOL && !strcmp(a->text, "True");
+}
+
+static int
+add_index(struct schema *s, const char *name, const char *table, const struct strvec *cols,
+	  bool unique, bool constraint, size_t at)
+{
+	struct schema_index *ix;
+
+	if (mr_grow(&s->indexes, &s->cap_indexes, s->n_indexes + 1, sizeof(*s->indexes)) < 0)
+		return -1;
+	ix = &s->indexes[s->n_indexes];
+	memset(ix, 0, sizeof(*ix));
+	ix->unique = unique;
+	ix->constraint = constraint;
+	ix->created_in = at;
+	if ((name && !(ix->name = mr_strdup(name))) || !(ix->table = mr_strdup(table))) {
+		free(ix->name);
+		return -1;
+	}
+	for (size_t i = 0; i < cols->n; i++)
+		if (strvec_push(&ix->columns, cols->v[i]) < 0)
+			return -1;
+	s->n_indexes++;
+	return 0;
+}
+
+static int
+add_fk(struct schema *s, const char *name, const char *table, const struct strvec *cols,
+       const char *referent, size_t at, unsigned line, unsigned col)
+{
+	struct schema_fk *fk;
+
+	if (mr_grow(&s->fks, &s->cap_fks, s->n_fks + 1, sizeof(*s->fks)) < 0)
+		return -1;
+	fk = &s->fks[s->n_fks];
+	memset(fk, 0, sizeof(*fk));
+	fk->created_in = at;
+	fk->line = line;
+	fk->col = col;
+	if ((name && !(fk->name = mr_strdup(name))) || !(fk->table = mr_strdup(table)) ||
+	    !(fk->referent = mr_strdup(referent)))
+		return -1;
+	for (size_t i = 0; i < cols->n; i++)
+		if (strvec_push(&fk->columns, cols->v[i]) < 0)
+			return -1;
+	s->n_fks++;
+	return 0;
+}
+
+static int
+add_enum(struct schema *s, const char *name, size_t at)
+{
+	for (size_t i = 0; i < s->n_enums; i++)
+		if (!strcmp(s->enums[i].name, name))
+			return 0;
+	if (mr_grow(&s->enums, &s->cap_enums, s->n_enums + 1, sizeof(*s->enums)) < 0)
+		return -1;
+	s->enums[s->n_enums].created_in = at;
+	if (!(s->enums[s->n_enums].name = mr_strdup(name)))
+		return -1;
+	s->n_enums++;
+	return 0;
+}
+
+/* Strings of a list argument ("columns", "local_cols"); expressions as "<expr>". */
+static int
+string_list(const struct pyarg *a, struct strvec *out)
+{
+	if (!a)
+		return 0;
+	if (a->kind == PYARG_STRING)
+		return strvec_push(out, a->text);
+	for (size_t i = 0; a->kind == PYARG_LIST && i < a->n_items; i++)
+		if (strvec_push(out, a->items[i].kind == PYARG_STRING ? a->items[i].text : "<expr>") < 0)
+			return -1;
+	return 0;
+}
+
+/* Adds a sa.Column(...) to table, with what it implies: PK, index, unique, FK, enum. */
+static int
+add_column(struct schema *s, const char *table, const struct pycall *c, size_t at,
+	   struct strvec *pk)
+{
+	struct schema_table *t = schema_table(s, table);
+	const struct pyarg *name = pycall_arg(c, 0, "name"), *type = pycall_arg(c, 1, "type_");
+	const struct pyarg *nullable = pycall_arg(c, (size_t)-1, "nullable");
+	const struct pyarg *dflt = pycall_arg(c, (size_t)-1, "server_default");
+	bool primary = is_true(pycall_arg(c, (size_t)-1, "primary_key"));
+	struct strvec one = { 0 };
+	struct schema_column *col;
+	int rc = 0;
+
+	if (!t || !name || name->kind != PYARG_STRING)
+		return 0;
+	if (mr_grow(&t->columns, &t->cap_columns, t->n_columns + 1, sizeof(*t->columns)) < 0)
+		return -1;
+	col = &t->columns[t->n_columns];
+	memset(col, 0, sizeof(*col));
+	col->nullable = nullable ? !(nullable->kind == PYARG_BOOL && !strcmp(nullable->text, "False"))
+				 : !primary;
+	col->server_default = dflt && dflt->kind != PYARG_NONE;
+	col->name = mr_strdup(name->text);
+	col->type = mr_strdup(!type ? "?" : type->kind == PYARG_CALL ? type->call->callee :
+			      type->text ? type->text : "?");
+	if (!col->name || !col->type)
+		return -1;
+	t->n_columns++;
+	if (type && type->kind == PYARG_CALL && (callee_is(type->call, "Enum") ||
+						 callee_is(type->call, "ENUM"))) {
+		const struct pyarg *ename = pycall_arg(type->call, (size_t)-1, "name");
+
+		if (ename && ename->kind == PYARG_STRING &&
+		    !(pycall_arg(type->call, (size_t)-1, "create_type") &&
+		      !is_true(pycall_arg(type->call, (size_t)-1, "create_type"))) &&
+		    add_enum(s, ename->text, at) < 0)
+			return -1;
+	}
+	if (strvec_push(&one, name->text) < 0)
+		return -1;
+	if (primary && pk)
+		rc = strvec_push(pk, name->text);
+	if (rc == 0 && is_true(pycall_arg(c, (size_t)-1, "index")))
+		rc = add_index(s, NULL, table, &one, false, false, at);
+	if (rc == 0 && is_true(pycall_arg(c, (size_t)-1, "unique")))
+		rc = add_index(s, NULL, table, &one, true, true, at);
+	for (size_t i = 0; rc == 0 && i < c->n_args; i++) {
+		const struct pyarg *a = &c->args[i];
+
+		if (!a->keyword && a->kind == PYARG_CALL && callee_is(a->call, "ForeignKey")) {
+			char *ref = referent_of(pycall_arg(a->call, 0, "column"));
+
+			rc = ref ? add_fk(s, NULL, table, &one, ref, at, a->line, a->col) : -1;
+			free(ref);
+		}
+	}
+	strvec_free(&one);
+	return rc;
+}
+
+/* sa.PrimaryKeyConstraint / UniqueConstraint / ForeignKeyConstraint / Index inside create_table. */
+static int
+add_table_item(struct schema *s, const char *table, const struct pyarg *a, size_t at,
+	       struct strvec *pk)
+{
+	const struct pycall *c = a->call;
+	const struct pyarg *name = pycall_arg(c, (size_t)-1, "name");
+	const char *cname = name && name->kind == PYARG_STRING ? name->text : NULL;
+	struct strvec cols = { 0 };
+	int rc = 0;
+
+	if (callee_is(c, "Column"))
+		return add_column(s, table, c, at, pk);
+	if (callee_is(c, "PrimaryKeyConstraint") || callee_is(c, "UniqueConstraint") ||
+	    callee_is(c, "Index")) {
+		bool is_index = callee_is(c, "Index");
+
+		for (size_t i = is_index ? 1 : 0; i < c->n_args; i++)
+			if (!c->args[i].keyword && string_list(&c->args[i], &cols) < 0)
+				rc = -1;
+		if (callee_is(c, "PrimaryKeyConstraint"))
+			rc = rc ? rc : strvec_push(pk, "");     /* marks an explicit PK */
+		if (rc == 0 && cols.n)
+			rc = add_index(s, is_index ? (c->n_args && c->args[0].kind == PYARG_STRING ?
+						     c->args[0].text : NULL) : cname,
+				       table, &cols, !is_index || is_true(pycall_arg(c, (size_t)-1, "unique")),
+				       !is_index, at);
+	} else if (callee_is(c, "ForeignKeyConstraint")) {
+		struct strvec refs = { 0 };
+		char *ref;
+
+		rc = string_list(pycall_arg(c, 0, "columns"), &cols);
+		if (rc == 0)
+			rc = string_list(pycall_arg(c, 1, "refcolumns"), &refs);
+		if (rc == 0 && cols.n) {
+			struct pyarg first = { .kind = PYARG_STRING, .text = refs.n ? refs.v[0] : NULL };
+
+			ref = refs.n ? referent_of(&first) : mr_strdup("?");
+			rc = ref ? add_fk(s, cname, table, &cols, ref, at, a->line, a->col) : -1;
+			free(ref);
+		}
+		strvec_free(&refs);
+	}
+	strvec_free(&cols);
+	return rc;
+}
+
+static int
+create_table(struct schema *s, const struct migration_op *op, size_t at)
+{
+	const char *name = op_string(op, "table_name");
+	struct schema_table *t;
+	struct strvec pk = { 0 };
+	bool explicit_pk = false;
+	int rc = 0;
+
+	if (!name || schema_table(s, name))
+		return 0;
+	if (mr_grow(&s->tables, &s->cap_tables, s->n_tables + 1, sizeof(*s->tables)) < 0)
+		return -1;
+	t = &s->tables[s->n_tables];
+	memset(t, 0, sizeof(*t));
+	t->created_in = at;
+	if (!(t->name = mr_strdup(name)))
+		return -1;
+	s->n_tables++;
+	for (size_t i = 1; rc == 0 && i < op->call.n_args; i++) {
+		const struct pyarg *a = &op->call.args[i];
+
+		if (!a->keyword && a->kind == PYARG_CALL)
+			rc = add_table_item(s, name, a, at, &pk);
+	}
+	/* columns with primary_key=True form the PK, unless a constraint declared it */
+	for (size_t i = 0; i < pk.n; i++)
+		explicit_pk = explicit_pk || !pk.v[i][0];
+	if (rc == 0 && pk.n && !explicit_pk)
+		rc = add_index(s, NULL, name, &pk, true, true, at);
+	strvec_free(&pk);
+	return rc;
+}
+
+static void
+index_free(struct schema_index *ix)
+{
+	free(ix->name);
+	free(ix->table);
+	strvec_free(&ix->columns);
+}
+
+static void
+fk_free(struct schema_fk *fk)
+{
+	free(fk->name);
+	free(fk->table);
+	free(fk->referent);
+	strvec_free(&fk->columns);
+}
+
+/* Removes the indexes and FKs that match: by table (and column), or by name. */
+static void
+remove_keys(struct schema *s, const char *table, const char *column, const char *name)
+{
+	for (size_t i = s->n_indexes; i-- > 0;) {
+		struct schema_index *ix = &s->indexes[i];
+
+		if (name ? !(ix->name && !strcmp(ix->name, name)) :
+		    strcmp(ix->table, table) || (column && !strvec_contains(&ix->columns, column)))
+			continue;
+		index_free(ix);
+		memmove(ix, ix + 1, (--s->n_indexes - i) * sizeof(*ix));
+	}
+	for (size_t i = s->n_fks; i-- > 0;) {
+		struct schema_fk *fk = &s->fks[i];
+
+		if (name ? !(fk->name && !strcmp(fk->name, name)) :
+		    strcmp(fk->table, table) || (column && !strvec_contains(&fk->columns, column)))
+			continue;
+		fk_free(fk);
+		memmove(fk, fk + 1, (--s->n_fks - i) * sizeof(*fk));
+	}
+}
+
+static void
+table_free(struct schema_table *t)
+{
+	for (size_t i = 0; i < t->n_columns; i++) {
+		free(t->columns[i].name);
+		free(t->columns[i].type);
+	}
+	free(t->columns);
+	free(t->name);
+}
+
+static void
+drop_table(struct schema *s, const char *name)
+{
+	struct schema_table *t = schema_table(s, name);
+
+	if (!t)
+		return;
+	remove_keys(s, name, NULL, NULL);
+	table_free(t);
+	memmove(t, t + 1, (size_t)(s->tables + --s->n_tables - t) * sizeof(*t));
+}
+
+static int
+rename_in(char **field, const char *from, const char *to)
+{
+	char *copy;
+
+	if (strcmp(*field, from) != 0)
+		return 0;
+	if (!(copy = mr_strdup(to)))
+		return -1;
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+static int
+rename_table(struct schema *s, const char *from, const char *to)
+{
+	struct schema_table *t = schema_table(s, from);
+
+	if (!t || !to)
+		return 0;
+	if (rename_in(&t->name, from, to) < 0)
+		return -1;
+	for (size_t i = 0; i < s->n_indexes; i++)
+		if (rename_in(&s->indexes[i].table, from, to) < 0)
+			return -1;
+	for (size_t i = 0; i < s->n_fks; i++)
+		if (rename_in(&s->fks[i].table, from, to) < 0 ||
+		    rename_in(&s->fks[i].referent, from, to) < 0)
+			return -1;
+	return 0;
+}
+
+static void
+drop_column(struct schema *s, const char *table, const char *column)
+{
+	struct schema_table *t = schema_table(s, table);
+	struct schema_column *c = schema_column(s, table, column);
+
+	if (!c)
+		return;
+	remove_keys(s, table, column, NULL);
+	free(c->name);
+	free(c->type);
+	memmove(c, c + 1, (size_t)(t->columns + --t->n_columns - c) * sizeof(*c));
+}
+
+static int
+alter_column(struct schema *s, const struct migration_op *op)
+{
+	const char *table = op_table(op);
+	struct schema_column *c = schema_column(s, table, op_string(op, "column_name"));
+	const struct pyarg *nullable = op_param(op, "nullable"), *type = op_param(op, "type_");
+	const struct pyarg *dflt = op_param(op, "server_default");
+	const char *rename = op_string(op, "new_column_name");
+
+	if (!c)
+		return 0;
+	if (nullable && nullable->kind == PYARG_BOOL)
+		c->nullable = !strcmp(nullable->text, "True");
+	if (dflt)
+		c->server_default = dflt->kind != PYARG_NONE &&
+				    !(dflt->kind == PYARG_BOOL && !strcmp(dflt->text, "False"));
+	if (type) {
+		char *t = mr_strdup(type->kind == PYARG_CALL ? type->call->callee :
+				    type->text ? type->text : "?");
+
+		if (!t)
+			return -1;
+		free(c->type);
+		c->type = t;
+	}
+	if (rename) {
+		char *old = c->name;
+
+		if (!(c->name = mr_strdup(rename))) {
+			c->name = old;
+			return -1;
+		}
+		for (size_t i = 0; i < s->n_indexes; i++)
+			for (size_t k = 0; !strcmp(s->indexes[i].table, table) && k < s->indexes[i].columns.n; k++)
+				if (rename_in(&s->indexes[i].columns.v[k], old, rename) < 0)
+					return -1;
+		free(old);
+	}
+	return 0;
+}
+
+static int
+add_key(struct schema *s, const struct migration_op *op, size_t at, enum op_kind kind)
+{
+	const char *table = op_table(op);
+	struct strvec cols = { 0 };
+	int rc;
+
+	if (!table)
+		return 0;
+	rc = string_list(op_param(op, kind == OP_CREATE_FK ? "local_cols" : "columns"), &cols);
+	if (rc == 0 && cols.n) {
+		if (kind == OP_CREATE_FK) {
+			const char *ref = op_string(op, "referent_table");
+
+			rc = add_fk(s, op_string(op, "constraint_name"), table, &cols, ref ? ref : "?",
+				    at, op->call.line, op->call.col);
+		} else {
+			bool index = kind == OP_CREATE_INDEX;
+			const char *name = op_string(op, index ? "index_name" : "constraint_name");
+
+			rc = add_index(s, name, table, &cols,
+				       !index || is_true(op_param(op, "unique")), !index, at);
+		}
+	}
+	strvec_free(&cols);
+	return rc;
+}
+
+int
+schema_apply(struct schema *s, const struct migration_op *op, size_t at)
+{
+	const char *table = op_table(op);
+
+	switch (op_kind_of(op)) {
+	case OP_CREATE_TABLE:
+		return create_table(s, op, at);
+	case OP_DROP_TABLE:
+		drop_table(s, table);
+		return 0;
+	case OP_RENAME_TABLE:
+		return rename_table(s, table, op_string(op, "new_table_name"));
+	case OP_ADD_COLUMN: {
+		const struct pyarg *col = op_param(op, "column");
+
+		return col && col->kind == PYARG_CALL ? add_column(s, table, col->call, at, NULL) : 0;
+	}
+	case OP_DROP_COLUMN:
+		drop_column(s, table, op_string(op, "column_name"));
+		return 0;
+	case OP_ALTER_COLUMN:
+		return alter_column(s, op);
+	case OP_CREATE_INDEX:
+	case OP_CREATE_UNIQUE:
+	case OP_CREATE_PK:
+	case OP_CREATE_FK:
+		return add_key(s, op, at, op_kind_of(op));
+	case OP_DROP_INDEX:
+	case OP_DROP_CONSTRAINT: {
+		const char *name = op_string(op, op_kind_of(op) == OP_DROP_INDEX ? "index_name" :
+					     "constraint_name");
+
+		if (name)
+			remove_keys(s, NULL, NULL, name);
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+void
+schema_free(struct schema *s)
+{
+	for (size_t i = 0; i < s->n_tables; i++)
+		table_free(&s->tables[i]);
+	for (size_t i = 0; i < s->n_indexes; i++)
+		index_free(&s->indexes[i]);
+	for (size_t i = 0; i < s->n_fks; i++)
+		fk_free(&s->fks[i]);
+	for (size_t i = 0; i < s->n_enums; i++)
+		free(s->enums[i].name);
+	free(s->tables);
+	free(s->indexes);
+	free(s->fks);
+	free(s->enums);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,167 @@
+/* The schema replayed from operations, and Alembic's argument positions. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "migreview/schema.h"
+
+static struct pysrc_parser *parser;
+static struct schema s;
+static struct migration m;
+static struct mr_error err;
+static size_t applied;          /* migrations replayed so far */
+
+static void
+setup(void)
+{
+	parser = pysrc_parser_new();
+	cr_assert(parser);
+}
+
+static void
+teardown(void)
+{
+	migration_free(&m);
+	schema_free(&s);
+	pysrc_parser_free(parser);
+}
+
+TestSuite(schema, .init = setup, .fini = teardown);
+
+/* Replays the upgrade() of one more migration. */
+static void
+replay(const char *src)
+{
+	migration_free(&m);
+	cr_assert_eq(migration_read(parser, src, strlen(src), &m, &err), 0, "%s", err.msg);
+	for (size_t i = 0; i < m.upgrade.n_ops; i++)
+		cr_assert_eq(schema_apply(&s, &m.upgrade.ops[i], applied), 0);
+	applied++;
+}
+
+static bool
+covered(const char *table, const char *c1, const char *c2)
+{
+	struct strvec cols = { 0 };
+	bool yes;
+
+	strvec_push(&cols, c1);
+	if (c2)
+		strvec_push(&cols, c2);
+	yes = schema_covering_index(&s, table, &cols) != NULL;
+	strvec_free(&cols);
+	return yes;
+}
+
+Test(schema, create_table_with_keys_indexes_and_enum)
+{
+	struct schema_column *c;
+
+	replay("def upgrade():\n"
+	       "    op.create_table('orders',\n"
+	       "        sa.Column('id', sa.Integer(), primary_key=True),\n"
+	       "        sa.Column('customer_id', sa.Integer(), sa.ForeignKey('customers.id'),\n"
+	       "                  nullable=False, index=True),\n"
+	       "        sa.Column('coupon_id', sa.Integer(), nullable=True),\n"
+	       "        sa.Column('status', sa.Enum('new', 'paid', name='order_status'),\n"
+	       "                  server_default='new'),\n"
+	       "        sa.ForeignKeyConstraint(['coupon_id'], ['coupons.id'], name='fk_coupon'),\n"
+	       "        sa.UniqueConstraint('customer_id', 'coupon_id'),\n"
+	       "    )\n");
+	cr_assert(schema_table(&s, "orders"));
+	cr_expect_eq(schema_table(&s, "orders")->n_columns, 4);
+	c = schema_column(&s, "orders", "id");
+	cr_expect_not(c->nullable, "a primary key is NOT NULL");
+	c = schema_column(&s, "orders", "customer_id");
+	cr_expect_not(c->nullable);
+	cr_expect_str_eq(c->type, "sa.Integer");
+	cr_expect(schema_column(&s, "orders", "coupon_id")->nullable);
+	cr_expect(schema_column(&s, "orders", "status")->server_default);
+	cr_expect(covered("orders", "id", NULL));
+	cr_expect(covered("orders", "customer_id", NULL), "index=True");
+	cr_expect(covered("orders", "customer_id", "coupon_id"), "the unique constraint");
+	cr_expect_not(covered("orders", "coupon_id", NULL), "not a leading column");
+	cr_assert_eq(s.n_fks, 2);
+	cr_expect_str_eq(s.fks[0].referent, "customers");
+	cr_expect_str_eq(s.fks[1].referent, "coupons");
+	cr_expect_str_eq(s.fks[1].name, "fk_coupon");
+	cr_assert_eq(s.n_enums, 1);
+	cr_expect_str_eq(s.enums[0].name, "order_status");
+}
+
+Test(schema, batch_and_plain_forms_reach_the_same_schema)
+{
+	replay("def upgrade():\n"
+	       "    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))\n");
+	replay("def upgrade():\n"
+	       "    op.add_column('t', sa.Column('a', sa.String(), nullable=False, server_default='x'))\n"
+	       "    with op.batch_alter_table('t') as b:\n"
+	       "        b.add_column(sa.Column('b', sa.Integer()))\n"
+	       "        b.create_index('ix_t_b', ['b'], unique=True)\n"
+	       "        b.alter_column('a', nullable=True, server_default=None, type_=sa.Text())\n"
+	       "        b.create_foreign_key('fk_t_b', 'u', ['b'], ['id'])\n"
+	       "    op.create_index(op.f('ix_t_a'), 't', ['a'])\n");
+	cr_expect_eq(schema_table(&s, "t")->n_columns, 3);
+	cr_expect(schema_column(&s, "t", "a")->nullable);
+	cr_expect_not(schema_column(&s, "t", "a")->server_default);
+	cr_expect_str_eq(schema_column(&s, "t", "a")->type, "sa.Text");
+	cr_expect(covered("t", "b", NULL));
+	cr_expect(covered("t", "a", NULL), "an index named through op.f()");
+	cr_assert_eq(s.n_fks, 1);
+	cr_expect_str_eq(s.fks[0].table, "t");
+	cr_expect_str_eq(s.fks[0].referent, "u");
+	cr_expect_eq(s.indexes[1].created_in, 1);
+}
+
+Test(schema, drops_and_renames)
+{
+	replay("def upgrade():\n"
+	       "    op.create_table('a', sa.Column('id', sa.Integer(), primary_key=True),\n"
+	       "                    sa.Column('x', sa.Integer(), index=True))\n"
+	       "    op.create_unique_constraint('uq_a_x', 'a', ['x'])\n");
+	cr_expect_eq(s.n_indexes, 3);
+	replay("def upgrade():\n"
+	       "    op.drop_constraint('uq_a_x', 'a', type_='unique')\n"
+	       "    op.alter_column('a', 'x', new_column_name='y')\n"
+	       "    op.rename_table('a', 'b')\n");
+	cr_expect_null(schema_table(&s, "a"));
+	cr_expect(schema_column(&s, "b", "y"));
+	cr_expect(covered("b", "y", NULL), "the index follows both renames");
+	cr_expect_eq(s.n_indexes, 2);
+	replay("def upgrade():\n    op.drop_column('b', 'y')\n");
+	cr_expect_null(schema_column(&s, "b", "y"));
+	cr_expect_eq(s.n_indexes, 1, "an index on a dropped column goes with it");
+	replay("def upgrade():\n    op.drop_table('b')\n");
+	cr_expect_eq(s.n_tables, 0);
+	cr_expect_eq(s.n_indexes, 0);
+}
+
+Test(schema, op_param_positions_and_keywords)
+{
+	const struct migration_op *op;
+
+	replay("def upgrade():\n"
+	       "    op.create_index('ix', 't', ['a'])\n"
+	       "    op.create_index(index_name='ix2', table_name='t2', columns=['b'])\n"
+	       "    op.create_foreign_key('fk', 'src', 'dst', ['x'], ['id'])\n"
+	       "    with op.batch_alter_table('bt') as b:\n"
+	       "        b.create_foreign_key('fk2', 'dst', ['y'], ['id'])\n"
+	       "    op.execute('SELECT 1')\n");
+	op = &m.upgrade.ops[0];
+	cr_expect_eq(op_kind_of(op), OP_CREATE_INDEX);
+	cr_expect_str_eq(op_table(op), "t");
+	cr_expect_str_eq(op_string(op, "index_name"), "ix");
+	op = &m.upgrade.ops[1];
+	cr_expect_str_eq(op_table(op), "t2");
+	cr_expect_str_eq(op_param(op, "columns")->items[0].text, "b");
+	op = &m.upgrade.ops[2];
+	cr_expect_str_eq(op_table(op), "src");
+	cr_expect_str_eq(op_string(op, "referent_table"), "dst");
+	op = &m.upgrade.ops[3];
+	cr_expect_str_eq(op_table(op), "bt");
+	cr_expect_str_eq(op_string(op, "referent_table"), "dst");
+	cr_expect_str_eq(op_param(op, "local_cols")->items[0].text, "y");
+	op = &m.upgrade.ops[4];
+	cr_expect_eq(op_kind_of(op), OP_EXECUTE);
+	cr_expect_str_eq(op_string(op, "sqltext"), "SELECT 1");
+	cr_expect_null(op_table(op));
+}
