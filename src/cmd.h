@@ -20,11 +20,15 @@ struct cli {
 	const char *theme;      /* --theme */
 	const char *order;      /* --order review|history */
 	bool json;              /* --json */
+	const char *format;     /* --format text|json|sarif */
+	const char *since;      /* --since GITREF */
+	bool require_signoff;   /* --require-signoff */
 	int argc;               /* positional arguments after the command */
 	char **argv;
 };
 
 int cmd_list(const struct cli *cli);
 int cmd_explain(const struct cli *cli);
+int cmd_check(const struct cli *cli);
 
 #endif

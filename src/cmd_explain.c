@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "migreview/analyze.h"
 #include "migreview/rules.h"
 
 #define WRAP 76
@@ -46,14 +47,10 @@ print_code(const char *code)
 	}
 }
 
-/*
- * Until the analyser lands (`migreview check`), only the graph rules are
- * checked, by `migreview list`; the others are specified here first.
- */
 static bool
 rule_is_checked(const struct rule *r)
 {
-	return r->item == CHECK_GRAPH;
+	return r->item == CHECK_GRAPH || analyze_checks_rule(r);
 }
 
 static void
@@ -72,7 +69,7 @@ explain_rule(const struct rule *r)
 	printf("\nFix: ");
 	print_wrapped(r->fix, "");
 	if (!rule_is_checked(r))
-		printf("\nNot checked yet: the analyser that reports this rule is being built.\n");
+		printf("\nNot checked yet: `migreview check` does not report this rule so far.\n");
 }
 
 static void
@@ -100,7 +97,7 @@ cmd_explain(const struct cli *cli)
 			list_item((enum check_item)i);
 			putchar('\n');
 		}
-		printf("* not checked yet: the analyser for these rules is being built.\n"
+		printf("* not checked yet: `migreview check` does not report these rules so far.\n"
 		       "`migreview explain RULE` tells why a rule exists, with a flagged and a "
 		       "safe example.\n");
 		return EXIT_CLEAN;

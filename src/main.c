@@ -18,8 +18,8 @@ struct command {
 static const struct command commands[] = {
 	{ "list", cmd_list, "list [--json] [--order review|history]",
 	  "the revision graph, one line per migration (base → head by default)" },
-	{ "check", NULL, "check [--format text|json|sarif] [--since GITREF] [--require-signoff]",
-	  "run the analysis as a release gate (not built yet)" },
+	{ "check", cmd_check, "check [--format text|json|sarif] [--since GITREF] [--require-signoff]",
+	  "the analysis as a release gate: every finding of every migration" },
 	{ "test", NULL, "test [REV] [--database-url URL]",
 	  "run Alembic up → down → up on a scratch database (not built yet)" },
 	{ "explain", cmd_explain, "explain [RULE | ITEM]",
@@ -46,13 +46,17 @@ usage(FILE *out)
 		"      --theme NAME    colour theme of the UI\n"
 		"      --json          list: print JSON\n"
 		"      --order ORDER   list: 'review' (base → head) or 'history' (as alembic history)\n"
+		"      --format FMT    check: text, json or sarif\n"
+		"      --since GITREF  check: only migrations changed since GITREF (not built yet)\n"
+		"      --require-signoff  check: fail unless signed off (not built yet)\n"
 		"  -h, --help          show this help\n"
 		"  -V, --version       show the version\n\n"
-		"Exit status: 0 clean, 1 findings to act on, 2 usage, configuration or I/O error.\n"
+		"Exit status: 0 clean, 1 findings to act on (warnings or errors), 2 usage,\n"
+		"configuration or I/O error.\n"
 		"migreview never imports or runs migration code; only `migreview test` runs Alembic.\n");
 }
 
-enum { OPT_THEME = 256, OPT_JSON, OPT_ORDER };
+enum { OPT_THEME = 256, OPT_JSON, OPT_ORDER, OPT_FORMAT, OPT_SINCE, OPT_SIGNOFF };
 
 static int
 parse(int argc, char **argv, struct cli *cli, const char **command)
@@ -63,6 +67,9 @@ parse(int argc, char **argv, struct cli *cli, const char **command)
 		{ "theme", required_argument, NULL, OPT_THEME },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "order", required_argument, NULL, OPT_ORDER },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "require-signoff", no_argument, NULL, OPT_SIGNOFF },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -77,6 +84,9 @@ parse(int argc, char **argv, struct cli *cli, const char **command)
 		case OPT_THEME: cli->theme = optarg; break;
 		case OPT_JSON: cli->json = true; break;
 		case OPT_ORDER: cli->order = optarg; break;
+		case OPT_FORMAT: cli->format = optarg; break;
+		case OPT_SINCE: cli->since = optarg; break;
+		case OPT_SIGNOFF: cli->require_signoff = true; break;
 		case 'h': usage(stdout); exit(EXIT_CLEAN);
 		case 'V': printf("migreview %s\n", PACKAGE_VERSION); exit(EXIT_CLEAN);
 		case ':':

@@ -13,6 +13,7 @@
 
 struct walker {
 	const char *src;
+	struct migration *m;
 	struct migration_fn *fn;
 	struct strvec batch_aliases;    /* names bound by batch_alter_table(...) as NAME */
 	struct strvec batch_tables;     /* ... and their tables, in step */
@@ -244,6 +245,7 @@ add_op(struct walker *w, TSNode call, const char *batch_table, bool via_bind)
 }
 
 static int walk(struct walker *w, TSNode n);
+static int read_import(struct migration *m, const char *src, TSNode stmt);
 
 static int
 walk_children(struct walker *w, TSNode n)
@@ -339,6 +341,33 @@ note_bind(struct walker *w, TSNode asg)
 	return rc;
 }
 
+/* sa.Enum(..., name="x").drop(op.get_bind()): a call handed the connection. */
+static bool
+takes_bind(const struct walker *w, TSNode call)
+{
+	TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+	uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode a = ts_node_named_child(args, i);
+		const char *text;
+		size_t len;
+
+		if (node_is(a, "keyword_argument"))
+			a = ts_node_child_by_field_name(a, "value", 5);
+		if (ts_node_is_null(a))
+			continue;
+		text = w->src + ts_node_start_byte(a);
+		len = ts_node_end_byte(a) - ts_node_start_byte(a);
+		if (node_is(a, "call") && len >= 11 && !memcmp(text, "op.get_bind", 11))
+			return true;
+		for (size_t k = 0; node_is(a, "identifier") && k < w->binds.n; k++)
+			if (strlen(w->binds.v[k]) == len && !memcmp(w->binds.v[k], text, len))
+				return true;
+	}
+	return false;
+}
+
 /* op.get_bind() and op.get_context() change nothing by themselves. */
 static bool
 is_accessor(const char *src, TSNode call)
@@ -362,8 +391,12 @@ walk(struct walker *w, TSNode n)
 		return 0;
 	if (node_is(n, "call") && is_op_call(w, n, &batch_table, &via_bind))
 		return is_accessor(w->src, n) ? 0 : add_op(w, n, batch_table, via_bind);
+	if (node_is(n, "call") && takes_bind(w, n))
+		return add_op(w, n, NULL, true);
 	if (node_is(n, "assignment") && note_bind(w, n) < 0)
 		return -1;
+	if (node_is(n, "import_statement") || node_is(n, "import_from_statement"))
+		return read_import(w->m, w->src, n);
 	w->depth++;
 	rc = node_is(n, "with_statement") ? walk_with(w, n) : walk_children(w, n);
 	w->depth--;
@@ -411,9 +444,9 @@ classify_body(const char *src, TSNode body, struct migration_fn *fn)
 }
 
 static int
-read_function(const char *src, TSNode def, struct migration_fn *fn)
+read_function(struct migration *m, const char *src, TSNode def, struct migration_fn *fn)
 {
-	struct walker w = { .src = src, .fn = fn };
+	struct walker w = { .src = src, .m = m, .fn = fn };
 	TSNode body = ts_node_child_by_field_name(def, "body", 4);
 	int rc;
 
@@ -470,6 +503,39 @@ read_import(struct migration *m, const char *src, TSNode stmt)
 	return 0;
 }
 
+/* NAME = call(...) at module level, kept so that type_=NAME can be resolved. */
+static int
+read_alias(struct migration *m, const char *src, TSNode stmt)
+{
+	TSNode asg = ts_node_named_child(stmt, 0), left, right;
+	struct walker w = { .src = src, .m = m };
+	struct migration_alias *a;
+
+	if (ts_node_is_null(asg) || !node_is(asg, "assignment"))
+		return 0;
+	left = ts_node_child_by_field_name(asg, "left", 4);
+	right = ts_node_child_by_field_name(asg, "right", 5);
+	if (ts_node_is_null(left) || ts_node_is_null(right) || !node_is(left, "identifier") ||
+	    !node_is(right, "call"))
+		return 0;
+	if (mr_grow(&m->aliases, &m->cap_aliases, m->n_aliases + 1, sizeof(*m->aliases)) < 0)
+		return -1;
+	a = &m->aliases[m->n_aliases++];
+	memset(a, 0, sizeof(*a));
+	if (!(a->name = node_text(src, left)))
+		return -1;
+	return read_call(&w, right, &a->call);
+}
+
+const struct pycall *
+migration_alias(const struct migration *m, const char *name)
+{
+	for (size_t i = m->n_aliases; name && i-- > 0;)
+		if (!strcmp(m->aliases[i].name, name))
+			return &m->aliases[i].call;
+	return NULL;
+}
+
 int
 migration_read(struct pysrc_parser *parser, const char *src, size_t len,
 	       struct migration *m, struct mr_error *err)
@@ -492,15 +558,19 @@ migration_read(struct pysrc_parser *parser, const char *src, size_t len,
 			rc = read_import(m, src, stmt);
 			continue;
 		}
+		if (node_is(stmt, "expression_statement")) {
+			rc = read_alias(m, src, stmt);
+			continue;
+		}
 		if (!node_is(stmt, "function_definition"))
 			continue;
 		name = ts_node_child_by_field_name(stmt, "name", 4);
 		if (ts_node_end_byte(name) - ts_node_start_byte(name) == 7 &&
 		    !memcmp(src + ts_node_start_byte(name), "upgrade", 7))
-			rc = read_function(src, stmt, &m->upgrade);
+			rc = read_function(m, src, stmt, &m->upgrade);
 		else if (ts_node_end_byte(name) - ts_node_start_byte(name) == 9 &&
 			 !memcmp(src + ts_node_start_byte(name), "downgrade", 9))
-			rc = read_function(src, stmt, &m->downgrade);
+			rc = read_function(m, src, stmt, &m->downgrade);
 	}
 	ts_tree_cursor_delete(&c);
 	ts_tree_delete(tree);
@@ -567,5 +637,10 @@ migration_free(struct migration *m)
 	for (size_t i = 0; i < m->n_imports; i++)
 		free(m->imports[i].module);
 	free(m->imports);
+	for (size_t i = 0; i < m->n_aliases; i++) {
+		free(m->aliases[i].name);
+		pycall_free(&m->aliases[i].call);
+	}
+	free(m->aliases);
 	memset(m, 0, sizeof(*m));
 }

@@ -212,7 +212,7 @@ add_fk(struct schema *s, const char *name, const char *table, const struct strve
 }
 
 static int
-add_enum(struct schema *s, const char *name, size_t at)
+add_enum(struct schema *s, const char *name, size_t at, unsigned line, unsigned col)
 {
 	for (size_t i = 0; i < s->n_enums; i++)
 		if (!strcmp(s->enums[i].name, name))
@@ -220,6 +220,8 @@ add_enum(struct schema *s, const char *name, size_t at)
 	if (mr_grow(&s->enums, &s->cap_enums, s->n_enums + 1, sizeof(*s->enums)) < 0)
 		return -1;
 	s->enums[s->n_enums].created_in = at;
+	s->enums[s->n_enums].line = line;
+	s->enums[s->n_enums].col = col;
 	if (!(s->enums[s->n_enums].name = mr_strdup(name)))
 		return -1;
 	s->n_enums++;
@@ -276,7 +278,7 @@ add_column(struct schema *s, const char *table, const struct pycall *c, size_t a
 		if (ename && ename->kind == PYARG_STRING &&
 		    !(pycall_arg(type->call, (size_t)-1, "create_type") &&
 		      !is_true(pycall_arg(type->call, (size_t)-1, "create_type"))) &&
-		    add_enum(s, ename->text, at) < 0)
+		    add_enum(s, ename->text, at, type->line, type->col) < 0)
 			return -1;
 	}
 	if (strvec_push(&one, name->text) < 0)

@@ -70,10 +70,18 @@ struct migration_import {
 	unsigned line, col;
 };
 
+/* A module-level name bound to a call: payment_method = sa.Enum(..., name=...). */
+struct migration_alias {
+	char *name;
+	struct pycall call;
+};
+
 struct migration {
 	struct migration_fn upgrade, downgrade;
-	struct migration_import *imports;
+	struct migration_import *imports;       /* module level and inside functions */
 	size_t n_imports, cap_imports;
+	struct migration_alias *aliases;
+	size_t n_aliases, cap_aliases;
 };
 
 int migration_read(struct pysrc_parser *parser, const char *src, size_t len,
@@ -84,6 +92,9 @@ int migration_read(struct pysrc_parser *parser, const char *src, size_t len,
  * be unused: pos (size_t)-1, keyword NULL).  NULL when absent.
  */
 const struct pyarg *pycall_arg(const struct pycall *call, size_t pos, const char *keyword);
+
+/* The call a module-level name is bound to, or NULL. */
+const struct pycall *migration_alias(const struct migration *m, const char *name);
 
 void migration_free(struct migration *m);
 

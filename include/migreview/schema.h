@@ -58,6 +58,7 @@ struct schema_fk {
 struct schema_enum {
 	char *name;
 	size_t created_in;
+	unsigned line, col;     /* where it was declared */
 };
 
 struct schema {

@@ -1,0 +1,67 @@
+/*
+ * The analyser: replays the schema along review order and runs every
+ * rule of the catalogue (rules.def) on each migration, with the project's
+ * [migreview] settings: target dialect, large tables, disabled rules and
+ * severity overrides.  Findings carry the rule id, the severity after
+ * configuration, and file:line:col.
+ *
+ * struct analysis_config owns its strings; analysis_config_free() frees them.
+ */
+#ifndef MIGREVIEW_ANALYZE_H
+#define MIGREVIEW_ANALYZE_H
+
+#include <stddef.h>
+
+#include "migreview/error.h"
+#include "migreview/finding.h"
+#include "migreview/graph.h"
+#include "migreview/project.h"
+#include "migreview/rules.h"
+
+struct severity_override {
+	char *rule;
+	enum severity severity;
+};
+
+struct analysis_config {
+	unsigned dialect;               /* one DIALECT_* bit */
+	struct strvec large_tables;
+	struct strvec disabled;
+	struct severity_override *overrides;
+	size_t n_overrides;
+};
+
+/*
+ * Reads [migreview] dialect (else the scheme of sqlalchemy.url, else
+ * postgresql), large_tables, disable and severity.RULE = error|warning|info.
+ * Unknown rule ids and dialects are errors naming the key.
+ */
+int analysis_config_load(const struct project *p, struct analysis_config *cfg,
+			 struct mr_error *err);
+void analysis_config_free(struct analysis_config *cfg);
+
+/* One migration to analyse: its source and where findings should point. */
+struct analysis_input {
+	const char *src;
+	size_t len;
+	const char *relpath;
+	size_t revision;                /* index given to its findings */
+	bool merge_point;
+};
+
+/*
+ * Analyses inputs in the order given (review order) and adds findings to
+ * out.  Used by analyze_graph() and, on in-memory sources, by the tests.
+ */
+int analyze_sources(const struct analysis_input *inputs, size_t n,
+		    const struct analysis_config *cfg, struct findings *out,
+		    struct mr_error *err);
+
+/* Reads every revision of g in review order and analyses it. */
+int analyze_graph(const struct graph *g, const struct analysis_config *cfg,
+		  struct findings *out, struct mr_error *err);
+
+/* Whether the analyser reports this rule (the others are specified, not yet checked). */
+bool analyze_checks_rule(const struct rule *r);
+
+#endif

@@ -1,0 +1,859 @@
+/* The analyser: rules over the replayed schema. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "migreview/analyze.h"
+#include "migreview/migration.h"
+#include "migreview/schema.h"
+
+/* What one migration's checks see. */
+struct ctx {
+	const struct analysis_config *cfg;
+	const struct analysis_input *in;
+	size_t at;                      /* position in review order */
+	struct schema *schema;          /* as it was before the current operation */
+	const struct migration *m;
+	struct findings *out;
+};
+
+static int __attribute__((format(printf, 6, 7)))
+report(struct ctx *c, const char *rule_id, const char *table, unsigned line, unsigned col,
+       const char *fmt, ...)
+{
+	const struct rule *r = rule_find(rule_id);
+	enum severity sev;
+	va_list ap;
+	int rc;
+
+	if (!r || !(r->dialects & c->cfg->dialect) || strvec_contains(&c->cfg->disabled, rule_id))
+		return 0;
+	sev = r->severity;
+	if (r->item == CHECK_LARGE_TABLE && table && strvec_contains(&c->cfg->large_tables, table))
+		sev = SEVERITY_ERROR;
+	for (size_t i = 0; i < c->cfg->n_overrides; i++)
+		if (!strcmp(c->cfg->overrides[i].rule, rule_id))
+			sev = c->cfg->overrides[i].severity;
+	va_start(ap, fmt);
+	rc = findings_addv(c->out, r->id, sev, c->in->relpath, line, col, c->in->revision, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int __attribute__((format(printf, 5, 6)))
+report_op(struct ctx *c, const char *rule_id, const char *table, const struct migration_op *op,
+	  const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return report(c, rule_id, table, op->call.line, op->call.col, "%s", msg);
+}
+
+/* Created by the migration being checked: nothing of it can be in use yet. */
+static bool
+is_new(const struct ctx *c, const char *table)
+{
+	const struct schema_table *t = schema_table(c->schema, table);
+
+	return t && t->created_in == c->at;
+}
+
+static bool
+kw_true(const struct migration_op *op, const char *keyword)
+{
+	const struct pyarg *a = pycall_arg(&op->call, (size_t)-1, keyword);
+
+	return a && a->kind == PYARG_BOOL && !strcmp(a->text, "True");
+}
+
+static bool
+kw_false(const struct pyarg *a)
+{
+	return a && a->kind == PYARG_BOOL && !strcmp(a->text, "False");
+}
+
+static const char *
+or_unknown(const char *s)
+{
+	return s ? s : "?";
+}
+
+/* --- column-level checks --- */
+
+/* Functions PostgreSQL evaluates per row: a default that calls them rewrites the table. */
+static bool
+is_volatile_default(const struct pyarg *d)
+{
+	static const char *const volatile_fns[] = {
+		"random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4",
+		"clock_timestamp", "timeofday", "nextval",
+	};
+	const char *text;
+
+	if (!d)
+		return false;
+	if (d->kind == PYARG_CALL && d->call->n_args && d->call->args[0].kind == PYARG_STRING)
+		text = d->call->args[0].text;   /* sa.text("gen_random_uuid()") */
+	else if (d->kind == PYARG_CALL)
+		text = d->call->callee;         /* sa.func.random() */
+	else
+		return false;
+	for (size_t i = 0; i < MR_ARRAY_SIZE(volatile_fns); i++)
+		if (strstr(text, volatile_fns[i]))
+			return true;
+	return false;
+}
+
+static int
+check_add_column(struct ctx *c, const struct migration_op *op)
+{
+	const char *table = op_table(op);
+	const struct pyarg *col = op_param(op, "column");
+	const struct pyarg *name, *dflt;
+
+	if (!col || col->kind != PYARG_CALL || is_new(c, table))
+		return 0;
+	name = pycall_arg(col->call, 0, "name");
+	dflt = pycall_arg(col->call, (size_t)-1, "server_default");
+	if (kw_false(pycall_arg(col->call, (size_t)-1, "nullable")) && (!dflt || dflt->kind == PYARG_NONE) &&
+	    report_op(c, "add-not-null-without-default", table, op,
+		      "column %s.%s is added NOT NULL without a server_default: the ALTER fails on "
+		      "a table with rows (a Python-side default= does not count)",
+		      or_unknown(table), name && name->kind == PYARG_STRING ? name->text : "?") < 0)
+		return -1;
+	if (is_volatile_default(dflt) &&
+	    report_op(c, "volatile-server-default", table, op,
+		      "the server default of %s.%s is volatile: adding it rewrites the whole table "
+		      "under an ACCESS EXCLUSIVE lock", or_unknown(table),
+		      name && name->kind == PYARG_STRING ? name->text : "?") < 0)
+		return -1;
+	return 0;
+}
+
+/* An earlier UPDATE of table in this upgrade (raw SQL) counts as a backfill. */
+static bool
+backfilled(const struct ctx *c, const struct migration_op *upto, const char *table)
+{
+	for (const struct migration_op *op = c->m->upgrade.ops; op < upto; op++) {
+		const struct pyarg *sql = op_param(op, "sqltext");
+		const char *text;
+
+		if (op_kind_of(op) != OP_EXECUTE || !sql)
+			continue;
+		text = sql->kind == PYARG_STRING ? sql->text :
+		       sql->kind == PYARG_CALL && sql->call->n_args &&
+		       sql->call->args[0].kind == PYARG_STRING ? sql->call->args[0].text : NULL;
+		if (text && strcasestr(text, "update") && table && strcasestr(text, table))
+			return true;
+	}
+	return false;
+}
+
+/* Integer widths and string lengths, to tell a narrowing change. */
+static long
+type_rank(const struct pyarg *t, bool *is_string)
+{
+	static const struct { const char *name; long rank; } ints[] = {
+		{ "SmallInteger", 2 }, { "Integer", 4 }, { "BigInteger", 8 },
+	};
+	const struct pycall *call = t && t->kind == PYARG_CALL ? t->call : NULL;
+	const char *name = call ? call->name : t && t->text ? strrchr(t->text, '.') : NULL;
+
+	*is_string = false;
+	if (!name)
+		return -1;
+	if (name[0] == '.')
+		name++;
+	for (size_t i = 0; i < MR_ARRAY_SIZE(ints); i++)
+		if (!strcmp(name, ints[i].name))
+			return ints[i].rank;
+	if (!strcmp(name, "Text")) {
+		*is_string = true;
+		return 1L << 30;
+	}
+	if (!strcmp(name, "String") || !strcmp(name, "VARCHAR") || !strcmp(name, "Unicode")) {
+		const struct pyarg *len = call ? pycall_arg(call, 0, "length") : NULL;
+
+		*is_string = true;
+		return len && len->kind == PYARG_NUMBER ? atol(len->text) : 1L << 30;
+	}
+	return -1;
+}
+
+/* The call a type argument stands for: sa.Enum(...) itself, or a module-level name for one. */
+static const struct pycall *
+type_call(const struct ctx *c, const struct pyarg *t)
+{
+	if (t && t->kind == PYARG_CALL)
+		return t->call;
+	return t && t->kind == PYARG_NAME ? migration_alias(c->m, t->text) : NULL;
+}
+
+static bool
+is_enum_type(const struct ctx *c, const struct pyarg *t)
+{
+	const struct pycall *call = type_call(c, t);
+
+	return call && (!strcmp(call->name, "Enum") || !strcmp(call->name, "ENUM"));
+}
+
+static int
+check_type_change(struct ctx *c, const struct migration_op *op, const char *table,
+		  const char *column)
+{
+	const struct pyarg *to = op_param(op, "type_"), *from = op_param(op, "existing_type");
+	bool to_str, from_str;
+	long rto = type_rank(to, &to_str), rfrom = type_rank(from, &from_str);
+
+	if (report_op(c, "column-type-change", table, op,
+		      "the type of %s.%s changes on an existing table: most type changes rewrite "
+		      "the table under an ACCESS EXCLUSIVE lock", or_unknown(table),
+		      or_unknown(column)) < 0)
+		return -1;
+	if (rto > 0 && rfrom > 0 && to_str == from_str && rto < rfrom &&
+	    report_op(c, "narrowing-type-change", table, op,
+		      "%s.%s is narrowed: existing values that do not fit make the migration fail "
+		      "or are cut", or_unknown(table), or_unknown(column)) < 0)
+		return -1;
+	if ((is_enum_type(c, to) || is_enum_type(c, from)) &&
+	    report_op(c, "enum-column-type-change", table, op,
+		      "%s.%s is converted to or from an enum type: the cast rewrites the table and "
+		      "fails on values outside the enum", or_unknown(table), or_unknown(column)) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+check_alter_column(struct ctx *c, const struct migration_op *op)
+{
+	const char *table = op_table(op), *column = op_string(op, "column_name");
+	const struct schema_column *col = schema_column(c->schema, table, column);
+	const struct pyarg *nullable = op_param(op, "nullable");
+
+	if (is_new(c, table))
+		return 0;
+	if (kw_false(nullable) && (!col || col->nullable)) {
+		if (!backfilled(c, op, table) &&
+		    report_op(c, "set-not-null-without-backfill", table, op,
+			      "%s.%s becomes NOT NULL with no backfill before it in this migration: "
+			      "any NULL left makes the ALTER fail", or_unknown(table),
+			      or_unknown(column)) < 0)
+			return -1;
+		if (report_op(c, "set-not-null-scan", table, op,
+			      "SET NOT NULL on %s.%s scans the whole table under an ACCESS EXCLUSIVE "
+			      "lock", or_unknown(table), or_unknown(column)) < 0)
+			return -1;
+	}
+	if (op_param(op, "type_") && check_type_change(c, op, table, column) < 0)
+		return -1;
+	if (op_string(op, "new_column_name") &&
+	    report_op(c, "rename-column", table, op,
+		      "%s.%s is renamed to %s: the running application still uses the old name",
+		      or_unknown(table), or_unknown(column), op_string(op, "new_column_name")) < 0)
+		return -1;
+	return 0;
+}
+
+/* --- table, index and constraint checks --- */
+
+static int
+check_drop(struct ctx *c, const struct migration_op *op)
+{
+	const char *table = op_table(op);
+
+	if (is_new(c, table))
+		return 0;
+	if (op_kind_of(op) == OP_DROP_TABLE)
+		return report_op(c, "drop-table", table, op,
+				 "table %s is dropped with all its rows", or_unknown(table));
+	if (op_kind_of(op) == OP_RENAME_TABLE)
+		return report_op(c, "rename-table", table, op,
+				 "table %s is renamed to %s: the running application still uses "
+				 "the old name", or_unknown(table),
+				 or_unknown(op_string(op, "new_table_name")));
+	return report_op(c, "drop-column", table, op, "column %s.%s is dropped with all its values",
+			 or_unknown(table), or_unknown(op_string(op, "column_name")));
+}
+
+static const char *
+index_table(const struct ctx *c, const struct migration_op *op)
+{
+	const char *table = op_table(op), *name = op_string(op, "index_name");
+
+	for (size_t i = 0; !table && name && i < c->schema->n_indexes; i++)
+		if (c->schema->indexes[i].name && !strcmp(c->schema->indexes[i].name, name))
+			table = c->schema->indexes[i].table;
+	return table;
+}
+
+static int
+check_index(struct ctx *c, const struct migration_op *op)
+{
+	bool create = op_kind_of(op) == OP_CREATE_INDEX;
+	const char *table = index_table(c, op), *name = op_string(op, "index_name");
+	bool concurrently = kw_true(op, "postgresql_concurrently");
+
+	if (concurrently && !op->in_autocommit)
+		return report_op(c, "concurrently-outside-autocommit-block", table, op,
+				 "%s INDEX CONCURRENTLY cannot run inside the migration's transaction; "
+				 "put it in `with op.get_context().autocommit_block():`",
+				 create ? "CREATE" : "DROP");
+	if (concurrently || is_new(c, table))
+		return 0;
+	if (create)
+		return report_op(c, "index-not-concurrent", table, op,
+				 "index %s on existing table %s is built without CONCURRENTLY: writes "
+				 "to the table block until it is done", or_unknown(name),
+				 or_unknown(table));
+	return report_op(c, "drop-index-not-concurrent", table, op,
+			 "index %s is dropped without CONCURRENTLY: it waits for and blocks every "
+			 "query on %s", or_unknown(name), or_unknown(table));
+}
+
+static int
+check_constraint(struct ctx *c, const struct migration_op *op)
+{
+	enum op_kind kind = op_kind_of(op);
+	const char *table = op_table(op), *name = op_string(op, "constraint_name");
+
+	if (is_new(c, table))
+		return 0;
+	if (kind == OP_CREATE_UNIQUE || kind == OP_CREATE_PK)
+		return report_op(c, "unique-constraint-on-existing-table", table, op,
+				 "%s %s on existing table %s builds its index under a lock that "
+				 "blocks writes", kind == OP_CREATE_PK ? "primary key" : "unique constraint",
+				 or_unknown(name), or_unknown(table));
+	if (kw_true(op, "postgresql_not_valid"))
+		return 0;
+	return report_op(c, "constraint-without-not-valid", table, op,
+			 "%s constraint %s on existing table %s is checked against every row "
+			 "while writes are blocked; add it NOT VALID, then VALIDATE",
+			 kind == OP_CREATE_FK ? "foreign key" : "check", or_unknown(name),
+			 or_unknown(table));
+}
+
+/* The SQL text of an execute(), or NULL when it is not a literal. */
+static const char *
+sql_literal(const struct migration_op *op, const struct pyarg **arg)
+{
+	const struct pyarg *a = op_param(op, "sqltext");
+
+	*arg = a;
+	if (!a)
+		return NULL;
+	if (a->kind == PYARG_STRING)
+		return a->text;
+	if (a->kind == PYARG_CALL && !strcmp(a->call->name, "text") && a->call->n_args &&
+	    a->call->args[0].kind == PYARG_STRING)
+		return a->call->args[0].text;
+	return NULL;
+}
+
+static int
+check_execute(struct ctx *c, const struct migration_op *op)
+{
+	const struct pyarg *arg;
+
+	if (sql_literal(op, &arg) || !arg)
+		return 0;
+	if (arg->kind == PYARG_CALL && strcmp(arg->call->name, "text") != 0)
+		return 0;       /* op.execute(table.update()...): SQLAlchemy constructs */
+	return report(c, "non-literal-sql", NULL, arg->line, arg->col,
+		      "the SQL is built at run time (%s): migreview cannot analyse it; review "
+		      "it by hand", arg->kind == PYARG_OTHER ? "an f-string or expression" :
+		      arg->kind == PYARG_NAME ? "a variable" : "not a literal");
+}
+
+/* 'id': 42 or "customer_id": 7 in bulk_insert rows, as written. */
+static const char *
+literal_id(const char *text)
+{
+	for (const char *p = text; (p = strpbrk(p, "'\"")); p++) {
+		const char *end = strchr(p + 1, *p), *q;
+		size_t len;
+
+		if (!end)
+			return NULL;
+		len = (size_t)(end - p - 1);
+		q = end + 1;
+		while (*q == ' ')
+			q++;
+		if (*q == ':' && ((len == 2 && !strncmp(p + 1, "id", 2)) ||
+				  (len > 3 && !strncmp(end - 3, "_id", 3)))) {
+			q++;
+			while (*q == ' ')
+				q++;
+			if (isdigit((unsigned char)*q))
+				return p + 1;
+		}
+		p = end;
+	}
+	return NULL;
+}
+
+static int
+check_bulk_insert(struct ctx *c, const struct migration_op *op)
+{
+	const struct pyarg *rows = op_param(op, "rows");
+
+	if (report_op(c, "data-in-schema-migration", NULL, op,
+		      "bulk_insert puts data into a schema migration") < 0)
+		return -1;
+	for (size_t i = 0; rows && rows->kind == PYARG_LIST && i < rows->n_items; i++) {
+		const struct pyarg *row = &rows->items[i];
+
+		if (row->text && literal_id(row->text) &&
+		    report(c, "hardcoded-id", NULL, row->line, row->col,
+			   "bulk_insert writes a literal id: it collides with rows the sequence "
+			   "already handed out, or differs between environments") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+typedef int (*op_check)(struct ctx *c, const struct migration_op *op);
+
+/* Which check reads which operation of upgrade(). */
+static const struct { enum op_kind kind; op_check check; } op_checks[] = {
+	{ OP_ADD_COLUMN, check_add_column },
+	{ OP_ALTER_COLUMN, check_alter_column },
+	{ OP_DROP_COLUMN, check_drop },
+	{ OP_DROP_TABLE, check_drop },
+	{ OP_RENAME_TABLE, check_drop },
+	{ OP_CREATE_INDEX, check_index },
+	{ OP_DROP_INDEX, check_index },
+	{ OP_CREATE_UNIQUE, check_constraint },
+	{ OP_CREATE_PK, check_constraint },
+	{ OP_CREATE_FK, check_constraint },
+	{ OP_CREATE_CHECK, check_constraint },
+	{ OP_EXECUTE, check_execute },
+	{ OP_BULK_INSERT, check_bulk_insert },
+};
+
+/* --- whole-migration checks --- */
+
+static int
+check_functions(struct ctx *c)
+{
+	const struct migration_fn *up = &c->m->upgrade, *down = &c->m->downgrade;
+
+	if (!down->present)
+		return report(c, "missing-downgrade", NULL, up->present ? up->line : 1,
+			      up->present ? up->col : 1,
+			      "there is no downgrade(): `alembic downgrade` fails at this revision");
+	if (down->empty && !up->empty && !c->in->merge_point)
+		return report(c, "empty-downgrade", NULL, down->line, down->col,
+			      "downgrade() %s, while upgrade() changes the schema",
+			      down->not_implemented ? "raises NotImplementedError" : "does nothing");
+	return 0;
+}
+
+static int
+check_fk_indexes(struct ctx *c)
+{
+	for (size_t i = 0; i < c->schema->n_fks; i++) {
+		const struct schema_fk *fk = &c->schema->fks[i];
+		char cols[256] = "", list[512] = "";
+
+		if (fk->created_in != c->at || schema_covering_index(c->schema, fk->table, &fk->columns))
+			continue;
+		for (size_t k = 0; k < fk->columns.n; k++) {
+			size_t cl = strlen(cols), ll = strlen(list);
+
+			snprintf(cols + cl, sizeof(cols) - cl, "_%s", fk->columns.v[k]);
+			snprintf(list + ll, sizeof(list) - ll, "%s\"%s\"", k ? ", " : "", fk->columns.v[k]);
+		}
+		if (report(c, "foreign-key-without-index", fk->table, fk->line, fk->col,
+			   "no index covers foreign key %s(%s) -> %s: deletes and updates of %s scan "
+			   "%s; add op.create_index(\"ix_%s%s\", \"%s\", [%s])", fk->table, cols + 1,
+			   fk->referent, fk->referent, fk->table, fk->table, cols, fk->table, list) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Does downgrade() contain an operation of kind on this table (and name)? */
+static bool
+downgrade_has(const struct ctx *c, enum op_kind kind, const char *table, const char *param,
+	      const char *value)
+{
+	const struct migration_fn *down = &c->m->downgrade;
+
+	for (size_t i = 0; i < down->n_ops; i++) {
+		const struct migration_op *op = &down->ops[i];
+		const char *t = op_table(op), *v = param ? op_string(op, param) : NULL;
+
+		if (op_kind_of(op) != kind)
+			continue;
+		if (table && (!t || strcmp(t, table)) && kind != OP_DROP_INDEX &&
+		    kind != OP_DROP_CONSTRAINT)
+			continue;
+		if (!param || (v && value && !strcmp(v, value)))
+			return true;
+	}
+	return false;
+}
+
+/* Does upgrade() itself remove it again after operation i? */
+static bool
+undone_later(const struct ctx *c, size_t i, enum op_kind undo, const char *table,
+	     const char *param, const char *value)
+{
+	const struct migration_fn *up = &c->m->upgrade;
+
+	for (size_t k = i + 1; k < up->n_ops; k++) {
+		const struct migration_op *op = &up->ops[k];
+		const char *v = param ? op_string(op, param) : NULL;
+
+		if (op_kind_of(op) == OP_DROP_TABLE && op_table(op) && !strcmp(op_table(op), table))
+			return true;
+		if (op_kind_of(op) == undo && (!param || (v && value && !strcmp(v, value))))
+			return true;
+	}
+	return false;
+}
+
+/* What upgrade() creates, downgrade() must remove. */
+static int
+check_inverse(struct ctx *c)
+{
+	static const struct { enum op_kind made, undo; const char *name; const char *what; } pairs[] = {
+		{ OP_CREATE_TABLE, OP_DROP_TABLE, NULL, "table" },
+		{ OP_ADD_COLUMN, OP_DROP_COLUMN, "column_name", "column" },
+		{ OP_CREATE_INDEX, OP_DROP_INDEX, "index_name", "index" },
+		{ OP_CREATE_UNIQUE, OP_DROP_CONSTRAINT, "constraint_name", "constraint" },
+		{ OP_CREATE_FK, OP_DROP_CONSTRAINT, "constraint_name", "constraint" },
+		{ OP_CREATE_CHECK, OP_DROP_CONSTRAINT, "constraint_name", "constraint" },
+	};
+	const struct migration_fn *up = &c->m->upgrade;
+
+	if (!c->m->downgrade.present || c->m->downgrade.empty)
+		return 0;       /* missing-downgrade / empty-downgrade say it already */
+	for (size_t i = 0; i < up->n_ops; i++) {
+		const struct migration_op *op = &up->ops[i];
+		enum op_kind kind = op_kind_of(op);
+
+		for (size_t p = 0; p < MR_ARRAY_SIZE(pairs); p++) {
+			const char *table = op_table(op), *name = NULL;
+
+			if (pairs[p].made != kind)
+				continue;
+			if (kind == OP_ADD_COLUMN) {
+				const struct pyarg *col = op_param(op, "column");
+				const struct pyarg *cn = col && col->kind == PYARG_CALL ?
+							 pycall_arg(col->call, 0, "name") : NULL;
+
+				name = cn && cn->kind == PYARG_STRING ? cn->text : NULL;
+			} else if (pairs[p].name) {
+				name = op_string(op, pairs[p].name);
+			}
+			if ((pairs[p].name && !name) || !table)
+				continue;       /* unnamed: nothing to match on */
+			/* dropping the table removes whatever was made on it */
+			if (downgrade_has(c, pairs[p].undo, table, pairs[p].name, name) ||
+			    downgrade_has(c, OP_DROP_TABLE, table, NULL, NULL) ||
+			    undone_later(c, i, pairs[p].undo, table, pairs[p].name, name))
+				continue;
+			if (report_op(c, "downgrade-not-inverse", table, op,
+				      "upgrade() creates %s %s%s%s, which downgrade() does not remove: "
+				      "upgrading again after a downgrade fails", pairs[p].what,
+				      name ? name : table, name ? " on " : "", name ? table : "") < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Does the downgrade drop enum type name (DROP TYPE in SQL, or Enum(...).drop(bind))? */
+static bool
+drops_enum(const struct migration_fn *down, const char *name)
+{
+	for (size_t i = 0; i < down->n_ops; i++) {
+		const struct migration_op *op = &down->ops[i];
+		const struct pyarg *arg;
+		const char *sql = sql_literal(op, &arg);
+
+		if (sql && strcasestr(sql, "drop type") && strstr(sql, name))
+			return true;
+		if (!strcmp(op->call.name, "drop") && strstr(op->call.callee, name))
+			return true;
+	}
+	return false;
+}
+
+static int
+check_enums(struct ctx *c)
+{
+	for (size_t i = 0; i < c->schema->n_enums; i++) {
+		const struct schema_enum *e = &c->schema->enums[i];
+
+		if (e->created_in != c->at || !c->m->downgrade.present || c->m->downgrade.empty ||
+		    drops_enum(&c->m->downgrade, e->name))
+			continue;
+		if (report(c, "enum-not-dropped-in-downgrade", NULL, e->line, e->col,
+			   "upgrade() creates enum type %s, which downgrade() leaves behind: the next "
+			   "upgrade fails with 'type \"%s\" already exists'", e->name, e->name) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Application code imported into a migration changes under it. */
+static int
+check_imports(struct ctx *c)
+{
+	static const char *const app_parts[] = { "models", "model", "orm", "schemas", "entities" };
+	static const char *const libraries[] = { "sqlalchemy", "alembic", "sqlmodel", "geoalchemy2",
+						 "sqlalchemy_utils" };
+
+	for (size_t i = 0; i < c->m->n_imports; i++) {
+		const struct migration_import *imp = &c->m->imports[i];
+		char copy[256];
+		bool library = false;
+
+		snprintf(copy, sizeof(copy), "%s", imp->module);
+		for (size_t k = 0; k < MR_ARRAY_SIZE(libraries); k++)
+			library = library || (!strncmp(copy, libraries[k], strlen(libraries[k])) &&
+					      (copy[strlen(libraries[k])] == '.' || !copy[strlen(libraries[k])]));
+		if (library)
+			continue;
+		for (char *save = NULL, *part = strtok_r(copy, ".", &save); part;
+		     part = strtok_r(NULL, ".", &save)) {
+			bool app = false;
+
+			for (size_t k = 0; k < MR_ARRAY_SIZE(app_parts); k++)
+				app = app || !strcmp(part, app_parts[k]);
+			if (app) {
+				if (report(c, "model-import", NULL, imp->line, imp->col,
+					   "the migration imports application models (%s): when they "
+					   "change, this old migration runs against code it was not "
+					   "written for", imp->module) < 0)
+					return -1;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+analyze_one(struct ctx *c)
+{
+	const struct migration_fn *up = &c->m->upgrade;
+
+	if (check_functions(c) < 0 || check_imports(c) < 0)
+		return -1;
+	for (size_t i = 0; i < up->n_ops; i++) {
+		const struct migration_op *op = &up->ops[i];
+		enum op_kind kind = op_kind_of(op);
+
+		for (size_t k = 0; k < MR_ARRAY_SIZE(op_checks); k++)
+			if (op_checks[k].kind == kind && op_checks[k].check(c, op) < 0)
+				return -1;
+		if (schema_apply(c->schema, op, c->at) < 0)
+			return -1;
+	}
+	if (check_fk_indexes(c) < 0 || check_inverse(c) < 0 || check_enums(c) < 0)
+		return -1;
+	return 0;
+}
+
+int
+analyze_sources(const struct analysis_input *inputs, size_t n,
+		const struct analysis_config *cfg, struct findings *out, struct mr_error *err)
+{
+	struct pysrc_parser *parser = pysrc_parser_new();
+	struct schema schema = { 0 };
+	int rc = 0;
+
+	if (!parser)
+		return mr_error_set(err, "cannot set up the tree-sitter Python parser");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct migration m;
+		struct ctx c = { cfg, &inputs[i], i, &schema, &m, out };
+
+		rc = migration_read(parser, inputs[i].src, inputs[i].len, &m, err);
+		if (rc == 0 && analyze_one(&c) < 0)
+			rc = mr_error_oom(err);
+		migration_free(&m);
+	}
+	schema_free(&schema);
+	pysrc_parser_free(parser);
+	return rc;
+}
+
+int
+analyze_graph(const struct graph *g, const struct analysis_config *cfg,
+	      struct findings *out, struct mr_error *err)
+{
+	struct analysis_input *inputs = calloc(g->n_order + 1, sizeof(*inputs));
+	size_t n = 0;
+	int rc = 0;
+
+	if (!inputs)
+		return mr_error_oom(err);
+	for (size_t k = 0; k < g->n_order && rc == 0; k++) {
+		const struct revision *rev = &g->revs[g->order[k]];
+		char *src;
+		size_t len;
+
+		/* an unreadable file is already a parse-error finding of the graph */
+		if (mr_read_file(rev->path, &src, &len, err) < 0)
+			continue;
+		inputs[n++] = (struct analysis_input){ src, len, rev->relpath, g->order[k],
+						       rev->is_merge_point };
+	}
+	rc = analyze_sources(inputs, n, cfg, out, err);
+	for (size_t i = 0; i < n; i++)
+		free((char *)inputs[i].src);
+	free(inputs);
+	return rc;
+}
+
+bool
+analyze_checks_rule(const struct rule *r)
+{
+	static const char *const unchecked[] = {
+		"not-tested", "drop-column-still-read", "destructive-downgrade",
+		"enum-type-never-dropped", "enum-add-value-in-transaction",
+		"enum-value-removed-or-renamed", "unqualified-delete", "unqualified-update",
+		"lock-heavy-raw-sql", "missing-lock-timeout", "non-idempotent-sql",
+	};
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(unchecked); i++)
+		if (!strcmp(r->id, unchecked[i]))
+			return false;
+	return true;
+}
+
+/* --- configuration --- */
+
+static int
+split_list(const char *value, struct strvec *out)
+{
+	return project_split_locations(value, NULL, out, NULL);
+}
+
+static unsigned
+dialect_of_url(const char *url)
+{
+	static const struct { const char *prefix; unsigned dialect; } schemes[] = {
+		{ "postgres", DIALECT_POSTGRESQL }, { "mysql", DIALECT_MYSQL },
+		{ "mariadb", DIALECT_MYSQL }, { "sqlite", DIALECT_SQLITE },
+	};
+
+	for (size_t i = 0; url && i < MR_ARRAY_SIZE(schemes); i++)
+		if (!strncmp(url, schemes[i].prefix, strlen(schemes[i].prefix)))
+			return schemes[i].dialect;
+	return 0;
+}
+
+static int
+read_dialect(const struct project *p, struct analysis_config *cfg, struct mr_error *err)
+{
+	char *value = NULL, *url = NULL;
+
+	if (project_setting(p, "dialect", &value, err) < 0)
+		return -1;
+	if (value) {
+		cfg->dialect = dialect_parse(value);
+		if (!cfg->dialect)
+			mr_error_set(err, "%s: [migreview] dialect = '%s' is not postgresql, mysql "
+				     "or sqlite", p->ini_path, value);
+		free(value);
+		return cfg->dialect ? 0 : -1;
+	}
+	/* an unusable URL (an env var placeholder, say) just leaves the default */
+	if (inifile_get(&p->ini, p->section, "sqlalchemy.url", &url, NULL) == 0)
+		cfg->dialect = dialect_of_url(url);
+	free(url);
+	if (!cfg->dialect)
+		cfg->dialect = DIALECT_POSTGRESQL;
+	return 0;
+}
+
+static int
+read_rules(const struct project *p, struct analysis_config *cfg, struct mr_error *err)
+{
+	static const char *const names[] = { "info", "warning", "error" };
+	char *value = NULL;
+
+	if (project_setting(p, "disable", &value, err) < 0)
+		return -1;
+	if (value && split_list(value, &cfg->disabled) < 0) {
+		free(value);
+		return mr_error_oom(err);
+	}
+	free(value);
+	for (size_t i = 0; i < cfg->disabled.n; i++)
+		if (!rule_find(cfg->disabled.v[i]))
+			return mr_error_set(err, "%s: [migreview] disable: no rule '%s' "
+					    "(`migreview explain` lists them)", p->ini_path,
+					    cfg->disabled.v[i]);
+	for (size_t i = 0; i < p->ini.n; i++) {
+		const struct inifile_entry *e = &p->ini.entries[i];
+		struct severity_override *o;
+		size_t s;
+
+		if (strcmp(e->section, PROJECT_SETTINGS_SECTION) || strncmp(e->key, "severity.", 9))
+			continue;
+		if (!rule_find(e->key + 9))
+			return mr_error_set(err, "%s: [migreview] %s: no rule '%s'", p->ini_path,
+					    e->key, e->key + 9);
+		for (s = 0; s < MR_ARRAY_SIZE(names) && strcasecmp(e->value, names[s]); s++)
+			;
+		if (s == MR_ARRAY_SIZE(names))
+			return mr_error_set(err, "%s: [migreview] %s = '%s': expected error, "
+					    "warning or info", p->ini_path, e->key, e->value);
+		o = realloc(cfg->overrides, (cfg->n_overrides + 1) * sizeof(*o));
+		if (!o)
+			return mr_error_oom(err);
+		cfg->overrides = o;
+		o[cfg->n_overrides].severity = (enum severity)s;
+		if (!(o[cfg->n_overrides].rule = mr_strdup(e->key + 9)))
+			return mr_error_oom(err);
+		cfg->n_overrides++;
+	}
+	return 0;
+}
+
+int
+analysis_config_load(const struct project *p, struct analysis_config *cfg, struct mr_error *err)
+{
+	char *large = NULL;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (read_dialect(p, cfg, err) < 0 || read_rules(p, cfg, err) < 0 ||
+	    project_setting(p, "large_tables", &large, err) < 0)
+		goto fail;
+	if (large && split_list(large, &cfg->large_tables) < 0) {
+		mr_error_oom(err);
+		goto fail;
+	}
+	free(large);
+	return 0;
+fail:
+	free(large);
+	analysis_config_free(cfg);
+	return -1;
+}
+
+void
+analysis_config_free(struct analysis_config *cfg)
+{
+	strvec_free(&cfg->large_tables);
+	strvec_free(&cfg->disabled);
+	for (size_t i = 0; i < cfg->n_overrides; i++)
+		free(cfg->overrides[i].rule);
+	free(cfg->overrides);
+	memset(cfg, 0, sizeof(*cfg));
+}

@@ -1,0 +1,282 @@
+/*
+ * The analyser, rule by rule: each rule's dangerous form is reported at its
+ * line and column, and its safe form is not.  A case is a chain of
+ * migrations (the earlier ones create what the last one changes); only
+ * findings of the last migration are compared.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "migreview/analyze.h"
+
+static struct analysis_config cfg;
+static struct findings fs;
+static struct mr_error err;
+
+static void
+setup(void)
+{
+	cfg.dialect = DIALECT_POSTGRESQL;
+}
+
+static void
+teardown(void)
+{
+	findings_free(&fs);
+	analysis_config_free(&cfg);
+}
+
+TestSuite(analyze, .init = setup, .fini = teardown);
+
+#define BASE "def upgrade():\n" \
+	"    op.create_table('orders', sa.Column('id', sa.Integer(), primary_key=True),\n" \
+	"                    sa.Column('note', sa.String(length=200)),\n" \
+	"                    sa.Column('customer_id', sa.Integer()))\n" \
+	"    op.create_index('ix_orders_note', 'orders', ['note'])\n" \
+	"def downgrade():\n    op.drop_table('orders')\n"
+
+/* The findings of the last migration, as "rule@line:col" joined by spaces. */
+static const char *
+run(const char *last, bool with_base)
+{
+	static char buf[4096];
+	struct analysis_input in[2] = {
+		{ BASE, strlen(BASE), "versions/base.py", 0, false },
+		{ last, strlen(last), "versions/last.py", 1, false },
+	};
+	size_t n = with_base ? 2 : 1;
+
+	findings_free(&fs);
+	cr_assert_eq(analyze_sources(with_base ? in : in + 1, n, &cfg, &fs, &err), 0, "%s", err.msg);
+	cr_assert_eq(findings_sort(&fs), 0);
+	buf[0] = '\0';
+	for (size_t i = 0; i < fs.n; i++) {
+		size_t len = strlen(buf);
+
+		if (fs.v[i].revision != 1)
+			continue;
+		snprintf(buf + len, sizeof(buf) - len, "%s%s@%u:%u", len ? " " : "", fs.v[i].rule,
+			 fs.v[i].line, fs.v[i].col);
+	}
+	return buf;
+}
+
+#define DOWN "\ndef downgrade():\n    pass\n"
+
+Test(analyze, the_base_itself_is_clean)
+{
+	struct analysis_input in = { BASE, strlen(BASE), "versions/base.py", 0, false };
+
+	cr_assert_eq(analyze_sources(&in, 1, &cfg, &fs, &err), 0);
+	cr_expect_eq(fs.n, 0, "first finding: %s", fs.n ? fs.v[0].rule : "");
+}
+
+Test(analyze, add_not_null_without_default)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('x', sa.Integer(), nullable=False,\n"
+			     "                                      default=0))\n"
+			     "def downgrade():\n    op.drop_column('orders', 'x')\n", true),
+			 "add-not-null-without-default@2:5");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('x', sa.Integer(), nullable=False,\n"
+			     "                                      server_default='0'))\n"
+			     "def downgrade():\n    op.drop_column('orders', 'x')\n", true), "");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))\n"
+			     "    op.add_column('t', sa.Column('x', sa.Integer(), nullable=False))\n"
+			     "def downgrade():\n    op.drop_table('t')\n", true), "",
+			 "a table created in the same migration is empty");
+}
+
+Test(analyze, set_not_null_backfill_and_scan)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.alter_column('orders', 'note', nullable=False)\n" DOWN, true),
+			 "set-not-null-without-backfill@2:5 set-not-null-scan@2:5 empty-downgrade@4:1");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute(\"UPDATE orders SET note = '' WHERE note IS NULL\")\n"
+			     "    op.alter_column('orders', 'note', nullable=False)\n"
+			     "def downgrade():\n"
+			     "    op.alter_column('orders', 'note', nullable=True)\n", true),
+			 "set-not-null-scan@3:5");
+}
+
+Test(analyze, drops_and_renames_of_existing_objects)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.drop_column('orders', 'note')\n"
+			     "    op.alter_column('orders', 'customer_id', new_column_name='buyer_id')\n"
+			     "    op.rename_table('orders', 'purchases')\n"
+			     "    op.drop_table('purchases')\n"
+			     "def downgrade():\n    op.create_table('orders')\n", true),
+			 "drop-column@2:5 rename-column@3:5 rename-table@4:5 drop-table@5:5");
+}
+
+Test(analyze, foreign_key_needs_a_covering_index_from_any_migration)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_foreign_key('fk_c', 'orders', 'customers', ['customer_id'], ['id'],\n"
+			     "                          postgresql_not_valid=True)\n"
+			     "def downgrade():\n    op.drop_constraint('fk_c', 'orders')\n", true),
+			 "foreign-key-without-index@2:5");
+	cr_expect(strstr(fs.v[0].message,
+			 "op.create_index(\"ix_orders_customer_id\", \"orders\", [\"customer_id\"])"),
+		  "%s", fs.v[0].message);
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_foreign_key('fk_n', 'orders', 'notes', ['note'], ['id'],\n"
+			     "                          postgresql_not_valid=True)\n"
+			     "def downgrade():\n    op.drop_constraint('fk_n', 'orders')\n", true), "",
+			 "ix_orders_note was created by the earlier migration");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('items', sa.Column('id', sa.Integer(), primary_key=True),\n"
+			     "        sa.Column('order_id', sa.Integer(), sa.ForeignKey('orders.id')))\n"
+			     "    op.create_index('ix_items_order_id', 'items', ['order_id'])\n"
+			     "def downgrade():\n    op.drop_table('items')\n", true), "",
+			 "an index created later in the same migration covers it");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('items', sa.Column('id', sa.Integer(), primary_key=True),\n"
+			     "        sa.Column('order_id', sa.Integer(), sa.ForeignKey('orders.id')))\n"
+			     "def downgrade():\n    op.drop_table('items')\n", true),
+			 "foreign-key-without-index@3:45");
+}
+
+Test(analyze, indexes_concurrently_and_autocommit)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_index('a', 'orders', ['customer_id'])\n"
+			     "    op.create_index('b', 'orders', ['customer_id'], postgresql_concurrently=True)\n"
+			     "    with op.get_context().autocommit_block():\n"
+			     "        op.create_index('c', 'orders', ['customer_id'],\n"
+			     "                        postgresql_concurrently=True)\n"
+			     "        op.drop_index('ix_orders_note', postgresql_concurrently=True)\n"
+			     "    op.drop_index('a', table_name='orders')\n"
+			     "def downgrade():\n    op.drop_index('c')\n    op.drop_index('b')\n"
+			     "    op.create_index('ix_orders_note', 'orders', ['note'])\n", true),
+			 "index-not-concurrent@2:5 concurrently-outside-autocommit-block@3:5 "
+			 "drop-index-not-concurrent@8:5");
+}
+
+Test(analyze, dialect_specific_rules_stay_quiet_elsewhere)
+{
+	cfg.dialect = DIALECT_SQLITE;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_index('a', 'orders', ['customer_id'])\n"
+			     "def downgrade():\n    op.drop_index('a')\n", true), "");
+}
+
+Test(analyze, large_tables_disable_and_overrides)
+{
+	strvec_push(&cfg.large_tables, "orders");
+	cr_expect_str_eq(run("def upgrade():\n    op.create_index('a', 'orders', ['customer_id'])\n"
+			     "def downgrade():\n    op.drop_index('a')\n", true),
+			 "index-not-concurrent@2:5");
+	cr_assert_eq(fs.n, 1);
+	cr_expect_eq(fs.v[0].severity, SEVERITY_ERROR, "raised on a large table");
+	strvec_push(&cfg.disabled, "index-not-concurrent");
+	cr_expect_str_eq(run("def upgrade():\n    op.create_index('a', 'orders', ['customer_id'])\n"
+			     "def downgrade():\n    op.drop_index('a')\n", true), "");
+}
+
+Test(analyze, type_changes)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.alter_column('orders', 'note', type_=sa.String(length=120),\n"
+			     "                    existing_type=sa.String(length=200))\n"
+			     "def downgrade():\n"
+			     "    op.alter_column('orders', 'note', type_=sa.String(length=200))\n", true),
+			 "column-type-change@2:5 narrowing-type-change@2:5");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.alter_column('orders', 'customer_id', type_=sa.BigInteger(),\n"
+			     "                    existing_type=sa.Integer())\n"
+			     "def downgrade():\n"
+			     "    op.alter_column('orders', 'customer_id', type_=sa.Integer())\n", true),
+			 "column-type-change@2:5");
+}
+
+Test(analyze, constraints_on_existing_tables)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_unique_constraint('uq', 'orders', ['note'])\n"
+			     "    op.create_check_constraint('ck', 'orders', 'id > 0')\n"
+			     "    op.create_check_constraint('ck2', 'orders', 'id > 0', postgresql_not_valid=True)\n"
+			     "def downgrade():\n    op.drop_constraint('ck2', 'orders')\n"
+			     "    op.drop_constraint('ck', 'orders')\n    op.drop_constraint('uq', 'orders')\n",
+			     true),
+			 "unique-constraint-on-existing-table@2:5 constraint-without-not-valid@3:5");
+}
+
+Test(analyze, reversibility)
+{
+	cr_expect_str_eq(run("def upgrade():\n    op.drop_column('t', 'x')\n", false),
+			 "missing-downgrade@1:1 drop-column@2:5");
+	cr_expect_str_eq(run("def upgrade():\n    op.add_column('orders', sa.Column('y', sa.Integer()))\n"
+			     "def downgrade():\n    raise NotImplementedError()\n", true),
+			 "empty-downgrade@3:1");
+	cr_expect_str_eq(run("def upgrade():\n    op.add_column('orders', sa.Column('y', sa.Integer()))\n"
+			     "    op.create_index('ix_y', 'orders', ['y'], postgresql_concurrently=True)\n"
+			     "def downgrade():\n    op.drop_index('ix_y')\n", true),
+			 "downgrade-not-inverse@2:5 concurrently-outside-autocommit-block@3:5");
+}
+
+Test(analyze, merge_points_may_be_empty)
+{
+	struct analysis_input in = { "def upgrade():\n    pass\ndef downgrade():\n    pass\n", 0,
+				     "versions/merge.py", 0, true };
+
+	in.len = strlen(in.src);
+	cr_assert_eq(analyze_sources(&in, 1, &cfg, &fs, &err), 0);
+	cr_expect_eq(fs.n, 0);
+}
+
+Test(analyze, enums_created_with_a_table_must_be_dropped)
+{
+	static const char *up = "def upgrade():\n"
+		"    op.create_table('o', sa.Column('s', sa.Enum('a', 'b', name='st')))\n";
+
+	char src[512];
+
+	snprintf(src, sizeof(src), "%sdef downgrade():\n    op.drop_table('o')\n", up);
+	cr_expect_str_eq(run(src, true), "enum-not-dropped-in-downgrade@2:41");
+	snprintf(src, sizeof(src), "%sdef downgrade():\n    op.drop_table('o')\n"
+		 "    op.execute('DROP TYPE st')\n", up);
+	cr_expect_str_eq(run(src, true), "");
+	snprintf(src, sizeof(src), "%sdef downgrade():\n    op.drop_table('o')\n"
+		 "    sa.Enum(name='st').drop(op.get_bind())\n", up);
+	cr_expect_str_eq(run(src, true), "");
+}
+
+Test(analyze, data_ids_model_imports_and_unreadable_sql)
+{
+	cr_expect_str_eq(run("from app.models import Order\n"
+			     "def upgrade():\n"
+			     "    op.bulk_insert(t, [{'id': 42, 'name': 'x'}])\n"
+			     "    op.bulk_insert(t, [{'name': 'y'}])\n"
+			     "    op.execute(f'DELETE FROM {table}')\n"
+			     "def downgrade():\n    op.execute('DELETE FROM t')\n", true),
+			 "model-import@1:6 data-in-schema-migration@3:5 hardcoded-id@3:24 "
+			 "data-in-schema-migration@4:5 non-literal-sql@5:16");
+}
+
+Test(analyze, enum_conversion_through_a_module_level_type)
+{
+	cr_expect_str_eq(run("import sqlalchemy as sa\n"
+			     "kind = sa.Enum('a', 'b', name='kind')\n"
+			     "def upgrade():\n"
+			     "    kind.create(op.get_bind())\n"
+			     "    op.alter_column('orders', 'note', type_=kind)\n"
+			     "def downgrade():\n"
+			     "    op.alter_column('orders', 'note', type_=sa.String())\n"
+			     "    kind.drop(op.get_bind())\n", true),
+			 "column-type-change@5:5 enum-column-type-change@5:5");
+}
+
+Test(analyze, imports_inside_functions_count_and_libraries_do_not)
+{
+	cr_expect_str_eq(run("from sqlalchemy.orm import Session\n"
+			     "def upgrade():\n"
+			     "    from myapp.db.models import Product\n"
+			     "def downgrade():\n    pass\n", true),
+			 "model-import@3:10 empty-downgrade@4:1");
+}
