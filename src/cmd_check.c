@@ -166,13 +166,16 @@ rule_index(const char *id)
 static json_t *
 sarif_result(const struct finding *f)
 {
-	json_t *region = f->line ? json_pack("{s:i, s:i}", "startLine", (json_int_t)f->line,
-					     "startColumn", (json_int_t)(f->col ? f->col : 1)) : NULL;
+	/* a finding about the whole file points at its start, as code scanning expects */
+	json_t *region = json_pack("{s:i, s:i}", "startLine", (json_int_t)(f->line ? f->line : 1),
+				   "startColumn", (json_int_t)(f->col ? f->col : 1));
 	json_t *phys = json_pack("{s:{s:s, s:s}}", "artifactLocation", "uri", f->path,
 				 "uriBaseId", "%SRCROOT%");
 
 	if (phys && region)
 		json_object_set_new(phys, "region", region);
+	else
+		json_decref(region);
 	return json_pack("{s:s, s:i, s:s, s:{s:s}, s:[{s:o}]}", "ruleId", f->rule,
 			 "ruleIndex", (json_int_t)rule_index(f->rule), "level",
 			 sarif_level(f->severity), "message", "text", f->message,
@@ -186,10 +189,9 @@ report_sarif(const struct report *r)
 
 	for (size_t k = 0; results && k < r->all.n; k++)
 		json_array_append_new(results, sarif_result(&r->all.v[r->by_order[k]]));
-	return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o}]}",
+	return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o}]}",
 			 "$schema", SARIF_SCHEMA, "version", "2.1.0", "runs",
 			 "tool", "driver", "name", "migreview", "version", PACKAGE_VERSION,
-			 "informationUri", "https://example.invalid/migreview",
 			 "rules", sarif_rules(), "results", results);
 }
 
