@@ -1,11 +1,8 @@
 /*
  * The analyser: replays the schema along review order and runs every
  * rule of the catalogue (rules.def) on each migration, with the project's
- * [migreview] settings: target dialect, large tables, disabled rules and
- * severity overrides.  Findings carry the rule id, the severity after
- * configuration, and file:line:col.
- *
- * struct analysis_config owns its strings; analysis_config_free() frees them.
+ * [migreview] settings (settings.h).  Findings carry the rule id, the
+ * severity after configuration, and file:line:col.
  */
 #ifndef MIGREVIEW_ANALYZE_H
 #define MIGREVIEW_ANALYZE_H
@@ -17,28 +14,7 @@
 #include "migreview/graph.h"
 #include "migreview/project.h"
 #include "migreview/rules.h"
-
-struct severity_override {
-	char *rule;
-	enum severity severity;
-};
-
-struct analysis_config {
-	unsigned dialect;               /* one DIALECT_* bit */
-	struct strvec large_tables;
-	struct strvec disabled;
-	struct severity_override *overrides;
-	size_t n_overrides;
-};
-
-/*
- * Reads [migreview] dialect (else the scheme of sqlalchemy.url, else
- * postgresql), large_tables, disable and severity.RULE = error|warning|info.
- * Unknown rule ids and dialects are errors naming the key.
- */
-int analysis_config_load(const struct project *p, struct analysis_config *cfg,
-			 struct mr_error *err);
-void analysis_config_free(struct analysis_config *cfg);
+#include "migreview/settings.h"
 
 /* One migration to analyse: its source and where findings should point. */
 struct analysis_input {

@@ -1,0 +1,39 @@
+/*
+ * The analyser's settings, from the [migreview] section of alembic.ini:
+ * target dialect, large tables, disabled rules and severity overrides.
+ *
+ * struct analysis_config owns its strings; analysis_config_free() frees them.
+ */
+#ifndef MIGREVIEW_SETTINGS_H
+#define MIGREVIEW_SETTINGS_H
+
+#include <stddef.h>
+
+#include "migreview/error.h"
+#include "migreview/finding.h"
+#include "migreview/project.h"
+#include "migreview/rules.h"
+
+struct severity_override {
+	char *rule;
+	enum severity severity;
+};
+
+struct analysis_config {
+	unsigned dialect;               /* one DIALECT_* bit */
+	struct strvec large_tables;
+	struct strvec disabled;
+	struct severity_override *overrides;
+	size_t n_overrides;
+};
+
+/*
+ * Reads [migreview] dialect (else the scheme of sqlalchemy.url, else
+ * postgresql), large_tables, disable and severity.RULE = error|warning|info.
+ * Unknown rule ids and dialects are errors naming the key.
+ */
+int analysis_config_load(const struct project *p, struct analysis_config *cfg,
+			 struct mr_error *err);
+void analysis_config_free(struct analysis_config *cfg);
+
+#endif

@@ -1,0 +1,129 @@
+/* [migreview] settings for the analyser: dialect, large tables, rules. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "migreview/settings.h"
+
+static int
+split_list(const char *value, struct strvec *out)
+{
+	return project_split_locations(value, NULL, out, NULL);
+}
+
+static unsigned
+dialect_of_url(const char *url)
+{
+	static const struct { const char *prefix; unsigned dialect; } schemes[] = {
+		{ "postgres", DIALECT_POSTGRESQL }, { "mysql", DIALECT_MYSQL },
+		{ "mariadb", DIALECT_MYSQL }, { "sqlite", DIALECT_SQLITE },
+	};
+
+	for (size_t i = 0; url && i < MR_ARRAY_SIZE(schemes); i++)
+		if (!strncmp(url, schemes[i].prefix, strlen(schemes[i].prefix)))
+			return schemes[i].dialect;
+	return 0;
+}
+
+static int
+read_dialect(const struct project *p, struct analysis_config *cfg, struct mr_error *err)
+{
+	char *value = NULL, *url = NULL;
+
+	if (project_setting(p, "dialect", &value, err) < 0)
+		return -1;
+	if (value) {
+		cfg->dialect = dialect_parse(value);
+		if (!cfg->dialect)
+			mr_error_set(err, "%s: [migreview] dialect = '%s' is not postgresql, mysql "
+				     "or sqlite", p->ini_path, value);
+		free(value);
+		return cfg->dialect ? 0 : -1;
+	}
+	/* an unusable URL (an env var placeholder, say) just leaves the default */
+	if (inifile_get(&p->ini, p->section, "sqlalchemy.url", &url, NULL) == 0)
+		cfg->dialect = dialect_of_url(url);
+	free(url);
+	if (!cfg->dialect)
+		cfg->dialect = DIALECT_POSTGRESQL;
+	return 0;
+}
+
+static int
+read_rules(const struct project *p, struct analysis_config *cfg, struct mr_error *err)
+{
+	static const char *const names[] = { "info", "warning", "error" };
+	char *value = NULL;
+
+	if (project_setting(p, "disable", &value, err) < 0)
+		return -1;
+	if (value && split_list(value, &cfg->disabled) < 0) {
+		free(value);
+		return mr_error_oom(err);
+	}
+	free(value);
+	for (size_t i = 0; i < cfg->disabled.n; i++)
+		if (!rule_find(cfg->disabled.v[i]))
+			return mr_error_set(err, "%s: [migreview] disable: no rule '%s' "
+					    "(`migreview explain` lists them)", p->ini_path,
+					    cfg->disabled.v[i]);
+	for (size_t i = 0; i < p->ini.n; i++) {
+		const struct inifile_entry *e = &p->ini.entries[i];
+		struct severity_override *o;
+		size_t s;
+
+		if (strcmp(e->section, PROJECT_SETTINGS_SECTION) || strncmp(e->key, "severity.", 9))
+			continue;
+		if (!rule_find(e->key + 9))
+			return mr_error_set(err, "%s: [migreview] %s: no rule '%s'", p->ini_path,
+					    e->key, e->key + 9);
+		for (s = 0; s < MR_ARRAY_SIZE(names) && strcasecmp(e->value, names[s]); s++)
+			;
+		if (s == MR_ARRAY_SIZE(names))
+			return mr_error_set(err, "%s: [migreview] %s = '%s': expected error, "
+					    "warning or info", p->ini_path, e->key, e->value);
+		o = realloc(cfg->overrides, (cfg->n_overrides + 1) * sizeof(*o));
+		if (!o)
+			return mr_error_oom(err);
+		cfg->overrides = o;
+		o[cfg->n_overrides].severity = (enum severity)s;
+		if (!(o[cfg->n_overrides].rule = mr_strdup(e->key + 9)))
+			return mr_error_oom(err);
+		cfg->n_overrides++;
+	}
+	return 0;
+}
+
+int
+analysis_config_load(const struct project *p, struct analysis_config *cfg, struct mr_error *err)
+{
+	char *large = NULL;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (read_dialect(p, cfg, err) < 0 || read_rules(p, cfg, err) < 0 ||
+	    project_setting(p, "large_tables", &large, err) < 0)
+		goto fail;
+	if (large && split_list(large, &cfg->large_tables) < 0) {
+		mr_error_oom(err);
+		goto fail;
+	}
+	free(large);
+	return 0;
+fail:
+	free(large);
+	analysis_config_free(cfg);
+	return -1;
+}
+
+void
+analysis_config_free(struct analysis_config *cfg)
+{
+	strvec_free(&cfg->large_tables);
+	strvec_free(&cfg->disabled);
+	for (size_t i = 0; i < cfg->n_overrides; i++)
+		free(cfg->overrides[i].rule);
+	free(cfg->overrides);
+	memset(cfg, 0, sizeof(*cfg));
+}
