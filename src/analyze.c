@@ -667,26 +667,51 @@ analyze_one(struct ctx *c)
 	return 0;
 }
 
+/* Replays and checks migrations[i], described by inputs[i], in order. */
+static int
+analyze_migrations(struct migration *const *migrations, const struct analysis_input *inputs,
+		   size_t n, const struct analysis_config *cfg, struct findings *out,
+		   struct mr_error *err)
+{
+	struct schema schema = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct ctx c = { cfg, &inputs[i], i, &schema, migrations[i], out };
+
+		if (analyze_one(&c) < 0)
+			rc = mr_error_oom(err);
+	}
+	schema_free(&schema);
+	return rc;
+}
+
 int
 analyze_sources(const struct analysis_input *inputs, size_t n,
 		const struct analysis_config *cfg, struct findings *out, struct mr_error *err)
 {
 	struct pysrc_parser *parser = pysrc_parser_new();
-	struct schema schema = { 0 };
+	struct migration *ms = calloc(n + 1, sizeof(*ms));
+	struct migration **order = calloc(n + 1, sizeof(*order));
+	size_t read = 0;
 	int rc = 0;
 
-	if (!parser)
-		return mr_error_set(err, "cannot set up the tree-sitter Python parser");
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		struct migration m;
-		struct ctx c = { cfg, &inputs[i], i, &schema, &m, out };
-
-		rc = migration_read(parser, inputs[i].src, inputs[i].len, &m, err);
-		if (rc == 0 && analyze_one(&c) < 0)
-			rc = mr_error_oom(err);
-		migration_free(&m);
+	if (!parser || !ms || !order) {
+		rc = parser ? mr_error_oom(err) :
+			      mr_error_set(err, "cannot set up the tree-sitter Python parser");
+		goto out;
 	}
-	schema_free(&schema);
+	for (; read < n && rc == 0; read++) {
+		rc = migration_read(parser, inputs[read].src, inputs[read].len, &ms[read], err);
+		order[read] = &ms[read];
+	}
+	if (rc == 0)
+		rc = analyze_migrations(order, inputs, n, cfg, out, err);
+out:
+	for (size_t i = 0; ms && i < read; i++)
+		migration_free(&ms[i]);
+	free(ms);
+	free(order);
 	pysrc_parser_free(parser);
 	return rc;
 }
@@ -696,26 +721,28 @@ analyze_graph(const struct graph *g, const struct analysis_config *cfg,
 	      struct findings *out, struct mr_error *err)
 {
 	struct analysis_input *inputs = calloc(g->n_order + 1, sizeof(*inputs));
+	struct migration **ms = calloc(g->n_order + 1, sizeof(*ms));
 	size_t n = 0;
-	int rc = 0;
+	int rc;
 
-	if (!inputs)
+	if (!inputs || !ms) {
+		free(inputs);
+		free(ms);
 		return mr_error_oom(err);
-	for (size_t k = 0; k < g->n_order && rc == 0; k++) {
-		const struct revision *rev = &g->revs[g->order[k]];
-		char *src;
-		size_t len;
-
-		/* an unreadable file is already a parse-error finding of the graph */
-		if (mr_read_file(rev->path, &src, &len, err) < 0)
-			continue;
-		inputs[n++] = (struct analysis_input){ src, len, rev->relpath, g->order[k],
-						       rev->is_merge_point };
 	}
-	rc = analyze_sources(inputs, n, cfg, out, err);
-	for (size_t i = 0; i < n; i++)
-		free((char *)inputs[i].src);
+	for (size_t k = 0; k < g->n_order; k++) {
+		const struct revision *rev = &g->revs[g->order[k]];
+
+		/* unreadable and binary files are parse-error findings of the graph already */
+		if (!rev->migration)
+			continue;
+		inputs[n] = (struct analysis_input){ NULL, 0, rev->relpath, g->order[k],
+						     rev->is_merge_point };
+		ms[n++] = rev->migration;
+	}
+	rc = analyze_migrations(ms, inputs, n, cfg, out, err);
 	free(inputs);
+	free(ms);
 	return rc;
 }
 

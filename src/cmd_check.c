@@ -47,26 +47,42 @@ sarif_level(enum severity sev)
 	return levels[sev];
 }
 
-/* Findings in review order, then those of files outside the graph. */
+/*
+ * Findings in review order, then those of files outside the graph: a
+ * counting sort by each revision's position, which keeps the line order
+ * findings_sort() gave within a revision.
+ */
 static int
 order_findings(struct report *r)
 {
-	size_t n = 0;
-	bool *done = calloc(r->all.n + 1, sizeof(bool));
+	size_t slots = r->g.n_order + 1;        /* the last slot: outside the graph */
+	size_t *pos = malloc((r->g.n + 1) * sizeof(size_t));
+	size_t *start = calloc(slots + 1, sizeof(size_t));
 
 	r->by_order = malloc((r->all.n + 1) * sizeof(size_t));
-	if (!done || !r->by_order) {
-		free(done);
+	if (!pos || !start || !r->by_order) {
+		free(pos);
+		free(start);
 		return -1;
 	}
+	for (size_t i = 0; i < r->g.n; i++)
+		pos[i] = r->g.n_order;
 	for (size_t k = 0; k < r->g.n_order; k++)
-		for (size_t i = 0; i < r->all.n; i++)
-			if (!done[i] && r->all.v[i].revision == r->g.order[k])
-				r->by_order[n++] = i, done[i] = true;
-	for (size_t i = 0; i < r->all.n; i++)
-		if (!done[i])
-			r->by_order[n++] = i;
-	free(done);
+		pos[r->g.order[k]] = k;
+	for (size_t i = 0; i < r->all.n; i++) {
+		size_t rev = r->all.v[i].revision;
+
+		start[(rev < r->g.n ? pos[rev] : r->g.n_order) + 1]++;
+	}
+	for (size_t k = 0; k < slots; k++)
+		start[k + 1] += start[k];
+	for (size_t i = 0; i < r->all.n; i++) {
+		size_t rev = r->all.v[i].revision;
+
+		r->by_order[start[rev < r->g.n ? pos[rev] : r->g.n_order]++] = i;
+	}
+	free(pos);
+	free(start);
 	return 0;
 }
 
@@ -222,7 +238,7 @@ run_analysis(const struct cli *cli, struct report *r)
 	}
 	for (size_t i = 0; i < r->p.warnings.n; i++)
 		fprintf(stderr, "migreview: warning: %s\n", r->p.warnings.v[i]);
-	if (graph_load(&r->g, &r->p, &err) < 0 || analysis_config_load(&r->p, &cfg, &err) < 0) {
+	if (graph_load(&r->g, &r->p, REVISION_LOAD_MIGRATION, &err) < 0 || analysis_config_load(&r->p, &cfg, &err) < 0) {
 		fprintf(stderr, "migreview: %s\n", err.msg);
 		return -1;
 	}

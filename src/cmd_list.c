@@ -168,7 +168,7 @@ cmd_list(const struct cli *cli)
 	}
 	for (size_t i = 0; i < p.warnings.n; i++)
 		fprintf(stderr, "migreview: warning: %s\n", p.warnings.v[i]);
-	if (graph_load(&g, &p, &err) < 0) {
+	if (graph_load(&g, &p, 0, &err) < 0) {
 		fprintf(stderr, "migreview: %s\n", err.msg);
 		graph_free(&g);
 		project_free(&p);

@@ -684,10 +684,10 @@ graph_build(struct graph *g, struct mr_error *err)
 }
 
 int
-graph_load(struct graph *g, const struct project *p, struct mr_error *err)
+graph_load(struct graph *g, const struct project *p, unsigned flags, struct mr_error *err)
 {
 	memset(g, 0, sizeof(*g));
-	if (revision_load_all(p, &g->revs, &g->findings, err) < 0)
+	if (revision_load_all(p, flags, &g->revs, &g->findings, err) < 0)
 		return -1;
 	g->n = g->cap = p->files.n;
 	return graph_build(g, err);

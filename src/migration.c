@@ -541,12 +541,23 @@ migration_read(struct pysrc_parser *parser, const char *src, size_t len,
 	       struct migration *m, struct mr_error *err)
 {
 	TSTree *tree = pysrc_parse(parser, src, len);
-	TSTreeCursor c;
-	int rc = 0;
+	int rc;
 
 	memset(m, 0, sizeof(*m));
 	if (!tree)
 		return mr_error_set(err, "tree-sitter could not parse the file");
+	rc = migration_from_tree(tree, src, m, err);
+	ts_tree_delete(tree);
+	return rc;
+}
+
+int
+migration_from_tree(TSTree *tree, const char *src, struct migration *m, struct mr_error *err)
+{
+	TSTreeCursor c;
+	int rc = 0;
+
+	memset(m, 0, sizeof(*m));
 	c = ts_tree_cursor_new(ts_tree_root_node(tree));
 	for (bool more = ts_tree_cursor_goto_first_child(&c); more && rc == 0;
 	     more = ts_tree_cursor_goto_next_sibling(&c)) {
@@ -573,7 +584,6 @@ migration_read(struct pysrc_parser *parser, const char *src, size_t len,
 			rc = read_function(m, src, stmt, &m->downgrade);
 	}
 	ts_tree_cursor_delete(&c);
-	ts_tree_delete(tree);
 	if (rc < 0) {
 		migration_free(m);
 		return mr_error_oom(err);

@@ -387,23 +387,16 @@ pysrc_parse(struct pysrc_parser *parser, const char *src, size_t len)
 }
 
 int
-pysrc_read_header(struct pysrc_parser *parser, const char *src, size_t len,
-		  struct pysrc_header *out, struct mr_error *err)
+pysrc_header_from_tree(TSTree *tree, const char *src, struct pysrc_header *out,
+		       struct mr_error *err)
 {
 	struct reader r = { src, out, err };
-	TSTree *tree;
-	TSNode root;
+	TSNode root = ts_tree_root_node(tree);
 	TSTreeCursor cursor;
 	bool first = true;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (len > UINT32_MAX)
-		return mr_error_set(err, "file too large to parse (%zu bytes)", len);
-	tree = ts_parser_parse_string(parser->ts, NULL, src, (uint32_t)len);
-	if (!tree)
-		return mr_error_set(err, "tree-sitter could not parse the file");
-	root = ts_tree_root_node(tree);
 	if (ts_node_has_error(root)) {
 		out->parse_error = true;
 		find_error(root, &out->error_line, &out->error_col);
@@ -425,9 +418,25 @@ pysrc_read_header(struct pysrc_parser *parser, const char *src, size_t len,
 			rc = read_assignment(&r, ts_node_named_child(stmt, 0));
 	}
 	ts_tree_cursor_delete(&cursor);
-	ts_tree_delete(tree);
 	if (rc < 0)
 		pysrc_header_free(out);
+	return rc;
+}
+
+int
+pysrc_read_header(struct pysrc_parser *parser, const char *src, size_t len,
+		  struct pysrc_header *out, struct mr_error *err)
+{
+	TSTree *tree;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (len > UINT32_MAX)
+		return mr_error_set(err, "file too large to parse (%zu bytes)", len);
+	if (!(tree = pysrc_parse(parser, src, len)))
+		return mr_error_set(err, "tree-sitter could not parse the file");
+	rc = pysrc_header_from_tree(tree, src, out, err);
+	ts_tree_delete(tree);
 	return rc;
 }
 

@@ -163,12 +163,40 @@ declares_encoding(const char *src)
 	return false;
 }
 
+/* Parses src once for the header and, when asked, the operations. */
+static int
+read_source(struct one_file *l, struct pysrc_parser *parser, const char *src, size_t len,
+	    unsigned flags, struct mr_error *err)
+{
+	struct pysrc_header h;
+	TSTree *tree;
+	int rc;
+
+	if (len > UINT32_MAX)
+		return findings_add(l->fs, "parse-error", SEVERITY_ERROR, l->rev->relpath, 0, 0,
+				    l->index, "the file is too large to parse (%zu bytes)", len);
+	if (!(tree = pysrc_parse(parser, src, len)))
+		return mr_error_set(err, "tree-sitter could not parse %s", l->rev->relpath);
+	rc = pysrc_header_from_tree(tree, src, &h, err);
+	if (rc == 0) {
+		rc = read_header(l, &h) < 0 ? mr_error_oom(err) : 0;
+		pysrc_header_free(&h);
+	}
+	if (rc == 0 && (flags & REVISION_LOAD_MIGRATION)) {
+		l->rev->migration = calloc(1, sizeof(*l->rev->migration));
+		rc = l->rev->migration ? migration_from_tree(tree, src, l->rev->migration, err) :
+					 mr_error_oom(err);
+	}
+	ts_tree_delete(tree);
+	return rc;
+}
+
 int
 revision_load(struct revision *rev, struct pysrc_parser *parser, const char *path,
-	      const char *relpath, size_t index, struct findings *fs, struct mr_error *err)
+	      const char *relpath, size_t index, unsigned flags, struct findings *fs,
+	      struct mr_error *err)
 {
 	struct one_file l = { rev, fs, index };
-	struct pysrc_header h;
 	struct mr_error rerr;
 	char *src;
 	size_t len;
@@ -205,13 +233,9 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 			return mr_error_oom(err);
 		}
 	}
-	rc = pysrc_read_header(parser, src, len, &h, err);
+	rc = read_source(&l, parser, src, len, flags, err);
 	free(src);
-	if (rc < 0)
-		return rc;
-	rc = read_header(&l, &h);
-	pysrc_header_free(&h);
-	return rc < 0 ? mr_error_oom(err) : 0;
+	return rc;
 }
 
 /* Files are read and parsed by a few threads; each owns a parser and its findings. */
@@ -220,6 +244,7 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 struct load_queue {
 	struct revision *revs;
 	const struct project *p;
+	unsigned flags;
 	atomic_size_t next;             /* the next file to take */
 	atomic_bool failed;
 };
@@ -252,7 +277,7 @@ load_files(void *arg)
 		const char *path = sh->p->files.v[i];
 		char *rel = project_relpath(sh->p, path);
 
-		l->rc = rel ? revision_load(&sh->revs[i], parser, path, rel, i,
+		l->rc = rel ? revision_load(&sh->revs[i], parser, path, rel, i, sh->flags,
 					    &l->findings, &l->err) : mr_error_oom(&l->err);
 		free(rel);
 		if (l->rc < 0)
@@ -292,10 +317,10 @@ take_findings(struct findings *dst, struct findings *fs)
 }
 
 int
-revision_load_all(const struct project *p, struct revision **revs, struct findings *fs,
-		  struct mr_error *err)
+revision_load_all(const struct project *p, unsigned flags, struct revision **revs,
+		  struct findings *fs, struct mr_error *err)
 {
-	struct load_queue shared = { .p = p };
+	struct load_queue shared = { .p = p, .flags = flags };
 	struct load_worker loaders[MAX_LOADERS] = { 0 };
 	thrd_t threads[MAX_LOADERS];
 	size_t n = loader_count(p->files.n), started = 0;
@@ -341,5 +366,9 @@ revision_free(struct revision *rev)
 	free(rev->parents);
 	free(rev->dep_parents);
 	free(rev->norm_down);
+	if (rev->migration) {
+		migration_free(rev->migration);
+		free(rev->migration);
+	}
 	memset(rev, 0, sizeof(*rev));
 }

@@ -99,10 +99,20 @@ op_table(const struct migration_op *op)
 struct schema_table *
 schema_table(const struct schema *s, const char *name)
 {
-	for (size_t i = 0; name && i < s->n_tables; i++)
-		if (!strcmp(s->tables[i].name, name))
-			return &s->tables[i];
-	return NULL;
+	size_t i;
+
+	return name && strmap_get(&s->table_index, name, &i) ? &s->tables[i] : NULL;
+}
+
+/* After a drop or rename the positions and names move: index them again. */
+static int
+reindex_tables(struct schema *s)
+{
+	strmap_free(&s->table_index, false);
+	for (size_t i = 0; i < s->n_tables; i++)
+		if (strmap_put(&s->table_index, s->tables[i].name, i) < 0)
+			return -1;
+	return 0;
 }
 
 struct schema_column *
@@ -366,7 +376,7 @@ create_table(struct schema *s, const struct migration_op *op, size_t at)
 	t = &s->tables[s->n_tables];
 	memset(t, 0, sizeof(*t));
 	t->created_in = at;
-	if (!(t->name = mr_strdup(name)))
+	if (!(t->name = mr_strdup(name)) || strmap_put(&s->table_index, t->name, s->n_tables) < 0)
 		return -1;
 	s->n_tables++;
 	for (size_t i = 1; rc == 0 && i < op->call.n_args; i++) {
@@ -436,16 +446,17 @@ table_free(struct schema_table *t)
 	free(t->name);
 }
 
-static void
+static int
 drop_table(struct schema *s, const char *name)
 {
 	struct schema_table *t = schema_table(s, name);
 
 	if (!t)
-		return;
+		return 0;
 	remove_keys(s, name, NULL, NULL);
 	table_free(t);
 	memmove(t, t + 1, (size_t)(s->tables + --s->n_tables - t) * sizeof(*t));
+	return reindex_tables(s);
 }
 
 static int
@@ -469,7 +480,7 @@ rename_table(struct schema *s, const char *from, const char *to)
 
 	if (!t || !to)
 		return 0;
-	if (rename_in(&t->name, from, to) < 0)
+	if (rename_in(&t->name, from, to) < 0 || reindex_tables(s) < 0)
 		return -1;
 	for (size_t i = 0; i < s->n_indexes; i++)
 		if (rename_in(&s->indexes[i].table, from, to) < 0)
@@ -573,8 +584,7 @@ schema_apply(struct schema *s, const struct migration_op *op, size_t at)
 	case OP_CREATE_TABLE:
 		return create_table(s, op, at);
 	case OP_DROP_TABLE:
-		drop_table(s, table);
-		return 0;
+		return drop_table(s, table);
 	case OP_RENAME_TABLE:
 		return rename_table(s, table, op_string(op, "new_table_name"));
 	case OP_ADD_COLUMN: {
@@ -617,6 +627,7 @@ schema_free(struct schema *s)
 		fk_free(&s->fks[i]);
 	for (size_t i = 0; i < s->n_enums; i++)
 		free(s->enums[i].name);
+	strmap_free(&s->table_index, false);
 	free(s->tables);
 	free(s->indexes);
 	free(s->fks);

@@ -33,7 +33,10 @@ int analyze_sources(const struct analysis_input *inputs, size_t n,
 		    const struct analysis_config *cfg, struct findings *out,
 		    struct mr_error *err);
 
-/* Reads every revision of g in review order and analyses it. */
+/*
+ * Analyses the revisions of g in review order; g must have been loaded with
+ * REVISION_LOAD_MIGRATION.
+ */
 int analyze_graph(const struct graph *g, const struct analysis_config *cfg,
 		  struct findings *out, struct mr_error *err);
 

@@ -36,8 +36,11 @@ struct graph {
 	struct strmap labels;   /* branch label → index */
 };
 
-/* Reads every file of the project and builds the graph. */
-int graph_load(struct graph *g, const struct project *p, struct mr_error *err);
+/*
+ * Reads every file of the project and builds the graph; flags as for
+ * revision_load (REVISION_LOAD_MIGRATION keeps each file's operations).
+ */
+int graph_load(struct graph *g, const struct project *p, unsigned flags, struct mr_error *err);
 
 /*
  * Builds the graph from g->revs, already filled (by graph_load, or by hand

@@ -87,6 +87,10 @@ struct migration {
 int migration_read(struct pysrc_parser *parser, const char *src, size_t len,
 		   struct migration *out, struct mr_error *err);
 
+/* The same, from a tree already parsed from src. */
+int migration_from_tree(TSTree *tree, const char *src, struct migration *out,
+			struct mr_error *err);
+
 /*
  * The argument at position pos, or else the one named keyword (either may
  * be unused: pos (size_t)-1, keyword NULL).  NULL when absent.

@@ -51,6 +51,9 @@ void pysrc_parser_free(struct pysrc_parser *parser);
 
 int pysrc_read_header(struct pysrc_parser *parser, const char *src, size_t len,
 		      struct pysrc_header *out, struct mr_error *err);
+/* The same, from a tree already parsed from src. */
+int pysrc_header_from_tree(TSTree *tree, const char *src, struct pysrc_header *out,
+			   struct mr_error *err);
 void pysrc_header_free(struct pysrc_header *h);
 
 /* A parse tree of src, which must outlive it; NULL when parsing fails. */

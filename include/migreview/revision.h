@@ -15,6 +15,7 @@
 
 #include "migreview/error.h"
 #include "migreview/finding.h"
+#include "migreview/migration.h"
 #include "migreview/project.h"
 #include "migreview/pysrc.h"
 #include "migreview/util.h"
@@ -27,6 +28,7 @@ struct revision {
 	struct strvec labels;   /* declared branch_labels */
 	struct strvec deps;     /* declared depends_on names */
 	char *message;          /* first docstring line, or NULL */
+	struct migration *migration;    /* what upgrade()/downgrade() do, when asked for */
 	unsigned line_id, line_down, line_labels, line_deps;
 
 	/* graph_build() fills the rest */
@@ -44,21 +46,26 @@ struct revision {
 	bool is_head, is_base, is_branch_point, is_merge_point;
 };
 
+/* What to read besides the header. */
+enum {
+	REVISION_LOAD_MIGRATION = 1 << 0,       /* the operations too (rev->migration) */
+};
+
 /*
- * Reads path (shown as relpath) into rev.  Problems with the file are
- * added to findings with the revision index given; only running out of
- * memory fails.
+ * Reads path (shown as relpath) into rev, parsing it once.  Problems with
+ * the file are added to findings with the revision index given; only
+ * running out of memory fails.
  */
 int revision_load(struct revision *rev, struct pysrc_parser *parser, const char *path,
-		  const char *relpath, size_t index, struct findings *findings,
-		  struct mr_error *err);
+		  const char *relpath, size_t index, unsigned flags,
+		  struct findings *findings, struct mr_error *err);
 
 /*
  * Reads every file of the project, on all cores, into a new array *revs of
  * p->files.n revisions in discovery order (the caller frees each and the
  * array).  Problems with the files are added to findings, unsorted.
  */
-int revision_load_all(const struct project *p, struct revision **revs,
+int revision_load_all(const struct project *p, unsigned flags, struct revision **revs,
 		      struct findings *findings, struct mr_error *err);
 
 void revision_free(struct revision *rev);

@@ -64,6 +64,7 @@ struct schema_enum {
 struct schema {
 	struct schema_table *tables;
 	size_t n_tables, cap_tables;
+	struct strmap table_index;      /* table name → position in tables */
 	struct schema_index *indexes;
 	size_t n_indexes, cap_indexes;
 	struct schema_fk *fks;

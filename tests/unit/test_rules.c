@@ -84,7 +84,7 @@ Test(rules, every_graph_finding_names_a_graph_rule)
 	struct mr_error err;
 
 	cr_assert_eq(project_open(&p, FIXTURES "/broken/alembic.ini", NULL, &err), 0, "%s", err.msg);
-	cr_assert_eq(graph_load(&g, &p, &err), 0, "%s", err.msg);
+	cr_assert_eq(graph_load(&g, &p, 0, &err), 0, "%s", err.msg);
 	cr_assert_gt(g.findings.n, 10);
 	for (size_t i = 0; i < g.findings.n; i++) {
 		const struct rule *r = rule_find(g.findings.v[i].rule);
