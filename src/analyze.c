@@ -8,21 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "migreview/analyze.h"
-#include "migreview/migration.h"
-#include "migreview/schema.h"
+#include "analyze_int.h"
+#include "migreview/sqltok.h"
 
-/* What one migration's checks see. */
-struct ctx {
-	const struct analysis_config *cfg;
-	const struct analysis_input *in;
-	size_t at;                      /* position in review order */
-	struct schema *schema;          /* as it was before the current operation */
-	const struct migration *m;
-	struct findings *out;
-};
-
-static int __attribute__((format(printf, 6, 7)))
+int
 report(struct ctx *c, const char *rule_id, const char *table, unsigned line, unsigned col,
        const char *fmt, ...)
 {
@@ -45,7 +34,7 @@ report(struct ctx *c, const char *rule_id, const char *table, unsigned line, uns
 	return rc;
 }
 
-static int __attribute__((format(printf, 5, 6)))
+int
 report_op(struct ctx *c, const char *rule_id, const char *table, const struct migration_op *op,
 	  const char *fmt, ...)
 {
@@ -58,8 +47,7 @@ report_op(struct ctx *c, const char *rule_id, const char *table, const struct mi
 	return report(c, rule_id, table, op->call.line, op->call.col, "%s", msg);
 }
 
-/* Created by the migration being checked: nothing of it can be in use yet. */
-static bool
+bool
 is_new(const struct ctx *c, const char *table)
 {
 	const struct schema_table *t = schema_table(c->schema, table);
@@ -341,8 +329,7 @@ check_constraint(struct ctx *c, const struct migration_op *op)
 			 or_unknown(table));
 }
 
-/* The SQL text of an execute(), or NULL when it is not a literal. */
-static const char *
+const char *
 sql_literal(const struct migration_op *op, const struct pyarg **arg)
 {
 	const struct pyarg *a = op_param(op, "sqltext");
@@ -363,7 +350,9 @@ check_execute(struct ctx *c, const struct migration_op *op)
 {
 	const struct pyarg *arg;
 
-	if (sql_literal(op, &arg) || !arg)
+	if (sql_literal(op, &arg))
+		return check_sql(c, op, false);
+	if (!arg)
 		return 0;
 	if (arg->kind == PYARG_CALL && strcmp(arg->call->name, "text") != 0)
 		return 0;       /* op.execute(table.update()...): SQLAlchemy constructs */
@@ -573,6 +562,21 @@ check_inverse(struct ctx *c)
 	return 0;
 }
 
+static bool
+sql_drops_type(const char *sql, const char *name)
+{
+	struct sql_script script;
+	bool found = false;
+
+	if (sql_scan(sql, strlen(sql), &script, NULL) < 0)
+		return false;
+	for (size_t i = 0; i < script.n; i++)
+		found = found || (script.v[i].kind == SQL_DROP_TYPE &&
+				  strvec_contains(&script.v[i].objects, name));
+	sql_script_free(&script);
+	return found;
+}
+
 /* Does the downgrade drop enum type name (DROP TYPE in SQL, or Enum(...).drop(bind))? */
 static bool
 drops_enum(const struct migration_fn *down, const char *name)
@@ -582,11 +586,21 @@ drops_enum(const struct migration_fn *down, const char *name)
 		const struct pyarg *arg;
 		const char *sql = sql_literal(op, &arg);
 
-		if (sql && strcasestr(sql, "drop type") && strstr(sql, name))
+		if (sql && sql_drops_type(sql, name))
 			return true;
 		if (!strcmp(op->call.name, "drop") && strstr(op->call.callee, name))
 			return true;
 	}
+	return false;
+}
+
+/* Does any later upgrade() drop enum type name? */
+static bool
+dropped_later(const struct ctx *c, const char *name)
+{
+	for (size_t k = c->at + 1; k < c->n_all; k++)
+		if (drops_enum(&c->all[k]->upgrade, name))
+			return true;
 	return false;
 }
 
@@ -602,6 +616,10 @@ check_enums(struct ctx *c)
 		if (report(c, "enum-not-dropped-in-downgrade", NULL, e->line, e->col,
 			   "upgrade() creates enum type %s, which downgrade() leaves behind: the next "
 			   "upgrade fails with 'type \"%s\" already exists'", e->name, e->name) < 0)
+			return -1;
+		if (!dropped_later(c, e->name) &&
+		    report(c, "enum-type-never-dropped", NULL, e->line, e->col,
+			   "no migration ever drops enum type %s", e->name) < 0)
 			return -1;
 	}
 	return 0;
@@ -645,6 +663,70 @@ check_imports(struct ctx *c)
 	return 0;
 }
 
+/* Does upgrade() create this table, or this column on it? */
+static bool
+upgrade_creates(const struct ctx *c, const char *table, const char *column)
+{
+	const struct migration_fn *up = &c->m->upgrade;
+
+	for (size_t i = 0; table && i < up->n_ops; i++) {
+		const struct migration_op *op = &up->ops[i];
+		const char *t = op_table(op);
+
+		if (!t || strcmp(t, table) != 0)
+			continue;
+		if (op_kind_of(op) == OP_CREATE_TABLE)
+			return true;
+		if (column && op_kind_of(op) == OP_ADD_COLUMN) {
+			const struct pyarg *col = op_param(op, "column");
+			const struct pyarg *name = col && col->kind == PYARG_CALL ?
+						   pycall_arg(col->call, 0, "name") : NULL;
+
+			if (name && name->kind == PYARG_STRING && !strcmp(name->text, column))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* A downgrade that drops or narrows what the upgrade did not create loses data. */
+static int
+check_destructive_downgrade(struct ctx *c)
+{
+	const struct migration_fn *down = &c->m->downgrade;
+
+	for (size_t i = 0; i < down->n_ops; i++) {
+		const struct migration_op *op = &down->ops[i];
+		const char *table = op_table(op), *column = op_string(op, "column_name");
+		enum op_kind kind = op_kind_of(op);
+		bool to_str, from_str;
+		long to, from;
+
+		if (kind == OP_DROP_TABLE && table && !upgrade_creates(c, table, NULL)) {
+			if (report_op(c, "destructive-downgrade", table, op,
+				      "downgrade() drops table %s, which upgrade() did not create: "
+				      "its rows are lost", table) < 0)
+				return -1;
+		} else if (kind == OP_DROP_COLUMN && table && column &&
+			   !upgrade_creates(c, table, column)) {
+			if (report_op(c, "destructive-downgrade", table, op,
+				      "downgrade() drops %s.%s, which upgrade() did not add: its "
+				      "values are lost", table, column) < 0)
+				return -1;
+		} else if (kind == OP_ALTER_COLUMN) {
+			to = type_rank(op_param(op, "type_"), &to_str);
+			from = type_rank(op_param(op, "existing_type"), &from_str);
+			if (to > 0 && from > 0 && to_str == from_str && to < from &&
+			    report_op(c, "destructive-downgrade", table, op,
+				      "downgrade() narrows %s.%s back: values written since the "
+				      "upgrade may not fit", table ? table : "?",
+				      column ? column : "?") < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 analyze_one(struct ctx *c)
 {
@@ -656,14 +738,22 @@ analyze_one(struct ctx *c)
 		const struct migration_op *op = &up->ops[i];
 		enum op_kind kind = op_kind_of(op);
 
+		if (check_lock_timeout(c, op) < 0)
+			return -1;
 		for (size_t k = 0; k < MR_ARRAY_SIZE(op_checks); k++)
 			if (op_checks[k].kind == kind && op_checks[k].check(c, op) < 0)
 				return -1;
 		if (schema_apply(c->schema, op, c->at) < 0)
 			return -1;
 	}
-	if (check_fk_indexes(c) < 0 || check_inverse(c) < 0 || check_enums(c) < 0)
+	if (check_fk_indexes(c) < 0 || check_inverse(c) < 0 || check_enums(c) < 0 ||
+	    check_destructive_downgrade(c) < 0)
 		return -1;
+	/* rows the downgrade touches count too; the schema is not replayed downwards */
+	for (size_t i = 0; i < c->m->downgrade.n_ops; i++)
+		if (op_kind_of(&c->m->downgrade.ops[i]) == OP_EXECUTE &&
+		    check_sql(c, &c->m->downgrade.ops[i], true) < 0)
+			return -1;
 	return 0;
 }
 
@@ -677,7 +767,8 @@ analyze_migrations(struct migration *const *migrations, const struct analysis_in
 	int rc = 0;
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		struct ctx c = { cfg, &inputs[i], i, &schema, migrations[i], out };
+		struct ctx c = { cfg, &inputs[i], i, &schema, migrations[i], migrations, n, out,
+				 false };
 
 		if (analyze_one(&c) < 0)
 			rc = mr_error_oom(err);
@@ -749,12 +840,7 @@ analyze_graph(const struct graph *g, const struct analysis_config *cfg,
 bool
 analyze_checks_rule(const struct rule *r)
 {
-	static const char *const unchecked[] = {
-		"not-tested", "drop-column-still-read", "destructive-downgrade",
-		"enum-type-never-dropped", "enum-add-value-in-transaction",
-		"enum-value-removed-or-renamed", "unqualified-delete", "unqualified-update",
-		"lock-heavy-raw-sql", "missing-lock-timeout", "non-idempotent-sql",
-	};
+	static const char *const unchecked[] = { "not-tested", "drop-column-still-read" };
 
 	for (size_t i = 0; i < MR_ARRAY_SIZE(unchecked); i++)
 		if (!strcmp(r->id, unchecked[i]))

@@ -14,10 +14,12 @@ static struct analysis_config cfg;
 static struct findings fs;
 static struct mr_error err;
 
+/* missing-lock-timeout would be in every case; it has tests of its own */
 static void
 setup(void)
 {
 	cfg.dialect = DIALECT_POSTGRESQL;
+	strvec_push(&cfg.disabled, "missing-lock-timeout");
 }
 
 static void
@@ -238,7 +240,7 @@ Test(analyze, enums_created_with_a_table_must_be_dropped)
 	char src[512];
 
 	snprintf(src, sizeof(src), "%sdef downgrade():\n    op.drop_table('o')\n", up);
-	cr_expect_str_eq(run(src, true), "enum-not-dropped-in-downgrade@2:41");
+	cr_expect_str_eq(run(src, true), "enum-not-dropped-in-downgrade@2:41 enum-type-never-dropped@2:41");
 	snprintf(src, sizeof(src), "%sdef downgrade():\n    op.drop_table('o')\n"
 		 "    op.execute('DROP TYPE st')\n", up);
 	cr_expect_str_eq(run(src, true), "");
@@ -256,7 +258,7 @@ Test(analyze, data_ids_model_imports_and_unreadable_sql)
 			     "    op.execute(f'DELETE FROM {table}')\n"
 			     "def downgrade():\n    op.execute('DELETE FROM t')\n", true),
 			 "model-import@1:6 data-in-schema-migration@3:5 hardcoded-id@3:24 "
-			 "data-in-schema-migration@4:5 non-literal-sql@5:16");
+			 "data-in-schema-migration@4:5 non-literal-sql@5:16 unqualified-delete@7:17");
 }
 
 Test(analyze, enum_conversion_through_a_module_level_type)
@@ -279,4 +281,107 @@ Test(analyze, imports_inside_functions_count_and_libraries_do_not)
 			     "    from myapp.db.models import Product\n"
 			     "def downgrade():\n    pass\n", true),
 			 "model-import@3:10 empty-downgrade@4:1");
+}
+
+Test(analyze, raw_sql_rows_ids_and_positions)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute(\"UPDATE orders SET note = 'x' WHERE id = 42\")\n"
+			     "    op.execute(sa.text('DELETE FROM orders'))\n"
+			     "    op.execute('UPDATE orders SET note = NULL')\n"
+			     "    op.execute('TRUNCATE orders')\n"
+			     "    op.execute(\"DELETE FROM orders WHERE note IN (SELECT 'a')\")\n"
+			     "def downgrade():\n"
+			     "    op.execute('DELETE FROM orders WHERE customer_id IN (7, 8)')\n", true),
+			 "hardcoded-id@2:57 unqualified-delete@3:25 unqualified-update@4:17 "
+			 "unqualified-delete@5:17 hardcoded-id@8:58 hardcoded-id@8:61");
+}
+
+Test(analyze, raw_sql_indexes_enums_idempotence_and_locks)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('CREATE INDEX ix_a ON orders (note)')\n"
+			     "    op.execute('CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_b ON orders (note)')\n"
+			     "    with op.get_context().autocommit_block():\n"
+			     "        op.execute('CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_c ON orders (note)')\n"
+			     "        op.execute(\"ALTER TYPE st ADD VALUE IF NOT EXISTS 'x'\")\n"
+			     "    op.execute(\"ALTER TYPE st ADD VALUE 'y'\")\n"
+			     "    op.execute(\"ALTER TYPE st RENAME VALUE 'a' TO 'b'\")\n"
+			     "    op.execute('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE')\n"
+			     "    op.execute('ALTER TABLE orders VALIDATE CONSTRAINT fk')\n"
+			     "def downgrade():\n    op.execute('DROP INDEX IF EXISTS ix_c')\n", true),
+			 "index-not-concurrent@2:17 non-idempotent-sql@2:17 "
+			 "concurrently-outside-autocommit-block@3:17 "
+			 "enum-add-value-in-transaction@7:17 non-idempotent-sql@7:17 "
+			 "enum-value-removed-or-renamed@8:17 lock-heavy-raw-sql@9:17");
+}
+
+Test(analyze, missing_lock_timeout_once_per_migration_and_not_for_new_tables)
+{
+	cfg.disabled.n = 0;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))\n"
+			     "    op.create_index('ix_t', 't', ['id'])\n"
+			     "    op.add_column('orders', sa.Column('a', sa.Integer()))\n"
+			     "    op.add_column('orders', sa.Column('b', sa.Integer()))\n"
+			     "def downgrade():\n    op.drop_column('orders', 'b')\n"
+			     "    op.drop_column('orders', 'a')\n    op.drop_table('t')\n", true),
+			 "missing-lock-timeout@4:5");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute(\"SET LOCAL lock_timeout = '3s'\")\n"
+			     "    op.add_column('orders', sa.Column('a', sa.Integer()))\n"
+			     "def downgrade():\n    op.drop_column('orders', 'a')\n", true), "");
+}
+
+Test(analyze, destructive_downgrades)
+{
+	cr_expect_str_eq(run("def upgrade():\n    op.alter_column('orders', 'note', type_=sa.Text(),\n"
+			     "                    existing_type=sa.String(length=200))\n"
+			     "def downgrade():\n"
+			     "    op.alter_column('orders', 'note', type_=sa.String(length=200),\n"
+			     "                    existing_type=sa.Text())\n"
+			     "    op.drop_column('orders', 'customer_id')\n"
+			     "    op.drop_table('orders')\n", true),
+			 "column-type-change@2:5 destructive-downgrade@5:5 destructive-downgrade@7:5 "
+			 "destructive-downgrade@8:5");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))\n"
+			     "    op.add_column('orders', sa.Column('x', sa.Integer()))\n"
+			     "def downgrade():\n    op.drop_column('orders', 'x')\n    op.drop_table('t')\n",
+			     true), "", "dropping what the upgrade created is the inverse, not a loss");
+}
+
+Test(analyze, enum_types_dropped_by_a_later_migration_are_not_leaked)
+{
+	static const char first[] = "def upgrade():\n"
+		"    op.create_table('o', sa.Column('s', sa.Enum('a', name='st')))\n"
+		"def downgrade():\n    op.drop_table('o')\n";
+	static const char later[] = "def upgrade():\n    op.drop_table('o')\n"
+		"    op.execute('DROP TYPE st')\ndef downgrade():\n    pass\n";
+	struct analysis_input in[2] = {
+		{ first, sizeof(first) - 1, "versions/a.py", 0, false },
+		{ later, sizeof(later) - 1, "versions/b.py", 1, false },
+	};
+
+	cr_assert_eq(analyze_sources(in, 1, &cfg, &fs, &err), 0);
+	cr_expect_eq(fs.n, 2, "not dropped by its downgrade, nor by anything later");
+	cr_expect_str_eq(fs.v[1].rule, "enum-type-never-dropped");
+	findings_free(&fs);
+	cr_assert_eq(analyze_sources(in, 2, &cfg, &fs, &err), 0);
+	cr_assert_gt(fs.n, 0);
+	cr_expect_str_eq(fs.v[0].rule, "enum-not-dropped-in-downgrade");
+	for (size_t i = 0; i < fs.n; i++)
+		cr_expect_str_neq(fs.v[i].rule, "enum-type-never-dropped");
+}
+
+Test(analyze, volatile_and_stable_server_defaults)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('u', sa.Uuid(), nullable=False,\n"
+			     "                  server_default=sa.text('gen_random_uuid()')))\n"
+			     "    op.add_column('orders', sa.Column('t', sa.DateTime(), nullable=False,\n"
+			     "                  server_default=sa.func.now()))\n"
+			     "def downgrade():\n    op.drop_column('orders', 't')\n"
+			     "    op.drop_column('orders', 'u')\n", true),
+			 "volatile-server-default@2:5");
 }

@@ -1,0 +1,53 @@
+/*
+ * What the analyser's checks share: the context of one migration and the
+ * way they report.  analyze.c holds the checks of op.* calls, analyze_sql.c
+ * those of literal SQL.  Internal to the analyser.
+ */
+#ifndef MIGREVIEW_ANALYZE_INT_H
+#define MIGREVIEW_ANALYZE_INT_H
+
+#include <stdbool.h>
+
+#include "migreview/analyze.h"
+#include "migreview/migration.h"
+#include "migreview/schema.h"
+
+/* What one migration's checks see. */
+struct ctx {
+	const struct analysis_config *cfg;
+	const struct analysis_input *in;
+	size_t at;                      /* position in review order */
+	struct schema *schema;          /* as it was before the current operation */
+	const struct migration *m;
+	struct migration *const *all;   /* every migration, in review order */
+	size_t n_all;
+	struct findings *out;
+	bool lock_timeout_seen;         /* SET lock_timeout, or missing-lock-timeout said once */
+};
+
+/*
+ * Adds a finding of rule_id unless the rule is disabled or does not apply
+ * to the dialect; severity as configured (large tables raise large-table
+ * rules to error).  table may be NULL.
+ */
+int report(struct ctx *c, const char *rule_id, const char *table, unsigned line, unsigned col,
+	   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* The same, at the operation's call. */
+int report_op(struct ctx *c, const char *rule_id, const char *table,
+	      const struct migration_op *op, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Created by the migration being checked: nothing of it can be in use yet. */
+bool is_new(const struct ctx *c, const char *table);
+
+/* The SQL text of an execute() and its argument, or NULL when it is not a literal. */
+const char *sql_literal(const struct migration_op *op, const struct pyarg **arg);
+
+/* The rules on the literal SQL of one execute(), in upgrade() or downgrade(). */
+int check_sql(struct ctx *c, const struct migration_op *op, bool downgrade);
+
+/* missing-lock-timeout: called for each upgrade() operation before it is replayed. */
+int check_lock_timeout(struct ctx *c, const struct migration_op *op);
+
+#endif
