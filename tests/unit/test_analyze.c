@@ -318,7 +318,7 @@ Test(analyze, raw_sql_indexes_enums_idempotence_and_locks)
 
 Test(analyze, missing_lock_timeout_once_per_migration_and_not_for_new_tables)
 {
-	cfg.disabled.n = 0;
+	strvec_free(&cfg.disabled);
 	cr_expect_str_eq(run("def upgrade():\n"
 			     "    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))\n"
 			     "    op.create_index('ix_t', 't', ['id'])\n"
