@@ -236,7 +236,8 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 			      "any NULL left makes the ALTER fail", or_unknown(table),
 			      or_unknown(column)) < 0)
 			return -1;
-		if (report_op(c, "set-not-null-scan", table, op,
+		if (!schema_not_null_proven(c->schema, table, column) &&
+		    report_op(c, "set-not-null-scan", table, op,
 			      "SET NOT NULL on %s.%s scans the whole table under an ACCESS EXCLUSIVE "
 			      "lock", or_unknown(table), or_unknown(column)) < 0)
 			return -1;
@@ -727,10 +728,44 @@ check_destructive_downgrade(struct ctx *c)
 	return 0;
 }
 
+/*
+ * The enum type a call such as payment_method.create(op.get_bind()) or
+ * sa.Enum(..., name="kind").create(bind) creates, into buf; NULL if none.
+ */
+static const char *
+created_enum(const struct ctx *c, const struct migration_op *op, char *buf, size_t size)
+{
+	const char *callee = op->call.callee, *dot = strrchr(callee, '.'), *q;
+	char alias[128];
+	const struct pycall *call;
+	const struct pyarg *name;
+
+	if (!op->via_bind || strcmp(op->call.name, "create") != 0 || !dot)
+		return NULL;
+	if ((size_t)(dot - callee) < sizeof(alias)) {
+		memcpy(alias, callee, (size_t)(dot - callee));
+		alias[dot - callee] = '\0';
+		call = migration_alias(c->m, alias);
+		name = call ? pycall_arg(call, (size_t)-1, "name") : NULL;
+		if (name && name->kind == PYARG_STRING) {
+			snprintf(buf, size, "%s", name->text);
+			return buf;
+		}
+	}
+	/* an inline sa.Enum(...): its name= keyword, as written in the callee */
+	if (!strstr(callee, "Enum(") && !strstr(callee, "ENUM("))
+		return NULL;
+	if (!(q = strstr(callee, "name=")) || (q[5] != '\'' && q[5] != '"'))
+		return NULL;
+	snprintf(buf, size, "%.*s", (int)strcspn(q + 6, "'\""), q + 6);
+	return buf;
+}
+
 static int
 analyze_one(struct ctx *c)
 {
 	const struct migration_fn *up = &c->m->upgrade;
+	char name[128];
 
 	if (check_functions(c) < 0 || check_imports(c) < 0)
 		return -1;
@@ -744,6 +779,9 @@ analyze_one(struct ctx *c)
 			if (op_checks[k].kind == kind && op_checks[k].check(c, op) < 0)
 				return -1;
 		if (schema_apply(c->schema, op, c->at) < 0)
+			return -1;
+		if (created_enum(c, op, name, sizeof(name)) &&
+		    schema_add_enum(c->schema, name, c->at, op->call.line, op->call.col) < 0)
 			return -1;
 	}
 	if (check_fk_indexes(c) < 0 || check_inverse(c) < 0 || check_enums(c) < 0 ||

@@ -164,6 +164,8 @@ check_locks(const struct sql_at *s)
 
 	if (st->kind == SQL_LOCK)
 		why = "LOCK TABLE blocks other sessions until the migration commits";
+	else if (st->kind == SQL_REINDEX && !has(st, SQL_F(CONCURRENTLY)))
+		why = "REINDEX without CONCURRENTLY blocks writes to the table while it rebuilds";
 	else if (st->kind == SQL_CLUSTER)
 		why = "CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock";
 	else if (st->kind == SQL_REFRESH && !has(st, SQL_F(CONCURRENTLY)))
@@ -196,6 +198,11 @@ check_sql(struct ctx *c, const struct migration_op *op, bool downgrade)
 		enum sql_kind kind = script.v[i].kind;
 
 		rc = check_rows(&s);
+		if (rc == 0 && downgrade && (kind == SQL_DELETE || kind == SQL_TRUNCATE))
+			rc = report_sql(&s, "destructive-downgrade", script.v[i].table,
+					script.v[i].offset, "downgrade() deletes rows of %s: what was "
+					"written since the upgrade is lost on rollback",
+					script.v[i].table ? script.v[i].table : "a table");
 		if (rc || downgrade)
 			continue;
 		if (kind == SQL_CREATE_INDEX || kind == SQL_DROP_INDEX)

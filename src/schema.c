@@ -1,10 +1,12 @@
 /* The schema replayed from the migrations' operations. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "migreview/schema.h"
+#include "migreview/sqltok.h"
 
 #define MAX_PARAMS 6
 
@@ -221,8 +223,8 @@ add_fk(struct schema *s, const char *name, const char *table, const struct strve
 	return 0;
 }
 
-static int
-add_enum(struct schema *s, const char *name, size_t at, unsigned line, unsigned col)
+int
+schema_add_enum(struct schema *s, const char *name, size_t at, unsigned line, unsigned col)
 {
 	for (size_t i = 0; i < s->n_enums; i++)
 		if (!strcmp(s->enums[i].name, name))
@@ -288,7 +290,7 @@ add_column(struct schema *s, const char *table, const struct pycall *c, size_t a
 		if (ename && ename->kind == PYARG_STRING &&
 		    !(pycall_arg(type->call, (size_t)-1, "create_type") &&
 		      !is_true(pycall_arg(type->call, (size_t)-1, "create_type"))) &&
-		    add_enum(s, ename->text, at, type->line, type->col) < 0)
+		    schema_add_enum(s, ename->text, at, type->line, type->col) < 0)
 			return -1;
 	}
 	if (strvec_push(&one, name->text) < 0)
@@ -575,6 +577,103 @@ add_key(struct schema *s, const struct migration_op *op, size_t at, enum op_kind
 	return rc;
 }
 
+/* "placed_at IS NOT NULL" → placed_at; anything else → NULL. */
+static char *
+not_null_column(const char *cond)
+{
+	const char *p = cond, *start, *end;
+	char rest[32];
+	size_t n = 0;
+
+	while (*p == ' ' || *p == '(')
+		p++;
+	start = p + (*p == '"');
+	end = start;
+	while (*end && *end != '"' && *end != ' ')
+		end++;
+	p = end + (*end == '"');
+	while (*p && n + 1 < sizeof(rest))
+		if (*p != ' ' && *p != ')')
+			rest[n++] = (char)tolower((unsigned char)*p++);
+		else
+			p++;
+	rest[n] = '\0';
+	return end > start && !strcmp(rest, "isnotnull") ? mr_strndup(start, (size_t)(end - start)) : NULL;
+}
+
+static int
+add_check(struct schema *s, const struct migration_op *op)
+{
+	const char *table = op_table(op), *name = op_string(op, "constraint_name");
+	const char *cond = op_string(op, "condition");
+	const struct pyarg *nv = pycall_arg(&op->call, (size_t)-1, "postgresql_not_valid");
+	struct schema_check *ck;
+	char *column = cond ? not_null_column(cond) : NULL;
+
+	if (!column || !table || !name) {
+		free(column);
+		return 0;
+	}
+	if (mr_grow(&s->checks, &s->cap_checks, s->n_checks + 1, sizeof(*s->checks)) < 0) {
+		free(column);
+		return -1;
+	}
+	ck = &s->checks[s->n_checks];
+	ck->column = column;
+	ck->validated = !(nv && nv->kind == PYARG_BOOL && !strcmp(nv->text, "True"));
+	ck->name = mr_strdup(name);
+	ck->table = mr_strdup(table);
+	s->n_checks++;
+	return ck->name && ck->table ? 0 : -1;
+}
+
+/* ALTER TABLE ... VALIDATE CONSTRAINT name in literal SQL. */
+static void
+validate_checks(struct schema *s, const struct migration_op *op)
+{
+	const struct pyarg *a = op_param(op, "sqltext");
+	const char *sql = !a ? NULL : a->kind == PYARG_STRING ? a->text :
+			  a->kind == PYARG_CALL && a->call->n_args &&
+			  a->call->args[0].kind == PYARG_STRING ? a->call->args[0].text : NULL;
+	struct sql_script script;
+
+	if (!sql || sql_scan(sql, strlen(sql), &script, NULL) < 0)
+		return;
+	for (size_t i = 0; i < script.n; i++)
+		for (size_t k = 0; k < script.v[i].n_actions; k++) {
+			const struct sql_action *act = &script.v[i].actions[k];
+
+			for (size_t c = 0; act->name && (act->flags & SQL_F(VALIDATE_CONSTRAINT)) &&
+			     c < s->n_checks; c++)
+				if (!strcmp(s->checks[c].name, act->name))
+					s->checks[c].validated = true;
+		}
+	sql_script_free(&script);
+}
+
+static void
+drop_check(struct schema *s, const char *name)
+{
+	for (size_t i = s->n_checks; name && i-- > 0;) {
+		if (strcmp(s->checks[i].name, name) != 0)
+			continue;
+		free(s->checks[i].name);
+		free(s->checks[i].table);
+		free(s->checks[i].column);
+		memmove(&s->checks[i], &s->checks[i + 1], (--s->n_checks - i) * sizeof(*s->checks));
+	}
+}
+
+bool
+schema_not_null_proven(const struct schema *s, const char *table, const char *column)
+{
+	for (size_t i = 0; table && column && i < s->n_checks; i++)
+		if (s->checks[i].validated && !strcmp(s->checks[i].table, table) &&
+		    !strcmp(s->checks[i].column, column))
+			return true;
+	return false;
+}
+
 int
 schema_apply(struct schema *s, const struct migration_op *op, size_t at)
 {
@@ -602,6 +701,11 @@ schema_apply(struct schema *s, const struct migration_op *op, size_t at)
 	case OP_CREATE_PK:
 	case OP_CREATE_FK:
 		return add_key(s, op, at, op_kind_of(op));
+	case OP_CREATE_CHECK:
+		return add_check(s, op);
+	case OP_EXECUTE:
+		validate_checks(s, op);
+		return 0;
 	case OP_DROP_INDEX:
 	case OP_DROP_CONSTRAINT: {
 		const char *name = op_string(op, op_kind_of(op) == OP_DROP_INDEX ? "index_name" :
@@ -609,6 +713,7 @@ schema_apply(struct schema *s, const struct migration_op *op, size_t at)
 
 		if (name)
 			remove_keys(s, NULL, NULL, name);
+		drop_check(s, name);
 		return 0;
 	}
 	default:
@@ -627,6 +732,12 @@ schema_free(struct schema *s)
 		fk_free(&s->fks[i]);
 	for (size_t i = 0; i < s->n_enums; i++)
 		free(s->enums[i].name);
+	for (size_t i = 0; i < s->n_checks; i++) {
+		free(s->checks[i].name);
+		free(s->checks[i].table);
+		free(s->checks[i].column);
+	}
+	free(s->checks);
 	strmap_free(&s->table_index, false);
 	free(s->tables);
 	free(s->indexes);

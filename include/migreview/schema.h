@@ -61,6 +61,14 @@ struct schema_enum {
 	unsigned line, col;     /* where it was declared */
 };
 
+/* A CHECK (column IS NOT NULL): once validated, SET NOT NULL need not scan. */
+struct schema_check {
+	char *name;
+	char *table;
+	char *column;
+	bool validated;
+};
+
 struct schema {
 	struct schema_table *tables;
 	size_t n_tables, cap_tables;
@@ -71,6 +79,8 @@ struct schema {
 	size_t n_fks, cap_fks;
 	struct schema_enum *enums;
 	size_t n_enums, cap_enums;
+	struct schema_check *checks;
+	size_t n_checks, cap_checks;
 };
 
 /* The Alembic operations the schema follows. */
@@ -100,6 +110,12 @@ const char *op_table(const struct migration_op *op);
 
 /* Applies one operation of migration index at to the schema. */
 int schema_apply(struct schema *s, const struct migration_op *op, size_t at);
+
+/* Records an enum type created by migration at (explicitly, with .create()). */
+int schema_add_enum(struct schema *s, const char *name, size_t at, unsigned line, unsigned col);
+
+/* Does a validated CHECK (column IS NOT NULL) exist on table? */
+bool schema_not_null_proven(const struct schema *s, const char *table, const char *column);
 
 struct schema_table *schema_table(const struct schema *s, const char *name);
 struct schema_column *schema_column(const struct schema *s, const char *table, const char *column);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "migreview/analyze.h"
 
 static struct analysis_config cfg;
@@ -258,7 +260,8 @@ Test(analyze, data_ids_model_imports_and_unreadable_sql)
 			     "    op.execute(f'DELETE FROM {table}')\n"
 			     "def downgrade():\n    op.execute('DELETE FROM t')\n", true),
 			 "model-import@1:6 data-in-schema-migration@3:5 hardcoded-id@3:24 "
-			 "data-in-schema-migration@4:5 non-literal-sql@5:16 unqualified-delete@7:17");
+			 "data-in-schema-migration@4:5 non-literal-sql@5:16 unqualified-delete@7:17 "
+			 "destructive-downgrade@7:17");
 }
 
 Test(analyze, enum_conversion_through_a_module_level_type)
@@ -294,7 +297,8 @@ Test(analyze, raw_sql_rows_ids_and_positions)
 			     "def downgrade():\n"
 			     "    op.execute('DELETE FROM orders WHERE customer_id IN (7, 8)')\n", true),
 			 "hardcoded-id@2:57 unqualified-delete@3:25 unqualified-update@4:17 "
-			 "unqualified-delete@5:17 hardcoded-id@8:58 hardcoded-id@8:61");
+			 "unqualified-delete@5:17 destructive-downgrade@8:17 hardcoded-id@8:58 "
+			 "hardcoded-id@8:61");
 }
 
 Test(analyze, raw_sql_indexes_enums_idempotence_and_locks)
@@ -384,4 +388,65 @@ Test(analyze, volatile_and_stable_server_defaults)
 			     "def downgrade():\n    op.drop_column('orders', 't')\n"
 			     "    op.drop_column('orders', 'u')\n", true),
 			 "volatile-server-default@2:5");
+}
+
+/* A migration from a catalogue snippet: a whole module, or upgrade() statements. */
+static char *
+module_of(const char *snippet)
+{
+	char *out, *o;
+
+	if (strstr(snippet, "def upgrade") || strstr(snippet, "def downgrade"))
+		return strdup(snippet);
+	out = o = malloc(strlen(snippet) * 2 + 64);
+	o += sprintf(o, "def upgrade():\n");
+	for (const char *p = snippet; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		o += sprintf(o, "    %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	return out;
+}
+
+static bool
+flags(const char *snippet, const char *rule)
+{
+	char *src = module_of(snippet);
+	struct analysis_input in = { src, strlen(src), "versions/example.py", 0, false };
+	bool found = false;
+
+	findings_free(&fs);
+	cr_assert_eq(analyze_sources(&in, 1, &cfg, &fs, &err), 0, "%s", err.msg);
+	for (size_t i = 0; i < fs.n; i++)
+		found = found || !strcmp(fs.v[i].rule, rule);
+	free(src);
+	return found;
+}
+
+/*
+ * explain's examples are claims: the flagged one is flagged and the safe one
+ * is not.  A few safe examples are the first step of a change that takes two
+ * releases (the drop itself still needs a decision), so they are exempt.
+ */
+Test(analyze, every_catalogue_example_does_what_explain_says)
+{
+	static const char *const multi_release[] = {
+		"drop-column", "drop-table", "column-type-change", "rename-table",
+		"rename-column", "enum-column-type-change",
+	};
+
+	strvec_free(&cfg.disabled);
+	for (size_t i = 0; i < rules_count; i++) {
+		const struct rule *r = &rules[i];
+		bool exempt = false;
+
+		if (r->item == CHECK_GRAPH || !analyze_checks_rule(r))
+			continue;
+		cr_expect(flags(r->bad, r->id), "%s: the flagged example is not flagged", r->id);
+		for (size_t k = 0; k < sizeof(multi_release) / sizeof(*multi_release); k++)
+			exempt = exempt || !strcmp(r->id, multi_release[k]);
+		if (!exempt)
+			cr_expect_not(flags(r->good, r->id), "%s: the safe example is flagged", r->id);
+	}
 }
