@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "migreview/analyze.h"
+#include "migreview/appcode.h"
 #include "migreview/graph.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
@@ -229,6 +230,7 @@ static int
 run_analysis(const struct cli *cli, struct report *r)
 {
 	struct analysis_config cfg;
+	struct appcode app;
 	struct mr_error err;
 	int rc;
 
@@ -242,8 +244,15 @@ run_analysis(const struct cli *cli, struct report *r)
 		fprintf(stderr, "migreview: %s\n", err.msg);
 		return -1;
 	}
+	if (appcode_load(&app, &r->p, &err) < 0) {
+		analysis_config_free(&cfg);
+		fprintf(stderr, "migreview: %s\n", err.msg);
+		return -1;
+	}
+	cfg.app = &app;
 	rc = analyze_graph(&r->g, &cfg, &r->all, &err);
 	analysis_config_free(&cfg);
+	appcode_free(&app);
 	if (rc < 0) {
 		fprintf(stderr, "migreview: %s\n", err.msg);
 		return -1;

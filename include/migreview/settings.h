@@ -19,8 +19,11 @@ struct severity_override {
 	enum severity severity;
 };
 
+struct appcode;
+
 struct analysis_config {
 	unsigned dialect;               /* one DIALECT_* bit */
+	const struct appcode *app;      /* the application's source (borrowed), or NULL */
 	struct strvec large_tables;
 	struct strvec disabled;
 	struct severity_override *overrides;
