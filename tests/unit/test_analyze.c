@@ -489,3 +489,32 @@ Test(analyze, application_code_is_read_without_the_migrations)
 	appcode_free(&app);
 	project_free(&p);
 }
+
+/* The safe side of the rules whose catalogue example is a two-release plan. */
+Test(analyze, changes_to_a_table_created_in_the_same_migration_are_free)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('n', sa.Column('id', sa.Integer(), primary_key=True),\n"
+			     "                    sa.Column('x', sa.String(length=20)))\n"
+			     "    op.alter_column('n', 'x', type_=sa.Text(), new_column_name='y')\n"
+			     "    op.drop_column('n', 'y')\n"
+			     "    op.rename_table('n', 'm')\n"
+			     "    op.drop_table('m')\n"
+			     "def downgrade():\n    pass\n", true),
+			 "empty-downgrade@8:1");
+}
+
+Test(analyze, batch_aliases_are_checked_like_direct_calls)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    with op.batch_alter_table('orders') as b:\n"
+			     "        b.add_column(sa.Column('z', sa.Integer(), nullable=False))\n"
+			     "        b.alter_column('note', new_column_name='remark')\n"
+			     "        b.create_index('ix_z', ['z'])\n"
+			     "def downgrade():\n"
+			     "    with op.batch_alter_table('orders') as b:\n"
+			     "        b.drop_index('ix_z')\n"
+			     "        b.alter_column('remark', new_column_name='note')\n"
+			     "        b.drop_column('z')\n", true),
+			 "add-not-null-without-default@3:9 rename-column@4:9 index-not-concurrent@5:9");
+}
