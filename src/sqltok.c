@@ -1,6 +1,6 @@
 /*
- * Keyword-level SQL scanning: a lexer that knows PostgreSQL's quoting rules,
- * a statement splitter, and one small reader per statement verb.  The input
+ * Keyword-level SQL scanning: a statement splitter over sqllex.c's tokens,
+ * and one small reader per statement verb.  The input
  * is arbitrary text from a migration, so every loop advances through the
  * input or the token array, and nothing recurses.
  */
@@ -10,29 +10,7 @@
 #include <string.h>
 
 #include "migreview/sqltok.h"
-
-enum tok_type {
-	TK_WORD,        /* keyword or unquoted identifier */
-	TK_QIDENT,      /* "quoted identifier" */
-	TK_STRING,      /* '...', B'...', X'...', N'...', U&'...' */
-	TK_ESTRING,     /* E'...', with backslash escapes */
-	TK_DOLLAR,      /* $tag$...$tag$ */
-	TK_NUMBER,
-	TK_PARAM,       /* $1, :name */
-	TK_OP,
-	TK_LPAREN,
-	TK_RPAREN,
-	TK_COMMA,
-	TK_DOT,
-	TK_SEMI,
-};
-
-struct tok {
-	enum tok_type type;
-	char quote;             /* the quote character of strings and identifiers */
-	size_t off, len;        /* the whole token */
-	size_t body, body_len;  /* between the quotes */
-};
+#include "sqllex.h"
 
 struct scanner {
 	const char *s;
@@ -65,235 +43,6 @@ sql_flag_name(enum sql_flag f)
 	return (size_t)f < MR_ARRAY_SIZE(flag_names) ? flag_names[f] : "?";
 }
 
-/* ---- lexing ---- */
-
-static char
-ascii_lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
-static bool
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Bytes from 0x80 are letters, as in PostgreSQL, so UTF-8 names stay whole. */
-static bool
-is_ident_start(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
-}
-
-static bool
-is_ident_char(unsigned char c)
-{
-	return is_ident_start(c) || is_digit(c) || c == '$';
-}
-
-/* Skips whitespace, -- comments and nested block comments. */
-static size_t
-skip_blank(const char *s, size_t len, size_t p)
-{
-	while (p < len) {
-		unsigned char c = (unsigned char)s[p];
-
-		if (c <= ' ' || c == 0x7f) {
-			p++;
-		} else if (c == '-' && p + 1 < len && s[p + 1] == '-') {
-			const char *nl = memchr(s + p, '\n', len - p);
-
-			p = nl ? (size_t)(nl - s) + 1 : len;
-		} else if (c == '/' && p + 1 < len && s[p + 1] == '*') {
-			/* PostgreSQL nests block comments; a counter, not recursion */
-			size_t depth = 1;
-
-			p += 2;
-			while (p < len && depth) {
-				if (s[p] == '/' && p + 1 < len && s[p + 1] == '*') {
-					depth++;
-					p += 2;
-				} else if (s[p] == '*' && p + 1 < len && s[p + 1] == '/') {
-					depth--;
-					p += 2;
-				} else {
-					p++;
-				}
-			}
-		} else {
-			break;
-		}
-	}
-	return p;
-}
-
-/* Lexes a quoted body starting after the opening quote q; doubled quotes escape. */
-static void
-lex_quoted(const char *s, size_t len, size_t p, struct tok *t, bool backslash)
-{
-	t->body = p;
-	while (p < len) {
-		if (backslash && s[p] == '\\') {
-			p = p + 2 < len ? p + 2 : len;
-		} else if (s[p] == t->quote) {
-			if (p + 1 < len && s[p + 1] == t->quote) {
-				p += 2;
-				continue;
-			}
-			t->body_len = p - t->body;
-			t->len = p + 1 - t->off;
-			return;
-		} else {
-			p++;
-		}
-	}
-	t->body_len = len - t->body;
-	t->len = len - t->off;
-}
-
-/* Length of the "$tag$" opening at s[p], or 0 when there is none. */
-static size_t
-dollar_tag(const char *s, size_t len, size_t p)
-{
-	size_t q = p + 1;
-
-	if (q < len && is_ident_start((unsigned char)s[q]))
-		while (q < len && is_ident_char((unsigned char)s[q]) && s[q] != '$')
-			q++;
-	return q < len && s[q] == '$' ? q + 1 - p : 0;
-}
-
-static size_t
-lex_number(const char *s, size_t len, size_t p)
-{
-	while (p < len && (is_digit((unsigned char)s[p]) || s[p] == '_'))
-		p++;
-	if (p < len && s[p] == '.' && !(p + 1 < len && s[p + 1] == '.'))
-		for (p++; p < len && (is_digit((unsigned char)s[p]) || s[p] == '_');)
-			p++;
-	if (p < len && (s[p] == 'e' || s[p] == 'E')) {
-		size_t q = p + 1;
-
-		if (q < len && (s[q] == '+' || s[q] == '-'))
-			q++;
-		if (q < len && is_digit((unsigned char)s[q]))
-			p = q;
-	}
-	/* 0x1F, 1e10, and junk such as 12abc stay one token */
-	while (p < len && is_ident_char((unsigned char)s[p]))
-		p++;
-	return p;
-}
-
-static void
-lex_string_at(const char *s, size_t len, size_t quote_pos, struct tok *t, enum tok_type type)
-{
-	t->type = type;
-	t->quote = s[quote_pos];
-	lex_quoted(s, len, quote_pos + 1, t, type == TK_ESTRING);
-}
-
-/* A string or identifier with a letter prefix (E'', B'', X'', N'', U&'', U&""), or 0. */
-static bool
-lex_prefixed(const char *s, size_t len, size_t p, struct tok *t)
-{
-	char c = ascii_lower(s[p]);
-
-	if (p + 1 < len && s[p + 1] == '\'') {
-		if (c == 'e')
-			lex_string_at(s, len, p + 1, t, TK_ESTRING);
-		else if (c == 'b' || c == 'x' || c == 'n')
-			lex_string_at(s, len, p + 1, t, TK_STRING);
-		else
-			return false;
-		return true;
-	}
-	if (c == 'u' && p + 2 < len && s[p + 1] == '&' && (s[p + 2] == '\'' || s[p + 2] == '"')) {
-		lex_string_at(s, len, p + 2, t, s[p + 2] == '"' ? TK_QIDENT : TK_STRING);
-		return true;
-	}
-	return false;
-}
-
-static const char *const two_char_ops[] = { "<>", "!=", "<=", ">=", "::", "||" };
-
-static void
-lex_punct(const char *s, size_t len, size_t p, struct tok *t)
-{
-	static const struct { char c; enum tok_type type; } single[] = {
-		{ '(', TK_LPAREN }, { ')', TK_RPAREN }, { ',', TK_COMMA }, { '.', TK_DOT },
-		{ ';', TK_SEMI },
-	};
-
-	t->type = TK_OP;
-	t->len = 1;
-	for (size_t i = 0; i < MR_ARRAY_SIZE(single); i++)
-		if (s[p] == single[i].c)
-			t->type = single[i].type;
-	if (t->type != TK_OP || p + 1 >= len)
-		return;
-	for (size_t i = 0; i < MR_ARRAY_SIZE(two_char_ops); i++)
-		if (s[p] == two_char_ops[i][0] && s[p + 1] == two_char_ops[i][1])
-			t->len = 2;
-}
-
-/* The next token from sc->pos; false at the end of the input. */
-static bool
-lex_next(struct scanner *sc, struct tok *t)
-{
-	const char *s = sc->s;
-	size_t len = sc->len, p = skip_blank(s, len, sc->pos), tag;
-	unsigned char c;
-
-	if (p >= len) {
-		sc->pos = len;
-		return false;
-	}
-	memset(t, 0, sizeof(*t));
-	t->off = p;
-	c = (unsigned char)s[p];
-	if (is_ident_start(c) && lex_prefixed(s, len, p, t)) {
-		/* done */
-	} else if (is_ident_start(c)) {
-		size_t q = p + 1;
-
-		while (q < len && is_ident_char((unsigned char)s[q]))
-			q++;
-		t->type = TK_WORD;
-		t->len = q - p;
-	} else if (c == '\'') {
-		lex_string_at(s, len, p, t, TK_STRING);
-	} else if (c == '"' || c == '`') {
-		lex_string_at(s, len, p, t, TK_QIDENT);
-	} else if (is_digit(c) || (c == '.' && p + 1 < len && is_digit((unsigned char)s[p + 1]))) {
-		t->type = TK_NUMBER;
-		t->len = lex_number(s, len, p + (c == '.')) - p;
-	} else if (c == '$' && p + 1 < len && is_digit((unsigned char)s[p + 1])) {
-		t->type = TK_PARAM;
-		t->len = lex_number(s, len, p + 1) - p;
-	} else if (c == '$' && (tag = dollar_tag(s, len, p)) != 0) {
-		/* memmem is linear; the body ends at the same tag or at the end */
-		const char *close = memmem(s + p + tag, len - p - tag, s + p, tag);
-
-		t->type = TK_DOLLAR;
-		t->body = p + tag;
-		t->body_len = close ? (size_t)(close - s) - t->body : len - t->body;
-		t->len = close ? (size_t)(close - s) + tag - p : len - p;
-	} else if (c == ':' && p + 1 < len && is_ident_start((unsigned char)s[p + 1])) {
-		size_t q = p + 1;
-
-		while (q < len && is_ident_char((unsigned char)s[q]))
-			q++;
-		t->type = TK_PARAM;      /* sa.text() bind parameter */
-		t->len = q - p;
-	} else {
-		lex_punct(s, len, p, t);
-	}
-	sc->pos = p + t->len;
-	return true;
-}
-
 /* ---- token helpers ---- */
 
 /* A cursor over tokens [i, n) of the current statement. */
@@ -312,7 +61,7 @@ tok_word_eq(const char *s, const struct tok *t, const char *kw)
 	if (t->type != TK_WORD || t->len != k)
 		return false;
 	for (size_t i = 0; i < k; i++)
-		if (ascii_lower(s[t->off + i]) != kw[i])
+		if (sqllex_lower(s[t->off + i]) != kw[i])
 			return false;
 	return true;
 }
@@ -420,7 +169,7 @@ ident_text(const char *s, const struct tok *t)
 
 		if (quoted && ch == t->quote && i + 1 < n)
 			i++;
-		d[o++] = quoted ? ch : ascii_lower(ch);
+		d[o++] = quoted ? ch : sqllex_lower(ch);
 	}
 	d[o] = '\0';
 	return d;
@@ -457,11 +206,11 @@ text_is_id_column(const char *s, size_t n)
 	static const char suffix[] = "_id";
 
 	if (n == 2)
-		return ascii_lower(s[0]) == 'i' && ascii_lower(s[1]) == 'd';
+		return sqllex_lower(s[0]) == 'i' && sqllex_lower(s[1]) == 'd';
 	if (n < 3)
 		return false;
 	for (size_t i = 0; i < 3; i++)
-		if (ascii_lower(s[n - 3 + i]) != suffix[i])
+		if (sqllex_lower(s[n - 3 + i]) != suffix[i])
 			return false;
 	return true;
 }
@@ -494,10 +243,10 @@ is_uuid_token(const struct cur *c, size_t i)
 		return false;
 	t = &c->t[i];
 	for (size_t k = 0; k < 36; k++) {
-		char ch = ascii_lower(c->s[t->body + k]);
+		char ch = sqllex_lower(c->s[t->body + k]);
 		bool dash = k == 8 || k == 13 || k == 18 || k == 23;
 
-		if (dash ? ch != '-' : !(is_digit((unsigned char)ch) || (ch >= 'a' && ch <= 'f')))
+		if (dash ? ch != '-' : !(sqllex_is_digit((unsigned char)ch) || (ch >= 'a' && ch <= 'f')))
 			return false;
 	}
 	return true;
@@ -1117,7 +866,7 @@ is_zero_setting(const struct cur *c, size_t i)
 		k++;
 	if (k == 0)
 		return false;
-	while (k < n && is_ident_start((unsigned char)c->s[start + k]))
+	while (k < n && sqllex_is_ident_start((unsigned char)c->s[start + k]))
 		k++;
 	return k == n;
 }
@@ -1183,7 +932,7 @@ lock_mode(const struct cur *c, size_t start, size_t end)
 		return NULL;
 	for (size_t i = start; i < end; i++) {
 		for (size_t k = 0; k < c->t[i].len; k++)
-			*o++ = ascii_lower(c->s[c->t[i].off + k]);
+			*o++ = sqllex_lower(c->s[c->t[i].off + k]);
 		*o++ = ' ';
 	}
 	o[o > mode ? -1 : 0] = '\0';
@@ -1312,7 +1061,7 @@ scan_clauses(const struct cur *c, struct sql_stmt *st)
 
 			if (p->body_len < sizeof(param))
 				for (size_t k = 0; k < p->body_len; k++)
-					param[k] = ascii_lower(c->s[p->body + k]);
+					param[k] = sqllex_lower(c->s[p->body + k]);
 			st->flags |= timeout_flag(param, c, i + 4);
 		}
 	}
@@ -1586,7 +1335,7 @@ collect(struct scanner *sc)
 	struct tok t;
 
 	sc->n = 0;
-	while (lex_next(sc, &t)) {
+	while (sqllex_next(sc->s, sc->len, &sc->pos, &t)) {
 		if (t.type == TK_SEMI && r.depth == 0)
 			return 1;
 		if (mr_grow(&sc->toks, &sc->cap, sc->n + 1, sizeof(*sc->toks)) < 0)
