@@ -147,8 +147,7 @@ backfilled(const struct ctx *c, const struct migration_op *upto, const char *tab
 	return false;
 }
 
-/* Integer widths and string lengths, to tell a narrowing change. */
-static long
+long
 type_rank(const struct pyarg *t, bool *is_string)
 {
 	static const struct { const char *name; long rank; } ints[] = {
@@ -451,22 +450,6 @@ static const struct { enum op_kind kind; op_check check; } op_checks[] = {
 /* --- whole-migration checks --- */
 
 static int
-check_functions(struct ctx *c)
-{
-	const struct migration_fn *up = &c->m->upgrade, *down = &c->m->downgrade;
-
-	if (!down->present)
-		return report(c, "missing-downgrade", NULL, up->present ? up->line : 1,
-			      up->present ? up->col : 1,
-			      "there is no downgrade(): `alembic downgrade` fails at this revision");
-	if (down->empty && !up->empty && !c->in->merge_point)
-		return report(c, "empty-downgrade", NULL, down->line, down->col,
-			      "downgrade() %s, while upgrade() changes the schema",
-			      down->not_implemented ? "raises NotImplementedError" : "does nothing");
-	return 0;
-}
-
-static int
 check_fk_indexes(struct ctx *c)
 {
 	for (size_t i = 0; i < c->schema->n_fks; i++) {
@@ -485,161 +468,6 @@ check_fk_indexes(struct ctx *c)
 			   "no index covers foreign key %s(%s) -> %s: deletes and updates of %s scan "
 			   "%s; add op.create_index(\"ix_%s%s\", \"%s\", [%s])", fk->table, cols + 1,
 			   fk->referent, fk->referent, fk->table, fk->table, cols, fk->table, list) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* Does downgrade() contain an operation of kind on this table (and name)? */
-static bool
-downgrade_has(const struct ctx *c, enum op_kind kind, const char *table, const char *param,
-	      const char *value)
-{
-	const struct migration_fn *down = &c->m->downgrade;
-
-	for (size_t i = 0; i < down->n_ops; i++) {
-		const struct migration_op *op = &down->ops[i];
-		const char *t = op_table(op), *v = param ? op_string(op, param) : NULL;
-
-		if (op_kind_of(op) != kind)
-			continue;
-		if (table && (!t || strcmp(t, table)) && kind != OP_DROP_INDEX &&
-		    kind != OP_DROP_CONSTRAINT)
-			continue;
-		if (!param || (v && value && !strcmp(v, value)))
-			return true;
-	}
-	return false;
-}
-
-/* Does upgrade() itself remove it again after operation i? */
-static bool
-undone_later(const struct ctx *c, size_t i, enum op_kind undo, const char *table,
-	     const char *param, const char *value)
-{
-	const struct migration_fn *up = &c->m->upgrade;
-
-	for (size_t k = i + 1; k < up->n_ops; k++) {
-		const struct migration_op *op = &up->ops[k];
-		const char *v = param ? op_string(op, param) : NULL;
-
-		if (op_kind_of(op) == OP_DROP_TABLE && op_table(op) && !strcmp(op_table(op), table))
-			return true;
-		if (op_kind_of(op) == undo && (!param || (v && value && !strcmp(v, value))))
-			return true;
-	}
-	return false;
-}
-
-/* What upgrade() creates, downgrade() must remove. */
-static int
-check_inverse(struct ctx *c)
-{
-	static const struct { enum op_kind made, undo; const char *name; const char *what; } pairs[] = {
-		{ OP_CREATE_TABLE, OP_DROP_TABLE, NULL, "table" },
-		{ OP_ADD_COLUMN, OP_DROP_COLUMN, "column_name", "column" },
-		{ OP_CREATE_INDEX, OP_DROP_INDEX, "index_name", "index" },
-		{ OP_CREATE_UNIQUE, OP_DROP_CONSTRAINT, "constraint_name", "constraint" },
-		{ OP_CREATE_FK, OP_DROP_CONSTRAINT, "constraint_name", "constraint" },
-		{ OP_CREATE_CHECK, OP_DROP_CONSTRAINT, "constraint_name", "constraint" },
-	};
-	const struct migration_fn *up = &c->m->upgrade;
-
-	if (!c->m->downgrade.present || c->m->downgrade.empty)
-		return 0;       /* missing-downgrade / empty-downgrade say it already */
-	for (size_t i = 0; i < up->n_ops; i++) {
-		const struct migration_op *op = &up->ops[i];
-		enum op_kind kind = op_kind_of(op);
-
-		for (size_t p = 0; p < MR_ARRAY_SIZE(pairs); p++) {
-			const char *table = op_table(op), *name = NULL;
-
-			if (pairs[p].made != kind)
-				continue;
-			if (kind == OP_ADD_COLUMN) {
-				const struct pyarg *col = op_param(op, "column");
-				const struct pyarg *cn = col && col->kind == PYARG_CALL ?
-							 pycall_arg(col->call, 0, "name") : NULL;
-
-				name = cn && cn->kind == PYARG_STRING ? cn->text : NULL;
-			} else if (pairs[p].name) {
-				name = op_string(op, pairs[p].name);
-			}
-			if ((pairs[p].name && !name) || !table)
-				continue;       /* unnamed: nothing to match on */
-			/* dropping the table removes whatever was made on it */
-			if (downgrade_has(c, pairs[p].undo, table, pairs[p].name, name) ||
-			    downgrade_has(c, OP_DROP_TABLE, table, NULL, NULL) ||
-			    undone_later(c, i, pairs[p].undo, table, pairs[p].name, name))
-				continue;
-			if (report_op(c, "downgrade-not-inverse", table, op,
-				      "upgrade() creates %s %s%s%s, which downgrade() does not remove: "
-				      "upgrading again after a downgrade fails", pairs[p].what,
-				      name ? name : table, name ? " on " : "", name ? table : "") < 0)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-static bool
-sql_drops_type(const char *sql, const char *name)
-{
-	struct sql_script script;
-	bool found = false;
-
-	if (sql_scan(sql, strlen(sql), &script, NULL) < 0)
-		return false;
-	for (size_t i = 0; i < script.n; i++)
-		found = found || (script.v[i].kind == SQL_DROP_TYPE &&
-				  strvec_contains(&script.v[i].objects, name));
-	sql_script_free(&script);
-	return found;
-}
-
-/* Does the downgrade drop enum type name (DROP TYPE in SQL, or Enum(...).drop(bind))? */
-static bool
-drops_enum(const struct migration_fn *down, const char *name)
-{
-	for (size_t i = 0; i < down->n_ops; i++) {
-		const struct migration_op *op = &down->ops[i];
-		const struct pyarg *arg;
-		const char *sql = sql_literal(op, &arg);
-
-		if (sql && sql_drops_type(sql, name))
-			return true;
-		if (!strcmp(op->call.name, "drop") && strstr(op->call.callee, name))
-			return true;
-	}
-	return false;
-}
-
-/* Does any later upgrade() drop enum type name? */
-static bool
-dropped_later(const struct ctx *c, const char *name)
-{
-	for (size_t k = c->at + 1; k < c->n_all; k++)
-		if (drops_enum(&c->all[k]->upgrade, name))
-			return true;
-	return false;
-}
-
-static int
-check_enums(struct ctx *c)
-{
-	for (size_t i = 0; i < c->schema->n_enums; i++) {
-		const struct schema_enum *e = &c->schema->enums[i];
-
-		if (e->created_in != c->at || !c->m->downgrade.present || c->m->downgrade.empty ||
-		    drops_enum(&c->m->downgrade, e->name))
-			continue;
-		if (report(c, "enum-not-dropped-in-downgrade", NULL, e->line, e->col,
-			   "upgrade() creates enum type %s, which downgrade() leaves behind: the next "
-			   "upgrade fails with 'type \"%s\" already exists'", e->name, e->name) < 0)
-			return -1;
-		if (!dropped_later(c, e->name) &&
-		    report(c, "enum-type-never-dropped", NULL, e->line, e->col,
-			   "no migration ever drops enum type %s", e->name) < 0)
 			return -1;
 	}
 	return 0;
@@ -678,70 +506,6 @@ check_imports(struct ctx *c)
 					return -1;
 				break;
 			}
-		}
-	}
-	return 0;
-}
-
-/* Does upgrade() create this table, or this column on it? */
-static bool
-upgrade_creates(const struct ctx *c, const char *table, const char *column)
-{
-	const struct migration_fn *up = &c->m->upgrade;
-
-	for (size_t i = 0; table && i < up->n_ops; i++) {
-		const struct migration_op *op = &up->ops[i];
-		const char *t = op_table(op);
-
-		if (!t || strcmp(t, table) != 0)
-			continue;
-		if (op_kind_of(op) == OP_CREATE_TABLE)
-			return true;
-		if (column && op_kind_of(op) == OP_ADD_COLUMN) {
-			const struct pyarg *col = op_param(op, "column");
-			const struct pyarg *name = col && col->kind == PYARG_CALL ?
-						   pycall_arg(col->call, 0, "name") : NULL;
-
-			if (name && name->kind == PYARG_STRING && !strcmp(name->text, column))
-				return true;
-		}
-	}
-	return false;
-}
-
-/* A downgrade that drops or narrows what the upgrade did not create loses data. */
-static int
-check_destructive_downgrade(struct ctx *c)
-{
-	const struct migration_fn *down = &c->m->downgrade;
-
-	for (size_t i = 0; i < down->n_ops; i++) {
-		const struct migration_op *op = &down->ops[i];
-		const char *table = op_table(op), *column = op_string(op, "column_name");
-		enum op_kind kind = op_kind_of(op);
-		bool to_str, from_str;
-		long to, from;
-
-		if (kind == OP_DROP_TABLE && table && !upgrade_creates(c, table, NULL)) {
-			if (report_op(c, "destructive-downgrade", table, op,
-				      "downgrade() drops table %s, which upgrade() did not create: "
-				      "its rows are lost", table) < 0)
-				return -1;
-		} else if (kind == OP_DROP_COLUMN && table && column &&
-			   !upgrade_creates(c, table, column)) {
-			if (report_op(c, "destructive-downgrade", table, op,
-				      "downgrade() drops %s.%s, which upgrade() did not add: its "
-				      "values are lost", table, column) < 0)
-				return -1;
-		} else if (kind == OP_ALTER_COLUMN) {
-			to = type_rank(op_param(op, "type_"), &to_str);
-			from = type_rank(op_param(op, "existing_type"), &from_str);
-			if (to > 0 && from > 0 && to_str == from_str && to < from &&
-			    report_op(c, "destructive-downgrade", table, op,
-				      "downgrade() narrows %s.%s back: values written since the "
-				      "upgrade may not fit", table ? table : "?",
-				      column ? column : "?") < 0)
-				return -1;
 		}
 	}
 	return 0;

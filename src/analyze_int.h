@@ -1,7 +1,8 @@
 /*
  * What the analyser's checks share: the context of one migration and the
- * way they report.  analyze.c holds the checks of op.* calls, analyze_sql.c
- * those of literal SQL.  Internal to the analyser.
+ * way they report.  analyze.c holds the checks of upgrade()'s op.* calls,
+ * analyze_down.c those of downgrade(), analyze_sql.c those of literal SQL.
+ * Internal to the analyser.
  */
 #ifndef MIGREVIEW_ANALYZE_INT_H
 #define MIGREVIEW_ANALYZE_INT_H
@@ -43,6 +44,15 @@ bool is_new(const struct ctx *c, const char *table);
 
 /* The SQL text of an execute() and its argument, or NULL when it is not a literal. */
 const char *sql_literal(const struct migration_op *op, const struct pyarg **arg);
+
+/* Integer widths and string lengths, to tell a narrowing change; -1 if unknown. */
+long type_rank(const struct pyarg *t, bool *is_string);
+
+/* The rules on downgrade() (analyze_down.c), for the migration as a whole. */
+int check_functions(struct ctx *c);
+int check_inverse(struct ctx *c);
+int check_enums(struct ctx *c);
+int check_destructive_downgrade(struct ctx *c);
 
 /* The rules on the literal SQL of one execute(), in upgrade() or downgrade(). */
 int check_sql(struct ctx *c, const struct migration_op *op, bool downgrade);
