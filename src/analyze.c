@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "analyze_int.h"
 #include "migreview/appcode.h"
@@ -132,21 +131,25 @@ check_add_column(struct ctx *c, const struct migration_op *op)
 static bool
 backfilled(const struct ctx *c, const struct migration_op *upto, const char *table)
 {
-	for (const struct migration_op *op = c->m->upgrade.ops; op < upto; op++) {
-		const struct pyarg *sql = op_param(op, "sqltext");
-		const char *text;
+	for (const struct migration_op *op = c->m->upgrade.ops; table && op < upto; op++) {
+		const struct pyarg *arg;
+		const char *sql = op_kind_of(op) == OP_EXECUTE ? sql_literal(op, &arg) : NULL;
+		struct sql_script script;
+		bool found = false;
 
-		if (op_kind_of(op) != OP_EXECUTE || !sql)
+		if (!sql || sql_scan(sql, strlen(sql), &script, NULL) < 0)
 			continue;
-		text = sql->kind == PYARG_STRING ? sql->text :
-		       sql->kind == PYARG_CALL && sql->call->n_args &&
-		       sql->call->args[0].kind == PYARG_STRING ? sql->call->args[0].text : NULL;
-		if (text && strcasestr(text, "update") && table && strcasestr(text, table))
+		for (size_t i = 0; i < script.n; i++)
+			found = found || (script.v[i].kind == SQL_UPDATE && script.v[i].table &&
+					  !strcmp(script.v[i].table, table));
+		sql_script_free(&script);
+		if (found)
 			return true;
 	}
 	return false;
 }
 
+/* Integer widths and string lengths, to tell a narrowing change. */
 long
 type_rank(const struct pyarg *t, bool *is_string)
 {
