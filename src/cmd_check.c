@@ -139,6 +139,25 @@ migration_json(const struct report *r, size_t rev)
 			 "blob", blob, "items", items);
 }
 
+/* Findings of files outside the graph: no revision id, or shadowed by a duplicate. */
+static json_t *
+outside_json(const struct report *r)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < r->all.n; i++) {
+		const struct finding *f = &r->all.v[i];
+		json_t *j;
+
+		if (f->revision < r->g.n && r->g.revs[f->revision].in_graph)
+			continue;
+		j = finding_json(f);
+		json_object_set_new(j, "path", json_string(f->path));
+		json_array_append_new(arr, j);
+	}
+	return arr;
+}
+
 static json_t *
 report_json(const struct report *r)
 {
@@ -146,7 +165,8 @@ report_json(const struct report *r)
 
 	for (size_t k = 0; migrations && k < r->g.n_order; k++)
 		json_array_append_new(migrations, migration_json(r, r->g.order[k]));
-	return json_pack("{s:o, s:{s:i, s:i, s:i, s:i, s:i}}", "migrations", migrations,
+	return json_pack("{s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i}}", "migrations", migrations,
+			 "outside_graph", outside_json(r),
 			 "summary", "migrations", (json_int_t)r->g.n_order,
 			 "findings", (json_int_t)r->all.n,
 			 "errors", (json_int_t)(findings_count(&r->all, SEVERITY_ERROR)),
