@@ -82,8 +82,11 @@ walk_tree(struct walk *w, const char *root)
 				break;
 			}
 			/* lstat: symlinks are not followed, so loops cannot trap the walk */
-			if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode) &&
-			    !skip_dir(w, de->d_name, full)) {
+			if (lstat(full, &st) != 0) {
+				free(full);
+				continue;
+			}
+			if (S_ISDIR(st.st_mode) && !skip_dir(w, de->d_name, full)) {
 				rc = strvec_push_owned(&todo, full);
 				continue;
 			}
