@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@ static const char *const skipped_dirs[] = {
 struct walk {
 	struct appcode *a;
 	const struct project *p;
+	struct strvec migrations;       /* real paths of script_location and the version locations */
 	size_t bytes;
 };
 
@@ -31,12 +33,7 @@ skip_dir(const struct walk *w, const char *name, const char *full)
 		if (!strcmp(name, skipped_dirs[i]))
 			return true;
 	/* the migrations are not the application */
-	if (!strcmp(full, w->p->script_location))
-		return true;
-	for (size_t i = 0; i < w->p->version_locations.n; i++)
-		if (!strcmp(full, w->p->version_locations.v[i]))
-			return true;
-	return false;
+	return strvec_contains(&w->migrations, full);
 }
 
 static int
@@ -105,10 +102,23 @@ walk_tree(struct walk *w, const char *root)
 int
 appcode_load(struct appcode *a, const struct project *p, struct mr_error *err)
 {
-	struct walk w = { a, p, 0 };
+	struct walk w = { a, p, { 0 }, 0 };
+	int rc = 0;
 
 	memset(a, 0, sizeof(*a));
-	if (walk_tree(&w, p->root) < 0) {
+	/* the walk starts from the real root, so compare real paths */
+	for (size_t i = 0; rc == 0 && i <= p->version_locations.n; i++) {
+		const char *dir = i < p->version_locations.n ? p->version_locations.v[i] :
+							      p->script_location;
+		char *real = realpath(dir, NULL);
+
+		if (real)
+			rc = strvec_push_owned(&w.migrations, real);
+	}
+	if (rc == 0)
+		rc = walk_tree(&w, p->root);
+	strvec_free(&w.migrations);
+	if (rc < 0) {
 		appcode_free(a);
 		return mr_error_oom(err);
 	}
