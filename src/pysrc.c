@@ -380,10 +380,98 @@ done:
 	*col = at.column + 1;
 }
 
+/* Skips a string literal starting at its quote; returns the index after it. */
+static size_t
+skip_string(const char *s, size_t len, size_t i, unsigned *line)
+{
+	char q = s[i];
+	bool triple = i + 2 < len && s[i + 1] == q && s[i + 2] == q;
+
+	i += triple ? 3 : 1;
+	while (i < len) {
+		if (s[i] == '\\') {
+			i += 2;
+			continue;
+		}
+		if (s[i] == '\n') {
+			if (!triple)
+				return i;       /* an unterminated one-line string ends here */
+			(*line)++;
+		}
+		if (s[i] == q && (!triple || (i + 2 < len && s[i + 1] == q && s[i + 2] == q)))
+			return i + (triple ? 3 : 1);
+		i++;
+	}
+	return len;
+}
+
+static bool
+is_name_char(unsigned char c)
+{
+	return c == '_' || c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/* Keywords that, like unary operators, wait for an operand. */
+static bool
+is_prefix_word(const char *w, size_t n)
+{
+	static const char *const words[] = { "not", "lambda", "await", "yield", "async" };
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(words); i++)
+		if (strlen(words[i]) == n && !memcmp(words[i], w, n))
+			return true;
+	return false;
+}
+
+unsigned
+pysrc_too_deep(const char *s, size_t len)
+{
+	unsigned line = 1;
+	size_t depth = 0, run = 0;      /* open brackets; operators waiting in a row */
+
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\n' || c == '#' || c == ' ' || c == '\t' || c == '\r' || c == '\f' ||
+		    c == '\\') {
+			line += c == '\n';
+			if (c == '#')
+				while (i + 1 < len && s[i + 1] != '\n')
+					i++;
+			i++;
+			continue;
+		}
+		if (c == '"' || c == '\'') {
+			i = skip_string(s, len, i, &line);
+			run = 0;
+		} else if (is_name_char(c)) {
+			size_t start = i;
+
+			while (i < len && is_name_char((unsigned char)s[i]))
+				i++;
+			run = is_prefix_word(s + start, i - start) ? run + 1 : 0;
+		} else {
+			if (c == '(' || c == '[' || c == '{')
+				depth++;
+			else if ((c == ')' || c == ']' || c == '}') && depth)
+				depth--;
+			/* an operator or an opening bracket waits for what follows */
+			run = c == ')' || c == ']' || c == '}' ? 0 : run + 1;
+			i++;
+		}
+		if (depth > PYSRC_MAX_NESTING || run > PYSRC_MAX_NESTING)
+			return line;
+	}
+	return 0;
+}
+
 TSTree *
 pysrc_parse(struct pysrc_parser *parser, const char *src, size_t len)
 {
-	return len > UINT32_MAX ? NULL : ts_parser_parse_string(parser->ts, NULL, src, (uint32_t)len);
+	if (len > UINT32_MAX || pysrc_too_deep(src, len))
+		return NULL;    /* see PYSRC_MAX_NESTING: parsing it could corrupt memory */
+	return ts_parser_parse_string(parser->ts, NULL, src, (uint32_t)len);
 }
 
 int

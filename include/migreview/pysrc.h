@@ -56,6 +56,20 @@ int pysrc_header_from_tree(TSTree *tree, const char *src, struct pysrc_header *o
 			   struct mr_error *err);
 void pysrc_header_free(struct pysrc_header *h);
 
+/*
+ * libtree-sitter 0.20 corrupts its heap when one statement leaves about
+ * 65,536 tokens unfinished: x = ((((... or a chain of 70,000 unary minuses.
+ * CPython refuses such statements long before (it allows 200 nested
+ * brackets; deep operator chains are "too complex"), so migreview refuses
+ * to parse them too: more than PYSRC_MAX_NESTING open brackets, or as many
+ * prefix operators in a row.  Long flat statements (a list of 60,000 rows)
+ * are fine.
+ */
+#define PYSRC_MAX_NESTING 4096
+
+/* The 1-based line where src nests too deep to parse safely, or 0.  Linear. */
+unsigned pysrc_too_deep(const char *src, size_t len);
+
 /* A parse tree of src, which must outlive it; NULL when parsing fails. */
 TSTree *pysrc_parse(struct pysrc_parser *parser, const char *src, size_t len);
 

@@ -1,5 +1,6 @@
 /* Reading revision headers from Python source with tree-sitter. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "migreview/pysrc.h"
@@ -174,4 +175,59 @@ Test(pysrc, highlights_query_compiles_against_the_grammar)
 	cr_expect_gt(ts_query_capture_count(q), 10);
 	ts_query_delete(q);
 	cr_expect_eq(ts_language_version(pysrc_language()), 14, "grammar ABI 14 (0.23.x)");
+}
+
+/* repeat "unit" n times after prefix, into a new buffer */
+static char *
+repeat(const char *prefix, const char *unit, size_t n)
+{
+	size_t pl = strlen(prefix), ul = strlen(unit);
+	char *s = malloc(pl + ul * n + 2), *o = s;
+
+	memcpy(o, prefix, pl);
+	o += pl;
+	for (size_t i = 0; i < n; i++, o += ul)
+		memcpy(o, unit, ul);
+	strcpy(o, "\n");
+	return s;
+}
+
+/*
+ * Inputs that corrupt libtree-sitter 0.20's heap are refused before they
+ * reach it, while long flat statements still parse.
+ */
+Test(pysrc, statements_too_deep_for_the_parser_are_refused)
+{
+	static const struct { const char *prefix, *unit; size_t n; unsigned line; } deep[] = {
+		{ "revision = 'a'\n", "x = (\n", 22000, 4098 },
+		{ "x = ", "-", 70000, 1 },
+		{ "x = ", "not ", 70000, 1 },
+		{ "x = ", "lambda: ", 70000, 1 },
+		{ "x = ", "f\"{", 70000, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(deep) / sizeof(deep[0]); i++) {
+		char *src = repeat(deep[i].prefix, deep[i].unit, deep[i].n);
+
+		cr_expect_eq(pysrc_too_deep(src, strlen(src)), deep[i].line, "case %zu", i);
+		cr_expect_eq(pysrc_read_header(parser, src, strlen(src), &h, &err), -1);
+		cr_expect_null(pysrc_parse(parser, src, strlen(src)));
+		free(src);
+	}
+}
+
+Test(pysrc, long_flat_statements_are_not_too_deep)
+{
+	char *rows = repeat("revision = 'r'\nROWS = [\n", "    {'name': 'x', 'n': (1 + 2)},\n", 60000);
+	char *sum = repeat("x = a", " + a", 50000);
+	char *nested = repeat("x = ", "(", 150);
+
+	cr_expect_eq(pysrc_too_deep(rows, strlen(rows)), 0);
+	cr_expect_eq(pysrc_too_deep(sum, strlen(sum)), 0);
+	cr_expect_eq(pysrc_too_deep(nested, strlen(nested)), 0, "150 open brackets: Python's own limit is 200");
+	read_src(rows);
+	expect_strings(&h.revision, false, "r");
+	free(rows);
+	free(sum);
+	free(nested);
 }
