@@ -634,6 +634,10 @@ highlight_source(struct highlighter *h, const char *src, size_t len,
 		return mr_error_set(err, "file too large to highlight (%zu bytes)", len);
 	if (!src)
 		src = "";
+	/* the same guard as pysrc: such input corrupts libtree-sitter 0.20's heap */
+	if (pysrc_too_deep(src, len))
+		return mr_error_set(err, "nested more than %d deep: not highlighted",
+				    PYSRC_MAX_NESTING);
 	if (!(tree = ts_parser_parse_string(h->parser, NULL, src, (uint32_t)len))) {
 		ts_parser_reset(h->parser);
 		return mr_error_set(err, "tree-sitter could not parse the file");

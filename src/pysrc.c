@@ -427,7 +427,7 @@ is_prefix_word(const char *w, size_t n)
 unsigned
 pysrc_too_deep(const char *s, size_t len)
 {
-	unsigned line = 1;
+	unsigned line = 1, deep_since = 0;
 	size_t depth = 0, run = 0;      /* open brackets; operators waiting in a row */
 
 	for (size_t i = 0; i < len;) {
@@ -460,10 +460,13 @@ pysrc_too_deep(const char *s, size_t len)
 			run = c == ')' || c == ']' || c == '}' ? 0 : run + 1;
 			i++;
 		}
-		if (depth > PYSRC_MAX_NESTING || run > PYSRC_MAX_NESTING)
-			return line;
+		if (depth + run <= PYSRC_MAX_NESTING)
+			deep_since = 0;
+		else if (!deep_since)
+			deep_since = line;
 	}
-	return 0;
+	/* only what is still waiting when the input ends hurts the parser */
+	return deep_since;
 }
 
 TSTree *

@@ -61,13 +61,16 @@ void pysrc_header_free(struct pysrc_header *h);
  * 65,536 tokens unfinished: x = ((((... or a chain of 70,000 unary minuses.
  * CPython refuses such statements long before (it allows 200 nested
  * brackets; deep operator chains are "too complex"), so migreview refuses
- * to parse them too: more than PYSRC_MAX_NESTING open brackets, or as many
- * prefix operators in a row.  Long flat statements (a list of 60,000 rows)
- * are fine.
+ * to parse them too: input that ends with more than PYSRC_MAX_NESTING
+ * brackets and prefix operators still open.  Nesting that closes again,
+ * however deep, and long flat statements (a list of 60,000 rows) are fine.
  */
 #define PYSRC_MAX_NESTING 4096
 
-/* The 1-based line where src nests too deep to parse safely, or 0.  Linear. */
+/*
+ * The 1-based line from which src stays nested too deep to end safely, or
+ * 0.  Linear.
+ */
 unsigned pysrc_too_deep(const char *src, size_t len);
 
 /* A parse tree of src, which must outlive it; NULL when parsing fails. */

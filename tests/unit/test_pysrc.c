@@ -221,13 +221,26 @@ Test(pysrc, long_flat_statements_are_not_too_deep)
 	char *rows = repeat("revision = 'r'\nROWS = [\n", "    {'name': 'x', 'n': (1 + 2)},\n", 60000);
 	char *sum = repeat("x = a", " + a", 50000);
 	char *nested = repeat("x = ", "(", 150);
+	char *closed = malloc(200016);
+	char *minus = repeat("x = ", "-", 100000);
 
 	cr_expect_eq(pysrc_too_deep(rows, strlen(rows)), 0);
 	cr_expect_eq(pysrc_too_deep(sum, strlen(sum)), 0);
 	cr_expect_eq(pysrc_too_deep(nested, strlen(nested)), 0, "150 open brackets: Python's own limit is 200");
+	/* nesting that closes again does not hurt the parser, however deep */
+	strcpy(closed, "x = ");
+	memset(closed + 4, '(', 100000);
+	closed[100004] = '1';
+	memset(closed + 100005, ')', 100000);
+	strcpy(closed + 200005, "\n");
+	cr_expect_eq(pysrc_too_deep(closed, strlen(closed)), 0);
+	minus[strlen(minus) - 1] = '1';
+	cr_expect_eq(pysrc_too_deep(minus, strlen(minus)), 0, "-----1 has its operand");
 	read_src(rows);
 	expect_strings(&h.revision, false, "r");
 	free(rows);
 	free(sum);
 	free(nested);
+	free(closed);
+	free(minus);
 }
