@@ -133,7 +133,7 @@ backfilled(const struct ctx *c, const struct migration_op *upto, const char *tab
 {
 	for (const struct migration_op *op = c->m->upgrade.ops; table && op < upto; op++) {
 		const struct pyarg *arg;
-		const char *sql = op_kind_of(op) == OP_EXECUTE ? sql_literal(op, &arg) : NULL;
+		const char *sql = op_kind_of(op) == OP_EXECUTE ? op_sql(op, &arg) : NULL;
 		struct sql_script script;
 		bool found = false;
 
@@ -351,28 +351,13 @@ check_constraint(struct ctx *c, const struct migration_op *op)
 			 or_unknown(table));
 }
 
-const char *
-sql_literal(const struct migration_op *op, const struct pyarg **arg)
-{
-	const struct pyarg *a = op_param(op, "sqltext");
-
-	*arg = a;
-	if (!a)
-		return NULL;
-	if (a->kind == PYARG_STRING)
-		return a->text;
-	if (a->kind == PYARG_CALL && !strcmp(a->call->name, "text") && a->call->n_args &&
-	    a->call->args[0].kind == PYARG_STRING)
-		return a->call->args[0].text;
-	return NULL;
-}
 
 static int
 check_execute(struct ctx *c, const struct migration_op *op)
 {
 	const struct pyarg *arg;
 
-	if (sql_literal(op, &arg))
+	if (op_sql(op, &arg))
 		return check_sql(c, op, false);
 	if (!arg)
 		return 0;

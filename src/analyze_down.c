@@ -140,7 +140,7 @@ drops_enum(const struct migration_fn *down, const char *name)
 	for (size_t i = 0; i < down->n_ops; i++) {
 		const struct migration_op *op = &down->ops[i];
 		const struct pyarg *arg;
-		const char *sql = sql_literal(op, &arg);
+		const char *sql = op_sql(op, &arg);
 
 		if (sql && sql_drops_type(sql, name))
 			return true;

@@ -42,9 +42,6 @@ int report_op(struct ctx *c, const char *rule_id, const char *table,
 /* Created by the migration being checked: nothing of it can be in use yet. */
 bool is_new(const struct ctx *c, const char *table);
 
-/* The SQL text of an execute() and its argument, or NULL when it is not a literal. */
-const char *sql_literal(const struct migration_op *op, const struct pyarg **arg);
-
 /* Integer widths and string lengths, to tell a narrowing change; -1 if unknown. */
 long type_rank(const struct pyarg *t, bool *is_string);
 

@@ -182,7 +182,7 @@ int
 check_sql(struct ctx *c, const struct migration_op *op, bool downgrade)
 {
 	const struct pyarg *arg;
-	const char *text = sql_literal(op, &arg);
+	const char *text = op_sql(op, &arg);
 	struct sql_script script;
 	struct mr_error err;
 	int rc = 0;
@@ -224,7 +224,7 @@ static bool
 sets_lock_timeout(const struct migration_op *op)
 {
 	const struct pyarg *arg;
-	const char *text = sql_literal(op, &arg);
+	const char *text = op_sql(op, &arg);
 	struct sql_script script;
 	bool found = false;
 
@@ -260,7 +260,7 @@ locked_table(const struct ctx *c, const struct migration_op *op)
 		return table && !is_new(c, table) ? table : NULL;
 	}
 	case OP_EXECUTE:
-		if (!(text = sql_literal(op, &arg)) || sql_scan(text, strlen(text), &script, NULL) < 0)
+		if (!(text = op_sql(op, &arg)) || sql_scan(text, strlen(text), &script, NULL) < 0)
 			return NULL;
 		found[0] = '\0';
 		for (size_t i = 0; i < script.n && !found[0]; i++) {

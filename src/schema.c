@@ -96,6 +96,22 @@ op_table(const struct migration_op *op)
 	}
 }
 
+const char *
+op_sql(const struct migration_op *op, const struct pyarg **arg)
+{
+	const struct pyarg *a = op_param(op, "sqltext");
+
+	*arg = a;
+	if (!a)
+		return NULL;
+	if (a->kind == PYARG_STRING)
+		return a->text;
+	if (a->kind == PYARG_CALL && !strcmp(a->call->name, "text") && a->call->n_args &&
+	    a->call->args[0].kind == PYARG_STRING)
+		return a->call->args[0].text;
+	return NULL;
+}
+
 /* --- the schema itself --- */
 
 struct schema_table *
@@ -631,10 +647,8 @@ add_check(struct schema *s, const struct migration_op *op)
 static void
 validate_checks(struct schema *s, const struct migration_op *op)
 {
-	const struct pyarg *a = op_param(op, "sqltext");
-	const char *sql = !a ? NULL : a->kind == PYARG_STRING ? a->text :
-			  a->kind == PYARG_CALL && a->call->n_args &&
-			  a->call->args[0].kind == PYARG_STRING ? a->call->args[0].text : NULL;
+	const struct pyarg *a;
+	const char *sql = op_sql(op, &a);
 	struct sql_script script;
 
 	if (!sql || sql_scan(sql, strlen(sql), &script, NULL) < 0)

@@ -105,6 +105,13 @@ const struct pyarg *op_param(const struct migration_op *op, const char *param);
 /* The string value of op_param(), or NULL when absent or not a literal. */
 const char *op_string(const struct migration_op *op, const char *param);
 
+/*
+ * The SQL of an execute(): op.execute("...") or op.execute(sa.text("...")).
+ * *arg is the argument either way (NULL when there is none); the text is
+ * NULL when the SQL is not a literal.
+ */
+const char *op_sql(const struct migration_op *op, const struct pyarg **arg);
+
 /* The table an operation works on (a batch's own table too), or NULL. */
 const char *op_table(const struct migration_op *op);
 
