@@ -47,12 +47,6 @@ print_code(const char *code)
 	}
 }
 
-static bool
-rule_is_checked(const struct rule *r)
-{
-	return r->item == CHECK_GRAPH || analyze_checks_rule(r);
-}
-
 static void
 explain_rule(const struct rule *r)
 {
@@ -68,7 +62,7 @@ explain_rule(const struct rule *r)
 	print_code(r->good);
 	printf("\nFix: ");
 	print_wrapped(r->fix, "");
-	if (!rule_is_checked(r))
+	if (!analyze_checks_rule(r))
 		printf("\nNot checked yet: `migreview check` does not report this rule so far.\n");
 }
 
@@ -79,7 +73,7 @@ list_item(enum check_item item)
 	for (size_t i = 0; i < rules_count; i++)
 		if (rules[i].item == item)
 			printf("  %-40s %-7s %c %s\n", rules[i].id, severity_name(rules[i].severity),
-			       rule_is_checked(&rules[i]) ? ' ' : '*', rules[i].summary);
+			       analyze_checks_rule(&rules[i]) ? ' ' : '*', rules[i].summary);
 }
 
 int
