@@ -176,14 +176,16 @@ read_source(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 	if (len > UINT32_MAX)
 		return findings_add(l->fs, "parse-error", SEVERITY_ERROR, l->rev->relpath, 0, 0,
 				    l->index, "the file is too large to parse (%zu bytes)", len);
-	if ((line = pysrc_too_deep(src, len)))
+	/* pysrc_parse runs the nesting guard; ask where only when it refused */
+	if (!(tree = pysrc_parse(parser, src, len))) {
+		if (!(line = pysrc_too_deep(src, len)))
+			return mr_error_set(err, "tree-sitter could not parse %s", l->rev->relpath);
 		return findings_add(l->fs, "parse-error", SEVERITY_ERROR, l->rev->relpath, line, 1,
 				    l->index, "brackets or operators nest more than %d deep here: "
 				    "Python refuses it (too many nested parentheses, or too "
 				    "complex), and migreview does not parse it",
 				    PYSRC_MAX_NESTING) < 0 ? mr_error_oom(err) : 0;
-	if (!(tree = pysrc_parse(parser, src, len)))
-		return mr_error_set(err, "tree-sitter could not parse %s", l->rev->relpath);
+	}
 	rc = pysrc_header_from_tree(tree, src, &h, err);
 	if (rc == 0) {
 		rc = read_header(l, &h) < 0 ? mr_error_oom(err) : 0;
