@@ -8,21 +8,12 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "migreview/analyze.h"
-#include "migreview/appcode.h"
-#include "migreview/graph.h"
+#include "migreview/report.h"
+#include "migreview/rules.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF };
-
-/* Everything check reports: the graph, its findings, in review order. */
-struct report {
-	struct project p;
-	struct graph g;
-	struct findings all;
-	size_t *by_order;               /* findings, ordered for output */
-};
 
 /* The id git gives the file's content (`git hash-object`), committed or not. */
 static void
@@ -46,45 +37,6 @@ sarif_level(enum severity sev)
 	static const char *const levels[] = { "note", "warning", "error" };
 
 	return levels[sev];
-}
-
-/*
- * Findings in review order, then those of files outside the graph: a
- * counting sort by each revision's position, which keeps the line order
- * findings_sort() gave within a revision.
- */
-static int
-order_findings(struct report *r)
-{
-	size_t slots = r->g.n_order + 1;        /* the last slot: outside the graph */
-	size_t *pos = malloc((r->g.n + 1) * sizeof(size_t));
-	size_t *start = calloc(slots + 1, sizeof(size_t));
-
-	r->by_order = malloc((r->all.n + 1) * sizeof(size_t));
-	if (!pos || !start || !r->by_order) {
-		free(pos);
-		free(start);
-		return -1;
-	}
-	for (size_t i = 0; i < r->g.n; i++)
-		pos[i] = r->g.n_order;
-	for (size_t k = 0; k < r->g.n_order; k++)
-		pos[r->g.order[k]] = k;
-	for (size_t i = 0; i < r->all.n; i++) {
-		size_t rev = r->all.v[i].revision;
-
-		start[(rev < r->g.n ? pos[rev] : r->g.n_order) + 1]++;
-	}
-	for (size_t k = 0; k < slots; k++)
-		start[k + 1] += start[k];
-	for (size_t i = 0; i < r->all.n; i++) {
-		size_t rev = r->all.v[i].revision;
-
-		r->by_order[start[rev < r->g.n ? pos[rev] : r->g.n_order]++] = i;
-	}
-	free(pos);
-	free(start);
-	return 0;
 }
 
 static void
@@ -249,43 +201,14 @@ parse_format(const char *s, enum format *f)
 static int
 run_analysis(const struct cli *cli, struct report *r)
 {
-	struct analysis_config cfg;
-	struct appcode app;
 	struct mr_error err;
-	int rc;
+	int rc = report_open(r, cli->config, cli->section, &err);
 
-	if (project_open(&r->p, cli->config, cli->section, &err) < 0) {
-		fprintf(stderr, "migreview: %s\n", err.msg);
-		return -1;
-	}
 	for (size_t i = 0; i < r->p.warnings.n; i++)
 		fprintf(stderr, "migreview: warning: %s\n", r->p.warnings.v[i]);
-	if (graph_load(&r->g, &r->p, REVISION_LOAD_MIGRATION, &err) < 0 || analysis_config_load(&r->p, &cfg, &err) < 0) {
+	if (rc < 0)
 		fprintf(stderr, "migreview: %s\n", err.msg);
-		return -1;
-	}
-	if (appcode_load(&app, &r->p, &err) < 0) {
-		analysis_config_free(&cfg);
-		fprintf(stderr, "migreview: %s\n", err.msg);
-		return -1;
-	}
-	cfg.app = &app;
-	rc = analyze_graph(&r->g, &cfg, &r->all, &err);
-	analysis_config_free(&cfg);
-	appcode_free(&app);
-	if (rc < 0) {
-		fprintf(stderr, "migreview: %s\n", err.msg);
-		return -1;
-	}
-	/* graph problems are findings of the graph item, reported with the rest */
-	for (size_t i = 0; i < r->g.findings.n; i++) {
-		const struct finding *f = &r->g.findings.v[i];
-
-		if (findings_add(&r->all, f->rule, f->severity, f->path, f->line, f->col,
-				 f->revision, "%s", f->message) < 0)
-			return -1;
-	}
-	return findings_sort(&r->all) < 0 || order_findings(r) < 0 ? -1 : 0;
+	return rc;
 }
 
 int
@@ -333,10 +256,7 @@ cmd_check(const struct cli *cli)
 			findings_count(&r.all, SEVERITY_WARNING) - findings_count(&r.all, SEVERITY_ERROR));
 out:
 	json_decref(doc);
-	free(r.by_order);
-	findings_free(&r.all);
-	graph_free(&r.g);
-	project_free(&r.p);
+	report_free(&r);
 	git_libgit2_shutdown();
 	return rc;
 }

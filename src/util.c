@@ -412,8 +412,21 @@ utf8_len(const unsigned char *s, unsigned long *cp)
 	return len;
 }
 
-static bool
-is_invisible_control(unsigned long cp)
+size_t
+mr_utf8_next(const char *s, size_t len, unsigned long *cp)
+{
+	unsigned char buf[5] = { 0 };
+
+	if (!len)
+		return 0;
+	if (len >= 4)
+		return utf8_len((const unsigned char *)s, cp);
+	memcpy(buf, s, len);
+	return utf8_len(buf, cp);
+}
+
+bool
+mr_is_invisible_control(unsigned long cp)
 {
 	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F ||
@@ -434,7 +447,7 @@ mr_visible(const char *s)
 
 		if (!len) {
 			o += sprintf(o, "\\x%02x", *p++);
-		} else if (is_invisible_control(cp)) {
+		} else if (mr_is_invisible_control(cp)) {
 			o += sprintf(o, cp < 0x100 ? "\\x%02lx" : "\\u%04lx", cp);
 			p += len;
 		} else {

@@ -67,6 +67,20 @@ bool mr_is_dir(const char *path);
  */
 char *mr_visible(const char *s);
 
+/*
+ * Decodes the UTF-8 sequence at s[0..len) into *cp: its length (1-4), or 0
+ * when the first byte does not start a valid sequence (or len is 0).  A NUL
+ * byte is a one-byte sequence.
+ */
+size_t mr_utf8_next(const char *s, size_t len, unsigned long *cp);
+
+/*
+ * Whether a code point must never reach a terminal as is: C0 and C1
+ * controls, DEL, and the bidirectional marks and overrides that can make
+ * text read differently from what it is.
+ */
+bool mr_is_invisible_control(unsigned long cp);
+
 /* Offset of the first byte of s[0..len) that is not UTF-8, or len. */
 size_t mr_utf8_check(const char *s, size_t len);
 

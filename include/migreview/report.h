@@ -1,0 +1,49 @@
+/*
+ * Everything the analysis knows about a project, in one place: the
+ * project's settings, its revision graph, and every finding (graph problems
+ * and rule findings alike), sorted for reading.  check and the UI both
+ * start here.
+ *
+ * struct report owns all of it; report_free() releases it.
+ */
+#ifndef MIGREVIEW_REPORT_H
+#define MIGREVIEW_REPORT_H
+
+#include <stddef.h>
+
+#include "migreview/error.h"
+#include "migreview/finding.h"
+#include "migreview/graph.h"
+#include "migreview/project.h"
+
+struct report {
+	struct project p;
+	struct graph g;
+	struct findings all;            /* sorted by revision, then line and column */
+	size_t *by_order;               /* indices into all: review order, then files outside the graph */
+	size_t *first;                  /* per revision: its first finding in all */
+	size_t *count;                  /* per revision: how many it has */
+};
+
+/*
+ * Opens the project (config and section as for project_open()), loads the
+ * graph with every migration's operations and runs the analysis.  The
+ * project's warnings are in r->p.warnings for the caller to show.
+ */
+int report_open(struct report *r, const char *config, const char *section,
+		struct mr_error *err);
+
+/* The findings of revision rev: r->all.v[first .. first + n). */
+static inline size_t
+report_findings(const struct report *r, size_t rev, size_t *n)
+{
+	*n = rev < r->g.n ? r->count[rev] : 0;
+	return rev < r->g.n ? r->first[rev] : 0;
+}
+
+/* The worst severity among revision rev's findings, or -1 without any. */
+int report_worst(const struct report *r, size_t rev);
+
+void report_free(struct report *r);
+
+#endif
