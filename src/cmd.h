@@ -27,6 +27,7 @@ struct cli {
 	char **argv;
 };
 
+int cmd_ui(const struct cli *cli);
 int cmd_list(const struct cli *cli);
 int cmd_explain(const struct cli *cli);
 int cmd_check(const struct cli *cli);

@@ -112,12 +112,8 @@ main(int argc, char **argv)
 
 	if (parse(argc, argv, &cli, &name) < 0)
 		return EXIT_USAGE;
-	if (!name) {
-		/* The review UI is not built yet; until it is, show the graph. */
-		fprintf(stderr, "migreview: the interactive review UI is not built yet; "
-			"showing `migreview list`\n");
-		return cmd_list(&cli);
-	}
+	if (!name)
+		return cmd_ui(&cli);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(name, commands[i].name) != 0)
 			continue;

@@ -1,0 +1,606 @@
+/* The review UI: layout, the key loop, and what the panes share. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "migreview/util.h"
+#include "tui/app.h"
+
+static const struct view_ops *const view_table[VIEW_COUNT] = {
+#define VIEW_OPS_ENTRY(id, ops) [VIEW_##id] = &ops,
+	VIEWS(VIEW_OPS_ENTRY)
+#undef VIEW_OPS_ENTRY
+};
+
+/* The panes of the main screen, in Tab order. */
+static const enum view_id panes[] = { VIEW_LIST, VIEW_SOURCE, VIEW_CHECKLIST };
+#define N_PANES MR_ARRAY_SIZE(panes)
+
+/* Below this the UI asks for a bigger terminal instead of drawing garbage. */
+#define MIN_COLS 40
+#define MIN_ROWS 8
+/* From these widths on, panes sit side by side. */
+#define SPLIT_COLS 100
+#define WIDE_COLS 160
+
+size_t
+app_selected(const struct app *app)
+{
+	const struct view *list = &app->views[VIEW_LIST];
+
+	return list->cursor < app->n_rows ? app->rows[list->cursor] : (size_t)-1;
+}
+
+void
+app_message(struct app *app, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(app->message, sizeof(app->message), fmt, ap);
+	va_end(ap);
+	app->message_error = error;
+}
+
+const char *
+app_find(const char *hay, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	bool fold = true;
+
+	for (const char *p = needle; *p; p++)
+		if (isupper((unsigned char)*p))
+			fold = false;
+	if (!n || n > len)
+		return NULL;
+	for (size_t i = 0; i + n <= len; i++) {
+		size_t k = 0;
+
+		while (k < n && (fold ? tolower((unsigned char)hay[i + k]) ==
+					 tolower((unsigned char)needle[k])
+				      : hay[i + k] == needle[k]))
+			k++;
+		if (k == n)
+			return hay + i;
+	}
+	return NULL;
+}
+
+void
+app_select_row(struct app *app, size_t row)
+{
+	struct view *list = &app->views[VIEW_LIST];
+
+	list->cursor = row < app->n_rows ? row : app->n_rows ? app->n_rows - 1 : 0;
+	view_scroll(list, list->height);
+	for (size_t i = 0; i < VIEW_COUNT; i++)
+		if (app->views[i].ops->select)
+			app->views[i].ops->select(&app->views[i], app);
+}
+
+void
+app_show_line(struct app *app, unsigned line)
+{
+	struct view *v = &app->views[VIEW_SOURCE];
+
+	app->focus = VIEW_SOURCE;
+	v->cursor = line ? line - 1 : 0;
+	if (v->cursor >= v->ops->rows(v, app))
+		v->cursor = 0;
+	/* the line goes to the middle of the pane, with its context around it */
+	v->top = v->cursor > (size_t)v->height / 2 ? v->cursor - (size_t)v->height / 2 : 0;
+	if (v->ops->moved)
+		v->ops->moved(v, app);
+}
+
+void
+app_draw_title(struct app *app, struct rect r, const char *text, bool focused)
+{
+	struct span sp = span_at(r.y, r.x, r.w);
+	uint16_t style = STYLE_UI(focused ? THEME_UI_PANE_TITLE_FOCUSED : THEME_UI_PANE_TITLE);
+
+	screen_fill(&app->scr, r.y, r.x, r.w, style);
+	span_str(&app->scr, &sp, style, " ");
+	span_str(&app->scr, &sp, style, text);
+}
+
+/* ---- drawing ---- */
+
+static void
+draw_title_line(struct app *app)
+{
+	struct span sp = span_at(0, 0, app->scr.cols);
+	char buf[64];
+	uint16_t style = STYLE_UI(THEME_UI_TITLE);
+
+	screen_fill(&app->scr, 0, 0, app->scr.cols, style);
+	span_str(&app->scr, &sp, style, " migreview  ");
+	span_str(&app->scr, &sp, style, app->location);
+	snprintf(buf, sizeof(buf), "  %zu migration%s", app->rep.g.n_order,
+		 app->rep.g.n_order == 1 ? "" : "s");
+	span_str(&app->scr, &sp, style, buf);
+}
+
+static void
+draw_status_line(struct app *app)
+{
+	int y = app->scr.rows - 1;
+	struct span sp = span_at(y, 0, app->scr.cols);
+	size_t errors = findings_count(&app->rep.all, SEVERITY_ERROR);
+	size_t warnings = findings_count(&app->rep.all, SEVERITY_WARNING) - errors;
+	uint16_t style = STYLE_UI(THEME_UI_STATUS);
+	char buf[160];
+
+	screen_fill(&app->scr, y, 0, app->scr.cols, style);
+	if (app->prompt.active) {
+		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_PROMPT), app->prompt.label);
+		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_PROMPT), app->prompt.text);
+		screen_put(&app->scr, y, sp.col, screen_glyph(&app->scr, 0x2588, '_'),
+			   STYLE_UI(THEME_UI_PROMPT));
+		return;
+	}
+	/* nothing is signed off until decisions can be recorded */
+	snprintf(buf, sizeof(buf), " 0/%zu signed off \xc2\xb7 %zu open \xc2\xb7 %zu error%s \xc2\xb7 %zu warning%s",
+		 app->rep.g.n_order, app->rep.g.n_order, errors, errors == 1 ? "" : "s",
+		 warnings, warnings == 1 ? "" : "s");
+	if (app->scr.ascii)
+		for (char *p = strstr(buf, "\xc2\xb7"); p; p = strstr(p, "\xc2\xb7"))
+			memcpy(p, "- ", 2);
+	span_str(&app->scr, &sp, style, buf);
+	if (app->message[0]) {
+		span_str(&app->scr, &sp, style, "  ");
+		span_str(&app->scr, &sp, STYLE_UI(app->message_error ? THEME_UI_STATUS_ERROR
+						  : THEME_UI_STATUS), app->message);
+	}
+}
+
+/* Where each pane goes; false for a pane that is not shown. */
+static void
+layout(struct app *app, struct rect body, struct rect out[N_PANES], bool shown[N_PANES])
+{
+	int w = body.w, h = body.h;
+
+	for (size_t i = 0; i < N_PANES; i++)
+		shown[i] = true;
+	app->single = w < SPLIT_COLS;
+	if (app->single) {
+		for (size_t i = 0; i < N_PANES; i++) {
+			shown[i] = panes[i] == app->focus;
+			out[i] = body;
+		}
+	} else if (w < WIDE_COLS) {
+		int lw = w * 36 / 100, sh = h * 55 / 100;
+
+		out[0] = (struct rect){ body.y, 0, lw, h };
+		out[1] = (struct rect){ body.y, lw + 1, w - lw - 1, sh };
+		out[2] = (struct rect){ body.y + sh, lw + 1, w - lw - 1, h - sh };
+	} else {
+		int lw = w * 28 / 100, cw = w * 30 / 100;
+
+		out[0] = (struct rect){ body.y, 0, lw, h };
+		out[1] = (struct rect){ body.y, lw + 1, w - lw - cw - 2, h };
+		out[2] = (struct rect){ body.y, w - cw, cw, h };
+	}
+}
+
+/* In single-pane layout the title bar names every pane, the focused one marked. */
+static void
+single_title(struct app *app, char *buf, size_t size)
+{
+	char own[256];
+	struct view *v = &app->views[app->focus];
+	size_t used = 0;
+
+	v->ops->title(v, app, own, sizeof(own));
+	for (size_t i = 0; i < N_PANES && used < size; i++)
+		if (panes[i] != app->focus)
+			used += (size_t)snprintf(buf + used, size - used, "%s ",
+						 view_table[panes[i]]->name);
+		else
+			used += (size_t)snprintf(buf + used, size - used, "[%s] ", own);
+	if (used < size)
+		snprintf(buf + used, size - used, " Tab: next pane");
+}
+
+static void
+draw_pane(struct app *app, enum view_id id, struct rect r, bool single)
+{
+	struct view *v = &app->views[id];
+	char title[512];
+
+	if (r.h < 2 || r.w < 4)
+		return;
+	if (single)
+		single_title(app, title, sizeof(title));
+	else
+		v->ops->title(v, app, title, sizeof(title));
+	app_draw_title(app, (struct rect){ r.y, r.x, r.w, 1 }, title, app->focus == id);
+	v->ops->draw(v, app, (struct rect){ r.y + 1, r.x, r.w, r.h - 1 });
+}
+
+static void
+draw_borders(struct app *app, const struct rect out[N_PANES], const bool shown[N_PANES])
+{
+	for (size_t i = 1; i < N_PANES; i++) {
+		int x = out[i].x - 1;
+
+		if (!shown[i] || x < 0 || x == out[i - 1].x - 1)
+			continue;
+		for (int y = out[i].y; y < out[i].y + out[i].h; y++)
+			screen_put(&app->scr, y, x, screen_glyph(&app->scr, 0x2502, '|'),
+				   STYLE_UI(THEME_UI_PANE_BORDER));
+	}
+}
+
+static void
+draw(struct app *app)
+{
+	struct rect body = { 1, 0, app->scr.cols, app->scr.rows - 2 };
+	struct rect out[N_PANES];
+	bool shown[N_PANES];
+
+	screen_clear(&app->scr, STYLE_UI(THEME_UI_TEXT));
+	if (app->scr.cols < MIN_COLS || app->scr.rows < MIN_ROWS) {
+		struct span sp = span_at(0, 0, app->scr.cols);
+		char buf[80];
+
+		snprintf(buf, sizeof(buf), "terminal too small: %dx%d, migreview needs %dx%d",
+			 app->scr.cols, app->scr.rows, MIN_COLS, MIN_ROWS);
+		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_STATUS_ERROR), buf);
+		return;
+	}
+	draw_title_line(app);
+	if (app->help) {
+		draw_pane(app, VIEW_HELP, body, false);
+	} else {
+		layout(app, body, out, shown);
+		for (size_t i = 0; i < N_PANES; i++)
+			if (shown[i])
+				draw_pane(app, panes[i], out[i], app->single);
+		if (!app->single)
+			draw_borders(app, out, shown);
+	}
+	draw_status_line(app);
+}
+
+/* ---- keys ---- */
+
+static struct view *
+focused(struct app *app)
+{
+	return &app->views[app->help ? VIEW_HELP : app->focus];
+}
+
+static void
+cycle_pane(struct app *app, int dir)
+{
+	size_t i = 0;
+
+	while (panes[i] != app->focus)
+		i++;
+	app->focus = panes[(i + N_PANES + (size_t)dir) % N_PANES];
+}
+
+static void
+search(struct app *app, int dir)
+{
+	struct view *v = focused(app);
+	size_t n = v->ops->rows(v, app);
+
+	if (!app->search[0]) {
+		app_message(app, true, "no search yet: / starts one");
+		return;
+	}
+	for (size_t step = 1; step <= n; step++) {
+		size_t row = dir > 0 ? (v->cursor + step) % n : (v->cursor + n - step % n) % n;
+
+		if (v->ops->matches(v, app, row, app->search)) {
+			bool wrapped = dir > 0 ? row <= v->cursor : row >= v->cursor;
+
+			view_goto(v, app, row);
+			if (wrapped)
+				app_message(app, false, "search wrapped: %s", app->search);
+			return;
+		}
+	}
+	app_message(app, true, "not found: %s", app->search);
+}
+
+static void
+move_migration(struct app *app, int dir)
+{
+	size_t row = app->views[VIEW_LIST].cursor;
+
+	if (dir > 0 && row + 1 < app->n_rows)
+		app_select_row(app, row + 1);
+	else if (dir < 0 && row > 0)
+		app_select_row(app, row - 1);
+	else
+		app_message(app, false, dir > 0 ? "last migration" : "first migration");
+}
+
+/* Actions that mean the same in every view; false for the others. */
+static bool
+global_action(struct app *app, enum action a)
+{
+	switch (a) {
+	case ACTION_QUIT:
+		if (app->help)
+			app->help = false;
+		else
+			app->quit = true;
+		return true;
+	case ACTION_QUIT_ALL:
+		app->quit = true;
+		return true;
+	case ACTION_HELP:
+		app->help = !app->help;
+		return true;
+	case ACTION_NEXT_PANE:
+	case ACTION_PREV_PANE:
+		if (!app->help)
+			cycle_pane(app, a == ACTION_NEXT_PANE ? 1 : -1);
+		return true;
+	case ACTION_NEXT_MIGRATION:
+	case ACTION_PREV_MIGRATION:
+		move_migration(app, a == ACTION_NEXT_MIGRATION ? 1 : -1);
+		return true;
+	case ACTION_SEARCH:
+		prompt_start(&app->prompt, "/");
+		return true;
+	case ACTION_SEARCH_NEXT:
+	case ACTION_SEARCH_PREV:
+		search(app, a == ACTION_SEARCH_NEXT ? 1 : -1);
+		return true;
+	case ACTION_NEXT_UNDECIDED:
+	case ACTION_PREV_UNDECIDED:
+		if (app->help)
+			return false;
+		app->focus = VIEW_CHECKLIST;
+		return false;   /* the checklist moves its cursor */
+	default:
+		return false;
+	}
+}
+
+static void
+handle_key(struct app *app, int key)
+{
+	enum action a;
+	struct view *v;
+	char name[32];
+
+	if (app->prompt.active) {
+		enum prompt_state st = prompt_key(&app->prompt, key);
+
+		if (st == PROMPT_DONE && app->prompt.len) {
+			snprintf(app->search, sizeof(app->search), "%s", app->prompt.text);
+			search(app, 1);
+		}
+		return;
+	}
+	a = keymap_lookup(&app->keys, key);
+	if (a == ACTION_NONE) {
+		app_message(app, true, "%s is not bound to anything; ? shows the keys",
+			    keys_name(key, name, sizeof(name)));
+		return;
+	}
+	if (!actions[a].ready) {
+		app_message(app, true, "%s: not built yet in this version", actions[a].help);
+		return;
+	}
+	if (global_action(app, a))
+		return;
+	v = focused(app);
+	if (view_move(v, app, a) || (v->ops->key && v->ops->key(v, app, a)))
+		return;
+	app_message(app, false, "%s: nothing to do in this pane", actions[a].help);
+}
+
+/* ---- start and end ---- */
+
+static void
+theme_dirs(char *buf[4])
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	buf[0] = xdg && *xdg ? mr_printf("%s/migreview/themes", xdg) :
+		 home ? mr_printf("%s/.config/migreview/themes", home) : NULL;
+	buf[1] = mr_strdup(PKGDATADIR "/themes");
+	buf[2] = NULL;
+	buf[3] = NULL;
+	/* run from a build directory inside the source tree, as the quick start does */
+	if (n > 0) {
+		char *dir;
+
+		exe[n] = '\0';
+		dir = mr_path_dirname(exe);
+		if (dir) {
+			buf[2] = mr_printf("%s/../themes", dir);
+			buf[3] = mr_printf("%s/../../themes", dir);
+		}
+		free(dir);
+	}
+}
+
+static int
+load_theme(struct app *app, const char *name, struct mr_error *err)
+{
+	char *dirs[4], *setting = NULL;
+	int rc;
+
+	if (!name && project_setting(&app->rep.p, "theme", &setting, err) < 0)
+		return -1;
+	name = name ? name : setting ? setting : "dark";
+	if (strchr(name, '/')) {
+		rc = theme_load(&app->theme, name, err);
+	} else {
+		theme_dirs(dirs);
+		rc = theme_load_named(&app->theme, name, (const char *const *)dirs, 4, err);
+		for (int i = 0; i < 4; i++)
+			free(dirs[i]);
+	}
+	free(setting);
+	return rc;
+}
+
+/* Theme styles for every style number, reduced to what the terminal shows. */
+static int
+setup_styles(struct app *app)
+{
+	uint16_t n_caps = highlight_capture_count(app->hl);
+	int n = THEME_UI_COUNT + n_caps;
+	struct theme_style *styles = calloc((size_t)n, sizeof(*styles));
+	int rc;
+
+	if (!styles)
+		return -1;
+	theme_reduce(&app->theme, theme_colors(term_colors(app->term), getenv("NO_COLOR")));
+	for (int i = 0; i < THEME_UI_COUNT; i++)
+		styles[i] = *theme_ui(&app->theme, (enum theme_ui_slot)i);
+	for (uint16_t c = 0; c < n_caps; c++)
+		styles[THEME_UI_COUNT + c] = theme_syntax(&app->theme, highlight_capture_name(app->hl, c));
+	rc = term_set_styles(app->term, styles, n);
+	free(styles);
+	app->scr.escape_style = STYLE_UI(THEME_UI_ESCAPE);
+	return rc;
+}
+
+static int
+list_rows(struct app *app)
+{
+	const struct graph *g = &app->rep.g;
+
+	app->rows = malloc((g->n + 1) * sizeof(size_t));
+	if (!app->rows)
+		return -1;
+	for (size_t k = 0; k < g->n_order; k++)
+		app->rows[app->n_rows++] = g->order[k];
+	app->n_graph_rows = app->n_rows;
+	/* files Alembic would not list (no id, a duplicate) still need a reviewer */
+	for (size_t i = 0; i < g->n; i++)
+		if (!g->revs[i].in_graph)
+			app->rows[app->n_rows++] = i;
+	return lanes_build(&app->lanes, g, app->scr.ascii);
+}
+
+/* The ini as the title shows it: relative to the working directory when inside it. */
+static char *
+location(const struct app *app)
+{
+	char *cwd = getcwd(NULL, 0);
+	char *rel = cwd ? mr_path_relative(app->rep.p.ini_path, cwd) : NULL;
+	char *out;
+
+	out = rel && strncmp(rel, "../", 3) ? mr_strdup(rel) : mr_strdup(app->rep.p.ini_path);
+	free(rel);
+	free(cwd);
+	return out;
+}
+
+static int
+resize(struct app *app)
+{
+	int cols, rows;
+
+	term_size(app->term, &cols, &rows);
+	return screen_resize(&app->scr, cols, rows);
+}
+
+static int
+open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
+{
+	app->term = term_open(err);
+	if (!app->term)
+		return -1;
+	app->scr.ascii = !term_utf8(app->term);
+	if (resize(app) < 0)
+		return mr_error_oom(err);
+	if (report_open(&app->rep, opts->config, opts->section, err) < 0)
+		return -1;
+	app->hl = highlighter_new(err);
+	if (!app->hl)
+		return -1;
+	if (load_theme(app, opts->theme, err) < 0)
+		return -1;
+	if (keymap_default(&app->keys) < 0 || setup_styles(app) < 0 || list_rows(app) < 0 ||
+	    !(app->location = location(app)))
+		return mr_error_oom(err);
+	for (size_t i = 0; i < VIEW_COUNT; i++)
+		app->views[i].ops = view_table[i];
+	app->focus = VIEW_LIST;
+	app_select_row(app, 0);
+	if (app->rep.p.warnings.n)
+		app_message(app, true, "%s", app->rep.p.warnings.v[0]);
+	return 0;
+}
+
+static void
+close_app(struct app *app)
+{
+	for (size_t i = 0; i < VIEW_COUNT; i++)
+		if (app->views[i].ops && app->views[i].ops->close)
+			app->views[i].ops->close(&app->views[i]);
+	term_close(app->term);
+	app->term = NULL;
+	screen_free(&app->scr);
+	lanes_free(&app->lanes);
+	free(app->rows);
+	free(app->location);
+	keymap_free(&app->keys);
+	theme_free(&app->theme);
+	highlighter_free(app->hl);
+	report_free(&app->rep);
+}
+
+int
+tui_run(const struct tui_options *opts)
+{
+	struct app app = { 0 };
+	struct mr_error err;
+	int rc = 0;
+	bool force = true;
+
+	if (open_app(&app, opts, &err) < 0) {
+		close_app(&app);
+		fprintf(stderr, "migreview: %s\n", err.msg);
+		return 2;
+	}
+	while (!app.quit) {
+		int key;
+
+		draw(&app);
+		term_flush(app.term, &app.scr, force);
+		force = false;
+		key = term_read_key(app.term);
+		app.message[0] = '\0';
+		if (key == TERM_EOF)
+			break;
+		if (key == TERM_SCRIPT_ERROR) {
+			snprintf(err.msg, sizeof(err.msg), "key script: unknown key or command at '%.20s'",
+				 term_script_where(app.term));
+			rc = 2;
+			break;
+		}
+		if (key == MRK_RESIZE) {
+			if (resize(&app) < 0)
+				break;
+			force = true;
+		} else if (keymap_lookup(&app.keys, key) == ACTION_REDRAW && !app.prompt.active) {
+			force = true;
+		} else {
+			handle_key(&app, key);
+		}
+	}
+	close_app(&app);
+	if (rc)
+		fprintf(stderr, "migreview: %s\n", err.msg);
+	return rc;
+}

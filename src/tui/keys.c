@@ -1,0 +1,170 @@
+/* Key names and the key → action table. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "migreview/util.h"
+#include "tui/keys.h"
+
+const struct action_info actions[ACTION_COUNT] = {
+	[ACTION_NONE] = { "none", 0, "", "", true },
+#define ACTION_INFO(id, group, keys, help, ready) \
+	[ACTION_##id] = { #id, ACTION_GROUP_##group, keys, help, ready },
+	ACTIONS(ACTION_INFO)
+#undef ACTION_INFO
+};
+
+const char *const action_group_names[ACTION_GROUP_COUNT] = {
+#define GROUP_NAME(id, heading) heading,
+	ACTION_GROUPS(GROUP_NAME)
+#undef GROUP_NAME
+};
+
+static const struct {
+	int key;
+	const char *name;
+} named_keys[] = {
+#define KEY_NAME(id, name) { MRK_##id, name },
+	SPECIAL_KEYS(KEY_NAME)
+#undef KEY_NAME
+	{ MRK_TAB, "Tab" },
+	{ MRK_ENTER, "Enter" },
+	{ MRK_ESC, "Esc" },
+	{ ' ', "Space" },
+	{ '<', "lt" },
+	{ MRK_BACKSPACE, "BS" },
+	{ MRK_PGUP, "PageUp" },
+	{ MRK_PGDN, "PageDown" },
+};
+
+static int
+parse_bracketed(const char *name, size_t len)
+{
+	if (len == 3 && (name[0] == 'C' || name[0] == 'c') && name[1] == '-')
+		return name[2] >= '@' && name[2] < 0x7f ? MRK_CTRL(name[2]) : -1;
+	for (size_t i = 0; i < MR_ARRAY_SIZE(named_keys); i++)
+		if (strlen(named_keys[i].name) == len && !strncasecmp(named_keys[i].name, name, len))
+			return named_keys[i].key;
+	return -1;
+}
+
+int
+keys_parse(const char **s)
+{
+	const char *p = *s;
+	unsigned long cp;
+	size_t n;
+
+	if (p[0] == '<' && p[1] && p[1] != '>' ) {
+		const char *end = strchr(p + 1, '>');
+
+		if (end) {
+			*s = end + 1;
+			return parse_bracketed(p + 1, (size_t)(end - p - 1));
+		}
+	}
+	n = mr_utf8_next(p, strlen(p), &cp);
+	if (!n)
+		return -1;
+	*s = p + n;
+	return (int)cp;
+}
+
+static void
+put_utf8(char *buf, size_t size, unsigned long cp)
+{
+	char tmp[5] = { 0 };
+
+	if (cp < 0x80) {
+		tmp[0] = (char)cp;
+	} else if (cp < 0x800) {
+		tmp[0] = (char)(0xC0 | cp >> 6);
+		tmp[1] = (char)(0x80 | (cp & 0x3F));
+	} else if (cp < 0x10000) {
+		tmp[0] = (char)(0xE0 | cp >> 12);
+		tmp[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		tmp[2] = (char)(0x80 | (cp & 0x3F));
+	} else {
+		tmp[0] = (char)(0xF0 | cp >> 18);
+		tmp[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+		tmp[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+		tmp[3] = (char)(0x80 | (cp & 0x3F));
+	}
+	snprintf(buf, size, "%s", tmp);
+}
+
+const char *
+keys_name(int key, char *buf, size_t size)
+{
+	for (size_t i = 0; i < MR_ARRAY_SIZE(named_keys); i++)
+		if (named_keys[i].key == key) {
+			snprintf(buf, size, "<%s>", named_keys[i].name);
+			return buf;
+		}
+	if (key >= 0 && key < 0x20)
+		snprintf(buf, size, "<C-%c>", key + 'a' - 1);
+	else if (key > 0x20 && key < 0x110000)
+		put_utf8(buf, size, (unsigned long)key);
+	else
+		snprintf(buf, size, "<%#x>", key);
+	return buf;
+}
+
+int
+keymap_default(struct keymap *km)
+{
+	for (int a = 1; a < ACTION_COUNT; a++) {
+		const char *p = actions[a].keys;
+
+		while (*p) {
+			int key;
+
+			while (*p == ' ')
+				p++;
+			if (!*p)
+				break;
+			key = keys_parse(&p);
+			if (key < 0 || mr_grow(&km->v, &km->cap, km->n + 1, sizeof(*km->v)) < 0)
+				return -1;
+			km->v[km->n++] = (struct keymap_entry){ key, (enum action)a };
+		}
+	}
+	return 0;
+}
+
+enum action
+keymap_lookup(const struct keymap *km, int key)
+{
+	for (size_t i = 0; i < km->n; i++)
+		if (km->v[i].key == key)
+			return km->v[i].action;
+	return ACTION_NONE;
+}
+
+const char *
+keymap_keys(const struct keymap *km, enum action a, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < km->n && used < size; i++) {
+		char name[32];
+
+		if (km->v[i].action != a)
+			continue;
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? " " : "",
+					 keys_name(km->v[i].key, name, sizeof(name)));
+	}
+	return buf;
+}
+
+void
+keymap_free(struct keymap *km)
+{
+	free(km->v);
+	km->v = NULL;
+	km->n = km->cap = 0;
+}

@@ -1,0 +1,417 @@
+/* The terminal through curses, or headless for screen tests and the benchmark. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <curses.h>
+
+#include "migreview/util.h"
+#include "tui/keys.h"
+#include "tui/term.h"
+
+struct term {
+	bool headless;
+	bool utf8;
+	int cols, rows;
+	int colors;
+
+	/* curses */
+	SCREEN *scr;
+	struct cell *shown;             /* what the terminal shows, to redraw only changes */
+	int shown_cols, shown_rows;
+	attr_t *attrs;                  /* per style */
+	short *pairs;
+	int n_styles;
+
+	/* headless */
+	char *script;
+	const char *pos;
+	const char *since_dump;         /* script text since the last dump, for its header */
+	const struct screen *last;
+	struct timespec opened, key_start;
+	bool first_read_done, timing;
+	double first_ms, sum_ms, max_ms;
+	size_t n_keys;
+};
+
+static double
+ms_since(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (double)(b.tv_sec - a->tv_sec) * 1e3 + (double)(b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static int
+open_headless(struct term *t, const char *size, struct mr_error *err)
+{
+	size_t len;
+
+	if (sscanf(size, "%dx%d", &t->cols, &t->rows) != 2 || t->cols < 1 || t->rows < 1 ||
+	    t->cols > 1000 || t->rows > 1000)
+		return mr_error_set(err, "MIGREVIEW_HEADLESS must be COLSxROWS, not '%s'", size);
+	/* screen tests must not depend on the locale of the machine running them */
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		setlocale(LC_CTYPE, "");
+	t->headless = true;
+	t->utf8 = true;
+	t->colors = 0;
+	if (mr_read_file("/dev/stdin", &t->script, &len, err) < 0)
+		return -1;
+	t->pos = t->since_dump = t->script;
+	return 0;
+}
+
+static int
+open_curses(struct term *t, struct mr_error *err)
+{
+	setlocale(LC_ALL, "");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return mr_error_set(err, "the review UI needs a terminal; "
+				    "`migreview list` and `migreview check` work without one");
+	t->scr = newterm(NULL, stdout, stdin);
+	if (!t->scr)
+		return mr_error_set(err, "cannot use the terminal '%s'",
+				    getenv("TERM") ? getenv("TERM") : "(TERM is not set)");
+	t->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	set_escdelay(25);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	if (has_colors() && start_color() == OK) {
+		use_default_colors();
+		t->colors = COLORS;
+	}
+	getmaxyx(stdscr, t->rows, t->cols);
+	return 0;
+}
+
+struct term *
+term_open(struct mr_error *err)
+{
+	struct term *t = calloc(1, sizeof(*t));
+	const char *size = getenv("MIGREVIEW_HEADLESS");
+
+	if (!t) {
+		mr_error_oom(err);
+		return NULL;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t->opened);
+	if ((size && *size ? open_headless(t, size, err) : open_curses(t, err)) < 0) {
+		term_close(t);
+		return NULL;
+	}
+	return t;
+}
+
+bool
+term_headless(const struct term *t)
+{
+	return t->headless;
+}
+
+bool
+term_utf8(const struct term *t)
+{
+	return t->utf8;
+}
+
+int
+term_colors(const struct term *t)
+{
+	return t->colors;
+}
+
+static attr_t
+curses_attrs(unsigned a)
+{
+	attr_t out = 0;
+
+	if (a & THEME_A_BOLD)
+		out |= A_BOLD;
+	if (a & THEME_A_DIM)
+		out |= A_DIM;
+	if (a & THEME_A_ITALIC)
+		out |= A_ITALIC;
+	if (a & THEME_A_UNDERLINE)
+		out |= A_UNDERLINE;
+	if (a & THEME_A_REVERSE)
+		out |= A_REVERSE;
+	if (a & THEME_A_STANDOUT)
+		out |= A_STANDOUT;
+	return out;
+}
+
+int
+term_set_styles(struct term *t, const struct theme_style *styles, int n)
+{
+	int next_pair = 1;
+
+	if (t->headless)
+		return 0;
+	free(t->attrs);
+	free(t->pairs);
+	t->attrs = calloc((size_t)n + 1, sizeof(*t->attrs));
+	t->pairs = calloc((size_t)n + 1, sizeof(*t->pairs));
+	if (!t->attrs || !t->pairs)
+		return -1;
+	t->n_styles = n;
+	for (int i = 0; i < n; i++) {
+		const struct theme_style *s = &styles[i];
+
+		t->attrs[i] = curses_attrs(s->attrs);
+		if (!t->colors || (s->fg == THEME_COLOR_DEFAULT && s->bg == THEME_COLOR_DEFAULT))
+			continue;
+		/* styles sharing colours share a pair */
+		for (int j = 0; j < i; j++)
+			if (t->pairs[j] && styles[j].fg == s->fg && styles[j].bg == s->bg) {
+				t->pairs[i] = t->pairs[j];
+				break;
+			}
+		if (!t->pairs[i] && next_pair < COLOR_PAIRS &&
+		    init_pair((short)next_pair, s->fg < t->colors ? s->fg : -1,
+			      s->bg < t->colors ? s->bg : -1) == OK)
+			t->pairs[i] = (short)next_pair++;
+	}
+	return 0;
+}
+
+void
+term_size(struct term *t, int *cols, int *rows)
+{
+	if (!t->headless)
+		getmaxyx(stdscr, t->rows, t->cols);
+	*cols = t->cols;
+	*rows = t->rows;
+}
+
+static void
+print_stats(struct term *t)
+{
+	printf("first screen: %.1f ms\nkeys: %zu, mean %.3f ms, max %.3f ms\n", t->first_ms,
+	       t->n_keys, t->n_keys ? t->sum_ms / (double)t->n_keys : 0.0, t->max_ms);
+}
+
+static void
+dump(struct term *t)
+{
+	int len = (int)(t->pos - t->since_dump);
+
+	/* the header names the keys since the last dump, on one line */
+	printf("--- %dx%d after:", t->cols, t->rows);
+	for (int i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)t->since_dump[i];
+
+		if (isspace(c)) {
+			while (i + 1 < len && isspace((unsigned char)t->since_dump[i + 1]))
+				i++;
+			c = ' ';
+		}
+		putchar(c);
+	}
+	printf(" ---\n");
+	if (t->last)
+		screen_dump(t->last, stdout);
+	fflush(stdout);
+	t->since_dump = t->pos;
+}
+
+/* Skips blanks and comments; returns whether anything is left. */
+static bool
+skip_blank(struct term *t)
+{
+	for (;;) {
+		while (*t->pos && isspace((unsigned char)*t->pos))
+			t->pos++;
+		if (*t->pos != '#')
+			return *t->pos != '\0';
+		while (*t->pos && *t->pos != '\n')
+			t->pos++;
+	}
+}
+
+static int
+read_script(struct term *t)
+{
+	for (;;) {
+		int key;
+
+		if (!skip_blank(t))
+			return TERM_EOF;
+		if (!strncmp(t->pos, "<dump>", 6)) {
+			dump(t);
+			t->pos += 6;
+			t->since_dump = t->pos;
+			continue;
+		}
+		if (!strncmp(t->pos, "<stats>", 7)) {
+			t->pos += 7;
+			print_stats(t);
+			continue;
+		}
+		if (!strncmp(t->pos, "<resize ", 8)) {
+			int cols, rows, n = 0;
+
+			if (sscanf(t->pos + 8, "%dx%d>%n", &cols, &rows, &n) < 2 || !n ||
+			    cols < 1 || rows < 1 || cols > 1000 || rows > 1000)
+				return TERM_SCRIPT_ERROR;
+			t->pos += 8 + n;
+			t->cols = cols;
+			t->rows = rows;
+			return MRK_RESIZE;
+		}
+		key = keys_parse(&t->pos);
+		return key < 0 ? TERM_SCRIPT_ERROR : key;
+	}
+}
+
+static int
+curses_key(void)
+{
+	static const struct { int curses, key; } map[] = {
+		{ KEY_UP, MRK_UP }, { KEY_DOWN, MRK_DOWN }, { KEY_LEFT, MRK_LEFT },
+		{ KEY_RIGHT, MRK_RIGHT }, { KEY_PPAGE, MRK_PGUP }, { KEY_NPAGE, MRK_PGDN },
+		{ KEY_HOME, MRK_HOME }, { KEY_END, MRK_END }, { KEY_BTAB, MRK_BTAB },
+		{ KEY_BACKSPACE, MRK_BACKSPACE }, { KEY_DC, MRK_DELETE },
+		{ KEY_RESIZE, MRK_RESIZE }, { KEY_ENTER, MRK_ENTER },
+	};
+
+	for (;;) {
+		wint_t wc;
+		int r = get_wch(&wc);
+
+		if (r == ERR) {
+			if (errno == EINTR)
+				continue;
+			return TERM_EOF;
+		}
+		if (r == OK) {
+			if (wc == '\n')
+				return MRK_ENTER;
+			if (wc == 0x7f || wc == 0x08)
+				return MRK_BACKSPACE;
+			return (int)wc;
+		}
+		for (size_t i = 0; i < MR_ARRAY_SIZE(map); i++)
+			if (map[i].curses == (int)wc)
+				return map[i].key;
+	}
+}
+
+int
+term_read_key(struct term *t)
+{
+	int key;
+
+	if (!t->headless)
+		return curses_key();
+	if (!t->first_read_done) {
+		t->first_read_done = true;
+		t->first_ms = ms_since(&t->opened);
+	} else if (t->timing) {
+		double ms = ms_since(&t->key_start);
+
+		t->sum_ms += ms;
+		t->n_keys++;
+		if (ms > t->max_ms)
+			t->max_ms = ms;
+	}
+	key = read_script(t);
+	t->timing = key >= 0;
+	clock_gettime(CLOCK_MONOTONIC, &t->key_start);
+	return key;
+}
+
+const char *
+term_script_where(const struct term *t)
+{
+	return t->pos ? t->pos : "";
+}
+
+static bool
+same_cell(const struct cell *a, const struct cell *b)
+{
+	return a->ch == b->ch && a->style == b->style && a->width == b->width &&
+	       !memcmp(a->marks, b->marks, sizeof(a->marks));
+}
+
+static void
+put_cell(struct term *t, int y, int x, const struct cell *c)
+{
+	wchar_t wch[CELL_MARKS + 2] = { (wchar_t)c->ch };
+	int style = c->style < t->n_styles ? c->style : 0;
+	cchar_t cc;
+	int n = 1;
+
+	for (int m = 0; m < CELL_MARKS && c->marks[m]; m++)
+		wch[n++] = (wchar_t)c->marks[m];
+	wch[n] = L'\0';
+	if (setcchar(&cc, wch, t->attrs ? t->attrs[style] : 0,
+		     t->pairs ? t->pairs[style] : 0, NULL) != OK) {
+		wch[1] = L'\0';
+		if (setcchar(&cc, wch, t->attrs ? t->attrs[style] : 0,
+			     t->pairs ? t->pairs[style] : 0, NULL) != OK)
+			return;
+	}
+	mvadd_wch(y, x, &cc);
+}
+
+void
+term_flush(struct term *t, const struct screen *s, bool force)
+{
+	size_t n = (size_t)s->cols * (size_t)s->rows;
+
+	t->last = s;
+	if (t->headless)
+		return;
+	if (force || s->cols != t->shown_cols || s->rows != t->shown_rows || !t->shown) {
+		free(t->shown);
+		t->shown = calloc(n, sizeof(*t->shown));
+		t->shown_cols = s->cols;
+		t->shown_rows = s->rows;
+		clearok(curscr, TRUE);
+		if (!t->shown)
+			return;
+	}
+	for (int y = 0; y < s->rows; y++)
+		for (int x = 0; x < s->cols; x++) {
+			size_t i = (size_t)y * (size_t)s->cols + (size_t)x;
+
+			if (!s->cells[i].width) {
+				/* drawn with its left half: remember it, so a later change redraws */
+				t->shown[i] = s->cells[i];
+				continue;
+			}
+			if (same_cell(&s->cells[i], &t->shown[i]))
+				continue;
+			put_cell(t, y, x, &s->cells[i]);
+			t->shown[i] = s->cells[i];
+		}
+	refresh();
+}
+
+void
+term_close(struct term *t)
+{
+	if (!t)
+		return;
+	if (t->scr) {
+		endwin();
+		delscreen(t->scr);
+	}
+	free(t->shown);
+	free(t->attrs);
+	free(t->pairs);
+	free(t->script);
+	free(t);
+}

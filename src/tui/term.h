@@ -1,0 +1,67 @@
+/*
+ * The terminal: curses, or the headless stand-in that screen tests and the
+ * benchmark drive.
+ *
+ * Headless mode (MIGREVIEW_HEADLESS=COLSxROWS) draws into the same grid but
+ * never touches a terminal; keys come from a script on standard input and
+ * screens are written to standard output on request.  The script is key
+ * names as keys.h reads them, whitespace between them ignored, "#" to the end
+ * of a line a comment, plus commands:
+ *
+ *   <dump>          write the screen as text, after a header line
+ *   <resize CxR>    the terminal changes size
+ *   <stats>         write time to first screen and per-key timings
+ *
+ * The end of the script quits.
+ */
+#ifndef MIGREVIEW_TUI_TERM_H
+#define MIGREVIEW_TUI_TERM_H
+
+#include <stdbool.h>
+
+#include "migreview/error.h"
+#include "tui/screen.h"
+#include "tui/theme.h"
+
+/* What a key read returned besides keys. */
+enum {
+	TERM_EOF = -1,          /* no more input: quit */
+	TERM_DUMP = -2,         /* headless: the script asks for a dump */
+	TERM_STATS = -3,        /* headless: the script asks for timings */
+	TERM_SCRIPT_ERROR = -4, /* headless: a name the script got wrong */
+};
+
+struct term;
+
+/*
+ * Opens the terminal described by the environment; headless when
+ * MIGREVIEW_HEADLESS is set.  styles[0 .. n_styles) are the theme styles
+ * the screen's style numbers stand for; term reduces them to the colours
+ * the terminal has (and to none with NO_COLOR).  The caller owns styles
+ * and keeps them alive.
+ */
+struct term *term_open(struct mr_error *err);
+bool term_headless(const struct term *t);
+/* Whether the terminal takes UTF-8; without it the UI draws ASCII. */
+bool term_utf8(const struct term *t);
+/* How many colours the UI may use: 0 for monochrome. */
+int term_colors(const struct term *t);
+/* Hands the term the styles, already reduced with theme_reduce(). */
+int term_set_styles(struct term *t, const struct theme_style *styles, int n_styles);
+
+/* The current size; after MRK_RESIZE the new one. */
+void term_size(struct term *t, int *cols, int *rows);
+
+/* The next key, or one of TERM_* above. */
+int term_read_key(struct term *t);
+
+/* Copies the grid to the terminal (headless: nothing to do). */
+void term_flush(struct term *t, const struct screen *s, bool force);
+
+/* Headless: the script's position, for a message about a bad name. */
+const char *term_script_where(const struct term *t);
+
+/* Restores the terminal.  Safe to call twice. */
+void term_close(struct term *t);
+
+#endif

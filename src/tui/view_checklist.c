@@ -1,0 +1,304 @@
+/*
+ * The checklist of the selected migration: every item, and under each the
+ * findings the analyser produced for it, wrapped to the pane's width.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migreview/checklist.h"
+#include "migreview/rules.h"
+#include "tui/app.h"
+
+struct entry {
+	enum check_item item;
+	size_t finding;         /* index into the report's findings, or NO_FINDING */
+};
+
+#define NO_FINDING ((size_t)-1)
+
+struct checklist_state {
+	struct entry *v;
+	size_t n, cap;
+	size_t per_item[CHECK_ITEM_COUNT];
+};
+
+static struct checklist_state *
+cl_of(struct view *v)
+{
+	return v->priv;
+}
+
+static enum check_item
+item_of(const struct finding *f)
+{
+	const struct rule *r = rule_find(f->rule);
+
+	return r ? r->item : CHECK_GRAPH;
+}
+
+static void
+checklist_select(struct view *v, struct app *app)
+{
+	struct checklist_state *c = cl_of(v);
+	size_t rev = app_selected(app), n, first;
+
+	if (!c) {
+		c = v->priv = calloc(1, sizeof(*c));
+		if (!c)
+			return;
+	}
+	c->n = 0;
+	memset(c->per_item, 0, sizeof(c->per_item));
+	v->cursor = v->top = 0;
+	first = report_findings(&app->rep, rev, &n);
+	for (int item = 0; item < CHECK_ITEM_COUNT; item++) {
+		if (mr_grow(&c->v, &c->cap, c->n + 1, sizeof(*c->v)) < 0)
+			return;
+		c->v[c->n++] = (struct entry){ (enum check_item)item, NO_FINDING };
+		for (size_t i = first; i < first + n; i++) {
+			if (item_of(&app->rep.all.v[i]) != (enum check_item)item)
+				continue;
+			if (mr_grow(&c->v, &c->cap, c->n + 1, sizeof(*c->v)) < 0)
+				return;
+			c->v[c->n++] = (struct entry){ (enum check_item)item, i };
+			c->per_item[item]++;
+		}
+	}
+}
+
+/* The text of an entry: an item's title, or a finding with its place and rule. */
+static char *
+entry_text(struct checklist_state *c, struct app *app, const struct entry *e)
+{
+	const struct finding *f;
+
+	if (e->finding == NO_FINDING)
+		return c->per_item[e->item] ?
+		       mr_printf("%s (%zu)", checklist[e->item].title, c->per_item[e->item]) :
+		       mr_strdup(checklist[e->item].title);
+	f = &app->rep.all.v[e->finding];
+	if (f->line)
+		return mr_printf("%u:%u %s [%s]", f->line, f->col, f->message, f->rule);
+	return mr_printf("%s [%s]", f->message, f->rule);
+}
+
+static const char *
+severity_mark(enum severity s)
+{
+	return (const char *[]){ "i", "W", "E" }[s];
+}
+
+static uint16_t
+severity_style(enum severity s)
+{
+	static const enum theme_ui_slot slots[] = {
+		THEME_UI_FINDING_INFO, THEME_UI_FINDING_WARNING, THEME_UI_FINDING_ERROR,
+	};
+
+	return STYLE_UI(slots[s]);
+}
+
+/*
+ * Draws an entry from screen row y, wrapping its text at word breaks into
+ * at most max rows; returns the rows used.  With max 0 it only counts.
+ */
+static int
+draw_entry(struct app *app, struct checklist_state *c, const struct entry *e,
+	   struct rect r, int y, int max, bool selected)
+{
+	char *text = entry_text(c, app, e);
+	int indent = e->finding == NO_FINDING ? 4 : 6;
+	int rows = 0, avail = r.w - indent;
+	const char *p = text;
+	uint16_t style = e->finding != NO_FINDING ? STYLE_UI(THEME_UI_LIST) :
+			 c->per_item[e->item] ? STYLE_UI(THEME_UI_CHECKLIST_ITEM) :
+			 STYLE_UI(THEME_UI_LIST_DIMMED);
+
+	if (!text || avail < 4) {
+		free(text);
+		return 1;
+	}
+	while (*p || rows == 0) {
+		/* take as many words as fit */
+		const char *end = p, *brk = NULL;
+
+		while (*end) {
+			unsigned long cp;
+			size_t n = mr_utf8_next(end, strlen(end), &cp);
+
+			n = n ? n : 1;
+			if (text_width(p, (size_t)(end - p) + n) > avail)
+				break;
+			if (*end == ' ')
+				brk = end;
+			end += n;
+		}
+		if (*end && brk && brk > p)
+			end = brk;
+		if (end == p && *end) {
+			/* a character wider than the pane: it goes on a row of its own */
+			unsigned long cp;
+			size_t n = mr_utf8_next(end, strlen(end), &cp);
+
+			end += n ? n : 1;
+		}
+		if (max && rows < max) {
+			struct span sp = span_at(y + rows, r.x, r.w);
+
+			screen_fill(&app->scr, y + rows, r.x, r.w, STYLE_UI(THEME_UI_LIST));
+			if (rows == 0 && e->finding == NO_FINDING) {
+				span_str(&app->scr, &sp, STYLE_UI(THEME_UI_DECISION_UNDECIDED), "[ ] ");
+			} else if (rows == 0) {
+				enum severity sev = app->rep.all.v[e->finding].severity;
+
+				sp.col = 2;
+				span_str(&app->scr, &sp, severity_style(sev), severity_mark(sev));
+			}
+			sp.col = indent;
+			span_text(&app->scr, &sp, style, p, (size_t)(end - p));
+			if (selected)
+				span_restyle(&app->scr, &sp, 0, r.w,
+					     STYLE_UI(app->focus == VIEW_CHECKLIST ? THEME_UI_LIST_SELECTED
+						      : THEME_UI_LIST_SELECTED_UNFOCUSED));
+		}
+		rows++;
+		p = end;
+		while (*p == ' ')
+			p++;
+	}
+	free(text);
+	return rows;
+}
+
+static void
+checklist_draw(struct view *v, struct app *app, struct rect r)
+{
+	struct checklist_state *c = cl_of(v);
+	int y = r.y;
+
+	for (int i = 0; i < r.h; i++)
+		screen_fill(&app->scr, r.y + i, r.x, r.w, STYLE_UI(THEME_UI_LIST));
+	if (!c || !c->n)
+		return;
+	/* scroll by entries until the cursor's entry fits whole */
+	if (v->cursor < v->top)
+		v->top = v->cursor;
+	for (;;) {
+		int used = 0;
+
+		for (size_t k = v->top; k <= v->cursor; k++)
+			used += draw_entry(app, c, &c->v[k], r, 0, 0, false);
+		if (used <= r.h || v->top == v->cursor)
+			break;
+		v->top++;
+	}
+	v->height = r.h;
+	for (size_t k = v->top; k < c->n && y < r.y + r.h; k++)
+		y += draw_entry(app, c, &c->v[k], r, y, r.y + r.h - y, k == v->cursor);
+}
+
+static void
+checklist_title(struct view *v, struct app *app, char *buf, size_t size)
+{
+	size_t rev = app_selected(app), n = 0;
+
+	(void)v;
+	report_findings(&app->rep, rev, &n);
+	if (rev >= app->rep.g.n)
+		snprintf(buf, size, "Checklist");
+	else
+		snprintf(buf, size, "Checklist %.12s  %zu finding%s",
+			 app->rep.g.revs[rev].id ? app->rep.g.revs[rev].id : "", n,
+			 n == 1 ? "" : "s");
+}
+
+static size_t
+checklist_rows(struct view *v, struct app *app)
+{
+	(void)app;
+	return v->priv ? cl_of(v)->n : 0;
+}
+
+static bool
+checklist_matches(struct view *v, struct app *app, size_t row, const char *needle)
+{
+	struct checklist_state *c = cl_of(v);
+	char *text = entry_text(c, app, &c->v[row]);
+	bool hit = text && app_find(text, strlen(text), needle);
+
+	free(text);
+	return hit;
+}
+
+/* The next item entry after (dir 1) or before (dir -1) the cursor, wrapping. */
+static void
+goto_item(struct view *v, struct app *app, int dir)
+{
+	struct checklist_state *c = cl_of(v);
+
+	for (size_t step = 1; step <= c->n; step++) {
+		size_t k = (v->cursor + c->n + (size_t)dir * step) % c->n;
+
+		/* every item is undecided until decisions exist */
+		if (c->v[k].finding == NO_FINDING) {
+			view_goto(v, app, k);
+			return;
+		}
+	}
+}
+
+static bool
+checklist_key(struct view *v, struct app *app, enum action a)
+{
+	struct checklist_state *c = cl_of(v);
+	const struct entry *e;
+
+	if (!c || !c->n)
+		return false;
+	e = &c->v[v->cursor];
+	switch (a) {
+	case ACTION_ENTER:
+		if (e->finding == NO_FINDING && v->cursor + 1 < c->n &&
+		    c->v[v->cursor + 1].finding != NO_FINDING)
+			e++;
+		if (e->finding == NO_FINDING) {
+			app_message(app, false, "no findings for this item");
+			return true;
+		}
+		app_show_line(app, app->rep.all.v[e->finding].line);
+		return true;
+	case ACTION_NEXT_UNDECIDED:
+		goto_item(v, app, 1);
+		return true;
+	case ACTION_PREV_UNDECIDED:
+		goto_item(v, app, -1);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+checklist_close(struct view *v)
+{
+	struct checklist_state *c = cl_of(v);
+
+	if (c)
+		free(c->v);
+	free(c);
+	v->priv = NULL;
+}
+
+const struct view_ops checklist_view_ops = {
+	.name = "Checklist",
+	.select = checklist_select,
+	.draw = checklist_draw,
+	.title = checklist_title,
+	.key = checklist_key,
+	.rows = checklist_rows,
+	.matches = checklist_matches,
+	.close = checklist_close,
+};

@@ -1,0 +1,158 @@
+/* The migration list: review order, graph lanes, a status mark per migration. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "migreview/rules.h"
+#include "tui/app.h"
+
+#define REV_COLS 12
+
+/*
+ * The mark of a migration.  Until decisions exist every migration is open;
+ * the mark says how much its findings weigh.
+ */
+static void
+draw_mark(struct app *app, struct span *sp, size_t rev)
+{
+	int worst = report_worst(&app->rep, rev);
+	uint32_t ch;
+	uint16_t style;
+
+	if (rev < app->rep.g.n && !app->rep.g.revs[rev].in_graph) {
+		ch = '!';
+		style = STYLE_UI(THEME_UI_FINDING_ERROR);
+	} else if (worst >= SEVERITY_WARNING) {
+		ch = screen_glyph(&app->scr, 0x25CF, '*');
+		style = STYLE_UI(worst == SEVERITY_ERROR ? THEME_UI_FINDING_ERROR : THEME_UI_FINDING_WARNING);
+	} else if (worst == SEVERITY_INFO) {
+		ch = screen_glyph(&app->scr, 0x25CB, 'o');
+		style = STYLE_UI(THEME_UI_MARK_OPEN);
+	} else {
+		ch = screen_glyph(&app->scr, 0x00B7, '.');
+		style = STYLE_UI(THEME_UI_LIST_DIMMED);
+	}
+	screen_put(&app->scr, sp->y, sp->x + sp->col, ch, style);
+	sp->col += 2;
+}
+
+static void
+draw_graph(struct app *app, struct span *sp, size_t row)
+{
+	const uint32_t *cells;
+
+	if (!app->lanes.width)
+		return;
+	if (row < app->n_graph_rows) {
+		cells = lanes_row(&app->lanes, row);
+		for (int i = 0; i < app->lanes.width && sp->col < sp->w; i++, sp->col++)
+			screen_put(&app->scr, sp->y, sp->x + sp->col, cells[i],
+				   STYLE_UI(THEME_UI_GRAPH));
+	} else {
+		sp->col += app->lanes.width;
+	}
+	sp->col++;
+}
+
+static void
+draw_row(struct app *app, struct span *sp, size_t row)
+{
+	size_t rev = app->rows[row];
+	const struct revision *r = &app->rep.g.revs[rev];
+	char id[REV_COLS + 1] = "";
+	uint16_t text = STYLE_UI(THEME_UI_LIST);
+	int id_start;
+
+	draw_mark(app, sp, rev);
+	draw_graph(app, sp, row);
+	id_start = sp->col;
+	if (r->in_graph && r->id)
+		snprintf(id, sizeof(id), "%s", r->id);
+	span_str(&app->scr, sp, STYLE_UI(THEME_UI_LIST_REVISION), r->in_graph ? id : "(not in graph)");
+	if (r->in_graph)
+		while (sp->col < id_start + REV_COLS && sp->col < sp->w)
+			span_str(&app->scr, sp, text, " ");
+	span_str(&app->scr, sp, text, " ");
+	if (r->in_graph && r->is_head)
+		span_str(&app->scr, sp, STYLE_UI(THEME_UI_LIST_HEAD), "(head) ");
+	if (r->in_graph && r->is_merge_point)
+		span_str(&app->scr, sp, STYLE_UI(THEME_UI_LIST_HEAD), "(merge) ");
+	if (r->in_graph && r->is_branch_point)
+		span_str(&app->scr, sp, STYLE_UI(THEME_UI_LIST_HEAD), "(branch) ");
+	span_str(&app->scr, sp, text, r->message && r->in_graph ? r->message : r->relpath);
+}
+
+static void
+list_draw(struct view *v, struct app *app, struct rect r)
+{
+	bool focused = app->focus == VIEW_LIST;
+
+	view_scroll(v, r.h);
+	for (int i = 0; i < r.h; i++) {
+		size_t row = v->top + (size_t)i;
+		struct span sp = span_at(r.y + i, r.x, r.w);
+
+		screen_fill(&app->scr, r.y + i, r.x, r.w, STYLE_UI(THEME_UI_LIST));
+		if (row >= app->n_rows)
+			continue;
+		draw_row(app, &sp, row);
+		if (row == v->cursor)
+			span_restyle(&app->scr, &sp, 0, r.w,
+				     STYLE_UI(focused ? THEME_UI_LIST_SELECTED
+					      : THEME_UI_LIST_SELECTED_UNFOCUSED));
+	}
+}
+
+static void
+list_title(struct view *v, struct app *app, char *buf, size_t size)
+{
+	snprintf(buf, size, "Migrations %zu/%zu", app->n_rows ? v->cursor + 1 : 0, app->n_rows);
+}
+
+static size_t
+list_rows(struct view *v, struct app *app)
+{
+	(void)v;
+	return app->n_rows;
+}
+
+static bool
+list_matches(struct view *v, struct app *app, size_t row, const char *needle)
+{
+	const struct revision *r = &app->rep.g.revs[app->rows[row]];
+	const char *fields[] = { r->id, r->message, r->relpath };
+
+	(void)v;
+	for (size_t i = 0; i < MR_ARRAY_SIZE(fields); i++)
+		if (fields[i] && app_find(fields[i], strlen(fields[i]), needle))
+			return true;
+	return false;
+}
+
+static void
+list_moved(struct view *v, struct app *app)
+{
+	app_select_row(app, v->cursor);
+}
+
+static bool
+list_key(struct view *v, struct app *app, enum action a)
+{
+	(void)v;
+	if (a == ACTION_ENTER) {
+		app->focus = VIEW_CHECKLIST;
+		return true;
+	}
+	return false;
+}
+
+const struct view_ops list_view_ops = {
+	.name = "Migrations",
+	.draw = list_draw,
+	.title = list_title,
+	.key = list_key,
+	.rows = list_rows,
+	.matches = list_matches,
+	.moved = list_moved,
+};

@@ -1,0 +1,323 @@
+/*
+ * The source of the selected migration: highlighted by the grammar's
+ * highlights.scm, a gutter with line numbers and a mark on every line that
+ * has a finding, the finding of the cursor line on the status line.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migreview/util.h"
+#include "tui/app.h"
+
+struct source {
+	size_t rev;             /* what is loaded; (size_t)-1 for nothing */
+	char *buf;
+	size_t len;
+	size_t *lines;          /* start offset of each line */
+	size_t n_lines;
+	struct hl_spans spans;
+	signed char *worst;     /* per line: worst finding severity, or -1 */
+	int hscroll;
+	char error[MR_ERROR_MAX];       /* why there is nothing to show */
+};
+
+static struct source *
+src_of(struct view *v)
+{
+	return v->priv;
+}
+
+static void
+unload(struct source *s)
+{
+	free(s->buf);
+	free(s->lines);
+	free(s->worst);
+	s->buf = NULL;
+	s->lines = NULL;
+	s->worst = NULL;
+	s->len = s->n_lines = 0;
+	s->error[0] = '\0';
+}
+
+static int
+split_lines(struct source *s)
+{
+	size_t n = 1;
+
+	for (size_t i = 0; i < s->len; i++)
+		n += s->buf[i] == '\n';
+	s->lines = malloc((n + 1) * sizeof(size_t));
+	s->worst = malloc(n + 1);
+	if (!s->lines || !s->worst)
+		return -1;
+	s->n_lines = 0;
+	s->lines[s->n_lines++] = 0;
+	for (size_t i = 0; i < s->len; i++)
+		if (s->buf[i] == '\n' && i + 1 < s->len)
+			s->lines[s->n_lines++] = i + 1;
+	s->lines[s->n_lines] = s->len;
+	memset(s->worst, -1, n + 1);
+	return 0;
+}
+
+static void
+mark_findings(struct source *s, struct app *app, size_t rev)
+{
+	size_t n, first = report_findings(&app->rep, rev, &n);
+
+	for (size_t i = first; i < first + n; i++) {
+		const struct finding *f = &app->rep.all.v[i];
+		size_t line = f->line ? f->line - 1 : 0;
+
+		if (line < s->n_lines && (int)f->severity > s->worst[line])
+			s->worst[line] = (signed char)f->severity;
+	}
+}
+
+static void
+load(struct source *s, struct app *app, size_t rev)
+{
+	struct mr_error err;
+
+	unload(s);
+	s->rev = rev;
+	s->hscroll = 0;
+	if (rev >= app->rep.g.n)
+		return;
+	if (mr_read_file(app->rep.g.revs[rev].path, &s->buf, &s->len, &err) < 0) {
+		snprintf(s->error, sizeof(s->error), "%s", err.msg);
+		return;
+	}
+	if (split_lines(s) < 0) {
+		unload(s);
+		snprintf(s->error, sizeof(s->error), "out of memory");
+		return;
+	}
+	/* a file the highlighter refuses is still shown, in plain text */
+	if (highlight_source(app->hl, s->buf, s->len, &s->spans, &err) < 0)
+		s->spans.n = 0;
+	mark_findings(s, app, rev);
+}
+
+static void
+source_select(struct view *v, struct app *app)
+{
+	if (!v->priv) {
+		v->priv = calloc(1, sizeof(struct source));
+		if (!v->priv)
+			return;
+		src_of(v)->rev = (size_t)-1;
+	}
+	load(src_of(v), app, app_selected(app));
+	v->cursor = v->top = 0;
+}
+
+/* The first span that ends after offset. */
+static size_t
+span_from(const struct hl_spans *sp, size_t offset)
+{
+	size_t lo = 0, hi = sp->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (sp->v[mid].end <= offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Draws bytes [a, b) of the line, with highlight spans and search matches. */
+static void
+draw_text(struct app *app, struct source *s, struct span *out, size_t a, size_t b)
+{
+	size_t k = span_from(&s->spans, a);
+	const char *match = NULL;
+	size_t mlen = strlen(app->search);
+
+	while (a < b) {
+		size_t next = b;
+		uint16_t style = STYLE_UI(THEME_UI_TEXT);
+
+		if (mlen && (!match || match + mlen <= s->buf + a))
+			match = app_find(s->buf + a, b - a, app->search);
+		while (k < s->spans.n && s->spans.v[k].end <= a)
+			k++;
+		if (k < s->spans.n && s->spans.v[k].start <= a) {
+			style = STYLE_SYNTAX(s->spans.v[k].capture);
+			next = s->spans.v[k].end < next ? s->spans.v[k].end : next;
+		} else if (k < s->spans.n && s->spans.v[k].start < next) {
+			next = s->spans.v[k].start;
+		}
+		if (match && (size_t)(match - s->buf) <= a) {
+			style = STYLE_UI(THEME_UI_SEARCH_MATCH);
+			next = (size_t)(match - s->buf) + mlen < next ?
+			       (size_t)(match - s->buf) + mlen : next;
+		} else if (match && (size_t)(match - s->buf) < next) {
+			next = (size_t)(match - s->buf);
+		}
+		if (!span_text(&app->scr, out, style, s->buf + a, next - a))
+			return;
+		a = next;
+	}
+}
+
+static int
+digits(size_t n)
+{
+	int d = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
+static void
+draw_line(struct view *v, struct app *app, struct rect r, int i, int num_w)
+{
+	struct source *s = src_of(v);
+	size_t line = v->top + (size_t)i;
+	struct span g = span_at(r.y + i, r.x, r.w), t;
+	size_t a, b;
+	char num[32];
+	static const enum theme_ui_slot sev_slot[] = {
+		THEME_UI_FINDING_INFO, THEME_UI_FINDING_WARNING, THEME_UI_FINDING_ERROR,
+	};
+
+	if (s->worst[line] >= 0)
+		span_str(&app->scr, &g, STYLE_UI(sev_slot[(int)s->worst[line]]),
+			 (const char *[]){ "i", "W", "E" }[(int)s->worst[line]]);
+	else
+		span_str(&app->scr, &g, STYLE_UI(THEME_UI_GUTTER), " ");
+	snprintf(num, sizeof(num), "%*zu", num_w > 20 ? 20 : num_w, line + 1);
+	span_str(&app->scr, &g, STYLE_UI(line == v->cursor && app->focus == VIEW_SOURCE ?
+					THEME_UI_CURSOR_LINE : THEME_UI_LINE_NUMBER), num);
+	span_str(&app->scr, &g, STYLE_UI(THEME_UI_GUTTER), " ");
+	t = span_at(g.y, g.x + g.col, g.w - g.col);
+	t.skip = s->hscroll;
+	a = s->lines[line];
+	b = s->lines[line + 1];
+	while (b > a && (s->buf[b - 1] == '\n' || s->buf[b - 1] == '\r'))
+		b--;
+	draw_text(app, s, &t, a, b);
+}
+
+static void
+source_draw(struct view *v, struct app *app, struct rect r)
+{
+	struct source *s = src_of(v);
+	int num_w;
+
+	for (int i = 0; i < r.h; i++)
+		screen_fill(&app->scr, r.y + i, r.x, r.w, STYLE_UI(THEME_UI_TEXT));
+	if (!s || !s->buf) {
+		struct span sp = span_at(r.y, r.x + 1, r.w - 1);
+
+		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_STATUS_ERROR),
+			 s && s->error[0] ? s->error : "nothing to show");
+		return;
+	}
+	view_scroll(v, r.h);
+	num_w = digits(s->n_lines);
+	for (int i = 0; i < r.h && v->top + (size_t)i < s->n_lines; i++)
+		draw_line(v, app, r, i, num_w);
+}
+
+static void
+source_title(struct view *v, struct app *app, char *buf, size_t size)
+{
+	struct source *s = src_of(v);
+	size_t rev = app_selected(app);
+
+	if (!s || rev >= app->rep.g.n)
+		snprintf(buf, size, "Source");
+	else
+		snprintf(buf, size, "%s  %zu/%zu", app->rep.g.revs[rev].relpath,
+			 s->n_lines ? v->cursor + 1 : 0, s->n_lines);
+}
+
+static size_t
+source_rows(struct view *v, struct app *app)
+{
+	(void)app;
+	return v->priv ? src_of(v)->n_lines : 0;
+}
+
+static bool
+source_matches(struct view *v, struct app *app, size_t row, const char *needle)
+{
+	struct source *s = src_of(v);
+
+	(void)app;
+	return app_find(s->buf + s->lines[row], s->lines[row + 1] - s->lines[row], needle);
+}
+
+/* The status line names the findings of the cursor line. */
+static void
+source_moved(struct view *v, struct app *app)
+{
+	struct source *s = src_of(v);
+	size_t n, first = report_findings(&app->rep, s->rev, &n);
+
+	for (size_t i = first; i < first + n; i++) {
+		const struct finding *f = &app->rep.all.v[i];
+
+		if (f->line == v->cursor + 1) {
+			app_message(app, false, "%u:%u %s: %s [%s]", f->line, f->col,
+				    severity_name(f->severity), f->message, f->rule);
+			return;
+		}
+	}
+}
+
+static bool
+source_key(struct view *v, struct app *app, enum action a)
+{
+	struct source *s = src_of(v);
+
+	(void)app;
+	if (!s)
+		return false;
+	if (a == ACTION_SCROLL_RIGHT) {
+		s->hscroll += 8;
+		return true;
+	}
+	if (a == ACTION_SCROLL_LEFT) {
+		s->hscroll = s->hscroll > 8 ? s->hscroll - 8 : 0;
+		return true;
+	}
+	return false;
+}
+
+static void
+source_close(struct view *v)
+{
+	struct source *s = src_of(v);
+
+	if (!s)
+		return;
+	unload(s);
+	hl_spans_free(&s->spans);
+	free(s);
+	v->priv = NULL;
+}
+
+const struct view_ops source_view_ops = {
+	.name = "Source",
+	.select = source_select,
+	.draw = source_draw,
+	.title = source_title,
+	.key = source_key,
+	.rows = source_rows,
+	.matches = source_matches,
+	.moved = source_moved,
+	.close = source_close,
+};
