@@ -229,7 +229,7 @@ draw_borders(struct app *app, const struct rect out[N_PANES], const bool shown[N
 	for (size_t i = 1; i < N_PANES; i++) {
 		int x = out[i].x - 1;
 
-		if (!shown[i] || x < 0 || x == out[i - 1].x - 1)
+		if (!shown[i] || x < 0)
 			continue;
 		for (int y = out[i].y; y < out[i].y + out[i].h; y++)
 			screen_put(&app->scr, y, x, screen_glyph(&app->scr, 0x2502, '|'),
@@ -246,12 +246,13 @@ draw(struct app *app)
 
 	screen_clear(&app->scr, STYLE_UI(THEME_UI_TEXT));
 	if (app->scr.cols < MIN_COLS || app->scr.rows < MIN_ROWS) {
-		struct span sp = span_at(0, 0, app->scr.cols);
+		struct span a = span_at(0, 0, app->scr.cols), b = span_at(1, 0, app->scr.cols);
 		char buf[80];
 
-		snprintf(buf, sizeof(buf), "terminal too small: %dx%d, migreview needs %dx%d",
-			 app->scr.cols, app->scr.rows, MIN_COLS, MIN_ROWS);
-		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_STATUS_ERROR), buf);
+		snprintf(buf, sizeof(buf), "%dx%d, needs %dx%d", app->scr.cols, app->scr.rows,
+			 MIN_COLS, MIN_ROWS);
+		span_str(&app->scr, &a, STYLE_UI(THEME_UI_STATUS_ERROR), "terminal too small:");
+		span_str(&app->scr, &b, STYLE_UI(THEME_UI_STATUS_ERROR), buf);
 		return;
 	}
 	draw_title_line(app);
@@ -460,14 +461,21 @@ setup_styles(struct app *app)
 	struct theme_style *styles = calloc((size_t)n, sizeof(*styles));
 	int rc;
 
-	if (!styles)
+	app->style_names = calloc((size_t)n, sizeof(*app->style_names));
+	if (!styles || !app->style_names) {
+		free(styles);
 		return -1;
+	}
+	for (int i = 0; i < THEME_UI_COUNT; i++)
+		app->style_names[i] = theme_ui_name((enum theme_ui_slot)i);
+	for (uint16_t c = 0; c < n_caps; c++)
+		app->style_names[THEME_UI_COUNT + c] = highlight_capture_name(app->hl, c);
 	theme_reduce(&app->theme, theme_colors(term_colors(app->term), getenv("NO_COLOR")));
 	for (int i = 0; i < THEME_UI_COUNT; i++)
 		styles[i] = *theme_ui(&app->theme, (enum theme_ui_slot)i);
 	for (uint16_t c = 0; c < n_caps; c++)
 		styles[THEME_UI_COUNT + c] = theme_syntax(&app->theme, highlight_capture_name(app->hl, c));
-	rc = term_set_styles(app->term, styles, n);
+	rc = term_set_styles(app->term, styles, app->style_names, n);
 	free(styles);
 	app->scr.escape_style = STYLE_UI(THEME_UI_ESCAPE);
 	return rc;
@@ -554,6 +562,7 @@ close_app(struct app *app)
 	lanes_free(&app->lanes);
 	free(app->rows);
 	free(app->location);
+	free(app->style_names);
 	keymap_free(&app->keys);
 	theme_free(&app->theme);
 	highlighter_free(app->hl);

@@ -35,6 +35,7 @@ struct app {
 	struct keymap keys;
 	struct lanes lanes;
 	char *location;         /* the ini as the title shows it */
+	const char **style_names;       /* per style number: its slot or capture name */
 
 	size_t *rows;           /* list rows: revision indices, review order then outside the graph */
 	size_t n_rows;

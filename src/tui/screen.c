@@ -178,28 +178,30 @@ add_mark(struct screen *s, const struct span *sp, uint32_t mark)
 bool
 span_text(struct screen *s, struct span *sp, uint16_t style, const char *t, size_t len)
 {
-	size_t i = 0;
-
-	while (i < len) {
+	for (size_t i = 0; i < len;) {
 		struct glyph g;
 
 		glyph_next(t + i, len - i, s->ascii, &g);
 		i += g.len;
+		/* a combining mark belongs to the cell before it, even the last one */
+		if (!g.esc[0] && g.width == 0) {
+			add_mark(s, sp, g.cp);
+			continue;
+		}
+		if (sp->col - sp->skip >= sp->w)
+			return false;
 		if (g.esc[0]) {
 			for (const char *e = g.esc; *e; e++)
 				if (!span_char(s, sp, (unsigned char)*e, 1, s->escape_style))
-					return false;
+					break;
 		} else if (g.width < 0) {
 			int stop = sp->tab_origin +
 				   ((sp->col - sp->tab_origin) / TAB_STOP + 1) * TAB_STOP;
 
-			while (sp->col < stop)
-				if (!span_char(s, sp, ' ', 1, style))
-					return false;
-		} else if (g.width == 0) {
-			add_mark(s, sp, g.cp);
-		} else if (!span_char(s, sp, g.cp, g.width, style)) {
-			return false;
+			while (sp->col < stop && span_char(s, sp, ' ', 1, style))
+				;
+		} else {
+			span_char(s, sp, g.cp, g.width, style);
 		}
 	}
 	return sp->col - sp->skip < sp->w;

@@ -29,11 +29,13 @@ struct term {
 	attr_t *attrs;                  /* per style */
 	short *pairs;
 	int n_styles;
+	const char *const *names;
 
 	/* headless */
 	char *script;
 	const char *pos;
-	const char *since_dump;         /* script text since the last dump, for its header */
+	char keys[160];                 /* keys read since the last dump, for its header */
+	size_t keys_len;
 	const struct screen *last;
 	struct timespec opened, key_start;
 	bool first_read_done, timing;
@@ -66,7 +68,7 @@ open_headless(struct term *t, const char *size, struct mr_error *err)
 	t->colors = 0;
 	if (mr_read_file("/dev/stdin", &t->script, &len, err) < 0)
 		return -1;
-	t->pos = t->since_dump = t->script;
+	t->pos = t->script;
 	return 0;
 }
 
@@ -153,10 +155,13 @@ curses_attrs(unsigned a)
 }
 
 int
-term_set_styles(struct term *t, const struct theme_style *styles, int n)
+term_set_styles(struct term *t, const struct theme_style *styles, const char *const *names,
+		int n)
 {
 	int next_pair = 1;
 
+	t->names = names;
+	t->n_styles = n;
 	if (t->headless)
 		return 0;
 	free(t->attrs);
@@ -165,7 +170,6 @@ term_set_styles(struct term *t, const struct theme_style *styles, int n)
 	t->pairs = calloc((size_t)n + 1, sizeof(*t->pairs));
 	if (!t->attrs || !t->pairs)
 		return -1;
-	t->n_styles = n;
 	for (int i = 0; i < n; i++) {
 		const struct theme_style *s = &styles[i];
 
@@ -205,25 +209,60 @@ print_stats(struct term *t)
 static void
 dump(struct term *t)
 {
-	int len = (int)(t->pos - t->since_dump);
-
-	/* the header names the keys since the last dump, on one line */
-	printf("--- %dx%d after:", t->cols, t->rows);
-	for (int i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)t->since_dump[i];
-
-		if (isspace(c)) {
-			while (i + 1 < len && isspace((unsigned char)t->since_dump[i + 1]))
-				i++;
-			c = ' ';
-		}
-		putchar(c);
-	}
-	printf(" ---\n");
+	printf("--- %dx%d after:%s ---\n", t->cols, t->rows, t->keys_len ? t->keys : " (start)");
 	if (t->last)
 		screen_dump(t->last, stdout);
 	fflush(stdout);
-	t->since_dump = t->pos;
+	t->keys_len = 0;
+	t->keys[0] = '\0';
+}
+
+/* Notes the text of a key just read for the next dump's header. */
+static void
+note_key(struct term *t, const char *from, const char *to)
+{
+	size_t n = (size_t)(to - from);
+
+	if (t->keys_len + n + 5 >= sizeof(t->keys)) {
+		if (t->keys_len + 5 < sizeof(t->keys))
+			t->keys_len += (size_t)snprintf(t->keys + t->keys_len,
+							sizeof(t->keys) - t->keys_len, " ...");
+		return;
+	}
+	t->keys[t->keys_len++] = ' ';
+	memcpy(t->keys + t->keys_len, from, n);
+	t->keys_len += n;
+	t->keys[t->keys_len] = '\0';
+}
+
+/* Each row's runs of cells in one style: "3: 0-11 list.selected, 12 graph". */
+static void
+dump_styles(struct term *t)
+{
+	const struct screen *s = t->last;
+
+	printf("--- styles ---\n");
+	for (int y = 0; s && y < s->rows; y++) {
+		const struct cell *row = &s->cells[(size_t)y * (size_t)s->cols];
+
+		printf("%d:", y);
+		for (int x = 0; x < s->cols;) {
+			int end = x;
+			uint16_t st = row[x].style;
+
+			while (end + 1 < s->cols && row[end + 1].style == st)
+				end++;
+			printf(x ? ", " : " ");
+			if (end > x)
+				printf("%d-%d ", x, end);
+			else
+				printf("%d ", x);
+			printf("%s", t->names && st < t->n_styles ? t->names[st] : "?");
+			x = end + 1;
+		}
+		putchar('\n');
+	}
+	fflush(stdout);
 }
 
 /* Skips blanks and comments; returns whether anything is left. */
@@ -244,6 +283,7 @@ static int
 read_script(struct term *t)
 {
 	for (;;) {
+		const char *from;
 		int key;
 
 		if (!skip_blank(t))
@@ -251,7 +291,11 @@ read_script(struct term *t)
 		if (!strncmp(t->pos, "<dump>", 6)) {
 			dump(t);
 			t->pos += 6;
-			t->since_dump = t->pos;
+			continue;
+		}
+		if (!strncmp(t->pos, "<styles>", 8)) {
+			t->pos += 8;
+			dump_styles(t);
 			continue;
 		}
 		if (!strncmp(t->pos, "<stats>", 7)) {
@@ -265,12 +309,15 @@ read_script(struct term *t)
 			if (sscanf(t->pos + 8, "%dx%d>%n", &cols, &rows, &n) < 2 || !n ||
 			    cols < 1 || rows < 1 || cols > 1000 || rows > 1000)
 				return TERM_SCRIPT_ERROR;
+			note_key(t, t->pos, t->pos + 8 + n);
 			t->pos += 8 + n;
 			t->cols = cols;
 			t->rows = rows;
 			return MRK_RESIZE;
 		}
+		from = t->pos;
 		key = keys_parse(&t->pos);
+		note_key(t, from, t->pos);
 		return key < 0 ? TERM_SCRIPT_ERROR : key;
 	}
 }

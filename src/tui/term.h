@@ -10,6 +10,7 @@
  *
  *   <dump>          write the screen as text, after a header line
  *   <resize CxR>    the terminal changes size
+ *   <styles>        write, row by row, which style each run of cells has
  *   <stats>         write time to first screen and per-key timings
  *
  * The end of the script quits.
@@ -46,8 +47,12 @@ bool term_headless(const struct term *t);
 bool term_utf8(const struct term *t);
 /* How many colours the UI may use: 0 for monochrome. */
 int term_colors(const struct term *t);
-/* Hands the term the styles, already reduced with theme_reduce(). */
-int term_set_styles(struct term *t, const struct theme_style *styles, int n_styles);
+/*
+ * Hands the term the styles, already reduced with theme_reduce(), and
+ * their names for <styles>; the caller keeps names alive.
+ */
+int term_set_styles(struct term *t, const struct theme_style *styles,
+		    const char *const *names, int n_styles);
 
 /* The current size; after MRK_RESIZE the new one. */
 void term_size(struct term *t, int *cols, int *rows);

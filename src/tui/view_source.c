@@ -240,8 +240,10 @@ source_title(struct view *v, struct app *app, char *buf, size_t size)
 	if (!s || rev >= app->rep.g.n)
 		snprintf(buf, size, "Source");
 	else
-		snprintf(buf, size, "%s  %zu/%zu", app->rep.g.revs[rev].relpath,
-			 s->n_lines ? v->cursor + 1 : 0, s->n_lines);
+		/* the file name: the directory is the same for nearly every migration */
+		snprintf(buf, size, "%zu/%zu  %s", s->n_lines ? v->cursor + 1 : 0, s->n_lines,
+			 strrchr(app->rep.g.revs[rev].relpath, '/') ?
+			 strrchr(app->rep.g.revs[rev].relpath, '/') + 1 : app->rep.g.revs[rev].relpath);
 }
 
 static size_t
