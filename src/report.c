@@ -20,6 +20,7 @@ order_findings(struct report *r)
 	size_t *pos = malloc((r->g.n + 1) * sizeof(size_t));
 	size_t *start = calloc(slots + 1, sizeof(size_t));
 
+	free(r->by_order);
 	r->by_order = malloc((r->all.n + 1) * sizeof(size_t));
 	if (!pos || !start || !r->by_order) {
 		free(pos);
@@ -51,6 +52,8 @@ order_findings(struct report *r)
 static int
 index_findings(struct report *r)
 {
+	free(r->first);
+	free(r->count);
 	r->first = calloc(r->g.n + 1, sizeof(size_t));
 	r->count = calloc(r->g.n + 1, sizeof(size_t));
 	if (!r->first || !r->count)
@@ -66,44 +69,69 @@ index_findings(struct report *r)
 	return 0;
 }
 
-static int
-analyse(struct report *r, struct mr_error *err)
+int
+report_collect(const struct project *p, const struct graph *g, struct findings *out,
+	       struct mr_error *err)
 {
 	struct analysis_config cfg;
 	struct appcode app;
 	int rc;
 
-	if (analysis_config_load(&r->p, &cfg, err) < 0)
+	if (analysis_config_load(p, &cfg, err) < 0)
 		return -1;
-	if (appcode_load(&app, &r->p, err) < 0) {
+	if (appcode_load(&app, p, err) < 0) {
 		analysis_config_free(&cfg);
 		return -1;
 	}
 	cfg.app = &app;
-	rc = analyze_graph(&r->g, &cfg, &r->all, err);
+	rc = analyze_graph(g, &cfg, out, err);
 	analysis_config_free(&cfg);
 	appcode_free(&app);
-	return rc;
+	if (rc < 0)
+		return -1;
+	/* graph problems are findings of the graph item, reported with the rest */
+	for (size_t i = 0; i < g->findings.n; i++) {
+		const struct finding *f = &g->findings.v[i];
+
+		if (findings_add(out, f->rule, f->severity, f->path, f->line, f->col,
+				 f->revision, "%s", f->message) < 0)
+			return mr_error_oom(err);
+	}
+	return findings_sort(out) < 0 ? mr_error_oom(err) : 0;
+}
+
+int
+report_adopt(struct report *r, struct findings *all, struct mr_error *err)
+{
+	findings_free(&r->all);
+	r->all = *all;
+	*all = (struct findings){ 0 };
+	if (order_findings(r) < 0 || index_findings(r) < 0)
+		return mr_error_oom(err);
+	return 0;
+}
+
+int
+report_open_graph(struct report *r, const char *config, const char *section,
+		  struct mr_error *err)
+{
+	if (project_open(&r->p, config, section, err) < 0)
+		return -1;
+	return graph_load(&r->g, &r->p, REVISION_LOAD_MIGRATION, err);
 }
 
 int
 report_open(struct report *r, const char *config, const char *section, struct mr_error *err)
 {
-	if (project_open(&r->p, config, section, err) < 0)
-		return -1;
-	if (graph_load(&r->g, &r->p, REVISION_LOAD_MIGRATION, err) < 0 || analyse(r, err) < 0)
-		return -1;
-	/* graph problems are findings of the graph item, reported with the rest */
-	for (size_t i = 0; i < r->g.findings.n; i++) {
-		const struct finding *f = &r->g.findings.v[i];
+	struct findings all = { 0 };
 
-		if (findings_add(&r->all, f->rule, f->severity, f->path, f->line, f->col,
-				 f->revision, "%s", f->message) < 0)
-			return mr_error_oom(err);
+	if (report_open_graph(r, config, section, err) < 0)
+		return -1;
+	if (report_collect(&r->p, &r->g, &all, err) < 0) {
+		findings_free(&all);
+		return -1;
 	}
-	if (findings_sort(&r->all) < 0 || order_findings(r) < 0 || index_findings(r) < 0)
-		return mr_error_oom(err);
-	return 0;
+	return report_adopt(r, &all, err);
 }
 
 int

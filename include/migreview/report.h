@@ -33,12 +33,26 @@ struct report {
 int report_open(struct report *r, const char *config, const char *section,
 		struct mr_error *err);
 
-/* The findings of revision rev: r->all.v[first .. first + n). */
+/*
+ * The same in steps, for a caller that shows the graph while the analysis
+ * runs: report_open_graph() reads the project and its graph;
+ * report_collect() analyses them into out (sorted), reading p and g only,
+ * so it may run on another thread while this one reads them too;
+ * report_adopt() takes the findings over (leaving *all empty) and indexes
+ * them.  Until then the report has no findings.
+ */
+int report_open_graph(struct report *r, const char *config, const char *section,
+		      struct mr_error *err);
+int report_collect(const struct project *p, const struct graph *g, struct findings *out,
+		   struct mr_error *err);
+int report_adopt(struct report *r, struct findings *all, struct mr_error *err);
+
+/* The findings of revision rev: r->all.v[first .. first + n); none before report_adopt(). */
 static inline size_t
 report_findings(const struct report *r, size_t rev, size_t *n)
 {
-	*n = rev < r->g.n ? r->count[rev] : 0;
-	return rev < r->g.n ? r->first[rev] : 0;
+	*n = rev < r->g.n && r->count ? r->count[rev] : 0;
+	return rev < r->g.n && r->first ? r->first[rev] : 0;
 }
 
 /* The worst severity among revision rev's findings, or -1 without any. */

@@ -144,6 +144,11 @@ draw_status_line(struct app *app)
 			   STYLE_UI(THEME_UI_PROMPT));
 		return;
 	}
+	if (app->job.running) {
+		snprintf(buf, sizeof(buf), " analysing %zu migrations...", app->rep.g.n_order);
+		span_str(&app->scr, &sp, style, buf);
+		return;
+	}
 	/* nothing is signed off until decisions can be recorded */
 	snprintf(buf, sizeof(buf), " 0/%zu signed off \xc2\xb7 %zu open \xc2\xb7 %zu error%s \xc2\xb7 %zu warning%s",
 		 app->rep.g.n_order, app->rep.g.n_order, errors, errors == 1 ? "" : "s",
@@ -403,6 +408,61 @@ handle_key(struct app *app, int key)
 	app_message(app, false, "%s: nothing to do in this pane", actions[a].help);
 }
 
+/* ---- the analysis, on its own thread ---- */
+
+static int
+analysis_main(void *arg)
+{
+	struct analysis_job *job = arg;
+
+	job->rc = report_collect(job->p, job->g, &job->all, &job->err);
+	atomic_store(&job->done, true);
+	return 0;
+}
+
+static int
+start_analysis(struct app *app, struct mr_error *err)
+{
+	struct analysis_job *job = &app->job;
+
+	job->p = &app->rep.p;
+	job->g = &app->rep.g;
+	atomic_init(&job->done, false);
+	if (thrd_create(&job->thread, analysis_main, job) != thrd_success)
+		return mr_error_set(err, "cannot start the analysis thread");
+	job->running = true;
+	return 0;
+}
+
+/* Takes the findings over and tells the panes, which keep their places. */
+static void
+finish_analysis(struct app *app)
+{
+	struct analysis_job *job = &app->job;
+	struct mr_error err;
+	size_t cursor[VIEW_COUNT], top[VIEW_COUNT];
+
+	thrd_join(job->thread, NULL);
+	job->running = false;
+	if (job->rc < 0 || report_adopt(&app->rep, &job->all, &err) < 0) {
+		app_message(app, true, "the analysis failed: %s", job->rc < 0 ? job->err.msg : err.msg);
+		return;
+	}
+	term_note_ready(app->term);
+	for (size_t i = 0; i < VIEW_COUNT; i++) {
+		cursor[i] = app->views[i].cursor;
+		top[i] = app->views[i].top;
+	}
+	app_select_row(app, app->views[VIEW_LIST].cursor);
+	for (size_t i = 0; i < VIEW_COUNT; i++) {
+		struct view *v = &app->views[i];
+		size_t n = v->ops->rows(v, app);
+
+		v->cursor = cursor[i] < n ? cursor[i] : n ? n - 1 : 0;
+		v->top = top[i] <= v->cursor ? top[i] : v->cursor;
+	}
+}
+
 /* ---- start and end ---- */
 
 static void
@@ -531,7 +591,7 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	app->scr.ascii = !term_utf8(app->term);
 	if (resize(app) < 0)
 		return mr_error_oom(err);
-	if (report_open(&app->rep, opts->config, opts->section, err) < 0)
+	if (report_open_graph(&app->rep, opts->config, opts->section, err) < 0)
 		return -1;
 	app->hl = highlighter_new(err);
 	if (!app->hl)
@@ -547,12 +607,15 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	app_select_row(app, 0);
 	if (app->rep.p.warnings.n)
 		app_message(app, true, "%s", app->rep.p.warnings.v[0]);
-	return 0;
+	return start_analysis(app, err);
 }
 
 static void
 close_app(struct app *app)
 {
+	if (app->job.running)
+		thrd_join(app->job.thread, NULL);
+	findings_free(&app->job.all);
 	for (size_t i = 0; i < VIEW_COUNT; i++)
 		if (app->views[i].ops && app->views[i].ops->close)
 			app->views[i].ops->close(&app->views[i]);
@@ -588,7 +651,14 @@ tui_run(const struct tui_options *opts)
 		draw(&app);
 		term_flush(app.term, &app.scr, force);
 		force = false;
-		key = term_read_key(app.term);
+		/* screen tests see the analysed screen: keys wait for the findings */
+		if (app.job.running && (term_headless(app.term) || atomic_load(&app.job.done))) {
+			finish_analysis(&app);
+			continue;
+		}
+		key = term_read_key(app.term, app.job.running);
+		if (key == TERM_TIMEOUT)
+			continue;
 		app.message[0] = '\0';
 		if (key == TERM_EOF)
 			break;

@@ -5,8 +5,10 @@
 #ifndef MIGREVIEW_TUI_APP_H
 #define MIGREVIEW_TUI_APP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <threads.h>
 
 #include "migreview/highlight.h"
 #include "migreview/report.h"
@@ -26,8 +28,21 @@ struct tui_options {
 	const char *config, *section, *theme;
 };
 
+/* The analysis, running on its own thread while the list is already shown. */
+struct analysis_job {
+	const struct project *p;
+	const struct graph *g;
+	struct findings all;
+	struct mr_error err;
+	int rc;
+	atomic_bool done;
+	thrd_t thread;
+	bool running;           /* started and not joined yet */
+};
+
 struct app {
 	struct report rep;
+	struct analysis_job job;
 	struct term *term;
 	struct screen scr;
 	struct theme theme;

@@ -39,7 +39,8 @@ struct term {
 	const struct screen *last;
 	struct timespec opened, key_start;
 	bool first_read_done, timing;
-	double first_ms, sum_ms, max_ms;
+	double first_ms, ready_ms, sum_ms, max_ms;
+	bool flushed;
 	size_t n_keys;
 };
 
@@ -202,8 +203,9 @@ term_size(struct term *t, int *cols, int *rows)
 static void
 print_stats(struct term *t)
 {
-	printf("first screen: %.1f ms\nkeys: %zu, mean %.3f ms, max %.3f ms\n", t->first_ms,
-	       t->n_keys, t->n_keys ? t->sum_ms / (double)t->n_keys : 0.0, t->max_ms);
+	printf("first screen: %.1f ms\nfindings: %.1f ms\nkeys: %zu, mean %.3f ms, max %.3f ms\n",
+	       t->first_ms, t->ready_ms, t->n_keys, t->n_keys ? t->sum_ms / (double)t->n_keys : 0.0,
+	       t->max_ms);
 }
 
 static void
@@ -322,8 +324,14 @@ read_script(struct term *t)
 	}
 }
 
+void
+term_note_ready(struct term *t)
+{
+	t->ready_ms = ms_since(&t->opened);
+}
+
 static int
-curses_key(void)
+curses_key(bool poll)
 {
 	static const struct { int curses, key; } map[] = {
 		{ KEY_UP, MRK_UP }, { KEY_DOWN, MRK_DOWN }, { KEY_LEFT, MRK_LEFT },
@@ -333,14 +341,17 @@ curses_key(void)
 		{ KEY_RESIZE, MRK_RESIZE }, { KEY_ENTER, MRK_ENTER },
 	};
 
+	timeout(poll ? 100 : -1);
 	for (;;) {
 		wint_t wc;
-		int r = get_wch(&wc);
+		int r;
 
+		errno = 0;
+		r = get_wch(&wc);
 		if (r == ERR) {
 			if (errno == EINTR)
 				continue;
-			return TERM_EOF;
+			return poll ? TERM_TIMEOUT : TERM_EOF;
 		}
 		if (r == OK) {
 			if (wc == '\n')
@@ -356,15 +367,14 @@ curses_key(void)
 }
 
 int
-term_read_key(struct term *t)
+term_read_key(struct term *t, bool poll)
 {
 	int key;
 
 	if (!t->headless)
-		return curses_key();
+		return curses_key(poll);
 	if (!t->first_read_done) {
 		t->first_read_done = true;
-		t->first_ms = ms_since(&t->opened);
 	} else if (t->timing) {
 		double ms = ms_since(&t->key_start);
 
@@ -419,6 +429,10 @@ term_flush(struct term *t, const struct screen *s, bool force)
 	size_t n = (size_t)s->cols * (size_t)s->rows;
 
 	t->last = s;
+	if (!t->flushed) {
+		t->flushed = true;
+		t->first_ms = ms_since(&t->opened);
+	}
 	if (t->headless)
 		return;
 	if (force || s->cols != t->shown_cols || s->rows != t->shown_rows || !t->shown) {

@@ -11,7 +11,8 @@
  *   <dump>          write the screen as text, after a header line
  *   <resize CxR>    the terminal changes size
  *   <styles>        write, row by row, which style each run of cells has
- *   <stats>         write time to first screen and per-key timings
+ *   <stats>         write the time to the first screen, to the findings,
+ *                   and per-key timings
  *
  * The end of the script quits.
  */
@@ -30,6 +31,7 @@ enum {
 	TERM_DUMP = -2,         /* headless: the script asks for a dump */
 	TERM_STATS = -3,        /* headless: the script asks for timings */
 	TERM_SCRIPT_ERROR = -4, /* headless: a name the script got wrong */
+	TERM_TIMEOUT = -5,      /* no key within the time asked for */
 };
 
 struct term;
@@ -57,8 +59,15 @@ int term_set_styles(struct term *t, const struct theme_style *styles,
 /* The current size; after MRK_RESIZE the new one. */
 void term_size(struct term *t, int *cols, int *rows);
 
-/* The next key, or one of TERM_* above. */
-int term_read_key(struct term *t);
+/*
+ * The next key, or one of TERM_* above.  With poll, a terminal returns
+ * TERM_TIMEOUT after a tenth of a second without a key (headless never
+ * does: its keys are all there).
+ */
+int term_read_key(struct term *t, bool poll);
+
+/* Headless: notes when the analysis was ready, for <stats>. */
+void term_note_ready(struct term *t);
 
 /* Copies the grid to the terminal (headless: nothing to do). */
 void term_flush(struct term *t, const struct screen *s, bool force);
