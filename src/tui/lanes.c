@@ -98,7 +98,8 @@ draw_row(uint32_t *row, const size_t *lane, size_t n_lanes, size_t col,
 			dirs[2 * j] |= UP | DOWN;
 		}
 	}
-	for (size_t x = 2 * lo; x < 2 * hi; x++)
+	/* lanes past LANES_MAX are not drawn, nor the lines to them */
+	for (size_t x = 2 * lo; x < 2 * hi && x < LANES_COLS; x++)
 		if (x != 2 * col)
 			dirs[x] |= (x > 2 * lo ? LEFT : 0) | RIGHT;
 	for (size_t x = 0; x < LANES_COLS; x++)
