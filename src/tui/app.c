@@ -491,22 +491,31 @@ theme_dirs(char *buf[4])
 	}
 }
 
+/*
+ * The theme asked for with --theme or [migreview] theme; without either,
+ * dark, or the built-in monochrome one when no dark.theme is installed.
+ */
 static int
 load_theme(struct app *app, const char *name, struct mr_error *err)
 {
 	char *dirs[4], *setting = NULL;
+	const char *want;
 	int rc;
 
 	if (!name && project_setting(&app->rep.p, "theme", &setting, err) < 0)
 		return -1;
-	name = name ? name : setting ? setting : "dark";
-	if (strchr(name, '/')) {
-		rc = theme_load(&app->theme, name, err);
+	want = name ? name : setting ? setting : "dark";
+	if (strchr(want, '/')) {
+		rc = theme_load(&app->theme, want, err);
 	} else {
 		theme_dirs(dirs);
-		rc = theme_load_named(&app->theme, name, (const char *const *)dirs, 4, err);
+		rc = theme_load_named(&app->theme, want, (const char *const *)dirs, 4, err);
 		for (int i = 0; i < 4; i++)
 			free(dirs[i]);
+	}
+	if (rc < 0 && !name && !setting) {
+		app_message(app, true, "no dark.theme installed: monochrome");
+		rc = theme_builtin(&app->theme, err);
 	}
 	free(setting);
 	return rc;
