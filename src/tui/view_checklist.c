@@ -53,6 +53,8 @@ checklist_select(struct view *v, struct app *app)
 	c->n = 0;
 	memset(c->per_item, 0, sizeof(c->per_item));
 	v->cursor = v->top = 0;
+	if (rev >= app->rep.g.n)
+		return;
 	first = report_findings(&app->rep, rev, &n);
 	for (int item = 0; item < CHECK_ITEM_COUNT; item++) {
 		if (mr_grow(&c->v, &c->cap, c->n + 1, sizeof(*c->v)) < 0)
@@ -181,8 +183,12 @@ checklist_draw(struct view *v, struct app *app, struct rect r)
 
 	for (int i = 0; i < r.h; i++)
 		screen_fill(&app->scr, r.y + i, r.x, r.w, STYLE_UI(THEME_UI_LIST));
-	if (!c || !c->n)
+	if (!c || !c->n) {
+		struct span sp = span_at(r.y, r.x + 1, r.w - 1);
+
+		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_LIST_DIMMED), "no migration selected");
 		return;
+	}
 	/* scroll by entries until the cursor's entry fits whole */
 	if (v->cursor < v->top)
 		v->top = v->cursor;

@@ -221,8 +221,12 @@ source_draw(struct view *v, struct app *app, struct rect r)
 	if (!s || !s->buf) {
 		struct span sp = span_at(r.y, r.x + 1, r.w - 1);
 
-		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_STATUS_ERROR),
-			 s && s->error[0] ? s->error : "nothing to show");
+		if (s && s->error[0])
+			span_str(&app->scr, &sp, STYLE_UI(THEME_UI_STATUS_ERROR), s->error);
+		else
+			span_str(&app->scr, &sp, STYLE_UI(THEME_UI_LIST_DIMMED),
+				 app->n_rows ? "nothing to show" :
+				 "no migrations in this project's version locations");
 		return;
 	}
 	view_scroll(v, r.h);
