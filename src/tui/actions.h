@@ -65,7 +65,7 @@ enum action_group {
 };
 
 struct action_info {
-	const char *name;       /* "move-down": the name for key bindings */
+	const char *name;       /* "MOVE_DOWN": the name for key bindings */
 	enum action_group group;
 	const char *keys;
 	const char *help;

@@ -105,7 +105,7 @@ keys_name(int key, char *buf, size_t size)
 			return buf;
 		}
 	if (key >= 0 && key < 0x20)
-		snprintf(buf, size, "<C-%c>", key + 'a' - 1);
+		snprintf(buf, size, "<C-%c>", key >= 1 && key <= 26 ? key + 'a' - 1 : key + '@');
 	else if (key > 0x20 && key < 0x110000)
 		put_utf8(buf, size, (unsigned long)key);
 	else

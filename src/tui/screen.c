@@ -64,11 +64,16 @@ screen_put(struct screen *s, int y, int x, uint32_t ch, uint16_t style)
 static void
 put_wide(struct screen *s, int y, int x, uint32_t ch, uint16_t style)
 {
-	struct cell *c;
+	struct cell *c = cell_at(s, y, x);
 
+	if (!c || x + 1 >= s->cols) {
+		/* half of it is off the screen: the half on it shows blank */
+		screen_put(s, y, x, ' ', style);
+		screen_put(s, y, x + 1, ' ', style);
+		return;
+	}
 	screen_put(s, y, x, ch, style);
 	screen_put(s, y, x + 1, ' ', style);
-	c = cell_at(s, y, x);
 	c->width = 2;
 	c[1] = (struct cell){ .ch = 0, .style = style, .width = 0 };
 }
