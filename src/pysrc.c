@@ -59,24 +59,7 @@ node_is(TSNode n, const char *type)
 static void
 put_utf8(char **o, unsigned long cp)
 {
-	unsigned char *u = (unsigned char *)*o;
-
-	if (cp < 0x80) {
-		*u++ = (unsigned char)cp;
-	} else if (cp < 0x800) {
-		*u++ = (unsigned char)(0xC0 | cp >> 6);
-		*u++ = (unsigned char)(0x80 | (cp & 0x3F));
-	} else if (cp < 0x10000) {
-		*u++ = (unsigned char)(0xE0 | cp >> 12);
-		*u++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		*u++ = (unsigned char)(0x80 | (cp & 0x3F));
-	} else {
-		*u++ = (unsigned char)(0xF0 | cp >> 18);
-		*u++ = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-		*u++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		*u++ = (unsigned char)(0x80 | (cp & 0x3F));
-	}
-	*o = (char *)u;
+	*o += mr_utf8_put(cp, *o);
 }
 
 static int

@@ -413,6 +413,33 @@ utf8_len(const unsigned char *s, unsigned long *cp)
 }
 
 size_t
+mr_utf8_put(unsigned long cp, char out[4])
+{
+	unsigned char *u = (unsigned char *)out;
+
+	if (cp < 0x80) {
+		u[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		u[0] = (unsigned char)(0xC0 | cp >> 6);
+		u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		u[0] = (unsigned char)(0xE0 | cp >> 12);
+		u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		u[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	u[0] = (unsigned char)(0xF0 | cp >> 18);
+	u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+	u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+	u[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+size_t
 mr_utf8_next(const char *s, size_t len, unsigned long *cp)
 {
 	unsigned char buf[5] = { 0 };

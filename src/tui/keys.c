@@ -78,21 +78,7 @@ put_utf8(char *buf, size_t size, unsigned long cp)
 {
 	char tmp[5] = { 0 };
 
-	if (cp < 0x80) {
-		tmp[0] = (char)cp;
-	} else if (cp < 0x800) {
-		tmp[0] = (char)(0xC0 | cp >> 6);
-		tmp[1] = (char)(0x80 | (cp & 0x3F));
-	} else if (cp < 0x10000) {
-		tmp[0] = (char)(0xE0 | cp >> 12);
-		tmp[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		tmp[2] = (char)(0x80 | (cp & 0x3F));
-	} else {
-		tmp[0] = (char)(0xF0 | cp >> 18);
-		tmp[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-		tmp[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-		tmp[3] = (char)(0x80 | (cp & 0x3F));
-	}
+	mr_utf8_put(cp, tmp);
 	snprintf(buf, size, "%s", tmp);
 }
 

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "migreview/util.h"
 #include "tui/keys.h"
 #include "tui/prompt.h"
 
@@ -19,27 +20,8 @@ static void
 append(struct prompt *p, unsigned long cp)
 {
 	char buf[4];
-	size_t n;
+	size_t n = mr_utf8_put(cp, buf);
 
-	if (cp < 0x80) {
-		buf[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		buf[0] = (char)(0xC0 | cp >> 6);
-		buf[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		buf[0] = (char)(0xE0 | cp >> 12);
-		buf[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		buf[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		buf[0] = (char)(0xF0 | cp >> 18);
-		buf[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-		buf[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-		buf[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
 	if (p->len + n >= PROMPT_MAX)
 		return;
 	memcpy(p->text + p->len, buf, n);

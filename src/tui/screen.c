@@ -255,21 +255,9 @@ text_width(const char *t, size_t len)
 static void
 put_utf8(uint32_t cp, FILE *out)
 {
-	if (cp < 0x80) {
-		putc((int)cp, out);
-	} else if (cp < 0x800) {
-		putc((int)(0xC0 | cp >> 6), out);
-		putc((int)(0x80 | (cp & 0x3F)), out);
-	} else if (cp < 0x10000) {
-		putc((int)(0xE0 | cp >> 12), out);
-		putc((int)(0x80 | (cp >> 6 & 0x3F)), out);
-		putc((int)(0x80 | (cp & 0x3F)), out);
-	} else {
-		putc((int)(0xF0 | cp >> 18), out);
-		putc((int)(0x80 | (cp >> 12 & 0x3F)), out);
-		putc((int)(0x80 | (cp >> 6 & 0x3F)), out);
-		putc((int)(0x80 | (cp & 0x3F)), out);
-	}
+	char buf[4];
+
+	fwrite(buf, 1, mr_utf8_put(cp, buf), out);
 }
 
 void
