@@ -9,27 +9,32 @@
 
 #include "cmd.h"
 #include "migreview/report.h"
+#include "migreview/review.h"
 #include "migreview/rules.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF };
 
-/* The id git gives the file's content (`git hash-object`), committed or not. */
-static void
-blob_id(const char *path, char out[GIT_OID_HEXSZ + 1])
-{
-	git_oid oid;
-	char *buf;
-	size_t len;
+/* The analysis and, per revision, the file's blob and where its review stands. */
+struct gate {
+	struct report r;
+	struct review review;
+	char (*blobs)[REVIEW_BLOB_HEX + 1];
+	struct migration_review *states;
+};
 
-	strcpy(out, "");
-	if (mr_read_file(path, &buf, &len, NULL) < 0)
-		return;
-	if (git_odb_hash(&oid, buf, len, GIT_OBJECT_BLOB) == 0)
-		git_oid_tostr(out, GIT_OID_HEXSZ + 1, &oid);
-	free(buf);
+/* Whether a finding's item is accepted or waived for the file as it is. */
+static bool
+decided(const struct gate *gt, const struct finding *f)
+{
+	const struct rule *rule = rule_find(f->rule);
+
+	return rule && f->revision < gt->r.g.n && gt->r.g.revs[f->revision].in_graph &&
+	       gt->states[f->revision].items[rule->item] == ITEM_DONE;
 }
+
+static const char *const item_state_names[] = { "open", "done", "stale", "blocked" };
 
 static const char *
 sarif_level(enum severity sev)
@@ -40,18 +45,22 @@ sarif_level(enum severity sev)
 }
 
 static void
-print_text(const struct report *r)
+print_text(const struct gate *gt)
 {
+	const struct report *r = &gt->r;
+
 	for (size_t k = 0; k < r->all.n; k++) {
 		const struct finding *f = &r->all.v[r->by_order[k]];
 		char *path = mr_visible(f->path), *msg = mr_visible(f->message);
 
+		const char *note = decided(gt, f) ? " (decided)" : "";
+
 		if (f->line)
-			printf("%s:%u:%u: %s: %s [%s]\n", path ? path : "?", f->line, f->col,
-			       severity_name(f->severity), msg ? msg : "?", f->rule);
+			printf("%s:%u:%u: %s: %s [%s]%s\n", path ? path : "?", f->line, f->col,
+			       severity_name(f->severity), msg ? msg : "?", f->rule, note);
 		else
-			printf("%s: %s: %s [%s]\n", path ? path : "?", severity_name(f->severity),
-			       msg ? msg : "?", f->rule);
+			printf("%s: %s: %s [%s]%s\n", path ? path : "?", severity_name(f->severity),
+			       msg ? msg : "?", f->rule, note);
 		free(path);
 		free(msg);
 	}
@@ -66,13 +75,27 @@ finding_json(const struct finding *f)
 }
 
 static json_t *
-migration_json(const struct report *r, size_t rev)
+decision_json(const struct gate *gt, size_t rev, int item)
 {
-	const struct revision *rv = &r->g.revs[rev];
-	char blob[GIT_OID_HEXSZ + 1];
-	json_t *items = json_array();
+	const struct decision *d = review_find(&gt->review, gt->r.g.revs[rev].id,
+						checklist[item].id);
 
-	blob_id(rv->path, blob);
+	if (!d || d->status == DECISION_CLEARED)
+		return json_null();
+	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s}", "status",
+			 decision_status_name(d->status), "reason", d->reason,
+			 "reviewer", d->reviewer, "timestamp", d->timestamp, "blob", d->blob,
+			 "state", item_state_names[gt->states[rev].items[item]]);
+}
+
+static json_t *
+migration_json(const struct gate *gt, size_t rev)
+{
+	const struct report *r = &gt->r;
+	const struct revision *rv = &r->g.revs[rev];
+	json_t *items = json_array();
+	static const char *const states[] = { "open", "stale", "blocked", "signed-off" };
+
 	for (int item = 0; items && item < CHECK_ITEM_COUNT; item++) {
 		json_t *fs = json_array();
 
@@ -82,13 +105,14 @@ migration_json(const struct report *r, size_t rev)
 			if (r->all.v[i].revision == rev && rule && rule->item == (enum check_item)item)
 				json_array_append_new(fs, finding_json(&r->all.v[i]));
 		}
-		json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:n}", "item",
+		json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:o}", "item",
 						       checklist[item].id, "title",
 						       checklist[item].title, "findings", fs,
-						       "decision"));
+						       "decision", decision_json(gt, rev, item)));
 	}
-	return json_pack("{s:s?, s:s, s:s, s:o}", "revision", rv->id, "path", rv->relpath,
-			 "blob", blob, "items", items);
+	return json_pack("{s:s?, s:s, s:s, s:s, s:o}", "revision", rv->id, "path", rv->relpath,
+			 "blob", gt->blobs[rev], "review", states[gt->states[rev].state],
+			 "items", items);
 }
 
 /* Findings of files outside the graph: no revision id, or shadowed by a duplicate. */
@@ -111,15 +135,20 @@ outside_json(const struct report *r)
 }
 
 static json_t *
-report_json(const struct report *r)
+report_json(const struct gate *gt)
 {
+	const struct report *r = &gt->r;
 	json_t *migrations = json_array();
+	size_t signed_off = 0;
 
-	for (size_t k = 0; migrations && k < r->g.n_order; k++)
-		json_array_append_new(migrations, migration_json(r, r->g.order[k]));
-	return json_pack("{s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i}}", "migrations", migrations,
+	for (size_t k = 0; migrations && k < r->g.n_order; k++) {
+		json_array_append_new(migrations, migration_json(gt, r->g.order[k]));
+		signed_off += gt->states[r->g.order[k]].state == MIGRATION_SIGNED;
+	}
+	return json_pack("{s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i, s:i}}", "migrations", migrations,
 			 "outside_graph", outside_json(r),
 			 "summary", "migrations", (json_int_t)r->g.n_order,
+			 "signed_off", (json_int_t)signed_off,
 			 "findings", (json_int_t)r->all.n,
 			 "errors", (json_int_t)(findings_count(&r->all, SEVERITY_ERROR)),
 			 "warnings", (json_int_t)(findings_count(&r->all, SEVERITY_WARNING) -
@@ -153,7 +182,7 @@ rule_index(const char *id)
 }
 
 static json_t *
-sarif_result(const struct finding *f)
+sarif_result(const struct gate *gt, const struct finding *f)
 {
 	/* a finding about the whole file points at its start, as code scanning expects */
 	json_t *region = json_pack("{s:i, s:i}", "startLine", (json_int_t)(f->line ? f->line : 1),
@@ -165,19 +194,33 @@ sarif_result(const struct finding *f)
 		json_object_set_new(phys, "region", region);
 	else
 		json_decref(region);
-	return json_pack("{s:s, s:i, s:s, s:{s:s}, s:[{s:o}]}", "ruleId", f->rule,
-			 "ruleIndex", (json_int_t)rule_index(f->rule), "level",
-			 sarif_level(f->severity), "message", "text", f->message,
-			 "locations", "physicalLocation", phys);
+	json_t *res = json_pack("{s:s, s:i, s:s, s:{s:s}, s:[{s:o}]}", "ruleId", f->rule,
+				"ruleIndex", (json_int_t)rule_index(f->rule), "level",
+				sarif_level(f->severity), "message", "text", f->message,
+				"locations", "physicalLocation", phys);
+
+	/* a decided finding is suppressed, with the reviewer's decision as its reason */
+	if (res && decided(gt, f)) {
+		const struct rule *rule = rule_find(f->rule);
+		const struct decision *d = review_find(&gt->review, gt->r.g.revs[f->revision].id,
+							checklist[rule->item].id);
+		json_t *sup = json_pack("{s:s, s:s}", "kind", "external", "status", "accepted");
+
+		if (sup && d->reason)
+			json_object_set_new(sup, "justification", json_string(d->reason));
+		json_object_set_new(res, "suppressions", json_pack("[o]", sup));
+	}
+	return res;
 }
 
 static json_t *
-report_sarif(const struct report *r)
+report_sarif(const struct gate *gt)
 {
+	const struct report *r = &gt->r;
 	json_t *results = json_array();
 
 	for (size_t k = 0; results && k < r->all.n; k++)
-		json_array_append_new(results, sarif_result(&r->all.v[r->by_order[k]]));
+		json_array_append_new(results, sarif_result(gt, &r->all.v[r->by_order[k]]));
 	return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o}]}",
 			 "$schema", SARIF_SCHEMA, "version", "2.1.0", "runs",
 			 "tool", "driver", "name", "migreview", "version", PACKAGE_VERSION,
@@ -198,33 +241,105 @@ parse_format(const char *s, enum format *f)
 	return -1;
 }
 
+/* The analysis, the review file, and where each migration's review stands. */
 static int
-run_analysis(const struct cli *cli, struct report *r)
+run_gate(const struct cli *cli, struct gate *gt)
 {
+	struct report *r = &gt->r;
 	struct mr_error err;
+	char *path = NULL;
 	int rc = report_open(r, cli->config, cli->section, &err);
 
 	for (size_t i = 0; i < r->p.warnings.n; i++)
 		fprintf(stderr, "migreview: warning: %s\n", r->p.warnings.v[i]);
-	if (rc < 0)
+	if (rc == 0)
+		rc = review_path(&r->p, &path, &err);
+	if (rc == 0 && review_load(&gt->review, path, &err) < 0) {
+		fprintf(stderr, "migreview: the review file does not parse: %s\n", err.msg);
+		free(path);
+		return -1;
+	}
+	free(path);
+	if (rc < 0) {
 		fprintf(stderr, "migreview: %s\n", err.msg);
-	return rc;
+		return -1;
+	}
+	gt->blobs = calloc(r->g.n + 1, sizeof(*gt->blobs));
+	gt->states = calloc(r->g.n + 1, sizeof(*gt->states));
+	if (!gt->blobs || !gt->states) {
+		fprintf(stderr, "migreview: out of memory\n");
+		return -1;
+	}
+	for (size_t i = 0; i < r->g.n; i++) {
+		/* an unreadable file has no blob: nothing it was reviewed as matches it */
+		review_blob_id(r->g.revs[i].path, gt->blobs[i], &err);
+		review_migration(&gt->review, r->g.revs[i].in_graph ? r->g.revs[i].id : NULL,
+				 gt->blobs[i], &gt->states[i]);
+	}
+	return 0;
+}
+
+/* --require-signoff: what keeps each migration from being signed off; how many. */
+static size_t
+print_signoff(const struct gate *gt)
+{
+	const struct report *r = &gt->r;
+	size_t failing = 0;
+
+	for (size_t k = 0; k < r->g.n_order; k++) {
+		size_t rev = r->g.order[k];
+		const struct migration_review *m = &gt->states[rev];
+		char *path;
+
+		if (m->state == MIGRATION_SIGNED)
+			continue;
+		failing++;
+		path = mr_visible(r->g.revs[rev].relpath);
+		for (int i = 0; i < CHECK_ITEM_COUNT; i++) {
+			const struct decision *d = review_find(&gt->review, r->g.revs[rev].id,
+								checklist[i].id);
+			char *reason = d && d->reason ? mr_visible(d->reason) : NULL;
+
+			if (m->items[i] == ITEM_BLOCKED)
+				printf("%s: blocked: %s: %s (%s) [signoff]\n", path, checklist[i].id,
+				       reason ? reason : "", d->reviewer);
+			else if (m->items[i] == ITEM_STALE)
+				printf("%s: stale: %s was %s for other content of the file [signoff]\n",
+				       path, checklist[i].id, decision_status_name(d->status));
+			free(reason);
+		}
+		if (m->open)
+			printf("%s: not signed off: %zu of %d items undecided [signoff]\n", path,
+			       m->open, CHECK_ITEM_COUNT);
+		free(path);
+	}
+	return failing;
+}
+
+static void
+gate_free(struct gate *gt)
+{
+	free(gt->blobs);
+	free(gt->states);
+	review_free(&gt->review);
+	report_free(&gt->r);
 }
 
 int
 cmd_check(const struct cli *cli)
 {
-	struct report r = { 0 };
+	struct gate gt = { 0 };
+	const struct report *r = &gt.r;
 	enum format format = FORMAT_TEXT;
 	json_t *doc = NULL;
+	size_t undecided = 0, not_signed = 0;
 	int rc = EXIT_USAGE;
 
 	if (cli->format && parse_format(cli->format, &format) < 0)
 		return EXIT_USAGE;
-	if (cli->since || cli->require_signoff) {
-		fprintf(stderr, "migreview: %s is not available yet: it needs %s\n",
-			cli->since ? "--since" : "--require-signoff",
-			cli->since ? "the git history (issue 6)" : "the review file (issue 5)");
+	if (cli->since) {
+		fprintf(stderr, "migreview: --since is not available yet: it needs the git "
+			"history (issue 6)\n");
 		return EXIT_USAGE;
 	}
 	if (cli->argc > 0) {
@@ -232,31 +347,45 @@ cmd_check(const struct cli *cli)
 		return EXIT_USAGE;
 	}
 	git_libgit2_init();
-	if (run_analysis(cli, &r) < 0)
+	if (run_gate(cli, &gt) < 0)
 		goto out;
 	if (format == FORMAT_TEXT) {
-		print_text(&r);
+		print_text(&gt);
+		if (cli->require_signoff)
+			not_signed = print_signoff(&gt);
 	} else {
-		doc = format == FORMAT_JSON ? report_json(&r) : report_sarif(&r);
+		doc = format == FORMAT_JSON ? report_json(&gt) : report_sarif(&gt);
 		if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2)) < 0) {
 			fprintf(stderr, "migreview: cannot write the report\n");
 			goto out;
 		}
 		putchar('\n');
+		for (size_t k = 0; cli->require_signoff && k < r->g.n_order; k++)
+			not_signed += gt.states[r->g.order[k]].state != MIGRATION_SIGNED;
 	}
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "migreview: cannot write the report\n");
 		goto out;
 	}
-	/* info findings are for reading; warnings and errors hold the gate */
-	rc = findings_count(&r.all, SEVERITY_WARNING) ? EXIT_FINDINGS : EXIT_CLEAN;
-	if (format == FORMAT_TEXT)
-		fprintf(stderr, "migreview: %zu migrations, %zu findings (%zu errors, %zu warnings)\n",
-			r.g.n_order, r.all.n, findings_count(&r.all, SEVERITY_ERROR),
-			findings_count(&r.all, SEVERITY_WARNING) - findings_count(&r.all, SEVERITY_ERROR));
+	/* info findings are for reading; undecided warnings and errors hold the gate */
+	for (size_t i = 0; i < r->all.n; i++)
+		undecided += r->all.v[i].severity >= SEVERITY_WARNING && !decided(&gt, &r->all.v[i]);
+	rc = undecided || not_signed ? EXIT_FINDINGS : EXIT_CLEAN;
+	if (format == FORMAT_TEXT) {
+		fprintf(stderr, "migreview: %zu migrations, %zu findings (%zu errors, %zu warnings",
+			r->g.n_order, r->all.n, findings_count(&r->all, SEVERITY_ERROR),
+			findings_count(&r->all, SEVERITY_WARNING) - findings_count(&r->all, SEVERITY_ERROR));
+		if (undecided != findings_count(&r->all, SEVERITY_WARNING))
+			fprintf(stderr, "; %zu undecided", undecided);
+		fprintf(stderr, ")");
+		if (cli->require_signoff)
+			fprintf(stderr, "; %zu of %zu signed off", r->g.n_order - not_signed,
+				r->g.n_order);
+		fprintf(stderr, "\n");
+	}
 out:
 	json_decref(doc);
-	report_free(&r);
+	gate_free(&gt);
 	git_libgit2_shutdown();
 	return rc;
 }

@@ -1,0 +1,128 @@
+/*
+ * The review file: every decision a reviewer took on a checklist item of a
+ * migration, bound to the content it was taken on (SPEC §6).
+ *
+ * JSON Lines: a header line {"migreview-review": 1}, then one decision per
+ * line, written sorted by (revision, item):
+ *
+ *   {"revision": "c784ae16ae5c", "item": "fk-index", "status": "waived",
+ *    "reason": "orders is tiny", "reviewer": "Ann <ann@example.com>",
+ *    "timestamp": "2026-11-24T17:03:12.345Z", "blob": "<git blob id>"}
+ *
+ * Readers keep the newest decision per (revision, item) by timestamp, so
+ * two branches' files concatenated (git's merge=union) read as their
+ * merge.  Clearing a decision writes a "cleared" line, so that neither a
+ * merge nor another instance brings the old decision back.
+ *
+ * Saving takes a lock on the file's directory, reads the file again,
+ * merges (newest wins), writes a temporary file in the same directory,
+ * flushes it to disk and renames it into place: a crash leaves the old file
+ * or the new one, and two instances lose nothing of each other's.  A file
+ * that does not parse is never written.
+ *
+ * struct review owns its decisions and strings; review_free() releases them.
+ */
+#ifndef MIGREVIEW_REVIEW_H
+#define MIGREVIEW_REVIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "migreview/checklist.h"
+#include "migreview/error.h"
+#include "migreview/project.h"
+
+#define REVIEW_FORMAT 1
+#define REVIEW_BLOB_HEX 40
+
+enum decision_status {
+	DECISION_CLEARED,       /* no decision (a cleared one, kept for merges) */
+	DECISION_ACCEPTED,
+	DECISION_WAIVED,
+	DECISION_BLOCKED,
+};
+
+struct decision {
+	char *revision;
+	char *item;             /* a checklist item id; unknown ids are kept as they are */
+	enum decision_status status;
+	char *reason;           /* required for waived and blocked, else NULL */
+	char *reviewer;
+	char *timestamp;        /* UTC, ISO 8601 with milliseconds */
+	char *blob;             /* the git blob id of the file as reviewed */
+};
+
+struct review {
+	char *path;
+	struct decision *v;     /* sorted by (revision, item), one per key */
+	size_t n, cap;
+};
+
+/*
+ * Reads the review file at path; a file that does not exist is an empty
+ * review.  A file that does not parse fails with "path:line:col: why" and
+ * leaves rv empty, with its path set.
+ */
+int review_load(struct review *rv, const char *path, struct mr_error *err);
+
+/* The decision on (revision, item), or NULL (cleared ones included). */
+const struct decision *review_find(const struct review *rv, const char *revision,
+				   const char *item);
+
+/*
+ * Records a decision in memory (copying it) and saves the file.  The
+ * timestamp is now, or SOURCE_DATE_EPOCH when set (reproducible tests).
+ * A waive or block without a reason is refused.  When the save fails the
+ * decision is still in memory and the next save writes it.
+ */
+int review_decide(struct review *rv, const char *revision, const char *item,
+		  enum decision_status status, const char *reason, const char *reviewer,
+		  const char *blob, struct mr_error *err);
+
+/* Merges the file on disk and writes it back (see above). */
+int review_save(struct review *rv, struct mr_error *err);
+
+const char *decision_status_name(enum decision_status s);
+
+/* What the reviewer is called: MIGREVIEW_REVIEWER, else git's user.name <user.email>. */
+char *review_reviewer(const char *repo_dir);
+
+/* The git blob id of a file's content (as `git hash-object`); -1 if unreadable. */
+int review_blob_id(const char *path, char out[REVIEW_BLOB_HEX + 1], struct mr_error *err);
+/* The same for content already read. */
+void review_blob_of(const char *buf, size_t len, char out[REVIEW_BLOB_HEX + 1]);
+
+/*
+ * Where the project's review file is: [migreview] review_file (relative to
+ * the ini's directory), else migrations.review next to the ini.
+ */
+int review_path(const struct project *p, char **out, struct mr_error *err);
+
+/*
+ * Where an item stands for the file's current blob: no decision (or a
+ * cleared one), decided on this content, decided on other content (stale),
+ * or blocked — a block stays a block whatever the content.
+ */
+enum item_state { ITEM_OPEN, ITEM_DONE, ITEM_STALE, ITEM_BLOCKED };
+
+enum item_state review_item_state(const struct decision *d, const char *blob);
+
+/*
+ * Where a migration stands: blocked if any item is; signed off when every
+ * checklist item is accepted or waived for its current blob; else stale
+ * when some decision was taken on other content; else open.
+ */
+enum migration_state { MIGRATION_OPEN, MIGRATION_STALE, MIGRATION_BLOCKED, MIGRATION_SIGNED };
+
+struct migration_review {
+	enum migration_state state;
+	enum item_state items[CHECK_ITEM_COUNT];
+	size_t open, stale, blocked, done;
+};
+
+void review_migration(const struct review *rv, const char *revision, const char *blob,
+		      struct migration_review *out);
+
+void review_free(struct review *rv);
+
+#endif

@@ -1,0 +1,610 @@
+/* The review file: decisions in JSON Lines, merged newest-wins, saved atomically. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "migreview/review.h"
+#include "migreview/util.h"
+
+#define HEADER_KEY "migreview-review"
+
+static const char *const status_names[] = {
+	[DECISION_CLEARED] = "cleared",
+	[DECISION_ACCEPTED] = "accepted",
+	[DECISION_WAIVED] = "waived",
+	[DECISION_BLOCKED] = "blocked",
+};
+
+const char *
+decision_status_name(enum decision_status s)
+{
+	return status_names[s];
+}
+
+static void
+decision_free(struct decision *d)
+{
+	free(d->revision);
+	free(d->item);
+	free(d->reason);
+	free(d->reviewer);
+	free(d->timestamp);
+	free(d->blob);
+	memset(d, 0, sizeof(*d));
+}
+
+static int
+decision_copy(struct decision *to, const struct decision *from)
+{
+	*to = (struct decision){
+		.revision = mr_strdup(from->revision),
+		.item = mr_strdup(from->item),
+		.status = from->status,
+		.reason = from->reason ? mr_strdup(from->reason) : NULL,
+		.reviewer = mr_strdup(from->reviewer),
+		.timestamp = mr_strdup(from->timestamp),
+		.blob = mr_strdup(from->blob),
+	};
+	if (!to->revision || !to->item || !to->reviewer || !to->timestamp || !to->blob ||
+	    (from->reason && !to->reason)) {
+		decision_free(to);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+key_cmp(const char *rev_a, const char *item_a, const char *rev_b, const char *item_b)
+{
+	int c = strcmp(rev_a, rev_b);
+
+	return c ? c : strcmp(item_a, item_b);
+}
+
+/* Index of the decision on the key, or where it would go (*found false). */
+static size_t
+locate(const struct review *rv, const char *revision, const char *item, bool *found)
+{
+	size_t lo = 0, hi = rv->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = key_cmp(rv->v[mid].revision, rv->v[mid].item, revision, item);
+
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+const struct decision *
+review_find(const struct review *rv, const char *revision, const char *item)
+{
+	bool found;
+	size_t i = locate(rv, revision, item, &found);
+
+	return found ? &rv->v[i] : NULL;
+}
+
+/*
+ * Puts a decision in (taking its strings) unless the one there is newer;
+ * on a tie the newcomer wins, as a later line of the file does.
+ */
+static int
+merge_in(struct review *rv, struct decision *d)
+{
+	bool found;
+	size_t i = locate(rv, d->revision, d->item, &found);
+
+	if (found) {
+		if (strcmp(rv->v[i].timestamp, d->timestamp) > 0) {
+			decision_free(d);
+			return 0;
+		}
+		decision_free(&rv->v[i]);
+		rv->v[i] = *d;
+		return 0;
+	}
+	if (mr_grow(&rv->v, &rv->cap, rv->n + 1, sizeof(*rv->v)) < 0)
+		return -1;
+	memmove(&rv->v[i + 1], &rv->v[i], (rv->n - i) * sizeof(*rv->v));
+	rv->v[i] = *d;
+	rv->n++;
+	return 0;
+}
+
+/* ---- reading ---- */
+
+static const char *
+field(json_t *obj, const char *name, bool nullable, const char **why)
+{
+	json_t *v = json_object_get(obj, name);
+
+	if (nullable && (!v || json_is_null(v)))
+		return NULL;
+	if (!v || !json_is_string(v) || !json_string_length(v)) {
+		if (!*why)
+			*why = name;    /* the first field that is wrong */
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+static bool
+is_blob(const char *s)
+{
+	if (strlen(s) != REVIEW_BLOB_HEX)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+static int
+parse_status(const char *s)
+{
+	for (size_t i = 0; i < MR_ARRAY_SIZE(status_names); i++)
+		if (!strcmp(s, status_names[i]))
+			return (int)i;
+	return -1;
+}
+
+/* One decision line; on a bad one, err says why ("path:line: ..."). */
+static int
+read_decision(struct review *rv, json_t *obj, const char *path, size_t line,
+	      struct mr_error *err)
+{
+	const char *why = NULL;
+	const char *revision = field(obj, "revision", false, &why);
+	const char *item = field(obj, "item", false, &why);
+	const char *status = field(obj, "status", false, &why);
+	const char *reason = field(obj, "reason", true, &why);
+	const char *reviewer = field(obj, "reviewer", false, &why);
+	const char *timestamp = field(obj, "timestamp", false, &why);
+	const char *blob = field(obj, "blob", false, &why);
+	struct decision d;
+	int st;
+
+	if (why)
+		return mr_error_set(err, "%s:%zu: '%s' must be a non-empty string", path, line, why);
+	st = parse_status(status);
+	if (st < 0)
+		return mr_error_set(err, "%s:%zu: status '%s' is not accepted, waived, blocked "
+				    "or cleared", path, line, status);
+	if ((st == DECISION_WAIVED || st == DECISION_BLOCKED) && !reason)
+		return mr_error_set(err, "%s:%zu: a %s decision needs a reason", path, line, status);
+	if (!is_blob(blob))
+		return mr_error_set(err, "%s:%zu: blob '%s' is not a git blob id", path, line, blob);
+	d = (struct decision){ (char *)revision, (char *)item, (enum decision_status)st,
+			       (char *)reason, (char *)reviewer, (char *)timestamp, (char *)blob };
+	{
+		struct decision copy;
+
+		if (decision_copy(&copy, &d) < 0 || merge_in(rv, &copy) < 0)
+			return mr_error_oom(err);
+	}
+	return 0;
+}
+
+static int
+read_line(struct review *rv, const char *text, size_t len, const char *path, size_t line,
+	  struct mr_error *err)
+{
+	json_error_t jerr;
+	json_t *obj, *header;
+	int rc = 0;
+
+	obj = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!obj)
+		return mr_error_set(err, "%s:%zu:%d: %s", path, line, jerr.column, jerr.text);
+	if (!json_is_object(obj)) {
+		json_decref(obj);
+		return mr_error_set(err, "%s:%zu:1: a line must be a JSON object", path, line);
+	}
+	header = json_object_get(obj, HEADER_KEY);
+	if (header) {
+		if (!json_is_integer(header) || json_integer_value(header) < 1)
+			rc = mr_error_set(err, "%s:%zu: the header's format must be a number",
+					  path, line);
+		else if (json_integer_value(header) > REVIEW_FORMAT)
+			rc = mr_error_set(err, "%s:%zu: format %lld is newer than this migreview "
+					  "reads (%d): update migreview", path, line,
+					  (long long)json_integer_value(header), REVIEW_FORMAT);
+	} else {
+		rc = read_decision(rv, obj, path, line, err);
+	}
+	json_decref(obj);
+	return rc;
+}
+
+static int
+parse(struct review *rv, const char *buf, size_t len, const char *path, struct mr_error *err)
+{
+	size_t line = 0;
+
+	for (size_t at = 0; at < len;) {
+		const char *nl = memchr(buf + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - buf) : len;
+
+		line++;
+		if (memchr(buf + at, '\0', end - at))
+			return mr_error_set(err, "%s:%zu: a NUL byte: this is not a review file",
+					    path, line);
+		/* blank lines carry nothing; anything else must parse */
+		if (strspn(buf + at, " \t\r") < end - at &&
+		    read_line(rv, buf + at, end - at, path, line, err) < 0)
+			return -1;
+		at = end + 1;
+	}
+	return 0;
+}
+
+static void
+clear_decisions(struct review *rv)
+{
+	for (size_t i = 0; i < rv->n; i++)
+		decision_free(&rv->v[i]);
+	rv->n = 0;
+}
+
+/* Reads path into rv's decisions (merged with what is there). */
+static int
+read_file(struct review *rv, const char *path, struct mr_error *err)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		return 0;
+	if (mr_read_file(path, &buf, &len, err) < 0)
+		return -1;
+	rc = parse(rv, buf, len, path, err);
+	free(buf);
+	return rc;
+}
+
+int
+review_load(struct review *rv, const char *path, struct mr_error *err)
+{
+	memset(rv, 0, sizeof(*rv));
+	rv->path = mr_strdup(path);
+	if (!rv->path)
+		return mr_error_oom(err);
+	if (read_file(rv, path, err) < 0) {
+		clear_decisions(rv);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- writing ---- */
+
+static json_t *
+decision_json(const struct decision *d)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	/* the order of SPEC §6, kept by JSON_PRESERVE_ORDER */
+	json_object_set_new(o, "revision", json_string(d->revision));
+	json_object_set_new(o, "item", json_string(d->item));
+	json_object_set_new(o, "status", json_string(status_names[d->status]));
+	json_object_set_new(o, "reason", d->reason ? json_string(d->reason) : json_null());
+	json_object_set_new(o, "reviewer", json_string(d->reviewer));
+	json_object_set_new(o, "timestamp", json_string(d->timestamp));
+	json_object_set_new(o, "blob", json_string(d->blob));
+	return o;
+}
+
+static int
+write_line(FILE *f, json_t *o)
+{
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	int rc = s && fputs(s, f) >= 0 && fputc('\n', f) != EOF ? 0 : -1;
+
+	free(s);
+	json_decref(o);
+	return rc;
+}
+
+static int
+write_all(const struct review *rv, int fd)
+{
+	FILE *f = fdopen(fd, "w");
+	int rc;
+
+	if (!f)
+		return -1;
+	rc = write_line(f, json_pack("{s:i}", HEADER_KEY, REVIEW_FORMAT));
+	for (size_t i = 0; rc == 0 && i < rv->n; i++)
+		rc = write_line(f, decision_json(&rv->v[i]));
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* Writes rv to a temporary file next to the review file and renames it into place. */
+static int
+replace_file(const struct review *rv, int dir_fd, struct mr_error *err)
+{
+	char *tmp = mr_printf("%s.tmp-%ld", rv->path, (long)getpid());
+	int fd, saved;
+
+	if (!tmp)
+		return mr_error_oom(err);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || write_all(rv, fd) < 0 || rename(tmp, rv->path) < 0) {
+		saved = errno;
+		if (fd >= 0)
+			unlink(tmp);
+		free(tmp);
+		return mr_error_set(err, "cannot save %s: %s (the file on disk is unchanged)",
+				    rv->path, strerror(saved));
+	}
+	free(tmp);
+	/* the rename itself reaches the disk with the directory */
+	fsync(dir_fd);
+	return 0;
+}
+
+int
+review_save(struct review *rv, struct mr_error *err)
+{
+	char *dir = mr_path_dirname(rv->path);
+	struct review disk = { 0 };
+	int dir_fd, rc = -1;
+
+	if (!dir)
+		return mr_error_oom(err);
+	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd < 0) {
+		rc = mr_error_set(err, "cannot save %s: %s", rv->path, strerror(errno));
+		free(dir);
+		return rc;
+	}
+	free(dir);
+	/* one writer at a time; each merges what the others saved */
+	if (flock(dir_fd, LOCK_EX) < 0) {
+		rc = mr_error_set(err, "cannot lock %s: %s", rv->path, strerror(errno));
+		goto out;
+	}
+	disk.path = rv->path;
+	if (read_file(&disk, rv->path, err) < 0) {
+		clear_decisions(&disk);
+		goto out;
+	}
+	for (size_t i = 0; i < rv->n; i++) {
+		struct decision copy;
+
+		if (decision_copy(&copy, &rv->v[i]) < 0 || merge_in(&disk, &copy) < 0) {
+			mr_error_oom(err);
+			goto out;
+		}
+	}
+	/* what is on disk now is what this instance shows */
+	clear_decisions(rv);
+	free(rv->v);
+	rv->v = disk.v;
+	rv->n = disk.n;
+	rv->cap = disk.cap;
+	disk.v = NULL;
+	disk.n = disk.cap = 0;
+	rc = replace_file(rv, dir_fd, err);
+out:
+	for (size_t i = 0; i < disk.n; i++)
+		decision_free(&disk.v[i]);
+	free(disk.v);
+	flock(dir_fd, LOCK_UN);
+	close(dir_fd);
+	return rc;
+}
+
+static char *
+now_utc(void)
+{
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	struct timespec ts;
+	struct tm tm;
+	char buf[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (epoch && *epoch) {
+		ts.tv_sec = (time_t)strtoll(epoch, NULL, 10);
+		ts.tv_nsec = 0;
+	}
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	return mr_printf("%s.%03ldZ", buf, ts.tv_nsec / 1000000);
+}
+
+int
+review_decide(struct review *rv, const char *revision, const char *item,
+	      enum decision_status status, const char *reason, const char *reviewer,
+	      const char *blob, struct mr_error *err)
+{
+	struct decision d = { 0 };
+
+	if ((status == DECISION_WAIVED || status == DECISION_BLOCKED) && (!reason || !*reason))
+		return mr_error_set(err, "a %s decision needs a reason", status_names[status]);
+	d.revision = mr_strdup(revision);
+	d.item = mr_strdup(item);
+	d.status = status;
+	d.reason = reason && *reason && status != DECISION_ACCEPTED && status != DECISION_CLEARED ?
+		   mr_strdup(reason) : NULL;
+	d.reviewer = mr_strdup(reviewer);
+	d.timestamp = now_utc();
+	d.blob = mr_strdup(blob);
+	if (!d.revision || !d.item || !d.reviewer || !d.timestamp || !d.blob ||
+	    (d.status >= DECISION_WAIVED && !d.reason)) {
+		decision_free(&d);
+		return mr_error_oom(err);
+	}
+	/* the newest decision is this one, even against a clock that went back */
+	{
+		const struct decision *old = review_find(rv, revision, item);
+
+		if (old && strcmp(old->timestamp, d.timestamp) > 0) {
+			free(d.timestamp);
+			d.timestamp = mr_strdup(old->timestamp);
+			if (!d.timestamp) {
+				decision_free(&d);
+				return mr_error_oom(err);
+			}
+		}
+	}
+	if (merge_in(rv, &d) < 0) {
+		decision_free(&d);
+		return mr_error_oom(err);
+	}
+	return review_save(rv, err);
+}
+
+/* ---- who and what ---- */
+
+static char *
+config_string(git_config *cfg, const char *key)
+{
+	git_buf buf = { 0 };
+	char *out = NULL;
+
+	if (cfg && git_config_get_string_buf(&buf, cfg, key) == 0)
+		out = mr_strdup(buf.ptr);
+	git_buf_dispose(&buf);
+	return out;
+}
+
+char *
+review_reviewer(const char *repo_dir)
+{
+	const char *env = getenv("MIGREVIEW_REVIEWER");
+	git_repository *repo = NULL;
+	git_config *cfg = NULL;
+	char *name, *email, *out;
+
+	if (env && *env)
+		return mr_strdup(env);
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, repo_dir, 0, NULL) == 0)
+		git_repository_config_snapshot(&cfg, repo);
+	else
+		git_config_open_default(&cfg);
+	name = config_string(cfg, "user.name");
+	email = config_string(cfg, "user.email");
+	if (name && email)
+		out = mr_printf("%s <%s>", name, email);
+	else if (name || email)
+		out = mr_strdup(name ? name : email);
+	else
+		out = mr_strdup(getenv("USER") ? getenv("USER") : "unknown reviewer");
+	free(name);
+	free(email);
+	git_config_free(cfg);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return out;
+}
+
+void
+review_blob_of(const char *buf, size_t len, char out[REVIEW_BLOB_HEX + 1])
+{
+	git_oid oid;
+
+	out[0] = '\0';
+	git_libgit2_init();
+	if (git_odb_hash(&oid, buf, len, GIT_OBJECT_BLOB) == 0)
+		git_oid_tostr(out, REVIEW_BLOB_HEX + 1, &oid);
+	git_libgit2_shutdown();
+}
+
+int
+review_blob_id(const char *path, char out[REVIEW_BLOB_HEX + 1], struct mr_error *err)
+{
+	char *buf;
+	size_t len;
+
+	out[0] = '\0';
+	if (mr_read_file(path, &buf, &len, err) < 0)
+		return -1;
+	review_blob_of(buf, len, out);
+	free(buf);
+	return out[0] ? 0 : mr_error_set(err, "%s: cannot hash the file", path);
+}
+
+int
+review_path(const struct project *p, char **out, struct mr_error *err)
+{
+	char *setting = NULL;
+
+	*out = NULL;
+	if (project_setting(p, "review_file", &setting, err) < 0)
+		return -1;
+	if (setting && setting[0] == '/')
+		*out = mr_strdup(setting);
+	else
+		*out = mr_path_join(p->root, setting ? setting : "migrations.review");
+	free(setting);
+	return *out ? 0 : mr_error_oom(err);
+}
+
+/* ---- where things stand ---- */
+
+enum item_state
+review_item_state(const struct decision *d, const char *blob)
+{
+	if (!d || d->status == DECISION_CLEARED)
+		return ITEM_OPEN;
+	if (d->status == DECISION_BLOCKED)
+		return ITEM_BLOCKED;
+	return blob && !strcmp(d->blob, blob) ? ITEM_DONE : ITEM_STALE;
+}
+
+void
+review_migration(const struct review *rv, const char *revision, const char *blob,
+		 struct migration_review *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < CHECK_ITEM_COUNT; i++) {
+		const struct decision *d = revision ? review_find(rv, revision, checklist[i].id) : NULL;
+
+		out->items[i] = review_item_state(d, blob);
+		switch (out->items[i]) {
+		case ITEM_OPEN: out->open++; break;
+		case ITEM_DONE: out->done++; break;
+		case ITEM_STALE: out->stale++; break;
+		case ITEM_BLOCKED: out->blocked++; break;
+		}
+	}
+	out->state = out->blocked ? MIGRATION_BLOCKED :
+		     out->done == CHECK_ITEM_COUNT ? MIGRATION_SIGNED :
+		     out->stale ? MIGRATION_STALE : MIGRATION_OPEN;
+}
+
+void
+review_free(struct review *rv)
+{
+	clear_decisions(rv);
+	free(rv->v);
+	free(rv->path);
+	memset(rv, 0, sizeof(*rv));
+}

@@ -1,0 +1,349 @@
+/* The review file: reading, newest-wins merging, saving, staleness, corruption. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "migreview/review.h"
+#include "migreview/util.h"
+
+#define BLOB_A "1111111111111111111111111111111111111111"
+#define BLOB_B "2222222222222222222222222222222222222222"
+#define ME "Ann <ann@example.com>"
+
+static char dir[64];
+
+static void
+setup(void)
+{
+	strcpy(dir, "/tmp/mr-review-XXXXXX");
+	cr_assert(mkdtemp(dir));
+	unsetenv("SOURCE_DATE_EPOCH");
+}
+
+static void
+teardown(void)
+{
+	char *cmd = mr_printf("rm -rf '%s'", dir);
+
+	cr_assert(system(cmd) == 0);
+	free(cmd);
+}
+
+TestSuite(review, .init = setup, .fini = teardown);
+
+static char *
+path_of(const char *name)
+{
+	return mr_printf("%s/%s", dir, name);
+}
+
+static void
+write_text(const char *name, const char *text)
+{
+	char *p = path_of(name);
+	FILE *f = fopen(p, "w");
+
+	cr_assert(f);
+	fputs(text, f);
+	fclose(f);
+	free(p);
+}
+
+static char *
+read_text(const char *name)
+{
+	char *p = path_of(name), *buf;
+	size_t len;
+
+	cr_assert(mr_read_file(p, &buf, &len, NULL) == 0);
+	free(p);
+	return buf;
+}
+
+#define LINE(rev, item, status, reason, ts, blob) \
+	"{\"revision\":\"" rev "\",\"item\":\"" item "\",\"status\":\"" status "\"," \
+	"\"reason\":" reason ",\"reviewer\":\"" ME "\",\"timestamp\":\"" ts "\"," \
+	"\"blob\":\"" blob "\"}\n"
+
+static int
+load(struct review *rv, const char *name, struct mr_error *err)
+{
+	char *p = path_of(name);
+	int rc = review_load(rv, p, err);
+
+	free(p);
+	return rc;
+}
+
+Test(review, a_missing_file_is_an_empty_review)
+{
+	struct review rv;
+	struct mr_error err;
+
+	cr_assert(load(&rv, "migrations.review", &err) == 0);
+	cr_assert_eq(rv.n, 0);
+	review_free(&rv);
+}
+
+Test(review, decisions_round_trip_sorted_with_a_header)
+{
+	struct review rv, again;
+	struct mr_error err;
+	char *text;
+
+	cr_assert(load(&rv, "r", &err) == 0);
+	setenv("SOURCE_DATE_EPOCH", "1795000000", 1);
+	cr_assert(review_decide(&rv, "bbb", "tested", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0,
+		  "%s", err.msg);
+	cr_assert(review_decide(&rv, "aaa", "fk-index", DECISION_WAIVED, "tiny table", ME, BLOB_B,
+				&err) == 0, "%s", err.msg);
+	cr_assert(review_decide(&rv, "aaa", "enum", DECISION_BLOCKED, "needs a plan", ME, BLOB_B,
+				&err) == 0, "%s", err.msg);
+	text = read_text("r");
+	cr_assert_str_eq(text,
+		"{\"migreview-review\":1}\n"
+		LINE("aaa", "enum", "blocked", "\"needs a plan\"", "2026-11-18T11:06:40.000Z", BLOB_B)
+		LINE("aaa", "fk-index", "waived", "\"tiny table\"", "2026-11-18T11:06:40.000Z", BLOB_B)
+		LINE("bbb", "tested", "accepted", "null", "2026-11-18T11:06:40.000Z", BLOB_A));
+	free(text);
+	cr_assert(load(&again, "r", &err) == 0, "%s", err.msg);
+	cr_assert_eq(again.n, 3);
+	cr_assert_str_eq(review_find(&again, "aaa", "fk-index")->reason, "tiny table");
+	cr_assert_eq(review_find(&again, "aaa", "enum")->status, DECISION_BLOCKED);
+	cr_assert_null(review_find(&again, "aaa", "tested"));
+	review_free(&rv);
+	review_free(&again);
+}
+
+Test(review, the_newest_decision_per_key_wins_wherever_it_is)
+{
+	struct review rv;
+	struct mr_error err;
+
+	write_text("r", "{\"migreview-review\":1}\n"
+		   LINE("aaa", "enum", "accepted", "null", "2026-01-02T00:00:00.000Z", BLOB_A)
+		   LINE("aaa", "enum", "blocked", "\"no\"", "2026-01-01T00:00:00.000Z", BLOB_A)
+		   LINE("aaa", "tested", "waived", "\"later\"", "2026-01-01T00:00:00.000Z", BLOB_A)
+		   LINE("aaa", "tested", "accepted", "null", "2026-01-03T00:00:00.000Z", BLOB_A));
+	cr_assert(load(&rv, "r", &err) == 0, "%s", err.msg);
+	cr_assert_eq(rv.n, 2);
+	cr_assert_eq(review_find(&rv, "aaa", "enum")->status, DECISION_ACCEPTED);
+	cr_assert_eq(review_find(&rv, "aaa", "tested")->status, DECISION_ACCEPTED);
+	review_free(&rv);
+}
+
+Test(review, a_union_merged_file_reads_as_the_merge_of_both_branches)
+{
+	struct review rv;
+	struct mr_error err;
+
+	/* what git's merge=union leaves: both sides' lines, the header once or twice */
+	write_text("r", "{\"migreview-review\":1}\n"
+		   LINE("aaa", "enum", "accepted", "null", "2026-01-02T00:00:00.000Z", BLOB_A)
+		   LINE("bbb", "graph", "accepted", "null", "2026-01-01T00:00:00.000Z", BLOB_A)
+		   "{\"migreview-review\":1}\n"
+		   LINE("aaa", "enum", "blocked", "\"wait\"", "2026-01-05T00:00:00.000Z", BLOB_A)
+		   LINE("ccc", "compat", "waived", "\"ok\"", "2026-01-01T00:00:00.000Z", BLOB_B)
+		   "\n");
+	cr_assert(load(&rv, "r", &err) == 0, "%s", err.msg);
+	cr_assert_eq(rv.n, 3);
+	cr_assert_eq(review_find(&rv, "aaa", "enum")->status, DECISION_BLOCKED);
+	cr_assert_str_eq(rv.v[0].revision, "aaa");
+	cr_assert_str_eq(rv.v[2].revision, "ccc");
+	review_free(&rv);
+}
+
+Test(review, saving_merges_what_another_instance_saved)
+{
+	struct review one, two;
+	struct mr_error err;
+	char *text;
+
+	cr_assert(load(&one, "r", &err) == 0);
+	cr_assert(load(&two, "r", &err) == 0);
+	cr_assert(review_decide(&one, "aaa", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0);
+	cr_assert(review_decide(&two, "bbb", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0);
+	text = read_text("r");
+	cr_assert(strstr(text, "\"aaa\""), "%s", text);
+	cr_assert(strstr(text, "\"bbb\""), "%s", text);
+	free(text);
+	/* the second instance now shows the first one's decision too */
+	cr_assert_not_null(review_find(&two, "aaa", "enum"));
+	review_free(&one);
+	review_free(&two);
+}
+
+Test(review, a_cleared_decision_stays_cleared_against_older_copies)
+{
+	struct review one, two, again;
+	struct mr_error err;
+
+	cr_assert(load(&one, "r", &err) == 0);
+	cr_assert(review_decide(&one, "aaa", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0);
+	cr_assert(load(&two, "r", &err) == 0);
+	usleep(2000);
+	cr_assert(review_decide(&one, "aaa", "enum", DECISION_CLEARED, NULL, ME, BLOB_A, &err) == 0);
+	/* the other instance still holds the accept; saving must not bring it back */
+	cr_assert(review_decide(&two, "bbb", "tested", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0);
+	cr_assert(load(&again, "r", &err) == 0);
+	cr_assert_eq(review_item_state(review_find(&again, "aaa", "enum"), BLOB_A), ITEM_OPEN);
+	cr_assert_eq(review_find(&again, "aaa", "enum")->status, DECISION_CLEARED);
+	review_free(&one);
+	review_free(&two);
+	review_free(&again);
+}
+
+Test(review, waive_and_block_need_a_reason)
+{
+	struct review rv;
+	struct mr_error err;
+
+	cr_assert(load(&rv, "r", &err) == 0);
+	cr_assert(review_decide(&rv, "aaa", "enum", DECISION_WAIVED, "", ME, BLOB_A, &err) < 0);
+	cr_assert(strstr(err.msg, "needs a reason"), "%s", err.msg);
+	cr_assert(review_decide(&rv, "aaa", "enum", DECISION_BLOCKED, NULL, ME, BLOB_A, &err) < 0);
+	cr_assert_eq(rv.n, 0);
+	cr_assert(access(rv.path, F_OK) != 0, "nothing was written");
+	review_free(&rv);
+}
+
+Test(review, staleness_and_sign_off)
+{
+	struct review rv;
+	struct migration_review mr;
+	struct mr_error err;
+
+	setenv("SOURCE_DATE_EPOCH", "1795000000", 1);
+	cr_assert(load(&rv, "r", &err) == 0);
+	for (int i = 0; i < CHECK_ITEM_COUNT; i++)
+		cr_assert(review_decide(&rv, "aaa", checklist[i].id, i % 2 ? DECISION_WAIVED :
+					DECISION_ACCEPTED, "fine", ME, BLOB_A, &err) == 0);
+	review_migration(&rv, "aaa", BLOB_A, &mr);
+	cr_assert_eq(mr.state, MIGRATION_SIGNED);
+	cr_assert_eq(mr.done, CHECK_ITEM_COUNT);
+	/* the file changed: every decision is stale, none is lost */
+	review_migration(&rv, "aaa", BLOB_B, &mr);
+	cr_assert_eq(mr.state, MIGRATION_STALE);
+	cr_assert_eq(mr.stale, CHECK_ITEM_COUNT);
+	cr_assert_eq(rv.n, CHECK_ITEM_COUNT);
+	/* a block stays a block whatever the content */
+	cr_assert(review_decide(&rv, "aaa", "enum", DECISION_BLOCKED, "no", ME, BLOB_A, &err) == 0);
+	review_migration(&rv, "aaa", BLOB_B, &mr);
+	cr_assert_eq(mr.state, MIGRATION_BLOCKED);
+	review_migration(&rv, "aaa", BLOB_A, &mr);
+	cr_assert_eq(mr.state, MIGRATION_BLOCKED);
+	cr_assert_eq(mr.items[CHECK_ENUM], ITEM_BLOCKED);
+	/* one item short of everything is open */
+	review_migration(&rv, "bbb", BLOB_A, &mr);
+	cr_assert_eq(mr.state, MIGRATION_OPEN);
+	cr_assert_eq(mr.open, CHECK_ITEM_COUNT);
+	review_free(&rv);
+}
+
+/* Each corrupt file is refused with its place, and never overwritten. */
+static void
+refused(const char *text, const char *expect)
+{
+	struct review rv;
+	struct mr_error err;
+	char *before;
+
+	write_text("r", text);
+	cr_assert(load(&rv, "r", &err) < 0, "accepted: %s", text);
+	cr_assert(strstr(err.msg, expect), "'%s' lacks '%s'", err.msg, expect);
+	cr_assert_eq(rv.n, 0);
+	cr_assert(review_decide(&rv, "aaa", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) < 0);
+	before = read_text("r");
+	cr_assert_str_eq(before, text, "a corrupt file was rewritten");
+	free(before);
+	review_free(&rv);
+}
+
+Test(review, corrupt_files_are_reported_with_line_and_column)
+{
+	refused("{\"migreview-review\":1}\n{\"revision\": \"a\",\n", "/r:2:");
+	refused("{\"migreview-review\":1}\n"
+		LINE("aaa", "enum", "accepted", "null", "2026-01-02T00:00:00.000Z", BLOB_A)
+		"{\"revision\":\"aaa\",\"item\":\"enum\",\"sta", "/r:3:");
+	refused("[1, 2]\n", "/r:1:1: a line must be a JSON object");
+	refused("{\"revision\":7,\"item\":\"enum\"}\n", "/r:1: 'revision' must be a non-empty string");
+	refused(LINE("aaa", "enum", "maybe", "null", "2026-01-02T00:00:00.000Z", BLOB_A),
+		"status 'maybe'");
+	refused(LINE("aaa", "enum", "waived", "null", "2026-01-02T00:00:00.000Z", BLOB_A),
+		"needs a reason");
+	refused(LINE("aaa", "enum", "accepted", "null", "2026-01-02T00:00:00.000Z", "xyz"),
+		"not a git blob id");
+	refused("{\"migreview-review\":9}\n", "format 9 is newer");
+	refused("{\"a\":1,\"a\":2}\n", "/r:1:");
+}
+
+Test(review, a_nul_byte_is_refused)
+{
+	struct review rv;
+	struct mr_error err;
+	char *p = path_of("r");
+	FILE *f = fopen(p, "w");
+
+	fwrite("{\"migreview-review\":1}\n\0\0\n", 1, 26, f);
+	fclose(f);
+	cr_assert(review_load(&rv, p, &err) < 0);
+	cr_assert(strstr(err.msg, ":2: a NUL byte"), "%s", err.msg);
+	review_free(&rv);
+	free(p);
+}
+
+Test(review, a_failed_save_keeps_the_old_file_and_says_why)
+{
+	struct review rv;
+	struct mr_error err;
+	char *text, *tmp;
+
+	cr_assert(load(&rv, "r", &err) == 0);
+	cr_assert(review_decide(&rv, "aaa", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0);
+	/* the temporary file cannot be created (even by root): a directory is in its place */
+	tmp = mr_printf("%s.tmp-%ld", rv.path, (long)getpid());
+	cr_assert(mkdir(tmp, 0755) == 0);
+	cr_assert(review_decide(&rv, "bbb", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) < 0);
+	cr_assert(strstr(err.msg, "unchanged"), "%s", err.msg);
+	text = read_text("r");
+	cr_assert(strstr(text, "aaa") && !strstr(text, "bbb"));
+	free(text);
+	/* the decision is kept in memory and written by the next save that can */
+	cr_assert(rmdir(tmp) == 0);
+	cr_assert(review_save(&rv, &err) == 0, "%s", err.msg);
+	text = read_text("r");
+	cr_assert(strstr(text, "bbb"));
+	free(text);
+	free(tmp);
+	review_free(&rv);
+}
+
+Test(review, blob_ids_are_those_of_git_hash_object)
+{
+	char blob[REVIEW_BLOB_HEX + 1];
+	struct mr_error err;
+
+	write_text("f", "hello\n");
+	{
+		char *p = path_of("f");
+
+		cr_assert(review_blob_id(p, blob, &err) == 0);
+		free(p);
+	}
+	/* printf 'hello\n' | git hash-object --stdin */
+	cr_assert_str_eq(blob, "ce013625030ba8dba906f756967f9e9ca394464a");
+}
+
+Test(review, the_reviewer_comes_from_the_environment_first)
+{
+	char *who;
+
+	setenv("MIGREVIEW_REVIEWER", "Rita <rita@example.com>", 1);
+	who = review_reviewer(dir);
+	cr_assert_str_eq(who, "Rita <rita@example.com>");
+	free(who);
+	unsetenv("MIGREVIEW_REVIEWER");
+}
