@@ -23,13 +23,13 @@
 	A(ENTER,          PANES,  "<Enter>",         "Open: a finding at its source line, a migration's checklist", 1) \
 	A(NEXT_UNDECIDED, REVIEW, "]",               "Next undecided checklist item", 1) \
 	A(PREV_UNDECIDED, REVIEW, "[",               "Previous undecided checklist item", 1) \
-	A(ACCEPT,         REVIEW, "a",               "Accept the item", 0) \
-	A(WAIVE,          REVIEW, "w",               "Waive the item, with a reason", 0) \
-	A(BLOCK,          REVIEW, "b",               "Block the item, with a reason", 0) \
-	A(CLEAR,          REVIEW, "c",               "Clear the item's decision", 0) \
-	A(UNDO,           REVIEW, "u",               "Undo the last decision", 0) \
-	A(REDO,           REVIEW, "<C-r>",           "Redo", 0) \
-	A(ACCEPT_CLEAN,   REVIEW, "A",               "Accept every item without findings", 0) \
+	A(ACCEPT,         REVIEW, "a",               "Accept the item", 1) \
+	A(WAIVE,          REVIEW, "w",               "Waive the item, with a reason", 1) \
+	A(BLOCK,          REVIEW, "b",               "Block the item, with a reason", 1) \
+	A(CLEAR,          REVIEW, "c",               "Clear the item's decision", 1) \
+	A(UNDO,           REVIEW, "u",               "Undo the last decision", 1) \
+	A(REDO,           REVIEW, "<C-r>",           "Redo", 1) \
+	A(ACCEPT_CLEAN,   REVIEW, "A",               "Accept every item without findings", 1) \
 	A(SEARCH,         SEARCH, "/",               "Search the focused pane", 1) \
 	A(SEARCH_NEXT,    SEARCH, "n",               "Next match", 1) \
 	A(SEARCH_PREV,    SEARCH, "N",               "Previous match", 1) \

@@ -10,6 +10,7 @@
 
 #include "migreview/util.h"
 #include "tui/app.h"
+#include "tui/decide.h"
 
 static const struct view_ops *const view_table[VIEW_COUNT] = {
 #define VIEW_OPS_ENTRY(id, ops) [VIEW_##id] = &ops,
@@ -124,6 +125,11 @@ draw_title_line(struct app *app)
 	snprintf(buf, sizeof(buf), "  %zu migration%s", app->rep.g.n_order,
 		 app->rep.g.n_order == 1 ? "" : "s");
 	span_str(&app->scr, &sp, style, buf);
+	if (app->review_readonly) {
+		span_str(&app->scr, &sp, style, "  ");
+		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_STATUS_ERROR), "READ-ONLY: ");
+		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_STATUS_ERROR), app->review_problem);
+	}
 }
 
 static void
@@ -134,7 +140,8 @@ draw_status_line(struct app *app)
 	size_t errors = findings_count(&app->rep.all, SEVERITY_ERROR);
 	size_t warnings = findings_count(&app->rep.all, SEVERITY_WARNING) - errors;
 	uint16_t style = STYLE_UI(THEME_UI_STATUS);
-	char buf[160];
+	size_t signed_off, stale, blocked;
+	char buf[200];
 
 	screen_fill(&app->scr, y, 0, app->scr.cols, style);
 	if (app->prompt.active) {
@@ -142,6 +149,11 @@ draw_status_line(struct app *app)
 		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_PROMPT), app->prompt.text);
 		screen_put(&app->scr, y, sp.col, screen_glyph(&app->scr, 0x2588, '_'),
 			   STYLE_UI(THEME_UI_PROMPT));
+		sp.col++;
+		if (app->message[0]) {
+			span_str(&app->scr, &sp, style, "  ");
+			span_str(&app->scr, &sp, STYLE_UI(THEME_UI_STATUS_ERROR), app->message);
+		}
 		return;
 	}
 	if (app->job.running) {
@@ -149,10 +161,10 @@ draw_status_line(struct app *app)
 		span_str(&app->scr, &sp, style, buf);
 		return;
 	}
-	/* nothing is signed off until decisions can be recorded */
-	snprintf(buf, sizeof(buf), " 0/%zu signed off \xc2\xb7 %zu open \xc2\xb7 %zu error%s \xc2\xb7 %zu warning%s",
-		 app->rep.g.n_order, app->rep.g.n_order, errors, errors == 1 ? "" : "s",
-		 warnings, warnings == 1 ? "" : "s");
+	decide_totals(app, &signed_off, &stale, &blocked);
+	snprintf(buf, sizeof(buf), " %zu/%zu signed off \xc2\xb7 %zu stale \xc2\xb7 %zu blocked "
+		 "\xc2\xb7 %zu error%s \xc2\xb7 %zu warning%s", signed_off, app->rep.g.n_order, stale,
+		 blocked, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	if (app->scr.ascii)
 		for (char *p = strstr(buf, "\xc2\xb7"); p; p = strstr(p, "\xc2\xb7"))
 			memcpy(p, "- ", 2);
@@ -357,7 +369,20 @@ global_action(struct app *app, enum action a)
 		move_migration(app, a == ACTION_NEXT_MIGRATION ? 1 : -1);
 		return true;
 	case ACTION_SEARCH:
+		app->prompt_for = PROMPT_SEARCH;
 		prompt_start(&app->prompt, "/");
+		return true;
+	case ACTION_ACCEPT:
+	case ACTION_WAIVE:
+	case ACTION_BLOCK:
+	case ACTION_CLEAR:
+	case ACTION_ACCEPT_CLEAN:
+		/* from any pane, on the checklist's selected item */
+		app->views[VIEW_CHECKLIST].ops->key(&app->views[VIEW_CHECKLIST], app, a);
+		return true;
+	case ACTION_UNDO:
+	case ACTION_REDO:
+		decide_undo(app, a == ACTION_REDO);
 		return true;
 	case ACTION_SEARCH_NEXT:
 	case ACTION_SEARCH_PREV:
@@ -384,9 +409,13 @@ handle_key(struct app *app, int key)
 	if (app->prompt.active) {
 		enum prompt_state st = prompt_key(&app->prompt, key);
 
-		if (st == PROMPT_DONE && app->prompt.len) {
+		if (st == PROMPT_DONE && app->prompt_for == PROMPT_REASON) {
+			decide_reason_done(app);
+		} else if (st == PROMPT_DONE && app->prompt.len) {
 			snprintf(app->search, sizeof(app->search), "%s", app->prompt.text);
 			search(app, 1);
+		} else if (st == PROMPT_CANCELLED && app->prompt_for == PROMPT_REASON) {
+			app_message(app, false, "cancelled: nothing decided");
 		}
 		return;
 	}
@@ -416,6 +445,10 @@ analysis_main(void *arg)
 	struct analysis_job *job = arg;
 
 	job->rc = report_collect(job->p, job->g, &job->all, &job->err);
+	/* every file's blob, for the marks of the list and the totals */
+	job->blobs = calloc(job->g->n + 1, sizeof(*job->blobs));
+	for (size_t i = 0; job->blobs && i < job->g->n; i++)
+		review_blob_id(job->g->revs[i].path, job->blobs[i], NULL);
 	atomic_store(&job->done, true);
 	return 0;
 }
@@ -444,6 +477,9 @@ finish_analysis(struct app *app)
 
 	thrd_join(job->thread, NULL);
 	job->running = false;
+	app->blobs = job->blobs;
+	job->blobs = NULL;
+	app->totals.dirty = true;
 	if (job->rc < 0 || report_adopt(&app->rep, &job->all, &err) < 0) {
 		app_message(app, true, "the analysis failed: %s", job->rc < 0 ? job->err.msg : err.msg);
 		return;
@@ -582,6 +618,42 @@ location(const struct app *app)
 	return out;
 }
 
+/* The review file; one that does not parse opens read-only, with a banner. */
+static int
+open_review(struct app *app, struct mr_error *err)
+{
+	char *path;
+	struct mr_error problem;
+
+	if (review_path(&app->rep.p, &path, err) < 0)
+		return -1;
+	if (review_load(&app->review, path, &problem) < 0) {
+		if (!app->review.path) {
+			free(path);
+			return mr_error_oom(err);
+		}
+		app->review_readonly = true;
+		/* the banner names the file as the title names the ini: relative when inside */
+		{
+			char *cwd = getcwd(NULL, 0);
+			char *rel = cwd ? mr_path_relative(path, cwd) : NULL;
+			size_t n = strlen(path);
+
+			if (rel && strncmp(rel, "../", 3) && !strncmp(problem.msg, path, n))
+				snprintf(app->review_problem, sizeof(app->review_problem), "%s%s",
+					 rel, problem.msg + n);
+			else
+				snprintf(app->review_problem, sizeof(app->review_problem), "%s",
+					 problem.msg);
+			free(rel);
+			free(cwd);
+		}
+	}
+	free(path);
+	app->reviewer = review_reviewer(app->rep.p.root);
+	return app->reviewer ? 0 : mr_error_oom(err);
+}
+
 static int
 resize(struct app *app)
 {
@@ -600,7 +672,8 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	app->scr.ascii = !term_utf8(app->term);
 	if (resize(app) < 0)
 		return mr_error_oom(err);
-	if (report_open_graph(&app->rep, opts->config, opts->section, err) < 0)
+	if (report_open_graph(&app->rep, opts->config, opts->section, err) < 0 ||
+	    open_review(app, err) < 0)
 		return -1;
 	app->hl = highlighter_new(err);
 	if (!app->hl)
@@ -625,6 +698,11 @@ close_app(struct app *app)
 	if (app->job.running)
 		thrd_join(app->job.thread, NULL);
 	findings_free(&app->job.all);
+	free(app->job.blobs);
+	free(app->blobs);
+	free(app->reviewer);
+	review_free(&app->review);
+	decide_free(app);
 	for (size_t i = 0; i < VIEW_COUNT; i++)
 		if (app->views[i].ops && app->views[i].ops->close)
 			app->views[i].ops->close(&app->views[i]);

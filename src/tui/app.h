@@ -12,6 +12,7 @@
 
 #include "migreview/highlight.h"
 #include "migreview/report.h"
+#include "migreview/review.h"
 #include "tui/keys.h"
 #include "tui/lanes.h"
 #include "tui/prompt.h"
@@ -33,6 +34,7 @@ struct analysis_job {
 	const struct project *p;
 	const struct graph *g;
 	struct findings all;
+	char (*blobs)[REVIEW_BLOB_HEX + 1];     /* per revision: its file's blob id */
 	struct mr_error err;
 	int rc;
 	atomic_bool done;
@@ -40,9 +42,44 @@ struct analysis_job {
 	bool running;           /* started and not joined yet */
 };
 
+/* One decision as taken, so that u and Ctrl-R can take it back and again. */
+struct undo_step {
+	size_t rev;
+	int item;
+	enum decision_status before, after;
+	char *before_reason, *after_reason;
+};
+
+struct undo_stack {
+	struct undo_step *v;
+	size_t n, cap;
+	size_t done;            /* steps [0, done) are applied; the rest can be redone */
+};
+
+/* What the status-line prompt is asking for. */
+enum prompt_purpose { PROMPT_SEARCH, PROMPT_REASON };
+
 struct app {
 	struct report rep;
 	struct analysis_job job;
+
+	struct review review;
+	bool review_readonly;   /* the file does not parse: shown, never written */
+	char review_problem[MR_ERROR_MAX];
+	char *reviewer;
+	char (*blobs)[REVIEW_BLOB_HEX + 1];     /* per revision, once the analysis is in */
+	char sel_blob[REVIEW_BLOB_HEX + 1];     /* the selected file's blob, read just now */
+	struct undo_stack undo;
+	struct {
+		size_t signed_off, stale, blocked;
+		bool dirty;
+	} totals;
+	enum prompt_purpose prompt_for;
+	struct {                /* the decision waiting for its reason */
+		size_t rev;
+		int item;
+		enum decision_status status;
+	} pending;
 	struct term *term;
 	struct screen scr;
 	struct theme theme;
@@ -82,6 +119,17 @@ void app_show_line(struct app *app, unsigned line);
 void app_select_row(struct app *app, size_t row);
 /* Draws a pane title bar. */
 void app_draw_title(struct app *app, struct rect r, const char *text, bool focused);
+/*
+ * Where a revision's review stands for its file as it is now: the
+ * selected one from the content just read, the others once the analysis
+ * has hashed every file; false while that is not known yet.
+ */
+bool app_review_state(struct app *app, size_t rev, struct migration_review *out);
+/* Records a decision on item of rev, saved at once; a message says how it went. */
+void app_decide(struct app *app, size_t rev, int item, enum decision_status status,
+		const char *reason);
+/* Asks for the reason of a waive or block on the status line. */
+void app_ask_reason(struct app *app, size_t rev, int item, enum decision_status status);
 /* Case-insensitive unless needle has a capital letter (smartcase). */
 const char *app_find(const char *hay, size_t len, const char *needle);
 

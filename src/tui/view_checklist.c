@@ -71,16 +71,69 @@ checklist_select(struct view *v, struct app *app)
 	}
 }
 
-/* The text of an entry: an item's title, or a finding with its place and rule. */
+/* The decision on an item of the selected migration, or NULL. */
+static const struct decision *
+decision_of(struct app *app, enum check_item item)
+{
+	size_t rev = app_selected(app);
+
+	if (rev >= app->rep.g.n || !app->rep.g.revs[rev].id)
+		return NULL;
+	return review_find(&app->review, app->rep.g.revs[rev].id, checklist[item].id);
+}
+
+static enum item_state
+state_of(struct app *app, enum check_item item)
+{
+	struct migration_review m;
+
+	return app_review_state(app, app_selected(app), &m) ? m.items[item] : ITEM_OPEN;
+}
+
+/* "accepted by Ann <ann@example.com>, 2026-11-24 17:03": who decided what, when. */
+static char *
+decision_text(struct app *app, enum check_item item)
+{
+	const struct decision *d = decision_of(app, item);
+	enum item_state st = state_of(app, item);
+	char when[17] = "";
+
+	if (!d || d->status == DECISION_CLEARED)
+		return NULL;
+	/* "2026-11-24T17:03:12.345Z" shown as "2026-11-24 17:03" */
+	snprintf(when, sizeof(when), "%s", d->timestamp);
+	if (strlen(when) > 10)
+		when[10] = ' ';
+	return mr_printf("%s%s by %s, %s UTC%s%s",
+			 st == ITEM_STALE ? "stale, the file changed since it was " : "",
+			 decision_status_name(d->status), d->reviewer, when,
+			 d->reason ? ": " : "", d->reason ? d->reason : "");
+}
+
+/*
+ * The text of an entry: an item's title, and on a line of its own the
+ * decision on it; or a finding with its place and rule.
+ */
 static char *
 entry_text(struct checklist_state *c, struct app *app, const struct entry *e)
 {
 	const struct finding *f;
 
-	if (e->finding == NO_FINDING)
-		return c->per_item[e->item] ?
-		       mr_printf("%s (%zu)", checklist[e->item].title, c->per_item[e->item]) :
-		       mr_strdup(checklist[e->item].title);
+	if (e->finding == NO_FINDING) {
+		char *title = c->per_item[e->item] ?
+			      mr_printf("%s (%zu)", checklist[e->item].title, c->per_item[e->item]) :
+			      mr_strdup(checklist[e->item].title);
+		char *decision = decision_text(app, e->item), *both;
+
+		if (!decision || !title) {
+			free(decision);
+			return title;
+		}
+		both = mr_printf("%s\n%s", title, decision);
+		free(title);
+		free(decision);
+		return both;
+	}
 	f = &app->rep.all.v[e->finding];
 	if (f->line)
 		return mr_printf("%u:%u %s [%s]", f->line, f->col, f->message, f->rule);
@@ -91,6 +144,47 @@ static const char *
 severity_mark(enum severity s)
 {
 	return (const char *[]){ "i", "W", "E" }[s];
+}
+
+/* The box before an item: what was decided on it, for this content. */
+static void
+draw_box(struct app *app, struct span *sp, enum check_item item)
+{
+	const struct decision *d = decision_of(app, item);
+	enum item_state st = state_of(app, item);
+	uint16_t style = STYLE_UI(THEME_UI_DECISION_UNDECIDED);
+	uint32_t mark = ' ';
+
+	if (st == ITEM_BLOCKED) {
+		style = STYLE_UI(THEME_UI_DECISION_BLOCKED);
+		mark = screen_glyph(&app->scr, 0x2717, 'x');
+	} else if (st == ITEM_STALE) {
+		style = STYLE_UI(THEME_UI_DECISION_STALE);
+		mark = '~';
+	} else if (st == ITEM_DONE && d->status == DECISION_WAIVED) {
+		style = STYLE_UI(THEME_UI_DECISION_WAIVED);
+		mark = 'w';
+	} else if (st == ITEM_DONE) {
+		style = STYLE_UI(THEME_UI_DECISION_ACCEPTED);
+		mark = screen_glyph(&app->scr, 0x2713, '+');
+	}
+	span_str(&app->scr, sp, style, "[");
+	screen_put(&app->scr, sp->y, sp->x + sp->col, mark, style);
+	sp->col++;
+	span_str(&app->scr, sp, style, "] ");
+}
+
+static uint16_t
+decision_style(struct app *app, enum check_item item)
+{
+	switch (state_of(app, item)) {
+	case ITEM_BLOCKED: return STYLE_UI(THEME_UI_DECISION_BLOCKED);
+	case ITEM_STALE: return STYLE_UI(THEME_UI_DECISION_STALE);
+	case ITEM_DONE:
+		return STYLE_UI(decision_of(app, item)->status == DECISION_WAIVED ?
+				THEME_UI_DECISION_WAIVED : THEME_UI_DECISION_ACCEPTED);
+	default: return STYLE_UI(THEME_UI_LIST);
+	}
 }
 
 static uint16_t
@@ -127,7 +221,7 @@ draw_entry(struct app *app, struct checklist_state *c, const struct entry *e,
 		/* take as many words as fit */
 		const char *end = p, *brk = NULL;
 
-		while (*end) {
+		while (*end && *end != '\n') {
 			unsigned long cp;
 			size_t n = mr_utf8_next(end, strlen(end), &cp);
 
@@ -138,9 +232,9 @@ draw_entry(struct app *app, struct checklist_state *c, const struct entry *e,
 				brk = end;
 			end += n;
 		}
-		if (*end && brk && brk > p)
+		if (*end && *end != '\n' && brk && brk > p)
 			end = brk;
-		if (end == p && *end) {
+		if (end == p && *end && *end != '\n') {
 			/* a character wider than the pane: it goes on a row of its own */
 			unsigned long cp;
 			size_t n = mr_utf8_next(end, strlen(end), &cp);
@@ -152,7 +246,7 @@ draw_entry(struct app *app, struct checklist_state *c, const struct entry *e,
 
 			screen_fill(&app->scr, y + rows, r.x, r.w, STYLE_UI(THEME_UI_LIST));
 			if (rows == 0 && e->finding == NO_FINDING) {
-				span_str(&app->scr, &sp, STYLE_UI(THEME_UI_DECISION_UNDECIDED), "[ ] ");
+				draw_box(app, &sp, e->item);
 			} else if (rows == 0) {
 				enum severity sev = app->rep.all.v[e->finding].severity;
 
@@ -170,6 +264,11 @@ draw_entry(struct app *app, struct checklist_state *c, const struct entry *e,
 		p = end;
 		while (*p == ' ')
 			p++;
+		if (*p == '\n') {
+			/* the decision line, in the decision's style */
+			p++;
+			style = decision_style(app, e->item);
+		}
 	}
 	free(text);
 	return rows;
@@ -248,12 +347,32 @@ goto_item(struct view *v, struct app *app, int dir)
 	for (size_t step = 1; step <= c->n; step++) {
 		size_t k = (v->cursor + c->n + (size_t)dir * step) % c->n;
 
-		/* every item is undecided until decisions exist */
-		if (c->v[k].finding == NO_FINDING) {
+		enum item_state st = state_of(app, c->v[k].item);
+
+		if (c->v[k].finding == NO_FINDING && (st == ITEM_OPEN || st == ITEM_STALE)) {
 			view_goto(v, app, k);
 			return;
 		}
 	}
+	app_message(app, false, "no undecided item left in this migration");
+}
+
+/* A: accepts every item without findings that is not decided for this content. */
+static void
+accept_clean(struct app *app, struct checklist_state *c)
+{
+	size_t n = 0;
+
+	for (int item = 0; item < CHECK_ITEM_COUNT; item++) {
+		if (c->per_item[item] || state_of(app, (enum check_item)item) == ITEM_DONE ||
+		    state_of(app, (enum check_item)item) == ITEM_BLOCKED)
+			continue;
+		app_decide(app, app_selected(app), item, DECISION_ACCEPTED, NULL);
+		if (app->message_error)
+			return;
+		n++;
+	}
+	app_message(app, false, "accepted %zu item%s without findings", n, n == 1 ? "" : "s");
 }
 
 static bool
@@ -275,6 +394,20 @@ checklist_key(struct view *v, struct app *app, enum action a)
 			return true;
 		}
 		app_show_line(app, app->rep.all.v[e->finding].line);
+		return true;
+	case ACTION_ACCEPT:
+		app_decide(app, app_selected(app), e->item, DECISION_ACCEPTED, NULL);
+		return true;
+	case ACTION_WAIVE:
+	case ACTION_BLOCK:
+		app_ask_reason(app, app_selected(app), e->item,
+			       a == ACTION_WAIVE ? DECISION_WAIVED : DECISION_BLOCKED);
+		return true;
+	case ACTION_CLEAR:
+		app_decide(app, app_selected(app), e->item, DECISION_CLEARED, NULL);
+		return true;
+	case ACTION_ACCEPT_CLEAN:
+		accept_clean(app, c);
 		return true;
 	case ACTION_NEXT_UNDECIDED:
 		goto_item(v, app, 1);

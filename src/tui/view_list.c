@@ -10,17 +10,28 @@
 #define REV_COLS 12
 
 /*
- * The mark of a migration.  Until decisions exist every migration is open;
- * the mark says how much its findings weigh.
+ * The mark of a migration: blocked, signed off or stale; an open one's says
+ * how much its findings weigh.
  */
 static void
 draw_mark(struct app *app, struct span *sp, size_t rev)
 {
 	int worst = report_worst(&app->rep, rev);
+	struct migration_review m;
+	bool known = app_review_state(app, rev, &m);
 	uint32_t ch;
 	uint16_t style;
 
-	if (rev < app->rep.g.n && !app->rep.g.revs[rev].in_graph) {
+	if (known && m.state == MIGRATION_BLOCKED) {
+		ch = screen_glyph(&app->scr, 0x2717, 'x');
+		style = STYLE_UI(THEME_UI_MARK_BLOCKED);
+	} else if (known && m.state == MIGRATION_SIGNED) {
+		ch = screen_glyph(&app->scr, 0x2713, '+');
+		style = STYLE_UI(THEME_UI_MARK_SIGNED);
+	} else if (known && m.state == MIGRATION_STALE) {
+		ch = '~';
+		style = STYLE_UI(THEME_UI_MARK_STALE);
+	} else if (rev < app->rep.g.n && !app->rep.g.revs[rev].in_graph) {
 		ch = '!';
 		style = STYLE_UI(THEME_UI_FINDING_ERROR);
 	} else if (worst >= SEVERITY_WARNING) {

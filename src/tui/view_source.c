@@ -86,12 +86,15 @@ load(struct source *s, struct app *app, size_t rev)
 	unload(s);
 	s->rev = rev;
 	s->hscroll = 0;
+	app->sel_blob[0] = '\0';
 	if (rev >= app->rep.g.n)
 		return;
 	if (mr_read_file(app->rep.g.revs[rev].path, &s->buf, &s->len, &err) < 0) {
 		snprintf(s->error, sizeof(s->error), "%s", err.msg);
 		return;
 	}
+	/* decisions bind to what is on disk now, which is what the reviewer reads */
+	review_blob_of(s->buf, s->len, app->sel_blob);
 	if (split_lines(s) < 0) {
 		unload(s);
 		snprintf(s->error, sizeof(s->error), "out of memory");
