@@ -1,6 +1,7 @@
 /* The review file: decisions in JSON Lines, merged newest-wins, saved atomically. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
@@ -344,6 +345,38 @@ write_all(const struct review *rv, int fd)
 	return rc;
 }
 
+/*
+ * Removes temporary files that writers killed mid-save left behind.  Under
+ * the lock no live writer has one open, so every one found is litter.
+ */
+static void
+remove_litter(const char *path)
+{
+	char *dir = mr_path_dirname(path), *prefix = mr_printf("%s.tmp-", path);
+	const char *base;
+	DIR *d;
+	struct dirent *e;
+
+	d = dir && prefix ? opendir(dir) : NULL;
+	base = prefix ? strrchr(prefix, '/') : NULL;
+	base = base ? base + 1 : prefix;
+	while (d && (e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, base, strlen(base)) != 0)
+			continue;
+		{
+			char *victim = mr_path_join(dir, e->d_name);
+
+			if (victim)
+				unlink(victim);
+			free(victim);
+		}
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	free(prefix);
+}
+
 /* Writes rv to a temporary file next to the review file and renames it into place. */
 static int
 replace_file(const struct review *rv, int dir_fd, struct mr_error *err)
@@ -389,6 +422,7 @@ review_save(struct review *rv, struct mr_error *err)
 		rc = mr_error_set(err, "cannot lock %s: %s", rv->path, strerror(errno));
 		goto out;
 	}
+	remove_litter(rv->path);
 	disk.path = rv->path;
 	if (read_file(&disk, rv->path, err) < 0) {
 		clear_decisions(&disk);
