@@ -303,10 +303,15 @@ print_signoff(const struct gate *gt)
 			if (m->items[i] == ITEM_BLOCKED)
 				printf("%s: blocked: %s: %s (%s) [signoff]\n", path, checklist[i].id,
 				       reason ? reason : "", d->reviewer);
-			else if (m->items[i] == ITEM_STALE)
-				printf("%s: stale: %s was %s for other content of the file [signoff]\n",
-				       path, checklist[i].id, decision_status_name(d->status));
 			free(reason);
+		}
+		if (m->stale) {
+			printf("%s: stale: %zu decision%s taken on other content of the file:", path,
+			       m->stale, m->stale == 1 ? " was" : "s were");
+			for (int i = 0; i < CHECK_ITEM_COUNT; i++)
+				if (m->items[i] == ITEM_STALE)
+					printf(" %s", checklist[i].id);
+			printf(" [signoff]\n");
 		}
 		if (m->open)
 			printf("%s: not signed off: %zu of %d items undecided [signoff]\n", path,
