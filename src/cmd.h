@@ -31,5 +31,6 @@ int cmd_ui(const struct cli *cli);
 int cmd_list(const struct cli *cli);
 int cmd_explain(const struct cli *cli);
 int cmd_check(const struct cli *cli);
+int cmd_diff(const struct cli *cli);
 
 #endif

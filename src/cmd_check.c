@@ -3,11 +3,13 @@
 
 #include <git2.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "migreview/gitinfo.h"
 #include "migreview/report.h"
 #include "migreview/review.h"
 #include "migreview/rules.h"
@@ -22,7 +24,18 @@ struct gate {
 	struct review review;
 	char (*blobs)[REVIEW_BLOB_HEX + 1];
 	struct migration_review *states;
+	bool *scope;            /* --since: per revision, whether its file changed; else NULL */
+	struct {
+		size_t migrations, findings, errors, warnings, info, undecided, signed_off;
+	} n;                    /* within the scope */
 };
+
+/* Whether revision rev is in the scope of the check (all of them without --since). */
+static bool
+scoped(const struct gate *gt, size_t rev)
+{
+	return !gt->scope || rev >= gt->r.g.n || gt->scope[rev];
+}
 
 /* Whether a finding's item is accepted or waived for the file as it is. */
 static bool
@@ -51,7 +64,12 @@ print_text(const struct gate *gt)
 
 	for (size_t k = 0; k < r->all.n; k++) {
 		const struct finding *f = &r->all.v[r->by_order[k]];
-		char *path = mr_visible(f->path), *msg = mr_visible(f->message);
+		char *path, *msg;
+
+		if (!scoped(gt, f->revision))
+			continue;
+		path = mr_visible(f->path);
+		msg = mr_visible(f->message);
 
 		const char *note = decided(gt, f) ? " (decided)" : "";
 
@@ -117,15 +135,17 @@ migration_json(const struct gate *gt, size_t rev)
 
 /* Findings of files outside the graph: no revision id, or shadowed by a duplicate. */
 static json_t *
-outside_json(const struct report *r)
+outside_json(const struct gate *gt)
 {
+	const struct report *r = &gt->r;
 	json_t *arr = json_array();
 
 	for (size_t i = 0; arr && i < r->all.n; i++) {
 		const struct finding *f = &r->all.v[i];
 		json_t *j;
 
-		if (f->revision < r->g.n && r->g.revs[f->revision].in_graph)
+		if ((f->revision < r->g.n && r->g.revs[f->revision].in_graph) ||
+		    !scoped(gt, f->revision))
 			continue;
 		j = finding_json(f);
 		json_object_set_new(j, "path", json_string(f->path));
@@ -139,21 +159,18 @@ report_json(const struct gate *gt)
 {
 	const struct report *r = &gt->r;
 	json_t *migrations = json_array();
-	size_t signed_off = 0;
 
-	for (size_t k = 0; migrations && k < r->g.n_order; k++) {
-		json_array_append_new(migrations, migration_json(gt, r->g.order[k]));
-		signed_off += gt->states[r->g.order[k]].state == MIGRATION_SIGNED;
-	}
+	for (size_t k = 0; migrations && k < r->g.n_order; k++)
+		if (scoped(gt, r->g.order[k]))
+			json_array_append_new(migrations, migration_json(gt, r->g.order[k]));
 	return json_pack("{s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i, s:i}}", "migrations", migrations,
-			 "outside_graph", outside_json(r),
-			 "summary", "migrations", (json_int_t)r->g.n_order,
-			 "signed_off", (json_int_t)signed_off,
-			 "findings", (json_int_t)r->all.n,
-			 "errors", (json_int_t)(findings_count(&r->all, SEVERITY_ERROR)),
-			 "warnings", (json_int_t)(findings_count(&r->all, SEVERITY_WARNING) -
-						   findings_count(&r->all, SEVERITY_ERROR)),
-			 "info", (json_int_t)(r->all.n - findings_count(&r->all, SEVERITY_WARNING)));
+			 "outside_graph", outside_json(gt),
+			 "summary", "migrations", (json_int_t)gt->n.migrations,
+			 "signed_off", (json_int_t)gt->n.signed_off,
+			 "findings", (json_int_t)gt->n.findings,
+			 "errors", (json_int_t)gt->n.errors,
+			 "warnings", (json_int_t)gt->n.warnings,
+			 "info", (json_int_t)gt->n.info);
 }
 
 static json_t *
@@ -220,7 +237,8 @@ report_sarif(const struct gate *gt)
 	json_t *results = json_array();
 
 	for (size_t k = 0; results && k < r->all.n; k++)
-		json_array_append_new(results, sarif_result(gt, &r->all.v[r->by_order[k]]));
+		if (scoped(gt, r->all.v[r->by_order[k]].revision))
+			json_array_append_new(results, sarif_result(gt, &r->all.v[r->by_order[k]]));
 	return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o}]}",
 			 "$schema", SARIF_SCHEMA, "version", "2.1.0", "runs",
 			 "tool", "driver", "name", "migreview", "version", PACKAGE_VERSION,
@@ -279,21 +297,19 @@ run_gate(const struct cli *cli, struct gate *gt)
 	return 0;
 }
 
-/* --require-signoff: what keeps each migration from being signed off; how many. */
-static size_t
+/* --require-signoff: what keeps each migration from being signed off. */
+static void
 print_signoff(const struct gate *gt)
 {
 	const struct report *r = &gt->r;
-	size_t failing = 0;
 
 	for (size_t k = 0; k < r->g.n_order; k++) {
 		size_t rev = r->g.order[k];
 		const struct migration_review *m = &gt->states[rev];
 		char *path;
 
-		if (m->state == MIGRATION_SIGNED)
+		if (m->state == MIGRATION_SIGNED || !scoped(gt, rev))
 			continue;
-		failing++;
 		path = mr_visible(r->g.revs[rev].relpath);
 		for (int i = 0; i < CHECK_ITEM_COUNT; i++) {
 			const struct decision *d = review_find(&gt->review, r->g.revs[rev].id,
@@ -318,12 +334,69 @@ print_signoff(const struct gate *gt)
 			       m->open, CHECK_ITEM_COUNT);
 		free(path);
 	}
-	return failing;
+}
+
+/* --since: the revisions whose files were added or changed since ref. */
+static int
+limit_scope(struct gate *gt, const char *ref)
+{
+	struct gitinfo *gi;
+	struct strvec changed = { 0 };
+	struct mr_error err;
+	int rc = -1;
+
+	if (gitinfo_open(&gi, gt->r.p.root, &err) < 0 || gitinfo_changed_since(gi, ref, &changed,
+									&err) < 0) {
+		fprintf(stderr, "migreview: --since %s: %s\n", ref, err.msg);
+		goto out;
+	}
+	gt->scope = calloc(gt->r.g.n + 1, sizeof(bool));
+	if (!gt->scope) {
+		fprintf(stderr, "migreview: out of memory\n");
+		goto out;
+	}
+	for (size_t i = 0; i < gt->r.g.n; i++) {
+		char *real = realpath(gt->r.g.revs[i].path, NULL);
+
+		gt->scope[i] = strvec_contains(&changed, real ? real : gt->r.g.revs[i].path);
+		free(real);
+	}
+	rc = 0;
+out:
+	strvec_free(&changed);
+	gitinfo_free(gi);
+	return rc;
+}
+
+/* What the summaries say, counted within the scope. */
+static void
+count(struct gate *gt)
+{
+	const struct report *r = &gt->r;
+
+	for (size_t k = 0; k < r->g.n_order; k++)
+		if (scoped(gt, r->g.order[k])) {
+			gt->n.migrations++;
+			gt->n.signed_off += gt->states[r->g.order[k]].state == MIGRATION_SIGNED;
+		}
+	for (size_t i = 0; i < r->all.n; i++) {
+		const struct finding *f = &r->all.v[i];
+
+		if (!scoped(gt, f->revision))
+			continue;
+		gt->n.findings++;
+		gt->n.errors += f->severity == SEVERITY_ERROR;
+		gt->n.warnings += f->severity == SEVERITY_WARNING;
+		gt->n.info += f->severity == SEVERITY_INFO;
+		/* info findings are for reading; undecided warnings and errors hold the gate */
+		gt->n.undecided += f->severity >= SEVERITY_WARNING && !decided(gt, f);
+	}
 }
 
 static void
 gate_free(struct gate *gt)
 {
+	free(gt->scope);
 	free(gt->blobs);
 	free(gt->states);
 	review_free(&gt->review);
@@ -334,30 +407,26 @@ int
 cmd_check(const struct cli *cli)
 {
 	struct gate gt = { 0 };
-	const struct report *r = &gt.r;
 	enum format format = FORMAT_TEXT;
 	json_t *doc = NULL;
-	size_t undecided = 0, not_signed = 0;
+	size_t not_signed;
 	int rc = EXIT_USAGE;
 
 	if (cli->format && parse_format(cli->format, &format) < 0)
 		return EXIT_USAGE;
-	if (cli->since) {
-		fprintf(stderr, "migreview: --since is not available yet: it needs the git "
-			"history (issue 6)\n");
-		return EXIT_USAGE;
-	}
 	if (cli->argc > 0) {
 		fprintf(stderr, "migreview: check takes no arguments ('%s')\n", cli->argv[0]);
 		return EXIT_USAGE;
 	}
 	git_libgit2_init();
-	if (run_gate(cli, &gt) < 0)
+	if (run_gate(cli, &gt) < 0 || (cli->since && limit_scope(&gt, cli->since) < 0))
 		goto out;
+	count(&gt);
+	not_signed = cli->require_signoff ? gt.n.migrations - gt.n.signed_off : 0;
 	if (format == FORMAT_TEXT) {
 		print_text(&gt);
 		if (cli->require_signoff)
-			not_signed = print_signoff(&gt);
+			print_signoff(&gt);
 	} else {
 		doc = format == FORMAT_JSON ? report_json(&gt) : report_sarif(&gt);
 		if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2)) < 0) {
@@ -365,27 +434,21 @@ cmd_check(const struct cli *cli)
 			goto out;
 		}
 		putchar('\n');
-		for (size_t k = 0; cli->require_signoff && k < r->g.n_order; k++)
-			not_signed += gt.states[r->g.order[k]].state != MIGRATION_SIGNED;
 	}
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "migreview: cannot write the report\n");
 		goto out;
 	}
-	/* info findings are for reading; undecided warnings and errors hold the gate */
-	for (size_t i = 0; i < r->all.n; i++)
-		undecided += r->all.v[i].severity >= SEVERITY_WARNING && !decided(&gt, &r->all.v[i]);
-	rc = undecided || not_signed ? EXIT_FINDINGS : EXIT_CLEAN;
+	rc = gt.n.undecided || not_signed ? EXIT_FINDINGS : EXIT_CLEAN;
 	if (format == FORMAT_TEXT) {
-		fprintf(stderr, "migreview: %zu migrations, %zu findings (%zu errors, %zu warnings",
-			r->g.n_order, r->all.n, findings_count(&r->all, SEVERITY_ERROR),
-			findings_count(&r->all, SEVERITY_WARNING) - findings_count(&r->all, SEVERITY_ERROR));
-		if (undecided != findings_count(&r->all, SEVERITY_WARNING))
-			fprintf(stderr, "; %zu undecided", undecided);
+		fprintf(stderr, "migreview: %zu migrations%s%s, %zu findings (%zu errors, %zu warnings",
+			gt.n.migrations, cli->since ? " changed since " : "",
+			cli->since ? cli->since : "", gt.n.findings, gt.n.errors, gt.n.warnings);
+		if (gt.n.undecided != gt.n.errors + gt.n.warnings)
+			fprintf(stderr, "; %zu undecided", gt.n.undecided);
 		fprintf(stderr, ")");
 		if (cli->require_signoff)
-			fprintf(stderr, "; %zu of %zu signed off", r->g.n_order - not_signed,
-				r->g.n_order);
+			fprintf(stderr, "; %zu of %zu signed off", gt.n.signed_off, gt.n.migrations);
 		fprintf(stderr, "\n");
 	}
 out:

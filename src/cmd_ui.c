@@ -9,7 +9,7 @@
 int
 cmd_ui(const struct cli *cli)
 {
-	struct tui_options opts = { cli->config, cli->section, cli->theme };
+	struct tui_options opts = { cli->config, cli->section, cli->theme, cli->since };
 
 	if (cli->argc > 0) {
 		fprintf(stderr, "migreview: unknown command '%s'. Try 'migreview --help'.\n",

@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	  "the analysis as a release gate: every finding of every migration" },
 	{ "test", NULL, "test [REV] [--database-url URL]",
 	  "run Alembic up → down → up on a scratch database (not built yet)" },
+	{ "diff", cmd_diff, "diff REV",
+	  "what changed in a migration since it was signed off (exit 1 when something did)" },
 	{ "explain", cmd_explain, "explain [RULE | ITEM]",
 	  "why a rule exists, with a flagged and a safe example; without RULE, all rules" },
 };
@@ -30,7 +32,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"usage: migreview [-c alembic.ini] [-n section] [--theme NAME]\n");
+		"usage: migreview [-c alembic.ini] [-n section] [--theme NAME] [--since GITREF]\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "       migreview %s\n", commands[i].usage);
 	fprintf(out,
@@ -47,7 +49,7 @@ usage(FILE *out)
 		"      --json          list: print JSON\n"
 		"      --order ORDER   list: 'review' (base → head) or 'history' (as alembic history)\n"
 		"      --format FMT    check: text, json or sarif\n"
-		"      --since GITREF  check: only migrations changed since GITREF (not built yet)\n"
+		"      --since GITREF  check and the UI: only migrations added or changed since GITREF\n"
 		"      --require-signoff  check: fail unless every migration is signed off for its\n"
 		"                      current content and nothing is blocked\n"
 		"  -h, --help          show this help\n"

@@ -33,8 +33,9 @@
 	A(SEARCH,         SEARCH, "/",               "Search the focused pane", 1) \
 	A(SEARCH_NEXT,    SEARCH, "n",               "Next match", 1) \
 	A(SEARCH_PREV,    SEARCH, "N",               "Previous match", 1) \
-	A(HISTORY,        VIEWS,  "H",               "Git history of the migration's file", 0) \
-	A(DIFF,           VIEWS,  "d",               "Diff against the signed-off version", 0) \
+	A(HISTORY,        VIEWS,  "H",               "Git history of the migration's file", 1) \
+	A(DIFF,           VIEWS,  "d",               "Diff against the signed-off version", 1) \
+	A(SCOPE,          VIEWS,  "s",               "Show or hide migrations outside --since", 1) \
 	A(TEST,           VIEWS,  "t",               "Run the up/down test (runs migration code)", 0) \
 	A(HELP,           VIEWS,  "?",               "This help", 1) \
 	A(REDRAW,         VIEWS,  "<C-l>",           "Redraw the screen", 1) \

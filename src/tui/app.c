@@ -11,6 +11,7 @@
 #include "migreview/util.h"
 #include "tui/app.h"
 #include "tui/decide.h"
+#include "tui/gitview.h"
 
 static const struct view_ops *const view_table[VIEW_COUNT] = {
 #define VIEW_OPS_ENTRY(id, ops) [VIEW_##id] = &ops,
@@ -73,6 +74,17 @@ app_find(const char *hay, size_t len, const char *needle)
 }
 
 void
+app_push(struct app *app, enum view_id id)
+{
+	struct view *v = &app->views[id];
+
+	if (app->n_overlay == MR_ARRAY_SIZE(app->overlay))
+		app->n_overlay--;
+	app->overlay[app->n_overlay++] = id;
+	v->cursor = v->top = 0;
+}
+
+void
 app_select_row(struct app *app, size_t row)
 {
 	struct view *list = &app->views[VIEW_LIST];
@@ -82,6 +94,7 @@ app_select_row(struct app *app, size_t row)
 	for (size_t i = 0; i < VIEW_COUNT; i++)
 		if (app->views[i].ops->select)
 			app->views[i].ops->select(&app->views[i], app);
+	gitview_selected(app);
 }
 
 void
@@ -273,8 +286,8 @@ draw(struct app *app)
 		return;
 	}
 	draw_title_line(app);
-	if (app->help) {
-		draw_pane(app, VIEW_HELP, body, false);
+	if (app->n_overlay) {
+		draw_pane(app, app->overlay[app->n_overlay - 1], body, false);
 	} else {
 		layout(app, body, out, shown);
 		for (size_t i = 0; i < N_PANES; i++)
@@ -291,7 +304,7 @@ draw(struct app *app)
 static struct view *
 focused(struct app *app)
 {
-	return &app->views[app->help ? VIEW_HELP : app->focus];
+	return &app->views[app->n_overlay ? app->overlay[app->n_overlay - 1] : app->focus];
 }
 
 static void
@@ -348,8 +361,8 @@ global_action(struct app *app, enum action a)
 {
 	switch (a) {
 	case ACTION_QUIT:
-		if (app->help)
-			app->help = false;
+		if (app->n_overlay)
+			app->n_overlay--;
 		else
 			app->quit = true;
 		return true;
@@ -357,11 +370,23 @@ global_action(struct app *app, enum action a)
 		app->quit = true;
 		return true;
 	case ACTION_HELP:
-		app->help = !app->help;
+		if (app->n_overlay && app->overlay[app->n_overlay - 1] == VIEW_HELP)
+			app->n_overlay--;
+		else
+			app_push(app, VIEW_HELP);
+		return true;
+	case ACTION_HISTORY:
+		gitview_history(app);
+		return true;
+	case ACTION_DIFF:
+		gitview_signoff_diff(app);
+		return true;
+	case ACTION_SCOPE:
+		gitview_toggle_scope(app);
 		return true;
 	case ACTION_NEXT_PANE:
 	case ACTION_PREV_PANE:
-		if (!app->help)
+		if (!app->n_overlay)
 			cycle_pane(app, a == ACTION_NEXT_PANE ? 1 : -1);
 		return true;
 	case ACTION_NEXT_MIGRATION:
@@ -390,7 +415,7 @@ global_action(struct app *app, enum action a)
 		return true;
 	case ACTION_NEXT_UNDECIDED:
 	case ACTION_PREV_UNDECIDED:
-		if (app->help)
+		if (app->n_overlay)
 			return false;
 		app->focus = VIEW_CHECKLIST;
 		return false;   /* the checklist moves its cursor */
@@ -586,6 +611,28 @@ setup_styles(struct app *app)
 	return rc;
 }
 
+void
+app_list_rows(struct app *app)
+{
+	const struct graph *g = &app->rep.g;
+	size_t selected = app_selected(app), row = 0;
+
+	app->n_rows = 0;
+	for (size_t k = 0; k < g->n_order; k++)
+		if (!app->hide_unscoped || !app->scope || app->scope[g->order[k]])
+			app->rows[app->n_rows++] = g->order[k];
+	app->n_graph_rows = app->n_rows;
+	/* files Alembic would not list (no id, a duplicate) still need a reviewer */
+	for (size_t i = 0; i < g->n; i++)
+		if (!g->revs[i].in_graph && (!app->hide_unscoped || !app->scope || app->scope[i]))
+			app->rows[app->n_rows++] = i;
+	/* the lanes belong to the whole graph: a filtered list is drawn without them */
+	for (size_t r = 0; r < app->n_rows; r++)
+		if (app->rows[r] == selected)
+			row = r;
+	app_select_row(app, row);
+}
+
 static int
 list_rows(struct app *app)
 {
@@ -597,7 +644,6 @@ list_rows(struct app *app)
 	for (size_t k = 0; k < g->n_order; k++)
 		app->rows[app->n_rows++] = g->order[k];
 	app->n_graph_rows = app->n_rows;
-	/* files Alembic would not list (no id, a duplicate) still need a reviewer */
 	for (size_t i = 0; i < g->n; i++)
 		if (!g->revs[i].in_graph)
 			app->rows[app->n_rows++] = i;
@@ -686,6 +732,9 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	for (size_t i = 0; i < VIEW_COUNT; i++)
 		app->views[i].ops = view_table[i];
 	app->focus = VIEW_LIST;
+	app->since = opts->since;
+	if (gitview_open(app, err) < 0)
+		return -1;
 	app_select_row(app, 0);
 	if (app->rep.p.warnings.n)
 		app_message(app, true, "%s", app->rep.p.warnings.v[0]);
@@ -706,6 +755,7 @@ close_app(struct app *app)
 	for (size_t i = 0; i < VIEW_COUNT; i++)
 		if (app->views[i].ops && app->views[i].ops->close)
 			app->views[i].ops->close(&app->views[i]);
+	gitview_close(app);
 	term_close(app->term);
 	app->term = NULL;
 	screen_free(&app->scr);
@@ -743,7 +793,9 @@ tui_run(const struct tui_options *opts)
 			finish_analysis(&app);
 			continue;
 		}
-		key = term_read_key(app.term, app.job.running);
+		if (gitview_poll(&app, term_headless(app.term)))
+			continue;
+		key = term_read_key(app.term, app.job.running || gitview_busy(&app));
 		if (key == TERM_TIMEOUT)
 			continue;
 		app.message[0] = '\0';

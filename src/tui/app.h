@@ -26,7 +26,7 @@
 #define STYLE_SYNTAX(capture) ((uint16_t)(THEME_UI_COUNT + (capture)))
 
 struct tui_options {
-	const char *config, *section, *theme;
+	const char *config, *section, *theme, *since;
 };
 
 /* The analysis, running on its own thread while the list is already shown. */
@@ -95,7 +95,12 @@ struct app {
 
 	struct view views[VIEW_COUNT];
 	enum view_id focus;     /* LIST, SOURCE or CHECKLIST */
-	bool help;              /* the help screen is over the panes */
+	enum view_id overlay[4];        /* views over the panes (help, history, diff), top last */
+	size_t n_overlay;
+	struct git_state *git;  /* history of the selected file, diffs, --since (gitview.c) */
+	bool *scope;            /* --since: per revision, whether its file changed; else NULL */
+	bool hide_unscoped;     /* the list shows only the migrations in scope */
+	const char *since;
 	bool single;            /* the last layout showed one pane at a time */
 
 	char message[512];
@@ -117,6 +122,10 @@ void app_message(struct app *app, bool error, const char *fmt, ...)
 void app_show_line(struct app *app, unsigned line);
 /* Moves the list cursor to row and tells every pane. */
 void app_select_row(struct app *app, size_t row);
+/* Opens a view over the panes; q closes it. */
+void app_push(struct app *app, enum view_id id);
+/* Rebuilds the list's rows (after --since hides or shows migrations). */
+void app_list_rows(struct app *app);
 /* Draws a pane title bar. */
 void app_draw_title(struct app *app, struct rect r, const char *text, bool focused);
 /*

@@ -49,7 +49,9 @@ struct view {
 	V(LIST, list_view_ops) \
 	V(SOURCE, source_view_ops) \
 	V(CHECKLIST, checklist_view_ops) \
-	V(HELP, help_view_ops)
+	V(HELP, help_view_ops) \
+	V(HISTORY, history_view_ops) \
+	V(DIFF, diff_view_ops)
 
 enum view_id {
 #define VIEW_ENUM(id, ops) VIEW_##id,

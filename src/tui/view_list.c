@@ -55,7 +55,7 @@ draw_graph(struct app *app, struct span *sp, size_t row)
 
 	if (!app->lanes.width)
 		return;
-	if (row < app->n_graph_rows) {
+	if (row < app->n_graph_rows && !app->hide_unscoped) {
 		cells = lanes_row(&app->lanes, row);
 		for (int i = 0; i < app->lanes.width && sp->col < sp->w; i++, sp->col++)
 			screen_put(&app->scr, sp->y, sp->x + sp->col, cells[i],
@@ -108,6 +108,9 @@ list_draw(struct view *v, struct app *app, struct rect r)
 		if (row >= app->n_rows)
 			continue;
 		draw_row(app, &sp, row);
+		/* --since: what did not change is there for context, dimmed */
+		if (app->scope && !app->scope[app->rows[row]])
+			span_restyle(&app->scr, &sp, 0, r.w, STYLE_UI(THEME_UI_LIST_DIMMED));
 		if (row == v->cursor)
 			span_restyle(&app->scr, &sp, 0, r.w,
 				     STYLE_UI(focused ? THEME_UI_LIST_SELECTED

@@ -11,6 +11,7 @@
 
 #include "migreview/util.h"
 #include "tui/app.h"
+#include "tui/gitview.h"
 
 struct source {
 	size_t rev;             /* what is loaded; (size_t)-1 for nothing */
@@ -248,9 +249,10 @@ source_title(struct view *v, struct app *app, char *buf, size_t size)
 		snprintf(buf, size, "Source");
 	else
 		/* the file name: the directory is the same for nearly every migration */
-		snprintf(buf, size, "%zu/%zu  %s", s->n_lines ? v->cursor + 1 : 0, s->n_lines,
+		snprintf(buf, size, "%zu/%zu  %s%s%s", s->n_lines ? v->cursor + 1 : 0, s->n_lines,
 			 strrchr(app->rep.g.revs[rev].relpath, '/') ?
-			 strrchr(app->rep.g.revs[rev].relpath, '/') + 1 : app->rep.g.revs[rev].relpath);
+			 strrchr(app->rep.g.revs[rev].relpath, '/') + 1 : app->rep.g.revs[rev].relpath,
+			 gitview_added(app) ? "  " : "", gitview_added(app) ? gitview_added(app) : "");
 }
 
 static size_t

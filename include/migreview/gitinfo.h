@@ -1,0 +1,83 @@
+/*
+ * What git knows about the migration files, read with libgit2 (never the
+ * git command): the commits that touched a file, following its renames;
+ * what a commit changed in it; what changed since it was signed off; and
+ * which files changed between a ref and the working tree.
+ *
+ * Paths given to and returned by these functions are absolute (as the
+ * project discovers them); the repository is found from a directory
+ * upwards.  Outside a repository, or in one libgit2 refuses (owned by
+ * another user), gitinfo_open() fails with a message that says so.
+ *
+ * struct gitinfo owns the repository; gitinfo_free() releases it.  One
+ * struct gitinfo must not be used by two threads at once.
+ */
+#ifndef MIGREVIEW_GITINFO_H
+#define MIGREVIEW_GITINFO_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "migreview/error.h"
+#include "migreview/util.h"
+
+struct gitinfo;
+
+int gitinfo_open(struct gitinfo **out, const char *dir, struct mr_error *err);
+void gitinfo_free(struct gitinfo *gi);
+
+/* One commit that touched a file. */
+struct file_commit {
+	char id[41];
+	int64_t time;           /* seconds since the epoch */
+	int offset;             /* the author's UTC offset, minutes */
+	char *author;           /* "Name <email>" */
+	char *summary;          /* the first line of the message */
+	char *path;             /* absolute path of the file in this commit */
+	char *old_path;         /* the path it was renamed from here, or NULL */
+	bool added;             /* the file appears here */
+};
+
+struct file_history {
+	struct file_commit *v;  /* newest first */
+	size_t n, cap;
+	bool uncommitted;       /* the working tree differs from the newest commit */
+};
+
+/*
+ * The commits from HEAD that changed path, newest first, following the
+ * file back through renames; a merge counts when the file differs from
+ * every parent.  progress counts the commits looked at; cancel, when set,
+ * stops the walk (returning what was found).  Either may be NULL.
+ */
+int gitinfo_file_history(struct gitinfo *gi, const char *path, struct file_history *out,
+			 atomic_size_t *progress, atomic_bool *cancel, struct mr_error *err);
+void file_history_free(struct file_history *h);
+
+/*
+ * A unified diff, one line per entry, each starting with its kind:
+ * 'F' file header, 'H' hunk header, '+', '-', ' ' lines, '\\' notes.
+ */
+/* What commit id changed in the file (at path in that commit), against its first parent. */
+int gitinfo_commit_diff(struct gitinfo *gi, const char *id, const char *path,
+			const char *old_path, struct strvec *out, struct mr_error *err);
+/*
+ * The difference from the blob recorded at sign-off to the content now.
+ * Fails, saying so, when the blob is in no git object store (the file was
+ * reviewed before it was ever added or committed).
+ */
+int gitinfo_blob_diff(struct gitinfo *gi, const char *blob, const char *path,
+		      const char *now, size_t len, struct strvec *out, struct mr_error *err);
+
+/*
+ * The files added or changed between ref and the working tree (committed,
+ * staged and unstaged changes and untracked files; a renamed file under its
+ * new name, and only when its content changed too), as absolute paths in
+ * out.  An unknown ref fails.
+ */
+int gitinfo_changed_since(struct gitinfo *gi, const char *ref, struct strvec *out,
+			  struct mr_error *err);
+
+#endif

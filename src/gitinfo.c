@@ -1,0 +1,465 @@
+/* Git history of migration files through libgit2. */
+#include "config.h"
+
+#include <git2.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migreview/gitinfo.h"
+
+struct gitinfo {
+	git_repository *repo;
+	char *workdir;          /* real path, with a trailing '/' */
+};
+
+static int
+git_fail(struct mr_error *err, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return mr_error_set(err, "%s: %s", what, e && e->message ? e->message : "git error");
+}
+
+int
+gitinfo_open(struct gitinfo **out, const char *dir, struct mr_error *err)
+{
+	struct gitinfo *gi = calloc(1, sizeof(*gi));
+	char real[PATH_MAX];
+	int rc;
+
+	*out = NULL;
+	if (!gi)
+		return mr_error_oom(err);
+	git_libgit2_init();
+	rc = git_repository_open_ext(&gi->repo, dir, 0, NULL);
+	/*
+	 * libgit2 1.5 refuses a repository owned by another user with
+	 * GIT_EOWNER, or (Debian's 1.5.1) with "not found" after failing to
+	 * read safe.directory.
+	 */
+	if (rc == GIT_ENOTFOUND && git_error_last() && git_error_last()->message &&
+	    strstr(git_error_last()->message, "safe.directory"))
+		rc = GIT_EOWNER;
+	if (rc == GIT_ENOTFOUND)
+		rc = mr_error_set(err, "%s is not in a git repository: history, diffs and --since "
+				  "need one", dir);
+	else if (rc == GIT_EOWNER)
+		rc = mr_error_set(err, "git refuses the repository at %s: it is owned by another "
+				  "user (if you trust it: git config --global --add "
+				  "safe.directory PATH)", dir);
+	else if (rc < 0)
+		rc = git_fail(err, dir);
+	else if (git_repository_is_bare(gi->repo))
+		rc = mr_error_set(err, "%s is in a bare repository: there is no working tree", dir);
+	else if (!realpath(git_repository_workdir(gi->repo), real) ||
+		 !(gi->workdir = mr_printf("%s/", real)))
+		rc = mr_error_set(err, "cannot resolve the working tree of %s", dir);
+	if (rc < 0) {
+		gitinfo_free(gi);
+		return -1;
+	}
+	*out = gi;
+	return 0;
+}
+
+void
+gitinfo_free(struct gitinfo *gi)
+{
+	if (!gi)
+		return;
+	git_repository_free(gi->repo);
+	free(gi->workdir);
+	free(gi);
+	git_libgit2_shutdown();
+}
+
+/* path relative to the working tree, or NULL when it is outside. */
+static char *
+relative(const struct gitinfo *gi, const char *path)
+{
+	char real[PATH_MAX];
+	size_t n = strlen(gi->workdir);
+
+	/* a file deleted since keeps its lexical path */
+	if (realpath(path, real))
+		path = real;
+	if (strncmp(path, gi->workdir, n) != 0)
+		return NULL;
+	return mr_strdup(path + n);
+}
+
+static char *
+absolute(const struct gitinfo *gi, const char *rel)
+{
+	return mr_printf("%s%s", gi->workdir, rel);
+}
+
+/* ---- history ---- */
+
+static const git_oid *
+entry_id(git_tree *tree, const char *rel, git_tree_entry **keep)
+{
+	*keep = NULL;
+	if (!tree || git_tree_entry_bypath(keep, tree, rel) < 0)
+		return NULL;
+	return git_tree_entry_id(*keep);
+}
+
+/* The path the file had in the parent, when this commit renamed it there; else NULL. */
+static char *
+renamed_from(git_repository *repo, git_tree *parent, git_tree *tree, const char *rel)
+{
+	git_diff *diff = NULL;
+	git_diff_find_options find;
+	char *from = NULL;
+
+	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+	if (git_diff_tree_to_tree(&diff, repo, parent, tree, NULL) < 0)
+		return NULL;
+	find.flags = GIT_DIFF_FIND_RENAMES;
+	if (git_diff_find_similar(diff, &find) == 0)
+		for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+			const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+			if (d->status == GIT_DELTA_RENAMED && !strcmp(d->new_file.path, rel)) {
+				from = mr_strdup(d->old_file.path);
+				break;
+			}
+		}
+	git_diff_free(diff);
+	return from;
+}
+
+static int
+record(struct gitinfo *gi, struct file_history *h, git_commit *c, const char *rel,
+       const char *old_rel, bool added)
+{
+	const git_signature *who = git_commit_author(c);
+	struct file_commit fc = { 0 };
+
+	git_oid_tostr(fc.id, sizeof(fc.id), git_commit_id(c));
+	fc.time = who->when.time;
+	fc.offset = who->when.offset;
+	fc.author = mr_printf("%s <%s>", who->name, who->email);
+	fc.summary = mr_strdup(git_commit_summary(c) ? git_commit_summary(c) : "");
+	fc.path = absolute(gi, rel);
+	fc.old_path = old_rel ? absolute(gi, old_rel) : NULL;
+	fc.added = added;
+	if (!fc.author || !fc.summary || !fc.path || (old_rel && !fc.old_path) ||
+	    mr_grow(&h->v, &h->cap, h->n + 1, sizeof(*h->v)) < 0) {
+		free(fc.author);
+		free(fc.summary);
+		free(fc.path);
+		free(fc.old_path);
+		return -1;
+	}
+	h->v[h->n++] = fc;
+	return 0;
+}
+
+/*
+ * Whether commit c changed the file at *rel: it differs from every parent
+ * (a merge that took one side unchanged did not change it).  On a rename
+ * *rel becomes the old path.
+ */
+static int
+visit(struct gitinfo *gi, git_commit *c, char **rel, struct file_history *h)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *mine = NULL;
+	const git_oid *id;
+	unsigned n = git_commit_parentcount(c);
+	bool changed = true;
+	int rc = 0;
+
+	if (git_commit_tree(&tree, c) < 0)
+		return -1;
+	id = entry_id(tree, *rel, &mine);
+	if (!id)
+		goto out;       /* not at this path here */
+	for (unsigned p = 0; p < n && changed; p++) {
+		git_commit *parent = NULL;
+		git_tree *ptree = NULL;
+		git_tree_entry *theirs = NULL;
+		const git_oid *pid;
+
+		if (git_commit_parent(&parent, c, p) < 0 || git_commit_tree(&ptree, parent) < 0) {
+			git_commit_free(parent);
+			rc = -1;
+			goto out;
+		}
+		pid = entry_id(ptree, *rel, &theirs);
+		if (pid && git_oid_equal(pid, id))
+			changed = false;
+		if (changed && !pid && p == 0) {
+			char *from = renamed_from(gi->repo, ptree, tree, *rel);
+
+			rc = record(gi, h, c, *rel, from, !from);
+			if (from) {
+				free(*rel);
+				*rel = from;
+			}
+			changed = false;        /* recorded */
+		}
+		git_tree_entry_free(theirs);
+		git_tree_free(ptree);
+		git_commit_free(parent);
+	}
+	if (changed)
+		rc = record(gi, h, c, *rel, NULL, n == 0);
+out:
+	git_tree_entry_free(mine);
+	git_tree_free(tree);
+	return rc;
+}
+
+/* Whether the working tree's file differs from HEAD's. */
+static bool
+uncommitted(struct gitinfo *gi, const char *path, const char *rel)
+{
+	git_object *head = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	git_oid now;
+	bool differs = true;
+
+	if (git_revparse_single(&head, gi->repo, "HEAD^{tree}") == 0) {
+		tree = (git_tree *)head;
+		if (git_tree_entry_bypath(&e, tree, rel) == 0 &&
+		    git_odb_hashfile(&now, path, GIT_OBJECT_BLOB) == 0)
+			differs = !git_oid_equal(&now, git_tree_entry_id(e));
+	}
+	git_tree_entry_free(e);
+	git_object_free(head);
+	return differs;
+}
+
+int
+gitinfo_file_history(struct gitinfo *gi, const char *path, struct file_history *out,
+		     atomic_size_t *progress, atomic_bool *cancel, struct mr_error *err)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	char *rel = relative(gi, path);
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!rel)
+		return mr_error_set(err, "%s is outside the git working tree %s", path, gi->workdir);
+	out->uncommitted = uncommitted(gi, path, rel);
+	if (git_revwalk_new(&walk, gi->repo) < 0) {
+		free(rel);
+		return git_fail(err, "cannot walk the history");
+	}
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	if (git_revwalk_push_head(walk) < 0) {
+		/* a repository without commits has no history yet */
+		git_revwalk_free(walk);
+		free(rel);
+		return 0;
+	}
+	while (git_revwalk_next(&oid, walk) == 0) {
+		git_commit *c = NULL;
+
+		if (cancel && atomic_load(cancel))
+			break;
+		if (git_commit_lookup(&c, gi->repo, &oid) < 0 || visit(gi, c, &rel, out) < 0) {
+			git_commit_free(c);
+			rc = git_fail(err, "cannot read the history");
+			break;
+		}
+		git_commit_free(c);
+		if (progress)
+			atomic_fetch_add(progress, 1);
+	}
+	git_revwalk_free(walk);
+	free(rel);
+	return rc;
+}
+
+void
+file_history_free(struct file_history *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->v[i].author);
+		free(h->v[i].summary);
+		free(h->v[i].path);
+		free(h->v[i].old_path);
+	}
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}
+
+/* ---- diffs ---- */
+
+static int
+diff_line(const git_diff_delta *delta, const git_diff_hunk *hunk, const git_diff_line *line,
+	  void *payload)
+{
+	struct strvec *out = payload;
+	char kind;
+	const char *p = line->content, *end = line->content + line->content_len;
+
+	(void)delta;
+	(void)hunk;
+	switch (line->origin) {
+	case GIT_DIFF_LINE_FILE_HDR: kind = 'F'; break;
+	case GIT_DIFF_LINE_HUNK_HDR: kind = 'H'; break;
+	case GIT_DIFF_LINE_ADDITION: kind = '+'; break;
+	case GIT_DIFF_LINE_DELETION: kind = '-'; break;
+	case GIT_DIFF_LINE_CONTEXT: kind = ' '; break;
+	default: kind = '\\'; break;
+	}
+	/* a header comes as several lines at once */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *s = kind == '\\' ? mr_strdup("\\ No newline at end of file") :
+			  mr_printf("%c%.*s", kind, (int)n, p);
+
+		if (!s || strvec_push_owned(out, s) < 0)
+			return -1;
+		if (kind == '\\')
+			break;
+		p += n + 1;
+	}
+	return 0;
+}
+
+static int
+diff_hunk(const git_diff_delta *delta, const git_diff_hunk *hunk, void *payload)
+{
+	(void)delta;
+	return strvec_push_owned(payload, mr_printf("H%.*s", (int)strcspn(hunk->header, "\n"),
+						    hunk->header));
+}
+
+int
+gitinfo_commit_diff(struct gitinfo *gi, const char *id, const char *path,
+		    const char *old_path, struct strvec *out, struct mr_error *err)
+{
+	git_oid oid;
+	git_commit *c = NULL, *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	git_diff_find_options find;
+	char *paths[2] = { relative(gi, path), old_path ? relative(gi, old_path) : NULL };
+	int rc = -1;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+	if (!paths[0]) {
+		mr_error_set(err, "%s is outside the git working tree", path);
+		goto out;
+	}
+	opts.pathspec.strings = paths;
+	opts.pathspec.count = paths[1] ? 2 : 1;
+	opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+	if (git_oid_fromstr(&oid, id) < 0 || git_commit_lookup(&c, gi->repo, &oid) < 0 ||
+	    git_commit_tree(&tree, c) < 0 ||
+	    (git_commit_parentcount(c) > 0 &&
+	     (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&ptree, parent) < 0)) ||
+	    git_diff_tree_to_tree(&diff, gi->repo, ptree, tree, &opts) < 0) {
+		git_fail(err, id);
+		goto out;
+	}
+	find.flags = GIT_DIFF_FIND_RENAMES;
+	if (paths[1])
+		git_diff_find_similar(diff, &find);
+	if (git_diff_print(diff, GIT_DIFF_FORMAT_PATCH, diff_line, out) < 0) {
+		mr_error_oom(err);
+		goto out;
+	}
+	rc = 0;
+out:
+	git_diff_free(diff);
+	git_tree_free(ptree);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_commit_free(c);
+	free(paths[0]);
+	free(paths[1]);
+	return rc;
+}
+
+int
+gitinfo_blob_diff(struct gitinfo *gi, const char *blob, const char *path, const char *now,
+		  size_t len, struct strvec *out, struct mr_error *err)
+{
+	git_oid oid;
+	git_blob *old = NULL;
+	git_diff_options opts;
+	char *rel = relative(gi, path);
+	int rc;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if (!rel)
+		return mr_error_set(err, "%s is outside the git working tree", path);
+	if (git_oid_fromstr(&oid, blob) < 0 || git_blob_lookup(&old, gi->repo, &oid) < 0) {
+		free(rel);
+		return mr_error_set(err, "the signed-off content (blob %.10s) is not in the git "
+				    "repository: it was reviewed before it was added or committed, "
+				    "so there is nothing to compare with", blob);
+	}
+	rc = strvec_push_owned(out, mr_printf("F--- a/%s (as signed off, blob %.10s)", rel, blob));
+	if (rc == 0)
+		rc = strvec_push_owned(out, mr_printf("F+++ b/%s (now)", rel));
+	if (rc == 0)
+		rc = git_diff_blob_to_buffer(old, rel, now, len, rel, &opts, NULL, NULL, diff_hunk,
+					     diff_line, out);
+	git_blob_free(old);
+	free(rel);
+	return rc < 0 ? mr_error_oom(err) : 0;
+}
+
+int
+gitinfo_changed_since(struct gitinfo *gi, const char *ref, struct strvec *out,
+		      struct mr_error *err)
+{
+	git_object *obj = NULL, *tree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	git_diff_find_options find;
+	int rc = -1;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+	if (git_revparse_single(&obj, gi->repo, ref) < 0) {
+		mr_error_set(err, "unknown git ref '%s'", ref);
+		goto out;
+	}
+	if (git_object_peel(&tree, obj, GIT_OBJECT_TREE) < 0) {
+		mr_error_set(err, "'%s' does not name a commit or tree", ref);
+		goto out;
+	}
+	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+	find.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
+	if (git_diff_tree_to_workdir_with_index(&diff, gi->repo, (git_tree *)tree, &opts) < 0 ||
+	    git_diff_find_similar(diff, &find) < 0) {
+		git_fail(err, ref);
+		goto out;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_UNMODIFIED ||
+		    d->status == GIT_DELTA_IGNORED)
+			continue;
+		/* a file that only moved brings nothing new to review */
+		if (d->status == GIT_DELTA_RENAMED && !git_oid_is_zero(&d->new_file.id) &&
+		    git_oid_equal(&d->old_file.id, &d->new_file.id))
+			continue;
+		if (strvec_push_owned(out, absolute(gi, d->new_file.path)) < 0) {
+			mr_error_oom(err);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	git_diff_free(diff);
+	git_object_free(tree);
+	git_object_free(obj);
+	return rc;
+}

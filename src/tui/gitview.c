@@ -1,0 +1,364 @@
+/* Git in the UI: history on a thread, diffs, the --since scope. */
+#include "config.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <threads.h>
+#include <time.h>
+
+#include "migreview/util.h"
+#include "tui/app.h"
+#include "tui/gitview.h"
+
+struct git_state {
+	struct gitinfo *gi;             /* for diffs, on this thread; NULL outside git */
+	char problem[MR_ERROR_MAX];     /* why git is not available */
+
+	/* the history walk of one file, on its own thread with its own repository */
+	struct {
+		thrd_t thread;
+		bool running;
+		atomic_bool done, cancel;
+		atomic_size_t progress;
+		char *root, *path;
+		size_t rev;
+		struct file_history hist;
+		int rc;
+		struct mr_error err;
+	} job;
+
+	size_t hist_rev;                /* whose history hist is; (size_t)-1 for none */
+	struct file_history hist;
+	bool want_view;                 /* H was pressed before the history was in */
+	char added[256];
+
+	struct strvec diff;
+	char diff_title[512];
+};
+
+static struct git_state *
+gs(const struct app *app)
+{
+	return app->git;
+}
+
+static int
+scope_since(struct app *app, struct mr_error *err)
+{
+	struct strvec changed = { 0 };
+	const struct graph *g = &app->rep.g;
+
+	if (!gs(app)->gi)
+		return mr_error_set(err, "--since %s: %s", app->since, gs(app)->problem);
+	if (gitinfo_changed_since(gs(app)->gi, app->since, &changed, err) < 0)
+		return -1;
+	app->scope = calloc(g->n + 1, sizeof(bool));
+	for (size_t i = 0; app->scope && i < g->n; i++) {
+		char *real = realpath(g->revs[i].path, NULL);
+
+		app->scope[i] = strvec_contains(&changed, real ? real : g->revs[i].path);
+		free(real);
+	}
+	strvec_free(&changed);
+	if (!app->scope)
+		return mr_error_oom(err);
+	app->hide_unscoped = false;
+	return 0;
+}
+
+int
+gitview_open(struct app *app, struct mr_error *err)
+{
+	struct git_state *s = calloc(1, sizeof(*s));
+	struct mr_error why;
+
+	if (!s)
+		return mr_error_oom(err);
+	app->git = s;
+	s->hist_rev = (size_t)-1;
+	if (gitinfo_open(&s->gi, app->rep.p.root, &why) < 0)
+		snprintf(s->problem, sizeof(s->problem), "%s", why.msg);
+	return app->since ? scope_since(app, err) : 0;
+}
+
+static int
+walk_main(void *arg)
+{
+	struct git_state *s = arg;
+	struct gitinfo *gi;
+
+	s->job.rc = gitinfo_open(&gi, s->job.root, &s->job.err);
+	if (s->job.rc == 0) {
+		s->job.rc = gitinfo_file_history(gi, s->job.path, &s->job.hist, &s->job.progress,
+						 &s->job.cancel, &s->job.err);
+		gitinfo_free(gi);
+	}
+	atomic_store(&s->job.done, true);
+	return 0;
+}
+
+static void
+join(struct git_state *s)
+{
+	if (!s->job.running)
+		return;
+	thrd_join(s->job.thread, NULL);
+	s->job.running = false;
+	free(s->job.root);
+	free(s->job.path);
+	s->job.root = s->job.path = NULL;
+}
+
+void
+gitview_selected(struct app *app)
+{
+	struct git_state *s = gs(app);
+	size_t rev = app_selected(app);
+
+	if (!s || !s->gi || rev >= app->rep.g.n || rev == s->hist_rev ||
+	    (s->job.running && rev == s->job.rev))
+		return;
+	if (s->job.running) {
+		atomic_store(&s->job.cancel, true);
+		join(s);
+		file_history_free(&s->job.hist);
+	}
+	file_history_free(&s->hist);
+	s->hist_rev = (size_t)-1;
+	s->added[0] = '\0';
+	s->want_view = false;
+	atomic_init(&s->job.done, false);
+	atomic_init(&s->job.cancel, false);
+	atomic_init(&s->job.progress, 0);
+	s->job.rev = rev;
+	s->job.root = mr_strdup(app->rep.p.root);
+	s->job.path = mr_strdup(app->rep.g.revs[rev].path);
+	if (!s->job.root || !s->job.path ||
+	    thrd_create(&s->job.thread, walk_main, s) != thrd_success) {
+		free(s->job.root);
+		free(s->job.path);
+		s->job.root = s->job.path = NULL;
+		return;
+	}
+	s->job.running = true;
+}
+
+static void
+format_added(struct git_state *s)
+{
+	const struct file_commit *first = s->hist.n ? &s->hist.v[s->hist.n - 1] : NULL;
+	time_t t;
+	struct tm tm;
+	char day[16];
+
+	s->added[0] = '\0';
+	if (!first)
+		return;
+	t = (time_t)(first->time + first->offset * 60);
+	gmtime_r(&t, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	snprintf(s->added, sizeof(s->added), "added %s by %s", day, first->author);
+}
+
+bool
+gitview_poll(struct app *app, bool wait)
+{
+	struct git_state *s = gs(app);
+
+	if (!s || !s->job.running || (!wait && !atomic_load(&s->job.done)))
+		return false;
+	join(s);
+	if (s->job.rc < 0) {
+		app_message(app, true, "%s", s->job.err.msg);
+		file_history_free(&s->job.hist);
+		s->want_view = false;
+		return true;
+	}
+	s->hist = s->job.hist;
+	memset(&s->job.hist, 0, sizeof(s->job.hist));
+	s->hist_rev = s->job.rev;
+	format_added(s);
+	if (s->want_view && s->hist_rev == app_selected(app))
+		app_push(app, VIEW_HISTORY);
+	s->want_view = false;
+	return true;
+}
+
+bool
+gitview_busy(const struct app *app)
+{
+	return gs(app) && gs(app)->job.running;
+}
+
+const struct file_history *
+gitview_file_history(const struct app *app, size_t *progress)
+{
+	struct git_state *s = gs(app);
+
+	*progress = s && s->job.running ? atomic_load(&s->job.progress) : 0;
+	return s && s->hist_rev == app_selected(app) ? &s->hist : NULL;
+}
+
+const char *
+gitview_added(const struct app *app)
+{
+	struct git_state *s = gs(app);
+
+	return s && s->hist_rev == app_selected(app) && s->added[0] ? s->added : NULL;
+}
+
+const struct strvec *
+gitview_diff(const struct app *app, const char **title)
+{
+	*title = gs(app)->diff_title;
+	return &gs(app)->diff;
+}
+
+void
+gitview_history(struct app *app)
+{
+	struct git_state *s = gs(app);
+
+	if (!s->gi) {
+		app_message(app, true, "no history: %s", s->problem);
+		return;
+	}
+	if (app_selected(app) >= app->rep.g.n) {
+		app_message(app, true, "no migration selected");
+		return;
+	}
+	if (s->hist_rev == app_selected(app)) {
+		app_push(app, VIEW_HISTORY);
+		return;
+	}
+	/* the walk is under way: the view opens when it is done */
+	s->want_view = true;
+	app_message(app, false, "reading the history...");
+}
+
+static void
+show_diff(struct app *app, struct strvec *lines, const char *title)
+{
+	struct git_state *s = gs(app);
+
+	strvec_free(&s->diff);
+	s->diff = *lines;
+	snprintf(s->diff_title, sizeof(s->diff_title), "%s", title);
+	app_push(app, VIEW_DIFF);
+}
+
+/* The blob of the newest decision on the selected migration: what was last reviewed. */
+static const char *
+reviewed_blob(struct app *app, size_t rev)
+{
+	const struct decision *newest = NULL;
+
+	for (int i = 0; i < CHECK_ITEM_COUNT; i++) {
+		const struct decision *d = review_find(&app->review, app->rep.g.revs[rev].id,
+							checklist[i].id);
+
+		if (d && d->status != DECISION_CLEARED &&
+		    (!newest || strcmp(d->timestamp, newest->timestamp) > 0))
+			newest = d;
+	}
+	return newest ? newest->blob : NULL;
+}
+
+void
+gitview_signoff_diff(struct app *app)
+{
+	struct git_state *s = gs(app);
+	size_t rev = app_selected(app), len;
+	struct strvec lines = { 0 };
+	struct mr_error err;
+	const char *blob;
+	char *buf, title[512];
+
+	if (rev >= app->rep.g.n || !app->rep.g.revs[rev].id) {
+		app_message(app, true, "no migration selected");
+		return;
+	}
+	blob = reviewed_blob(app, rev);
+	if (!blob) {
+		app_message(app, true, "nothing decided on this migration yet: no signed-off "
+			    "version to compare with");
+		return;
+	}
+	if (!strcmp(blob, app->sel_blob)) {
+		app_message(app, false, "unchanged since it was reviewed");
+		return;
+	}
+	if (!s->gi) {
+		app_message(app, true, "no diff: %s", s->problem);
+		return;
+	}
+	if (mr_read_file(app->rep.g.revs[rev].path, &buf, &len, &err) < 0 ||
+	    gitinfo_blob_diff(s->gi, blob, app->rep.g.revs[rev].path, buf, len, &lines, &err) < 0) {
+		if (err.msg[0])
+			app_message(app, true, "%s", err.msg);
+		strvec_free(&lines);
+		free(buf);
+		return;
+	}
+	free(buf);
+	snprintf(title, sizeof(title), "Changes since sign-off: %s", app->rep.g.revs[rev].relpath);
+	show_diff(app, &lines, title);
+}
+
+void
+gitview_commit_diff(struct app *app, size_t commit)
+{
+	struct git_state *s = gs(app);
+	const struct file_commit *c;
+	struct strvec lines = { 0 };
+	struct mr_error err;
+	char title[512];
+
+	if (commit >= s->hist.n)
+		return;
+	c = &s->hist.v[commit];
+	if (gitinfo_commit_diff(s->gi, c->id, c->path, c->old_path, &lines, &err) < 0) {
+		app_message(app, true, "%s", err.msg);
+		strvec_free(&lines);
+		return;
+	}
+	snprintf(title, sizeof(title), "Commit %.10s: %s", c->id, c->summary);
+	show_diff(app, &lines, title);
+}
+
+void
+gitview_toggle_scope(struct app *app)
+{
+	if (!app->scope) {
+		app_message(app, true, "no scope: start migreview with --since GITREF");
+		return;
+	}
+	app->hide_unscoped = !app->hide_unscoped;
+	app_list_rows(app);
+	app_message(app, false, app->hide_unscoped ? "showing only migrations changed since %s" :
+			    "showing every migration; those unchanged since %s are dimmed",
+		    app->since);
+}
+
+void
+gitview_close(struct app *app)
+{
+	struct git_state *s = gs(app);
+
+	if (!s)
+		return;
+	if (s->job.running) {
+		atomic_store(&s->job.cancel, true);
+		join(s);
+	}
+	file_history_free(&s->job.hist);
+	file_history_free(&s->hist);
+	strvec_free(&s->diff);
+	gitinfo_free(s->gi);
+	free(s);
+	app->git = NULL;
+	free(app->scope);
+	app->scope = NULL;
+}

@@ -1,0 +1,41 @@
+/*
+ * Git in the UI: the history of the selected migration's file, read on a
+ * thread as the selection moves (the history view and the "added by" note
+ * come from it), diffs of a commit or since sign-off for the diff view, and
+ * the --since scope of the list.  Outside a repository everything else
+ * works and these say why they cannot.
+ */
+#ifndef MIGREVIEW_TUI_GITVIEW_H
+#define MIGREVIEW_TUI_GITVIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "migreview/error.h"
+#include "migreview/gitinfo.h"
+
+struct app;
+
+/* Opens the repository; with --since, a failure (no repository, unknown ref) is fatal. */
+int gitview_open(struct app *app, struct mr_error *err);
+void gitview_close(struct app *app);
+
+/* The selection moved: starts reading the new file's history. */
+void gitview_selected(struct app *app);
+/* Takes a finished history in (headless: waits for it); true when the screen changed. */
+bool gitview_poll(struct app *app, bool wait);
+bool gitview_busy(const struct app *app);
+
+void gitview_history(struct app *app);          /* H */
+void gitview_signoff_diff(struct app *app);     /* d */
+void gitview_commit_diff(struct app *app, size_t commit);
+void gitview_toggle_scope(struct app *app);     /* s */
+
+/* For the views: the history shown (NULL while it is read) and how far the walk got. */
+const struct file_history *gitview_file_history(const struct app *app, size_t *progress);
+/* "added 2026-01-01 by Ann <ann@example.com>" for the selected file, or NULL. */
+const char *gitview_added(const struct app *app);
+/* The diff view's lines ('F', 'H', '+', '-', ' ' first) and title. */
+const struct strvec *gitview_diff(const struct app *app, const char **title);
+
+#endif
