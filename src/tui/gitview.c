@@ -338,7 +338,7 @@ gitview_toggle_scope(struct app *app)
 	app->hide_unscoped = !app->hide_unscoped;
 	app_list_rows(app);
 	app_message(app, false, app->hide_unscoped ? "showing only migrations changed since %s" :
-			    "showing every migration; those unchanged since %s are dimmed",
+			    "showing all; unchanged since %s dimmed",
 		    app->since);
 }
 
