@@ -526,113 +526,6 @@ finish_analysis(struct app *app)
 
 /* ---- start and end ---- */
 
-static void
-theme_dirs(char *buf[4])
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	buf[0] = xdg && *xdg ? mr_printf("%s/migreview/themes", xdg) :
-		 home ? mr_printf("%s/.config/migreview/themes", home) : NULL;
-	buf[1] = mr_strdup(PKGDATADIR "/themes");
-	buf[2] = NULL;
-	buf[3] = NULL;
-	/* run from a build directory inside the source tree, as the quick start does */
-	if (n > 0) {
-		char *dir;
-
-		exe[n] = '\0';
-		dir = mr_path_dirname(exe);
-		if (dir) {
-			buf[2] = mr_printf("%s/../themes", dir);
-			buf[3] = mr_printf("%s/../../themes", dir);
-		}
-		free(dir);
-	}
-}
-
-/*
- * The theme asked for with --theme or [migreview] theme; without either,
- * dark, or the built-in monochrome one when no dark.theme is installed.
- */
-static int
-load_theme(struct app *app, const char *name, struct mr_error *err)
-{
-	char *dirs[4], *setting = NULL;
-	const char *want;
-	int rc;
-
-	if (!name && project_setting(&app->rep.p, "theme", &setting, err) < 0)
-		return -1;
-	want = name ? name : setting ? setting : "dark";
-	if (strchr(want, '/')) {
-		rc = theme_load(&app->theme, want, err);
-	} else {
-		theme_dirs(dirs);
-		rc = theme_load_named(&app->theme, want, (const char *const *)dirs, 4, err);
-		for (int i = 0; i < 4; i++)
-			free(dirs[i]);
-	}
-	if (rc < 0 && !name && !setting) {
-		app_message(app, true, "no dark.theme installed: monochrome");
-		rc = theme_builtin(&app->theme, err);
-	}
-	free(setting);
-	return rc;
-}
-
-/* Theme styles for every style number, reduced to what the terminal shows. */
-static int
-setup_styles(struct app *app)
-{
-	uint16_t n_caps = highlight_capture_count(app->hl);
-	int n = THEME_UI_COUNT + n_caps;
-	struct theme_style *styles = calloc((size_t)n, sizeof(*styles));
-	int rc;
-
-	app->style_names = calloc((size_t)n, sizeof(*app->style_names));
-	if (!styles || !app->style_names) {
-		free(styles);
-		return -1;
-	}
-	for (int i = 0; i < THEME_UI_COUNT; i++)
-		app->style_names[i] = theme_ui_name((enum theme_ui_slot)i);
-	for (uint16_t c = 0; c < n_caps; c++)
-		app->style_names[THEME_UI_COUNT + c] = highlight_capture_name(app->hl, c);
-	theme_reduce(&app->theme, theme_colors(term_colors(app->term), getenv("NO_COLOR")));
-	for (int i = 0; i < THEME_UI_COUNT; i++)
-		styles[i] = *theme_ui(&app->theme, (enum theme_ui_slot)i);
-	for (uint16_t c = 0; c < n_caps; c++)
-		styles[THEME_UI_COUNT + c] = theme_syntax(&app->theme, highlight_capture_name(app->hl, c));
-	rc = term_set_styles(app->term, styles, app->style_names, n);
-	free(styles);
-	app->scr.escape_style = STYLE_UI(THEME_UI_ESCAPE);
-	return rc;
-}
-
-void
-app_list_rows(struct app *app)
-{
-	const struct graph *g = &app->rep.g;
-	size_t selected = app_selected(app), row = 0;
-
-	app->n_rows = 0;
-	for (size_t k = 0; k < g->n_order; k++)
-		if (!app->hide_unscoped || !app->scope || app->scope[g->order[k]])
-			app->rows[app->n_rows++] = g->order[k];
-	app->n_graph_rows = app->n_rows;
-	/* files Alembic would not list (no id, a duplicate) still need a reviewer */
-	for (size_t i = 0; i < g->n; i++)
-		if (!g->revs[i].in_graph && (!app->hide_unscoped || !app->scope || app->scope[i]))
-			app->rows[app->n_rows++] = i;
-	/* the lanes belong to the whole graph: a filtered list is drawn without them */
-	for (size_t r = 0; r < app->n_rows; r++)
-		if (app->rows[r] == selected)
-			row = r;
-	app_select_row(app, row);
-}
-
 static int
 list_rows(struct app *app)
 {
@@ -724,9 +617,9 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	app->hl = highlighter_new(err);
 	if (!app->hl)
 		return -1;
-	if (load_theme(app, opts->theme, err) < 0)
+	if (app_load_theme(app, opts->theme, err) < 0)
 		return -1;
-	if (keymap_default(&app->keys) < 0 || setup_styles(app) < 0 || list_rows(app) < 0 ||
+	if (keymap_default(&app->keys) < 0 || app_setup_styles(app) < 0 || list_rows(app) < 0 ||
 	    !(app->location = location(app)))
 		return mr_error_oom(err);
 	for (size_t i = 0; i < VIEW_COUNT; i++)

@@ -122,6 +122,10 @@ void app_message(struct app *app, bool error, const char *fmt, ...)
 void app_show_line(struct app *app, unsigned line);
 /* Moves the list cursor to row and tells every pane. */
 void app_select_row(struct app *app, size_t row);
+/* The theme asked for, or dark, or the built-in one (look.c). */
+int app_load_theme(struct app *app, const char *name, struct mr_error *err);
+/* Hands the terminal a style for every style number (look.c). */
+int app_setup_styles(struct app *app);
 /* Opens a view over the panes; q closes it. */
 void app_push(struct app *app, enum view_id id);
 /* Rebuilds the list's rows (after --since hides or shows migrations). */
