@@ -27,22 +27,6 @@ find_revision(const struct graph *g, const char *name)
 	return n == 1 ? found : (size_t)-1;
 }
 
-/* The blob of the newest decision on the revision: what was last reviewed. */
-static const char *
-reviewed_blob(const struct review *rv, const char *id)
-{
-	const struct decision *newest = NULL;
-
-	for (int i = 0; i < CHECK_ITEM_COUNT; i++) {
-		const struct decision *d = review_find(rv, id, checklist[i].id);
-
-		if (d && d->status != DECISION_CLEARED &&
-		    (!newest || strcmp(d->timestamp, newest->timestamp) > 0))
-			newest = d;
-	}
-	return newest ? newest->blob : NULL;
-}
-
 static void
 print_diff(const struct strvec *lines)
 {
@@ -72,7 +56,7 @@ diff_revision(const struct project *p, const struct revision *rev)
 		fprintf(stderr, "migreview: %s\n", err.msg);
 		goto out;
 	}
-	blob = reviewed_blob(&rv, rev->id);
+	blob = review_reviewed_blob(&rv, rev->id);
 	if (!blob) {
 		fprintf(stderr, "migreview: %s has no decisions yet: nothing was signed off to "
 			"compare with\n", rev->id);

@@ -603,6 +603,21 @@ review_path(const struct project *p, char **out, struct mr_error *err)
 
 /* ---- where things stand ---- */
 
+const char *
+review_reviewed_blob(const struct review *rv, const char *revision)
+{
+	const struct decision *newest = NULL;
+
+	for (int i = 0; i < CHECK_ITEM_COUNT; i++) {
+		const struct decision *d = review_find(rv, revision, checklist[i].id);
+
+		if (d && d->status != DECISION_CLEARED &&
+		    (!newest || strcmp(d->timestamp, newest->timestamp) > 0))
+			newest = d;
+	}
+	return newest ? newest->blob : NULL;
+}
+
 enum item_state
 review_item_state(const struct decision *d, const char *blob)
 {

@@ -123,6 +123,9 @@ struct migration_review {
 void review_migration(const struct review *rv, const char *revision, const char *blob,
 		      struct migration_review *out);
 
+/* The blob of the newest decision on a revision: what was last reviewed; NULL without one. */
+const char *review_reviewed_blob(const struct review *rv, const char *revision);
+
 void review_free(struct review *rv);
 
 #endif

@@ -249,23 +249,6 @@ show_diff(struct app *app, struct strvec *lines, const char *title)
 	app_push(app, VIEW_DIFF);
 }
 
-/* The blob of the newest decision on the selected migration: what was last reviewed. */
-static const char *
-reviewed_blob(struct app *app, size_t rev)
-{
-	const struct decision *newest = NULL;
-
-	for (int i = 0; i < CHECK_ITEM_COUNT; i++) {
-		const struct decision *d = review_find(&app->review, app->rep.g.revs[rev].id,
-							checklist[i].id);
-
-		if (d && d->status != DECISION_CLEARED &&
-		    (!newest || strcmp(d->timestamp, newest->timestamp) > 0))
-			newest = d;
-	}
-	return newest ? newest->blob : NULL;
-}
-
 void
 gitview_signoff_diff(struct app *app)
 {
@@ -280,7 +263,7 @@ gitview_signoff_diff(struct app *app)
 		app_message(app, true, "no migration selected");
 		return;
 	}
-	blob = reviewed_blob(app, rev);
+	blob = review_reviewed_blob(&app->review, app->rep.g.revs[rev].id);
 	if (!blob) {
 		app_message(app, true, "nothing decided on this migration yet: no signed-off "
 			    "version to compare with");
