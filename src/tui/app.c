@@ -543,15 +543,14 @@ list_rows(struct app *app)
 	return lanes_build(&app->lanes, g, app->scr.ascii);
 }
 
-/* The ini as the title shows it: relative to the working directory when inside it. */
+/* A path as the UI shows it: relative to the working directory when inside it. */
 static char *
-location(const struct app *app)
+shown_path(const char *path)
 {
 	char *cwd = getcwd(NULL, 0);
-	char *rel = cwd ? mr_path_relative(app->rep.p.ini_path, cwd) : NULL;
-	char *out;
+	char *rel = cwd ? mr_path_relative(path, cwd) : NULL;
+	char *out = rel && strncmp(rel, "../", 3) ? mr_strdup(rel) : mr_strdup(path);
 
-	out = rel && strncmp(rel, "../", 3) ? mr_strdup(rel) : mr_strdup(app->rep.p.ini_path);
 	free(rel);
 	free(cwd);
 	return out;
@@ -561,8 +560,9 @@ location(const struct app *app)
 static int
 open_review(struct app *app, struct mr_error *err)
 {
-	char *path;
+	char *path, *shown;
 	struct mr_error problem;
+	size_t n;
 
 	if (review_path(&app->rep.p, &path, err) < 0)
 		return -1;
@@ -572,21 +572,13 @@ open_review(struct app *app, struct mr_error *err)
 			return mr_error_oom(err);
 		}
 		app->review_readonly = true;
-		/* the banner names the file as the title names the ini: relative when inside */
-		{
-			char *cwd = getcwd(NULL, 0);
-			char *rel = cwd ? mr_path_relative(path, cwd) : NULL;
-			size_t n = strlen(path);
-
-			if (rel && strncmp(rel, "../", 3) && !strncmp(problem.msg, path, n))
-				snprintf(app->review_problem, sizeof(app->review_problem), "%s%s",
-					 rel, problem.msg + n);
-			else
-				snprintf(app->review_problem, sizeof(app->review_problem), "%s",
-					 problem.msg);
-			free(rel);
-			free(cwd);
-		}
+		/* the banner names the file as the title names the ini */
+		shown = shown_path(path);
+		n = strlen(path);
+		snprintf(app->review_problem, sizeof(app->review_problem), "%s%s",
+			 shown && !strncmp(problem.msg, path, n) ? shown : "",
+			 shown && !strncmp(problem.msg, path, n) ? problem.msg + n : problem.msg);
+		free(shown);
 	}
 	free(path);
 	app->reviewer = review_reviewer(app->rep.p.root);
@@ -620,7 +612,7 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	if (app_load_theme(app, opts->theme, err) < 0)
 		return -1;
 	if (keymap_default(&app->keys) < 0 || app_setup_styles(app) < 0 || list_rows(app) < 0 ||
-	    !(app->location = location(app)))
+	    !(app->location = shown_path(app->rep.p.ini_path)))
 		return mr_error_oom(err);
 	for (size_t i = 0; i < VIEW_COUNT; i++)
 		app->views[i].ops = view_table[i];
