@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -265,6 +266,28 @@ clear_decisions(struct review *rv)
 	rv->n = 0;
 }
 
+static void
+remember(struct review *rv)
+{
+	struct stat st;
+
+	memset(&rv->seen, 0, sizeof(rv->seen));
+	if (rv->path && stat(rv->path, &st) == 0) {
+		rv->seen.mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+		rv->seen.size = (long long)st.st_size;
+		rv->seen.inode = (long long)st.st_ino;
+	}
+}
+
+bool
+review_changed_on_disk(const struct review *rv)
+{
+	struct review now = { .path = rv->path };
+
+	remember(&now);
+	return memcmp(&now.seen, &rv->seen, sizeof(now.seen)) != 0;
+}
+
 /* Reads path into rv's decisions (merged with what is there). */
 static int
 read_file(struct review *rv, const char *path, struct mr_error *err)
@@ -293,7 +316,32 @@ review_load(struct review *rv, const char *path, struct mr_error *err)
 		clear_decisions(rv);
 		return -1;
 	}
+	remember(rv);
 	return 0;
+}
+
+int
+review_refresh(struct review *rv, struct mr_error *err)
+{
+	struct review disk = { .path = rv->path };
+	int rc = 0;
+
+	/* read whole first: a broken file must not half-merge */
+	if (read_file(&disk, rv->path, err) < 0) {
+		rc = -1;
+	} else {
+		for (size_t i = 0; i < disk.n && rc == 0; i++) {
+			struct decision copy;
+
+			if (decision_copy(&copy, &disk.v[i]) < 0 || merge_in(rv, &copy) < 0)
+				rc = mr_error_oom(err);
+		}
+	}
+	for (size_t i = 0; i < disk.n; i++)
+		decision_free(&disk.v[i]);
+	free(disk.v);
+	remember(rv);
+	return rc;
 }
 
 /* ---- writing ---- */
@@ -445,6 +493,7 @@ review_save(struct review *rv, struct mr_error *err)
 	disk.v = NULL;
 	disk.n = disk.cap = 0;
 	rc = replace_file(rv, dir_fd, err);
+	remember(rv);
 out:
 	for (size_t i = 0; i < disk.n; i++)
 		decision_free(&disk.v[i]);

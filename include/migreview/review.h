@@ -56,6 +56,9 @@ struct review {
 	char *path;
 	struct decision *v;     /* sorted by (revision, item), one per key */
 	size_t n, cap;
+	struct {                /* the file as last read or written, to notice changes */
+		long long mtime_ns, size, inode;
+	} seen;
 };
 
 /*
@@ -81,6 +84,15 @@ int review_decide(struct review *rv, const char *revision, const char *item,
 
 /* Merges the file on disk and writes it back (see above). */
 int review_save(struct review *rv, struct mr_error *err);
+
+/* Whether the file changed on disk since it was last read or written here. */
+bool review_changed_on_disk(const struct review *rv);
+/*
+ * Merges the file on disk into rv (newest wins), as another instance or a
+ * git pull left it; a file that does not parse fails and changes nothing
+ * that was decided here.
+ */
+int review_refresh(struct review *rv, struct mr_error *err);
 
 const char *decision_status_name(enum decision_status s);
 

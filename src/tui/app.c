@@ -654,6 +654,19 @@ close_app(struct app *app)
 	report_free(&app->rep);
 }
 
+/* Another migreview (or a git pull) changed the review file: show its decisions too. */
+static void
+refresh_review(struct app *app)
+{
+	struct mr_error err;
+
+	if (app->review_readonly || !review_changed_on_disk(&app->review))
+		return;
+	app->totals.dirty = true;
+	if (review_refresh(&app->review, &err) < 0)
+		app_message(app, true, "the review file changed and does not parse: %s", err.msg);
+}
+
 int
 tui_run(const struct tui_options *opts)
 {
@@ -670,6 +683,7 @@ tui_run(const struct tui_options *opts)
 	while (!app.quit) {
 		int key;
 
+		refresh_review(&app);
 		draw(&app);
 		term_flush(app.term, &app.scr, force);
 		force = false;

@@ -347,3 +347,28 @@ Test(review, the_reviewer_comes_from_the_environment_first)
 	free(who);
 	unsetenv("MIGREVIEW_REVIEWER");
 }
+
+Test(review, a_change_on_disk_is_noticed_and_merged_in)
+{
+	struct review one, two;
+	struct mr_error err;
+	char *p = path_of("r");
+
+	cr_assert(load(&one, "r", &err) == 0);
+	cr_assert(load(&two, "r", &err) == 0);
+	cr_assert(review_decide(&two, "bbb", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0);
+	cr_assert_not(review_changed_on_disk(&two), "its own save is not a change");
+	cr_assert(review_changed_on_disk(&one));
+	cr_assert(review_refresh(&one, &err) == 0, "%s", err.msg);
+	cr_assert_not(review_changed_on_disk(&one));
+	cr_assert_not_null(review_find(&one, "bbb", "enum"));
+	/* a file broken meanwhile fails the refresh and changes nothing decided here */
+	write_text("r", "{\"migreview-review\":1}\n{\"revision\":");
+	cr_assert(review_changed_on_disk(&one));
+	cr_assert(review_refresh(&one, &err) < 0);
+	cr_assert(strstr(err.msg, "/r:2:"), "%s", err.msg);
+	cr_assert_not_null(review_find(&one, "bbb", "enum"));
+	free(p);
+	review_free(&one);
+	review_free(&two);
+}
