@@ -3,7 +3,6 @@
 
 #include <git2.h>
 #include <jansson.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,30 +339,14 @@ print_signoff(const struct gate *gt)
 static int
 limit_scope(struct gate *gt, const char *ref)
 {
-	struct gitinfo *gi;
-	struct strvec changed = { 0 };
+	struct gitinfo *gi = NULL;
 	struct mr_error err;
-	int rc = -1;
+	int rc = gitinfo_open(&gi, gt->r.p.root, &err);
 
-	if (gitinfo_open(&gi, gt->r.p.root, &err) < 0 || gitinfo_changed_since(gi, ref, &changed,
-									&err) < 0) {
+	if (rc == 0)
+		rc = gitinfo_scope_since(gi, ref, &gt->r.g, &gt->scope, &err);
+	if (rc < 0)
 		fprintf(stderr, "migreview: --since %s: %s\n", ref, err.msg);
-		goto out;
-	}
-	gt->scope = calloc(gt->r.g.n + 1, sizeof(bool));
-	if (!gt->scope) {
-		fprintf(stderr, "migreview: out of memory\n");
-		goto out;
-	}
-	for (size_t i = 0; i < gt->r.g.n; i++) {
-		char *real = realpath(gt->r.g.revs[i].path, NULL);
-
-		gt->scope[i] = strvec_contains(&changed, real ? real : gt->r.g.revs[i].path);
-		free(real);
-	}
-	rc = 0;
-out:
-	strvec_free(&changed);
 	gitinfo_free(gi);
 	return rc;
 }

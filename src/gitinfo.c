@@ -463,3 +463,39 @@ out:
 	git_object_free(obj);
 	return rc;
 }
+
+int
+gitinfo_scope_since(struct gitinfo *gi, const char *ref, const struct graph *g, bool **scope,
+		    struct mr_error *err)
+{
+	struct strvec changed = { 0 };
+	struct strmap set = { 0 };
+	int rc = -1;
+
+	*scope = NULL;
+	if (gitinfo_changed_since(gi, ref, &changed, err) < 0)
+		goto out;
+	for (size_t i = 0; i < changed.n; i++)
+		if (strmap_put(&set, changed.v[i], i) < 0) {
+			mr_error_oom(err);
+			goto out;
+		}
+	*scope = calloc(g->n + 1, sizeof(bool));
+	if (!*scope) {
+		mr_error_oom(err);
+		goto out;
+	}
+	/* changed paths are real paths in the working tree; so must the revisions' be */
+	for (size_t i = 0; i < g->n; i++) {
+		char *real = realpath(g->revs[i].path, NULL);
+		size_t ignored;
+
+		(*scope)[i] = strmap_get(&set, real ? real : g->revs[i].path, &ignored);
+		free(real);
+	}
+	rc = 0;
+out:
+	strmap_free(&set, false);
+	strvec_free(&changed);
+	return rc;
+}

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "migreview/error.h"
+#include "migreview/graph.h"
 #include "migreview/util.h"
 
 struct gitinfo;
@@ -79,5 +80,13 @@ int gitinfo_blob_diff(struct gitinfo *gi, const char *blob, const char *path,
  */
 int gitinfo_changed_since(struct gitinfo *gi, const char *ref, struct strvec *out,
 			  struct mr_error *err);
+
+/*
+ * The --since scope of a graph: *scope (allocated, one per revision of g,
+ * the caller frees it) says whether the revision's file is among those
+ * gitinfo_changed_since() finds.
+ */
+int gitinfo_scope_since(struct gitinfo *gi, const char *ref, const struct graph *g,
+			bool **scope, struct mr_error *err);
 
 #endif

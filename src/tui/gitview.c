@@ -47,25 +47,10 @@ gs(const struct app *app)
 static int
 scope_since(struct app *app, struct mr_error *err)
 {
-	struct strvec changed = { 0 };
-	const struct graph *g = &app->rep.g;
-
 	if (!gs(app)->gi)
 		return mr_error_set(err, "--since %s: %s", app->since, gs(app)->problem);
-	if (gitinfo_changed_since(gs(app)->gi, app->since, &changed, err) < 0)
-		return -1;
-	app->scope = calloc(g->n + 1, sizeof(bool));
-	for (size_t i = 0; app->scope && i < g->n; i++) {
-		char *real = realpath(g->revs[i].path, NULL);
-
-		app->scope[i] = strvec_contains(&changed, real ? real : g->revs[i].path);
-		free(real);
-	}
-	strvec_free(&changed);
-	if (!app->scope)
-		return mr_error_oom(err);
 	app->hide_unscoped = false;
-	return 0;
+	return gitinfo_scope_since(gs(app)->gi, app->since, &app->rep.g, &app->scope, err);
 }
 
 int
