@@ -96,6 +96,17 @@ join(struct git_state *s)
 	s->job.root = s->job.path = NULL;
 }
 
+/* Stops a walk under way and drops what it found. */
+static void
+cancel_walk(struct git_state *s)
+{
+	if (!s->job.running)
+		return;
+	atomic_store(&s->job.cancel, true);
+	join(s);
+	file_history_free(&s->job.hist);
+}
+
 void
 gitview_selected(struct app *app)
 {
@@ -105,11 +116,7 @@ gitview_selected(struct app *app)
 	if (!s || !s->gi || rev >= app->rep.g.n || rev == s->hist_rev ||
 	    (s->job.running && rev == s->job.rev))
 		return;
-	if (s->job.running) {
-		atomic_store(&s->job.cancel, true);
-		join(s);
-		file_history_free(&s->job.hist);
-	}
+	cancel_walk(s);
 	file_history_free(&s->hist);
 	s->hist_rev = (size_t)-1;
 	s->added[0] = '\0';
@@ -317,11 +324,7 @@ gitview_close(struct app *app)
 
 	if (!s)
 		return;
-	if (s->job.running) {
-		atomic_store(&s->job.cancel, true);
-		join(s);
-	}
-	file_history_free(&s->job.hist);
+	cancel_walk(s);
 	file_history_free(&s->hist);
 	strvec_free(&s->diff);
 	gitinfo_free(s->gi);
