@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,23 @@ parse(int argc, char **argv, struct cli *cli, const char **command)
 	return 0;
 }
 
+/* Runs a command with libgit2 set up once for the whole process. */
+static int
+run(int (*command)(const struct cli *cli), const struct cli *cli)
+{
+	int rc;
+
+	/*
+	 * The engine initialises libgit2 wherever it uses it; this reference
+	 * keeps those calls cheap instead of setting the library up and
+	 * tearing it down again for every file hashed.
+	 */
+	git_libgit2_init();
+	rc = command(cli);
+	git_libgit2_shutdown();
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -116,7 +134,7 @@ main(int argc, char **argv)
 	if (parse(argc, argv, &cli, &name) < 0)
 		return EXIT_USAGE;
 	if (!name)
-		return cmd_ui(&cli);
+		return run(cmd_ui, &cli);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(name, commands[i].name) != 0)
 			continue;
@@ -124,7 +142,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "migreview: '%s' is not built yet\n", name);
 			return EXIT_USAGE;
 		}
-		return commands[i].run(&cli);
+		return run(commands[i].run, &cli);
 	}
 	fprintf(stderr, "migreview: unknown command '%s'. Try 'migreview --help'.\n", name);
 	return EXIT_USAGE;
