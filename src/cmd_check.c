@@ -1,7 +1,6 @@
 /* `migreview check`: the analysis as a release gate (text, JSON, SARIF). */
 #include "config.h"
 
-#include <git2.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +20,6 @@ enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF };
 struct gate {
 	struct report r;
 	struct review review;
-	char (*blobs)[REVIEW_BLOB_HEX + 1];
 	struct migration_review *states;
 	bool *scope;            /* --since: per revision, whether its file changed; else NULL */
 	struct {
@@ -128,7 +126,7 @@ migration_json(const struct gate *gt, size_t rev)
 						       "decision", decision_json(gt, rev, item)));
 	}
 	return json_pack("{s:s?, s:s, s:s, s:s, s:o}", "revision", rv->id, "path", rv->relpath,
-			 "blob", gt->blobs[rev], "review", states[gt->states[rev].state],
+			 "blob", rv->blob, "review", states[gt->states[rev].state],
 			 "items", items);
 }
 
@@ -281,18 +279,15 @@ run_gate(const struct cli *cli, struct gate *gt)
 		fprintf(stderr, "migreview: %s\n", err.msg);
 		return -1;
 	}
-	gt->blobs = calloc(r->g.n + 1, sizeof(*gt->blobs));
 	gt->states = calloc(r->g.n + 1, sizeof(*gt->states));
-	if (!gt->blobs || !gt->states) {
+	if (!gt->states) {
 		fprintf(stderr, "migreview: out of memory\n");
 		return -1;
 	}
-	for (size_t i = 0; i < r->g.n; i++) {
-		/* an unreadable file has no blob: nothing it was reviewed as matches it */
-		review_blob_id(r->g.revs[i].path, gt->blobs[i], &err);
+	/* an unreadable file has no blob: nothing it was reviewed as matches it */
+	for (size_t i = 0; i < r->g.n; i++)
 		review_migration(&gt->review, r->g.revs[i].in_graph ? r->g.revs[i].id : NULL,
-				 gt->blobs[i], &gt->states[i]);
-	}
+				 r->g.revs[i].blob, &gt->states[i]);
 	return 0;
 }
 
@@ -380,7 +375,6 @@ static void
 gate_free(struct gate *gt)
 {
 	free(gt->scope);
-	free(gt->blobs);
 	free(gt->states);
 	review_free(&gt->review);
 	report_free(&gt->r);
@@ -401,7 +395,6 @@ cmd_check(const struct cli *cli)
 		fprintf(stderr, "migreview: check takes no arguments ('%s')\n", cli->argv[0]);
 		return EXIT_USAGE;
 	}
-	git_libgit2_init();
 	if (run_gate(cli, &gt) < 0 || (cli->since && limit_scope(&gt, cli->since) < 0))
 		goto out;
 	count(&gt);
@@ -437,6 +430,5 @@ cmd_check(const struct cli *cli)
 out:
 	json_decref(doc);
 	gate_free(&gt);
-	git_libgit2_shutdown();
 	return rc;
 }

@@ -117,7 +117,7 @@ report_open_graph(struct report *r, const char *config, const char *section,
 {
 	if (project_open(&r->p, config, section, err) < 0)
 		return -1;
-	return graph_load(&r->g, &r->p, REVISION_LOAD_MIGRATION, err);
+	return graph_load(&r->g, &r->p, REVISION_LOAD_MIGRATION | REVISION_LOAD_BLOB, err);
 }
 
 int

@@ -7,6 +7,7 @@
 #include <threads.h>
 #include <unistd.h>
 
+#include "migreview/review.h"
 #include "migreview/revision.h"
 
 /* Characters Alembic refuses in a revision id. */
@@ -222,6 +223,10 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 	if (mr_read_file(path, &src, &len, &rerr) < 0)
 		return findings_add(fs, "parse-error", SEVERITY_ERROR, relpath, 0, 0, index,
 				    "%s", rerr.msg) < 0 ? mr_error_oom(err) : 0;
+	/* what a decision binds to, hashed while the content is at hand */
+	_Static_assert(sizeof(rev->blob) == REVIEW_BLOB_HEX + 1, "a blob id and its NUL");
+	if (flags & REVISION_LOAD_BLOB)
+		review_blob_of(src, len, rev->blob);
 	nul = memchr(src, '\0', len);
 	if (nul) {
 		/* Python refuses such source outright; parsing it would only add noise */

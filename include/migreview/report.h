@@ -35,7 +35,8 @@ int report_open(struct report *r, const char *config, const char *section,
 
 /*
  * The same in steps, for a caller that shows the graph while the analysis
- * runs: report_open_graph() reads the project and its graph;
+ * runs: report_open_graph() reads the project and its graph, with every
+ * file's operations and blob id;
  * report_collect() analyses them into out (sorted), reading p and g only,
  * so it may run on another thread while this one reads them too;
  * report_adopt() takes the findings over (leaving *all empty) and indexes

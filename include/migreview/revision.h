@@ -30,6 +30,7 @@ struct revision {
 	char *message;          /* first docstring line, or NULL */
 	struct migration *migration;    /* what upgrade()/downgrade() do, when asked for */
 	unsigned line_id, line_down, line_labels, line_deps;
+	char blob[41];          /* git blob id of the content read (REVISION_LOAD_BLOB), or "" */
 
 	/* graph_build() fills the rest */
 	bool in_graph;          /* false: no id, or shadowed by a duplicate */
@@ -49,6 +50,7 @@ struct revision {
 /* What to read besides the header. */
 enum {
 	REVISION_LOAD_MIGRATION = 1 << 0,       /* the operations too (rev->migration) */
+	REVISION_LOAD_BLOB = 1 << 1,            /* the content's git blob id (rev->blob) */
 };
 
 /*

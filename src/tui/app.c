@@ -470,10 +470,6 @@ analysis_main(void *arg)
 	struct analysis_job *job = arg;
 
 	job->rc = report_collect(job->p, job->g, &job->all, &job->err);
-	/* every file's blob, for the marks of the list and the totals */
-	job->blobs = calloc(job->g->n + 1, sizeof(*job->blobs));
-	for (size_t i = 0; job->blobs && i < job->g->n; i++)
-		review_blob_id(job->g->revs[i].path, job->blobs[i], NULL);
 	atomic_store(&job->done, true);
 	return 0;
 }
@@ -502,8 +498,6 @@ finish_analysis(struct app *app)
 
 	thrd_join(job->thread, NULL);
 	job->running = false;
-	app->blobs = job->blobs;
-	job->blobs = NULL;
 	app->totals.dirty = true;
 	if (job->rc < 0 || report_adopt(&app->rep, &job->all, &err) < 0) {
 		app_message(app, true, "the analysis failed: %s", job->rc < 0 ? job->err.msg : err.msg);
@@ -632,8 +626,6 @@ close_app(struct app *app)
 	if (app->job.running)
 		thrd_join(app->job.thread, NULL);
 	findings_free(&app->job.all);
-	free(app->job.blobs);
-	free(app->blobs);
 	free(app->reviewer);
 	review_free(&app->review);
 	decide_free(app);

@@ -34,7 +34,6 @@ struct analysis_job {
 	const struct project *p;
 	const struct graph *g;
 	struct findings all;
-	char (*blobs)[REVIEW_BLOB_HEX + 1];     /* per revision: its file's blob id */
 	struct mr_error err;
 	int rc;
 	atomic_bool done;
@@ -67,7 +66,6 @@ struct app {
 	bool review_readonly;   /* the file does not parse: shown, never written */
 	char review_problem[MR_ERROR_MAX];
 	char *reviewer;
-	char (*blobs)[REVIEW_BLOB_HEX + 1];     /* per revision, once the analysis is in */
 	char sel_blob[REVIEW_BLOB_HEX + 1];     /* the selected file's blob, read just now */
 	struct undo_stack undo;
 	struct {
@@ -134,8 +132,8 @@ void app_list_rows(struct app *app);
 void app_draw_title(struct app *app, struct rect r, const char *text, bool focused);
 /*
  * Where a revision's review stands for its file as it is now: the
- * selected one from the content just read, the others once the analysis
- * has hashed every file; false while that is not known yet.
+ * selected one from the content just read, the others from the blob taken
+ * when the graph was read; false for a file outside the graph.
  */
 bool app_review_state(struct app *app, size_t rev, struct migration_review *out);
 /* Records a decision on item of rev, saved at once; a message says how it went. */

@@ -22,10 +22,7 @@ app_review_state(struct app *app, size_t rev, struct migration_review *out)
 	if (rev >= app->rep.g.n || !app->rep.g.revs[rev].in_graph)
 		return false;
 	r = &app->rep.g.revs[rev];
-	blob = rev == app_selected(app) && app->sel_blob[0] ? app->sel_blob :
-	       app->blobs ? app->blobs[rev] : NULL;
-	if (!blob)
-		return false;
+	blob = rev == app_selected(app) && app->sel_blob[0] ? app->sel_blob : r->blob;
 	review_migration(&app->review, r->id, blob, out);
 	return true;
 }
@@ -33,7 +30,7 @@ app_review_state(struct app *app, size_t rev, struct migration_review *out)
 void
 decide_totals(struct app *app, size_t *signed_off, size_t *stale, size_t *blocked)
 {
-	if (app->totals.dirty && app->blobs) {
+	if (app->totals.dirty) {
 		app->totals.signed_off = app->totals.stale = app->totals.blocked = 0;
 		for (size_t k = 0; k < app->rep.g.n_order; k++) {
 			struct migration_review m;
@@ -83,8 +80,8 @@ apply(struct app *app, size_t rev, int item, enum decision_status status, const 
 		app_message(app, true, "%s", err.msg);
 		return false;
 	}
-	if (app->blobs)
-		memcpy(app->blobs[rev], app->sel_blob, sizeof(app->sel_blob));
+	/* the file as decided on is the file as the list now knows it */
+	memcpy(app->rep.g.revs[rev].blob, app->sel_blob, sizeof(app->sel_blob));
 	return true;
 }
 
