@@ -621,20 +621,6 @@ review_blob_of(const char *buf, size_t len, char out[REVIEW_BLOB_HEX + 1])
 }
 
 int
-review_blob_id(const char *path, char out[REVIEW_BLOB_HEX + 1], struct mr_error *err)
-{
-	char *buf;
-	size_t len;
-
-	out[0] = '\0';
-	if (mr_read_file(path, &buf, &len, err) < 0)
-		return -1;
-	review_blob_of(buf, len, out);
-	free(buf);
-	return out[0] ? 0 : mr_error_set(err, "%s: cannot hash the file", path);
-}
-
-int
 review_path(const struct project *p, char **out, struct mr_error *err)
 {
 	char *setting = NULL;

@@ -99,9 +99,7 @@ const char *decision_status_name(enum decision_status s);
 /* What the reviewer is called: MIGREVIEW_REVIEWER, else git's user.name <user.email>. */
 char *review_reviewer(const char *repo_dir);
 
-/* The git blob id of a file's content (as `git hash-object`); -1 if unreadable. */
-int review_blob_id(const char *path, char out[REVIEW_BLOB_HEX + 1], struct mr_error *err);
-/* The same for content already read. */
+/* The git blob id of content (what `git hash-object` prints for it), or "" on failure. */
 void review_blob_of(const char *buf, size_t len, char out[REVIEW_BLOB_HEX + 1]);
 
 /*

@@ -38,7 +38,7 @@ struct term {
 	size_t keys_len;
 	const struct screen *last;
 	struct timespec opened, key_start;
-	bool first_read_done, timing;
+	bool timing;            /* a key was read: the next read ends its time */
 	double first_ms, ready_ms, sum_ms, max_ms;
 	bool flushed;
 	size_t n_keys;
@@ -373,9 +373,7 @@ term_read_key(struct term *t, bool poll)
 
 	if (!t->headless)
 		return curses_key(poll);
-	if (!t->first_read_done) {
-		t->first_read_done = true;
-	} else if (t->timing) {
+	if (t->timing) {
 		double ms = ms_since(&t->key_start);
 
 		t->sum_ms += ms;

@@ -324,15 +324,8 @@ Test(review, a_failed_save_keeps_the_old_file_and_says_why)
 Test(review, blob_ids_are_those_of_git_hash_object)
 {
 	char blob[REVIEW_BLOB_HEX + 1];
-	struct mr_error err;
 
-	write_text("f", "hello\n");
-	{
-		char *p = path_of("f");
-
-		cr_assert(review_blob_id(p, blob, &err) == 0);
-		free(p);
-	}
+	review_blob_of("hello\n", 6, blob);
 	/* printf 'hello\n' | git hash-object --stdin */
 	cr_assert_str_eq(blob, "ce013625030ba8dba906f756967f9e9ca394464a");
 }
