@@ -32,7 +32,8 @@ gitinfo_open(struct gitinfo **out, const char *dir, struct mr_error *err)
 	if (!gi)
 		return mr_error_oom(err);
 	git_libgit2_init();
-	rc = git_repository_open_ext(&gi->repo, dir, 0, NULL);
+	/* as git does, no search for the repository goes above GIT_CEILING_DIRECTORIES */
+	rc = git_repository_open_ext(&gi->repo, dir, 0, getenv("GIT_CEILING_DIRECTORIES"));
 	/*
 	 * libgit2 1.5 refuses a repository owned by another user with
 	 * GIT_EOWNER, or (Debian's 1.5.1) with "not found" after failing to

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "migreview/gitinfo.h"
@@ -89,6 +90,22 @@ Test(gitinfo, a_directory_outside_git_is_explained)
 	cr_assert(gitinfo_open(&gi, tmp, &err) < 0);
 	cr_assert(strstr(err.msg, "is not in a git repository"), "%s", err.msg);
 	rmdir(tmp);
+}
+
+Test(gitinfo, the_search_stops_at_git_ceiling_directories)
+{
+	struct gitinfo *gi;
+	struct mr_error err;
+	char *sub = mr_printf("%s/sub", dir);
+
+	cr_assert(mkdir(sub, 0755) == 0);
+	cr_assert(gitinfo_open(&gi, sub, &err) == 0, "%s", err.msg);
+	gitinfo_free(gi);
+	setenv("GIT_CEILING_DIRECTORIES", dir, 1);
+	cr_assert(gitinfo_open(&gi, sub, &err) < 0);
+	unsetenv("GIT_CEILING_DIRECTORIES");
+	cr_assert(strstr(err.msg, "is not in a git repository"), "%s", err.msg);
+	free(sub);
 }
 
 Test(gitinfo, history_follows_a_rename_back_to_the_add)
