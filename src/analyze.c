@@ -20,14 +20,8 @@ report(struct ctx *c, const char *rule_id, const char *table, unsigned line, uns
 	va_list ap;
 	int rc;
 
-	if (!r || !(r->dialects & c->cfg->dialect) || strvec_contains(&c->cfg->disabled, rule_id))
+	if (!r || !analysis_config_severity(c->cfg, r, table, &sev))
 		return 0;
-	sev = r->severity;
-	if (r->item == CHECK_LARGE_TABLE && table && strvec_contains(&c->cfg->large_tables, table))
-		sev = SEVERITY_ERROR;
-	for (size_t i = 0; i < c->cfg->n_overrides; i++)
-		if (!strcmp(c->cfg->overrides[i].rule, rule_id))
-			sev = c->cfg->overrides[i].severity;
 	va_start(ap, fmt);
 	rc = findings_addv(c->out, r->id, sev, c->in->relpath, line, col, c->in->revision, fmt, ap);
 	va_end(ap);
@@ -644,15 +638,4 @@ analyze_graph(const struct graph *g, const struct analysis_config *cfg,
 	free(inputs);
 	free(ms);
 	return rc;
-}
-
-bool
-analyze_checks_rule(const struct rule *r)
-{
-	static const char *const unchecked[] = { "not-tested" };
-
-	for (size_t i = 0; i < MR_ARRAY_SIZE(unchecked); i++)
-		if (!strcmp(r->id, unchecked[i]))
-			return false;
-	return true;
 }

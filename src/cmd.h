@@ -23,6 +23,8 @@ struct cli {
 	const char *format;     /* --format text|json|sarif */
 	const char *since;      /* --since GITREF */
 	bool require_signoff;   /* --require-signoff */
+	const char *database_url; /* --database-url URL */
+	bool all;               /* --all */
 	int argc;               /* positional arguments after the command */
 	char **argv;
 };
@@ -32,5 +34,6 @@ int cmd_list(const struct cli *cli);
 int cmd_explain(const struct cli *cli);
 int cmd_check(const struct cli *cli);
 int cmd_diff(const struct cli *cli);
+int cmd_test(const struct cli *cli);
 
 #endif

@@ -275,6 +275,8 @@ run_gate(const struct cli *cli, struct gate *gt)
 		return -1;
 	}
 	free(path);
+	if (rc == 0)
+		rc = report_evidence(r, &gt->review, &err);
 	if (rc < 0) {
 		fprintf(stderr, "migreview: %s\n", err.msg);
 		return -1;

@@ -10,23 +10,6 @@
 #include "migreview/graph.h"
 #include "migreview/review.h"
 
-/* The revision with this id, or the only one it is a prefix of; else (size_t)-1. */
-static size_t
-find_revision(const struct graph *g, const char *name)
-{
-	size_t found = graph_find(g, name), n = 0;
-
-	if (found != (size_t)-1)
-		return found;
-	for (size_t i = 0; i < g->n; i++)
-		if (g->revs[i].in_graph && g->revs[i].id &&
-		    !strncmp(g->revs[i].id, name, strlen(name))) {
-			found = i;
-			n++;
-		}
-	return n == 1 ? found : (size_t)-1;
-}
-
 static void
 print_diff(const struct strvec *lines)
 {
@@ -103,7 +86,7 @@ cmd_diff(const struct cli *cli)
 		fprintf(stderr, "migreview: %s\n", err.msg);
 		goto out;
 	}
-	i = find_revision(&g, cli->argv[0]);
+	i = graph_find_prefix(&g, cli->argv[0]);
 	if (i == (size_t)-1)
 		fprintf(stderr, "migreview: no revision '%s' (or more than one starts so)\n",
 			cli->argv[0]);

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "migreview/analyze.h"
 #include "migreview/rules.h"
 
 #define WRAP 76
@@ -62,8 +61,6 @@ explain_rule(const struct rule *r)
 	print_code(r->good);
 	printf("\nFix: ");
 	print_wrapped(r->fix, "");
-	if (!analyze_checks_rule(r))
-		printf("\nNot checked yet: `migreview check` does not report this rule so far.\n");
 }
 
 static void
@@ -72,8 +69,8 @@ list_item(enum check_item item)
 	printf("%s — %s\n", checklist[item].id, checklist[item].title);
 	for (size_t i = 0; i < rules_count; i++)
 		if (rules[i].item == item)
-			printf("  %-40s %-7s %c %s\n", rules[i].id, severity_name(rules[i].severity),
-			       analyze_checks_rule(&rules[i]) ? ' ' : '*', rules[i].summary);
+			printf("  %-40s %-7s  %s\n", rules[i].id, severity_name(rules[i].severity),
+			       rules[i].summary);
 }
 
 int
@@ -91,8 +88,7 @@ cmd_explain(const struct cli *cli)
 			list_item((enum check_item)i);
 			putchar('\n');
 		}
-		printf("* not checked yet: `migreview check` does not report these rules so far.\n"
-		       "`migreview explain RULE` tells why a rule exists, with a flagged and a "
+		printf("`migreview explain RULE` tells why a rule exists, with a flagged and a "
 		       "safe example.\n");
 		return EXIT_CLEAN;
 	}

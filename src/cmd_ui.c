@@ -9,7 +9,8 @@
 int
 cmd_ui(const struct cli *cli)
 {
-	struct tui_options opts = { cli->config, cli->section, cli->theme, cli->since };
+	struct tui_options opts = { cli->config, cli->section, cli->theme, cli->since,
+				    cli->database_url };
 
 	if (cli->argc > 0) {
 		fprintf(stderr, "migreview: unknown command '%s'. Try 'migreview --help'.\n",

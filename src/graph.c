@@ -707,3 +707,19 @@ graph_free(struct graph *g)
 	strmap_free(&g->labels, false);
 	memset(g, 0, sizeof(*g));
 }
+
+size_t
+graph_find_prefix(const struct graph *g, const char *name)
+{
+	size_t found = graph_find(g, name), n = 0;
+
+	if (found != (size_t)-1)
+		return found;
+	for (size_t i = 0; i < g->n; i++)
+		if (g->revs[i].in_graph && g->revs[i].id &&
+		    !strncmp(g->revs[i].id, name, strlen(name))) {
+			found = i;
+			n++;
+		}
+	return n == 1 ? found : (size_t)-1;
+}

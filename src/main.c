@@ -21,8 +21,8 @@ static const struct command commands[] = {
 	  "the revision graph, one line per migration (base → head by default)" },
 	{ "check", cmd_check, "check [--format text|json|sarif] [--since GITREF] [--require-signoff]",
 	  "the analysis as a release gate: every finding of every migration" },
-	{ "test", NULL, "test [REV] [--database-url URL]",
-	  "run Alembic up → down → up on a scratch database (not built yet)" },
+	{ "test", cmd_test, "test [REV | --all] [--database-url URL]",
+	  "run Alembic up → down → up on a scratch database; runs migration code" },
 	{ "diff", cmd_diff, "diff REV",
 	  "what changed in a migration since it was signed off (exit 1 when something did)" },
 	{ "explain", cmd_explain, "explain [RULE | ITEM]",
@@ -53,14 +53,18 @@ usage(FILE *out)
 		"      --since GITREF  check and the UI: only migrations added or changed since GITREF\n"
 		"      --require-signoff  check: fail unless every migration is signed off for its\n"
 		"                      current content and nothing is blocked\n"
+		"      --all           test: every migration, base → head, on one database\n"
+		"      --database-url URL  test and the UI's t: run on a scratch database made on\n"
+		"                      this PostgreSQL server (or in this empty database), not on\n"
+		"                      a temporary SQLite file\n"
 		"  -h, --help          show this help\n"
 		"  -V, --version       show the version\n\n"
-		"Exit status: 0 clean, 1 findings to act on (warnings or errors), 2 usage,\n"
-		"configuration or I/O error.\n"
+		"Exit status: 0 clean, 1 findings to act on (warnings or errors) or a failed\n"
+		"test, 2 usage, configuration or I/O error, 130 test interrupted.\n"
 		"migreview never imports or runs migration code; only `migreview test` runs Alembic.\n");
 }
 
-enum { OPT_THEME = 256, OPT_JSON, OPT_ORDER, OPT_FORMAT, OPT_SINCE, OPT_SIGNOFF };
+enum { OPT_THEME = 256, OPT_JSON, OPT_ORDER, OPT_FORMAT, OPT_SINCE, OPT_SIGNOFF, OPT_URL, OPT_ALL };
 
 static int
 parse(int argc, char **argv, struct cli *cli, const char **command)
@@ -74,6 +78,8 @@ parse(int argc, char **argv, struct cli *cli, const char **command)
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "require-signoff", no_argument, NULL, OPT_SIGNOFF },
+		{ "database-url", required_argument, NULL, OPT_URL },
+		{ "all", no_argument, NULL, OPT_ALL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -91,6 +97,8 @@ parse(int argc, char **argv, struct cli *cli, const char **command)
 		case OPT_FORMAT: cli->format = optarg; break;
 		case OPT_SINCE: cli->since = optarg; break;
 		case OPT_SIGNOFF: cli->require_signoff = true; break;
+		case OPT_URL: cli->database_url = optarg; break;
+		case OPT_ALL: cli->all = true; break;
 		case 'h': usage(stdout); exit(EXIT_CLEAN);
 		case 'V': printf("migreview %s\n", PACKAGE_VERSION); exit(EXIT_CLEAN);
 		case ':':

@@ -1,11 +1,15 @@
 /* The analysis of a whole project, shared by check and the UI. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "migreview/analyze.h"
 #include "migreview/appcode.h"
 #include "migreview/report.h"
+#include "migreview/review.h"
+#include "migreview/rules.h"
 #include "migreview/settings.h"
 
 /*
@@ -132,6 +136,82 @@ report_open(struct report *r, const char *config, const char *section, struct mr
 		return -1;
 	}
 	return report_adopt(r, &all, err);
+}
+
+/* The last non-empty line of a run's log: usually the error. */
+static void
+last_line(const char *log, char *out, size_t size)
+{
+	const char *end = log + strlen(log), *start;
+
+	while (end > log && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	start = end;
+	while (start > log && start[-1] != '\n')
+		start--;
+	snprintf(out, size, "%.*s", (int)(end - start), start);
+}
+
+/* The finding the recorded runs give revision i, if any. */
+static int
+evidence_of(struct report *r, const struct review *rv, const struct analysis_config *cfg,
+	    size_t i)
+{
+	const struct revision *rev = &r->g.revs[i];
+	const struct test_run *t = NULL;
+	enum test_state st = review_test_state(rv, rev->id, rev->blob, &t);
+	const struct rule *rule = rule_find(st == TESTED_FAILED ? "test-failed" : "not-tested");
+	enum severity sev;
+	char line[240];
+
+	if (st == TESTED_PASSED || !analysis_config_severity(cfg, rule, NULL, &sev))
+		return 0;
+	if (st == TESTED_NEVER)
+		return findings_add(&r->all, rule->id, sev, rev->relpath, 0, 0, i,
+				    "no up/down/up run is recorded for this content: run "
+				    "`migreview test %s`", rev->id);
+	if (st == TESTED_STALE)
+		return findings_add(&r->all, rule->id, sev, rev->relpath, 0, 0, i,
+				    "the recorded run (%s on %s, %.10s) was on earlier content: "
+				    "run `migreview test %s` again", test_outcome_name(t->outcome),
+				    t->database, t->timestamp, rev->id);
+	if (t->error)
+		snprintf(line, sizeof(line), "%s", t->error);
+	else
+		last_line(t->log, line, sizeof(line));
+	return findings_add(&r->all, rule->id, sev, rev->relpath, 0, 0, i,
+			    "up/down/up failed at the %s step on %s (%.10s)%s%s", t->step ? t->step : "?",
+			    t->database, t->timestamp, *line ? ": " : "", line);
+}
+
+int
+report_evidence(struct report *r, const struct review *rv, struct mr_error *err)
+{
+	struct analysis_config cfg;
+	size_t kept = 0;
+	int rc = 0;
+
+	if (analysis_config_load(&r->p, &cfg, err) < 0)
+		return -1;
+	/* the tested item's findings are the runs' alone: drop the previous ones */
+	for (size_t i = 0; i < r->all.n; i++) {
+		const struct rule *rule = rule_find(r->all.v[i].rule);
+
+		if (rule && rule->item == CHECK_TESTED) {
+			free(r->all.v[i].path);
+			free(r->all.v[i].message);
+		} else {
+			r->all.v[kept++] = r->all.v[i];
+		}
+	}
+	r->all.n = kept;
+	for (size_t i = 0; i < r->g.n && rc == 0; i++)
+		if (r->g.revs[i].in_graph && r->g.revs[i].blob[0])
+			rc = evidence_of(r, rv, &cfg, i);
+	analysis_config_free(&cfg);
+	if (rc < 0 || findings_sort(&r->all) < 0 || order_findings(r) < 0 || index_findings(r) < 0)
+		return mr_error_oom(err);
+	return 0;
 }
 
 int

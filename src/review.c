@@ -64,24 +64,108 @@ decision_copy(struct decision *to, const struct decision *from)
 	return 0;
 }
 
-static int
-key_cmp(const char *rev_a, const char *item_a, const char *rev_b, const char *item_b)
+static void
+run_free(struct test_run *t)
 {
-	int c = strcmp(rev_a, rev_b);
-
-	return c ? c : strcmp(item_a, item_b);
+	free(t->revision);
+	free(t->database);
+	free(t->step);
+	free(t->error);
+	free(t->runner);
+	free(t->timestamp);
+	free(t->blob);
+	free(t->alembic);
+	free(t->log);
+	memset(t, 0, sizeof(*t));
 }
 
-/* Index of the decision on the key, or where it would go (*found false). */
-static size_t
-locate(const struct review *rv, const char *revision, const char *item, bool *found)
+static int
+run_copy(struct test_run *to, const struct test_run *from)
 {
-	size_t lo = 0, hi = rv->n;
+	*to = (struct test_run){
+		.revision = mr_strdup(from->revision),
+		.database = mr_strdup(from->database),
+		.outcome = from->outcome,
+		.step = from->step ? mr_strdup(from->step) : NULL,
+		.error = from->error ? mr_strdup(from->error) : NULL,
+		.runner = mr_strdup(from->runner),
+		.timestamp = mr_strdup(from->timestamp),
+		.blob = mr_strdup(from->blob),
+		.alembic = mr_strdup(from->alembic),
+		.log = mr_strdup(from->log ? from->log : ""),
+	};
+	if (!to->revision || !to->database || !to->runner || !to->timestamp || !to->blob ||
+	    !to->alembic || !to->log || (from->step && !to->step) ||
+	    (from->error && !to->error)) {
+		run_free(to);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Decisions and test runs are both kept in arrays sorted by (revision, key),
+ * one record per key, the newest by timestamp winning.  A shelf describes
+ * such an array: each record starts with its revision, and key and
+ * timestamp are strings at the given offsets.
+ */
+struct shelf {
+	void *v;                /* points to the array pointer (struct decision **, ...) */
+	size_t *n, *cap;
+	size_t size, key_off, ts_off;
+	void (*release)(void *);
+};
+
+static void release_decision(void *d) { decision_free(d); }
+static void release_run(void *t) { run_free(t); }
+
+static struct shelf
+decisions_of(struct review *rv)
+{
+	return (struct shelf){ &rv->v, &rv->n, &rv->cap, sizeof(struct decision),
+			       offsetof(struct decision, item),
+			       offsetof(struct decision, timestamp), release_decision };
+}
+
+static struct shelf
+runs_of(struct review *rv)
+{
+	return (struct shelf){ &rv->runs, &rv->n_runs, &rv->cap_runs, sizeof(struct test_run),
+			       offsetof(struct test_run, database),
+			       offsetof(struct test_run, timestamp), release_run };
+}
+
+static char *
+string_at(const void *rec, size_t off)
+{
+	char *str;
+
+	memcpy(&str, (const char *)rec + off, sizeof(str));
+	return str;
+}
+
+static char *
+record(const struct shelf *s, size_t i)
+{
+	char *base;
+
+	memcpy(&base, s->v, sizeof(base));
+	return base + i * s->size;
+}
+
+/* Index of the record on (revision, key), or where it would go (*found false). */
+static size_t
+locate(const struct shelf *s, const char *revision, const char *key, bool *found)
+{
+	size_t lo = 0, hi = *s->n;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = key_cmp(rv->v[mid].revision, rv->v[mid].item, revision, item);
+		const char *rec = record(s, mid);
+		int c = strcmp(string_at(rec, 0), revision);
 
+		if (c == 0)
+			c = strcmp(string_at(rec, s->key_off), key);
 		if (c == 0) {
 			*found = true;
 			return mid;
@@ -95,40 +179,96 @@ locate(const struct review *rv, const char *revision, const char *item, bool *fo
 	return lo;
 }
 
+/*
+ * Puts a record in (taking its strings) unless the one there is newer; on
+ * a tie the newcomer wins, as a later line of the file does.
+ */
+static int
+merge_in(const struct shelf *s, void *rec)
+{
+	bool found;
+	size_t i = locate(s, string_at(rec, 0), string_at(rec, s->key_off), &found);
+	char *at;
+
+	if (found) {
+		at = record(s, i);
+		if (strcmp(string_at(at, s->ts_off), string_at(rec, s->ts_off)) > 0) {
+			s->release(rec);
+			return 0;
+		}
+		s->release(at);
+		memcpy(at, rec, s->size);
+		return 0;
+	}
+	if (mr_grow(s->v, s->cap, *s->n + 1, s->size) < 0)
+		return -1;
+	at = record(s, i);
+	memmove(at + s->size, at, (*s->n - i) * s->size);
+	memcpy(at, rec, s->size);
+	(*s->n)++;
+	return 0;
+}
+
+/* Copies every record of from into to (newest wins). */
+static int
+merge_all(struct review *to, const struct review *from)
+{
+	struct shelf d = decisions_of(to), r = runs_of(to);
+
+	for (size_t i = 0; i < from->n; i++) {
+		struct decision copy;
+
+		if (decision_copy(&copy, &from->v[i]) < 0)
+			return -1;
+		if (merge_in(&d, &copy) < 0) {
+			decision_free(&copy);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < from->n_runs; i++) {
+		struct test_run copy;
+
+		if (run_copy(&copy, &from->runs[i]) < 0)
+			return -1;
+		if (merge_in(&r, &copy) < 0) {
+			run_free(&copy);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 const struct decision *
 review_find(const struct review *rv, const char *revision, const char *item)
 {
+	struct shelf s = decisions_of((struct review *)rv);
 	bool found;
-	size_t i = locate(rv, revision, item, &found);
+	size_t i = locate(&s, revision, item, &found);
 
 	return found ? &rv->v[i] : NULL;
 }
 
-/*
- * Puts a decision in (taking its strings) unless the one there is newer;
- * on a tie the newcomer wins, as a later line of the file does.
- */
-static int
-merge_in(struct review *rv, struct decision *d)
+const struct test_run *
+review_runs(const struct review *rv, const char *revision, size_t *n)
 {
+	struct shelf s = runs_of((struct review *)rv);
 	bool found;
-	size_t i = locate(rv, d->revision, d->item, &found);
+	size_t i = locate(&s, revision, "", &found), end = i;
 
-	if (found) {
-		if (strcmp(rv->v[i].timestamp, d->timestamp) > 0) {
-			decision_free(d);
-			return 0;
-		}
-		decision_free(&rv->v[i]);
-		rv->v[i] = *d;
-		return 0;
-	}
-	if (mr_grow(&rv->v, &rv->cap, rv->n + 1, sizeof(*rv->v)) < 0)
-		return -1;
-	memmove(&rv->v[i + 1], &rv->v[i], (rv->n - i) * sizeof(*rv->v));
-	rv->v[i] = *d;
-	rv->n++;
-	return 0;
+	while (end < rv->n_runs && !strcmp(rv->runs[end].revision, revision))
+		end++;
+	*n = end - i;
+	return rv->runs + i;
+}
+
+const struct test_run *
+review_find_run(const struct review *rv, const char *revision, const char *database)
+{
+	struct shelf s = runs_of((struct review *)rv);
+	bool found;
+	size_t i = locate(&s, revision, database, &found);
+
+	return found ? &rv->runs[i] : NULL;
 }
 
 /* ---- reading ---- */
@@ -197,10 +337,71 @@ read_decision(struct review *rv, json_t *obj, const char *path, size_t line,
 	d = (struct decision){ (char *)revision, (char *)item, (enum decision_status)st,
 			       (char *)reason, (char *)reviewer, (char *)timestamp, (char *)blob };
 	{
+		struct shelf shelf = decisions_of(rv);
 		struct decision copy;
 
-		if (decision_copy(&copy, &d) < 0 || merge_in(rv, &copy) < 0)
+		if (decision_copy(&copy, &d) < 0)
 			return mr_error_oom(err);
+		if (merge_in(&shelf, &copy) < 0) {
+			decision_free(&copy);
+			return mr_error_oom(err);
+		}
+	}
+	return 0;
+}
+
+static const char *const outcome_names[] = { [TEST_PASSED] = "passed", [TEST_FAILED] = "failed" };
+
+const char *
+test_outcome_name(enum test_outcome o)
+{
+	return outcome_names[o];
+}
+
+/* One test run line (it has "test" where a decision has "item"). */
+static int
+read_run(struct review *rv, json_t *obj, const char *path, size_t line, struct mr_error *err)
+{
+	const char *why = NULL;
+	const char *revision = field(obj, "revision", false, &why);
+	const char *outcome = field(obj, "test", false, &why);
+	const char *database = field(obj, "database", false, &why);
+	const char *step = field(obj, "step", true, &why);
+	const char *error = field(obj, "error", true, &why);
+	const char *runner = field(obj, "runner", false, &why);
+	const char *timestamp = field(obj, "timestamp", false, &why);
+	const char *blob = field(obj, "blob", false, &why);
+	const char *alembic = field(obj, "alembic", false, &why);
+	json_t *log = json_object_get(obj, "log");
+	struct shelf shelf = runs_of(rv);
+	struct test_run t, copy;
+
+	if (why)
+		return mr_error_set(err, "%s:%zu: '%s' must be a non-empty string", path, line, why);
+	if (!log || !json_is_string(log))
+		return mr_error_set(err, "%s:%zu: 'log' must be a string", path, line);
+	if (strcmp(outcome, "passed") && strcmp(outcome, "failed"))
+		return mr_error_set(err, "%s:%zu: test '%s' is not passed or failed", path, line,
+				    outcome);
+	if (!is_blob(blob))
+		return mr_error_set(err, "%s:%zu: blob '%s' is not a git blob id", path, line, blob);
+	t = (struct test_run){
+		.revision = (char *)revision,
+		.database = (char *)database,
+		.outcome = strcmp(outcome, "passed") ? TEST_FAILED : TEST_PASSED,
+		.step = (char *)step,
+		.error = (char *)error,
+		.runner = (char *)runner,
+		.timestamp = (char *)timestamp,
+		.blob = (char *)blob,
+		.alembic = (char *)alembic,
+		.log = (char *)json_string_value(log),
+	};
+	if (run_copy(&copy, &t) < 0)
+		return mr_error_oom(err);
+	if (merge_in(&shelf, &copy) < 0) {
+		run_free(&copy);
+		return mr_error_oom(err);
 	}
 	return 0;
 }
@@ -229,6 +430,8 @@ read_line(struct review *rv, const char *text, size_t len, const char *path, siz
 			rc = mr_error_set(err, "%s:%zu: format %lld is newer than this migreview "
 					  "reads (%d): update migreview", path, line,
 					  (long long)json_integer_value(header), REVIEW_FORMAT);
+	} else if (json_object_get(obj, "test")) {
+		rc = read_run(rv, obj, path, line, err);
 	} else {
 		rc = read_decision(rv, obj, path, line, err);
 	}
@@ -259,11 +462,25 @@ parse(struct review *rv, const char *buf, size_t len, const char *path, struct m
 }
 
 static void
-clear_decisions(struct review *rv)
+clear_records(struct review *rv)
 {
 	for (size_t i = 0; i < rv->n; i++)
 		decision_free(&rv->v[i]);
 	rv->n = 0;
+	for (size_t i = 0; i < rv->n_runs; i++)
+		run_free(&rv->runs[i]);
+	rv->n_runs = 0;
+}
+
+static void
+free_records(struct review *rv)
+{
+	clear_records(rv);
+	free(rv->v);
+	free(rv->runs);
+	rv->v = NULL;
+	rv->runs = NULL;
+	rv->cap = rv->cap_runs = 0;
 }
 
 static void
@@ -313,7 +530,7 @@ review_load(struct review *rv, const char *path, struct mr_error *err)
 	if (!rv->path)
 		return mr_error_oom(err);
 	if (read_file(rv, path, err) < 0) {
-		clear_decisions(rv);
+		clear_records(rv);
 		return -1;
 	}
 	remember(rv);
@@ -327,19 +544,11 @@ review_refresh(struct review *rv, struct mr_error *err)
 	int rc = 0;
 
 	/* read whole first: a broken file must not half-merge */
-	if (read_file(&disk, rv->path, err) < 0) {
+	if (read_file(&disk, rv->path, err) < 0)
 		rc = -1;
-	} else {
-		for (size_t i = 0; i < disk.n && rc == 0; i++) {
-			struct decision copy;
-
-			if (decision_copy(&copy, &disk.v[i]) < 0 || merge_in(rv, &copy) < 0)
-				rc = mr_error_oom(err);
-		}
-	}
-	for (size_t i = 0; i < disk.n; i++)
-		decision_free(&disk.v[i]);
-	free(disk.v);
+	else if (merge_all(rv, &disk) < 0)
+		rc = mr_error_oom(err);
+	free_records(&disk);
 	remember(rv);
 	return rc;
 }
@@ -361,6 +570,26 @@ decision_json(const struct decision *d)
 	json_object_set_new(o, "reviewer", json_string(d->reviewer));
 	json_object_set_new(o, "timestamp", json_string(d->timestamp));
 	json_object_set_new(o, "blob", json_string(d->blob));
+	return o;
+}
+
+static json_t *
+run_json(const struct test_run *t)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "revision", json_string(t->revision));
+	json_object_set_new(o, "test", json_string(outcome_names[t->outcome]));
+	json_object_set_new(o, "database", json_string(t->database));
+	json_object_set_new(o, "step", t->step ? json_string(t->step) : json_null());
+	json_object_set_new(o, "error", t->error ? json_string(t->error) : json_null());
+	json_object_set_new(o, "runner", json_string(t->runner));
+	json_object_set_new(o, "timestamp", json_string(t->timestamp));
+	json_object_set_new(o, "blob", json_string(t->blob));
+	json_object_set_new(o, "alembic", json_string(t->alembic));
+	json_object_set_new(o, "log", json_string(t->log));
 	return o;
 }
 
@@ -386,6 +615,8 @@ write_all(const struct review *rv, int fd)
 	rc = write_line(f, json_pack("{s:i}", HEADER_KEY, REVIEW_FORMAT));
 	for (size_t i = 0; rc == 0 && i < rv->n; i++)
 		rc = write_line(f, decision_json(&rv->v[i]));
+	for (size_t i = 0; rc == 0 && i < rv->n_runs; i++)
+		rc = write_line(f, run_json(&rv->runs[i]));
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
 		rc = -1;
 	if (fclose(f) != 0)
@@ -472,32 +703,25 @@ review_save(struct review *rv, struct mr_error *err)
 	}
 	remove_litter(rv->path);
 	disk.path = rv->path;
-	if (read_file(&disk, rv->path, err) < 0) {
-		clear_decisions(&disk);
+	if (read_file(&disk, rv->path, err) < 0)
+		goto out;
+	if (merge_all(&disk, rv) < 0) {
+		mr_error_oom(err);
 		goto out;
 	}
-	for (size_t i = 0; i < rv->n; i++) {
-		struct decision copy;
-
-		if (decision_copy(&copy, &rv->v[i]) < 0 || merge_in(&disk, &copy) < 0) {
-			mr_error_oom(err);
-			goto out;
-		}
-	}
 	/* what is on disk now is what this instance shows */
-	clear_decisions(rv);
-	free(rv->v);
+	free_records(rv);
 	rv->v = disk.v;
 	rv->n = disk.n;
 	rv->cap = disk.cap;
-	disk.v = NULL;
-	disk.n = disk.cap = 0;
+	rv->runs = disk.runs;
+	rv->n_runs = disk.n_runs;
+	rv->cap_runs = disk.cap_runs;
+	disk = (struct review){ 0 };
 	rc = replace_file(rv, dir_fd, err);
 	remember(rv);
 out:
-	for (size_t i = 0; i < disk.n; i++)
-		decision_free(&disk.v[i]);
-	free(disk.v);
+	free_records(&disk);
 	flock(dir_fd, LOCK_UN);
 	close(dir_fd);
 	return rc;
@@ -556,139 +780,48 @@ review_decide(struct review *rv, const char *revision, const char *item,
 			}
 		}
 	}
-	if (merge_in(rv, &d) < 0) {
-		decision_free(&d);
-		return mr_error_oom(err);
+	{
+		struct shelf shelf = decisions_of(rv);
+
+		if (merge_in(&shelf, &d) < 0) {
+			decision_free(&d);
+			return mr_error_oom(err);
+		}
 	}
 	return review_save(rv, err);
 }
 
-/* ---- who and what ---- */
-
-static char *
-config_string(git_config *cfg, const char *key)
-{
-	git_buf buf = { 0 };
-	char *out = NULL;
-
-	if (cfg && git_config_get_string_buf(&buf, cfg, key) == 0)
-		out = mr_strdup(buf.ptr);
-	git_buf_dispose(&buf);
-	return out;
-}
-
-char *
-review_reviewer(const char *repo_dir)
-{
-	const char *env = getenv("MIGREVIEW_REVIEWER");
-	git_repository *repo = NULL;
-	git_config *cfg = NULL;
-	char *name, *email, *out;
-
-	if (env && *env)
-		return mr_strdup(env);
-	git_libgit2_init();
-	if (git_repository_open_ext(&repo, repo_dir, 0, NULL) == 0)
-		git_repository_config_snapshot(&cfg, repo);
-	else
-		git_config_open_default(&cfg);
-	name = config_string(cfg, "user.name");
-	email = config_string(cfg, "user.email");
-	if (name && email)
-		out = mr_printf("%s <%s>", name, email);
-	else if (name || email)
-		out = mr_strdup(name ? name : email);
-	else
-		out = mr_strdup(getenv("USER") ? getenv("USER") : "unknown reviewer");
-	free(name);
-	free(email);
-	git_config_free(cfg);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
-	return out;
-}
-
-void
-review_blob_of(const char *buf, size_t len, char out[REVIEW_BLOB_HEX + 1])
-{
-	git_oid oid;
-
-	out[0] = '\0';
-	git_libgit2_init();
-	if (git_odb_hash(&oid, buf, len, GIT_OBJECT_BLOB) == 0)
-		git_oid_tostr(out, REVIEW_BLOB_HEX + 1, &oid);
-	git_libgit2_shutdown();
-}
-
 int
-review_path(const struct project *p, char **out, struct mr_error *err)
+review_record_runs(struct review *rv, const struct test_run *runs, size_t n,
+		   struct mr_error *err)
 {
-	char *setting = NULL;
+	struct shelf shelf = runs_of(rv);
+	char *now = now_utc();
 
-	*out = NULL;
-	if (project_setting(p, "review_file", &setting, err) < 0)
-		return -1;
-	if (setting && setting[0] == '/')
-		*out = mr_strdup(setting);
-	else
-		*out = mr_path_join(p->root, setting ? setting : "migrations.review");
-	free(setting);
-	return *out ? 0 : mr_error_oom(err);
-}
+	if (!now)
+		return mr_error_oom(err);
+	for (size_t i = 0; i < n; i++) {
+		struct test_run t = runs[i], copy;
 
-/* ---- where things stand ---- */
-
-const char *
-review_reviewed_blob(const struct review *rv, const char *revision)
-{
-	const struct decision *newest = NULL;
-
-	for (int i = 0; i < CHECK_ITEM_COUNT; i++) {
-		const struct decision *d = review_find(rv, revision, checklist[i].id);
-
-		if (d && d->status != DECISION_CLEARED &&
-		    (!newest || strcmp(d->timestamp, newest->timestamp) > 0))
-			newest = d;
-	}
-	return newest ? newest->blob : NULL;
-}
-
-enum item_state
-review_item_state(const struct decision *d, const char *blob)
-{
-	if (!d || d->status == DECISION_CLEARED)
-		return ITEM_OPEN;
-	if (d->status == DECISION_BLOCKED)
-		return ITEM_BLOCKED;
-	return blob && !strcmp(d->blob, blob) ? ITEM_DONE : ITEM_STALE;
-}
-
-void
-review_migration(const struct review *rv, const char *revision, const char *blob,
-		 struct migration_review *out)
-{
-	memset(out, 0, sizeof(*out));
-	for (int i = 0; i < CHECK_ITEM_COUNT; i++) {
-		const struct decision *d = revision ? review_find(rv, revision, checklist[i].id) : NULL;
-
-		out->items[i] = review_item_state(d, blob);
-		switch (out->items[i]) {
-		case ITEM_OPEN: out->open++; break;
-		case ITEM_DONE: out->done++; break;
-		case ITEM_STALE: out->stale++; break;
-		case ITEM_BLOCKED: out->blocked++; break;
+		t.timestamp = now;
+		if (run_copy(&copy, &t) < 0) {
+			free(now);
+			return mr_error_oom(err);
+		}
+		if (merge_in(&shelf, &copy) < 0) {
+			run_free(&copy);
+			free(now);
+			return mr_error_oom(err);
 		}
 	}
-	out->state = out->blocked ? MIGRATION_BLOCKED :
-		     out->done == CHECK_ITEM_COUNT ? MIGRATION_SIGNED :
-		     out->stale ? MIGRATION_STALE : MIGRATION_OPEN;
+	free(now);
+	return review_save(rv, err);
 }
 
 void
 review_free(struct review *rv)
 {
-	clear_decisions(rv);
-	free(rv->v);
+	free_records(rv);
 	free(rv->path);
 	memset(rv, 0, sizeof(*rv));
 }

@@ -127,3 +127,18 @@ analysis_config_free(struct analysis_config *cfg)
 	free(cfg->overrides);
 	memset(cfg, 0, sizeof(*cfg));
 }
+
+bool
+analysis_config_severity(const struct analysis_config *cfg, const struct rule *r,
+			 const char *table, enum severity *sev)
+{
+	if (!(r->dialects & cfg->dialect) || strvec_contains(&cfg->disabled, r->id))
+		return false;
+	*sev = r->severity;
+	if (r->item == CHECK_LARGE_TABLE && table && strvec_contains(&cfg->large_tables, table))
+		*sev = SEVERITY_ERROR;
+	for (size_t i = 0; i < cfg->n_overrides; i++)
+		if (!strcmp(cfg->overrides[i].rule, r->id))
+			*sev = cfg->overrides[i].severity;
+	return true;
+}

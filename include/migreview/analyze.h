@@ -40,10 +40,5 @@ int analyze_sources(const struct analysis_input *inputs, size_t n,
 int analyze_graph(const struct graph *g, const struct analysis_config *cfg,
 		  struct findings *out, struct mr_error *err);
 
-/*
- * Whether list and check report this rule (graph rules included); the
- * others are specified in the catalogue but not checked yet.
- */
-bool analyze_checks_rule(const struct rule *r);
 
 #endif

@@ -51,6 +51,9 @@ int graph_build(struct graph *g, struct mr_error *err);
 /* Index of the revision with this id, or (size_t)-1. */
 size_t graph_find(const struct graph *g, const char *id);
 
+/* The revision with this id, or the only one it is a prefix of; else (size_t)-1. */
+size_t graph_find_prefix(const struct graph *g, const char *name);
+
 void graph_free(struct graph *g);
 
 #endif

@@ -48,6 +48,16 @@ int report_collect(const struct project *p, const struct graph *g, struct findin
 		   struct mr_error *err);
 int report_adopt(struct report *r, struct findings *all, struct mr_error *err);
 
+struct review;
+
+/*
+ * The tested item's findings, from the runs recorded in rv (review.h):
+ * not-tested for content with no passing run (never run, or run on earlier
+ * content), test-failed when a run on this content failed.  Replaces the
+ * previous ones; call it again when rv changes.
+ */
+int report_evidence(struct report *r, const struct review *rv, struct mr_error *err);
+
 /* The findings of revision rev: r->all.v[first .. first + n); none before report_adopt(). */
 static inline size_t
 report_findings(const struct report *r, size_t rev, size_t *n)

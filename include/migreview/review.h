@@ -14,13 +14,26 @@
  * merge.  Clearing a decision writes a "cleared" line, so that neither a
  * merge nor another instance brings the old decision back.
  *
+ * The file also keeps the evidence for the `tested` item: the newest
+ * up/down/up run per (revision, database), as `migreview test` recorded it:
+ *
+ *   {"revision": "c784ae16ae5c", "test": "passed", "database": "postgresql",
+ *    "step": null, "error": null, "runner": "Ann <ann@example.com>",
+ *    "timestamp": "...", "blob": "<git blob id>", "alembic": "1.8.1",
+ *    "log": "<the output's last lines>"}
+ *
+ * "test" is passed or failed; for a failure "step" names the step that
+ * failed (upgrade-parents, upgrade, downgrade, re-upgrade) and "error" the
+ * error in one line.  Runs are written after the
+ * decisions, sorted by (revision, database).
+ *
  * Saving takes a lock on the file's directory, reads the file again,
  * merges (newest wins), writes a temporary file in the same directory,
  * flushes it to disk and renames it into place: a crash leaves the old file
  * or the new one, and two instances lose nothing of each other's.  A file
  * that does not parse is never written.
  *
- * struct review owns its decisions and strings; review_free() releases them.
+ * struct review owns its decisions, runs and strings; review_free() releases them.
  */
 #ifndef MIGREVIEW_REVIEW_H
 #define MIGREVIEW_REVIEW_H
@@ -52,10 +65,27 @@ struct decision {
 	char *blob;             /* the git blob id of the file as reviewed */
 };
 
+enum test_outcome { TEST_PASSED, TEST_FAILED };
+
+struct test_run {
+	char *revision;
+	char *database;         /* the backend it ran on: sqlite, postgresql, ... */
+	enum test_outcome outcome;
+	char *step;             /* the step that failed, NULL for a pass */
+	char *error;            /* its error in one line, or NULL */
+	char *runner;           /* who ran it, named as a reviewer is */
+	char *timestamp;
+	char *blob;             /* the git blob id of the file as tested */
+	char *alembic;          /* Alembic's version */
+	char *log;              /* the last lines of the run's output */
+};
+
 struct review {
 	char *path;
 	struct decision *v;     /* sorted by (revision, item), one per key */
 	size_t n, cap;
+	struct test_run *runs;  /* sorted by (revision, database), one per key */
+	size_t n_runs, cap_runs;
 	struct {                /* the file as last read or written, to notice changes */
 		long long mtime_ns, size, inode;
 	} seen;
@@ -81,6 +111,33 @@ const struct decision *review_find(const struct review *rv, const char *revision
 int review_decide(struct review *rv, const char *revision, const char *item,
 		  enum decision_status status, const char *reason, const char *reviewer,
 		  const char *blob, struct mr_error *err);
+
+/* The runs recorded for revision (one per database): *n of them from the pointer. */
+const struct test_run *review_runs(const struct review *rv, const char *revision, size_t *n);
+
+/* The newest run of revision on database, or NULL. */
+const struct test_run *review_find_run(const struct review *rv, const char *revision,
+				       const char *database);
+
+/*
+ * Records test runs (copying them; their timestamp is now, as for
+ * decisions) and saves the file.
+ */
+int review_record_runs(struct review *rv, const struct test_run *runs, size_t n,
+		       struct mr_error *err);
+
+const char *test_outcome_name(enum test_outcome o);
+
+/*
+ * What the recorded runs say of a revision's current content (blob): a run
+ * on it failed (the newest such failure in *which), one passed and none
+ * failed, runs exist but on other content (stale; the newest in *which), or
+ * none was ever recorded.
+ */
+enum test_state { TESTED_NEVER, TESTED_STALE, TESTED_PASSED, TESTED_FAILED };
+
+enum test_state review_test_state(const struct review *rv, const char *revision,
+				  const char *blob, const struct test_run **which);
 
 /* Merges the file on disk and writes it back (see above). */
 int review_save(struct review *rv, struct mr_error *err);

@@ -7,6 +7,7 @@
 #ifndef MIGREVIEW_SETTINGS_H
 #define MIGREVIEW_SETTINGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "migreview/error.h"
@@ -38,5 +39,13 @@ struct analysis_config {
 int analysis_config_load(const struct project *p, struct analysis_config *cfg,
 			 struct mr_error *err);
 void analysis_config_free(struct analysis_config *cfg);
+
+/*
+ * The severity a finding of rule r gets under cfg, about table (or NULL):
+ * its default, raised for large tables, overridden by severity.RULE.  False
+ * when the rule is disabled or not for the target dialect.
+ */
+bool analysis_config_severity(const struct analysis_config *cfg, const struct rule *r,
+			      const char *table, enum severity *sev);
 
 #endif

@@ -12,6 +12,7 @@
 #include "tui/app.h"
 #include "tui/decide.h"
 #include "tui/gitview.h"
+#include "tui/testrun.h"
 
 static const struct view_ops *const view_table[VIEW_COUNT] = {
 #define VIEW_OPS_ENTRY(id, ops) [VIEW_##id] = &ops,
@@ -384,6 +385,9 @@ global_action(struct app *app, enum action a)
 	case ACTION_SCOPE:
 		gitview_toggle_scope(app);
 		return true;
+	case ACTION_TEST:
+		testrun_start(app);
+		return true;
 	case ACTION_NEXT_PANE:
 	case ACTION_PREV_PANE:
 		if (!app->n_overlay)
@@ -450,10 +454,6 @@ handle_key(struct app *app, int key)
 			    keys_name(key, name, sizeof(name)));
 		return;
 	}
-	if (!actions[a].ready) {
-		app_message(app, true, "%s: not built yet in this version", actions[a].help);
-		return;
-	}
 	if (global_action(app, a))
 		return;
 	v = focused(app);
@@ -494,16 +494,25 @@ finish_analysis(struct app *app)
 {
 	struct analysis_job *job = &app->job;
 	struct mr_error err;
-	size_t cursor[VIEW_COUNT], top[VIEW_COUNT];
 
 	thrd_join(job->thread, NULL);
 	job->running = false;
 	app->totals.dirty = true;
-	if (job->rc < 0 || report_adopt(&app->rep, &job->all, &err) < 0) {
+	if (job->rc < 0 || report_adopt(&app->rep, &job->all, &err) < 0 ||
+	    report_evidence(&app->rep, &app->review, &err) < 0) {
 		app_message(app, true, "the analysis failed: %s", job->rc < 0 ? job->err.msg : err.msg);
 		return;
 	}
 	term_note_ready(app->term);
+	app_findings_changed(app);
+}
+
+void
+app_findings_changed(struct app *app)
+{
+	size_t cursor[VIEW_COUNT], top[VIEW_COUNT];
+
+	app->totals.dirty = true;
 	for (size_t i = 0; i < VIEW_COUNT; i++) {
 		cursor[i] = app->views[i].cursor;
 		top[i] = app->views[i].top;
@@ -614,6 +623,8 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	app->since = opts->since;
 	if (gitview_open(app, err) < 0)
 		return -1;
+	if (testrun_open(app, opts->database_url) < 0)
+		return mr_error_oom(err);
 	app_select_row(app, 0);
 	if (app->rep.p.warnings.n)
 		app_message(app, true, "%s", app->rep.p.warnings.v[0]);
@@ -633,6 +644,7 @@ close_app(struct app *app)
 		if (app->views[i].ops && app->views[i].ops->close)
 			app->views[i].ops->close(&app->views[i]);
 	gitview_close(app);
+	testrun_close(app);
 	term_close(app->term);
 	app->term = NULL;
 	screen_free(&app->scr);
@@ -657,6 +669,10 @@ refresh_review(struct app *app)
 	app->totals.dirty = true;
 	if (review_refresh(&app->review, &err) < 0)
 		app_message(app, true, "the review file changed and does not parse: %s", err.msg);
+	else if (!app->job.running && report_evidence(&app->rep, &app->review, &err) < 0)
+		app_message(app, true, "%s", err.msg);
+	else if (!app->job.running)
+		app_findings_changed(app);
 }
 
 int
@@ -684,9 +700,11 @@ tui_run(const struct tui_options *opts)
 			finish_analysis(&app);
 			continue;
 		}
-		if (gitview_poll(&app, term_headless(app.term)))
+		if (gitview_poll(&app, term_headless(app.term)) ||
+		    testrun_poll(&app, term_headless(app.term)))
 			continue;
-		key = term_read_key(app.term, app.job.running || gitview_busy(&app));
+		key = term_read_key(app.term, app.job.running || gitview_busy(&app) ||
+					      testrun_busy(&app));
 		if (key == TERM_TIMEOUT)
 			continue;
 		app.message[0] = '\0';

@@ -27,6 +27,7 @@
 
 struct tui_options {
 	const char *config, *section, *theme, *since;
+	const char *database_url;       /* for t: see uptest.h */
 };
 
 /* The analysis, running on its own thread while the list is already shown. */
@@ -96,6 +97,7 @@ struct app {
 	enum view_id overlay[4];        /* views over the panes (help, history, diff), top last */
 	size_t n_overlay;
 	struct git_state *git;  /* history of the selected file, diffs, --since (gitview.c) */
+	struct testrun_state *test;        /* the up/down test run by t (testrun.c) */
 	bool *scope;            /* --since: per revision, whether its file changed; else NULL */
 	bool hide_unscoped;     /* the list shows only the migrations in scope */
 	const char *since;
@@ -118,6 +120,8 @@ void app_message(struct app *app, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Focuses the source at line (1-based). */
 void app_show_line(struct app *app, unsigned line);
+/* The report's findings changed: every pane reads them again, keeping its place. */
+void app_findings_changed(struct app *app);
 /* Moves the list cursor to row and tells every pane. */
 void app_select_row(struct app *app, size_t row);
 /* The theme asked for, or dark, or the built-in one (look.c). */

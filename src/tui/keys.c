@@ -10,9 +10,9 @@
 #include "tui/keys.h"
 
 const struct action_info actions[ACTION_COUNT] = {
-	[ACTION_NONE] = { "none", 0, "", "", true },
-#define ACTION_INFO(id, group, keys, help, ready) \
-	[ACTION_##id] = { #id, ACTION_GROUP_##group, keys, help, ready },
+	[ACTION_NONE] = { "none", 0, "", "" },
+#define ACTION_INFO(id, group, keys, help) \
+	[ACTION_##id] = { #id, ACTION_GROUP_##group, keys, help },
 	ACTIONS(ACTION_INFO)
 #undef ACTION_INFO
 };

@@ -51,7 +51,8 @@ struct view {
 	V(CHECKLIST, checklist_view_ops) \
 	V(HELP, help_view_ops) \
 	V(HISTORY, history_view_ops) \
-	V(DIFF, diff_view_ops)
+	V(DIFF, diff_view_ops) \
+	V(TEST, test_view_ops)
 
 enum view_id {
 #define VIEW_ENUM(id, ops) VIEW_##id,

@@ -110,9 +110,40 @@ decision_text(struct app *app, enum check_item item)
 			 d->reason ? ": " : "", d->reason ? d->reason : "");
 }
 
+/* The tested item's evidence: the runs recorded on this very content, one per database. */
+static char *
+evidence_text(struct app *app)
+{
+	size_t rev = app_selected(app), n;
+	const struct test_run *runs;
+	char *out = NULL;
+
+	if (rev >= app->rep.g.n || !app->rep.g.revs[rev].id)
+		return NULL;
+	runs = review_runs(&app->review, app->rep.g.revs[rev].id, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct test_run *t = &runs[i];
+		char *line, *both;
+
+		if (strcmp(t->blob, app->sel_blob))
+			continue;       /* runs on other content: the not-tested finding says so */
+		line = mr_printf("up/down/up %s on %s, %.10s %.5s UTC by %s (Alembic %s)",
+				 test_outcome_name(t->outcome), t->database, t->timestamp,
+				 strlen(t->timestamp) > 11 ? t->timestamp + 11 : "", t->runner,
+				 t->alembic);
+		both = line && out ? mr_printf("%s\n%s", out, line) : NULL;
+		free(out);
+		out = both ? both : line;
+		if (both)
+			free(line);
+	}
+	return out;
+}
+
 /*
  * The text of an entry: an item's title, and on a line of its own the
- * decision on it; or a finding with its place and rule.
+ * decision on it (and the tested item's runs); or a finding with its place
+ * and rule.
  */
 static char *
 entry_text(struct checklist_state *c, struct app *app, const struct entry *e)
@@ -125,6 +156,19 @@ entry_text(struct checklist_state *c, struct app *app, const struct entry *e)
 			      mr_strdup(checklist[e->item].title);
 		char *decision = decision_text(app, e->item), *both;
 
+		if (e->item == CHECK_TESTED) {
+			char *runs = evidence_text(app);
+
+			both = runs && decision ? mr_printf("%s\n%s", decision, runs) : NULL;
+			if (both || !decision) {
+				free(decision);
+				decision = both ? both : runs;
+				if (both)
+					free(runs);
+			} else {
+				free(runs);
+			}
+		}
 		if (!decision || !title) {
 			free(decision);
 			return title;

@@ -62,8 +62,6 @@ help_draw(struct view *v, struct app *app, struct rect r)
 			 keymap_keys(&app->keys, rows[k].action, keys, sizeof(keys)));
 		sp.col = sp.col < 26 ? 26 : sp.col + 1;
 		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_HELP_TEXT), actions[rows[k].action].help);
-		if (!actions[rows[k].action].ready)
-			span_str(&app->scr, &sp, STYLE_UI(THEME_UI_LIST_DIMMED), " (not built yet)");
 		if (k == v->cursor)
 			span_restyle(&app->scr, &sp, 0, r.w, STYLE_UI(THEME_UI_LIST_SELECTED));
 	}

@@ -72,9 +72,10 @@ mark_findings(struct source *s, struct app *app, size_t rev)
 
 	for (size_t i = first; i < first + n; i++) {
 		const struct finding *f = &app->rep.all.v[i];
-		size_t line = f->line ? f->line - 1 : 0;
+		size_t line = f->line - 1;
 
-		if (line < s->n_lines && (int)f->severity > s->worst[line])
+		/* a finding on the whole file (line 0) is the checklist's alone */
+		if (f->line && line < s->n_lines && (int)f->severity > s->worst[line])
 			s->worst[line] = (signed char)f->severity;
 	}
 }

@@ -45,3 +45,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_orders_status", table_name="orders")
     op.drop_table("orders")
+    sa.Enum(name="order_status").drop(op.get_bind(), checkfirst=True)

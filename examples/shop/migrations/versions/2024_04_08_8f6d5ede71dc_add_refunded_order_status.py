@@ -19,7 +19,7 @@ depends_on = None
 def upgrade():
     # SQLite stores the enum as plain text, nothing to do there
     if op.get_bind().dialect.name == 'postgresql':
-        op.execute("ALTER TYPE order_status ADD VALUE 'refunded'")
+        op.execute("ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'refunded'")
 
 
 def downgrade():

@@ -27,4 +27,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP INDEX IF EXISTS ix_products_name")
+    op.drop_column("products", "weight_grams")
     op.drop_column("products", "description")

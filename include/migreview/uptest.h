@@ -1,0 +1,88 @@
+/*
+ * Up/down testing (SPEC §7): the only module that runs migration code.
+ *
+ * uptest_run() starts the real Alembic in a child process — the Python
+ * that runs the project's `alembic` command, with Alembic's own commands and
+ * the project's own env.py — on a scratch database: a temporary SQLite file
+ * (removed afterwards), or a new database on the PostgreSQL server a URL
+ * names (dropped afterwards), or any other empty database a URL names.  For
+ * each revision in turn it upgrades to the revision's parents, upgrades to
+ * it, downgrades that one step and upgrades again, stopping at the first
+ * failure.  env.py is told the URL through sqlalchemy.url, `-x url=` and
+ * `-x dbname=`, $MIGREVIEW_DATABASE_URL and $DATABASE_URL; if it connects
+ * anywhere else the run stops before any migration runs.
+ *
+ * The runner is src/uptest.py, embedded in the binary.  struct uptest_run
+ * owns its strings; uptest_run_free() releases them.
+ */
+#ifndef MIGREVIEW_UPTEST_H
+#define MIGREVIEW_UPTEST_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "migreview/error.h"
+#include "migreview/graph.h"
+#include "migreview/project.h"
+#include "migreview/review.h"
+
+struct uptest_options {
+	const char *database_url;       /* NULL: a temporary SQLite file (see uptest_target()) */
+	const atomic_bool *cancel;      /* when it turns true the run is interrupted; may be NULL */
+	/* the child's output (stdout and stderr) as it comes; may be NULL */
+	void (*output)(void *ctx, const char *text, size_t len);
+	/* each step as it starts: upgrade-parents, upgrade, downgrade, re-upgrade; may be NULL */
+	void (*step)(void *ctx, const char *revision, const char *step);
+	void *ctx;
+};
+
+struct uptest_result {
+	char *revision;
+	enum test_outcome outcome;
+	char *step;                     /* the step that failed; NULL for a pass */
+	char *error;                    /* its error in one line, or NULL */
+	char *log;                      /* the last lines of this revision's output (UTF-8) */
+};
+
+struct uptest_run {
+	char *python;                   /* the interpreter that ran Alembic */
+	char *alembic;                  /* Alembic's version, "" if it never said */
+	char *database;                 /* the backend: sqlite, postgresql, ... */
+	struct uptest_result *v;        /* one per revision reached, in order */
+	size_t n, cap;
+	bool interrupted;               /* cancelled: the revision running then has no result */
+};
+
+/*
+ * Tests revs (ids) in the order given.  0 when the runner ran: out->v says
+ * what passed and failed.  -1 when it could not start or refused (no
+ * Python with Alembic, a database that is not empty, env.py connecting
+ * elsewhere ...): err says why, and out->v holds what finished before.
+ */
+int uptest_run(const struct project *p, const char *const *revs, size_t n,
+	       const struct uptest_options *o, struct uptest_run *out, struct mr_error *err);
+
+/*
+ * Records every result of run in rv as the evidence of the tested item, for
+ * the blob each revision has in g, run by runner; saves the file.
+ */
+int uptest_record(struct review *rv, const struct uptest_run *run, const struct graph *g,
+		  const char *runner, struct mr_error *err);
+
+/*
+ * Where to test: given (--database-url), else [migreview] test_database_url,
+ * else *url is NULL: a temporary SQLite file.
+ */
+int uptest_target(const struct project *p, const char *given, char **url, struct mr_error *err);
+
+/*
+ * The interpreter to run Alembic with: MIGREVIEW_PYTHON, else [migreview]
+ * python, else the one named on the first line of the `alembic` found on
+ * PATH, else python3 on PATH.  An absolute path, or NULL with err set.
+ */
+char *uptest_python(const struct project *p, struct mr_error *err);
+
+void uptest_run_free(struct uptest_run *run);
+
+#endif

@@ -1,0 +1,196 @@
+/*
+ * `migreview test [REV] [--all] [--database-url URL]`: the real Alembic up,
+ * down one step and up again on a scratch database, recorded as the evidence
+ * of the tested item.  The only command that runs migration code.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "migreview/graph.h"
+#include "migreview/review.h"
+#include "migreview/uptest.h"
+#include "migreview/util.h"
+
+#define EXIT_INTERRUPTED 130
+
+static atomic_bool interrupted;
+
+static void
+on_interrupt(int sig)
+{
+	(void)sig;
+	atomic_store(&interrupted, true);
+}
+
+/* Alembic's output, live; on a terminal no byte of it can be a control sequence. */
+static void
+show_output(void *ctx, const char *text, size_t len)
+{
+	bool tty = *(bool *)ctx;
+
+	if (!tty) {
+		fwrite(text, 1, len, stdout);
+	} else {
+		for (size_t i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)text[i];
+
+			if (c < 0x20 && c != '\n' && c != '\t')
+				printf("\\x%02x", c);
+			else if (c == 0x7f)
+				fputs("\\x7f", stdout);
+			else
+				putchar(c);
+		}
+	}
+	fflush(stdout);
+}
+
+/* Which revisions to test, in review order: REV, --all, or the heads. */
+static int
+pick(const struct cli *cli, const struct graph *g, const char ***revs, size_t *n)
+{
+	*n = 0;
+	*revs = calloc(g->n_order + 1, sizeof(**revs));
+	if (!*revs)
+		return -1;
+	if (cli->argc > 1 || (cli->argc == 1 && cli->all)) {
+		fprintf(stderr, "migreview: test takes one REV, or --all\n");
+		return -1;
+	}
+	if (cli->argc == 1) {
+		size_t i = graph_find_prefix(g, cli->argv[0]);
+
+		if (i == (size_t)-1) {
+			fprintf(stderr, "migreview: no migration '%s' (give an id or a unique prefix)\n",
+				cli->argv[0]);
+			return -1;
+		}
+		(*revs)[(*n)++] = g->revs[i].id;
+		return 0;
+	}
+	for (size_t k = 0; k < g->n_order; k++) {
+		const struct revision *rev = &g->revs[g->order[k]];
+
+		if (cli->all || rev->is_head)
+			(*revs)[(*n)++] = rev->id;
+	}
+	if (!*n) {
+		fprintf(stderr, "migreview: no migrations to test\n");
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+message_of(const struct graph *g, const char *id)
+{
+	size_t i = graph_find(g, id);
+
+	return i != (size_t)-1 && g->revs[i].message ? g->revs[i].message : "";
+}
+
+static int
+report_results(const struct uptest_run *run, const struct graph *g, size_t asked)
+{
+	size_t failed = 0;
+
+	printf("\n");
+	for (size_t i = 0; i < run->n; i++) {
+		const struct uptest_result *res = &run->v[i];
+		char *msg = mr_visible(message_of(g, res->revision));
+
+		if (res->outcome == TEST_PASSED)
+			printf("passed  %s  %s\n", res->revision, msg ? msg : "");
+		else
+			printf("FAILED  %s  %s (at the %s step)\n", res->revision, msg ? msg : "",
+			       res->step);
+		free(msg);
+		failed += res->outcome == TEST_FAILED;
+	}
+	if (run->n < asked)
+		printf("not run: %zu more (the run stopped %s)\n", asked - run->n,
+		       run->interrupted ? "when interrupted" : "at the first failure");
+	return failed ? EXIT_FINDINGS : run->interrupted ? EXIT_INTERRUPTED : EXIT_CLEAN;
+}
+
+static int
+run_tests(const struct cli *cli, struct project *p, struct graph *g, struct review *rv)
+{
+	struct mr_error err;
+	const char **revs = NULL;
+	size_t n;
+	char *url = NULL, *runner = NULL;
+	bool tty = isatty(STDOUT_FILENO);
+	struct uptest_options o = { .cancel = &interrupted, .output = show_output, .ctx = &tty };
+	struct uptest_run run = { 0 };
+	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_term;
+	int rc = EXIT_USAGE;
+
+	if (pick(cli, g, &revs, &n) < 0)
+		goto out;
+	if (uptest_target(p, cli->database_url, &url, &err) < 0 || !(runner = review_reviewer(p->root))) {
+		fprintf(stderr, "migreview: %s\n", runner ? err.msg : "out of memory");
+		goto out;
+	}
+	o.database_url = url;
+	fprintf(stderr, "migreview: running migration code: Alembic with the project's env.py, "
+		"up → down → up for %zu migration%s on %s\n", n, n == 1 ? "" : "s",
+		url ? "a scratch database on the given server" : "a temporary SQLite database");
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	rc = uptest_run(p, revs, n, &o, &run, &err);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (rc < 0)
+		fprintf(stderr, "migreview: %s\n", err.msg);
+	if (run.n && uptest_record(rv, &run, g, runner, &err) < 0)
+		fprintf(stderr, "migreview: the results could not be recorded: %s\n", err.msg);
+	else if (run.n)
+		fprintf(stderr, "migreview: recorded in %s (%s, Alembic %s)\n", rv->path,
+			run.database, run.alembic);
+	rc = rc < 0 ? EXIT_USAGE : report_results(&run, g, n);
+out:
+	uptest_run_free(&run);
+	free(revs);
+	free(url);
+	free(runner);
+	return rc;
+}
+
+int
+cmd_test(const struct cli *cli)
+{
+	struct project p = { 0 };
+	struct graph g = { 0 };
+	struct review rv = { 0 };
+	struct mr_error err;
+	char *path = NULL;
+	int rc = EXIT_USAGE;
+
+	if (project_open(&p, cli->config, cli->section, &err) < 0 ||
+	    graph_load(&g, &p, REVISION_LOAD_BLOB, &err) < 0 ||
+	    review_path(&p, &path, &err) < 0) {
+		fprintf(stderr, "migreview: %s\n", err.msg);
+		goto out;
+	}
+	/* the evidence must have somewhere to go before anything runs */
+	if (review_load(&rv, path, &err) < 0) {
+		fprintf(stderr, "migreview: the review file does not parse, so no result could be "
+			"recorded: %s\n", err.msg);
+		goto out;
+	}
+	rc = run_tests(cli, &p, &g, &rv);
+out:
+	free(path);
+	review_free(&rv);
+	graph_free(&g);
+	project_free(&p);
+	return rc;
+}

@@ -1,0 +1,622 @@
+/* Up/down testing: runs the embedded runner (uptest.py) with the project's Python. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "migreview/uptest.h"
+#include "migreview/util.h"
+
+extern const char uptest_py[];
+extern char **environ;
+
+#define MARK "\x1emigreview: "  /* starts the runner's progress lines */
+#define LOG_KEEP (256 * 1024)   /* a revision's output kept while it runs */
+#define TAIL_LINES 40           /* what is recorded of it */
+#define TAIL_BYTES 4000
+#define KILL_GRACE_MS 5000      /* after SIGINT, before SIGKILL */
+
+/* ---- finding the interpreter ---- */
+
+static char *
+find_in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *copy, *save = NULL, *out = NULL;
+
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0 ? mr_strdup(name) : NULL;
+	copy = mr_strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (char *dir = copy ? strtok_r(copy, ":", &save) : NULL; dir && !out;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char *candidate = mr_path_join(*dir ? dir : ".", name);
+
+		if (candidate && access(candidate, X_OK) == 0 && mr_is_file(candidate))
+			out = candidate;
+		else
+			free(candidate);
+	}
+	free(copy);
+	return out;
+}
+
+/* The interpreter on a script's #! line ("#!/usr/bin/env python3" too), or NULL. */
+static char *
+shebang_of(const char *script)
+{
+	char line[512], prog[512], arg[512];
+	FILE *f = fopen(script, "r");
+	int got;
+
+	if (!f)
+		return NULL;
+	got = fgets(line, sizeof(line), f) != NULL;
+	fclose(f);
+	if (!got || strncmp(line, "#!", 2))
+		return NULL;
+	arg[0] = '\0';
+	if (sscanf(line + 2, " %511s %511s", prog, arg) < 1)
+		return NULL;
+	if (!strcmp(strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog, "env"))
+		return *arg ? find_in_path(arg) : NULL;
+	return access(prog, X_OK) == 0 ? mr_strdup(prog) : NULL;
+}
+
+char *
+uptest_python(const struct project *p, struct mr_error *err)
+{
+	const char *env = getenv("MIGREVIEW_PYTHON");
+	char *setting = NULL, *out = NULL, *alembic;
+
+	if (env && *env) {
+		out = find_in_path(env);
+		if (!out)
+			mr_error_set(err, "MIGREVIEW_PYTHON names %s, which is not an executable", env);
+		return out;
+	}
+	if (project_setting(p, "python", &setting, err) < 0)
+		return NULL;
+	if (setting) {
+		out = find_in_path(setting);
+		if (!out)
+			mr_error_set(err, "%s: [migreview] python = %s is not an executable",
+				     p->ini_path, setting);
+		free(setting);
+		return out;
+	}
+	alembic = find_in_path("alembic");
+	out = alembic ? shebang_of(alembic) : NULL;
+	free(alembic);
+	if (!out)
+		out = find_in_path("python3");
+	if (!out)
+		mr_error_set(err, "no Python to run Alembic with: no `alembic` and no python3 on "
+			     "PATH; set MIGREVIEW_PYTHON or [migreview] python");
+	return out;
+}
+
+int
+uptest_target(const struct project *p, const char *given, char **url, struct mr_error *err)
+{
+	*url = NULL;
+	if (given) {
+		*url = mr_strdup(given);
+		return *url ? 0 : mr_error_oom(err);
+	}
+	return project_setting(p, "test_database_url", url, err);
+}
+
+/* ---- the scratch SQLite file ---- */
+
+static void
+remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) != NULL) {
+		char *path;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		path = mr_path_join(dir, e->d_name);
+		if (path)
+			unlink(path);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+static char *
+scratch_dir(struct mr_error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = mr_printf("%s/migreview-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+
+	if (!dir) {
+		mr_error_oom(err);
+		return NULL;
+	}
+	if (!mkdtemp(dir)) {
+		mr_error_set(err, "cannot make a scratch directory %s: %s", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* ---- the child ---- */
+
+struct child {
+	pid_t pid;
+	int out;                        /* read end of its stdout and stderr */
+};
+
+/* The environment the runner gets: ours, unbuffered, writing no bytecode into the project. */
+static char **
+child_env(void)
+{
+	size_t n = 0, k = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	env = calloc(n + 3, sizeof(*env));
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "PYTHONUNBUFFERED=", 17) &&
+		    strncmp(environ[i], "PYTHONDONTWRITEBYTECODE=", 24))
+			env[k++] = environ[i];
+	env[k++] = "PYTHONUNBUFFERED=1";
+	env[k++] = "PYTHONDONTWRITEBYTECODE=1";
+	return env;
+}
+
+static int
+spawn(struct child *c, char *const argv[], struct mr_error *err)
+{
+	int out[2] = { -1, -1 }, devnull;
+	char **env = child_env();
+
+	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (!env || devnull < 0 || pipe2(out, O_CLOEXEC) < 0) {
+		mr_error_set(err, "cannot start the runner: %s", strerror(errno));
+		goto fail;
+	}
+	c->pid = fork();
+	if (c->pid < 0) {
+		mr_error_set(err, "cannot start the runner: %s", strerror(errno));
+		goto fail;
+	}
+	if (c->pid == 0) {
+		/* only async-signal-safe calls from here to exec: the UI has threads */
+		setpgid(0, 0);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(devnull, 0) < 0 || dup2(out[1], 1) < 0 || dup2(out[1], 2) < 0)
+			_exit(127);
+		execve(argv[0], argv, env);
+		_exit(127);
+	}
+	setpgid(c->pid, c->pid);
+	close(out[1]);
+	close(devnull);
+	free(env);
+	c->out = out[0];
+	fcntl(c->out, F_SETFL, O_NONBLOCK);
+	return 0;
+fail:
+	for (int i = 0; i < 2; i++)
+		if (out[i] >= 0)
+			close(out[i]);
+	if (devnull >= 0)
+		close(devnull);
+	free(env);
+	return -1;
+}
+
+/* ---- reading what it says ---- */
+
+struct reader {
+	const struct uptest_options *o;
+	struct uptest_run *run;
+	char *log;                      /* the current revision's output (its last LOG_KEEP bytes) */
+	size_t log_len;
+	char *all;                      /* everything, for a runner that dies saying nothing */
+	size_t all_len;
+	char *pending;                  /* a line not yet ended */
+	size_t pending_len;
+	char *problem;                  /* an "error" line */
+	char *current;                  /* the revision running */
+};
+
+/* Keeps the last LOG_KEEP bytes of text in *buf. */
+static int
+keep_tail(char **buf, size_t *len, const char *text, size_t n)
+{
+	char *grown;
+
+	if (n >= LOG_KEEP) {
+		text += n - LOG_KEEP;
+		n = LOG_KEEP;
+	}
+	if (*len + n > LOG_KEEP) {
+		size_t drop = *len + n - LOG_KEEP;
+
+		memmove(*buf, *buf + drop, *len - drop);
+		*len -= drop;
+	}
+	grown = realloc(*buf, *len + n + 1);
+	if (!grown)
+		return -1;
+	*buf = grown;
+	memcpy(*buf + *len, text, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+	return 0;
+}
+
+/* The last TAIL_LINES lines (at most TAIL_BYTES) of log, as valid UTF-8. */
+static char *
+log_tail(const char *log, size_t len)
+{
+	size_t start = len, lines = 0;
+	char *raw, *out;
+
+	while (len && (log[len - 1] == '\n' || log[len - 1] == '\r'))
+		len--;
+	start = len;
+	while (start > 0 && len - start < TAIL_BYTES) {
+		if (log[start - 1] == '\n' && ++lines == TAIL_LINES)
+			break;
+		start--;
+	}
+	/* start on a character, not inside one */
+	while (start < len && ((unsigned char)log[start] & 0xC0) == 0x80)
+		start++;
+	raw = malloc(len - start + 1);
+	if (!raw)
+		return NULL;
+	memcpy(raw, log + start, len - start);
+	raw[len - start] = '\0';
+	for (size_t i = 0; i < len - start; i++)
+		if (raw[i] == '\0')
+			raw[i] = ' ';
+	out = mr_utf8_repair(raw);
+	free(raw);
+	return out;
+}
+
+static int
+add_result(struct reader *r, const char *rev, enum test_outcome outcome, const char *step,
+	   const char *error)
+{
+	struct uptest_run *run = r->run;
+	struct uptest_result *res;
+
+	if (mr_grow(&run->v, &run->cap, run->n + 1, sizeof(*run->v)) < 0)
+		return -1;
+	res = &run->v[run->n];
+	*res = (struct uptest_result){
+		.revision = mr_strdup(rev),
+		.outcome = outcome,
+		.step = step ? mr_strdup(step) : NULL,
+		.error = error && *error ? mr_utf8_repair(error) : NULL,
+		.log = log_tail(r->log ? r->log : "", r->log_len),
+	};
+	if (!res->revision || !res->log || (step && !res->step) || (error && *error && !res->error)) {
+		free(res->revision);
+		free(res->step);
+		free(res->error);
+		free(res->log);
+		return -1;
+	}
+	run->n++;
+	return 0;
+}
+
+/* One status line of the runner (see uptest.py). */
+static int
+status_line(struct reader *r, char *line)
+{
+	char *word = strtok_r(line, " ", &line), *rev, *step;
+
+	if (!word)
+		return 0;
+	if (!strcmp(word, "error")) {
+		free(r->problem);
+		r->problem = mr_strdup(line ? line : "");
+		return r->problem ? 0 : -1;
+	}
+	if (!strcmp(word, "alembic") || !strcmp(word, "database")) {
+		char **slot = !strcmp(word, "alembic") ? &r->run->alembic : &r->run->database;
+
+		free(*slot);
+		*slot = mr_strdup(line ? line : "");
+		return *slot ? 0 : -1;
+	}
+	rev = strtok_r(NULL, " ", &line);
+	step = strtok_r(NULL, " ", &line);
+	if (!rev)
+		return 0;
+	if (!strcmp(word, "step")) {
+		/* a new revision's output starts with its first step */
+		if (!r->current || strcmp(r->current, rev)) {
+			free(r->current);
+			r->current = mr_strdup(rev);
+			r->log_len = 0;
+			if (!r->current)
+				return -1;
+		}
+		if (r->o->step)
+			r->o->step(r->o->ctx, rev, step ? step : "");
+		return 0;
+	}
+	if (!strcmp(word, "pass"))
+		return add_result(r, rev, TEST_PASSED, NULL, NULL);
+	if (!strcmp(word, "fail"))
+		return add_result(r, rev, TEST_FAILED, step ? step : "?", line);
+	if (!strcmp(word, "interrupted"))
+		r->run->interrupted = true;
+	return 0;
+}
+
+/* One line of the runner's output: progress, or output to show and keep. */
+static int
+output_line(struct reader *r, char *line, size_t len)
+{
+	if (len > strlen(MARK) && !strncmp(line, MARK, strlen(MARK))) {
+		line[len - 1] = '\0';
+		return status_line(r, line + strlen(MARK));
+	}
+	if (r->o->output)
+		r->o->output(r->o->ctx, line, len);
+	if (keep_tail(&r->log, &r->log_len, line, len) < 0 ||
+	    keep_tail(&r->all, &r->all_len, line, len) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Reads what is there, line by line; 0 at end of file, 1 when more may
+ * come, -1 out of memory.  A line that has not ended waits for its end
+ * (at the end of the output it goes as it is).
+ */
+static int
+drain(struct reader *r, int fd)
+{
+	char buf[8192];
+
+	for (;;) {
+		ssize_t got = read(fd, buf, sizeof(buf));
+		size_t start = 0;
+		char *grown;
+
+		if (got < 0 && (errno == EINTR || errno == EAGAIN))
+			return 1;
+		if (got <= 0) {
+			if (r->pending_len && output_line(r, r->pending, r->pending_len) < 0)
+				return -1;
+			r->pending_len = 0;
+			return 0;
+		}
+		grown = realloc(r->pending, r->pending_len + (size_t)got + 1);
+		if (!grown)
+			return -1;
+		r->pending = grown;
+		memcpy(r->pending + r->pending_len, buf, (size_t)got);
+		r->pending_len += (size_t)got;
+		for (size_t i = 0; i < r->pending_len; i++) {
+			if (r->pending[i] != '\n')
+				continue;
+			if (output_line(r, r->pending + start, i + 1 - start) < 0)
+				return -1;
+			start = i + 1;
+		}
+		memmove(r->pending, r->pending + start, r->pending_len - start);
+		r->pending_len -= start;
+		/* a line that never ends (a progress bar) is shown in pieces */
+		if (r->pending_len > 65536) {
+			if (output_line(r, r->pending, r->pending_len) < 0)
+				return -1;
+			r->pending_len = 0;
+		}
+	}
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Runs the child to its end, reading its output; its wait status. */
+static int
+supervise(struct child *c, struct reader *r, struct mr_error *err)
+{
+	bool open = true, asked = false;
+	long long asked_at = 0;
+	int wstatus = 0;
+
+	while (open) {
+		struct pollfd fd = { c->out, POLLIN, 0 };
+		int rc;
+
+		if (r->o->cancel && atomic_load(r->o->cancel) && !asked) {
+			/* as Ctrl-C would: the runner drops its scratch database on the way out */
+			kill(-c->pid, SIGINT);
+			asked = true;
+			asked_at = now_ms();
+		}
+		if (asked && now_ms() - asked_at > KILL_GRACE_MS)
+			kill(-c->pid, SIGKILL);
+		if (poll(&fd, 1, 100) < 0 && errno != EINTR)
+			break;
+		rc = drain(r, c->out);
+		if (rc < 0)
+			return mr_error_oom(err);
+		open = rc > 0;
+	}
+	while (waitpid(c->pid, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	return wstatus;
+}
+
+static char **
+runner_argv(const char *python, const struct project *p, const char *url,
+	    const char *const *revs, size_t n)
+{
+	char **argv = calloc(n + 8, sizeof(*argv));
+	size_t k = 0;
+
+	if (!argv)
+		return NULL;
+	argv[k++] = (char *)python;
+	argv[k++] = "-c";
+	argv[k++] = (char *)uptest_py;
+	argv[k++] = p->ini_path;
+	argv[k++] = p->section;
+	argv[k++] = (char *)url;
+	for (size_t i = 0; i < n; i++)
+		argv[k++] = (char *)revs[i];
+	return argv;
+}
+
+/* Why a run that gave no results ended, from its wait status and what it said. */
+static int
+explain_end(struct reader *r, int wstatus, struct mr_error *err)
+{
+	if (r->problem)
+		return mr_error_set(err, "%s", r->problem);
+	if (r->run->interrupted)
+		return 0;
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) <= 1 && r->run->alembic)
+		return 0;
+	{
+		char *tail = log_tail(r->all ? r->all : "", r->all_len);
+		int rc = mr_error_set(err, "the runner (%s) stopped without a result (%s %d)%s%s",
+				      r->run->python,
+				      WIFSIGNALED(wstatus) ? "signal" : "exit status",
+				      WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : WEXITSTATUS(wstatus),
+				      tail && *tail ? ":\n" : "", tail ? tail : "");
+
+		free(tail);
+		return rc;
+	}
+}
+
+int
+uptest_run(const struct project *p, const char *const *revs, size_t n,
+	   const struct uptest_options *o, struct uptest_run *out, struct mr_error *err)
+{
+	struct reader r = { .o = o, .run = out };
+	struct child c = { .pid = -1, .out = -1 };
+	char *dir = NULL, *url = NULL, **argv = NULL;
+	int rc = -1, wstatus;
+
+	memset(out, 0, sizeof(*out));
+	out->python = uptest_python(p, err);
+	if (!out->python)
+		return -1;
+	if (o->database_url) {
+		url = mr_strdup(o->database_url);
+	} else {
+		dir = scratch_dir(err);
+		if (!dir)
+			return -1;
+		url = mr_printf("sqlite:///%s/scratch.db", dir);
+	}
+	argv = url ? runner_argv(out->python, p, url, revs, n) : NULL;
+	if (!argv) {
+		mr_error_oom(err);
+		goto out;
+	}
+	if (spawn(&c, argv, err) < 0)
+		goto out;
+	wstatus = supervise(&c, &r, err);
+	close(c.out);
+	if (wstatus >= 0)
+		rc = explain_end(&r, wstatus, err) < 0 ? -1 : 0;
+out:
+	if (dir)
+		remove_tree(dir);
+	free(dir);
+	free(url);
+	free(argv);
+	free(r.log);
+	free(r.all);
+	free(r.problem);
+	free(r.pending);
+	free(r.current);
+	if (!out->alembic)
+		out->alembic = mr_strdup("");
+	if (!out->database)
+		out->database = mr_strdup(o->database_url ? "" : "sqlite");
+	if (!out->alembic || !out->database)
+		rc = mr_error_oom(err);
+	return rc;
+}
+
+int
+uptest_record(struct review *rv, const struct uptest_run *run, const struct graph *g,
+	      const char *runner, struct mr_error *err)
+{
+	struct test_run *runs = calloc(run->n + 1, sizeof(*runs));
+	size_t k = 0;
+	int rc;
+
+	if (!runs)
+		return mr_error_oom(err);
+	for (size_t i = 0; i < run->n; i++) {
+		const struct uptest_result *res = &run->v[i];
+		size_t at = graph_find(g, res->revision);
+
+		if (at >= g->n || !g->revs[at].blob[0])
+			continue;
+		runs[k++] = (struct test_run){
+			.revision = res->revision,
+			.database = run->database,
+			.outcome = res->outcome,
+			.step = res->step,
+			.error = res->error,
+			.runner = (char *)runner,
+			.blob = (char *)g->revs[at].blob,
+			.alembic = *run->alembic ? run->alembic : "unknown",
+			.log = res->log,
+		};
+	}
+	rc = review_record_runs(rv, runs, k, err);
+	free(runs);
+	return rc;
+}
+
+void
+uptest_run_free(struct uptest_run *run)
+{
+	for (size_t i = 0; i < run->n; i++) {
+		free(run->v[i].revision);
+		free(run->v[i].step);
+		free(run->v[i].error);
+		free(run->v[i].log);
+	}
+	free(run->v);
+	free(run->python);
+	free(run->alembic);
+	free(run->database);
+	memset(run, 0, sizeof(*run));
+}
