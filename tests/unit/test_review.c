@@ -365,3 +365,126 @@ Test(review, a_change_on_disk_is_noticed_and_merged_in)
 	review_free(&one);
 	review_free(&two);
 }
+
+/* --- the tested item's evidence: recorded up/down/up runs --- */
+
+static struct test_run
+a_run(const char *rev, const char *database, enum test_outcome outcome, const char *blob)
+{
+	return (struct test_run){
+		.revision = (char *)rev, .database = (char *)database, .outcome = outcome,
+		.step = outcome == TEST_FAILED ? "re-upgrade" : NULL,
+		.error = outcome == TEST_FAILED ? "DuplicateColumn: colour" : NULL,
+		.runner = ME, .blob = (char *)blob, .alembic = "1.8.1",
+		.log = "── migreview: upgrade\nINFO  ok\n",
+	};
+}
+
+Test(review, test_runs_round_trip_after_the_decisions)
+{
+	struct review rv, again;
+	struct mr_error err;
+	struct test_run runs[] = {
+		a_run("bbb", "sqlite", TEST_PASSED, BLOB_A),
+		a_run("aaa", "postgresql", TEST_FAILED, BLOB_B),
+	};
+	const struct test_run *t;
+	char *text;
+
+	setenv("SOURCE_DATE_EPOCH", "1795000000", 1);
+	cr_assert(load(&rv, "r", &err) == 0);
+	cr_assert(review_decide(&rv, "zzz", "tested", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0);
+	cr_assert(review_record_runs(&rv, runs, 2, &err) == 0, "%s", err.msg);
+	text = read_text("r");
+	cr_assert_str_eq(text,
+		"{\"migreview-review\":1}\n"
+		LINE("zzz", "tested", "accepted", "null", "2026-11-18T11:06:40.000Z", BLOB_A)
+		"{\"revision\":\"aaa\",\"test\":\"failed\",\"database\":\"postgresql\","
+		"\"step\":\"re-upgrade\",\"error\":\"DuplicateColumn: colour\",\"runner\":\"" ME "\","
+		"\"timestamp\":\"2026-11-18T11:06:40.000Z\",\"blob\":\"" BLOB_B "\","
+		"\"alembic\":\"1.8.1\",\"log\":\"── migreview: upgrade\\nINFO  ok\\n\"}\n"
+		"{\"revision\":\"bbb\",\"test\":\"passed\",\"database\":\"sqlite\","
+		"\"step\":null,\"error\":null,\"runner\":\"" ME "\","
+		"\"timestamp\":\"2026-11-18T11:06:40.000Z\",\"blob\":\"" BLOB_A "\","
+		"\"alembic\":\"1.8.1\",\"log\":\"── migreview: upgrade\\nINFO  ok\\n\"}\n");
+	free(text);
+	cr_assert(load(&again, "r", &err) == 0, "%s", err.msg);
+	cr_assert_eq(again.n, 1);
+	cr_assert_eq(again.n_runs, 2);
+	t = review_find_run(&again, "aaa", "postgresql");
+	cr_assert(t && t->outcome == TEST_FAILED);
+	cr_assert_str_eq(t->step, "re-upgrade");
+	cr_assert_str_eq(t->error, "DuplicateColumn: colour");
+	cr_assert_null(review_find_run(&again, "aaa", "sqlite"));
+	review_free(&rv);
+	review_free(&again);
+}
+
+Test(review, what_the_runs_say_of_the_current_content)
+{
+	struct review rv;
+	struct mr_error err;
+	const struct test_run *t;
+	struct test_run pass_sqlite = a_run("aaa", "sqlite", TEST_PASSED, BLOB_A);
+	struct test_run fail_pg = a_run("aaa", "postgresql", TEST_FAILED, BLOB_A);
+	struct test_run other = a_run("bbb", "sqlite", TEST_PASSED, BLOB_A);
+
+	cr_assert(load(&rv, "r", &err) == 0);
+	cr_assert_eq(review_test_state(&rv, "aaa", BLOB_A, &t), TESTED_NEVER);
+	cr_assert(review_record_runs(&rv, &other, 1, &err) == 0);
+	cr_assert_eq(review_test_state(&rv, "aaa", BLOB_A, &t), TESTED_NEVER,
+		     "another revision's run is not this one's");
+	cr_assert(review_record_runs(&rv, &pass_sqlite, 1, &err) == 0);
+	cr_assert_eq(review_test_state(&rv, "aaa", BLOB_A, &t), TESTED_PASSED);
+	cr_assert_eq(review_test_state(&rv, "aaa", BLOB_B, &t), TESTED_STALE,
+		     "a pass on other content is stale");
+	cr_assert_str_eq(t->database, "sqlite");
+	cr_assert(review_record_runs(&rv, &fail_pg, 1, &err) == 0);
+	cr_assert_eq(review_test_state(&rv, "aaa", BLOB_A, &t), TESTED_FAILED,
+		     "a failure on one database outweighs a pass on another");
+	cr_assert_str_eq(t->database, "postgresql");
+	fail_pg.outcome = TEST_PASSED;
+	fail_pg.step = fail_pg.error = NULL;
+	cr_assert(review_record_runs(&rv, &fail_pg, 1, &err) == 0);
+	cr_assert_eq(review_test_state(&rv, "aaa", BLOB_A, &t), TESTED_PASSED,
+		     "the newest run per database counts");
+	review_free(&rv);
+}
+
+Test(review, runs_merge_newest_wins_with_another_instance)
+{
+	struct review mine, theirs, both;
+	struct mr_error err;
+	struct test_run old = a_run("aaa", "sqlite", TEST_FAILED, BLOB_A);
+	struct test_run newer = a_run("aaa", "sqlite", TEST_PASSED, BLOB_A);
+	struct test_run pg = a_run("aaa", "postgresql", TEST_PASSED, BLOB_A);
+
+	cr_assert(load(&mine, "r", &err) == 0);
+	cr_assert(load(&theirs, "r", &err) == 0);
+	setenv("SOURCE_DATE_EPOCH", "1795000000", 1);
+	cr_assert(review_record_runs(&mine, &old, 1, &err) == 0);
+	setenv("SOURCE_DATE_EPOCH", "1795000100", 1);
+	cr_assert(review_record_runs(&theirs, &newer, 1, &err) == 0);
+	cr_assert(review_record_runs(&mine, &pg, 1, &err) == 0, "%s", err.msg);
+	cr_assert(load(&both, "r", &err) == 0);
+	cr_assert_eq(both.n_runs, 2, "neither instance lost the other's run");
+	cr_assert_eq(review_find_run(&both, "aaa", "sqlite")->outcome, TEST_PASSED,
+		     "the newer run won");
+	review_free(&mine);
+	review_free(&theirs);
+	review_free(&both);
+}
+
+Test(review, corrupt_test_runs_are_reported_with_their_line)
+{
+	refused("{\"migreview-review\":1}\n"
+		"{\"revision\":\"aaa\",\"test\":\"maybe\",\"database\":\"sqlite\",\"runner\":\"x\","
+		"\"timestamp\":\"t\",\"blob\":\"" BLOB_A "\",\"alembic\":\"1\",\"log\":\"\"}\n",
+		"/r:2: test 'maybe' is not passed or failed");
+	refused("{\"revision\":\"aaa\",\"test\":\"passed\",\"database\":\"sqlite\",\"runner\":\"x\","
+		"\"timestamp\":\"t\",\"blob\":\"" BLOB_A "\",\"alembic\":\"1\",\"log\":3}\n",
+		"/r:1: 'log' must be a string");
+	refused("{\"revision\":\"aaa\",\"test\":\"passed\",\"runner\":\"x\","
+		"\"timestamp\":\"t\",\"blob\":\"" BLOB_A "\",\"alembic\":\"1\",\"log\":\"\"}\n",
+		"/r:1: 'database' must be a non-empty string");
+}
