@@ -501,11 +501,17 @@ runner_argv(const char *python, const struct project *p, const char *url,
 static int
 explain_end(struct reader *r, int wstatus, struct mr_error *err)
 {
+	const struct uptest_run *run = r->run;
+
 	if (r->problem)
 		return mr_error_set(err, "%s", r->problem);
-	if (r->run->interrupted)
+	if (run->interrupted)
 		return 0;
-	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) <= 1 && r->run->alembic)
+	/* 0: all passed; 1: the last result says what failed */
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 && run->alembic)
+		return 0;
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 1 && run->n &&
+	    run->v[run->n - 1].outcome == TEST_FAILED)
 		return 0;
 	{
 		char *tail = log_tail(r->all ? r->all : "", r->all_len);

@@ -80,6 +80,12 @@ def main(argv):
     except WrongDatabase as e:
         say("error", str(e))
         return 2
+    except Exception as e:
+        # before any step: Alembic cannot read the project (a file that does
+        # not import, a broken graph) or env.py fails on its own
+        traceback.print_exc()
+        say("error", "Alembic could not run the project: %s" % summary(e))
+        return 2
     finally:
         if drop:
             try:
