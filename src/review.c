@@ -1,10 +1,9 @@
-/* The review file: decisions in JSON Lines, merged newest-wins, saved atomically. */
+/* The review file: read, merged newest-wins into the records, saved atomically. */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,262 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "migreview/review.h"
 #include "migreview/util.h"
+#include "review_int.h"
 
 #define HEADER_KEY "migreview-review"
-
-static const char *const status_names[] = {
-	[DECISION_CLEARED] = "cleared",
-	[DECISION_ACCEPTED] = "accepted",
-	[DECISION_WAIVED] = "waived",
-	[DECISION_BLOCKED] = "blocked",
-};
-
-const char *
-decision_status_name(enum decision_status s)
-{
-	return status_names[s];
-}
-
-static void
-decision_free(struct decision *d)
-{
-	free(d->revision);
-	free(d->item);
-	free(d->reason);
-	free(d->reviewer);
-	free(d->timestamp);
-	free(d->blob);
-	memset(d, 0, sizeof(*d));
-}
-
-static int
-decision_copy(struct decision *to, const struct decision *from)
-{
-	*to = (struct decision){
-		.revision = mr_strdup(from->revision),
-		.item = mr_strdup(from->item),
-		.status = from->status,
-		.reason = from->reason ? mr_strdup(from->reason) : NULL,
-		.reviewer = mr_strdup(from->reviewer),
-		.timestamp = mr_strdup(from->timestamp),
-		.blob = mr_strdup(from->blob),
-	};
-	if (!to->revision || !to->item || !to->reviewer || !to->timestamp || !to->blob ||
-	    (from->reason && !to->reason)) {
-		decision_free(to);
-		return -1;
-	}
-	return 0;
-}
-
-static void
-run_free(struct test_run *t)
-{
-	free(t->revision);
-	free(t->database);
-	free(t->step);
-	free(t->error);
-	free(t->runner);
-	free(t->timestamp);
-	free(t->blob);
-	free(t->alembic);
-	free(t->log);
-	memset(t, 0, sizeof(*t));
-}
-
-static int
-run_copy(struct test_run *to, const struct test_run *from)
-{
-	*to = (struct test_run){
-		.revision = mr_strdup(from->revision),
-		.database = mr_strdup(from->database),
-		.outcome = from->outcome,
-		.step = from->step ? mr_strdup(from->step) : NULL,
-		.error = from->error ? mr_strdup(from->error) : NULL,
-		.runner = mr_strdup(from->runner),
-		.timestamp = mr_strdup(from->timestamp),
-		.blob = mr_strdup(from->blob),
-		.alembic = mr_strdup(from->alembic),
-		.log = mr_strdup(from->log ? from->log : ""),
-	};
-	if (!to->revision || !to->database || !to->runner || !to->timestamp || !to->blob ||
-	    !to->alembic || !to->log || (from->step && !to->step) ||
-	    (from->error && !to->error)) {
-		run_free(to);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Decisions and test runs are both kept in arrays sorted by (revision, key),
- * one record per key, the newest by timestamp winning.  A shelf describes
- * such an array: each record starts with its revision, and key and
- * timestamp are strings at the given offsets.
- */
-struct shelf {
-	void *v;                /* points to the array pointer (struct decision **, ...) */
-	size_t *n, *cap;
-	size_t size, key_off, ts_off;
-	void (*release)(void *);
-};
-
-static void release_decision(void *d) { decision_free(d); }
-static void release_run(void *t) { run_free(t); }
-
-static struct shelf
-decisions_of(struct review *rv)
-{
-	return (struct shelf){ &rv->v, &rv->n, &rv->cap, sizeof(struct decision),
-			       offsetof(struct decision, item),
-			       offsetof(struct decision, timestamp), release_decision };
-}
-
-static struct shelf
-runs_of(struct review *rv)
-{
-	return (struct shelf){ &rv->runs, &rv->n_runs, &rv->cap_runs, sizeof(struct test_run),
-			       offsetof(struct test_run, database),
-			       offsetof(struct test_run, timestamp), release_run };
-}
-
-static char *
-string_at(const void *rec, size_t off)
-{
-	char *str;
-
-	memcpy(&str, (const char *)rec + off, sizeof(str));
-	return str;
-}
-
-static char *
-record(const struct shelf *s, size_t i)
-{
-	char *base;
-
-	memcpy(&base, s->v, sizeof(base));
-	return base + i * s->size;
-}
-
-/* Index of the record on (revision, key), or where it would go (*found false). */
-static size_t
-locate(const struct shelf *s, const char *revision, const char *key, bool *found)
-{
-	size_t lo = 0, hi = *s->n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const char *rec = record(s, mid);
-		int c = strcmp(string_at(rec, 0), revision);
-
-		if (c == 0)
-			c = strcmp(string_at(rec, s->key_off), key);
-		if (c == 0) {
-			*found = true;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = false;
-	return lo;
-}
-
-/*
- * Puts a record in (taking its strings) unless the one there is newer; on
- * a tie the newcomer wins, as a later line of the file does.
- */
-static int
-merge_in(const struct shelf *s, void *rec)
-{
-	bool found;
-	size_t i = locate(s, string_at(rec, 0), string_at(rec, s->key_off), &found);
-	char *at;
-
-	if (found) {
-		at = record(s, i);
-		if (strcmp(string_at(at, s->ts_off), string_at(rec, s->ts_off)) > 0) {
-			s->release(rec);
-			return 0;
-		}
-		s->release(at);
-		memcpy(at, rec, s->size);
-		return 0;
-	}
-	if (mr_grow(s->v, s->cap, *s->n + 1, s->size) < 0)
-		return -1;
-	at = record(s, i);
-	memmove(at + s->size, at, (*s->n - i) * s->size);
-	memcpy(at, rec, s->size);
-	(*s->n)++;
-	return 0;
-}
-
-/* Copies every record of from into to (newest wins). */
-static int
-merge_all(struct review *to, const struct review *from)
-{
-	struct shelf d = decisions_of(to), r = runs_of(to);
-
-	for (size_t i = 0; i < from->n; i++) {
-		struct decision copy;
-
-		if (decision_copy(&copy, &from->v[i]) < 0)
-			return -1;
-		if (merge_in(&d, &copy) < 0) {
-			decision_free(&copy);
-			return -1;
-		}
-	}
-	for (size_t i = 0; i < from->n_runs; i++) {
-		struct test_run copy;
-
-		if (run_copy(&copy, &from->runs[i]) < 0)
-			return -1;
-		if (merge_in(&r, &copy) < 0) {
-			run_free(&copy);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-const struct decision *
-review_find(const struct review *rv, const char *revision, const char *item)
-{
-	struct shelf s = decisions_of((struct review *)rv);
-	bool found;
-	size_t i = locate(&s, revision, item, &found);
-
-	return found ? &rv->v[i] : NULL;
-}
-
-const struct test_run *
-review_runs(const struct review *rv, const char *revision, size_t *n)
-{
-	struct shelf s = runs_of((struct review *)rv);
-	bool found;
-	size_t i = locate(&s, revision, "", &found), end = i;
-
-	while (end < rv->n_runs && !strcmp(rv->runs[end].revision, revision))
-		end++;
-	*n = end - i;
-	return rv->runs + i;
-}
-
-const struct test_run *
-review_find_run(const struct review *rv, const char *revision, const char *database)
-{
-	struct shelf s = runs_of((struct review *)rv);
-	bool found;
-	size_t i = locate(&s, revision, database, &found);
-
-	return found ? &rv->runs[i] : NULL;
-}
 
 /* ---- reading ---- */
 
@@ -302,10 +49,7 @@ is_blob(const char *s)
 static int
 parse_status(const char *s)
 {
-	for (size_t i = 0; i < MR_ARRAY_SIZE(status_names); i++)
-		if (!strcmp(s, status_names[i]))
-			return (int)i;
-	return -1;
+	return decision_status_parse(s);
 }
 
 /* One decision line; on a bad one, err says why ("path:line: ..."). */
@@ -337,25 +81,12 @@ read_decision(struct review *rv, json_t *obj, const char *path, size_t line,
 	d = (struct decision){ (char *)revision, (char *)item, (enum decision_status)st,
 			       (char *)reason, (char *)reviewer, (char *)timestamp, (char *)blob };
 	{
-		struct shelf shelf = decisions_of(rv);
 		struct decision copy;
 
-		if (decision_copy(&copy, &d) < 0)
+		if (decision_copy(&copy, &d) < 0 || records_put_decision(rv, &copy) < 0)
 			return mr_error_oom(err);
-		if (merge_in(&shelf, &copy) < 0) {
-			decision_free(&copy);
-			return mr_error_oom(err);
-		}
 	}
 	return 0;
-}
-
-static const char *const outcome_names[] = { [TEST_PASSED] = "passed", [TEST_FAILED] = "failed" };
-
-const char *
-test_outcome_name(enum test_outcome o)
-{
-	return outcome_names[o];
 }
 
 /* One test run line (it has "test" where a decision has "item"). */
@@ -373,7 +104,6 @@ read_run(struct review *rv, json_t *obj, const char *path, size_t line, struct m
 	const char *blob = field(obj, "blob", false, &why);
 	const char *alembic = field(obj, "alembic", false, &why);
 	json_t *log = json_object_get(obj, "log");
-	struct shelf shelf = runs_of(rv);
 	struct test_run t, copy;
 
 	if (why)
@@ -397,12 +127,8 @@ read_run(struct review *rv, json_t *obj, const char *path, size_t line, struct m
 		.alembic = (char *)alembic,
 		.log = (char *)json_string_value(log),
 	};
-	if (run_copy(&copy, &t) < 0)
+	if (run_copy(&copy, &t) < 0 || records_put_run(rv, &copy) < 0)
 		return mr_error_oom(err);
-	if (merge_in(&shelf, &copy) < 0) {
-		run_free(&copy);
-		return mr_error_oom(err);
-	}
 	return 0;
 }
 
@@ -462,28 +188,6 @@ parse(struct review *rv, const char *buf, size_t len, const char *path, struct m
 }
 
 static void
-clear_records(struct review *rv)
-{
-	for (size_t i = 0; i < rv->n; i++)
-		decision_free(&rv->v[i]);
-	rv->n = 0;
-	for (size_t i = 0; i < rv->n_runs; i++)
-		run_free(&rv->runs[i]);
-	rv->n_runs = 0;
-}
-
-static void
-free_records(struct review *rv)
-{
-	clear_records(rv);
-	free(rv->v);
-	free(rv->runs);
-	rv->v = NULL;
-	rv->runs = NULL;
-	rv->cap = rv->cap_runs = 0;
-}
-
-static void
 remember(struct review *rv)
 {
 	struct stat st;
@@ -530,7 +234,7 @@ review_load(struct review *rv, const char *path, struct mr_error *err)
 	if (!rv->path)
 		return mr_error_oom(err);
 	if (read_file(rv, path, err) < 0) {
-		clear_records(rv);
+		records_clear(rv);
 		return -1;
 	}
 	remember(rv);
@@ -546,9 +250,9 @@ review_refresh(struct review *rv, struct mr_error *err)
 	/* read whole first: a broken file must not half-merge */
 	if (read_file(&disk, rv->path, err) < 0)
 		rc = -1;
-	else if (merge_all(rv, &disk) < 0)
+	else if (records_merge(rv, &disk) < 0)
 		rc = mr_error_oom(err);
-	free_records(&disk);
+	records_free(&disk);
 	remember(rv);
 	return rc;
 }
@@ -565,7 +269,7 @@ decision_json(const struct decision *d)
 	/* the order of SPEC §6, kept by JSON_PRESERVE_ORDER */
 	json_object_set_new(o, "revision", json_string(d->revision));
 	json_object_set_new(o, "item", json_string(d->item));
-	json_object_set_new(o, "status", json_string(status_names[d->status]));
+	json_object_set_new(o, "status", json_string(decision_status_name(d->status)));
 	json_object_set_new(o, "reason", d->reason ? json_string(d->reason) : json_null());
 	json_object_set_new(o, "reviewer", json_string(d->reviewer));
 	json_object_set_new(o, "timestamp", json_string(d->timestamp));
@@ -581,7 +285,7 @@ run_json(const struct test_run *t)
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "revision", json_string(t->revision));
-	json_object_set_new(o, "test", json_string(outcome_names[t->outcome]));
+	json_object_set_new(o, "test", json_string(test_outcome_name(t->outcome)));
 	json_object_set_new(o, "database", json_string(t->database));
 	json_object_set_new(o, "step", t->step ? json_string(t->step) : json_null());
 	json_object_set_new(o, "error", t->error ? json_string(t->error) : json_null());
@@ -705,12 +409,12 @@ review_save(struct review *rv, struct mr_error *err)
 	disk.path = rv->path;
 	if (read_file(&disk, rv->path, err) < 0)
 		goto out;
-	if (merge_all(&disk, rv) < 0) {
+	if (records_merge(&disk, rv) < 0) {
 		mr_error_oom(err);
 		goto out;
 	}
 	/* what is on disk now is what this instance shows */
-	free_records(rv);
+	records_free(rv);
 	rv->v = disk.v;
 	rv->n = disk.n;
 	rv->cap = disk.cap;
@@ -721,7 +425,7 @@ review_save(struct review *rv, struct mr_error *err)
 	rc = replace_file(rv, dir_fd, err);
 	remember(rv);
 out:
-	free_records(&disk);
+	records_free(&disk);
 	flock(dir_fd, LOCK_UN);
 	close(dir_fd);
 	return rc;
@@ -753,7 +457,7 @@ review_decide(struct review *rv, const char *revision, const char *item,
 	struct decision d = { 0 };
 
 	if ((status == DECISION_WAIVED || status == DECISION_BLOCKED) && (!reason || !*reason))
-		return mr_error_set(err, "a %s decision needs a reason", status_names[status]);
+		return mr_error_set(err, "a %s decision needs a reason", decision_status_name(status));
 	d.revision = mr_strdup(revision);
 	d.item = mr_strdup(item);
 	d.status = status;
@@ -780,14 +484,8 @@ review_decide(struct review *rv, const char *revision, const char *item,
 			}
 		}
 	}
-	{
-		struct shelf shelf = decisions_of(rv);
-
-		if (merge_in(&shelf, &d) < 0) {
-			decision_free(&d);
-			return mr_error_oom(err);
-		}
-	}
+	if (records_put_decision(rv, &d) < 0)
+		return mr_error_oom(err);
 	return review_save(rv, err);
 }
 
@@ -795,7 +493,6 @@ int
 review_record_runs(struct review *rv, const struct test_run *runs, size_t n,
 		   struct mr_error *err)
 {
-	struct shelf shelf = runs_of(rv);
 	char *now = now_utc();
 
 	if (!now)
@@ -808,8 +505,7 @@ review_record_runs(struct review *rv, const struct test_run *runs, size_t n,
 			free(now);
 			return mr_error_oom(err);
 		}
-		if (merge_in(&shelf, &copy) < 0) {
-			run_free(&copy);
+		if (records_put_run(rv, &copy) < 0) {
 			free(now);
 			return mr_error_oom(err);
 		}
@@ -821,7 +517,7 @@ review_record_runs(struct review *rv, const struct test_run *runs, size_t n,
 void
 review_free(struct review *rv)
 {
-	free_records(rv);
+	records_free(rv);
 	free(rv->path);
 	memset(rv, 0, sizeof(*rv));
 }

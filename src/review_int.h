@@ -1,0 +1,30 @@
+/*
+ * Inside the review module: the records in memory (review_records.c), which
+ * the file's reader and writer (review.c) merge into.
+ */
+#ifndef MIGREVIEW_REVIEW_INT_H
+#define MIGREVIEW_REVIEW_INT_H
+
+#include "migreview/review.h"
+
+void decision_free(struct decision *d);
+int decision_copy(struct decision *to, const struct decision *from);
+void run_free(struct test_run *t);
+int run_copy(struct test_run *to, const struct test_run *from);
+
+/*
+ * Puts a record in, taking its strings, unless the one there is newer (on a
+ * tie the newcomer wins, as a later line of the file does); a record that
+ * loses is freed.  -1 when memory runs out (the record is freed too).
+ */
+int records_put_decision(struct review *rv, struct decision *d);
+int records_put_run(struct review *rv, struct test_run *t);
+/* Copies every record of from into to, newest winning; -1 out of memory. */
+int records_merge(struct review *to, const struct review *from);
+void records_clear(struct review *rv);          /* empties, keeping the arrays */
+void records_free(struct review *rv);           /* empties and frees the arrays */
+
+/* DECISION_* for a status name, or -1. */
+int decision_status_parse(const char *s);
+
+#endif
