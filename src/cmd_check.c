@@ -311,11 +311,13 @@ print_signoff(const struct gate *gt)
 			const struct decision *d = review_find(&gt->review, r->g.revs[rev].id,
 								checklist[i].id);
 			char *reason = d && d->reason ? mr_visible(d->reason) : NULL;
+			char *who = d ? mr_visible(d->reviewer) : NULL;
 
 			if (m->items[i] == ITEM_BLOCKED)
 				printf("%s: blocked: %s: %s (%s) [signoff]\n", path, checklist[i].id,
-				       reason ? reason : "", d->reviewer);
+				       reason ? reason : "", who ? who : "?");
 			free(reason);
+			free(who);
 		}
 		if (m->stale) {
 			printf("%s: stale: %zu decision%s taken on other content of the file:", path,

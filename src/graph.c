@@ -9,8 +9,8 @@
 #include "migreview/graph.h"
 
 #define NONE ((size_t)-1)
-/* Ids listed in one "part of a cycle" message before it says "...". */
-#define CYCLE_IDS_SHOWN 8
+/* Ids a message lists (a cycle's members, the heads) before it says "... (N in all)". */
+#define IDS_SHOWN 8
 
 size_t
 graph_find(const struct graph *g, const char *id)
@@ -177,24 +177,33 @@ remove_edge(struct revision *rev, size_t k)
 	(*n)--;
 }
 
-/* Reports one strongly connected component and cuts the edges inside it. */
-static int
-report_cycle(struct graph *g, const size_t *members, size_t count, const size_t *comp)
+/* "a, b, c": the ids of revisions, the first IDS_SHOWN of them and how many in all. */
+static char *
+id_list(const struct graph *g, const size_t *revs, size_t count)
 {
 	char *ids = mr_strdup("");
 
-	for (size_t m = 0; ids && m < count && m < CYCLE_IDS_SHOWN; m++) {
-		char *more = mr_printf("%s%s%s", ids, m ? ", " : "", g->revs[members[m]].id);
+	for (size_t m = 0; ids && m < count && m < IDS_SHOWN; m++) {
+		char *more = mr_printf("%s%s%s", ids, m ? ", " : "", g->revs[revs[m]].id);
 
 		free(ids);
 		ids = more;
 	}
-	if (ids && count > CYCLE_IDS_SHOWN) {
+	if (ids && count > IDS_SHOWN) {
 		char *more = mr_printf("%s, ... (%zu in all)", ids, count);
 
 		free(ids);
 		ids = more;
 	}
+	return ids;
+}
+
+/* Reports one strongly connected component and cuts the edges inside it. */
+static int
+report_cycle(struct graph *g, const size_t *members, size_t count, const size_t *comp)
+{
+	char *ids = id_list(g, members, count);
+
 	if (!ids)
 		return -1;
 	for (size_t m = 0; m < count; m++) {
@@ -443,13 +452,7 @@ mark_heads_and_bases(struct graph *g, const size_t *by_rank, size_t count)
 	}
 	if (g->n_heads < 2)
 		return 0;
-	list = mr_strdup("");
-	for (size_t h = 0; list && h < g->n_heads; h++) {
-		char *more = mr_printf("%s%s%s", list, h ? ", " : "", g->revs[g->heads[h]].id);
-
-		free(list);
-		list = more;
-	}
+	list = id_list(g, g->heads, g->n_heads);
 	for (size_t h = 0; list && h < g->n_heads; h++) {
 		struct revision *rev = &g->revs[g->heads[h]];
 

@@ -297,6 +297,20 @@ out:
 	return rc;
 }
 
+/* Whether dir, symlinks resolved, lies outside root (an unresolvable one counts as inside). */
+static bool
+outside(const char *root, const char *dir)
+{
+	char *r = realpath(root, NULL), *d = realpath(dir, NULL);
+	size_t n = r ? strlen(r) : 0;
+	bool out = r && d && !(strncmp(d, r, n) == 0 && (d[n] == '/' || d[n] == '\0' ||
+							   !strcmp(r, "/")));
+
+	free(r);
+	free(d);
+	return out;
+}
+
 static int
 list_files(struct project *p, struct mr_error *err)
 {
@@ -312,6 +326,14 @@ list_files(struct project *p, struct mr_error *err)
 			if (rc < 0)
 				rc = mr_error_oom(err);
 			continue;
+		}
+		if (outside(p->root, loc) &&
+		    warn(p, mr_printf("%s: version location %s is outside %s, the directory "
+				      "of alembic.ini: migreview reads it, as Alembic would, but "
+				      "check that the project means it", p->ini_path, loc,
+				      p->root)) < 0) {
+			rc = mr_error_oom(err);
+			break;
 		}
 		rc = walk_dir(p, loc, &seen, err);
 	}

@@ -395,6 +395,33 @@ is_name_char(unsigned char c)
 	       (c >= '0' && c <= '9');
 }
 
+unsigned
+pysrc_brackets_too_deep(const char *s, size_t len)
+{
+	unsigned line = 1, depth = 0;
+
+	for (size_t i = 0; i < len;) {
+		char c = s[i];
+
+		if (c == '#') {
+			while (i < len && s[i] != '\n')
+				i++;
+		} else if (c == '"' || c == '\'') {
+			i = skip_string(s, len, i, &line);
+		} else {
+			line += c == '\n';
+			if (c == '(' || c == '[' || c == '{') {
+				if (++depth > PYSRC_MAX_BRACKETS)
+					return line;
+			} else if ((c == ')' || c == ']' || c == '}') && depth) {
+				depth--;
+			}
+			i++;
+		}
+	}
+	return 0;
+}
+
 /* Keywords that, like unary operators, wait for an operand. */
 static bool
 is_prefix_word(const char *w, size_t n)

@@ -83,7 +83,7 @@ read_decision(struct review *rv, json_t *obj, const char *path, size_t line,
 	{
 		struct decision copy;
 
-		if (decision_copy(&copy, &d) < 0 || records_put_decision(rv, &copy) < 0)
+		if (decision_copy(&copy, &d) < 0 || records_append_decision(rv, &copy) < 0)
 			return mr_error_oom(err);
 	}
 	return 0;
@@ -127,7 +127,7 @@ read_run(struct review *rv, json_t *obj, const char *path, size_t line, struct m
 		.alembic = (char *)alembic,
 		.log = (char *)json_string_value(log),
 	};
-	if (run_copy(&copy, &t) < 0 || records_put_run(rv, &copy) < 0)
+	if (run_copy(&copy, &t) < 0 || records_append_run(rv, &copy) < 0)
 		return mr_error_oom(err);
 	return 0;
 }
@@ -223,6 +223,8 @@ read_file(struct review *rv, const char *path, struct mr_error *err)
 		return -1;
 	rc = parse(rv, buf, len, path, err);
 	free(buf);
+	if (rc == 0 && records_settle(rv) < 0)
+		rc = mr_error_oom(err);
 	return rc;
 }
 
@@ -505,12 +507,14 @@ review_record_runs(struct review *rv, const struct test_run *runs, size_t n,
 			free(now);
 			return mr_error_oom(err);
 		}
-		if (records_put_run(rv, &copy) < 0) {
+		if (records_append_run(rv, &copy) < 0) {
 			free(now);
 			return mr_error_oom(err);
 		}
 	}
 	free(now);
+	if (records_settle(rv) < 0)
+		return mr_error_oom(err);
 	return review_save(rv, err);
 }
 

@@ -13,12 +13,19 @@ void run_free(struct test_run *t);
 int run_copy(struct test_run *to, const struct test_run *from);
 
 /*
- * Puts a record in, taking its strings, unless the one there is newer (on a
- * tie the newcomer wins, as a later line of the file does); a record that
- * loses is freed.  -1 when memory runs out (the record is freed too).
+ * Puts a decision in, taking its strings, unless the one there is newer (on
+ * a tie the newcomer wins, as a later line of the file does); a decision
+ * that loses is freed.  -1 when memory runs out (the decision is freed too).
  */
 int records_put_decision(struct review *rv, struct decision *d);
-int records_put_run(struct review *rv, struct test_run *t);
+/*
+ * Adds a record at the end (taking its strings; freed on failure), for a
+ * reader adding many: records_settle() then sorts and keeps the newest per
+ * key, the last added winning a tie.
+ */
+int records_append_decision(struct review *rv, struct decision *d);
+int records_append_run(struct review *rv, struct test_run *t);
+int records_settle(struct review *rv);
 /* Copies every record of from into to, newest winning; -1 out of memory. */
 int records_merge(struct review *to, const struct review *from);
 void records_clear(struct review *rv);          /* empties, keeping the arrays */

@@ -215,18 +215,6 @@ records_put_decision(struct review *rv, struct decision *d)
 }
 
 int
-records_put_run(struct review *rv, struct test_run *t)
-{
-	struct shelf s = runs_of(rv);
-
-	if (merge_in(&s, t) < 0) {
-		run_free(t);
-		return -1;
-	}
-	return 0;
-}
-
-int
 decision_status_parse(const char *s)
 {
 	for (size_t i = 0; i < MR_ARRAY_SIZE(status_names); i++)
@@ -235,33 +223,120 @@ decision_status_parse(const char *s)
 	return -1;
 }
 
-/* Copies every record of from into to (newest wins). */
+/* Adds a record at the end, unsorted (taking its strings); records_settle() sorts. */
+static int
+append(const struct shelf *s, void *rec)
+{
+	if (mr_grow(s->v, s->cap, *s->n + 1, s->size) < 0)
+		return -1;
+	memcpy(record(s, (*s->n)++), rec, s->size);
+	return 0;
+}
+
+int
+records_append_decision(struct review *rv, struct decision *d)
+{
+	struct shelf s = decisions_of(rv);
+
+	if (append(&s, d) < 0) {
+		decision_free(d);
+		return -1;
+	}
+	return 0;
+}
+
+int
+records_append_run(struct review *rv, struct test_run *t)
+{
+	struct shelf s = runs_of(rv);
+
+	if (append(&s, t) < 0) {
+		run_free(t);
+		return -1;
+	}
+	return 0;
+}
+
+/* Orders positions by key, then timestamp, then position: the last of a key wins. */
+static int
+position_cmp(const void *a, const void *b, void *arg)
+{
+	const struct shelf *s = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const char *x = record(s, i), *y = record(s, j);
+	int c = strcmp(string_at(x, 0), string_at(y, 0));
+
+	if (!c)
+		c = strcmp(string_at(x, s->key_off), string_at(y, s->key_off));
+	if (!c)
+		c = strcmp(string_at(x, s->ts_off), string_at(y, s->ts_off));
+	return c ? c : (i > j) - (i < j);
+}
+
+/*
+ * Sorts a shelf and keeps the newest record per key (of equal timestamps,
+ * the one added last, as a later line of the file): O(n log n) however the
+ * records came, shuffled by a union merge included.
+ */
+static int
+settle(const struct shelf *s)
+{
+	size_t n = *s->n, kept = 0;
+	size_t *order = malloc((n + 1) * sizeof(*order));
+	char *sorted = malloc((n + 1) * s->size);
+
+	if (!order || !sorted) {
+		free(order);
+		free(sorted);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof(*order), position_cmp, (void *)s);
+	for (size_t k = 0; k < n; k++) {
+		char *rec = record(s, order[k]);
+		bool last = k + 1 == n ||
+			    strcmp(string_at(rec, 0), string_at(record(s, order[k + 1]), 0)) ||
+			    strcmp(string_at(rec, s->key_off),
+				   string_at(record(s, order[k + 1]), s->key_off));
+
+		if (last)
+			memcpy(sorted + kept++ * s->size, rec, s->size);
+		else
+			s->release(rec);
+	}
+	memcpy(record(s, 0), sorted, kept * s->size);
+	*s->n = kept;
+	free(order);
+	free(sorted);
+	return 0;
+}
+
+int
+records_settle(struct review *rv)
+{
+	struct shelf d = decisions_of(rv), r = runs_of(rv);
+
+	return settle(&d) < 0 || settle(&r) < 0 ? -1 : 0;
+}
+
+/* Copies every record of from into to (newest wins; from's on a tie). */
 int
 records_merge(struct review *to, const struct review *from)
 {
-	struct shelf d = decisions_of(to), r = runs_of(to);
-
 	for (size_t i = 0; i < from->n; i++) {
 		struct decision copy;
 
-		if (decision_copy(&copy, &from->v[i]) < 0)
+		if (decision_copy(&copy, &from->v[i]) < 0 || records_append_decision(to, &copy) < 0)
 			return -1;
-		if (merge_in(&d, &copy) < 0) {
-			decision_free(&copy);
-			return -1;
-		}
 	}
 	for (size_t i = 0; i < from->n_runs; i++) {
 		struct test_run copy;
 
-		if (run_copy(&copy, &from->runs[i]) < 0)
+		if (run_copy(&copy, &from->runs[i]) < 0 || records_append_run(to, &copy) < 0)
 			return -1;
-		if (merge_in(&r, &copy) < 0) {
-			run_free(&copy);
-			return -1;
-		}
 	}
-	return 0;
+	return records_settle(to);
 }
 
 const struct decision *

@@ -187,6 +187,14 @@ read_source(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 				    "complex), and migreview does not parse it",
 				    PYSRC_MAX_NESTING) < 0 ? mr_error_oom(err) : 0;
 	}
+	if ((line = pysrc_brackets_too_deep(src, len)) &&
+	    findings_add(l->fs, "parse-error", SEVERITY_ERROR, l->rev->relpath, line, 1, l->index,
+			 "more than %d brackets are open here: Python refuses the file (too "
+			 "many nested parentheses), so Alembic cannot import it",
+			 PYSRC_MAX_BRACKETS) < 0) {
+		ts_tree_delete(tree);
+		return mr_error_oom(err);
+	}
 	rc = pysrc_header_from_tree(tree, src, &h, err);
 	if (rc == 0) {
 		rc = read_header(l, &h) < 0 ? mr_error_oom(err) : 0;
@@ -235,6 +243,22 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 		return findings_add(fs, "parse-error", SEVERITY_ERROR, relpath, line, col, index,
 				    "the file contains a NUL byte (is it binary?); Python "
 				    "refuses to import it") < 0 ? mr_error_oom(err) : 0;
+	}
+	if (len > REVISION_MAX_ANALYSED) {
+		size_t cut = REVISION_HEADER_BYTES;
+
+		while (cut > 0 && src[cut - 1] != '\n')
+			cut--;
+		if (findings_add(fs, "file-too-large", SEVERITY_WARNING, relpath, 0, 0, index,
+				 "the file is %.1f MB: migreview read only its first %u KB (the "
+				 "revision identifiers) and checked no rule on it; files over %u MB "
+				 "are not analysed", (double)len / (1 << 20),
+				 REVISION_HEADER_BYTES >> 10, REVISION_MAX_ANALYSED >> 20) < 0) {
+			free(src);
+			return mr_error_oom(err);
+		}
+		len = cut;
+		flags &= ~(unsigned)REVISION_LOAD_MIGRATION;
 	}
 	bad = mr_utf8_check(src, len);
 	if (bad < len && !declares_encoding(src)) {

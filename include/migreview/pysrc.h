@@ -68,6 +68,14 @@ void pysrc_header_free(struct pysrc_header *h);
 #define PYSRC_MAX_NESTING 4096
 
 /*
+ * CPython's tokenizer refuses more than 200 brackets open at once ("too
+ * many nested parentheses"), so Alembic cannot import such a file.  The
+ * line where src first opens more, or 0.
+ */
+#define PYSRC_MAX_BRACKETS 200
+unsigned pysrc_brackets_too_deep(const char *src, size_t len);
+
+/*
  * The 1-based line from which src stays nested too deep to end safely, or
  * 0.  Linear.
  */

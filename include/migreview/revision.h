@@ -47,6 +47,14 @@ struct revision {
 	bool is_head, is_base, is_branch_point, is_merge_point;
 };
 
+/*
+ * Files larger than this are read for their header only: the first
+ * REVISION_HEADER_BYTES (cut at a line end), no operations, and a
+ * file-too-large finding.  The UI shows them without highlighting.
+ */
+#define REVISION_MAX_ANALYSED (8u << 20)
+#define REVISION_HEADER_BYTES (64u << 10)
+
 /* What to read besides the header. */
 enum {
 	REVISION_LOAD_MIGRATION = 1 << 0,       /* the operations too (rev->migration) */

@@ -102,8 +102,9 @@ load(struct source *s, struct app *app, size_t rev)
 		snprintf(s->error, sizeof(s->error), "out of memory");
 		return;
 	}
-	/* a file the highlighter refuses is still shown, in plain text */
-	if (highlight_source(app->hl, s->buf, s->len, &s->spans, &err) < 0)
+	/* a file the highlighter refuses, or too large to analyse, is shown in plain text */
+	if (s->len > REVISION_MAX_ANALYSED ||
+	    highlight_source(app->hl, s->buf, s->len, &s->spans, &err) < 0)
 		s->spans.n = 0;
 	mark_findings(s, app, rev);
 }

@@ -244,3 +244,16 @@ Test(pysrc, long_flat_statements_are_not_too_deep)
 	free(closed);
 	free(minus);
 }
+
+Test(pysrc, more_than_200_open_brackets_is_what_python_refuses)
+{
+	char *ok = repeat("x = ", "(", 200), *deep = repeat("y = 1\nx = ", "[", 201);
+	const char *quoted = "x = '((((((((((((((((((((((((((((((((((((((((((((((('  # (((((\n";
+
+	cr_expect_eq(pysrc_brackets_too_deep(ok, strlen(ok)), 0, "200 open: CPython compiles it");
+	cr_expect_eq(pysrc_brackets_too_deep(deep, strlen(deep)), 2, "201 open, on line 2");
+	cr_expect_eq(pysrc_brackets_too_deep(quoted, strlen(quoted)), 0,
+		     "brackets in strings and comments do not count");
+	free(ok);
+	free(deep);
+}
