@@ -425,6 +425,8 @@ review_save(struct review *rv, struct mr_error *err)
 	rv->cap_runs = disk.cap_runs;
 	disk = (struct review){ 0 };
 	rc = replace_file(rv, dir_fd, err);
+	if (rc == 0)
+		rv->unsaved = false;
 	remember(rv);
 out:
 	records_free(&disk);
@@ -488,6 +490,7 @@ review_decide(struct review *rv, const char *revision, const char *item,
 	}
 	if (records_put_decision(rv, &d) < 0)
 		return mr_error_oom(err);
+	rv->unsaved = true;
 	return review_save(rv, err);
 }
 
@@ -515,6 +518,7 @@ review_record_runs(struct review *rv, const struct test_run *runs, size_t n,
 	free(now);
 	if (records_settle(rv) < 0)
 		return mr_error_oom(err);
+	rv->unsaved = true;
 	return review_save(rv, err);
 }
 

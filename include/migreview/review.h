@@ -86,6 +86,7 @@ struct review {
 	size_t n, cap;
 	struct test_run *runs;  /* sorted by (revision, database), one per key */
 	size_t n_runs, cap_runs;
+	bool unsaved;           /* something recorded here is not on disk yet (a save failed) */
 	struct {                /* the file as last read or written, to notice changes */
 		long long mtime_ns, size, inode;
 	} seen;

@@ -726,8 +726,19 @@ tui_run(const struct tui_options *opts)
 			handle_key(&app, key);
 		}
 	}
+	/* a decision whose save failed is in memory only: one more try */
+	if (app.review.unsaved && !app.review_readonly) {
+		struct mr_error serr;
+
+		if (review_save(&app.review, &serr) < 0 && !rc) {
+			err = serr;
+			rc = 2;
+		}
+	}
 	close_app(&app);
 	if (rc)
 		fprintf(stderr, "migreview: %s\n", err.msg);
+	if (!rc && term_stop_signal())
+		rc = 128 + term_stop_signal();
 	return rc;
 }

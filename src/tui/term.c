@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,38 @@ open_headless(struct term *t, const char *size, struct mr_error *err)
 	return 0;
 }
 
+/* The signal that asked the UI to stop (SIGINT, SIGTERM, SIGHUP), or 0. */
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+/*
+ * Ctrl-C, kill and a closing terminal end the UI through its own way out,
+ * not ncurses' handlers: a running test is interrupted (its scratch
+ * database dropped), decisions not yet saved are saved, and the terminal is
+ * restored.  No SA_RESTART, so that a blocked read returns.
+ */
+static void
+catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int
+term_stop_signal(void)
+{
+	return stop_signal;
+}
+
 static int
 open_curses(struct term *t, struct mr_error *err)
 {
@@ -96,6 +129,7 @@ open_curses(struct term *t, struct mr_error *err)
 		t->colors = COLORS;
 	}
 	getmaxyx(stdscr, t->rows, t->cols);
+	catch_stop_signals();
 	return 0;
 }
 
@@ -346,10 +380,12 @@ curses_key(bool poll)
 		wint_t wc;
 		int r;
 
+		if (stop_signal)
+			return TERM_EOF;
 		errno = 0;
 		r = get_wch(&wc);
 		if (r == ERR) {
-			if (errno == EINTR)
+			if (errno == EINTR || stop_signal)
 				continue;
 			return poll ? TERM_TIMEOUT : TERM_EOF;
 		}

@@ -65,6 +65,11 @@ void term_size(struct term *t, int *cols, int *rows);
  * does: its keys are all there).
  */
 int term_read_key(struct term *t, bool poll);
+/*
+ * The signal (SIGINT, SIGTERM, SIGHUP) that made term_read_key() return
+ * TERM_EOF, or 0: the UI then ends as after q.
+ */
+int term_stop_signal(void);
 
 /* Headless: notes when the analysis was ready, for <stats>. */
 void term_note_ready(struct term *t);
