@@ -197,6 +197,9 @@ ends_with(const char *s, const char *suffix)
 	return ls >= lx && !strcmp(s + ls - lx, suffix);
 }
 
+/* Directories a project's version locations may hold, all together. */
+#define MAX_WALKED_DIRS 10000
+
 /* Adds the file named name in dir, as Alembic >= 1.10 loads it: by real path. */
 static int
 add_file(struct project *p, const char *dir, const char *name, struct strmap *seen,
@@ -238,17 +241,26 @@ add_file(struct project *p, const char *dir, const char *name, struct strmap *se
  * Adds the revision files of dir in sorted order, then (when recursive)
  * those of its subdirectories, in sorted order, depth first: the order of
  * Alembic's os.walk().  Like os.walk it does not follow symlinked
- * directories, so a symlink loop cannot trap it.
+ * directories, so a symlink loop cannot trap it.  *left counts down the
+ * directories it may still enter: a recursive location that is the root
+ * of a file system is refused, not walked for hours.
  */
 static int
-walk_dir(struct project *p, const char *dir, struct strmap *seen, struct mr_error *err)
+walk_dir(struct project *p, const char *dir, struct strmap *seen, size_t *left,
+	 struct mr_error *err)
 {
 	struct strvec files = { 0 }, dirs = { 0 };
 	bool list_files = !ends_with(dir, "__pycache__");
-	DIR *d = opendir(dir);
+	DIR *d;
 	struct dirent *de;
 	int rc = -1;
 
+	if (*left == 0)
+		return mr_error_set(err, "%s: the recursive version locations hold more than %d "
+				    "directories (%s is one): does a location name a whole file "
+				    "system?", p->ini_path, MAX_WALKED_DIRS, dir);
+	(*left)--;
+	d = opendir(dir);
 	if (!d)
 		return warn(p, mr_printf("%s: cannot list directory: %s", dir,
 					 strerror(errno))) < 0 ? mr_error_oom(err) : 0;
@@ -281,7 +293,7 @@ walk_dir(struct project *p, const char *dir, struct strmap *seen, struct mr_erro
 
 		if (!sub)
 			goto oom;
-		rc = walk_dir(p, sub, seen, err);
+		rc = walk_dir(p, sub, seen, left, err);
 		free(sub);
 		if (rc < 0)
 			goto out;
@@ -315,6 +327,7 @@ static int
 list_files(struct project *p, struct mr_error *err)
 {
 	struct strmap seen = { 0 };
+	size_t left = MAX_WALKED_DIRS;
 	int rc = 0;
 
 	for (size_t i = 0; i < p->version_locations.n && rc == 0; i++) {
@@ -335,7 +348,7 @@ list_files(struct project *p, struct mr_error *err)
 			rc = mr_error_oom(err);
 			break;
 		}
-		rc = walk_dir(p, loc, &seen, err);
+		rc = walk_dir(p, loc, &seen, &left, err);
 	}
 	strmap_free(&seen, true);
 	return rc;

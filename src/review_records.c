@@ -282,9 +282,13 @@ static int
 settle(const struct shelf *s)
 {
 	size_t n = *s->n, kept = 0;
-	size_t *order = malloc((n + 1) * sizeof(*order));
-	char *sorted = malloc((n + 1) * s->size);
+	size_t *order;
+	char *sorted;
 
+	if (n == 0)
+		return 0;       /* nothing to sort, and maybe no array yet */
+	order = malloc(n * sizeof(*order));
+	sorted = malloc(n * s->size);
 	if (!order || !sorted) {
 		free(order);
 		free(sorted);
