@@ -29,26 +29,37 @@ on_interrupt(int sig)
 	atomic_store(&interrupted, true);
 }
 
-/* Alembic's output, live; on a terminal no byte of it can be a control sequence. */
+/*
+ * Alembic's output, live; on a terminal no byte of it can be a control
+ * sequence: each line (the runner hands over whole lines) is shown as
+ * mr_visible() shows any text from a file, NUL bytes included.
+ */
 static void
 show_output(void *ctx, const char *text, size_t len)
 {
 	bool tty = *(bool *)ctx;
+	bool newline = len && text[len - 1] == '\n';
 
 	if (!tty) {
 		fwrite(text, 1, len, stdout);
-	} else {
-		for (size_t i = 0; i < len; i++) {
-			unsigned char c = (unsigned char)text[i];
-
-			if (c < 0x20 && c != '\n' && c != '\t')
-				printf("\\x%02x", c);
-			else if (c == 0x7f)
-				fputs("\\x7f", stdout);
-			else
-				putchar(c);
-		}
+		fflush(stdout);
+		return;
 	}
+	for (size_t at = 0, end = newline ? len - 1 : len; at <= end;) {
+		const char *nul = memchr(text + at, '\0', end - at);
+		size_t stop = nul ? (size_t)(nul - text) : end;
+		char *piece = mr_strndup(text + at, stop - at), *shown = piece ? mr_visible(piece) : NULL;
+
+		fputs(shown ? shown : "?", stdout);
+		free(piece);
+		free(shown);
+		if (!nul)
+			break;
+		fputs("\\x00", stdout);
+		at = stop + 1;
+	}
+	if (newline)
+		putchar('\n');
 	fflush(stdout);
 }
 

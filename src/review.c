@@ -46,12 +46,6 @@ is_blob(const char *s)
 	return true;
 }
 
-static int
-parse_status(const char *s)
-{
-	return decision_status_parse(s);
-}
-
 /* One decision line; on a bad one, err says why ("path:line: ..."). */
 static int
 read_decision(struct review *rv, json_t *obj, const char *path, size_t line,
@@ -70,7 +64,7 @@ read_decision(struct review *rv, json_t *obj, const char *path, size_t line,
 
 	if (why)
 		return mr_error_set(err, "%s:%zu: '%s' must be a non-empty string", path, line, why);
-	st = parse_status(status);
+	st = decision_status_parse(status);
 	if (st < 0)
 		return mr_error_set(err, "%s:%zu: status '%s' is not accepted, waived, blocked "
 				    "or cleared", path, line, status);
