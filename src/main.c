@@ -1,6 +1,7 @@
 /* migreview: review Alembic migrations before they reach production. */
 #include "config.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <git2.h>
 #include <stdio.h>
@@ -9,85 +10,212 @@
 
 #include "cmd.h"
 
-struct command {
-	const char *name;
-	int (*run)(const struct cli *cli);
-	const char *usage;
-	const char *summary;
+/* The commands, said once: C(ID, name, entry point, arguments, summary). */
+#define COMMANDS(C) \
+	C(UI, "", cmd_ui, "", \
+	  "the review UI (without a command)") \
+	C(LIST, "list", cmd_list, "", \
+	  "the revision graph, one line per migration (base → head by default)") \
+	C(CHECK, "check", cmd_check, " [FILE...]", \
+	  "the analysis as a release gate: every finding of every migration\n" \
+	  "(of the migration FILEs named, when there are any)") \
+	C(TEST, "test", cmd_test, " [REV]", \
+	  "run Alembic up → down → up on a scratch database; runs migration code") \
+	C(DIFF, "diff", cmd_diff, " REV", \
+	  "what changed in a migration since it was signed off (exit 1 when something did)") \
+	C(EXPLAIN, "explain", cmd_explain, " [RULE | ITEM]", \
+	  "why a rule exists, with a flagged and a safe example; without RULE, all rules")
+
+enum command_id {
+#define COMMAND_ENUM(id, name, run, args, summary) CMD_##id,
+	COMMANDS(COMMAND_ENUM)
+#undef COMMAND_ENUM
+	CMD_COUNT
 };
 
-static const struct command commands[] = {
-	{ "list", cmd_list, "list [--json] [--order review|history]",
-	  "the revision graph, one line per migration (base → head by default)" },
-	{ "check", cmd_check, "check [--format text|json|sarif] [--since GITREF] [--require-signoff]",
-	  "the analysis as a release gate: every finding of every migration" },
-	{ "test", cmd_test, "test [REV | --all] [--database-url URL]",
-	  "run Alembic up → down → up on a scratch database; runs migration code" },
-	{ "diff", cmd_diff, "diff REV",
-	  "what changed in a migration since it was signed off (exit 1 when something did)" },
-	{ "explain", cmd_explain, "explain [RULE | ITEM]",
-	  "why a rule exists, with a flagged and a safe example; without RULE, all rules" },
+#define FOR(id) (1u << CMD_##id)
+#define PROJECT (FOR(UI) | FOR(LIST) | FOR(CHECK) | FOR(TEST) | FOR(DIFF))
+
+static const struct command {
+	const char *name;
+	int (*run)(const struct cli *cli);
+	const char *args;
+	const char *summary;
+} commands[CMD_COUNT] = {
+#define COMMAND_ENTRY(id, name, run, args, summary) { name, run, args, summary },
+	COMMANDS(COMMAND_ENTRY)
+#undef COMMAND_ENTRY
 };
+
+enum { OPT_THEME = 256, OPT_JSON, OPT_ORDER, OPT_FORMAT, OPT_SINCE, OPT_SIGNOFF, OPT_URL, OPT_ALL };
+
+/*
+ * Every option, said once: the getopt table, the usage lines, each
+ * command's --help and the check that an option means something to the
+ * command it is given to all come from here.
+ */
+static const struct option_info {
+	const char *name;
+	int has_arg;
+	int val;                /* the short option, or OPT_* */
+	const char *arg;        /* the value's name in the help, or NULL */
+	unsigned commands;      /* FOR() bits: the commands it applies to */
+	const char *help;
+} options[] = {
+	{ "config", required_argument, 'c', "FILE", PROJECT,
+	  "the alembic.ini (or pyproject.toml) to use\n"
+	  "(default: search upward from the current directory)" },
+	{ "name", required_argument, 'n', "NAME", PROJECT,
+	  "the alembic.ini section to read (default: alembic)" },
+	{ "theme", required_argument, OPT_THEME, "NAME", FOR(UI),
+	  "colour theme (dark, light, mono, or a theme file's path)" },
+	{ "json", no_argument, OPT_JSON, NULL, FOR(LIST),
+	  "print JSON" },
+	{ "order", required_argument, OPT_ORDER, "ORDER", FOR(LIST),
+	  "'review' (base → head, the default) or\n'history' (as alembic history)" },
+	{ "format", required_argument, OPT_FORMAT, "FMT", FOR(CHECK),
+	  "text (the default), json or sarif" },
+	{ "since", required_argument, OPT_SINCE, "GITREF", FOR(UI) | FOR(CHECK),
+	  "only the migrations added or changed between\nGITREF and the working tree" },
+	{ "require-signoff", no_argument, OPT_SIGNOFF, NULL, FOR(CHECK),
+	  "fail unless every migration is signed off for\n"
+	  "its current content and nothing is blocked" },
+	{ "all", no_argument, OPT_ALL, NULL, FOR(TEST),
+	  "every migration, base → head, on one database" },
+	{ "database-url", required_argument, OPT_URL, "URL", FOR(UI) | FOR(TEST),
+	  "test on a scratch database made on this\n"
+	  "PostgreSQL server (or in this empty database),\n"
+	  "not on a temporary SQLite file" },
+	{ "help", no_argument, 'h', NULL, ~0u, "show this help (after a command, the command's)" },
+	{ "version", no_argument, 'V', NULL, ~0u, "show the version" },
+};
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+static const char exit_help[] =
+	"Exit status: 0 clean, 1 findings to act on (warnings or errors) or a failed\n"
+	"test, 2 usage, configuration or I/O error, 130 test interrupted.\n";
+
+/* "migreview [-c FILE] [-n NAME] check [--format FMT] ... [FILE...]" */
+static void
+print_usage_line(FILE *out, const char *lead, enum command_id cmd)
+{
+	fprintf(out, "%s migreview%s%s%s", lead, (1u << cmd) & PROJECT ? " [-c FILE] [-n NAME]" : "",
+		cmd == CMD_UI ? "" : " ", commands[cmd].name);
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct option_info *o = &options[i];
+
+		/* -c and -n lead the line; --help and --version have their own */
+		if (!(o->commands & (1u << cmd)) || (o->commands & PROJECT) == PROJECT)
+			continue;
+		fprintf(out, " [--%s%s%s]", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+	}
+	fprintf(out, "%s\n", commands[cmd].args);
+}
+
+/*
+ * The option's help, its continuation lines indented under the first; with
+ * who, the commands it is for ("check, the UI: ") lead the text.
+ */
+static void
+print_option(FILE *out, const struct option_info *o, bool who)
+{
+	char flags[48], short_opt[8] = "    ";
+	const char *p = o->help;
+
+	if (o->val < 128)
+		snprintf(short_opt, sizeof(short_opt), "-%c, ", o->val);
+	snprintf(flags, sizeof(flags), "%s--%s%s%s", short_opt, o->name, o->arg ? " " : "",
+		 o->arg ? o->arg : "");
+	fprintf(out, "  %-24s", flags);
+	if (strlen(flags) > 24)
+		fprintf(out, "\n  %-24s", "");
+	if (who && (o->commands & PROJECT) != PROJECT) {
+		bool first = true;
+
+		for (int c = 0; c < CMD_COUNT; c++)
+			if (o->commands & (1u << c)) {
+				fprintf(out, "%s%s", first ? "" : ", ", c ? commands[c].name : "the UI");
+				first = false;
+			}
+		fprintf(out, ": ");
+	}
+	for (;;) {
+		const char *nl = strchr(p, '\n');
+
+		fprintf(out, "%.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+		if (!nl)
+			break;
+		p = nl + 1;
+		fprintf(out, "  %-24s", "");
+	}
+}
 
 static void
 usage(FILE *out)
 {
-	fprintf(out,
-		"usage: migreview [-c alembic.ini] [-n section] [--theme NAME] [--since GITREF]\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "       migreview %s\n", commands[i].usage);
-	fprintf(out,
-		"       migreview --help | --version\n\n"
-		"Without a command migreview opens the review UI.\n\n"
-		"Commands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out,
-		"\nOptions:\n"
-		"  -c, --config FILE   the alembic.ini to use (default: search upward for alembic.ini)\n"
-		"  -n, --name NAME     the ini section to read (default: alembic)\n"
-		"      --theme NAME    colour theme of the UI\n"
-		"      --json          list: print JSON\n"
-		"      --order ORDER   list: 'review' (base → head) or 'history' (as alembic history)\n"
-		"      --format FMT    check: text, json or sarif\n"
-		"      --since GITREF  check and the UI: only migrations added or changed since GITREF\n"
-		"      --require-signoff  check: fail unless every migration is signed off for its\n"
-		"                      current content and nothing is blocked\n"
-		"      --all           test: every migration, base → head, on one database\n"
-		"      --database-url URL  test and the UI's t: run on a scratch database made on\n"
-		"                      this PostgreSQL server (or in this empty database), not on\n"
-		"                      a temporary SQLite file\n"
-		"  -h, --help          show this help\n"
-		"  -V, --version       show the version\n\n"
-		"Exit status: 0 clean, 1 findings to act on (warnings or errors) or a failed\n"
-		"test, 2 usage, configuration or I/O error, 130 test interrupted.\n"
-		"migreview never imports or runs migration code; only `migreview test` runs Alembic.\n");
+	for (int c = 0; c < CMD_COUNT; c++)
+		print_usage_line(out, c ? "      " : "usage:", (enum command_id)c);
+	fprintf(out, "       migreview [COMMAND] --help | --version\n\n"
+		"Without a command migreview opens the review UI.\n\nCommands:\n");
+	for (int c = 1; c < CMD_COUNT; c++) {
+		const char *nl = strchr(commands[c].summary, '\n');
+
+		fprintf(out, "  %-8s %.*s\n", commands[c].name,
+			nl ? (int)(nl - commands[c].summary) : (int)strlen(commands[c].summary),
+			commands[c].summary);
+	}
+	fprintf(out, "\nOptions:\n");
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		print_option(out, &options[i], true);
+	fprintf(out, "\n%s"
+		"migreview never imports or runs migration code; only `migreview test` runs Alembic.\n"
+		"`migreview COMMAND --help` describes one command; man migreview, everything.\n",
+		exit_help);
 }
 
-enum { OPT_THEME = 256, OPT_JSON, OPT_ORDER, OPT_FORMAT, OPT_SINCE, OPT_SIGNOFF, OPT_URL, OPT_ALL };
+static void
+command_usage(FILE *out, enum command_id cmd)
+{
+	print_usage_line(out, "usage:", cmd);
+	fprintf(out, "\n%c%s.\n\nOptions:\n", toupper((unsigned char)commands[cmd].summary[0]),
+		commands[cmd].summary + 1);
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (options[i].commands & (1u << cmd))
+			print_option(out, &options[i], false);
+	fprintf(out, "\n%s", exit_help);
+}
 
 static int
-parse(int argc, char **argv, struct cli *cli, const char **command)
+find_command(const char *name)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "theme", required_argument, NULL, OPT_THEME },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "order", required_argument, NULL, OPT_ORDER },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "since", required_argument, NULL, OPT_SINCE },
-		{ "require-signoff", no_argument, NULL, OPT_SIGNOFF },
-		{ "database-url", required_argument, NULL, OPT_URL },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	for (int c = 1; c < CMD_COUNT; c++)
+		if (!strcmp(name, commands[c].name))
+			return c;
+	return -1;
+}
 
+struct parsed {
+	const char *command;
+	bool help;
+	unsigned seen[N_OPTIONS];       /* how often each option was given */
+};
+
+static int
+parse(int argc, char **argv, struct cli *cli, struct parsed *ps)
+{
+	struct option opts[N_OPTIONS + 1] = { { 0 } };
+	int c, index;
+
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		opts[i] = (struct option){ options[i].name, options[i].has_arg, NULL, options[i].val };
 	opterr = 0;     /* our own messages: no argv[0] with a build path in it */
-	while ((c = getopt_long(argc, argv, ":c:n:hV", opts, NULL)) != -1) {
+	while ((index = -1, c = getopt_long(argc, argv, ":c:n:hV", opts, &index)) != -1) {
+		if (index < 0)
+			for (size_t i = 0; i < N_OPTIONS; i++)
+				if (options[i].val == c)
+					index = (int)i;
+		if (index >= 0)
+			ps->seen[index]++;
 		switch (c) {
 		case 'c': cli->config = optarg; break;
 		case 'n': cli->section = optarg; break;
@@ -99,7 +227,7 @@ parse(int argc, char **argv, struct cli *cli, const char **command)
 		case OPT_SIGNOFF: cli->require_signoff = true; break;
 		case OPT_URL: cli->database_url = optarg; break;
 		case OPT_ALL: cli->all = true; break;
-		case 'h': usage(stdout); exit(EXIT_CLEAN);
+		case 'h': ps->help = true; break;
 		case 'V': printf("migreview %s\n", PACKAGE_VERSION); exit(EXIT_CLEAN);
 		case ':':
 			fprintf(stderr, "migreview: option '%s' needs a value\n", argv[optind - 1]);
@@ -110,9 +238,27 @@ parse(int argc, char **argv, struct cli *cli, const char **command)
 			return -1;
 		}
 	}
-	*command = optind < argc ? argv[optind++] : NULL;
+	ps->command = optind < argc ? argv[optind++] : NULL;
 	cli->argc = argc - optind;
 	cli->argv = argv + optind;
+	return 0;
+}
+
+/* An option the command does not use is a mistake, not something to ignore. */
+static int
+check_options(const struct parsed *ps, enum command_id cmd)
+{
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		if (!ps->seen[i] || options[i].commands & (1u << cmd))
+			continue;
+		if (cmd == CMD_UI)
+			fprintf(stderr, "migreview: --%s needs a command. Try 'migreview --help'.\n",
+				options[i].name);
+		else
+			fprintf(stderr, "migreview: %s does not take --%s. Try 'migreview %s --help'.\n",
+				commands[cmd].name, options[i].name, commands[cmd].name);
+		return -1;
+	}
 	return 0;
 }
 
@@ -137,21 +283,24 @@ int
 main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
-	const char *name;
+	struct parsed ps = { 0 };
+	int cmd = CMD_UI;
 
-	if (parse(argc, argv, &cli, &name) < 0)
+	if (parse(argc, argv, &cli, &ps) < 0)
 		return EXIT_USAGE;
-	if (!name)
-		return run(cmd_ui, &cli);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(name, commands[i].name) != 0)
-			continue;
-		if (!commands[i].run) {
-			fprintf(stderr, "migreview: '%s' is not built yet\n", name);
-			return EXIT_USAGE;
-		}
-		return run(commands[i].run, &cli);
+	if (ps.command && (cmd = find_command(ps.command)) < 0) {
+		fprintf(stderr, "migreview: unknown command '%s'. Try 'migreview --help'.\n",
+			ps.command);
+		return EXIT_USAGE;
 	}
-	fprintf(stderr, "migreview: unknown command '%s'. Try 'migreview --help'.\n", name);
-	return EXIT_USAGE;
+	if (ps.help) {
+		if (ps.command)
+			command_usage(stdout, (enum command_id)cmd);
+		else
+			usage(stdout);
+		return EXIT_CLEAN;
+	}
+	if (check_options(&ps, (enum command_id)cmd) < 0)
+		return EXIT_USAGE;
+	return run(commands[cmd].run, &cli);
 }
