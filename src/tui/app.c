@@ -13,6 +13,7 @@
 #include "tui/decide.h"
 #include "tui/gitview.h"
 #include "tui/testrun.h"
+#include "tui/userconf.h"
 
 static const struct view_ops *const view_table[VIEW_COUNT] = {
 #define VIEW_OPS_ENTRY(id, ops) [VIEW_##id] = &ops,
@@ -182,9 +183,15 @@ draw_status_line(struct app *app)
 	if (app->scr.ascii)
 		for (char *p = strstr(buf, "\xc2\xb7"); p; p = strstr(p, "\xc2\xb7"))
 			memcpy(p, "- ", 2);
-	span_str(&app->scr, &sp, style, buf);
-	if (app->message[0]) {
+	/* a problem that does not fit beside the progress gets the line to itself */
+	if (!app->message_error || text_width(buf, strlen(buf)) + 2 +
+	    text_width(app->message, strlen(app->message)) <= app->scr.cols) {
+		span_str(&app->scr, &sp, style, buf);
 		span_str(&app->scr, &sp, style, "  ");
+	} else {
+		span_str(&app->scr, &sp, style, " ");
+	}
+	if (app->message[0]) {
 		span_str(&app->scr, &sp, STYLE_UI(app->message_error ? THEME_UI_STATUS_ERROR
 						  : THEME_UI_STATUS), app->message);
 	}
@@ -305,7 +312,13 @@ draw(struct app *app)
 static struct view *
 focused(struct app *app)
 {
-	return &app->views[app->n_overlay ? app->overlay[app->n_overlay - 1] : app->focus];
+	return &app->views[app_focused_id(app)];
+}
+
+int
+app_focused_id(const struct app *app)
+{
+	return app->n_overlay ? (int)app->overlay[app->n_overlay - 1] : (int)app->focus;
 }
 
 static void
@@ -448,7 +461,7 @@ handle_key(struct app *app, int key)
 		}
 		return;
 	}
-	a = keymap_lookup(&app->keys, key);
+	a = keymap_lookup(&app->keys, app_focused_id(app), key);
 	if (a == ACTION_NONE) {
 		app_message(app, true, "%s is not bound to anything; ? shows the keys",
 			    keys_name(key, name, sizeof(name)));
@@ -597,6 +610,17 @@ resize(struct app *app)
 	return screen_resize(&app->scr, cols, rows);
 }
 
+/* The reviewer's own settings and key bindings, over the defaults. */
+static int
+load_userconf(struct app *app)
+{
+	char *path = userconf_path();
+	int rc = userconf_load(&app->conf, path, getenv("MIGREVIEW_CONFIG") != NULL, &app->keys);
+
+	free(path);
+	return rc;
+}
+
 static int
 open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 {
@@ -612,9 +636,11 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	app->hl = highlighter_new(err);
 	if (!app->hl)
 		return -1;
-	if (app_load_theme(app, opts->theme, err) < 0)
+	if (keymap_default(&app->keys) < 0 || load_userconf(app) < 0)
+		return mr_error_oom(err);
+	if (app_load_theme(app, opts->theme, app->conf.theme, err) < 0)
 		return -1;
-	if (keymap_default(&app->keys) < 0 || app_setup_styles(app) < 0 || list_rows(app) < 0 ||
+	if (app_setup_styles(app) < 0 || list_rows(app) < 0 ||
 	    !(app->location = shown_path(app->rep.p.ini_path)))
 		return mr_error_oom(err);
 	for (size_t i = 0; i < VIEW_COUNT; i++)
@@ -626,7 +652,10 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	if (testrun_open(app, opts->database_url) < 0)
 		return mr_error_oom(err);
 	app_select_row(app, 0);
-	if (app->rep.p.warnings.n)
+	if (app->conf.problems.n)
+		app_message(app, true, "%s%s", app->conf.problems.v[0],
+			    app->conf.problems.n > 1 ? " (and more lines of it)" : "");
+	else if (app->rep.p.warnings.n)
 		app_message(app, true, "%s", app->rep.p.warnings.v[0]);
 	return start_analysis(app, err);
 }
@@ -653,6 +682,7 @@ close_app(struct app *app)
 	free(app->location);
 	free(app->style_names);
 	keymap_free(&app->keys);
+	userconf_free(&app->conf);
 	theme_free(&app->theme);
 	highlighter_free(app->hl);
 	report_free(&app->rep);
@@ -720,7 +750,7 @@ tui_run(const struct tui_options *opts)
 			if (resize(&app) < 0)
 				break;
 			force = true;
-		} else if (keymap_lookup(&app.keys, key) == ACTION_REDRAW && !app.prompt.active) {
+		} else if (keymap_lookup(&app.keys, app_focused_id(&app), key) == ACTION_REDRAW && !app.prompt.active) {
 			force = true;
 		} else {
 			handle_key(&app, key);

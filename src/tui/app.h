@@ -14,6 +14,7 @@
 #include "migreview/report.h"
 #include "migreview/review.h"
 #include "tui/keys.h"
+#include "tui/userconf.h"
 #include "tui/lanes.h"
 #include "tui/prompt.h"
 #include "tui/screen.h"
@@ -84,6 +85,7 @@ struct app {
 	struct theme theme;
 	struct highlighter *hl;
 	struct keymap keys;
+	struct userconf conf;   /* the reviewer's config file: theme, problems */
 	struct lanes lanes;
 	char *location;         /* the ini as the title shows it */
 	const char **style_names;       /* per style number: its slot or capture name */
@@ -124,8 +126,12 @@ void app_show_line(struct app *app, unsigned line);
 void app_findings_changed(struct app *app);
 /* Moves the list cursor to row and tells every pane. */
 void app_select_row(struct app *app, size_t row);
-/* The theme asked for, or dark, or the built-in one (look.c). */
-int app_load_theme(struct app *app, const char *name, struct mr_error *err);
+/*
+ * The theme asked for (--theme), else the project's, else the reviewer's
+ * default (user_default), else dark, else the built-in one (look.c).
+ */
+int app_load_theme(struct app *app, const char *name, const char *user_default,
+		   struct mr_error *err);
 /* Hands the terminal a style for every style number (look.c). */
 int app_setup_styles(struct app *app);
 /* Opens a view over the panes; q closes it. */
@@ -145,6 +151,8 @@ void app_decide(struct app *app, size_t rev, int item, enum decision_status stat
 		const char *reason);
 /* Asks for the reason of a waive or block on the status line. */
 void app_ask_reason(struct app *app, size_t rev, int item, enum decision_status status);
+/* The view keys go to: the top overlay, else the focused pane. */
+int app_focused_id(const struct app *app);
 /* Case-insensitive unless needle has a capital letter (smartcase). */
 const char *app_find(const char *hay, size_t len, const char *needle);
 

@@ -1,6 +1,8 @@
 /* Key names and the key → action table. */
 #include "config.h"
 
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 
 #include "migreview/util.h"
 #include "tui/keys.h"
+#include "tui/view.h"
 
 const struct action_info actions[ACTION_COUNT] = {
 	[ACTION_NONE] = { "none", 0, "", "" },
@@ -113,38 +116,125 @@ keymap_default(struct keymap *km)
 			if (!*p)
 				break;
 			key = keys_parse(&p);
-			if (key < 0 || mr_grow(&km->v, &km->cap, km->n + 1, sizeof(*km->v)) < 0)
+			if (key < 0 || keymap_bind(km, KEYMAP_GENERIC, key, (enum action)a) < 0)
 				return -1;
-			km->v[km->n++] = (struct keymap_entry){ key, (enum action)a };
 		}
 	}
 	return 0;
 }
 
-enum action
-keymap_lookup(const struct keymap *km, int key)
+int
+keymap_bind(struct keymap *km, int scope, int key, enum action action)
 {
 	for (size_t i = 0; i < km->n; i++)
-		if (km->v[i].key == key)
-			return km->v[i].action;
-	return ACTION_NONE;
+		if (km->v[i].scope == scope && km->v[i].key == key) {
+			km->v[i].action = action;
+			return 0;
+		}
+	if (mr_grow(&km->v, &km->cap, km->n + 1, sizeof(*km->v)) < 0)
+		return -1;
+	km->v[km->n++] = (struct keymap_entry){ key, scope, action };
+	return 0;
+}
+
+static bool
+is_pane(int view)
+{
+	return view == VIEW_LIST || view == VIEW_SOURCE || view == VIEW_CHECKLIST;
+}
+
+/* How specifically scope applies to view: 0 not at all, up to 3 its own. */
+static int
+rank(int scope, int view)
+{
+	if (scope == view)
+		return 3;
+	if (scope == KEYMAP_MAIN)
+		return is_pane(view) ? 2 : 0;
+	return scope == KEYMAP_GENERIC;
+}
+
+enum action
+keymap_lookup(const struct keymap *km, int view, int key)
+{
+	enum action found = ACTION_NONE;
+	int best = 0;
+
+	for (size_t i = 0; i < km->n; i++) {
+		int r = km->v[i].key == key ? rank(km->v[i].scope, view) : 0;
+
+		if (r > best) {
+			best = r;
+			found = km->v[i].action;
+		}
+	}
+	return found;
 }
 
 const char *
-keymap_keys(const struct keymap *km, enum action a, char *buf, size_t size)
+keymap_keys(const struct keymap *km, int view, enum action a, char *buf, size_t size)
 {
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < km->n && used < size; i++) {
+	for (size_t i = 0; i < km->n && used < size && a != ACTION_NONE; i++) {
+		const struct keymap_entry *e = &km->v[i];
 		char name[32];
+		bool listed = false;
 
-		if (km->v[i].action != a)
+		if (e->action != a || !rank(e->scope, view) || keymap_lookup(km, view, e->key) != a)
+			continue;
+		for (size_t j = 0; j < i; j++)   /* bound to a twice (main and generic) */
+			listed |= km->v[j].key == e->key && km->v[j].action == a &&
+				  rank(km->v[j].scope, view);
+		if (listed)
 			continue;
 		used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? " " : "",
-					 keys_name(km->v[i].key, name, sizeof(name)));
+					 keys_name(e->key, name, sizeof(name)));
 	}
 	return buf;
+}
+
+/* Whether a (MOVE_DOWN) and b (move-down) name the same thing. */
+static bool
+same_name(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a == '-' ? '_' : (char)tolower((unsigned char)*a);
+		char y = *b == '-' ? '_' : (char)tolower((unsigned char)*b);
+
+		if (x != y)
+			return false;
+	}
+	return !*a && !*b;
+}
+
+int
+keymap_action_parse(const char *name)
+{
+	for (int a = 0; a < ACTION_COUNT; a++)
+		if (same_name(actions[a].name, name))
+			return a;
+	return -1;
+}
+
+int
+keymap_scope_parse(const char *name)
+{
+	static const char *const views[] = {
+#define VIEW_NAME(id, ops) #id,
+		VIEWS(VIEW_NAME)
+#undef VIEW_NAME
+	};
+
+	if (same_name(name, "generic"))
+		return KEYMAP_GENERIC;
+	if (same_name(name, "main"))
+		return KEYMAP_MAIN;
+	for (size_t v = 0; v < MR_ARRAY_SIZE(views); v++)
+		if (same_name(views[v], name))
+			return (int)v;
+	return -3;
 }
 
 void

@@ -42,19 +42,38 @@ int keys_parse(const char **s);
 /* The name of a key, in buf. */
 const char *keys_name(int key, char *buf, size_t size);
 
+/*
+ * Where a binding holds: a view (VIEW_LIST ... from view.h), the three
+ * panes of the main view, or everywhere.  The most specific binding wins:
+ * the view's own, then main's (for a pane), then the generic one.
+ */
+enum {
+	KEYMAP_GENERIC = -2,
+	KEYMAP_MAIN = -1,
+};
+
 struct keymap {
 	struct keymap_entry {
 		int key;
-		enum action action;
+		int scope;              /* KEYMAP_GENERIC, KEYMAP_MAIN or a view id */
+		enum action action;     /* ACTION_NONE: unbound here */
 	} *v;
 	size_t n, cap;
 };
 
-/* The default bindings of the action table. */
+/* The default bindings of the action table (all generic). */
 int keymap_default(struct keymap *km);
-enum action keymap_lookup(const struct keymap *km, int key);
-/* The keys bound to an action, as names separated by spaces, in buf. */
-const char *keymap_keys(const struct keymap *km, enum action a, char *buf, size_t size);
+/* Binds key to action in scope, replacing what that scope had for the key. */
+int keymap_bind(struct keymap *km, int scope, int key, enum action action);
+/* The action key means in view (a view id). */
+enum action keymap_lookup(const struct keymap *km, int view, int key);
+/* The keys that mean action a in view, as names separated by spaces, in buf. */
+const char *keymap_keys(const struct keymap *km, int view, enum action a, char *buf, size_t size);
 void keymap_free(struct keymap *km);
+
+/* "move-down" or "MOVE_DOWN" (or "none"): the action, or -1. */
+int keymap_action_parse(const char *name);
+/* "generic", "main" or a view's name ("list", "history" ...): the scope, or -3. */
+int keymap_scope_parse(const char *name);
 
 #endif

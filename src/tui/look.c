@@ -44,7 +44,7 @@ theme_dirs(char *buf[4])
  * dark, or the built-in monochrome one when no dark.theme is installed.
  */
 int
-app_load_theme(struct app *app, const char *name, struct mr_error *err)
+app_load_theme(struct app *app, const char *name, const char *user_default, struct mr_error *err)
 {
 	char *dirs[4], *setting = NULL;
 	const char *want;
@@ -52,6 +52,8 @@ app_load_theme(struct app *app, const char *name, struct mr_error *err)
 
 	if (!name && project_setting(&app->rep.p, "theme", &setting, err) < 0)
 		return -1;
+	if (!name && !setting)
+		name = user_default;
 	want = name ? name : setting ? setting : "dark";
 	if (strchr(want, '/')) {
 		rc = theme_load(&app->theme, want, err);

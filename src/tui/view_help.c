@@ -36,6 +36,13 @@ help_rows_fill(struct help_row *out)
 	return n;
 }
 
+/* The help is about the keys of the view it was opened over. */
+static int
+view_below(const struct app *app)
+{
+	return app->n_overlay > 1 ? (int)app->overlay[app->n_overlay - 2] : (int)app->focus;
+}
+
 static void
 help_draw(struct view *v, struct app *app, struct rect r)
 {
@@ -59,7 +66,7 @@ help_draw(struct view *v, struct app *app, struct rect r)
 		}
 		sp.col = 3;
 		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_HELP_KEY),
-			 keymap_keys(&app->keys, rows[k].action, keys, sizeof(keys)));
+			 keymap_keys(&app->keys, view_below(app), rows[k].action, keys, sizeof(keys)));
 		sp.col = sp.col < 26 ? 26 : sp.col + 1;
 		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_HELP_TEXT), actions[rows[k].action].help);
 		if (k == v->cursor)
@@ -70,9 +77,14 @@ help_draw(struct view *v, struct app *app, struct rect r)
 static void
 help_title(struct view *v, struct app *app, char *buf, size_t size)
 {
+	char keys[64], *end;
+
 	(void)v;
-	(void)app;
-	snprintf(buf, size, "Help: keys and what they do (q closes)");
+	keymap_keys(&app->keys, VIEW_HELP, ACTION_QUIT, keys, sizeof(keys));
+	if ((end = strchr(keys, ' ')))
+		*end = '\0';
+	snprintf(buf, size, "Help: the keys in effect and what they do%s%s%s", *keys ? " (" : "",
+		 keys, *keys ? " closes)" : "");
 }
 
 static size_t
@@ -96,7 +108,7 @@ help_matches(struct view *v, struct app *app, size_t row, const char *needle)
 	if (rows[row].action == ACTION_NONE)
 		return app_find(action_group_names[rows[row].group],
 				strlen(action_group_names[rows[row].group]), needle);
-	keymap_keys(&app->keys, rows[row].action, keys, sizeof(keys));
+	keymap_keys(&app->keys, view_below(app), rows[row].action, keys, sizeof(keys));
 	return app_find(actions[rows[row].action].help, strlen(actions[rows[row].action].help),
 			needle) || app_find(keys, strlen(keys), needle);
 }

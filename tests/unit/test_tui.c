@@ -9,12 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "graph_spec.h"
 #include "tui/keys.h"
 #include "tui/lanes.h"
 #include "tui/prompt.h"
 #include "tui/screen.h"
+#include "tui/userconf.h"
+#include "tui/view.h"
 
 #define ESC_STYLE 7     /* the escape style of every test screen */
 #define UNTOUCHED 9     /* the style cells are cleared to: never drawn */
@@ -800,7 +803,7 @@ Test(keys, the_default_keymap_binds_every_key_of_the_action_table)
 				break;
 			key = keys_parse(&p);
 			cr_expect_geq(key, 0, "a key of %s", actions[a].name);
-			cr_expect_eq(keymap_lookup(&km, key), (enum action)a, "%s for %s", name_of(key),
+			cr_expect_eq(keymap_lookup(&km, VIEW_LIST, key), (enum action)a, "%s for %s", name_of(key),
 				     actions[a].name);
 		}
 	}
@@ -828,17 +831,17 @@ Test(keys, some_default_bindings)
 	struct keymap km = { 0 };
 
 	cr_assert_eq(keymap_default(&km), 0);
-	cr_expect_eq(keymap_lookup(&km, 'j'), ACTION_MOVE_DOWN);
-	cr_expect_eq(keymap_lookup(&km, MRK_DOWN), ACTION_MOVE_DOWN);
-	cr_expect_eq(keymap_lookup(&km, ' '), ACTION_PAGE_DOWN);
-	cr_expect_eq(keymap_lookup(&km, MRK_CTRL('f')), ACTION_PAGE_DOWN);
-	cr_expect_eq(keymap_lookup(&km, MRK_CTRL('r')), ACTION_REDO);
-	cr_expect_eq(keymap_lookup(&km, MRK_BTAB), ACTION_PREV_PANE);
-	cr_expect_eq(keymap_lookup(&km, MRK_TAB), ACTION_NEXT_PANE);
-	cr_expect_eq(keymap_lookup(&km, MRK_ENTER), ACTION_ENTER);
-	cr_expect_eq(keymap_lookup(&km, 'Q'), ACTION_QUIT_ALL);
-	cr_expect_eq(keymap_lookup(&km, 'z'), ACTION_NONE);
-	cr_expect_eq(keymap_lookup(&km, MRK_ESC), ACTION_NONE);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, 'j'), ACTION_MOVE_DOWN);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, MRK_DOWN), ACTION_MOVE_DOWN);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, ' '), ACTION_PAGE_DOWN);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, MRK_CTRL('f')), ACTION_PAGE_DOWN);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, MRK_CTRL('r')), ACTION_REDO);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, MRK_BTAB), ACTION_PREV_PANE);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, MRK_TAB), ACTION_NEXT_PANE);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, MRK_ENTER), ACTION_ENTER);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, 'Q'), ACTION_QUIT_ALL);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, 'z'), ACTION_NONE);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, MRK_ESC), ACTION_NONE);
 	keymap_free(&km);
 }
 
@@ -849,12 +852,160 @@ Test(keys, keymap_keys_names_the_keys_of_an_action)
 
 	cr_assert_eq(keymap_default(&km), 0);
 	for (int a = 1; a < ACTION_COUNT; a++)
-		cr_expect_str_eq(keymap_keys(&km, (enum action)a, buf, sizeof(buf)), actions[a].keys,
+		cr_expect_str_eq(keymap_keys(&km, VIEW_LIST, (enum action)a, buf, sizeof(buf)), actions[a].keys,
 				 "keys of %s", actions[a].name);
-	cr_expect_str_eq(keymap_keys(&km, ACTION_PAGE_DOWN, buf, sizeof(buf)),
+	cr_expect_str_eq(keymap_keys(&km, VIEW_LIST, ACTION_PAGE_DOWN, buf, sizeof(buf)),
 			 "<PgDn> <C-f> <Space>");
-	cr_expect_str_eq(keymap_keys(&km, ACTION_NONE, buf, sizeof(buf)), "");
+	cr_expect_str_eq(keymap_keys(&km, VIEW_LIST, ACTION_NONE, buf, sizeof(buf)), "");
 	keymap_free(&km);
+}
+
+Test(keys, the_most_specific_binding_wins)
+{
+	struct keymap km = { 0 };
+
+	cr_assert_eq(keymap_default(&km), 0);
+	cr_assert_eq(keymap_bind(&km, KEYMAP_MAIN, 'x', ACTION_ACCEPT), 0);
+	cr_assert_eq(keymap_bind(&km, VIEW_CHECKLIST, 'x', ACTION_BLOCK), 0);
+	cr_assert_eq(keymap_bind(&km, KEYMAP_GENERIC, 'x', ACTION_HELP), 0);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, 'x'), ACTION_ACCEPT, "main over generic");
+	cr_expect_eq(keymap_lookup(&km, VIEW_CHECKLIST, 'x'), ACTION_BLOCK, "the view's own");
+	cr_expect_eq(keymap_lookup(&km, VIEW_HISTORY, 'x'), ACTION_HELP, "main is the panes only");
+	/* none unbinds in its scope only */
+	cr_assert_eq(keymap_bind(&km, VIEW_HELP, 'q', ACTION_NONE), 0);
+	cr_expect_eq(keymap_lookup(&km, VIEW_HELP, 'q'), ACTION_NONE);
+	cr_expect_eq(keymap_lookup(&km, VIEW_DIFF, 'q'), ACTION_QUIT);
+	/* binding the same key in the same scope again replaces it */
+	cr_assert_eq(keymap_bind(&km, KEYMAP_MAIN, 'x', ACTION_WAIVE), 0);
+	cr_expect_eq(keymap_lookup(&km, VIEW_SOURCE, 'x'), ACTION_WAIVE);
+	keymap_free(&km);
+}
+
+Test(keys, keymap_keys_lists_only_the_keys_in_effect)
+{
+	struct keymap km = { 0 };
+	char buf[128];
+
+	cr_assert_eq(keymap_default(&km), 0);
+	/* j moves up in the panes, k down: the help must say so */
+	cr_assert_eq(keymap_bind(&km, KEYMAP_MAIN, 'j', ACTION_MOVE_UP), 0);
+	cr_assert_eq(keymap_bind(&km, KEYMAP_MAIN, 'k', ACTION_MOVE_DOWN), 0);
+	cr_expect_str_eq(keymap_keys(&km, VIEW_LIST, ACTION_MOVE_DOWN, buf, sizeof(buf)), "<Down> k");
+	cr_expect_str_eq(keymap_keys(&km, VIEW_LIST, ACTION_MOVE_UP, buf, sizeof(buf)), "<Up> j");
+	cr_expect_str_eq(keymap_keys(&km, VIEW_HELP, ACTION_MOVE_DOWN, buf, sizeof(buf)), "j <Down>");
+	cr_assert_eq(keymap_bind(&km, KEYMAP_GENERIC, 'a', ACTION_NONE), 0);
+	cr_expect_str_eq(keymap_keys(&km, VIEW_LIST, ACTION_ACCEPT, buf, sizeof(buf)), "");
+	keymap_free(&km);
+}
+
+Test(keys, action_and_view_names)
+{
+	cr_expect_eq(keymap_action_parse("move-down"), ACTION_MOVE_DOWN);
+	cr_expect_eq(keymap_action_parse("MOVE_DOWN"), ACTION_MOVE_DOWN);
+	cr_expect_eq(keymap_action_parse("quit-all"), ACTION_QUIT_ALL);
+	cr_expect_eq(keymap_action_parse("none"), ACTION_NONE);
+	cr_expect_eq(keymap_action_parse("move-dow"), -1);
+	cr_expect_eq(keymap_action_parse("move-downn"), -1);
+	cr_expect_eq(keymap_scope_parse("generic"), KEYMAP_GENERIC);
+	cr_expect_eq(keymap_scope_parse("main"), KEYMAP_MAIN);
+	cr_expect_eq(keymap_scope_parse("checklist"), VIEW_CHECKLIST);
+	cr_expect_eq(keymap_scope_parse("history"), VIEW_HISTORY);
+	cr_expect_eq(keymap_scope_parse("status"), -3);
+}
+
+static char *
+write_conf(const char *text)
+{
+	char *path = strdup("/tmp/migreview-userconf.XXXXXX");
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+Test(userconf, set_and_bind_lines_apply_and_bad_lines_say_where)
+{
+	char *path = write_conf("# my keys\n"
+				"\n"
+				"set theme = light\n"
+				"bind main x accept   # x accepts\n"
+				"bind generic <C-d> page-down\n"
+				"bind main # block\n"
+				"bind help q none\n"
+				"bind mian y accept\n"
+				"bind main yy accept\n"
+				"bind main z acept\n"
+				"set colour = red\n"
+				"frobnicate\n"
+				"bind main\n");
+	struct keymap km = { 0 };
+	struct userconf uc;
+
+	cr_assert_eq(keymap_default(&km), 0);
+	cr_assert_eq(userconf_load(&uc, path, true, &km), 0);
+	cr_expect_str_eq(uc.theme, "light");
+	cr_expect_eq(keymap_lookup(&km, VIEW_SOURCE, 'x'), ACTION_ACCEPT);
+	cr_expect_eq(keymap_lookup(&km, VIEW_DIFF, MRK_CTRL('d')), ACTION_PAGE_DOWN);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, '#'), ACTION_BLOCK);
+	cr_expect_eq(keymap_lookup(&km, VIEW_HELP, 'q'), ACTION_NONE);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, 'z'), ACTION_NONE);
+	cr_assert_eq(uc.problems.n, 6);
+	cr_expect(strstr(uc.problems.v[0], ":8: unknown view 'mian'"), "%s", uc.problems.v[0]);
+	cr_expect(strstr(uc.problems.v[1], ":9: 'yy' is not one key"), "%s", uc.problems.v[1]);
+	cr_expect(strstr(uc.problems.v[2], ":10: unknown action 'acept'"), "%s", uc.problems.v[2]);
+	cr_expect(strstr(uc.problems.v[3], ":11: unknown setting 'colour'"), "%s", uc.problems.v[3]);
+	cr_expect(strstr(uc.problems.v[4], ":12: unknown command 'frobnicate'"), "%s", uc.problems.v[4]);
+	cr_expect(strstr(uc.problems.v[5], ":13: expected 'bind VIEW KEY ACTION'"), "%s",
+		  uc.problems.v[5]);
+	cr_expect_eq(strncmp(uc.problems.v[0], path, strlen(path)), 0, "starts with the path");
+	userconf_free(&uc);
+	keymap_free(&km);
+	unlink(path);
+	free(path);
+}
+
+Test(userconf, a_missing_file_is_nothing_unless_named)
+{
+	struct keymap km = { 0 };
+	struct userconf uc;
+
+	cr_assert_eq(userconf_load(&uc, "/nonexistent/migreview/config", false, &km), 0);
+	cr_expect_eq(uc.problems.n, 0);
+	cr_expect_null(uc.path);
+	userconf_free(&uc);
+	cr_assert_eq(userconf_load(&uc, "/nonexistent/migreview/config", true, &km), 0);
+	cr_assert_eq(uc.problems.n, 1);
+	cr_expect(strstr(uc.problems.v[0], "No such file"), "%s", uc.problems.v[0]);
+	userconf_free(&uc);
+	cr_assert_eq(userconf_load(&uc, NULL, false, &km), 0);
+	cr_expect_eq(uc.problems.n, 0);
+	userconf_free(&uc);
+	keymap_free(&km);
+}
+
+Test(userconf, where_the_file_is)
+{
+	char *p;
+
+	setenv("MIGREVIEW_CONFIG", "/etc/mr.conf", 1);
+	cr_expect_str_eq(p = userconf_path(), "/etc/mr.conf");
+	free(p);
+	setenv("MIGREVIEW_CONFIG", "", 1);
+	cr_expect_null(userconf_path(), "empty: no configuration");
+	unsetenv("MIGREVIEW_CONFIG");
+	setenv("XDG_CONFIG_HOME", "/x/conf", 1);
+	setenv("HOME", "/home/r", 1);
+	cr_expect_str_eq(p = userconf_path(), "/x/conf/migreview/config");
+	free(p);
+	setenv("XDG_CONFIG_HOME", "relative", 1);
+	cr_expect_str_eq(p = userconf_path(), "/home/r/.config/migreview/config");
+	free(p);
+	unsetenv("XDG_CONFIG_HOME");
+	cr_expect_str_eq(p = userconf_path(), "/home/r/.config/migreview/config");
+	free(p);
 }
 
 Test(keys, every_action_has_help_and_a_group)
