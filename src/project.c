@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "migreview/project.h"
+#include "project_int.h"
 
 /* Keys migreview reads from [migreview]; anything else is probably a typo. */
 static const char *const settings_keys[] = {
@@ -29,21 +29,27 @@ project_find_ini(const char *dir, char **out, struct mr_error *err)
 	snprintf(start, sizeof(start), "%s", cur);
 	for (;;) {
 		char *cand = mr_path_join(cur, "alembic.ini");
+		char *toml = mr_path_join(cur, PROJECT_TOML_NAME);
 		char *up;
 
-		if (!cand) {
+		if (!cand || !toml) {
+			free(cand);
+			free(toml);
 			free(cur);
 			return mr_error_oom(err);
 		}
-		if (mr_is_file(cand)) {
+		if (mr_is_file(cand) || project_toml_has_alembic(toml)) {
+			*out = mr_is_file(cand) ? cand : toml;
+			free(*out == cand ? toml : cand);
 			free(cur);
-			*out = cand;
 			return 0;
 		}
 		free(cand);
+		free(toml);
 		if (!strcmp(cur, "/")) {
 			free(cur);
-			return mr_error_set(err, "no alembic.ini in %s or any directory above it "
+			return mr_error_set(err, "no alembic.ini (nor a pyproject.toml with "
+					    "[tool.alembic]) in %s or any directory above it "
 					    "(use -c FILE to name one)", start);
 		}
 		up = mr_path_dirname(cur);
@@ -135,7 +141,14 @@ read_locations(struct project *p, struct mr_error *err)
 	if (inifile_get(&p->ini, p->section, "version_locations", &value, err) < 0)
 		return -1;
 	if (!value || !*value) {
+		bool found;
+
 		free(value);
+		value = NULL;
+		if (project_toml_strings(p, "alembic", "version_locations", &raw, &found, err) < 0)
+			goto out;
+		if (found)
+			goto resolve;
 		loc = mr_path_join(p->script_location, "versions");
 		return strvec_push_owned(&p->version_locations, loc) < 0 ? mr_error_oom(err) : 0;
 	}
@@ -144,6 +157,7 @@ read_locations(struct project *p, struct mr_error *err)
 			goto out;
 	if (project_split_locations(value, sep, &raw, err) < 0)
 		goto out;
+resolve:
 	for (size_t i = 0; i < raw.n; i++) {
 		if (resolve_location(p, raw.v[i], &loc, err) < 0)
 			goto out;
@@ -357,19 +371,40 @@ list_files(struct project *p, struct mr_error *err)
 static int
 check_settings(struct project *p)
 {
-	for (size_t i = 0; i < p->ini.n; i++) {
-		const struct inifile_entry *e = &p->ini.entries[i];
-		bool known = !strncmp(e->key, SEVERITY_PREFIX, strlen(SEVERITY_PREFIX));
+	struct strvec keys = { 0 };
+	int rc = project_setting_keys(p, &keys);
 
-		if (strcmp(e->section, PROJECT_SETTINGS_SECTION) != 0)
-			continue;
+	for (size_t i = 0; rc == 0 && i < keys.n; i++) {
+		bool known = !strncmp(keys.v[i], SEVERITY_PREFIX, strlen(SEVERITY_PREFIX));
+		char *place;
+
 		for (size_t k = 0; k < MR_ARRAY_SIZE(settings_keys); k++)
-			known = known || !strcmp(e->key, settings_keys[k]);
-		if (!known && warn(p, mr_printf("%s: [%s] unknown setting '%s' (ignored)",
-						p->ini_path, PROJECT_SETTINGS_SECTION, e->key)) < 0)
-			return -1;
+			known = known || !strcmp(keys.v[i], settings_keys[k]);
+		if (known)
+			continue;
+		place = project_setting_place(p, keys.v[i]);
+		rc = !place || warn(p, mr_printf("%s unknown setting '%s' (ignored)", place,
+						 keys.v[i])) < 0 ? -1 : 0;
+		free(place);
 	}
-	return 0;
+	strvec_free(&keys);
+	return rc;
+}
+
+/* Why there is no script_location: the message Alembic's users recognise. */
+static int
+no_script_location(const struct project *p, struct mr_error *err)
+{
+	if (p->has_toml && !p->has_ini)
+		return mr_error_set(err, "%s: [tool.alembic] has no 'script_location' key",
+				    p->toml.path);
+	if (p->has_toml)
+		return mr_error_set(err, "%s: no 'script_location' key in [%s], nor in "
+				    "[tool.alembic] of %s", p->ini_path, p->section, p->toml.path);
+	if (!inifile_has_section(&p->ini, p->section))
+		return mr_error_set(err, "%s: no [%s] section (use -n NAME to pick another section)",
+				    p->ini_path, p->section);
+	return mr_error_set(err, "%s: [%s] has no 'script_location' key", p->ini_path, p->section);
 }
 
 static int
@@ -377,15 +412,16 @@ read_script_location(struct project *p, struct mr_error *err)
 {
 	char *value;
 
-	if (!inifile_has_section(&p->ini, p->section))
-		return mr_error_set(err, "%s: no [%s] section (use -n NAME to pick another section)",
-				    p->ini_path, p->section);
 	if (inifile_get(&p->ini, p->section, "script_location", &value, err) < 0)
 		return -1;
 	if (!value || !*value) {
 		free(value);
-		return mr_error_set(err, "%s: [%s] has no 'script_location' key",
-				    p->ini_path, p->section);
+		if (project_toml_string(p, "alembic", "script_location", false, &value, err) < 0)
+			return -1;
+	}
+	if (!value || !*value) {
+		free(value);
+		return no_script_location(p, err);
 	}
 	if (resolve_location(p, value, &p->script_location, err) < 0) {
 		free(value);
@@ -406,8 +442,12 @@ read_recursive(struct project *p, struct mr_error *err)
 
 	if (inifile_get(&p->ini, p->section, "recursive_version_locations", &value, err) < 0)
 		return -1;
-	if (!value)
+	if (!value) {
+		if (project_toml_bool(p, "alembic", "recursive_version_locations", &b, err) < 0)
+			return -1;
+		p->recursive = b == 1;
 		return 0;
+	}
 	b = inifile_parse_bool(value);
 	if (b < 0) {
 		mr_error_set(err, "%s: [%s] recursive_version_locations = '%s' is not a "
@@ -432,32 +472,105 @@ real_dirname(const char *path)
 	return real;
 }
 
+static bool
+is_toml_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return !strcmp(slash ? slash + 1 : path, PROJECT_TOML_NAME);
+}
+
+/* dir/name when that file exists, else NULL (also when memory runs out: *oom). */
+static char *
+file_in(const char *dir, const char *name, bool *oom)
+{
+	char *path = mr_path_join(dir, name);
+
+	*oom = !path;
+	if (path && !mr_is_file(path)) {
+		free(path);
+		path = NULL;
+	}
+	return path;
+}
+
+/*
+ * Reads the file the project was found by (found, taken over) and the other
+ * one of the pair in base_dir, as Alembic reads alembic.ini and
+ * pyproject.toml from the directory it runs in.  A pyproject.toml that only
+ * accompanies an alembic.ini and does not parse is a warning, not the end.
+ */
+static int
+read_files(struct project *p, char *found, struct mr_error *err)
+{
+	static const char *const alembic_table[] = { "tool", "alembic" };
+	char *ini, *toml;
+	bool oom;
+	struct mr_error terr;
+
+	if (is_toml_name(found)) {
+		toml = found;
+		ini = file_in(p->base_dir, "alembic.ini", &oom);
+	} else {
+		ini = found;
+		toml = file_in(p->base_dir, PROJECT_TOML_NAME, &oom);
+	}
+	p->ini_path = ini ? ini : mr_strdup(toml);
+	if (oom || !p->ini_path) {
+		free(ini == found ? toml : ini);
+		return mr_error_oom(err);
+	}
+	p->has_ini = ini != NULL;
+	if (p->has_ini && inifile_load(&p->ini, ini, err) < 0) {
+		free(toml);
+		return -1;
+	}
+	if (toml && tomlfile_load(&p->toml, toml, p->has_ini ? &terr : err) < 0) {
+		tomlfile_free(&p->toml);
+		free(toml);
+		if (!p->has_ini)
+			return -1;
+		return warn(p, mr_printf("%s; migreview reads alembic.ini without it", terr.msg)) < 0 ?
+		       mr_error_oom(err) : 0;
+	}
+	p->has_toml = toml != NULL;
+	free(toml);
+	if (!p->has_ini && !tomlfile_has_table(&p->toml, alembic_table, 2))
+		return mr_error_set(err, "%s: no [tool.alembic] table, and no alembic.ini beside it",
+				    p->ini_path);
+	return 0;
+}
+
 int
 project_open(struct project *p, const char *config, const char *section,
 	     struct mr_error *err)
 {
+	char *found = NULL;
+
 	memset(p, 0, sizeof(*p));
 	if (config) {
-		p->ini_path = mr_path_absolute(config);
+		found = mr_path_absolute(config);
 		p->base_dir = getcwd(NULL, 0);
-		if (!p->ini_path || !p->base_dir)
-			goto oom;
 	} else {
-		if (project_find_ini(".", &p->ini_path, err) < 0)
+		if (project_find_ini(".", &found, err) < 0)
 			goto fail;
-		p->base_dir = mr_path_dirname(p->ini_path);
-		if (!p->base_dir)
-			goto oom;
+		p->base_dir = mr_path_dirname(found);
 	}
-	if (!(p->root = real_dirname(p->ini_path)) ||
-	    !(p->section = mr_strdup(section ? section : PROJECT_DEFAULT_SECTION)))
+	if (!found || !p->base_dir ||
+	    !(p->section = mr_strdup(section ? section : PROJECT_DEFAULT_SECTION))) {
+		free(found);
 		goto oom;
-	if (!mr_is_file(p->ini_path)) {
-		mr_error_set(err, "%s: no such file", config ? config : p->ini_path);
+	}
+	if (!mr_is_file(found)) {
+		mr_error_set(err, "%s: no such file", config ? config : found);
+		free(found);
 		goto fail;
 	}
-	if (inifile_load(&p->ini, p->ini_path, err) < 0 ||
-	    read_script_location(p, err) < 0 || read_locations(p, err) < 0 ||
+	if (read_files(p, found, err) < 0)
+		goto fail;
+	if (!(p->root = real_dirname(p->ini_path)))
+		goto oom;
+	if (read_script_location(p, err) < 0 || read_locations(p, err) < 0 ||
 	    read_recursive(p, err) < 0)
 		goto fail;
 	if (check_settings(p) < 0)
@@ -475,7 +588,35 @@ fail:
 int
 project_setting(const struct project *p, const char *key, char **out, struct mr_error *err)
 {
-	return inifile_get(&p->ini, PROJECT_SETTINGS_SECTION, key, out, err);
+	if (inifile_get(&p->ini, PROJECT_SETTINGS_SECTION, key, out, err) < 0)
+		return -1;
+	return *out ? 0 : project_toml_string(p, "migreview", key, true, out, err);
+}
+
+char *
+project_setting_place(const struct project *p, const char *key)
+{
+	if (inifile_raw(&p->ini, PROJECT_SETTINGS_SECTION, key) || !p->has_toml)
+		return mr_printf("%s: [%s]", p->ini_path, PROJECT_SETTINGS_SECTION);
+	return mr_printf("%s: [tool.migreview]", p->toml.path);
+}
+
+int
+project_setting_keys(const struct project *p, struct strvec *out)
+{
+	struct strvec toml = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < p->ini.n && rc == 0; i++)
+		if (!strcmp(p->ini.entries[i].section, PROJECT_SETTINGS_SECTION))
+			rc = strvec_push(out, p->ini.entries[i].key);
+	if (rc == 0)
+		rc = project_toml_keys(p, "migreview", &toml);
+	for (size_t i = 0; i < toml.n && rc == 0; i++)
+		if (!strvec_contains(out, toml.v[i]))
+			rc = strvec_push(out, toml.v[i]);
+	strvec_free(&toml);
+	return rc;
 }
 
 char *
@@ -488,6 +629,7 @@ void
 project_free(struct project *p)
 {
 	inifile_free(&p->ini);
+	tomlfile_free(&p->toml);
 	free(p->ini_path);
 	free(p->root);
 	free(p->base_dir);

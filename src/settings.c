@@ -1,11 +1,28 @@
 /* [migreview] settings for the analyser: dialect, large tables, rules. */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "migreview/settings.h"
+
+/* "FILE: [migreview] key: what is wrong", naming the file the value came from. */
+static int __attribute__((format(printf, 4, 5)))
+bad_setting(const struct project *p, const char *key, struct mr_error *err, const char *fmt, ...)
+{
+	char *place = project_setting_place(p, key), what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	mr_error_set(err, "%s %s: %s", place ? place : "?", key, what);
+	free(place);
+	return -1;
+}
 
 static int
 split_list(const char *value, struct strvec *out)
@@ -37,8 +54,7 @@ read_dialect(const struct project *p, struct analysis_config *cfg, struct mr_err
 	if (value) {
 		cfg->dialect = dialect_parse(value);
 		if (!cfg->dialect)
-			mr_error_set(err, "%s: [migreview] dialect = '%s' is not postgresql, mysql "
-				     "or sqlite", p->ini_path, value);
+			bad_setting(p, "dialect", err, "'%s' is not postgresql, mysql or sqlite", value);
 		free(value);
 		return cfg->dialect ? 0 : -1;
 	}
@@ -51,11 +67,45 @@ read_dialect(const struct project *p, struct analysis_config *cfg, struct mr_err
 	return 0;
 }
 
+/* One severity.RULE = error|warning|info setting. */
+static int
+read_override(const struct project *p, const char *key, struct analysis_config *cfg,
+	      struct mr_error *err)
+{
+	static const char *const names[] = { "info", "warning", "error" };
+	struct severity_override *o;
+	char *value;
+	size_t s;
+
+	if (!rule_find(key + 9))
+		return bad_setting(p, key, err, "no rule '%s'", key + 9);
+	if (project_setting(p, key, &value, err) < 0)
+		return -1;
+	for (s = 0; value && s < MR_ARRAY_SIZE(names) && strcasecmp(value, names[s]); s++)
+		;
+	if (!value || s == MR_ARRAY_SIZE(names)) {
+		bad_setting(p, key, err, "'%s': expected error, warning or info", value ? value : "");
+		free(value);
+		return -1;
+	}
+	free(value);
+	o = realloc(cfg->overrides, (cfg->n_overrides + 1) * sizeof(*o));
+	if (!o)
+		return mr_error_oom(err);
+	cfg->overrides = o;
+	o[cfg->n_overrides].severity = (enum severity)s;
+	if (!(o[cfg->n_overrides].rule = mr_strdup(key + 9)))
+		return mr_error_oom(err);
+	cfg->n_overrides++;
+	return 0;
+}
+
 static int
 read_rules(const struct project *p, struct analysis_config *cfg, struct mr_error *err)
 {
-	static const char *const names[] = { "info", "warning", "error" };
+	struct strvec keys = { 0 };
 	char *value = NULL;
+	int rc = 0;
 
 	if (project_setting(p, "disable", &value, err) < 0)
 		return -1;
@@ -66,34 +116,15 @@ read_rules(const struct project *p, struct analysis_config *cfg, struct mr_error
 	free(value);
 	for (size_t i = 0; i < cfg->disabled.n; i++)
 		if (!rule_find(cfg->disabled.v[i]))
-			return mr_error_set(err, "%s: [migreview] disable: no rule '%s' "
-					    "(`migreview explain` lists them)", p->ini_path,
-					    cfg->disabled.v[i]);
-	for (size_t i = 0; i < p->ini.n; i++) {
-		const struct inifile_entry *e = &p->ini.entries[i];
-		struct severity_override *o;
-		size_t s;
-
-		if (strcmp(e->section, PROJECT_SETTINGS_SECTION) || strncmp(e->key, "severity.", 9))
-			continue;
-		if (!rule_find(e->key + 9))
-			return mr_error_set(err, "%s: [migreview] %s: no rule '%s'", p->ini_path,
-					    e->key, e->key + 9);
-		for (s = 0; s < MR_ARRAY_SIZE(names) && strcasecmp(e->value, names[s]); s++)
-			;
-		if (s == MR_ARRAY_SIZE(names))
-			return mr_error_set(err, "%s: [migreview] %s = '%s': expected error, "
-					    "warning or info", p->ini_path, e->key, e->value);
-		o = realloc(cfg->overrides, (cfg->n_overrides + 1) * sizeof(*o));
-		if (!o)
-			return mr_error_oom(err);
-		cfg->overrides = o;
-		o[cfg->n_overrides].severity = (enum severity)s;
-		if (!(o[cfg->n_overrides].rule = mr_strdup(e->key + 9)))
-			return mr_error_oom(err);
-		cfg->n_overrides++;
-	}
-	return 0;
+			return bad_setting(p, "disable", err, "no rule '%s' (`migreview explain` "
+					   "lists them)", cfg->disabled.v[i]);
+	if (project_setting_keys(p, &keys) < 0)
+		rc = mr_error_oom(err);
+	for (size_t i = 0; i < keys.n && rc == 0; i++)
+		if (!strncmp(keys.v[i], "severity.", 9))
+			rc = read_override(p, keys.v[i], cfg, err);
+	strvec_free(&keys);
+	return rc;
 }
 
 int

@@ -27,6 +27,7 @@ separator and "migreview:", which migreview takes out:
     fail REV WHAT ERROR | interrupted REV WHAT | error MESSAGE
 """
 import argparse
+import inspect
 import os
 import sys
 import traceback
@@ -41,8 +42,8 @@ def say(*words):
 
 
 def main(argv):
-    ini, section, url = argv[0], argv[1], argv[2]
-    revs = argv[3:]
+    ini, toml, section, url = argv[0], argv[1], argv[2], argv[3]
+    revs = argv[4:]
 
     try:
         import alembic
@@ -56,6 +57,15 @@ def main(argv):
         say("error", "cannot import Alembic with %s: %s" % (sys.executable, e))
         return 2
     say("alembic", alembic.__version__)
+    files = {}
+    if toml:
+        # Alembic 1.16 reads [tool.alembic] of pyproject.toml; an older one
+        # would silently run a different project from the one migreview shows
+        if "toml_file" not in inspect.signature(Config.__init__).parameters:
+            say("error", "this project keeps Alembic settings in [tool.alembic] of %s, which "
+                "Alembic %s cannot read (1.16 or later can)" % (toml, alembic.__version__))
+            return 2
+        files["toml_file"] = toml
 
     base = sa.engine.make_url(url)
     try:
@@ -66,7 +76,7 @@ def main(argv):
     say("database", scratch.get_backend_name())
     text = scratch.render_as_string(hide_password=False)
     try:
-        cfg = Config(ini, ini_section=section,
+        cfg = Config(ini or None, ini_section=section, **files,
                      cmd_opts=argparse.Namespace(x=["url=" + text, "dbname=" + text]))
         cfg.set_main_option("sqlalchemy.url", text.replace("%", "%%"))
         os.environ["MIGREVIEW_DATABASE_URL"] = text

@@ -2,7 +2,9 @@
  * Finding an Alembic project the way Alembic's own CLI does: the ini file,
  * its section, script_location, version_locations and the migration files
  * in Alembic's discovery order (location order, then sorted names, walking
- * subdirectories when recursive_version_locations is on).
+ * subdirectories when recursive_version_locations is on).  Alembic 1.16
+ * also reads pyproject.toml: an option missing from the ini's section comes
+ * from [tool.alembic] there, and migreview's from [tool.migreview].
  *
  * struct project owns all of its strings; project_free() releases them.
  */
@@ -13,14 +15,18 @@
 
 #include "migreview/error.h"
 #include "migreview/inifile.h"
+#include "migreview/tomlfile.h"
 #include "migreview/util.h"
 
 #define PROJECT_DEFAULT_SECTION "alembic"
 #define PROJECT_SETTINGS_SECTION "migreview"
 
 struct project {
-	struct inifile ini;
-	char *ini_path;                 /* absolute */
+	struct inifile ini;             /* empty when there is no alembic.ini */
+	char *ini_path;                 /* absolute: alembic.ini, else pyproject.toml */
+	bool has_ini;
+	struct tomlfile toml;           /* pyproject.toml, when there is one */
+	bool has_toml;
 	char *root;                     /* directory holding the ini */
 	char *base_dir;                 /* what relative locations resolve against */
 	char *section;
@@ -32,25 +38,38 @@ struct project {
 };
 
 /*
- * Opens the project.  config names the ini (relative locations in it then
- * resolve against the current directory, as with `alembic -c`); when NULL,
- * alembic.ini is searched upward from the current directory and relative
- * locations resolve against the directory it is found in.  section NULL
- * means "alembic".  Fills files in discovery order.
+ * Opens the project.  config names the ini, or a pyproject.toml (relative
+ * locations then resolve against the current directory, as with `alembic
+ * -c`, and the other file is looked for there); when NULL, the nearest
+ * directory from the current one upward that holds alembic.ini, or a
+ * pyproject.toml with a [tool.alembic] table, is the project's, and relative
+ * locations resolve against it.  section NULL means "alembic".  Fills files
+ * in discovery order.
  */
 int project_open(struct project *p, const char *config, const char *section,
 		 struct mr_error *err);
 
-/* Searches alembic.ini from dir upward; *out is a new absolute path. */
+/*
+ * Searches from dir upward for alembic.ini, or a pyproject.toml with
+ * [tool.alembic]; *out is a new absolute path of the file found.
+ */
 int project_find_ini(const char *dir, char **out, struct mr_error *err);
 
 /* Splits a version_locations value the way Alembic does for the separator. */
 int project_split_locations(const char *value, const char *separator,
 			    struct strvec *out, struct mr_error *err);
 
-/* Interpolated value of key in the [migreview] section, or NULL in *out. */
+/*
+ * Interpolated value of key in the ini's [migreview] section, else in
+ * pyproject.toml's [tool.migreview] (an array there is joined with ", "),
+ * or NULL in *out.
+ */
 int project_setting(const struct project *p, const char *key, char **out,
 		    struct mr_error *err);
+/* "FILE: [migreview]": where key's value comes from, for messages (new string). */
+char *project_setting_place(const struct project *p, const char *key);
+/* Every setting key present, the ini's first (lower-cased), then pyproject.toml's. */
+int project_setting_keys(const struct project *p, struct strvec *out);
 
 /* path relative to the ini's directory, newly allocated */
 char *project_relpath(const struct project *p, const char *path);

@@ -139,7 +139,7 @@ Test(project, no_ini_anywhere)
 {
 	cr_assert_eq(chdir("/"), 0);
 	cr_expect_eq(project_open(&p, NULL, NULL, &err), -1);
-	cr_expect(strstr(err.msg, "no alembic.ini in / or any directory above it"), "%s", err.msg);
+	cr_expect(strstr(err.msg, "no alembic.ini (nor a pyproject.toml with [tool.alembic]) in / or any directory above it"), "%s", err.msg);
 }
 
 Test(project, missing_ini_and_missing_section)

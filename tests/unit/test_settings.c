@@ -65,7 +65,7 @@ Test(settings, dialect_from_setting_then_url_then_postgresql)
 	cr_assert_eq(load("sqlite://", "dialect = postgresql\n"), 0);
 	cr_expect_eq(cfg.dialect, DIALECT_POSTGRESQL);
 	cr_expect_eq(load("sqlite://", "dialect = oracle\n"), -1);
-	cr_expect(strstr(err.msg, "dialect = 'oracle' is not postgresql"), "%s", err.msg);
+	cr_expect(strstr(err.msg, "alembic.ini: [migreview] dialect: 'oracle' is not postgresql"), "%s", err.msg);
 }
 
 Test(settings, lists_and_overrides)
