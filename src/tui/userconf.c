@@ -27,7 +27,7 @@ userconf_path(void)
 	return NULL;
 }
 
-static int
+static int __attribute__((format(printf, 3, 4)))
 problem(struct userconf *uc, unsigned line, const char *fmt, ...)
 {
 	char msg[256];
