@@ -23,6 +23,7 @@ struct gate {
 	struct review review;
 	struct migration_review *states;
 	bool *scope;            /* --since: per revision, whether its file changed; else NULL */
+	char *uri_prefix;       /* SARIF: the ini's directory from the top of its git work tree */
 	struct {
 		size_t migrations, findings, errors, warnings, info, undecided, signed_off;
 	} n;                    /* within the scope */
@@ -202,8 +203,11 @@ sarif_result(const struct gate *gt, const struct finding *f)
 	/* a finding about the whole file points at its start, as code scanning expects */
 	json_t *region = json_pack("{s:i, s:i}", "startLine", (json_int_t)(f->line ? f->line : 1),
 				   "startColumn", (json_int_t)(f->col ? f->col : 1));
-	json_t *phys = json_pack("{s:{s:s, s:s}}", "artifactLocation", "uri", f->path,
+	char *uri = mr_printf("%s%s", gt->uri_prefix ? gt->uri_prefix : "", f->path);
+	json_t *phys = json_pack("{s:{s:s, s:s}}", "artifactLocation", "uri", uri ? uri : f->path,
 				 "uriBaseId", "%SRCROOT%");
+
+	free(uri);
 
 	if (phys && region)
 		json_object_set_new(phys, "region", region);
@@ -228,11 +232,32 @@ sarif_result(const struct gate *gt, const struct finding *f)
 	return res;
 }
 
+/*
+ * Code scanning matches results to the repository's files: in a git work
+ * tree, paths start from its top (backend/migrations/... for -c
+ * backend/alembic.ini), else from the ini's directory.
+ */
+static void
+sarif_uri_prefix(struct gate *gt)
+{
+	struct gitinfo *gi = NULL;
+	struct mr_error err;
+	char *rel;
+
+	if (gitinfo_open(&gi, gt->r.p.root, &err) < 0)
+		return;
+	rel = gitinfo_relative_dir(gi, gt->r.p.root);
+	gitinfo_free(gi);
+	gt->uri_prefix = rel;
+}
+
 static json_t *
-report_sarif(const struct gate *gt)
+report_sarif(struct gate *gt)
 {
 	const struct report *r = &gt->r;
 	json_t *results = json_array();
+
+	sarif_uri_prefix(gt);
 
 	for (size_t k = 0; results && k < r->all.n; k++)
 		if (scoped(gt, r->all.v[r->by_order[k]].revision))
@@ -422,6 +447,7 @@ static void
 gate_free(struct gate *gt)
 {
 	free(gt->scope);
+	free(gt->uri_prefix);
 	free(gt->states);
 	review_free(&gt->review);
 	report_free(&gt->r);

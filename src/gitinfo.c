@@ -90,6 +90,19 @@ relative(const struct gitinfo *gi, const char *path)
 	return mr_strdup(path + n);
 }
 
+char *
+gitinfo_relative_dir(const struct gitinfo *gi, const char *dir)
+{
+	char real[PATH_MAX], *slashed, *rel;
+
+	if (!realpath(dir, real) || !(slashed = mr_printf("%s/", real)))
+		return NULL;
+	rel = strncmp(slashed, gi->workdir, strlen(gi->workdir)) ? NULL :
+	      mr_strdup(slashed + strlen(gi->workdir));
+	free(slashed);
+	return rel;
+}
+
 static char *
 absolute(const struct gitinfo *gi, const char *rel)
 {

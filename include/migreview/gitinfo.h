@@ -28,6 +28,8 @@ struct gitinfo;
 
 int gitinfo_open(struct gitinfo **out, const char *dir, struct mr_error *err);
 void gitinfo_free(struct gitinfo *gi);
+/* Directory dir from the top of the working tree ("sub/dir/", "" for the top), or NULL. */
+char *gitinfo_relative_dir(const struct gitinfo *gi, const char *dir);
 
 /* One commit that touched a file. */
 struct file_commit {
