@@ -178,7 +178,10 @@ same_key(const struct strvec *a, const char *const *b, size_t depth)
 	return true;
 }
 
-/* A new entry at key (taken over), refused when the key is already there. */
+/*
+ * A new entry at key (taken over), refused when the key is already there: a
+ * value or a table defined twice is not TOML (tomllib refuses it too).
+ */
 static struct toml_entry *
 add_entry(struct reader *r, struct strvec *key, enum toml_type type, TSNode at)
 {
@@ -187,8 +190,7 @@ add_entry(struct reader *r, struct strvec *key, enum toml_type type, TSNode at)
 	struct toml_entry *e;
 
 	for (size_t i = 0; i < t->n; i++)
-		if (same_key(&t->entries[i].key, (const char *const *)key->v, key->n) &&
-		    !(type == TOML_TABLE && t->entries[i].type == TOML_TABLE)) {
+		if (same_key(&t->entries[i].key, (const char *const *)key->v, key->n)) {
 			char *name = toml_key_name(key, 0);
 
 			located(r, at, "duplicate key ", name ? name : "?");
