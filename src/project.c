@@ -515,9 +515,9 @@ read_files(struct project *p, char *found, struct mr_error *err)
 		ini = found;
 		toml = file_in(p->base_dir, PROJECT_TOML_NAME, &oom);
 	}
-	p->ini_path = ini ? ini : mr_strdup(toml);
+	p->ini_path = ini ? ini : mr_strdup(toml);      /* the project owns ini from here */
 	if (oom || !p->ini_path) {
-		free(ini == found ? toml : ini);
+		free(toml);
 		return mr_error_oom(err);
 	}
 	p->has_ini = ini != NULL;

@@ -97,7 +97,7 @@ unescape(const char *s, size_t len, bool multiline, char *out, size_t *out_len)
 			}
 		}
 		n = s[i] == 'u' ? 4 : s[i] == 'U' ? 8 : s[i] == 'x' ? 2 : 0;
-		if (!n || i + n >= len + 1 || hex_value(s + i + 1, n, &cp) < 0 ||
+		if (!n || i + n >= len || hex_value(s + i + 1, n, &cp) < 0 ||
 		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 			return -1;
 		o += mr_utf8_put(cp, out + o);
