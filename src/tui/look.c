@@ -43,31 +43,55 @@ theme_dirs(char *buf[4])
  * The theme asked for with --theme or [migreview] theme; without either,
  * dark, or the built-in monochrome one when no dark.theme is installed.
  */
+/* A theme by name (searched) or by path (with a '/'). */
+static int
+load_theme(struct app *app, const char *want, struct mr_error *err)
+{
+	char *dirs[4];
+	int rc;
+
+	if (strchr(want, '/'))
+		return theme_load(&app->theme, want, err);
+	theme_dirs(dirs);
+	rc = theme_load_named(&app->theme, want, (const char *const *)dirs, 4, err);
+	for (int i = 0; i < 4; i++)
+		free(dirs[i]);
+	return rc;
+}
+
+/*
+ * The theme asked for with --theme or the project's theme setting, which
+ * must load; else the reviewer's default, which falls back to dark (the
+ * problem joins the config file's); else dark, or the built-in monochrome
+ * one when no dark.theme is installed.
+ */
 int
 app_load_theme(struct app *app, const char *name, const char *user_default, struct mr_error *err)
 {
-	char *dirs[4], *setting = NULL;
-	const char *want;
+	char *setting = NULL;
+	struct mr_error uerr;
 	int rc;
 
 	if (!name && project_setting(&app->rep.p, "theme", &setting, err) < 0)
 		return -1;
-	if (!name && !setting)
-		name = user_default;
-	want = name ? name : setting ? setting : "dark";
-	if (strchr(want, '/')) {
-		rc = theme_load(&app->theme, want, err);
-	} else {
-		theme_dirs(dirs);
-		rc = theme_load_named(&app->theme, want, (const char *const *)dirs, 4, err);
-		for (int i = 0; i < 4; i++)
-			free(dirs[i]);
+	if (name || setting) {
+		rc = load_theme(app, name ? name : setting, err);
+		free(setting);
+		return rc;
 	}
-	if (rc < 0 && !name && !setting) {
+	if (user_default) {
+		if (load_theme(app, user_default, &uerr) == 0)
+			return 0;
+		theme_free(&app->theme);
+		if (strvec_push_owned(&app->conf.problems, mr_printf("%s: set theme = %s: %s",
+			app->conf.path, user_default, uerr.msg)) < 0)
+			return mr_error_oom(err);
+	}
+	if ((rc = load_theme(app, "dark", err)) < 0) {
+		theme_free(&app->theme);
 		app_message(app, true, "no dark.theme installed: monochrome");
 		rc = theme_builtin(&app->theme, err);
 	}
-	free(setting);
 	return rc;
 }
 
