@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -418,6 +419,95 @@ limit_files(struct gate *gt, int argc, char **argv)
 	return 0;
 }
 
+static void
+free_paths(char **v, int n)
+{
+	for (int i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/*
+ * The directory of the project above path's directory, in *dir (set once):
+ * 0, or -1 when it is another project than the one *dir already names.
+ */
+static int
+same_project(const char *path, char **dir)
+{
+	char *parent = mr_path_dirname(path), *ini = NULL, *pdir;
+	struct mr_error err;
+	int rc = 0;
+
+	if (!parent || project_find_ini(parent, &ini, &err) < 0) {
+		free(parent);
+		return 0;       /* in no project: not a migration, left out later */
+	}
+	pdir = mr_path_dirname(ini);
+	if (pdir && *dir && strcmp(pdir, *dir)) {
+		fprintf(stderr, "migreview: the files named are in two projects, %s and %s: run "
+			"check once for each, with -c\n", *dir, pdir);
+		rc = -1;
+	} else if (pdir && !*dir) {
+		*dir = pdir;
+		pdir = NULL;
+	}
+	free(pdir);
+	free(ini);
+	free(parent);
+	return rc;
+}
+
+/*
+ * pre-commit runs hooks at the top of the repository, where a project kept
+ * in backend/ has no alembic.ini above the current directory.  Then, with
+ * FILE arguments and no -c, the project is the one above the files (one
+ * project, else an error) and check goes on from its directory, as if
+ * started there, with the files' absolute paths in cli.  1: no file is in
+ * any project, nothing to check.
+ */
+static int
+project_of_files(struct cli *cli, char ***abs_out)
+{
+	struct mr_error err;
+	char *ini = NULL, *dir = NULL, **abs;
+	int rc = 0;
+
+	*abs_out = NULL;
+	if (cli->config || cli->argc == 0 || project_find_ini(".", &ini, &err) == 0) {
+		free(ini);
+		return 0;
+	}
+	if (!(abs = calloc((size_t)cli->argc, sizeof(*abs)))) {
+		fprintf(stderr, "migreview: out of memory\n");
+		return -1;
+	}
+	for (int a = 0; rc == 0 && a < cli->argc; a++) {
+		if (!(abs[a] = mr_path_absolute(cli->argv[a]))) {
+			fprintf(stderr, "migreview: out of memory\n");
+			rc = -1;
+		} else {
+			rc = same_project(abs[a], &dir);
+		}
+	}
+	if (rc == 0 && !dir) {
+		fprintf(stderr, "migreview: none of the files named is in an Alembic project (no "
+			"alembic.ini above it or here): nothing to check\n");
+		rc = 1;
+	}
+	if (rc == 0 && chdir(dir) < 0) {
+		fprintf(stderr, "migreview: %s: %s\n", dir, strerror(errno));
+		rc = -1;
+	}
+	free(dir);
+	if (rc != 0) {
+		free_paths(abs, cli->argc);
+		return rc;
+	}
+	cli->argv = abs;
+	*abs_out = abs;
+	return 0;
+}
+
 /* What the summaries say, counted within the scope. */
 static void
 count(struct gate *gt)
@@ -454,16 +544,21 @@ gate_free(struct gate *gt)
 }
 
 int
-cmd_check(const struct cli *cli)
+cmd_check(const struct cli *given)
 {
 	struct gate gt = { 0 };
+	struct cli local = *given;
+	const struct cli *cli = &local;
 	enum format format = FORMAT_TEXT;
 	json_t *doc = NULL;
+	char **abs;
 	size_t not_signed;
-	int rc = EXIT_USAGE;
+	int rc = EXIT_USAGE, found;
 
 	if (cli->format && parse_format(cli->format, &format) < 0)
 		return EXIT_USAGE;
+	if ((found = project_of_files(&local, &abs)) != 0)
+		return found > 0 ? EXIT_CLEAN : EXIT_USAGE;
 	if (run_gate(cli, &gt) < 0 || (cli->since && limit_scope(&gt, cli->since) < 0) ||
 	    (cli->argc > 0 && limit_files(&gt, cli->argc, cli->argv) < 0))
 		goto out;
@@ -501,5 +596,6 @@ cmd_check(const struct cli *cli)
 out:
 	json_decref(doc);
 	gate_free(&gt);
+	free_paths(abs, local.argc);
 	return rc;
 }
