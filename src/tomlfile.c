@@ -65,7 +65,7 @@ is_blank(char c)
 static int
 unescape(const char *s, size_t len, bool multiline, char *out, size_t *out_len)
 {
-	static const char simple[] = "b\bt\tn\nf\fr\re\x1b\"\"\\\\";
+	static const char simple[] = "b\bt\tn\nf\fr\r\"\"\\\\";      /* TOML 1.0's */
 	size_t o = 0;
 
 	for (size_t i = 0; i < len; i++) {
@@ -96,7 +96,7 @@ unescape(const char *s, size_t len, bool multiline, char *out, size_t *out_len)
 				continue;
 			}
 		}
-		n = s[i] == 'u' ? 4 : s[i] == 'U' ? 8 : s[i] == 'x' ? 2 : 0;
+		n = s[i] == 'u' ? 4 : s[i] == 'U' ? 8 : 0;
 		if (!n || i + n >= len || hex_value(s + i + 1, n, &cp) < 0 ||
 		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 			return -1;
