@@ -540,7 +540,7 @@ int
 migration_read(struct pysrc_parser *parser, const char *src, size_t len,
 	       struct migration *m, struct mr_error *err)
 {
-	TSTree *tree = pysrc_parse(parser, src, len);
+	TSTree *tree = pysrc_parse(parser, src, len, NULL);
 	int rc;
 
 	memset(m, 0, sizeof(*m));

@@ -395,33 +395,6 @@ is_name_char(unsigned char c)
 	       (c >= '0' && c <= '9');
 }
 
-unsigned
-pysrc_brackets_too_deep(const char *s, size_t len)
-{
-	unsigned line = 1, depth = 0;
-
-	for (size_t i = 0; i < len;) {
-		char c = s[i];
-
-		if (c == '#') {
-			while (i < len && s[i] != '\n')
-				i++;
-		} else if (c == '"' || c == '\'') {
-			i = skip_string(s, len, i, &line);
-		} else {
-			line += c == '\n';
-			if (c == '(' || c == '[' || c == '{') {
-				if (++depth > PYSRC_MAX_BRACKETS)
-					return line;
-			} else if ((c == ')' || c == ']' || c == '}') && depth) {
-				depth--;
-			}
-			i++;
-		}
-	}
-	return 0;
-}
-
 /* Keywords that, like unary operators, wait for an operand. */
 static bool
 is_prefix_word(const char *w, size_t n)
@@ -434,12 +407,13 @@ is_prefix_word(const char *w, size_t n)
 	return false;
 }
 
-unsigned
-pysrc_too_deep(const char *s, size_t len)
+void
+pysrc_nesting(const char *s, size_t len, struct pysrc_nesting *out)
 {
 	unsigned line = 1, deep_since = 0;
 	size_t depth = 0, run = 0;      /* open brackets; operators waiting in a row */
 
+	out->brackets_line = 0;
 	for (size_t i = 0; i < len;) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -462,10 +436,12 @@ pysrc_too_deep(const char *s, size_t len)
 				i++;
 			run = is_prefix_word(s + start, i - start) ? run + 1 : 0;
 		} else {
-			if (c == '(' || c == '[' || c == '{')
-				depth++;
-			else if ((c == ')' || c == ']' || c == '}') && depth)
+			if (c == '(' || c == '[' || c == '{') {
+				if (++depth > PYSRC_MAX_BRACKETS && !out->brackets_line)
+					out->brackets_line = line;
+			} else if ((c == ')' || c == ']' || c == '}') && depth) {
 				depth--;
+			}
 			/* an operator or an opening bracket waits for what follows */
 			run = c == ')' || c == ']' || c == '}' ? 0 : run + 1;
 			i++;
@@ -476,13 +452,31 @@ pysrc_too_deep(const char *s, size_t len)
 			deep_since = line;
 	}
 	/* only what is still waiting when the input ends hurts the parser */
-	return deep_since;
+	out->unsafe_line = deep_since;
+}
+
+unsigned
+pysrc_too_deep(const char *s, size_t len)
+{
+	struct pysrc_nesting nest;
+
+	pysrc_nesting(s, len, &nest);
+	return nest.unsafe_line;
 }
 
 TSTree *
-pysrc_parse(struct pysrc_parser *parser, const char *src, size_t len)
+pysrc_parse(struct pysrc_parser *parser, const char *src, size_t len,
+	    struct pysrc_nesting *nest)
 {
-	if (len > UINT32_MAX || pysrc_too_deep(src, len))
+	struct pysrc_nesting own;
+
+	if (!nest)
+		nest = &own;
+	*nest = (struct pysrc_nesting){ 0 };
+	if (len > UINT32_MAX)
+		return NULL;
+	pysrc_nesting(src, len, nest);
+	if (nest->unsafe_line)
 		return NULL;    /* see PYSRC_MAX_NESTING: parsing it could corrupt memory */
 	return ts_parser_parse_string(parser->ts, NULL, src, (uint32_t)len);
 }
@@ -534,7 +528,7 @@ pysrc_read_header(struct pysrc_parser *parser, const char *src, size_t len,
 	memset(out, 0, sizeof(*out));
 	if (len > UINT32_MAX)
 		return mr_error_set(err, "file too large to parse (%zu bytes)", len);
-	if (!(tree = pysrc_parse(parser, src, len)))
+	if (!(tree = pysrc_parse(parser, src, len, NULL)))
 		return mr_error_set(err, "tree-sitter could not parse the file");
 	rc = pysrc_header_from_tree(tree, src, out, err);
 	ts_tree_delete(tree);

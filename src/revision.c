@@ -170,27 +170,29 @@ read_source(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 	    unsigned flags, struct mr_error *err)
 {
 	struct pysrc_header h;
+	struct pysrc_nesting nest;
 	TSTree *tree;
-	unsigned line;
 	int rc;
 
 	if (len > UINT32_MAX)
 		return findings_add(l->fs, "parse-error", SEVERITY_ERROR, l->rev->relpath, 0, 0,
 				    l->index, "the file is too large to parse (%zu bytes)", len);
-	/* pysrc_parse runs the nesting guard; ask where only when it refused */
-	if (!(tree = pysrc_parse(parser, src, len))) {
-		if (!(line = pysrc_too_deep(src, len)))
+	/* pysrc_parse's nesting guard measures both limits in one scan */
+	if (!(tree = pysrc_parse(parser, src, len, &nest))) {
+		if (!nest.unsafe_line)
 			return mr_error_set(err, "tree-sitter could not parse %s", l->rev->relpath);
-		return findings_add(l->fs, "parse-error", SEVERITY_ERROR, l->rev->relpath, line, 1,
-				    l->index, "brackets or operators nest more than %d deep here: "
+		return findings_add(l->fs, "parse-error", SEVERITY_ERROR, l->rev->relpath,
+				    nest.unsafe_line, 1, l->index,
+				    "brackets or operators nest more than %d deep here: "
 				    "Python refuses it (too many nested parentheses, or too "
 				    "complex), and migreview does not parse it",
 				    PYSRC_MAX_NESTING) < 0 ? mr_error_oom(err) : 0;
 	}
-	if ((line = pysrc_brackets_too_deep(src, len)) &&
-	    findings_add(l->fs, "parse-error", SEVERITY_ERROR, l->rev->relpath, line, 1, l->index,
-			 "more than %d brackets are open here: Python refuses the file (too "
-			 "many nested parentheses), so Alembic cannot import it",
+	if (nest.brackets_line &&
+	    findings_add(l->fs, "parse-error", SEVERITY_ERROR, l->rev->relpath,
+			 nest.brackets_line, 1, l->index, "more than %d brackets are open here: "
+			 "Python refuses the file (too many nested parentheses), so Alembic "
+			 "cannot import it",
 			 PYSRC_MAX_BRACKETS) < 0) {
 		ts_tree_delete(tree);
 		return mr_error_oom(err);

@@ -69,20 +69,26 @@ void pysrc_header_free(struct pysrc_header *h);
 
 /*
  * CPython's tokenizer refuses more than 200 brackets open at once ("too
- * many nested parentheses"), so Alembic cannot import such a file.  The
- * line where src first opens more, or 0.
+ * many nested parentheses"), so Alembic cannot import such a file.
  */
 #define PYSRC_MAX_BRACKETS 200
-unsigned pysrc_brackets_too_deep(const char *src, size_t len);
 
-/*
- * The 1-based line from which src stays nested too deep to end safely, or
- * 0.  Linear.
- */
+/* How deep src nests, from one linear scan; 1-based lines, 0 for none. */
+struct pysrc_nesting {
+	unsigned unsafe_line;   /* from here src stays nested too deep to end safely */
+	unsigned brackets_line; /* here src first has more than PYSRC_MAX_BRACKETS open */
+};
+void pysrc_nesting(const char *src, size_t len, struct pysrc_nesting *out);
+/* pysrc_nesting()'s unsafe_line alone. */
 unsigned pysrc_too_deep(const char *src, size_t len);
 
-/* A parse tree of src, which must outlive it; NULL when parsing fails. */
-TSTree *pysrc_parse(struct pysrc_parser *parser, const char *src, size_t len);
+/*
+ * A parse tree of src, which must outlive it; NULL when parsing fails or
+ * src nests too deep to parse safely.  nest, when not NULL, receives the
+ * nesting the guard measured.
+ */
+TSTree *pysrc_parse(struct pysrc_parser *parser, const char *src, size_t len,
+		    struct pysrc_nesting *nest);
 
 /*
  * The value of a str literal node (string or implicit concatenation), with

@@ -39,10 +39,6 @@ theme_dirs(char *buf[4])
 	}
 }
 
-/*
- * The theme asked for with --theme or [migreview] theme; without either,
- * dark, or the built-in monochrome one when no dark.theme is installed.
- */
 /* A theme by name (searched) or by path (with a '/'). */
 static int
 load_theme(struct app *app, const char *want, struct mr_error *err)

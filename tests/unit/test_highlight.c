@@ -273,7 +273,7 @@ Test(highlight, a_parsed_tree_highlights_the_same)
 
 	cr_assert(p);
 	run(snippet);
-	tree = pysrc_parse(p, snippet, strlen(snippet));
+	tree = pysrc_parse(p, snippet, strlen(snippet), NULL);
 	cr_assert(tree);
 	cr_assert_eq(highlight_tree(hl, tree, snippet, &again, &err), 0, "%s", err.msg);
 	cr_assert_eq(again.n, spans.n);

@@ -211,7 +211,7 @@ Test(pysrc, statements_too_deep_for_the_parser_are_refused)
 
 		cr_expect_eq(pysrc_too_deep(src, strlen(src)), deep[i].line, "case %zu", i);
 		cr_expect_eq(pysrc_read_header(parser, src, strlen(src), &h, &err), -1);
-		cr_expect_null(pysrc_parse(parser, src, strlen(src)));
+		cr_expect_null(pysrc_parse(parser, src, strlen(src), NULL));
 		free(src);
 	}
 }
@@ -249,11 +249,14 @@ Test(pysrc, more_than_200_open_brackets_is_what_python_refuses)
 {
 	char *ok = repeat("x = ", "(", 200), *deep = repeat("y = 1\nx = ", "[", 201);
 	const char *quoted = "x = '((((((((((((((((((((((((((((((((((((((((((((((('  # (((((\n";
+	struct pysrc_nesting nest;
 
-	cr_expect_eq(pysrc_brackets_too_deep(ok, strlen(ok)), 0, "200 open: CPython compiles it");
-	cr_expect_eq(pysrc_brackets_too_deep(deep, strlen(deep)), 2, "201 open, on line 2");
-	cr_expect_eq(pysrc_brackets_too_deep(quoted, strlen(quoted)), 0,
-		     "brackets in strings and comments do not count");
+	pysrc_nesting(ok, strlen(ok), &nest);
+	cr_expect_eq(nest.brackets_line, 0, "200 open: CPython compiles it");
+	pysrc_nesting(deep, strlen(deep), &nest);
+	cr_expect_eq(nest.brackets_line, 2, "201 open, on line 2");
+	pysrc_nesting(quoted, strlen(quoted), &nest);
+	cr_expect_eq(nest.brackets_line, 0, "brackets in strings and comments do not count");
 	free(ok);
 	free(deep);
 }
