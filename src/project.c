@@ -31,6 +31,7 @@ project_find_ini(const char *dir, char **out, struct mr_error *err)
 		char *cand = mr_path_join(cur, "alembic.ini");
 		char *toml = mr_path_join(cur, PROJECT_TOML_NAME);
 		char *up;
+		bool ini;
 
 		if (!cand || !toml) {
 			free(cand);
@@ -38,9 +39,10 @@ project_find_ini(const char *dir, char **out, struct mr_error *err)
 			free(cur);
 			return mr_error_oom(err);
 		}
-		if (mr_is_file(cand) || project_toml_has_alembic(toml)) {
-			*out = mr_is_file(cand) ? cand : toml;
-			free(*out == cand ? toml : cand);
+		ini = mr_is_file(cand);
+		if (ini || project_toml_has_alembic(toml)) {
+			*out = ini ? cand : toml;
+			free(ini ? toml : cand);
 			free(cur);
 			return 0;
 		}
@@ -503,7 +505,6 @@ file_in(const char *dir, const char *name, bool *oom)
 static int
 read_files(struct project *p, char *found, struct mr_error *err)
 {
-	static const char *const alembic_table[] = { "tool", "alembic" };
 	char *ini, *toml;
 	bool oom;
 	struct mr_error terr;
@@ -535,7 +536,7 @@ read_files(struct project *p, char *found, struct mr_error *err)
 	}
 	p->has_toml = toml != NULL;
 	free(toml);
-	if (!p->has_ini && !tomlfile_has_table(&p->toml, alembic_table, 2))
+	if (!p->has_ini && !project_has_tool_alembic(p))
 		return mr_error_set(err, "%s: no [tool.alembic] table, and no alembic.ini beside it",
 				    p->ini_path);
 	return 0;

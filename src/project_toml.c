@@ -7,6 +7,14 @@
 
 #include "project_int.h"
 
+static const char *const tool_alembic[] = { "tool", "alembic" };
+
+bool
+project_has_tool_alembic(const struct project *p)
+{
+	return p->has_toml && tomlfile_has_table(&p->toml, tool_alembic, 2);
+}
+
 /*
  * A file that does not parse but mentions tool.alembic is taken too: the
  * project is there, and opening it reports where the file is broken.
@@ -14,7 +22,6 @@
 bool
 project_toml_has_alembic(const char *path)
 {
-	static const char *const key[] = { "tool", "alembic" };
 	struct tomlfile t = { 0 };
 	char *text = NULL;
 	size_t len = 0;
@@ -25,7 +32,7 @@ project_toml_has_alembic(const char *path)
 	if (tomlfile_parse(&t, path, text, len, NULL) < 0)
 		has = memmem(text, len, "tool.alembic", 12) != NULL;
 	else
-		has = tomlfile_has_table(&t, key, 2);
+		has = tomlfile_has_table(&t, tool_alembic, 2);
 	tomlfile_free(&t);
 	free(text);
 	return has;

@@ -481,7 +481,6 @@ static char **
 runner_argv(const char *python, const struct project *p, const char *url,
 	    const char *const *revs, size_t n)
 {
-	static const char *const alembic_table[] = { "tool", "alembic" };
 	char **argv = calloc(n + 8, sizeof(*argv));
 	size_t k = 0;
 
@@ -491,7 +490,7 @@ runner_argv(const char *python, const struct project *p, const char *url,
 	argv[k++] = "-c";
 	argv[k++] = (char *)uptest_py;
 	argv[k++] = p->has_ini ? p->ini_path : "";
-	argv[k++] = p->has_toml && tomlfile_has_table(&p->toml, alembic_table, 2) ? p->toml.path : "";
+	argv[k++] = project_has_tool_alembic(p) ? p->toml.path : "";
 	argv[k++] = p->section;
 	argv[k++] = (char *)url;
 	for (size_t i = 0; i < n; i++)

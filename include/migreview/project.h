@@ -66,6 +66,8 @@ int project_split_locations(const char *value, const char *separator,
  */
 int project_setting(const struct project *p, const char *key, char **out,
 		    struct mr_error *err);
+/* Whether the project's pyproject.toml has a [tool.alembic] table. */
+bool project_has_tool_alembic(const struct project *p);
 /* "FILE: [migreview]": where key's value comes from, for messages (new string). */
 char *project_setting_place(const struct project *p, const char *key);
 /* Every setting key present, the ini's first (lower-cased), then pyproject.toml's. */
