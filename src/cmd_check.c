@@ -400,13 +400,10 @@ limit_files(struct gate *gt, int argc, char **argv)
 			fprintf(stderr, "migreview: %s: %s\n", argv[a], strerror(errno));
 			rc = -1;
 		}
-	for (size_t i = 0; rc == 0 && i < g->n; i++) {
-		char *real = realpath(g->revs[i].path, NULL);
-
-		for (int a = 0; real && a < argc && !keep[i]; a++)
-			keep[i] = !strcmp(real, named[a]) && (!gt->scope || gt->scope[i]);
-		free(real);
-	}
+	/* the project lists its files by real path already (as Alembic loads them) */
+	for (size_t i = 0; rc == 0 && i < g->n; i++)
+		for (int a = 0; a < argc && !keep[i]; a++)
+			keep[i] = !strcmp(g->revs[i].path, named[a]) && (!gt->scope || gt->scope[i]);
 	for (int a = 0; named && a < argc; a++)
 		free(named[a]);
 	free(named);
