@@ -146,6 +146,15 @@ record(const struct shelf *s, size_t i)
 	return base + i * s->size;
 }
 
+/* rec's (revision, key) against revision and key, as strcmp orders them. */
+static int
+key_cmp(const struct shelf *s, const void *rec, const char *revision, const char *key)
+{
+	int c = strcmp(string_at(rec, 0), revision);
+
+	return c ? c : strcmp(string_at(rec, s->key_off), key);
+}
+
 /* Index of the record on (revision, key), or where it would go (*found false). */
 static size_t
 locate(const struct shelf *s, const char *revision, const char *key, bool *found)
@@ -154,11 +163,8 @@ locate(const struct shelf *s, const char *revision, const char *key, bool *found
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		const char *rec = record(s, mid);
-		int c = strcmp(string_at(rec, 0), revision);
+		int c = key_cmp(s, record(s, mid), revision, key);
 
-		if (c == 0)
-			c = strcmp(string_at(rec, s->key_off), key);
 		if (c == 0) {
 			*found = true;
 			return mid;
@@ -264,10 +270,8 @@ position_cmp(const void *a, const void *b, void *arg)
 	const struct shelf *s = arg;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
 	const char *x = record(s, i), *y = record(s, j);
-	int c = strcmp(string_at(x, 0), string_at(y, 0));
+	int c = key_cmp(s, x, string_at(y, 0), string_at(y, s->key_off));
 
-	if (!c)
-		c = strcmp(string_at(x, s->key_off), string_at(y, s->key_off));
 	if (!c)
 		c = strcmp(string_at(x, s->ts_off), string_at(y, s->ts_off));
 	return c ? c : (i > j) - (i < j);
@@ -298,11 +302,8 @@ settle(const struct shelf *s)
 		order[i] = i;
 	qsort_r(order, n, sizeof(*order), position_cmp, (void *)s);
 	for (size_t k = 0; k < n; k++) {
-		char *rec = record(s, order[k]);
-		bool last = k + 1 == n ||
-			    strcmp(string_at(rec, 0), string_at(record(s, order[k + 1]), 0)) ||
-			    strcmp(string_at(rec, s->key_off),
-				   string_at(record(s, order[k + 1]), s->key_off));
+		char *rec = record(s, order[k]), *next = k + 1 < n ? record(s, order[k + 1]) : NULL;
+		bool last = !next || key_cmp(s, rec, string_at(next, 0), string_at(next, s->key_off));
 
 		if (last)
 			memcpy(sorted + kept++ * s->size, rec, s->size);
