@@ -62,18 +62,6 @@ put_utf8(char **o, unsigned long cp)
 	*o += mr_utf8_put(cp, *o);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes one escape at *pp (just past the backslash) into *o. */
 static void
 decode_escape(const char **pp, const char *end, char **o)
@@ -105,8 +93,8 @@ decode_escape(const char **pp, const char *end, char **o)
 	if (digits && p + digits < end) {
 		int i;
 
-		for (i = 1; i <= digits && hexval(p[i]) >= 0; i++)
-			cp = cp * 16 + (unsigned long)hexval(p[i]);
+		for (i = 1; i <= digits && mr_hex_digit(p[i]) >= 0; i++)
+			cp = cp * 16 + (unsigned long)mr_hex_digit(p[i]);
 		if (i > digits && cp <= 0x10FFFF) {
 			put_utf8(o, cp);
 			*pp = p + digits + 1;

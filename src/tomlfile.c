@@ -36,15 +36,9 @@ hex_value(const char *s, size_t n, unsigned long *out)
 {
 	*out = 0;
 	for (size_t i = 0; i < n; i++) {
-		int c = (unsigned char)s[i], d;
+		int d = mr_hex_digit(s[i]);
 
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
+		if (d < 0)
 			return -1;
 		*out = *out * 16 + (unsigned long)d;
 	}

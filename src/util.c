@@ -412,6 +412,18 @@ utf8_len(const unsigned char *s, unsigned long *cp)
 	return len;
 }
 
+int
+mr_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 size_t
 mr_utf8_put(unsigned long cp, char out[4])
 {

@@ -77,6 +77,9 @@ size_t mr_utf8_next(const char *s, size_t len, unsigned long *cp);
 /* Encodes cp (at most 0x10FFFF) as UTF-8 into out: the number of bytes, 1-4. */
 size_t mr_utf8_put(unsigned long cp, char out[4]);
 
+/* The value of a hexadecimal digit, or -1. */
+int mr_hex_digit(char c);
+
 /*
  * Whether a code point must never reach a terminal as is: C0 and C1
  * controls, DEL, and the bidirectional marks and overrides that can make
