@@ -42,7 +42,8 @@ add_file(struct walk *w, const char *full)
 	char *text, *rel;
 	size_t len;
 
-	if (w->a->paths.n >= MAX_FILES || mr_read_file(full, &text, &len, NULL) < 0)
+	if (w->a->paths.n >= MAX_FILES ||
+	    mr_read_file(full, MR_FILE_APPCODE, &text, &len, NULL) < 0)
 		return 0;       /* unreadable application files are simply not searched */
 	if (w->bytes + len > MAX_BYTES) {
 		free(text);

@@ -25,6 +25,9 @@ struct cli {
 	bool require_signoff;   /* --require-signoff */
 	const char *database_url; /* --database-url URL */
 	bool all;               /* --all */
+	bool trust;             /* --trust: consent to run the project's code */
+	const char *trust_ref;  /* --trust-ref REF: the gate's settings come from REF */
+	bool accept;            /* settings --accept */
 	int argc;               /* positional arguments after the command */
 	char **argv;
 };
@@ -35,5 +38,14 @@ int cmd_explain(const struct cli *cli);
 int cmd_check(const struct cli *cli);
 int cmd_diff(const struct cli *cli);
 int cmd_test(const struct cli *cli);
+int cmd_settings(const struct cli *cli);
+
+/*
+ * Every message to stderr goes through here: formatted like fprintf(), then
+ * written as mr_visible_lines() shows it.  Messages quote review files,
+ * alembic.ini and pyproject.toml, which someone else may have written: no
+ * byte of theirs reaches the terminal as a control sequence.
+ */
+void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

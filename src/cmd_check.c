@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "migreview/gatetrust.h"
 #include "migreview/gitinfo.h"
 #include "migreview/report.h"
 #include "migreview/review.h"
@@ -21,7 +22,9 @@ enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF };
 /* The analysis and, per revision, the file's blob and where its review stands. */
 struct gate {
 	struct report r;
+	struct gate_trust trust;
 	struct review review;
+	struct strvec discounted;       /* decisions that do not count, one line each */
 	struct migration_review *states;
 	bool *scope;            /* --since: per revision, whether its file changed; else NULL */
 	char *uri_prefix;       /* SARIF: the ini's directory from the top of its git work tree */
@@ -82,6 +85,16 @@ print_text(const struct gate *gt)
 		free(path);
 		free(msg);
 	}
+}
+
+static json_t *
+strvec_json(const struct strvec *sv)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < sv->n; i++)
+		json_array_append_new(a, json_string(sv->v[i]));
+	return a;
 }
 
 static json_t *
@@ -279,7 +292,7 @@ parse_format(const char *s, enum format *f)
 			*f = (enum format)i;
 			return 0;
 		}
-	fprintf(stderr, "migreview: --format takes text, json or sarif, not '%s'\n", s);
+	cmd_error("migreview: --format takes text, json or sarif, not '%s'\n", s);
 	return -1;
 }
 
@@ -289,28 +302,37 @@ run_gate(const struct cli *cli, struct gate *gt)
 {
 	struct report *r = &gt->r;
 	struct mr_error err;
+	struct findings all = { 0 };
 	char *path = NULL;
-	int rc = report_open(r, cli->config, cli->section, &err);
+	int rc = report_open_graph(r, cli->config, cli->section, &err);
 
 	for (size_t i = 0; i < r->p.warnings.n; i++)
-		fprintf(stderr, "migreview: warning: %s\n", r->p.warnings.v[i]);
+		cmd_error("migreview: warning: %s\n", r->p.warnings.v[i]);
 	if (rc == 0)
-		rc = review_path(&r->p, &path, &err);
+		rc = gate_trust_open(&gt->trust, &r->p, cli->trust_ref, &err);
+	/* with a trusted ref, its review_file: where the review is cannot be the change's to say */
+	if (rc == 0)
+		rc = review_path(cli->trust_ref ? &gt->trust.trusted : &r->p, &path, &err);
 	if (rc == 0 && review_load(&gt->review, path, &err) < 0) {
-		fprintf(stderr, "migreview: the review file does not parse: %s\n", err.msg);
+		cmd_error("migreview: the review file cannot be read: %s\n", err.msg);
 		free(path);
 		return -1;
 	}
 	free(path);
 	if (rc == 0)
+		rc = report_collect(gate_trust_settings(&gt->trust, &gt->review), &r->g, &all, &err);
+	if (rc == 0)
+		rc = report_adopt(r, &all, &err);
+	findings_free(&all);
+	if (rc == 0)
 		rc = report_evidence(r, &gt->review, &err);
 	if (rc < 0) {
-		fprintf(stderr, "migreview: %s\n", err.msg);
+		cmd_error("migreview: %s\n", err.msg);
 		return -1;
 	}
 	gt->states = calloc(r->g.n + 1, sizeof(*gt->states));
 	if (!gt->states) {
-		fprintf(stderr, "migreview: out of memory\n");
+		cmd_error("migreview: out of memory\n");
 		return -1;
 	}
 	/* an unreadable file has no blob: nothing it was reviewed as matches it */
@@ -318,6 +340,73 @@ run_gate(const struct cli *cli, struct gate *gt)
 		review_migration(&gt->review, r->g.revs[i].in_graph ? r->g.revs[i].id : NULL,
 				 r->g.revs[i].blob, &gt->states[i]);
 	return 0;
+}
+
+/*
+ * With signatures required, the decisions in the scope that do not count
+ * (unsigned, signed by a key not allowed, or changed since signed) are
+ * taken as not there, each named in discounted.
+ */
+static int
+apply_trust(struct gate *gt)
+{
+	const struct report *r = &gt->r;
+
+	if (!gt->trust.require_signatures)
+		return 0;
+	for (size_t rev = 0; rev < r->g.n; rev++) {
+		struct migration_review *m = &gt->states[rev];
+
+		if (!r->g.revs[rev].in_graph || !scoped(gt, rev))
+			continue;
+		for (int i = 0; i < CHECK_ITEM_COUNT; i++) {
+			const struct decision *d = review_find(&gt->review, r->g.revs[rev].id,
+								checklist[i].id);
+			struct mr_error why;
+
+			if (!d || m->items[i] == ITEM_OPEN || gate_trust_counts(&gt->trust, d, &why))
+				continue;
+			if (strvec_push_owned(&gt->discounted, mr_printf(
+				    "%s: %s: the decision of %s does not count: %s",
+				    r->g.revs[rev].relpath, checklist[i].id, d->reviewer, why.msg)) < 0)
+				return -1;
+			m->items[i] = ITEM_OPEN;
+		}
+		m->open = m->done = m->stale = m->blocked = 0;
+		for (int i = 0; i < CHECK_ITEM_COUNT; i++)
+			switch (m->items[i]) {
+			case ITEM_OPEN: m->open++; break;
+			case ITEM_DONE: m->done++; break;
+			case ITEM_STALE: m->stale++; break;
+			case ITEM_BLOCKED: m->blocked++; break;
+			}
+		m->state = m->blocked ? MIGRATION_BLOCKED : m->done == CHECK_ITEM_COUNT ?
+			   MIGRATION_SIGNED : m->stale ? MIGRATION_STALE : MIGRATION_OPEN;
+	}
+	return 0;
+}
+
+/*
+ * What keeps the gate's own settings from counting, and the decisions that
+ * do not count, one line each ("FILE: ... [gate-settings]"), in out.
+ */
+static int
+trust_lines(const struct gate *gt, bool settings_signed, struct strvec *out)
+{
+	const char *ini = gt->r.p.ini_path;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && !settings_signed && i < gt->trust.changes.n; i++)
+		rc = strvec_push_owned(out, mr_printf("%s: %s; not signed off, so the gate runs "
+				       "with %s's settings [gate-settings]", ini,
+				       gt->trust.changes.v[i], gt->trust.ref));
+	if (rc == 0 && !settings_signed && gt->trust.changes.n)
+		rc = strvec_push_owned(out, mr_printf("%s: to sign the change off: migreview "
+				       "settings --trust-ref %s --accept [gate-settings]", ini,
+				       gt->trust.ref));
+	for (size_t i = 0; rc == 0 && i < gt->discounted.n; i++)
+		rc = strvec_push_owned(out, mr_printf("%s [signature]", gt->discounted.v[i]));
+	return rc;
 }
 
 /* --require-signoff: what keeps each migration from being signed off. */
@@ -372,7 +461,7 @@ limit_scope(struct gate *gt, const char *ref)
 	if (rc == 0)
 		rc = gitinfo_scope_since(gi, ref, &gt->r.g, &gt->scope, &err);
 	if (rc < 0)
-		fprintf(stderr, "migreview: --since %s: %s\n", ref, err.msg);
+		cmd_error("migreview: --since %s: %s\n", ref, err.msg);
 	gitinfo_free(gi);
 	return rc;
 }
@@ -392,12 +481,12 @@ limit_files(struct gate *gt, int argc, char **argv)
 	int rc = 0;
 
 	if (!named || !keep) {
-		fprintf(stderr, "migreview: out of memory\n");
+		cmd_error("migreview: out of memory\n");
 		rc = -1;
 	}
 	for (int a = 0; rc == 0 && a < argc; a++)
 		if (!(named[a] = realpath(argv[a], NULL))) {
-			fprintf(stderr, "migreview: %s: %s\n", argv[a], strerror(errno));
+			cmd_error("migreview: %s: %s\n", argv[a], strerror(errno));
 			rc = -1;
 		}
 	/* the project lists its files by real path already (as Alembic loads them) */
@@ -441,7 +530,7 @@ same_project(const char *path, char **dir)
 	}
 	pdir = mr_path_dirname(ini);
 	if (pdir && *dir && strcmp(pdir, *dir)) {
-		fprintf(stderr, "migreview: the files named are in two projects, %s and %s: run "
+		cmd_error("migreview: the files named are in two projects, %s and %s: run "
 			"check once for each, with -c\n", *dir, pdir);
 		rc = -1;
 	} else if (pdir && !*dir) {
@@ -475,24 +564,24 @@ project_of_files(struct cli *cli, char ***abs_out)
 		return 0;
 	}
 	if (!(abs = calloc((size_t)cli->argc, sizeof(*abs)))) {
-		fprintf(stderr, "migreview: out of memory\n");
+		cmd_error("migreview: out of memory\n");
 		return -1;
 	}
 	for (int a = 0; rc == 0 && a < cli->argc; a++) {
 		if (!(abs[a] = mr_path_absolute(cli->argv[a]))) {
-			fprintf(stderr, "migreview: out of memory\n");
+			cmd_error("migreview: out of memory\n");
 			rc = -1;
 		} else {
 			rc = same_project(abs[a], &dir);
 		}
 	}
 	if (rc == 0 && !dir) {
-		fprintf(stderr, "migreview: none of the files named is in an Alembic project (no "
+		cmd_error("migreview: none of the files named is in an Alembic project (no "
 			"alembic.ini above it or here): nothing to check\n");
 		rc = 1;
 	}
 	if (rc == 0 && chdir(dir) < 0) {
-		fprintf(stderr, "migreview: %s: %s\n", dir, strerror(errno));
+		cmd_error("migreview: %s: %s\n", dir, strerror(errno));
 		rc = -1;
 	}
 	free(dir);
@@ -536,6 +625,8 @@ gate_free(struct gate *gt)
 	free(gt->scope);
 	free(gt->uri_prefix);
 	free(gt->states);
+	strvec_free(&gt->discounted);
+	gate_trust_free(&gt->trust);
 	review_free(&gt->review);
 	report_free(&gt->r);
 }
@@ -550,6 +641,8 @@ cmd_check(const struct cli *given)
 	json_t *doc = NULL;
 	char **abs;
 	size_t not_signed;
+	bool settings_signed;
+	struct strvec trust = { 0 };
 	int rc = EXIT_USAGE, found;
 
 	if (cli->format && parse_format(cli->format, &format) < 0)
@@ -559,39 +652,64 @@ cmd_check(const struct cli *given)
 	if (run_gate(cli, &gt) < 0 || (cli->since && limit_scope(&gt, cli->since) < 0) ||
 	    (cli->argc > 0 && limit_files(&gt, cli->argc, cli->argv) < 0))
 		goto out;
+	if (apply_trust(&gt) < 0) {
+		cmd_error("migreview: out of memory\n");
+		goto out;
+	}
+	settings_signed = gate_trust_settings_signed(&gt.trust, &gt.review);
 	count(&gt);
 	not_signed = cli->require_signoff ? gt.n.migrations - gt.n.signed_off : 0;
+	if (trust_lines(&gt, settings_signed, &trust) < 0) {
+		cmd_error("migreview: out of memory\n");
+		goto out;
+	}
+	for (size_t i = 0; format != FORMAT_JSON && i < trust.n; i++) {
+		char *line = format == FORMAT_TEXT ? mr_visible(trust.v[i]) : NULL;
+
+		/* SARIF's stdout is the report alone */
+		if (format == FORMAT_TEXT)
+			printf("%s\n", line ? line : "?");
+		else
+			cmd_error("%s\n", trust.v[i]);
+		free(line);
+	}
 	if (format == FORMAT_TEXT) {
 		print_text(&gt);
 		if (cli->require_signoff)
 			print_signoff(&gt);
 	} else {
 		doc = format == FORMAT_JSON ? report_json(&gt) : report_sarif(&gt);
+		if (doc && format == FORMAT_JSON && gt.trust.ref)
+			json_object_set_new(doc, "gate", json_pack(
+				"{s:s, s:s, s:b, s:o}", "trust_ref", gt.trust.ref, "settings",
+				gt.trust.settings_id, "settings_signed_off", settings_signed,
+				"problems", strvec_json(&trust)));
 		if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2)) < 0) {
-			fprintf(stderr, "migreview: cannot write the report\n");
+			cmd_error("migreview: cannot write the report\n");
 			goto out;
 		}
 		putchar('\n');
 	}
 	if (fflush(stdout) != 0) {
-		fprintf(stderr, "migreview: cannot write the report\n");
+		cmd_error("migreview: cannot write the report\n");
 		goto out;
 	}
-	rc = gt.n.undecided || not_signed ? EXIT_FINDINGS : EXIT_CLEAN;
+	rc = gt.n.undecided || not_signed || !settings_signed ? EXIT_FINDINGS : EXIT_CLEAN;
 	if (format == FORMAT_TEXT) {
-		fprintf(stderr, "migreview: %zu migrations%s%s%s, %zu findings (%zu errors, %zu warnings",
+		cmd_error("migreview: %zu migrations%s%s%s, %zu findings (%zu errors, %zu warnings",
 			gt.n.migrations, cli->argc ? " of the files named" : "",
 			cli->since ? " changed since " : "", cli->since ? cli->since : "",
 			gt.n.findings, gt.n.errors, gt.n.warnings);
 		if (gt.n.undecided != gt.n.errors + gt.n.warnings)
-			fprintf(stderr, "; %zu undecided", gt.n.undecided);
-		fprintf(stderr, ")");
+			cmd_error("; %zu undecided", gt.n.undecided);
+		cmd_error(")");
 		if (cli->require_signoff)
-			fprintf(stderr, "; %zu of %zu signed off", gt.n.signed_off, gt.n.migrations);
-		fprintf(stderr, "\n");
+			cmd_error("; %zu of %zu signed off", gt.n.signed_off, gt.n.migrations);
+		cmd_error("\n");
 	}
 out:
 	json_decref(doc);
+	strvec_free(&trust);
 	gate_free(&gt);
 	free_paths(abs, local.argc);
 	return rc;

@@ -35,26 +35,26 @@ diff_revision(const struct project *p, const struct revision *rev)
 	int rc = EXIT_USAGE;
 
 	if (review_path(p, &path, &err) < 0 || review_load(&rv, path, &err) < 0 ||
-	    mr_read_file(rev->path, &buf, &len, &err) < 0) {
-		fprintf(stderr, "migreview: %s\n", err.msg);
+	    mr_read_file(rev->path, MR_FILE_MIGRATION, &buf, &len, &err) < 0) {
+		cmd_error("migreview: %s\n", err.msg);
 		goto out;
 	}
 	blob = review_reviewed_blob(&rv, rev->id);
 	if (!blob) {
-		fprintf(stderr, "migreview: %s has no decisions yet: nothing was signed off to "
+		cmd_error("migreview: %s has no decisions yet: nothing was signed off to "
 			"compare with\n", rev->id);
 		goto out;
 	}
 	review_blob_of(buf, len, now);
 	if (!strcmp(now, blob)) {
-		fprintf(stderr, "migreview: %s is unchanged since it was reviewed (blob %.10s)\n",
+		cmd_error("migreview: %s is unchanged since it was reviewed (blob %.10s)\n",
 			rev->relpath, blob);
 		rc = EXIT_CLEAN;
 		goto out;
 	}
 	if (gitinfo_open(&gi, p->root, &err) < 0 ||
 	    gitinfo_blob_diff(gi, blob, rev->path, buf, len, &lines, &err) < 0) {
-		fprintf(stderr, "migreview: %s\n", err.msg);
+		cmd_error("migreview: %s\n", err.msg);
 		goto out;
 	}
 	print_diff(&lines);
@@ -78,17 +78,17 @@ cmd_diff(const struct cli *cli)
 	int rc = EXIT_USAGE;
 
 	if (cli->argc != 1) {
-		fprintf(stderr, "migreview: diff takes one revision (or a unique prefix of one)\n");
+		cmd_error("migreview: diff takes one revision (or a unique prefix of one)\n");
 		return EXIT_USAGE;
 	}
 	if (project_open(&p, cli->config, cli->section, &err) < 0 ||
 	    graph_load(&g, &p, 0, &err) < 0) {
-		fprintf(stderr, "migreview: %s\n", err.msg);
+		cmd_error("migreview: %s\n", err.msg);
 		goto out;
 	}
 	i = graph_find_prefix(&g, cli->argv[0]);
 	if (i == (size_t)-1)
-		fprintf(stderr, "migreview: no revision '%s' (or more than one starts so)\n",
+		cmd_error("migreview: no revision '%s' (or more than one starts so)\n",
 			cli->argv[0]);
 	else
 		rc = diff_revision(&p, &g.revs[i]);

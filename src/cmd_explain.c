@@ -80,7 +80,7 @@ cmd_explain(const struct cli *cli)
 	enum check_item item;
 
 	if (cli->argc > 1) {
-		fprintf(stderr, "migreview: explain takes one rule or checklist item\n");
+		cmd_error("migreview: explain takes one rule or checklist item\n");
 		return EXIT_USAGE;
 	}
 	if (cli->argc == 0) {
@@ -100,13 +100,13 @@ cmd_explain(const struct cli *cli)
 		list_item(item);
 		return EXIT_CLEAN;
 	}
-	fprintf(stderr, "migreview: no rule or checklist item '%s'", cli->argv[0]);
+	cmd_error("migreview: no rule or checklist item '%s'", cli->argv[0]);
 	for (size_t i = 0, shown = 0; i < rules_count && shown < 5; i++) {
 		if (strstr(rules[i].id, cli->argv[0])) {
-			fprintf(stderr, "%s%s", shown ? ", " : "; did you mean ", rules[i].id);
+			cmd_error("%s%s", shown ? ", " : "; did you mean ", rules[i].id);
 			shown++;
 		}
 	}
-	fprintf(stderr, "\n`migreview explain` lists them all.\n");
+	cmd_error("\n`migreview explain` lists them all.\n");
 	return EXIT_USAGE;
 }

@@ -70,7 +70,7 @@ print_json(const struct graph *g, bool history)
 		}
 	}
 	if (!arr) {
-		fprintf(stderr, "migreview: out of memory\n");
+		cmd_error("migreview: out of memory\n");
 		return -1;
 	}
 	rc = json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
@@ -130,10 +130,10 @@ print_findings(const struct findings *fs)
 		char *path = mr_visible(f->path), *msg = mr_visible(f->message);
 
 		if (f->line)
-			fprintf(stderr, "%s:%u:%u: %s: %s [%s]\n", path ? path : "?", f->line,
+			cmd_error("%s:%u:%u: %s: %s [%s]\n", path ? path : "?", f->line,
 				f->col, severity_name(f->severity), msg ? msg : "?", f->rule);
 		else
-			fprintf(stderr, "%s: %s: %s [%s]\n", path ? path : "?",
+			cmd_error("%s: %s: %s [%s]\n", path ? path : "?",
 				severity_name(f->severity), msg ? msg : "?", f->rule);
 		free(path);
 		free(msg);
@@ -153,23 +153,23 @@ cmd_list(const struct cli *cli)
 		if (!strcmp(cli->order, "history")) {
 			history = true;
 		} else if (strcmp(cli->order, "review") != 0) {
-			fprintf(stderr, "migreview: --order takes 'review' or 'history', not '%s'\n",
+			cmd_error("migreview: --order takes 'review' or 'history', not '%s'\n",
 				cli->order);
 			return EXIT_USAGE;
 		}
 	}
 	if (cli->argc > 0) {
-		fprintf(stderr, "migreview: list takes no arguments ('%s')\n", cli->argv[0]);
+		cmd_error("migreview: list takes no arguments ('%s')\n", cli->argv[0]);
 		return EXIT_USAGE;
 	}
 	if (project_open(&p, cli->config, cli->section, &err) < 0) {
-		fprintf(stderr, "migreview: %s\n", err.msg);
+		cmd_error("migreview: %s\n", err.msg);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < p.warnings.n; i++)
-		fprintf(stderr, "migreview: warning: %s\n", p.warnings.v[i]);
+		cmd_error("migreview: warning: %s\n", p.warnings.v[i]);
 	if (graph_load(&g, &p, 0, &err) < 0) {
-		fprintf(stderr, "migreview: %s\n", err.msg);
+		cmd_error("migreview: %s\n", err.msg);
 		graph_free(&g);
 		project_free(&p);
 		return EXIT_USAGE;
@@ -185,7 +185,7 @@ cmd_list(const struct cli *cli)
 	if (rc == EXIT_CLEAN && findings_count(&g.findings, SEVERITY_ERROR))
 		rc = EXIT_FINDINGS;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "migreview: cannot write the listing\n");
+		cmd_error("migreview: cannot write the listing\n");
 		rc = EXIT_USAGE;
 	}
 	graph_free(&g);

@@ -1,7 +1,9 @@
 /*
- * `migreview test [REV] [--all] [--database-url URL]`: the real Alembic up,
- * down one step and up again on a scratch database, recorded as the evidence
- * of the tested item.  The only command that runs migration code.
+ * `migreview test [REV] [--all] [--database-url URL] [--trust]`: the real
+ * Alembic up, down one step and up again on a scratch database, recorded as
+ * the evidence of the tested item.  The only command that runs migration
+ * code, and only with the reviewer's consent: --trust, or a trust line of
+ * their own configuration.
  */
 #include "config.h"
 
@@ -16,6 +18,7 @@
 #include "migreview/graph.h"
 #include "migreview/review.h"
 #include "migreview/uptest.h"
+#include "migreview/userconf.h"
 #include "migreview/util.h"
 
 #define EXIT_INTERRUPTED 130
@@ -72,14 +75,14 @@ pick(const struct cli *cli, const struct graph *g, const char ***revs, size_t *n
 	if (!*revs)
 		return -1;
 	if (cli->argc > 1 || (cli->argc == 1 && cli->all)) {
-		fprintf(stderr, "migreview: test takes one REV, or --all\n");
+		cmd_error("migreview: test takes one REV, or --all\n");
 		return -1;
 	}
 	if (cli->argc == 1) {
 		size_t i = graph_find_prefix(g, cli->argv[0]);
 
 		if (i == (size_t)-1) {
-			fprintf(stderr, "migreview: no migration '%s' (give an id or a unique prefix)\n",
+			cmd_error("migreview: no migration '%s' (give an id or a unique prefix)\n",
 				cli->argv[0]);
 			return -1;
 		}
@@ -93,7 +96,7 @@ pick(const struct cli *cli, const struct graph *g, const char ***revs, size_t *n
 			(*revs)[(*n)++] = rev->id;
 	}
 	if (!*n) {
-		fprintf(stderr, "migreview: no migrations to test\n");
+		cmd_error("migreview: no migrations to test\n");
 		return -1;
 	}
 	return 0;
@@ -115,14 +118,17 @@ report_results(const struct uptest_run *run, const struct graph *g, size_t asked
 	printf("\n");
 	for (size_t i = 0; i < run->n; i++) {
 		const struct uptest_result *res = &run->v[i];
-		char *msg = mr_visible(message_of(g, res->revision));
+		char *id = mr_visible(res->revision), *msg = mr_visible(message_of(g, res->revision));
+		char *step = res->step ? mr_visible(res->step) : NULL;
 
 		if (res->outcome == TEST_PASSED)
-			printf("passed  %s  %s\n", res->revision, msg ? msg : "");
+			printf("passed  %s  %s\n", id ? id : "?", msg ? msg : "");
 		else
-			printf("FAILED  %s  %s (at the %s step)\n", res->revision, msg ? msg : "",
-			       res->step);
+			printf("FAILED  %s  %s (at the %s step)\n", id ? id : "?", msg ? msg : "",
+			       step ? step : "?");
+		free(id);
 		free(msg);
+		free(step);
 		failed += res->outcome == TEST_FAILED;
 	}
 	if (run->n < asked)
@@ -131,13 +137,55 @@ report_results(const struct uptest_run *run, const struct graph *g, size_t asked
 	return failed ? EXIT_FINDINGS : run->interrupted ? EXIT_INTERRUPTED : EXIT_CLEAN;
 }
 
+/* Says what would run without consent, and the two ways to give it. */
+static void
+refuse(const struct project *p, const char *env_py, const char *where, const struct userconf *uc)
+{
+	char *conf = userconf_path(), *dir = userconf_trust_dir(p->ini_path, env_py);
+
+	cmd_error("migreview: test runs the project's own code, and only with your consent:\n"
+		  "  Alembic with %s (and the migrations it loads),\n"
+		  "  on %s.\n", env_py, where);
+	if (!conf)
+		cmd_error("Give --trust to run it (no configuration file is read, so none trusts it).\n");
+	else if (!dir || strpbrk(dir, " \t"))
+		cmd_error("Give --trust to run it (a trust line cannot name a path with blanks).\n");
+	else
+		cmd_error("Give --trust to run it this once, or trust the project from now on with\n"
+			  "this line in %s:\n  trust %s\n", conf, dir);
+	for (size_t i = 0; i < uc->problems.n; i++)
+		cmd_error("(in your configuration: %s)\n", uc->problems.v[i]);
+	free(conf);
+	free(dir);
+}
+
+/* --trust, or a trust line of the reviewer's own configuration: never the project's. */
+static bool
+consented(const struct cli *cli, const struct project *p, const char *where)
+{
+	struct userconf uc = { 0 };
+	char *env_py;
+	bool yes = cli->trust;
+
+	if (yes)
+		return true;
+	if (!(env_py = uptest_env_py(p)) || userconf_read(&uc, NULL, NULL) < 0) {
+		cmd_error("migreview: out of memory\n");
+	} else if (!(yes = userconf_trusts(&uc, p->ini_path, env_py))) {
+		refuse(p, env_py, where, &uc);
+	}
+	userconf_free(&uc);
+	free(env_py);
+	return yes;
+}
+
 static int
 run_tests(const struct cli *cli, struct project *p, struct graph *g, struct review *rv)
 {
 	struct mr_error err;
 	const char **revs = NULL;
 	size_t n;
-	char *url = NULL, *runner = NULL;
+	char *url = NULL, *runner = NULL, *where = NULL;
 	bool tty = isatty(STDOUT_FILENO);
 	struct uptest_options o = { .cancel = &interrupted, .output = show_output, .ctx = &tty };
 	struct uptest_run run = { 0 };
@@ -147,30 +195,36 @@ run_tests(const struct cli *cli, struct project *p, struct graph *g, struct revi
 	if (pick(cli, g, &revs, &n) < 0)
 		goto out;
 	if (uptest_target(p, cli->database_url, &url, &err) < 0 || !(runner = review_reviewer(p->root))) {
-		fprintf(stderr, "migreview: %s\n", runner ? err.msg : "out of memory");
+		cmd_error("migreview: %s\n", runner ? err.msg : "out of memory");
 		goto out;
 	}
+	if (!(where = uptest_target_text(url))) {
+		cmd_error("migreview: out of memory\n");
+		goto out;
+	}
+	if (!consented(cli, p, where))
+		goto out;
 	o.database_url = url;
-	fprintf(stderr, "migreview: running migration code: Alembic with the project's env.py, "
-		"up → down → up for %zu migration%s on %s\n", n, n == 1 ? "" : "s",
-		url ? "a scratch database on the given server" : "a temporary SQLite database");
+	cmd_error("migreview: running migration code: Alembic with the project's env.py, "
+		"up → down → up for %zu migration%s on %s\n", n, n == 1 ? "" : "s", where);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	rc = uptest_run(p, revs, n, &o, &run, &err);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (rc < 0)
-		fprintf(stderr, "migreview: %s\n", err.msg);
+		cmd_error("migreview: %s\n", err.msg);
 	if (run.n && uptest_record(rv, &run, g, runner, &err) < 0)
-		fprintf(stderr, "migreview: the results could not be recorded: %s\n", err.msg);
+		cmd_error("migreview: the results could not be recorded: %s\n", err.msg);
 	else if (run.n)
-		fprintf(stderr, "migreview: recorded in %s (%s, Alembic %s)\n", rv->path,
+		cmd_error("migreview: recorded in %s (%s, Alembic %s)\n", rv->path,
 			run.database, run.alembic);
 	rc = rc < 0 ? EXIT_USAGE : report_results(&run, g, n);
 out:
 	uptest_run_free(&run);
 	free(revs);
 	free(url);
+	free(where);
 	free(runner);
 	return rc;
 }
@@ -188,12 +242,12 @@ cmd_test(const struct cli *cli)
 	if (project_open(&p, cli->config, cli->section, &err) < 0 ||
 	    graph_load(&g, &p, REVISION_LOAD_BLOB, &err) < 0 ||
 	    review_path(&p, &path, &err) < 0) {
-		fprintf(stderr, "migreview: %s\n", err.msg);
+		cmd_error("migreview: %s\n", err.msg);
 		goto out;
 	}
 	/* the evidence must have somewhere to go before anything runs */
 	if (review_load(&rv, path, &err) < 0) {
-		fprintf(stderr, "migreview: the review file does not parse, so no result could be "
+		cmd_error("migreview: the review file cannot be read, so no result could be "
 			"recorded: %s\n", err.msg);
 		goto out;
 	}

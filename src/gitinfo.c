@@ -428,6 +428,18 @@ gitinfo_blob_diff(struct gitinfo *gi, const char *blob, const char *path, const 
 	return rc < 0 ? mr_error_oom(err) : 0;
 }
 
+/* The tree ref names (*obj is what it names, for the caller to free too). */
+static int
+ref_tree(struct gitinfo *gi, const char *ref, git_object **obj, git_object **tree,
+	 struct mr_error *err)
+{
+	if (git_revparse_single(obj, gi->repo, ref) < 0)
+		return mr_error_set(err, "unknown git ref '%s'", ref);
+	if (git_object_peel(tree, *obj, GIT_OBJECT_TREE) < 0)
+		return mr_error_set(err, "'%s' does not name a commit or tree", ref);
+	return 0;
+}
+
 int
 gitinfo_changed_since(struct gitinfo *gi, const char *ref, struct strvec *out,
 		      struct mr_error *err)
@@ -440,14 +452,8 @@ gitinfo_changed_since(struct gitinfo *gi, const char *ref, struct strvec *out,
 
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
-	if (git_revparse_single(&obj, gi->repo, ref) < 0) {
-		mr_error_set(err, "unknown git ref '%s'", ref);
+	if (ref_tree(gi, ref, &obj, &tree, err) < 0)
 		goto out;
-	}
-	if (git_object_peel(&tree, obj, GIT_OBJECT_TREE) < 0) {
-		mr_error_set(err, "'%s' does not name a commit or tree", ref);
-		goto out;
-	}
 	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
 	find.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
 	if (git_diff_tree_to_workdir_with_index(&diff, gi->repo, (git_tree *)tree, &opts) < 0 ||
@@ -511,5 +517,57 @@ gitinfo_scope_since(struct gitinfo *gi, const char *ref, const struct graph *g, 
 out:
 	strmap_free(&set, false);
 	strvec_free(&changed);
+	return rc;
+}
+
+int
+gitinfo_file_at(struct gitinfo *gi, const char *ref, const char *path, size_t max,
+		char **buf, size_t *len, struct mr_error *err)
+{
+	git_object *obj = NULL, *tree = NULL;
+	git_tree_entry *entry = NULL;
+	git_blob *blob = NULL;
+	char *rel = relative(gi, path);
+	int rc = -1;
+
+	*buf = NULL;
+	*len = 0;
+	if (!rel)
+		return mr_error_set(err, "%s is outside the git working tree %s", path, gi->workdir);
+	if (ref_tree(gi, ref, &obj, &tree, err) < 0)
+		goto out;
+	if (git_tree_entry_bypath(&entry, (git_tree *)tree, rel) < 0) {
+		rc = 1;
+		goto out;
+	}
+	/* a link or a directory there is no configuration file, whatever it points at */
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB ||
+	    git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) {
+		mr_error_set(err, "%s:%s is not a regular file", ref, rel);
+		goto out;
+	}
+	if (git_blob_lookup(&blob, gi->repo, git_tree_entry_id(entry)) < 0) {
+		git_fail(err, rel);
+		goto out;
+	}
+	if ((size_t)git_blob_rawsize(blob) > max) {
+		mr_error_set(err, "%s:%s is larger than the %zu bytes migreview reads of it", ref,
+			     rel, max);
+		goto out;
+	}
+	*len = (size_t)git_blob_rawsize(blob);
+	if (!(*buf = malloc(*len + 1))) {
+		mr_error_oom(err);
+		goto out;
+	}
+	memcpy(*buf, git_blob_rawcontent(blob), *len);
+	(*buf)[*len] = '\0';
+	rc = 0;
+out:
+	git_blob_free(blob);
+	git_tree_entry_free(entry);
+	git_object_free(tree);
+	git_object_free(obj);
+	free(rel);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +89,7 @@ oom:
 }
 
 int
-inifile_load(struct inifile *ini, const char *path, struct mr_error *err)
+inifile_parse(struct inifile *ini, const char *path, const char *text, struct mr_error *err)
 {
 	struct load_ctx ctx = { ini, 0 };
 	int rc;
@@ -105,18 +106,10 @@ inifile_load(struct inifile *ini, const char *path, struct mr_error *err)
 		inifile_free(ini);
 		return mr_error_oom(err);
 	}
-	if (!mr_is_file(path)) {
-		inifile_free(ini);
-		return mr_error_set(err, "%s: no such file", path);
-	}
-	rc = ini_parse(path, on_value, &ctx);
+	rc = ini_parse_string(text, on_value, &ctx);
 	if (ctx.failed) {
 		inifile_free(ini);
 		return mr_error_oom(err);
-	}
-	if (rc < 0) {
-		inifile_free(ini);
-		return mr_error_set(err, "%s: cannot read file", path);
 	}
 	if (rc > 0) {
 		inifile_free(ini);
@@ -124,6 +117,21 @@ inifile_load(struct inifile *ini, const char *path, struct mr_error *err)
 				    "(expected [section] or key = value)", path, rc);
 	}
 	return 0;
+}
+
+int
+inifile_load(struct inifile *ini, const char *path, struct mr_error *err)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	memset(ini, 0, sizeof(*ini));
+	if (mr_read_file(path, MR_FILE_INI, &text, &len, err) < 0)
+		return errno == ENOENT ? mr_error_set(err, "%s: no such file", path) : -1;
+	rc = inifile_parse(ini, path, text, err);
+	free(text);
+	return rc;
 }
 
 bool

@@ -4,11 +4,13 @@
 #include <ctype.h>
 #include <getopt.h>
 #include <git2.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "migreview/util.h"
 
 /* The commands, said once: C(ID, name, entry point, arguments, summary). */
 #define COMMANDS(C) \
@@ -23,6 +25,8 @@
 	  "run Alembic up → down → up on a scratch database; runs migration code") \
 	C(DIFF, "diff", cmd_diff, " REV", \
 	  "what changed in a migration since it was signed off (exit 1 when something did)") \
+	C(SETTINGS, "settings", cmd_settings, "", \
+	  "the gate's settings, what this tree changes in them (--trust-ref), --accept") \
 	C(EXPLAIN, "explain", cmd_explain, " [RULE | ITEM]", \
 	  "why a rule exists, with a flagged and a safe example; without RULE, all rules")
 
@@ -34,7 +38,7 @@ enum command_id {
 };
 
 #define FOR(id) (1u << CMD_##id)
-#define PROJECT (FOR(UI) | FOR(LIST) | FOR(CHECK) | FOR(TEST) | FOR(DIFF))
+#define PROJECT (FOR(UI) | FOR(LIST) | FOR(CHECK) | FOR(TEST) | FOR(DIFF) | FOR(SETTINGS))
 
 static const struct command {
 	const char *name;
@@ -47,7 +51,8 @@ static const struct command {
 #undef COMMAND_ENTRY
 };
 
-enum { OPT_THEME = 256, OPT_JSON, OPT_ORDER, OPT_FORMAT, OPT_SINCE, OPT_SIGNOFF, OPT_URL, OPT_ALL };
+enum { OPT_THEME = 256, OPT_JSON, OPT_ORDER, OPT_FORMAT, OPT_SINCE, OPT_SIGNOFF, OPT_URL, OPT_ALL,
+       OPT_TRUST, OPT_TRUST_REF, OPT_ACCEPT };
 
 /*
  * Every option, said once: the getopt table, the usage lines, each
@@ -80,12 +85,21 @@ static const struct option_info {
 	{ "require-signoff", no_argument, OPT_SIGNOFF, NULL, FOR(CHECK),
 	  "fail unless every migration is signed off for\n"
 	  "its current content and nothing is blocked" },
+	{ "trust-ref", required_argument, OPT_TRUST_REF, "REF", FOR(CHECK) | FOR(SETTINGS),
+	  "take the settings that can weaken the gate, and\n"
+	  "who may sign off, from REF's tree (in CI: the\n"
+	  "base branch); a change to them fails until signed off" },
+	{ "accept", no_argument, OPT_ACCEPT, NULL, FOR(SETTINGS),
+	  "sign off the working tree's gate settings" },
 	{ "all", no_argument, OPT_ALL, NULL, FOR(TEST),
 	  "every migration, base → head, on one database" },
 	{ "database-url", required_argument, OPT_URL, "URL", FOR(UI) | FOR(TEST),
 	  "test on a scratch database made on this\n"
 	  "PostgreSQL server (or in this empty database),\n"
 	  "not on a temporary SQLite file" },
+	{ "trust", no_argument, OPT_TRUST, NULL, FOR(UI) | FOR(TEST),
+	  "consent to running the project's own code\n"
+	  "(its env.py and migrations): you trust it" },
 	{ "help", no_argument, 'h', NULL, ~0u, "show this help (after a command, the command's)" },
 	{ "version", no_argument, 'V', NULL, ~0u, "show the version" },
 };
@@ -227,13 +241,16 @@ parse(int argc, char **argv, struct cli *cli, struct parsed *ps)
 		case OPT_SIGNOFF: cli->require_signoff = true; break;
 		case OPT_URL: cli->database_url = optarg; break;
 		case OPT_ALL: cli->all = true; break;
+		case OPT_TRUST: cli->trust = true; break;
+		case OPT_TRUST_REF: cli->trust_ref = optarg; break;
+		case OPT_ACCEPT: cli->accept = true; break;
 		case 'h': ps->help = true; break;
 		case 'V': printf("migreview %s\n", PACKAGE_VERSION); exit(EXIT_CLEAN);
 		case ':':
-			fprintf(stderr, "migreview: option '%s' needs a value\n", argv[optind - 1]);
+			cmd_error("migreview: option '%s' needs a value\n", argv[optind - 1]);
 			return -1;
 		default:
-			fprintf(stderr, "migreview: unknown option '%s'. Try 'migreview --help'.\n",
+			cmd_error("migreview: unknown option '%s'. Try 'migreview --help'.\n",
 				argv[optind - 1]);
 			return -1;
 		}
@@ -252,14 +269,31 @@ check_options(const struct parsed *ps, enum command_id cmd)
 		if (!ps->seen[i] || options[i].commands & (1u << cmd))
 			continue;
 		if (cmd == CMD_UI)
-			fprintf(stderr, "migreview: --%s needs a command. Try 'migreview --help'.\n",
+			cmd_error("migreview: --%s needs a command. Try 'migreview --help'.\n",
 				options[i].name);
 		else
-			fprintf(stderr, "migreview: %s does not take --%s. Try 'migreview %s --help'.\n",
+			cmd_error("migreview: %s does not take --%s. Try 'migreview %s --help'.\n",
 				commands[cmd].name, options[i].name, commands[cmd].name);
 		return -1;
 	}
 	return 0;
+}
+
+void
+cmd_error(const char *fmt, ...)
+{
+	va_list ap;
+	char *text, *shown;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	shown = n < 0 ? NULL : mr_visible_lines(text);
+	fputs(shown ? shown : "migreview: out of memory\n", stderr);
+	free(shown);
+	if (n >= 0)
+		free(text);
 }
 
 /* Runs a command with libgit2 set up once for the whole process. */
@@ -289,7 +323,7 @@ main(int argc, char **argv)
 	if (parse(argc, argv, &cli, &ps) < 0)
 		return EXIT_USAGE;
 	if (ps.command && (cmd = find_command(ps.command)) < 0) {
-		fprintf(stderr, "migreview: unknown command '%s'. Try 'migreview --help'.\n",
+		cmd_error("migreview: unknown command '%s'. Try 'migreview --help'.\n",
 			ps.command);
 		return EXIT_USAGE;
 	}

@@ -12,9 +12,22 @@
 
 #include "project_int.h"
 
+/*
+ * Whether there is a file at path to read: a FIFO or a device counts, so
+ * that reading it says what it is instead of migreview looking elsewhere.
+ */
+static bool
+present(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
 /* Keys migreview reads from [migreview]; anything else is probably a typo. */
 static const char *const settings_keys[] = {
-	"dialect", "large_tables", "review_file", "theme", "disable",
+	"dialect", "large_tables", "review_file", "theme", "disable", "require_signatures",
+	"allowed_signers",
 };
 #define SEVERITY_PREFIX "severity."
 
@@ -39,7 +52,7 @@ project_find_ini(const char *dir, char **out, struct mr_error *err)
 			free(cur);
 			return mr_error_oom(err);
 		}
-		ini = mr_is_file(cand);
+		ini = present(cand);
 		if (ini || project_toml_has_alembic(toml)) {
 			*out = ini ? cand : toml;
 			free(ini ? toml : cand);
@@ -489,7 +502,7 @@ file_in(const char *dir, const char *name, bool *oom)
 	char *path = mr_path_join(dir, name);
 
 	*oom = !path;
-	if (path && !mr_is_file(path)) {
+	if (path && !present(path)) {
 		free(path);
 		path = NULL;
 	}
@@ -562,7 +575,7 @@ project_open(struct project *p, const char *config, const char *section,
 		free(found);
 		goto oom;
 	}
-	if (!mr_is_file(found)) {
+	if (!present(found)) {
 		mr_error_set(err, "%s: no such file", config ? config : found);
 		free(found);
 		goto fail;

@@ -27,7 +27,7 @@ project_toml_has_alembic(const char *path)
 	size_t len = 0;
 	bool has;
 
-	if (!mr_is_file(path) || mr_read_file(path, &text, &len, NULL) < 0)
+	if (!mr_is_file(path) || mr_read_file(path, MR_FILE_PYPROJECT, &text, &len, NULL) < 0)
 		return false;
 	if (tomlfile_parse(&t, path, text, len, NULL) < 0)
 		has = memmem(text, len, "tool.alembic", 12) != NULL;

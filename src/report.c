@@ -162,19 +162,27 @@ evidence_of(struct report *r, const struct review *rv, const struct analysis_con
 	enum test_state st = review_test_state(rv, rev->id, rev->blob, &t);
 	const struct rule *rule = rule_find(st == TESTED_FAILED ? "test-failed" : "not-tested");
 	enum severity sev;
-	char line[240];
+	char line[240], *id;
+	int rc;
 
 	if (st == TESTED_PASSED || !analysis_config_severity(cfg, rule, NULL, &sev))
 		return 0;
-	if (st == TESTED_NEVER)
-		return findings_add(&r->all, rule->id, sev, rev->relpath, 0, 0, i,
-				    "no up/down/up run is recorded for this content: run "
-				    "`migreview test %s`", rev->id);
-	if (st == TESTED_STALE)
-		return findings_add(&r->all, rule->id, sev, rev->relpath, 0, 0, i,
-				    "the recorded run (%s on %s, %.10s) was on earlier content: "
-				    "run `migreview test %s` again", test_outcome_name(t->outcome),
-				    t->database, t->timestamp, rev->id);
+	if (st != TESTED_FAILED) {
+		/* the id is someone else's text in a command users paste: one shell word */
+		if (!(id = mr_shell_quote(rev->id)))
+			return -1;
+		if (st == TESTED_NEVER)
+			rc = findings_add(&r->all, rule->id, sev, rev->relpath, 0, 0, i,
+					  "no up/down/up run is recorded for this content: run "
+					  "`migreview test %s`", id);
+		else
+			rc = findings_add(&r->all, rule->id, sev, rev->relpath, 0, 0, i,
+					  "the recorded run (%s on %s, %.10s) was on earlier content: "
+					  "run `migreview test %s` again",
+					  test_outcome_name(t->outcome), t->database, t->timestamp, id);
+		free(id);
+		return rc;
+	}
 	if (t->error)
 		snprintf(line, sizeof(line), "%s", t->error);
 	else

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "migreview/trust.h"
 #include "migreview/util.h"
 #include "review_int.h"
 
@@ -59,6 +60,7 @@ read_decision(struct review *rv, json_t *obj, const char *path, size_t line,
 	const char *reviewer = field(obj, "reviewer", false, &why);
 	const char *timestamp = field(obj, "timestamp", false, &why);
 	const char *blob = field(obj, "blob", false, &why);
+	const char *sig = field(obj, "sig", true, &why);
 	struct decision d;
 	int st;
 
@@ -73,7 +75,8 @@ read_decision(struct review *rv, json_t *obj, const char *path, size_t line,
 	if (!is_blob(blob))
 		return mr_error_set(err, "%s:%zu: blob '%s' is not a git blob id", path, line, blob);
 	d = (struct decision){ (char *)revision, (char *)item, (enum decision_status)st,
-			       (char *)reason, (char *)reviewer, (char *)timestamp, (char *)blob };
+			       (char *)reason, (char *)reviewer, (char *)timestamp, (char *)blob,
+			       (char *)sig };
 	{
 		struct decision copy;
 
@@ -159,6 +162,32 @@ read_line(struct review *rv, const char *text, size_t len, const char *path, siz
 	return rc;
 }
 
+/*
+ * Lines that are no JSON but something a person can fix: the markers git
+ * leaves in a conflicted merge, and the byte order mark some editors write.
+ */
+static int
+known_damage(const char *s, size_t n, const char *path, size_t line, struct mr_error *err)
+{
+	static const char *const markers[] = { "<<<<<<< ", "=======", ">>>>>>> ", "||||||| " };
+
+	for (size_t k = 0; k < MR_ARRAY_SIZE(markers); k++) {
+		size_t m = strlen(markers[k]);
+
+		if (n >= m && !memcmp(s, markers[k], m) && (m > 7 || n == 7 || s[7] == '\r'))
+			return mr_error_set(err, "%s:%zu: a git merge conflict marker: a merge left "
+					    "both sides in the file. Keep the lines of both sides and "
+					    "delete the three marker lines (<<<<<<<, =======, "
+					    ">>>>>>>); to avoid it, mark the file 'merge=union' in "
+					    ".gitattributes", path, line);
+	}
+	if (line == 1 && n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
+		return mr_error_set(err, "%s:1:1: the file starts with a byte order mark (an "
+				    "editor saved it as 'UTF-8 with BOM'): save it as plain UTF-8",
+				    path);
+	return 0;
+}
+
 static int
 parse(struct review *rv, const char *buf, size_t len, const char *path, struct mr_error *err)
 {
@@ -172,6 +201,8 @@ parse(struct review *rv, const char *buf, size_t len, const char *path, struct m
 		if (memchr(buf + at, '\0', end - at))
 			return mr_error_set(err, "%s:%zu: a NUL byte: this is not a review file",
 					    path, line);
+		if (known_damage(buf + at, end - at, path, line, err) < 0)
+			return -1;
 		/* blank lines carry nothing; anything else must parse */
 		if (strspn(buf + at, " \t\r") < end - at &&
 		    read_line(rv, buf + at, end - at, path, line, err) < 0)
@@ -203,6 +234,31 @@ review_changed_on_disk(const struct review *rv)
 	return memcmp(&now.seen, &rv->seen, sizeof(now.seen)) != 0;
 }
 
+/*
+ * The review file is read and written only as a regular file: a symbolic
+ * link could make a repository's review file read a secret into an error
+ * message or write over the reviewer's own files, and a device or a FIFO
+ * never ends.  A file that is not there is fine (0, *mode 0).
+ */
+static int
+review_file_kind(const char *path, mode_t *mode, struct mr_error *err)
+{
+	struct stat st;
+
+	if (mode)
+		*mode = 0;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : mr_error_set(err, "%s: %s", path, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return mr_error_set(err, "%s: the review file is a symbolic link; migreview reads "
+				    "and writes it only as a regular file in the project", path);
+	if (!S_ISREG(st.st_mode))
+		return mr_error_set(err, "%s: the review file is not a regular file", path);
+	if (mode)
+		*mode = st.st_mode & 07777;
+	return 0;
+}
+
 /* Reads path into rv's decisions (merged with what is there). */
 static int
 read_file(struct review *rv, const char *path, struct mr_error *err)
@@ -211,9 +267,11 @@ read_file(struct review *rv, const char *path, struct mr_error *err)
 	size_t len;
 	int rc;
 
+	if (review_file_kind(path, NULL, err) < 0)
+		return -1;
 	if (access(path, F_OK) != 0 && errno == ENOENT)
 		return 0;
-	if (mr_read_file(path, &buf, &len, err) < 0)
+	if (mr_read_file(path, MR_FILE_REVIEW, &buf, &len, err) < 0)
 		return -1;
 	rc = parse(rv, buf, len, path, err);
 	free(buf);
@@ -270,6 +328,8 @@ decision_json(const struct decision *d)
 	json_object_set_new(o, "reviewer", json_string(d->reviewer));
 	json_object_set_new(o, "timestamp", json_string(d->timestamp));
 	json_object_set_new(o, "blob", json_string(d->blob));
+	if (d->sig)
+		json_object_set_new(o, "sig", json_string(d->sig));
 	return o;
 }
 
@@ -361,15 +421,29 @@ static int
 replace_file(const struct review *rv, int dir_fd, struct mr_error *err)
 {
 	char *tmp = mr_printf("%s.tmp-%ld", rv->path, (long)getpid());
+	mode_t mode;
 	int fd, saved;
 
 	if (!tmp)
 		return mr_error_oom(err);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (review_file_kind(rv->path, &mode, err) < 0) {
+		free(tmp);
+		return -1;
+	}
+	/* a new file, never a link someone left under the temporary name */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	/* the file keeps its permissions (a 0600 review file stays 0600) */
+	if (fd >= 0 && mode && fchmod(fd, mode) < 0) {
+		saved = errno;
+		close(fd);
+		fd = -1;
+		unlink(tmp);
+		errno = saved;
+	}
 	if (fd < 0 || write_all(rv, fd) < 0 || rename(tmp, rv->path) < 0) {
 		saved = errno;
-		if (fd >= 0)
-			unlink(tmp);
+		unlink(tmp);
 		free(tmp);
 		return mr_error_set(err, "cannot save %s: %s (the file on disk is unchanged)",
 				    rv->path, strerror(saved));
@@ -482,6 +556,10 @@ review_decide(struct review *rv, const char *revision, const char *item,
 			}
 		}
 	}
+	if (rv->signing_key && trust_sign(&d, rv->signing_key, err) < 0) {
+		decision_free(&d);
+		return -1;
+	}
 	if (records_put_decision(rv, &d) < 0)
 		return mr_error_oom(err);
 	rv->unsaved = true;
@@ -521,5 +599,6 @@ review_free(struct review *rv)
 {
 	records_free(rv);
 	free(rv->path);
+	free(rv->signing_key);
 	memset(rv, 0, sizeof(*rv));
 }

@@ -34,6 +34,7 @@ decision_free(struct decision *d)
 	free(d->reviewer);
 	free(d->timestamp);
 	free(d->blob);
+	free(d->sig);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -48,9 +49,10 @@ decision_copy(struct decision *to, const struct decision *from)
 		.reviewer = mr_strdup(from->reviewer),
 		.timestamp = mr_strdup(from->timestamp),
 		.blob = mr_strdup(from->blob),
+		.sig = from->sig ? mr_strdup(from->sig) : NULL,
 	};
 	if (!to->revision || !to->item || !to->reviewer || !to->timestamp || !to->blob ||
-	    (from->reason && !to->reason)) {
+	    (from->reason && !to->reason) || (from->sig && !to->sig)) {
 		decision_free(to);
 		return -1;
 	}

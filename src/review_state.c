@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <git2.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 
 #include "migreview/review.h"
@@ -20,34 +22,42 @@ config_string(git_config *cfg, const char *key)
 	return out;
 }
 
-char *
-review_reviewer(const char *repo_dir)
+void
+review_git_config(const char *repo_dir, const char *const *keys, char **values, size_t n)
 {
-	const char *env = getenv("MIGREVIEW_REVIEWER");
 	git_repository *repo = NULL;
 	git_config *cfg = NULL;
-	char *name, *email, *out;
 
-	if (env && *env)
-		return mr_strdup(env);
 	git_libgit2_init();
 	if (git_repository_open_ext(&repo, repo_dir, 0, NULL) == 0)
 		git_repository_config_snapshot(&cfg, repo);
 	else
 		git_config_open_default(&cfg);
-	name = config_string(cfg, "user.name");
-	email = config_string(cfg, "user.email");
-	if (name && email)
-		out = mr_printf("%s <%s>", name, email);
-	else if (name || email)
-		out = mr_strdup(name ? name : email);
-	else
-		out = mr_strdup(getenv("USER") ? getenv("USER") : "unknown reviewer");
-	free(name);
-	free(email);
+	for (size_t i = 0; i < n; i++)
+		values[i] = config_string(cfg, keys[i]);
 	git_config_free(cfg);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
+}
+
+char *
+review_reviewer(const char *repo_dir)
+{
+	static const char *const keys[] = { "user.name", "user.email" };
+	const char *env = getenv("MIGREVIEW_REVIEWER");
+	char *v[2], *out;
+
+	if (env && *env)
+		return mr_strdup(env);
+	review_git_config(repo_dir, keys, v, 2);
+	if (v[0] && v[1])
+		out = mr_printf("%s <%s>", v[0], v[1]);
+	else if (v[0] || v[1])
+		out = mr_strdup(v[0] ? v[0] : v[1]);
+	else
+		out = mr_strdup(getenv("USER") ? getenv("USER") : "unknown reviewer");
+	free(v[0]);
+	free(v[1]);
 	return out;
 }
 
@@ -63,20 +73,80 @@ review_blob_of(const char *buf, size_t len, char out[REVIEW_BLOB_HEX + 1])
 	git_libgit2_shutdown();
 }
 
+/*
+ * Why a review_file setting would leave the project, or NULL: it must be a
+ * relative path without ".." or ".git" components, so that a cloned
+ * repository cannot make the reviewer's first decision write a login
+ * script, a device or a git hook.
+ */
+static const char *
+review_path_escapes(const char *setting)
+{
+	const char *c = setting;
+
+	if (!*setting)
+		return "it is empty";
+	if (setting[0] == '/' || setting[0] == '~')
+		return "it is not relative to the project";
+	while (*c) {
+		size_t n = strcspn(c, "/");
+
+		if (n == 2 && !strncmp(c, "..", 2))
+			return "it climbs out of the project with '..'";
+		if (n == 4 && !strncasecmp(c, ".git", 4))
+			return "it is inside git's own directory";
+		c += n;
+		c += *c == '/';
+	}
+	if (setting[strlen(setting) - 1] == '/')
+		return "it names a directory";
+	return NULL;
+}
+
+/* Whether dir, with symbolic links resolved, is root or below it. */
+static bool
+inside(const char *root, const char *dir)
+{
+	char *r = realpath(root, NULL), *d = realpath(dir, NULL);
+	size_t n = r ? strlen(r) : 0;
+	bool in = r && d && !strncmp(r, d, n) && (d[n] == '\0' || d[n] == '/' || n == 1);
+
+	free(r);
+	free(d);
+	return in;
+}
+
 int
 review_path(const struct project *p, char **out, struct mr_error *err)
 {
-	char *setting = NULL;
+	char *setting = NULL, *dir = NULL, *place;
+	const char *why;
+	int rc = 0;
 
 	*out = NULL;
 	if (project_setting(p, "review_file", &setting, err) < 0)
 		return -1;
-	if (setting && setting[0] == '/')
-		*out = mr_strdup(setting);
-	else
+	why = setting ? review_path_escapes(setting) : NULL;
+	if (!why) {
 		*out = mr_path_join(p->root, setting ? setting : "migrations.review");
+		dir = *out ? mr_path_dirname(*out) : NULL;
+		if (!dir)
+			rc = mr_error_oom(err);
+		else if (mr_is_dir(dir) && !inside(p->root, dir))
+			why = "its directory is a symbolic link out of the project";
+	}
+	if (why) {
+		place = project_setting_place(p, "review_file");
+		rc = mr_error_set(err, "%s: review_file = %s: refused, %s; the review file must be "
+				  "a file inside the project (%s)", place ? place : "review_file",
+				  setting, why, p->root);
+		free(place);
+		free(*out);
+		*out = NULL;
+	}
+	free(dir);
 	free(setting);
-	return *out ? 0 : mr_error_oom(err);
+	return rc;
 }
 
 /* ---- where things stand ---- */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <threads.h>
@@ -211,6 +212,29 @@ read_source(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 	return rc;
 }
 
+/*
+ * A file over REVISION_MAX_ANALYSED (size bytes, of which len were read) is
+ * analysed for its header only: the finding that says so, and in *cut the
+ * length of the header, ended at a line end.
+ */
+static int
+header_only(const struct one_file *l, const char *src, size_t len, size_t size, size_t *cut)
+{
+	char beyond[128] = "";
+
+	*cut = len < REVISION_HEADER_BYTES ? len : REVISION_HEADER_BYTES;
+	while (*cut > 0 && src[*cut - 1] != '\n')
+		(*cut)--;
+	if (len < size)
+		snprintf(beyond, sizeof(beyond), "; over %zu MB it is not even read whole, so no "
+			 "decision can be taken on it", mr_file_max(MR_FILE_MIGRATION) >> 20);
+	return findings_add(l->fs, "file-too-large", SEVERITY_WARNING, l->rev->relpath, 0, 0,
+			    l->index, "the file is %.1f MB: migreview read only its first %u KB "
+			    "(the revision identifiers) and checked no rule on it; files over "
+			    "%u MB are not analysed%s", (double)size / (1 << 20),
+			    REVISION_HEADER_BYTES >> 10, REVISION_MAX_ANALYSED >> 20, beyond);
+}
+
 int
 revision_load(struct revision *rev, struct pysrc_parser *parser, const char *path,
 	      const char *relpath, size_t index, unsigned flags, struct findings *fs,
@@ -219,7 +243,7 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 	struct one_file l = { rev, fs, index };
 	struct mr_error rerr;
 	char *src;
-	size_t len;
+	size_t len, size, analysed;
 	const char *nul;
 	unsigned line, col;
 	size_t bad;
@@ -230,13 +254,23 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 	rev->relpath = mr_strdup(relpath);
 	if (!rev->path || !rev->relpath)
 		return mr_error_oom(err);
-	if (mr_read_file(path, &src, &len, &rerr) < 0)
+	/* a file over the migration limit is read for its header only, however large */
+	if (mr_read_file_head(path, MR_FILE_MIGRATION, REVISION_HEADER_BYTES, &src, &len, &size,
+			      &rerr) < 0)
 		return findings_add(fs, "parse-error", SEVERITY_ERROR, relpath, 0, 0, index,
 				    "%s", rerr.msg) < 0 ? mr_error_oom(err) : 0;
-	/* what a decision binds to, hashed while the content is at hand */
+	/* what a decision binds to, hashed while the whole content is at hand */
 	_Static_assert(sizeof(rev->blob) == REVIEW_BLOB_HEX + 1, "a blob id and its NUL");
-	if (flags & REVISION_LOAD_BLOB)
+	if ((flags & REVISION_LOAD_BLOB) && len == size)
 		review_blob_of(src, len, rev->blob);
+	analysed = len;
+	if (size > REVISION_MAX_ANALYSED) {
+		if (header_only(&l, src, len, size, &analysed) < 0) {
+			free(src);
+			return mr_error_oom(err);
+		}
+		flags &= ~(unsigned)REVISION_LOAD_MIGRATION;
+	}
 	nul = memchr(src, '\0', len);
 	if (nul) {
 		/* Python refuses such source outright; parsing it would only add noise */
@@ -246,22 +280,7 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 				    "the file contains a NUL byte (is it binary?); Python "
 				    "refuses to import it") < 0 ? mr_error_oom(err) : 0;
 	}
-	if (len > REVISION_MAX_ANALYSED) {
-		size_t cut = REVISION_HEADER_BYTES;
-
-		while (cut > 0 && src[cut - 1] != '\n')
-			cut--;
-		if (findings_add(fs, "file-too-large", SEVERITY_WARNING, relpath, 0, 0, index,
-				 "the file is %.1f MB: migreview read only its first %u KB (the "
-				 "revision identifiers) and checked no rule on it; files over %u MB "
-				 "are not analysed", (double)len / (1 << 20),
-				 REVISION_HEADER_BYTES >> 10, REVISION_MAX_ANALYSED >> 20) < 0) {
-			free(src);
-			return mr_error_oom(err);
-		}
-		len = cut;
-		flags &= ~(unsigned)REVISION_LOAD_MIGRATION;
-	}
+	len = analysed;
 	bad = mr_utf8_check(src, len);
 	if (bad < len && !declares_encoding(src)) {
 		line_col(src, bad, &line, &col);

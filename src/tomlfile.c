@@ -437,7 +437,7 @@ tomlfile_load(struct tomlfile *t, const char *path, struct mr_error *err)
 	int rc;
 
 	memset(t, 0, sizeof(*t));
-	if (mr_read_file(path, &text, &len, err) < 0)
+	if (mr_read_file(path, MR_FILE_PYPROJECT, &text, &len, err) < 0)
 		return -1;
 	rc = tomlfile_parse(t, path, text, len, err);
 	free(text);

@@ -53,15 +53,16 @@ find_in_path(const char *name)
 static char *
 shebang_of(const char *script)
 {
-	char line[512], prog[512], arg[512];
-	FILE *f = fopen(script, "r");
-	int got;
+	char line[512], prog[512], arg[512], *text;
+	size_t len, size;
 
-	if (!f)
+	/* a FIFO or a device on PATH must not hold the test up */
+	if (mr_read_file_head(script, MR_FILE_PROGRAM, sizeof(line) - 1, &text, &len, &size,
+			      NULL) < 0)
 		return NULL;
-	got = fgets(line, sizeof(line), f) != NULL;
-	fclose(f);
-	if (!got || strncmp(line, "#!", 2))
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(text, "\n"), text);
+	free(text);
+	if (strncmp(line, "#!", 2))
 		return NULL;
 	arg[0] = '\0';
 	if (sscanf(line + 2, " %511s %511s", prog, arg) < 1)
@@ -113,6 +114,33 @@ uptest_target(const struct project *p, const char *given, char **url, struct mr_
 		return *url ? 0 : mr_error_oom(err);
 	}
 	return project_setting(p, "test_database_url", url, err);
+}
+
+char *
+uptest_env_py(const struct project *p)
+{
+	return mr_path_join(p->script_location, "env.py");
+}
+
+char *
+uptest_target_text(const char *url)
+{
+	const char *host = url ? strstr(url, "://") : NULL;
+	const char *end = host ? host + 3 + strcspn(host + 3, "/?#") : NULL;
+	const char *at = NULL, *colon = NULL;
+
+	if (!url)
+		return mr_strdup("a temporary SQLite file");
+	/* scheme://user:password@host/...: the password is nobody's business */
+	for (const char *c = host ? host + 3 : url; host && c < end; c++)
+		if (*c == '@')
+			at = c;
+	for (const char *c = host ? host + 3 : url; at && c < at && !colon; c++)
+		if (*c == ':')
+			colon = c;
+	if (!colon)
+		return mr_printf("a scratch database on %s", url);
+	return mr_printf("a scratch database on %.*s***%s", (int)(colon + 1 - url), url, at);
 }
 
 /* ---- the scratch SQLite file ---- */

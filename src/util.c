@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,40 +221,144 @@ mr_printf(const char *fmt, ...)
 	return n < 0 ? NULL : s;
 }
 
-int
-mr_read_file(const char *path, char **buf, size_t *len, struct mr_error *err)
+static const struct file_kind {
+	const char *name;
+	size_t max;
+	bool regular_only;
+} file_kinds[] = {
+#define MR_FILE_ROW(id, name, mib, regular) [id] = { name, (size_t)(mib) << 20, regular },
+	MR_FILE_KINDS(MR_FILE_ROW)
+#undef MR_FILE_ROW
+};
+
+size_t
+mr_file_max(enum mr_file_kind kind)
 {
-	FILE *f = fopen(path, "rb");
+	return file_kinds[kind].max;
+}
+
+static const char *
+file_type(mode_t mode)
+{
+	return S_ISFIFO(mode) ? "a FIFO" : S_ISCHR(mode) ? "a character device" :
+	       S_ISBLK(mode) ? "a block device" : S_ISDIR(mode) ? "a directory" :
+	       S_ISSOCK(mode) ? "a socket" : "not a file";
+}
+
+/*
+ * Opens path for reading and fills *st.  O_NONBLOCK lets the open of a
+ * FIFO return at once instead of waiting for a writer; it is cleared once
+ * fstat() has said what the file is, so that reading waits as usual.
+ */
+static int
+open_checked(const char *path, const struct file_kind *k, struct stat *st,
+	     struct mr_error *err)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), flags, e;
+
+	if (fd < 0) {
+		e = errno;
+		mr_error_set(err, "%s: cannot open: %s", path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, st) < 0 || (flags = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		e = errno;
+		close(fd);
+		mr_error_set(err, "%s: cannot read: %s", path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (k->regular_only && !S_ISREG(st->st_mode)) {
+		close(fd);
+		mr_error_set(err, "%s: not a regular file (%s)", path, file_type(st->st_mode));
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+/* Reads up to want bytes of fd into a NUL-terminated *buf: 0 or an errno value. */
+static int
+read_upto(int fd, size_t want, char **buf, size_t *len)
+{
 	char *data = NULL;
 	size_t n = 0, cap = 0;
 
-	if (!f)
-		return mr_error_set(err, "%s: cannot open: %s", path, strerror(errno));
 	for (;;) {
-		size_t got;
+		size_t chunk = want - n < 65536 ? want - n : 65536;
+		ssize_t got;
 
-		if (mr_grow(&data, &cap, n + 65536 + 1, 1) < 0) {
-			fclose(f);
+		if (mr_grow(&data, &cap, n + chunk + 1, 1) < 0) {
 			free(data);
-			return mr_error_oom(err);
+			return ENOMEM;
 		}
-		got = fread(data + n, 1, cap - n - 1, f);
-		n += got;
+		got = chunk ? read(fd, data + n, chunk) : 0;
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+
+			free(data);
+			return e;
+		}
+		n += (size_t)got;
 		if (got == 0)
 			break;
 	}
-	if (ferror(f)) {
-		int e = errno;
-
-		fclose(f);
-		free(data);
-		return mr_error_set(err, "%s: cannot read: %s", path, strerror(e));
-	}
-	fclose(f);
 	data[n] = '\0';
 	*buf = data;
 	*len = n;
 	return 0;
+}
+
+int
+mr_read_file_head(const char *path, enum mr_file_kind kind, size_t head, char **buf,
+		  size_t *len, size_t *size, struct mr_error *err)
+{
+	const struct file_kind *k = &file_kinds[kind];
+	struct stat st;
+	size_t full;
+	bool over;
+	int fd = open_checked(path, k, &st, err), e;
+
+	if (fd < 0)
+		return -1;
+	/* a regular file's size tells at once; reading one byte past max tells the rest */
+	over = S_ISREG(st.st_mode) && (uintmax_t)st.st_size > k->max;
+	e = over && !head ? EFBIG : read_upto(fd, over ? head : k->max + 1, buf, len);
+	close(fd);
+	if (e == 0) {
+		full = !over ? *len : (uintmax_t)st.st_size > SIZE_MAX ? SIZE_MAX :
+		      (size_t)st.st_size;
+		if (full > k->max && !head) {
+			free(*buf);
+			*buf = NULL;
+			e = EFBIG;
+		} else if (*len > head && full > k->max) {
+			*len = head;
+			(*buf)[head] = '\0';
+		}
+		if (size)
+			*size = full;
+	}
+	if (e == EFBIG)
+		mr_error_set(err, "%s: larger than %zu MiB, the most migreview reads for %s", path,
+			     k->max >> 20, k->name);
+	else if (e == ENOMEM)
+		mr_error_oom(err);
+	else if (e)
+		mr_error_set(err, "%s: cannot read: %s", path, strerror(e));
+	errno = e;
+	return e ? -1 : 0;
+}
+
+int
+mr_read_file(const char *path, enum mr_file_kind kind, char **buf, size_t *len,
+	     struct mr_error *err)
+{
+	return mr_read_file_head(path, kind, 0, buf, len, NULL, err);
 }
 
 char *
@@ -469,11 +575,11 @@ mr_is_invisible_control(unsigned long cp)
 {
 	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F ||
-	       cp == 0x061C;
+	       cp == 0x061C || cp == 0xFEFF;
 }
 
-char *
-mr_visible(const char *s)
+static char *
+visible(const char *s, bool keep_newlines)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	char *out = malloc(strlen(s) * 6 + 1), *o = out;
@@ -486,7 +592,7 @@ mr_visible(const char *s)
 
 		if (!len) {
 			o += sprintf(o, "\\x%02x", *p++);
-		} else if (mr_is_invisible_control(cp)) {
+		} else if (mr_is_invisible_control(cp) && !(keep_newlines && cp == '\n')) {
 			o += sprintf(o, cp < 0x100 ? "\\x%02lx" : "\\u%04lx", cp);
 			p += len;
 		} else {
@@ -495,6 +601,49 @@ mr_visible(const char *s)
 			p += len;
 		}
 	}
+	*o = '\0';
+	return out;
+}
+
+char *
+mr_visible(const char *s)
+{
+	return visible(s, false);
+}
+
+char *
+mr_visible_lines(const char *s)
+{
+	return visible(s, true);
+}
+
+/* What a shell word may hold without quotes: nothing the shell reads specially. */
+#define SHELL_PLAIN "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
+
+char *
+mr_shell_quote(const char *s)
+{
+	size_t quotes = 0;
+	char *out, *o;
+
+	if (*s && strspn(s, SHELL_PLAIN) == strlen(s))
+		return mr_strdup(s);
+	for (const char *p = s; *p; p++)
+		quotes += *p == '\'';
+	/* each ' becomes '\'' : it ends the quoting, adds an escaped ', quotes again */
+	o = out = malloc(strlen(s) + quotes * 3 + 3);
+	if (!out)
+		return NULL;
+	*o++ = '\'';
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'') {
+			memcpy(o, "'\\''", 4);
+			o += 4;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o++ = '\'';
 	*o = '\0';
 	return out;
 }

@@ -163,10 +163,10 @@ _migreview()
 	if ((opts)) && [[ $cur == -* ]]; then
 		local list
 		case $cmd in
-		'') list='-c --config -n --name --theme --since --help --version' ;;
+		'') list='-c --config -n --name --theme --since --trust --help --version' ;;
 		list) list='--json --order --config --name --help' ;;
 		check) list='--format --since --require-signoff --config --name --help' ;;
-		test) list='--all --database-url --config --name --help' ;;
+		test) list='--all --database-url --trust --config --name --help' ;;
 		diff) list='--config --name --help' ;;
 		*) list='--help' ;;
 		esac

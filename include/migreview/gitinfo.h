@@ -91,4 +91,13 @@ int gitinfo_changed_since(struct gitinfo *gi, const char *ref, struct strvec *ou
 int gitinfo_scope_since(struct gitinfo *gi, const char *ref, const struct graph *g,
 			bool **scope, struct mr_error *err);
 
+/*
+ * The content of the file at path (absolute, in the working tree) as it is
+ * in ref's tree, at most max bytes, in *buf (NUL-terminated, the caller
+ * frees it): 0, or 1 when ref has no file there, or -1 with err (an unknown
+ * ref; a link, a directory or a larger file there).
+ */
+int gitinfo_file_at(struct gitinfo *gi, const char *ref, const char *path, size_t max,
+		    char **buf, size_t *len, struct mr_error *err);
+
 #endif

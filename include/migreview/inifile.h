@@ -31,6 +31,12 @@ struct inifile {
 };
 
 int inifile_load(struct inifile *ini, const char *path, struct mr_error *err);
+/*
+ * The same for text already read (from a git tree, say): path names the
+ * file in messages and gives %(here)s its directory.
+ */
+int inifile_parse(struct inifile *ini, const char *path, const char *text,
+		  struct mr_error *err);
 bool inifile_has_section(const struct inifile *ini, const char *section);
 
 /* The raw value of key in section (or [DEFAULT]), or NULL. */

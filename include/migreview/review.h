@@ -63,6 +63,7 @@ struct decision {
 	char *reviewer;
 	char *timestamp;        /* UTC, ISO 8601 with milliseconds */
 	char *blob;             /* the git blob id of the file as reviewed */
+	char *sig;              /* an SSH signature over the fields above (trust.h), or NULL */
 };
 
 enum test_outcome { TEST_PASSED, TEST_FAILED };
@@ -87,6 +88,7 @@ struct review {
 	struct test_run *runs;  /* sorted by (revision, database), one per key */
 	size_t n_runs, cap_runs;
 	bool unsaved;           /* something recorded here is not on disk yet (a save failed) */
+	char *signing_key;      /* when set, each decision taken here is signed with it */
 	struct {                /* the file as last read or written, to notice changes */
 		long long mtime_ns, size, inode;
 	} seen;
@@ -104,7 +106,9 @@ const struct decision *review_find(const struct review *rv, const char *revision
 				   const char *item);
 
 /*
- * Records a decision in memory (copying it) and saves the file.  The
+ * Records a decision in memory (copying it) and saves the file; signed with
+ * rv->signing_key when one is set (a decision that cannot be signed is not
+ * recorded).  The
  * timestamp is now, or SOURCE_DATE_EPOCH when set (reproducible tests).
  * A waive or block without a reason is refused.  When the save fails the
  * decision is still in memory and the next save writes it.
@@ -153,6 +157,12 @@ bool review_changed_on_disk(const struct review *rv);
 int review_refresh(struct review *rv, struct mr_error *err);
 
 const char *decision_status_name(enum decision_status s);
+
+/*
+ * The values of git configuration keys as the repository at repo_dir sees
+ * them (else the user's configuration): values[i] is a new string or NULL.
+ */
+void review_git_config(const char *repo_dir, const char *const *keys, char **values, size_t n);
 
 /* What the reviewer is called: MIGREVIEW_REVIEWER, else git's user.name <user.email>. */
 char *review_reviewer(const char *repo_dir);

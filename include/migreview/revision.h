@@ -50,7 +50,9 @@ struct revision {
 /*
  * Files larger than this are read for their header only: the first
  * REVISION_HEADER_BYTES (cut at a line end), no operations, and a
- * file-too-large finding.  The UI shows them without highlighting.
+ * file-too-large finding.  The UI shows them without highlighting.  One
+ * over mr_file_max(MR_FILE_MIGRATION) is not even read past its header, so
+ * it has no blob id and takes no decision.
  */
 #define REVISION_MAX_ANALYSED (8u << 20)
 #define REVISION_HEADER_BYTES (64u << 10)

@@ -76,6 +76,16 @@ int uptest_record(struct review *rv, const struct uptest_run *run, const struct 
  */
 int uptest_target(const struct project *p, const char *given, char **url, struct mr_error *err);
 
+/* The env.py a run imports, in the script directory (new string; NULL: out of memory). */
+char *uptest_env_py(const struct project *p);
+
+/*
+ * Where a run goes, as the consent question and messages name it (new
+ * string; NULL: out of memory): "a temporary SQLite file" for a NULL url,
+ * else "a scratch database on URL" with URL's password hidden.
+ */
+char *uptest_target_text(const char *url);
+
 /*
  * The interpreter to run Alembic with: MIGREVIEW_PYTHON, else [migreview]
  * python, else the one named on the first line of the `alembic` found on

@@ -48,10 +48,50 @@ char *mr_strndup(const char *s, size_t n);
 char *mr_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * What migreview reads, and the most it reads of each, in MiB: a file that
+ * names a FIFO, a device or a huge sparse file must end with a message, not
+ * block or fill the memory.  Only the headless UI's key script may be
+ * something other than a regular file (it is standard input, often a pipe).
+ */
+#define MR_FILE_KINDS(_) \
+	_(MR_FILE_REVIEW, "a review file", 256, true) \
+	_(MR_FILE_MIGRATION, "a migration", 16, true) \
+	_(MR_FILE_INI, "an INI file (alembic.ini, a theme)", 4, true) \
+	_(MR_FILE_PYPROJECT, "pyproject.toml", 4, true) \
+	_(MR_FILE_USERCONF, "the user configuration", 1, true) \
+	_(MR_FILE_APPCODE, "an application source file", 4, true) \
+	_(MR_FILE_PROGRAM, "a program read for its #! line", 1, true) \
+	_(MR_FILE_SIGNATURE, "an SSH signature or ssh-keygen's output", 1, true) \
+	_(MR_FILE_SIGNERS, "an allowed-signers file", 4, true) \
+	_(MR_FILE_KEYS, "a key script", 16, false)
+
+enum mr_file_kind {
+#define MR_FILE_ENUM(id, name, mib, regular) id,
+	MR_FILE_KINDS(MR_FILE_ENUM)
+#undef MR_FILE_ENUM
+};
+
+/* The most migreview reads of a file of kind, in bytes. */
+size_t mr_file_max(enum mr_file_kind kind);
+
+/*
  * Reads a whole file into a NUL-terminated buffer the caller frees.  The
  * length excludes the terminator, so files holding NUL bytes stay intact.
+ * A file that is not a regular file (but for MR_FILE_KEYS) is refused
+ * without waiting on it, and one larger than mr_file_max(kind) is refused
+ * without reading it, each with a message naming path.  On failure errno
+ * tells why (ENOENT for a file that is not there, as callers may allow).
  */
-int mr_read_file(const char *path, char **buf, size_t *len, struct mr_error *err);
+int mr_read_file(const char *path, enum mr_file_kind kind, char **buf, size_t *len,
+		 struct mr_error *err);
+
+/*
+ * mr_read_file(), except that a file larger than mr_file_max(kind) is read
+ * for its first head bytes only; *size is the file's size either way (at
+ * least mr_file_max(kind) + 1 for one that grew past it while read).
+ */
+int mr_read_file_head(const char *path, enum mr_file_kind kind, size_t head, char **buf,
+		      size_t *len, size_t *size, struct mr_error *err);
 
 /* Path helpers; results are newly allocated. */
 char *mr_path_join(const char *dir, const char *name);
@@ -66,6 +106,16 @@ bool mr_is_dir(const char *path);
  * written as visible escapes such as "\x1b" or "\u202e".
  */
 char *mr_visible(const char *s);
+
+/* mr_visible() that keeps line breaks: for messages whose lines are our own. */
+char *mr_visible_lines(const char *s);
+
+/*
+ * s as one shell word, for a command a user may paste: as is when it holds
+ * only letters, digits, '_', '.' and '-', else in single quotes (a ' in it
+ * written as '\'').  Still raw text: show it through mr_visible().
+ */
+char *mr_shell_quote(const char *s);
 
 /*
  * Decodes the UTF-8 sequence at s[0..len) into *cp: its length (1-4), or 0
@@ -82,8 +132,9 @@ int mr_hex_digit(char c);
 
 /*
  * Whether a code point must never reach a terminal as is: C0 and C1
- * controls, DEL, and the bidirectional marks and overrides that can make
- * text read differently from what it is.
+ * controls, DEL, the bidirectional marks and overrides that can make text
+ * read differently from what it is, and the byte order mark, which shows as
+ * nothing at all.
  */
 bool mr_is_invisible_control(unsigned long cp);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "migreview/trust.h"
 #include "migreview/util.h"
 #include "tui/app.h"
 #include "tui/decide.h"
@@ -448,6 +449,12 @@ handle_key(struct app *app, int key)
 	struct view *v;
 	char name[32];
 
+	if (app->prompt.active && app->prompt_for == PROMPT_CONSENT) {
+		/* a question answered by one key, not a line to edit */
+		app->prompt.active = false;
+		testrun_answer(app, key);
+		return;
+	}
 	if (app->prompt.active) {
 		enum prompt_state st = prompt_key(&app->prompt, key);
 
@@ -559,9 +566,8 @@ list_rows(struct app *app)
 	return lanes_build(&app->lanes, g, app->scr.ascii);
 }
 
-/* A path as the UI shows it: relative to the working directory when inside it. */
-static char *
-shown_path(const char *path)
+char *
+app_shown_path(const char *path)
 {
 	char *cwd = getcwd(NULL, 0);
 	char *rel = cwd ? mr_path_relative(path, cwd) : NULL;
@@ -589,7 +595,7 @@ open_review(struct app *app, struct mr_error *err)
 		}
 		app->review_readonly = true;
 		/* the banner names the file as the title names the ini */
-		shown = shown_path(path);
+		shown = app_shown_path(path);
 		n = strlen(path);
 		snprintf(app->review_problem, sizeof(app->review_problem), "%s%s",
 			 shown && !strncmp(problem.msg, path, n) ? shown : "",
@@ -598,6 +604,8 @@ open_review(struct app *app, struct mr_error *err)
 	}
 	free(path);
 	app->reviewer = review_reviewer(app->rep.p.root);
+	/* decisions are signed as the reviewer signs commits (trust.h) */
+	app->review.signing_key = trust_signing_key(app->rep.p.root);
 	return app->reviewer ? 0 : mr_error_oom(err);
 }
 
@@ -608,17 +616,6 @@ resize(struct app *app)
 
 	term_size(app->term, &cols, &rows);
 	return screen_resize(&app->scr, cols, rows);
-}
-
-/* The reviewer's own settings and key bindings, over the defaults. */
-static int
-load_userconf(struct app *app)
-{
-	char *path = userconf_path();
-	int rc = userconf_load(&app->conf, path, getenv("MIGREVIEW_CONFIG") != NULL, &app->keys);
-
-	free(path);
-	return rc;
 }
 
 static int
@@ -636,12 +633,13 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	app->hl = highlighter_new(err);
 	if (!app->hl)
 		return -1;
-	if (keymap_default(&app->keys) < 0 || load_userconf(app) < 0)
+	if (keymap_default(&app->keys) < 0 ||
+	    userconf_read(&app->conf, userconf_bind, &app->keys) < 0)
 		return mr_error_oom(err);
 	if (app_load_theme(app, opts->theme, app->conf.theme, err) < 0)
 		return -1;
 	if (app_setup_styles(app) < 0 || list_rows(app) < 0 ||
-	    !(app->location = shown_path(app->rep.p.ini_path)))
+	    !(app->location = app_shown_path(app->rep.p.ini_path)))
 		return mr_error_oom(err);
 	for (size_t i = 0; i < VIEW_COUNT; i++)
 		app->views[i].ops = view_table[i];
@@ -649,7 +647,7 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	app->since = opts->since;
 	if (gitview_open(app, err) < 0)
 		return -1;
-	if (testrun_open(app, opts->database_url) < 0)
+	if (testrun_open(app, opts->database_url, opts->trust) < 0)
 		return mr_error_oom(err);
 	app_select_row(app, 0);
 	if (app->conf.problems.n)
@@ -706,17 +704,15 @@ refresh_review(struct app *app)
 }
 
 int
-tui_run(const struct tui_options *opts)
+tui_run(const struct tui_options *opts, struct mr_error *err)
 {
 	struct app app = { 0 };
-	struct mr_error err;
 	int rc = 0;
 	bool force = true;
 
-	if (open_app(&app, opts, &err) < 0) {
+	if (open_app(&app, opts, err) < 0) {
 		close_app(&app);
-		fprintf(stderr, "migreview: %s\n", err.msg);
-		return 2;
+		return -1;
 	}
 	while (!app.quit) {
 		int key;
@@ -741,9 +737,9 @@ tui_run(const struct tui_options *opts)
 		if (key == TERM_EOF)
 			break;
 		if (key == TERM_SCRIPT_ERROR) {
-			snprintf(err.msg, sizeof(err.msg), "key script: unknown key or command at '%.20s'",
+			snprintf(err->msg, sizeof(err->msg), "key script: unknown key or command at '%.20s'",
 				 term_script_where(app.term));
-			rc = 2;
+			rc = -1;
 			break;
 		}
 		if (key == MRK_RESIZE) {
@@ -761,13 +757,11 @@ tui_run(const struct tui_options *opts)
 		struct mr_error serr;
 
 		if (review_save(&app.review, &serr) < 0 && !rc) {
-			err = serr;
-			rc = 2;
+			*err = serr;
+			rc = -1;
 		}
 	}
 	close_app(&app);
-	if (rc)
-		fprintf(stderr, "migreview: %s\n", err.msg);
 	if (!rc && term_stop_signal())
 		rc = 128 + term_stop_signal();
 	return rc;

@@ -29,6 +29,7 @@
 struct tui_options {
 	const char *config, *section, *theme, *since;
 	const char *database_url;       /* for t: see uptest.h */
+	bool trust;                     /* --trust: t runs the project's code without asking */
 };
 
 /* The analysis, running on its own thread while the list is already shown. */
@@ -58,7 +59,7 @@ struct undo_stack {
 };
 
 /* What the status-line prompt is asking for. */
-enum prompt_purpose { PROMPT_SEARCH, PROMPT_REASON };
+enum prompt_purpose { PROMPT_SEARCH, PROMPT_REASON, PROMPT_CONSENT };
 
 struct app {
 	struct report rep;
@@ -85,7 +86,7 @@ struct app {
 	struct theme theme;
 	struct highlighter *hl;
 	struct keymap keys;
-	struct userconf conf;   /* the reviewer's config file: theme, problems */
+	struct userconf conf;   /* the reviewer's config file: theme, trust, problems */
 	struct lanes lanes;
 	char *location;         /* the ini as the title shows it */
 	const char **style_names;       /* per style number: its slot or capture name */
@@ -112,14 +113,19 @@ struct app {
 	bool quit;
 };
 
-/* Runs the UI until the reviewer quits: an exit status. */
-int tui_run(const struct tui_options *opts);
+/*
+ * Runs the UI until the reviewer quits: an exit status, or -1 with *err
+ * filled when it cannot start or ends on an error (the caller shows it).
+ */
+int tui_run(const struct tui_options *opts, struct mr_error *err);
 
 /* The revision of the list's cursor row, or (size_t)-1 on an empty project. */
 size_t app_selected(const struct app *app);
 /* The message on the status line until the next key. */
 void app_message(struct app *app, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A path as the UI shows it (new string): relative to the working directory when inside it. */
+char *app_shown_path(const char *path);
 /* Focuses the source at line (1-based). */
 void app_show_line(struct app *app, unsigned line);
 /* The report's findings changed: every pane reads them again, keeping its place. */

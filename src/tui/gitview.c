@@ -269,7 +269,7 @@ gitview_signoff_diff(struct app *app)
 		app_message(app, true, "no diff: %s", s->problem);
 		return;
 	}
-	if (mr_read_file(app->rep.g.revs[rev].path, &buf, &len, &err) < 0 ||
+	if (mr_read_file(app->rep.g.revs[rev].path, MR_FILE_MIGRATION, &buf, &len, &err) < 0 ||
 	    gitinfo_blob_diff(s->gi, blob, app->rep.g.revs[rev].path, buf, len, &lines, &err) < 0) {
 		if (err.msg[0])
 			app_message(app, true, "%s", err.msg);

@@ -56,33 +56,62 @@ load_theme(struct app *app, const char *want, struct mr_error *err)
 }
 
 /*
- * The theme asked for with --theme or the project's theme setting, which
- * must load; else the reviewer's default, which falls back to dark (the
- * problem joins the config file's); else dark, or the built-in monochrome
- * one when no dark.theme is installed.
+ * A theme that came from a file rather than the command line: one that does
+ * not load is named among the configuration's problems, and the next choice
+ * is tried.  Negative only when memory runs out.
+ */
+static int
+try_theme(struct app *app, const char *want, const char *setting, bool *loaded,
+	  struct mr_error *err)
+{
+	struct mr_error why;
+
+	*loaded = load_theme(app, want, &why) == 0;
+	if (*loaded)
+		return 0;
+	theme_free(&app->theme);
+	if (strvec_push_owned(&app->conf.problems, mr_printf("%s = %s: %s", setting, want,
+			      why.msg)) < 0)
+		return mr_error_oom(err);
+	return 0;
+}
+
+/*
+ * The theme asked for with --theme, which must load; else the project's
+ * theme setting (a path in it is relative to the project), else the
+ * reviewer's default: each of these came from a file, and one that does not
+ * load falls back to the next with its problem shown; last dark, or the
+ * built-in monochrome one when no dark.theme is installed.
  */
 int
 app_load_theme(struct app *app, const char *name, const char *user_default, struct mr_error *err)
 {
-	char *setting = NULL;
-	struct mr_error uerr;
-	int rc;
+	char *setting = NULL, *want, *place, *where;
+	bool loaded = false;
+	int rc = 0;
 
-	if (!name && project_setting(&app->rep.p, "theme", &setting, err) < 0)
+	if (name)
+		return load_theme(app, name, err);
+	if (project_setting(&app->rep.p, "theme", &setting, err) < 0)
 		return -1;
-	if (name || setting) {
-		rc = load_theme(app, name ? name : setting, err);
+	if (setting) {
+		want = strchr(setting, '/') ? mr_path_join(app->rep.p.root, setting) :
+		       mr_strdup(setting);
+		place = project_setting_place(&app->rep.p, "theme");
+		where = place ? mr_printf("%s: theme", place) : NULL;
+		rc = want && where ? try_theme(app, want, where, &loaded, err) : mr_error_oom(err);
+		free(place);
+		free(where);
+		free(want);
 		free(setting);
+	}
+	if (rc == 0 && !loaded && user_default) {
+		where = mr_printf("%s: set theme", app->conf.path);
+		rc = where ? try_theme(app, user_default, where, &loaded, err) : mr_error_oom(err);
+		free(where);
+	}
+	if (rc < 0 || loaded)
 		return rc;
-	}
-	if (user_default) {
-		if (load_theme(app, user_default, &uerr) == 0)
-			return 0;
-		theme_free(&app->theme);
-		if (strvec_push_owned(&app->conf.problems, mr_printf("%s: set theme = %s: %s",
-			app->conf.path, user_default, uerr.msg)) < 0)
-			return mr_error_oom(err);
-	}
 	if ((rc = load_theme(app, "dark", err)) < 0) {
 		theme_free(&app->theme);
 		app_message(app, true, "no dark.theme installed: monochrome");

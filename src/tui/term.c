@@ -68,7 +68,7 @@ open_headless(struct term *t, const char *size, struct mr_error *err)
 	t->headless = true;
 	t->utf8 = true;
 	t->colors = 0;
-	if (mr_read_file("/dev/stdin", &t->script, &len, err) < 0)
+	if (mr_read_file("/dev/stdin", MR_FILE_KEYS, &t->script, &len, err) < 0)
 		return -1;
 	t->pos = t->script;
 	return 0;

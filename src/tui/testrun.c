@@ -8,6 +8,7 @@
 #include <threads.h>
 
 #include "migreview/uptest.h"
+#include "migreview/userconf.h"
 #include "migreview/util.h"
 #include "tui/app.h"
 #include "tui/testrun.h"
@@ -16,6 +17,9 @@
 
 struct testrun_state {
 	char *database_url;             /* --database-url, or NULL for the project's choice */
+	bool consented;                 /* --trust, the reviewer's config, or a y this session */
+	size_t asked;                   /* the revision the consent question is about */
+	char question[PROMPT_MAX];
 
 	thrd_t thread;
 	bool running;                   /* started and not joined yet */
@@ -43,9 +47,10 @@ ts(const struct app *app)
 }
 
 int
-testrun_open(struct app *app, const char *database_url)
+testrun_open(struct app *app, const char *database_url, bool trust)
 {
 	struct testrun_state *s = calloc(1, sizeof(*s));
+	char *env_py;
 
 	if (!s || mtx_init(&s->lock, mtx_plain) != thrd_success) {
 		free(s);
@@ -55,6 +60,10 @@ testrun_open(struct app *app, const char *database_url)
 	s->rev = (size_t)-1;
 	if (database_url && !(s->database_url = mr_strdup(database_url)))
 		return -1;
+	if (!(env_py = uptest_env_py(&app->rep.p)))
+		return -1;
+	s->consented = trust || userconf_trusts(&app->conf, app->rep.p.ini_path, env_py);
+	free(env_py);
 	return 0;
 }
 
@@ -141,22 +150,13 @@ join(struct testrun_state *s)
 	s->url = NULL;
 }
 
-void
-testrun_start(struct app *app)
+/* Starts the test of rev on its thread. */
+static void
+start(struct app *app, struct testrun_state *s, size_t rev)
 {
-	struct testrun_state *s = ts(app);
-	size_t rev = app_selected(app);
 	struct mr_error err;
+	char *where;
 
-	if (s->running) {
-		app_push(app, VIEW_TEST);
-		app_message(app, false, "a test is running already: this is its output");
-		return;
-	}
-	if (rev >= app->rep.g.n || !app->rep.g.revs[rev].in_graph) {
-		app_message(app, true, "only a migration in the revision graph can be tested");
-		return;
-	}
 	if (uptest_target(&app->rep.p, s->database_url, &s->url, &err) < 0) {
 		app_message(app, true, "%s", err.msg);
 		return;
@@ -181,8 +181,68 @@ testrun_start(struct app *app)
 	}
 	s->running = true;
 	app_push(app, VIEW_TEST);
+	where = uptest_target_text(s->url);
 	app_message(app, false, "testing %.12s: running its migration code on %s", s->rev_id,
-		    s->url ? "a scratch database on the given server" : "a temporary SQLite database");
+		    where ? where : "the test database");
+	free(where);
+}
+
+/* The session's first run of the project's code waits for a y to this. */
+static void
+ask(struct app *app, struct testrun_state *s, size_t rev)
+{
+	struct mr_error err;
+	char *url = NULL, *where = NULL, *env_py = NULL, *shown = NULL;
+
+	if (uptest_target(&app->rep.p, s->database_url, &url, &err) < 0) {
+		app_message(app, true, "%s", err.msg);
+		return;
+	}
+	if (!(where = uptest_target_text(url)) || !(env_py = uptest_env_py(&app->rep.p)) ||
+	    !(shown = app_shown_path(env_py))) {
+		app_message(app, true, "out of memory");
+	} else {
+		snprintf(s->question, sizeof(s->question),
+			 "Run this project's code (y/N)? Alembic runs %s on %s ", shown, where);
+		s->asked = rev;
+		app->prompt_for = PROMPT_CONSENT;
+		prompt_start(&app->prompt, s->question);
+	}
+	free(url);
+	free(where);
+	free(env_py);
+	free(shown);
+}
+
+void
+testrun_start(struct app *app)
+{
+	struct testrun_state *s = ts(app);
+	size_t rev = app_selected(app);
+
+	if (s->running) {
+		app_push(app, VIEW_TEST);
+		app_message(app, false, "a test is running already: this is its output");
+	} else if (rev >= app->rep.g.n || !app->rep.g.revs[rev].in_graph) {
+		app_message(app, true, "only a migration in the revision graph can be tested");
+	} else if (s->consented) {
+		start(app, s, rev);
+	} else {
+		ask(app, s, rev);
+	}
+}
+
+void
+testrun_answer(struct app *app, int key)
+{
+	struct testrun_state *s = ts(app);
+
+	if (key != 'y') {
+		app_message(app, false, "cancelled: nothing was run");
+		return;
+	}
+	s->consented = true;
+	start(app, s, s->asked);
 }
 
 /* Records the result as evidence and says how it went. */

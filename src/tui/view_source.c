@@ -91,7 +91,8 @@ load(struct source *s, struct app *app, size_t rev)
 	app->sel_blob[0] = '\0';
 	if (rev >= app->rep.g.n)
 		return;
-	if (mr_read_file(app->rep.g.revs[rev].path, &s->buf, &s->len, &err) < 0) {
+	if (mr_read_file(app->rep.g.revs[rev].path, MR_FILE_MIGRATION, &s->buf, &s->len,
+			 &err) < 0) {
 		snprintf(s->error, sizeof(s->error), "%s", err.msg);
 		return;
 	}

@@ -58,7 +58,7 @@ read_text(const char *name)
 	char *p = path_of(name), *buf;
 	size_t len;
 
-	cr_assert(mr_read_file(p, &buf, &len, NULL) == 0);
+	cr_assert(mr_read_file(p, MR_FILE_REVIEW, &buf, &len, NULL) == 0);
 	free(p);
 	return buf;
 }
@@ -487,4 +487,57 @@ Test(review, corrupt_test_runs_are_reported_with_their_line)
 	refused("{\"revision\":\"aaa\",\"test\":\"passed\",\"runner\":\"x\","
 		"\"timestamp\":\"t\",\"blob\":\"" BLOB_A "\",\"alembic\":\"1\",\"log\":\"\"}\n",
 		"/r:1: 'database' must be a non-empty string");
+}
+
+Test(review, conflict_markers_and_a_byte_order_mark_are_named)
+{
+	refused("{\"migreview-review\":1}\n<<<<<<< HEAD\n", "/r:2: a git merge conflict marker");
+	refused("{\"migreview-review\":1}\n=======\n", "merge=union");
+	refused("{\"migreview-review\":1}\n>>>>>>> theirs\n", "/r:2: a git merge conflict marker");
+	refused("\xef\xbb\xbf{\"migreview-review\":1}\n", "/r:1:1: the file starts with a byte order mark");
+}
+
+Test(review, a_signature_is_kept_through_load_merge_and_save)
+{
+	struct review rv;
+	struct mr_error err;
+	char *p = path_of("r"), *text;
+
+	write_text("r", "{\"migreview-review\":1}\n"
+		   "{\"revision\":\"aaa\",\"item\":\"enum\",\"status\":\"accepted\",\"reason\":null,"
+		   "\"reviewer\":\"" ME "\",\"timestamp\":\"2026-01-02T00:00:00.000Z\",\"blob\":\""
+		   BLOB_A "\",\"sig\":\"-----BEGIN SSH SIGNATURE-----\\nabc\\n\"}\n");
+	cr_assert(review_load(&rv, p, &err) == 0, "%s", err.msg);
+	cr_assert_str_eq(review_find(&rv, "aaa", "enum")->sig, "-----BEGIN SSH SIGNATURE-----\nabc\n");
+	cr_assert(review_decide(&rv, "bbb", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_B, &err) == 0,
+		  "%s", err.msg);
+	text = read_text("r");
+	cr_assert(strstr(text, "\"sig\":\"-----BEGIN SSH SIGNATURE-----\\nabc\\n\"}"), "%s", text);
+	cr_assert_null(review_find(&rv, "bbb", "enum")->sig, "no key, no signature");
+	free(text);
+	review_free(&rv);
+	free(p);
+}
+
+Test(review, saving_keeps_the_mode_and_refuses_a_link)
+{
+	struct review rv;
+	struct mr_error err;
+	char *p = path_of("r"), *target = path_of("elsewhere");
+	struct stat st;
+
+	write_text("r", "{\"migreview-review\":1}\n");
+	cr_assert(chmod(p, 0600) == 0);
+	cr_assert(review_load(&rv, p, &err) == 0, "%s", err.msg);
+	cr_assert(review_decide(&rv, "aaa", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0);
+	cr_assert(stat(p, &st) == 0);
+	cr_assert_eq(st.st_mode & 0777, 0600);
+	review_free(&rv);
+	cr_assert(unlink(p) == 0 && symlink(target, p) == 0);
+	cr_assert(review_load(&rv, p, &err) < 0);
+	cr_assert(strstr(err.msg, "symbolic link"), "%s", err.msg);
+	review_free(&rv);
+	cr_assert(access(target, F_OK) != 0, "nothing was written through the link");
+	free(target);
+	free(p);
 }

@@ -945,7 +945,7 @@ Test(userconf, set_and_bind_lines_apply_and_bad_lines_say_where)
 	struct userconf uc;
 
 	cr_assert_eq(keymap_default(&km), 0);
-	cr_assert_eq(userconf_load(&uc, path, true, &km), 0);
+	cr_assert_eq(userconf_load(&uc, path, true, userconf_bind, &km), 0);
 	cr_expect_str_eq(uc.theme, "light");
 	cr_expect_eq(keymap_lookup(&km, VIEW_SOURCE, 'x'), ACTION_ACCEPT);
 	cr_expect_eq(keymap_lookup(&km, VIEW_DIFF, MRK_CTRL('d')), ACTION_PAGE_DOWN);
@@ -965,47 +965,6 @@ Test(userconf, set_and_bind_lines_apply_and_bad_lines_say_where)
 	keymap_free(&km);
 	unlink(path);
 	free(path);
-}
-
-Test(userconf, a_missing_file_is_nothing_unless_named)
-{
-	struct keymap km = { 0 };
-	struct userconf uc;
-
-	cr_assert_eq(userconf_load(&uc, "/nonexistent/migreview/config", false, &km), 0);
-	cr_expect_eq(uc.problems.n, 0);
-	cr_expect_null(uc.path);
-	userconf_free(&uc);
-	cr_assert_eq(userconf_load(&uc, "/nonexistent/migreview/config", true, &km), 0);
-	cr_assert_eq(uc.problems.n, 1);
-	cr_expect(strstr(uc.problems.v[0], "No such file"), "%s", uc.problems.v[0]);
-	userconf_free(&uc);
-	cr_assert_eq(userconf_load(&uc, NULL, false, &km), 0);
-	cr_expect_eq(uc.problems.n, 0);
-	userconf_free(&uc);
-	keymap_free(&km);
-}
-
-Test(userconf, where_the_file_is)
-{
-	char *p;
-
-	setenv("MIGREVIEW_CONFIG", "/etc/mr.conf", 1);
-	cr_expect_str_eq(p = userconf_path(), "/etc/mr.conf");
-	free(p);
-	setenv("MIGREVIEW_CONFIG", "", 1);
-	cr_expect_null(userconf_path(), "empty: no configuration");
-	unsetenv("MIGREVIEW_CONFIG");
-	setenv("XDG_CONFIG_HOME", "/x/conf", 1);
-	setenv("HOME", "/home/r", 1);
-	cr_expect_str_eq(p = userconf_path(), "/x/conf/migreview/config");
-	free(p);
-	setenv("XDG_CONFIG_HOME", "relative", 1);
-	cr_expect_str_eq(p = userconf_path(), "/home/r/.config/migreview/config");
-	free(p);
-	unsetenv("XDG_CONFIG_HOME");
-	cr_expect_str_eq(p = userconf_path(), "/home/r/.config/migreview/config");
-	free(p);
 }
 
 Test(keys, every_action_has_help_and_a_group)

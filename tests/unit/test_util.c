@@ -1,8 +1,12 @@
-/* Paths, maps and terminal-safe text. */
+/* Paths, maps, terminal-safe text, and reads that always end. */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "migreview/util.h"
 
@@ -69,6 +73,37 @@ Test(util, visible_escapes_terminal_controls)
 	free(v);
 }
 
+Test(util, visible_lines_keeps_only_line_breaks)
+{
+	char *v = mr_visible_lines("a\x1b[2J\tb\n\xef\xbb\xbf" "c\r\n");
+
+	cr_expect_str_eq(v, "a\\x1b[2J\\x09b\n\\ufeffc\\x0d\n");
+	free(v);
+	v = mr_visible("a\nb");
+	cr_expect_str_eq(v, "a\\x0ab");
+	free(v);
+}
+
+Test(util, shell_quote_makes_one_inert_word)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "3a6c0e9d2b71", "3a6c0e9d2b71" },
+		{ "v1.2_rc-3", "v1.2_rc-3" },
+		{ "", "''" },
+		{ "$(touch x)", "'$(touch x)'" },
+		{ "a b`c`;d", "'a b`c`;d'" },
+		{ "it's", "'it'\\''s'" },
+		{ "''", "''\\'''\\'''" },
+	};
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(cases); i++) {
+		char *q = mr_shell_quote(cases[i].in);
+
+		cr_expect_str_eq(q, cases[i].out, "%s", cases[i].in);
+		free(q);
+	}
+}
+
 Test(util, read_file_keeps_nul_bytes)
 {
 	char path[] = "/tmp/migreview-util-XXXXXX", *buf;
@@ -78,13 +113,134 @@ Test(util, read_file_keeps_nul_bytes)
 
 	fwrite("a\0b", 1, 3, f);
 	fclose(f);
-	cr_assert_eq(mr_read_file(path, &buf, &len, &err), 0);
+	cr_assert_eq(mr_read_file(path, MR_FILE_REVIEW, &buf, &len, &err), 0);
 	cr_expect_eq(len, 3);
 	cr_expect_eq(buf[2], 'b');
 	free(buf);
 	remove(path);
-	cr_expect_eq(mr_read_file(path, &buf, &len, &err), -1);
-	cr_expect(strstr(err.msg, "cannot open"));
+	buf = NULL;
+	cr_expect_eq(mr_read_file(path, MR_FILE_REVIEW, &buf, &len, &err), -1);
+	cr_expect_eq(errno, ENOENT, "a missing file is told apart: callers may allow it");
+	cr_expect(strstr(err.msg, "cannot open: No such file"), "%s", err.msg);
+	cr_expect_null(buf);
+}
+
+/* A scratch directory holding name, a file of size bytes (sparse: no disk used). */
+static char *
+sized_file(char *dir, const char *name, off_t size)
+{
+	char *path;
+	int fd;
+
+	cr_assert_not_null(mkdtemp(dir));
+	path = mr_path_join(dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert(fd >= 0 && write(fd, "revision = 'x'\n", 15) == 15 && ftruncate(fd, size) == 0);
+	close(fd);
+	return path;
+}
+
+static void
+remove_in(char *dir, char *path)
+{
+	remove(path);
+	rmdir(dir);
+	free(path);
+}
+
+/* Reading path as kind fails at once, with "PATH: why" and no buffer. */
+static void
+expect_refused(const char *path, enum mr_file_kind kind, const char *why)
+{
+	char *buf = NULL, want[512];
+	size_t len;
+	struct mr_error err;
+
+	cr_expect_eq(mr_read_file(path, kind, &buf, &len, &err), -1, "%s", path);
+	snprintf(want, sizeof(want), "%s: %s", path, why);
+	cr_expect_str_eq(err.msg, want);
+	cr_expect_null(buf);
+}
+
+/* Each would block or fill the memory if it were read: none may take a second. */
+Test(util, read_file_refuses_a_fifo_without_waiting_for_a_writer, .timeout = 10)
+{
+	char dir[] = "/tmp/migreview-util-XXXXXX", *path;
+
+	cr_assert_not_null(mkdtemp(dir));
+	path = mr_path_join(dir, "fifo");
+	cr_assert_eq(mkfifo(path, 0644), 0);
+	expect_refused(path, MR_FILE_MIGRATION, "not a regular file (a FIFO)");
+	remove_in(dir, path);
+}
+
+Test(util, read_file_refuses_devices_and_links_to_them, .timeout = 10)
+{
+	char dir[] = "/tmp/migreview-util-XXXXXX", *link;
+
+	expect_refused("/dev/zero", MR_FILE_INI, "not a regular file (a character device)");
+	cr_assert_not_null(mkdtemp(dir));
+	link = mr_path_join(dir, "alembic.ini");
+	cr_assert_eq(symlink("/dev/urandom", link), 0);
+	expect_refused(link, MR_FILE_INI, "not a regular file (a character device)");
+	remove_in(dir, link);
+}
+
+Test(util, read_file_refuses_a_file_over_the_limit_of_its_kind, .timeout = 10)
+{
+	char dir[] = "/tmp/migreview-util-XXXXXX", *path, *buf;
+	size_t len, max = mr_file_max(MR_FILE_USERCONF);
+	struct mr_error err;
+
+	path = sized_file(dir, "config", (off_t)max + 1);
+	expect_refused(path, MR_FILE_USERCONF,
+		       "larger than 1 MiB, the most migreview reads for the user configuration");
+	cr_expect_eq(errno, EFBIG);
+	cr_assert_eq(truncate(path, (off_t)max), 0);
+	cr_assert_eq(mr_read_file(path, MR_FILE_USERCONF, &buf, &len, &err), 0, "%s", err.msg);
+	cr_expect_eq(len, max, "a file of exactly the limit is read whole");
+	free(buf);
+	remove_in(dir, path);
+}
+
+Test(util, read_file_head_reads_only_the_head_of_a_huge_file, .timeout = 10)
+{
+	char dir[] = "/tmp/migreview-util-XXXXXX", *path, *buf = NULL;
+	size_t len, size;
+	struct mr_error err;
+
+	path = sized_file(dir, "huge.py", (off_t)3 << 30);
+	cr_assert_eq(mr_read_file_head(path, MR_FILE_MIGRATION, 4096, &buf, &len, &size, &err), 0,
+		     "%s", err.msg);
+	cr_expect_eq(len, 4096);
+	cr_expect_eq(size, (size_t)3 << 30);
+	cr_expect_eq(memcmp(buf, "revision = 'x'\n", 15), 0);
+	free(buf);
+	cr_assert_eq(truncate(path, 100), 0);
+	cr_assert_eq(mr_read_file_head(path, MR_FILE_MIGRATION, 4096, &buf, &len, &size, &err), 0);
+	cr_expect(len == 100 && size == 100, "a file within the limit is read whole");
+	free(buf);
+	remove_in(dir, path);
+}
+
+/* The headless UI reads its keys from standard input, often a pipe: allowed, but capped. */
+Test(util, read_file_takes_a_key_script_from_a_pipe_up_to_its_limit, .timeout = 20)
+{
+	char path[64], *buf = NULL;
+	size_t len;
+	struct mr_error err;
+	int fds[2];
+
+	cr_assert_eq(pipe(fds), 0);
+	cr_assert_eq(write(fds[1], "jjq", 3), 3);
+	close(fds[1]);
+	snprintf(path, sizeof(path), "/dev/fd/%d", fds[0]);
+	cr_assert_eq(mr_read_file(path, MR_FILE_KEYS, &buf, &len, &err), 0, "%s", err.msg);
+	cr_expect_str_eq(buf, "jjq");
+	free(buf);
+	close(fds[0]);
+	expect_refused("/dev/zero", MR_FILE_KEYS,
+		       "larger than 16 MiB, the most migreview reads for a key script");
 }
 
 Test(util, utf8_check_and_repair)
