@@ -101,7 +101,7 @@ _migreview_value()
 			_migreview_add < <(_migreview_themes)
 		fi
 		;;
-	--since) _migreview_add < <(_migreview_git_refs) ;;
+	--since | --trust-ref) _migreview_add < <(_migreview_git_refs) ;;
 	--order) _migreview_add < <(printf '%s\n' review history) ;;
 	--format) _migreview_add < <(printf '%s\n' text json sarif) ;;
 	esac
@@ -120,7 +120,7 @@ _migreview()
 		if ((opts)) && [[ $w == -?* ]]; then
 			case $w in
 			--) opts=0; continue ;;
-			-c | --config | -n | --name | --theme | --order | --format | --since | --database-url)
+			-c | --config | -n | --name | --theme | --order | --format | --since | --trust-ref | --database-url)
 				has=1 ;;
 			--*=*) v=${w#*=} w=${w%%=*} ;;
 			-c?* | -n?*) v=${w:2} w=${w:0:2} ;;
@@ -165,7 +165,8 @@ _migreview()
 		case $cmd in
 		'') list='-c --config -n --name --theme --since --trust --help --version' ;;
 		list) list='--json --order --config --name --help' ;;
-		check) list='--format --since --require-signoff --config --name --help' ;;
+		check) list='--format --since --require-signoff --trust-ref --config --name --help' ;;
+		settings) list='--trust-ref --accept --config --name --help' ;;
 		test) list='--all --database-url --trust --config --name --help' ;;
 		diff) list='--config --name --help' ;;
 		*) list='--help' ;;
@@ -175,7 +176,7 @@ _migreview()
 	fi
 
 	case $cmd in
-	'') mapfile -t COMPREPLY < <(compgen -W 'list check test diff explain' -- "$cur") ;;
+	'') mapfile -t COMPREPLY < <(compgen -W 'list check test diff settings explain' -- "$cur") ;;
 	check) _migreview_files _migreview_is_python ;;
 	test | diff) ((npos == 0)) && _migreview_add < <(_migreview_revisions) ;;
 	explain) ((npos == 0)) && _migreview_add < <(_migreview_explain_ids) ;;
