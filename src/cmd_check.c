@@ -313,7 +313,8 @@ run_gate(const struct cli *cli, struct gate *gt)
 	/* with a trusted ref, its review_file: where the review is cannot be the change's to say */
 	if (rc == 0)
 		rc = review_path(cli->trust_ref ? &gt->trust.trusted : &r->p, &path, &err);
-	if (rc == 0 && review_load(&gt->review, path, &err) < 0) {
+	if (rc == 0 && (review_load(&gt->review, path, &err) < 0 ||
+			gate_trust_merge_review(&gt->trust, &gt->review, path, &err) < 0)) {
 		cmd_error("migreview: the review file cannot be read: %s\n", err.msg);
 		free(path);
 		return -1;
@@ -684,7 +685,7 @@ cmd_check(const struct cli *given)
 				"{s:s, s:s, s:b, s:o}", "trust_ref", gt.trust.ref, "settings",
 				gt.trust.settings_id, "settings_signed_off", settings_signed,
 				"problems", strvec_json(&trust)));
-		if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2)) < 0) {
+		if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) < 0) {
 			cmd_error("migreview: cannot write the report\n");
 			goto out;
 		}

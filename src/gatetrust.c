@@ -23,6 +23,7 @@ static const char *const location_keys[] = {
 };
 #define SEVERITY_PREFIX "severity."
 #define CONFIG_MAX (4u << 20)
+#define REVIEW_MAX (256u << 20)
 
 static int
 by_key(const void *a, const void *b)
@@ -332,6 +333,34 @@ gate_trust_open(struct gate_trust *gt, const struct project *work, const char *r
 		rc = mr_error_set(err, "require_signatures is on, but no allowed_signers file names "
 				  "who may sign");
 	strvec_free(&tv);
+	return rc;
+}
+
+int
+gate_trust_merge_review(const struct gate_trust *gt, struct review *rv, const char *path,
+			struct mr_error *err)
+{
+	struct gitinfo *gi = NULL;
+	char *text = NULL, *label;
+	size_t len = 0;
+	int rc;
+
+	if (!gt->ref)
+		return 0;
+	rc = gitinfo_open(&gi, gt->work->root, err);
+	if (rc == 0)
+		rc = gitinfo_file_at(gi, gt->ref, path, REVIEW_MAX, &text, &len, err);
+	gitinfo_free(gi);
+	if (rc < 0)
+		trust_ref_error(gt->ref, err);
+	if (rc != 0) {
+		free(text);
+		return rc < 0 ? -1 : 0;         /* no review file there yet */
+	}
+	label = mr_printf("%s:%s", gt->ref, path);
+	rc = label ? review_merge_text(rv, label, text, len, err) : mr_error_oom(err);
+	free(label);
+	free(text);
 	return rc;
 }
 

@@ -296,6 +296,21 @@ review_load(struct review *rv, const char *path, struct mr_error *err)
 }
 
 int
+review_merge_text(struct review *rv, const char *label, const char *text, size_t len,
+		  struct mr_error *err)
+{
+	struct review other = { 0 };
+	int rc = parse(&other, text, len, label, err);
+
+	if (rc == 0 && records_settle(&other) < 0)
+		rc = mr_error_oom(err);
+	if (rc == 0 && records_merge(rv, &other) < 0)
+		rc = mr_error_oom(err);
+	records_free(&other);
+	return rc;
+}
+
+int
 review_refresh(struct review *rv, struct mr_error *err)
 {
 	struct review disk = { .path = rv->path };

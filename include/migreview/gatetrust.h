@@ -56,6 +56,15 @@ int gate_trust_open(struct gate_trust *gt, const struct project *work, const cha
  */
 const struct project *gate_trust_settings(const struct gate_trust *gt, const struct review *rv);
 
+/*
+ * With a trusted ref, merges the ref's copy of the review file at path into
+ * rv: a decision the ref records (a block on the base branch, say) cannot
+ * be taken away by deleting its line in the change; only a newer decision
+ * that counts replaces it.
+ */
+int gate_trust_merge_review(const struct gate_trust *gt, struct review *rv, const char *path,
+			    struct mr_error *err);
+
 /* Whether the working tree's settings change is signed off in rv (true when nothing changed). */
 bool gate_trust_settings_signed(const struct gate_trust *gt, const struct review *rv);
 

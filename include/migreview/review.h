@@ -144,6 +144,13 @@ enum test_state { TESTED_NEVER, TESTED_STALE, TESTED_PASSED, TESTED_FAILED };
 enum test_state review_test_state(const struct review *rv, const char *revision,
 				  const char *blob, const struct test_run **which);
 
+/*
+ * Merges the review file text (read elsewhere: from a git tree, say; label
+ * names it in messages) into rv, newest winning, in memory only.
+ */
+int review_merge_text(struct review *rv, const char *label, const char *text, size_t len,
+		      struct mr_error *err);
+
 /* Merges the file on disk and writes it back (see above). */
 int review_save(struct review *rv, struct mr_error *err);
 
