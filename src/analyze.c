@@ -12,24 +12,23 @@
 #include "migreview/sqltok.h"
 
 int
-report(struct ctx *c, const char *rule_id, const char *table, unsigned line, unsigned col,
+report(struct ctx *c, enum rule_id rule, const char *table, unsigned line, unsigned col,
        const char *fmt, ...)
 {
-	const struct rule *r = rule_find(rule_id);
 	enum severity sev;
 	va_list ap;
 	int rc;
 
-	if (!r || !analysis_config_severity(c->cfg, r, table, &sev))
+	if (!analysis_config_severity(c->cfg, &rules[rule], table, &sev))
 		return 0;
 	va_start(ap, fmt);
-	rc = findings_addv(c->out, r->id, sev, c->in->relpath, line, col, c->in->revision, fmt, ap);
+	rc = findings_addv(c->out, rule, sev, c->in->relpath, line, col, c->in->revision, fmt, ap);
 	va_end(ap);
 	return rc;
 }
 
 int
-report_op(struct ctx *c, const char *rule_id, const char *table, const struct migration_op *op,
+report_op(struct ctx *c, enum rule_id rule, const char *table, const struct migration_op *op,
 	  const char *fmt, ...)
 {
 	char msg[1024];
@@ -38,7 +37,7 @@ report_op(struct ctx *c, const char *rule_id, const char *table, const struct mi
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return report(c, rule_id, table, op->call.line, op->call.col, "%s", msg);
+	return report(c, rule, table, op->call.line, op->call.col, "%s", msg);
 }
 
 bool
@@ -107,13 +106,13 @@ check_add_column(struct ctx *c, const struct migration_op *op)
 	name = pycall_arg(col->call, 0, "name");
 	dflt = pycall_arg(col->call, (size_t)-1, "server_default");
 	if (kw_false(pycall_arg(col->call, (size_t)-1, "nullable")) && (!dflt || dflt->kind == PYARG_NONE) &&
-	    report_op(c, "add-not-null-without-default", table, op,
+	    report_op(c, RULE_ADD_NOT_NULL_WITHOUT_DEFAULT, table, op,
 		      "column %s.%s is added NOT NULL without a server_default: the ALTER fails on "
 		      "a table with rows (a Python-side default= does not count)",
 		      or_unknown(table), name && name->kind == PYARG_STRING ? name->text : "?") < 0)
 		return -1;
 	if (is_volatile_default(dflt) &&
-	    report_op(c, "volatile-server-default", table, op,
+	    report_op(c, RULE_VOLATILE_SERVER_DEFAULT, table, op,
 		      "the server default of %s.%s is volatile: adding it rewrites the whole table "
 		      "under an ACCESS EXCLUSIVE lock", or_unknown(table),
 		      name && name->kind == PYARG_STRING ? name->text : "?") < 0)
@@ -199,18 +198,18 @@ check_type_change(struct ctx *c, const struct migration_op *op, const char *tabl
 	bool to_str, from_str;
 	long rto = type_rank(to, &to_str), rfrom = type_rank(from, &from_str);
 
-	if (report_op(c, "column-type-change", table, op,
+	if (report_op(c, RULE_COLUMN_TYPE_CHANGE, table, op,
 		      "the type of %s.%s changes on an existing table: most type changes rewrite "
 		      "the table under an ACCESS EXCLUSIVE lock", or_unknown(table),
 		      or_unknown(column)) < 0)
 		return -1;
 	if (rto > 0 && rfrom > 0 && to_str == from_str && rto < rfrom &&
-	    report_op(c, "narrowing-type-change", table, op,
+	    report_op(c, RULE_NARROWING_TYPE_CHANGE, table, op,
 		      "%s.%s is narrowed: existing values that do not fit make the migration fail "
 		      "or are cut", or_unknown(table), or_unknown(column)) < 0)
 		return -1;
 	if ((is_enum_type(c, to) || is_enum_type(c, from)) &&
-	    report_op(c, "enum-column-type-change", table, op,
+	    report_op(c, RULE_ENUM_COLUMN_TYPE_CHANGE, table, op,
 		      "%s.%s is converted to or from an enum type: the cast rewrites the table and "
 		      "fails on values outside the enum", or_unknown(table), or_unknown(column)) < 0)
 		return -1;
@@ -228,13 +227,13 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 		return 0;
 	if (kw_false(nullable) && (!col || col->nullable)) {
 		if (!backfilled(c, op, table) &&
-		    report_op(c, "set-not-null-without-backfill", table, op,
+		    report_op(c, RULE_SET_NOT_NULL_WITHOUT_BACKFILL, table, op,
 			      "%s.%s becomes NOT NULL with no backfill before it in this migration: "
 			      "any NULL left makes the ALTER fail", or_unknown(table),
 			      or_unknown(column)) < 0)
 			return -1;
 		if (!schema_not_null_proven(c->schema, table, column) &&
-		    report_op(c, "set-not-null-scan", table, op,
+		    report_op(c, RULE_SET_NOT_NULL_SCAN, table, op,
 			      "SET NOT NULL on %s.%s scans the whole table under an ACCESS EXCLUSIVE "
 			      "lock", or_unknown(table), or_unknown(column)) < 0)
 			return -1;
@@ -242,7 +241,7 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 	if (op_param(op, "type_") && check_type_change(c, op, table, column) < 0)
 		return -1;
 	if (op_string(op, "new_column_name") &&
-	    report_op(c, "rename-column", table, op,
+	    report_op(c, RULE_RENAME_COLUMN, table, op,
 		      "%s.%s is renamed to %s: the running application still uses the old name",
 		      or_unknown(table), or_unknown(column), op_string(op, "new_column_name")) < 0)
 		return -1;
@@ -261,7 +260,7 @@ check_still_read(struct ctx *c, const struct migration_op *op, const char *table
 
 	if (!c->cfg->app || !appcode_find(c->cfg->app, table, column, &path, &line))
 		return 0;
-	return report_op(c, "drop-column-still-read", table, op,
+	return report_op(c, RULE_DROP_COLUMN_STILL_READ, table, op,
 			 "%s.%s is dropped, but %s:%u still names it: the release that runs "
 			 "this migration, or the one still running, reads a column that is gone",
 			 or_unknown(table), column, path, line);
@@ -275,15 +274,15 @@ check_drop(struct ctx *c, const struct migration_op *op)
 	if (is_new(c, table))
 		return 0;
 	if (op_kind_of(op) == OP_DROP_TABLE)
-		return report_op(c, "drop-table", table, op,
+		return report_op(c, RULE_DROP_TABLE, table, op,
 				 "table %s is dropped with all its rows", or_unknown(table));
 	if (op_kind_of(op) == OP_RENAME_TABLE)
-		return report_op(c, "rename-table", table, op,
+		return report_op(c, RULE_RENAME_TABLE, table, op,
 				 "table %s is renamed to %s: the running application still uses "
 				 "the old name", or_unknown(table),
 				 or_unknown(op_string(op, "new_table_name")));
-	if (report_op(c, "drop-column", table, op, "column %s.%s is dropped with all its values",
-		      or_unknown(table), or_unknown(op_string(op, "column_name"))) < 0)
+	if (report_op(c, RULE_DROP_COLUMN, table, op, "column %s.%s is dropped with all its "
+		      "values", or_unknown(table), or_unknown(op_string(op, "column_name"))) < 0)
 		return -1;
 	return check_still_read(c, op, table, op_string(op, "column_name"));
 }
@@ -307,18 +306,18 @@ check_index(struct ctx *c, const struct migration_op *op)
 	bool concurrently = kw_true(op, "postgresql_concurrently");
 
 	if (concurrently && !op->in_autocommit)
-		return report_op(c, "concurrently-outside-autocommit-block", table, op,
+		return report_op(c, RULE_CONCURRENTLY_OUTSIDE_AUTOCOMMIT_BLOCK, table, op,
 				 "%s INDEX CONCURRENTLY cannot run inside the migration's transaction; "
 				 "put it in `with op.get_context().autocommit_block():`",
 				 create ? "CREATE" : "DROP");
 	if (concurrently || is_new(c, table))
 		return 0;
 	if (create)
-		return report_op(c, "index-not-concurrent", table, op,
+		return report_op(c, RULE_INDEX_NOT_CONCURRENT, table, op,
 				 "index %s on existing table %s is built without CONCURRENTLY: writes "
 				 "to the table block until it is done", or_unknown(name),
 				 or_unknown(table));
-	return report_op(c, "drop-index-not-concurrent", table, op,
+	return report_op(c, RULE_DROP_INDEX_NOT_CONCURRENT, table, op,
 			 "index %s is dropped without CONCURRENTLY: it waits for and blocks every "
 			 "query on %s", or_unknown(name), or_unknown(table));
 }
@@ -332,13 +331,13 @@ check_constraint(struct ctx *c, const struct migration_op *op)
 	if (is_new(c, table))
 		return 0;
 	if (kind == OP_CREATE_UNIQUE || kind == OP_CREATE_PK)
-		return report_op(c, "unique-constraint-on-existing-table", table, op,
+		return report_op(c, RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE, table, op,
 				 "%s %s on existing table %s builds its index under a lock that "
 				 "blocks writes", kind == OP_CREATE_PK ? "primary key" : "unique constraint",
 				 or_unknown(name), or_unknown(table));
 	if (kw_true(op, "postgresql_not_valid"))
 		return 0;
-	return report_op(c, "constraint-without-not-valid", table, op,
+	return report_op(c, RULE_CONSTRAINT_WITHOUT_NOT_VALID, table, op,
 			 "%s constraint %s on existing table %s is checked against every row "
 			 "while writes are blocked; add it NOT VALID, then VALIDATE",
 			 kind == OP_CREATE_FK ? "foreign key" : "check", or_unknown(name),
@@ -357,7 +356,7 @@ check_execute(struct ctx *c, const struct migration_op *op)
 		return 0;
 	if (arg->kind == PYARG_CALL && strcmp(arg->call->name, "text") != 0)
 		return 0;       /* op.execute(table.update()...): SQLAlchemy constructs */
-	return report(c, "non-literal-sql", NULL, arg->line, arg->col,
+	return report(c, RULE_NON_LITERAL_SQL, NULL, arg->line, arg->col,
 		      "the SQL is built at run time (%s): migreview cannot analyse it; review "
 		      "it by hand", arg->kind == PYARG_OTHER ? "an f-string or expression" :
 		      arg->kind == PYARG_NAME ? "a variable" : "not a literal");
@@ -395,14 +394,14 @@ check_bulk_insert(struct ctx *c, const struct migration_op *op)
 {
 	const struct pyarg *rows = op_param(op, "rows");
 
-	if (report_op(c, "data-in-schema-migration", NULL, op,
+	if (report_op(c, RULE_DATA_IN_SCHEMA_MIGRATION, NULL, op,
 		      "bulk_insert puts data into a schema migration") < 0)
 		return -1;
 	for (size_t i = 0; rows && rows->kind == PYARG_LIST && i < rows->n_items; i++) {
 		const struct pyarg *row = &rows->items[i];
 
 		if (row->text && literal_id(row->text) &&
-		    report(c, "hardcoded-id", NULL, row->line, row->col,
+		    report(c, RULE_HARDCODED_ID, NULL, row->line, row->col,
 			   "bulk_insert writes a literal id: it collides with rows the sequence "
 			   "already handed out, or differs between environments") < 0)
 			return -1;
@@ -446,7 +445,7 @@ check_fk_indexes(struct ctx *c)
 			snprintf(cols + cl, sizeof(cols) - cl, "_%s", fk->columns.v[k]);
 			snprintf(list + ll, sizeof(list) - ll, "%s\"%s\"", k ? ", " : "", fk->columns.v[k]);
 		}
-		if (report(c, "foreign-key-without-index", fk->table, fk->line, fk->col,
+		if (report(c, RULE_FOREIGN_KEY_WITHOUT_INDEX, fk->table, fk->line, fk->col,
 			   "no index covers foreign key %s(%s) -> %s: deletes and updates of %s scan "
 			   "%s; add op.create_index(\"ix_%s%s\", \"%s\", [%s])", fk->table, cols + 1,
 			   fk->referent, fk->referent, fk->table, fk->table, cols, fk->table, list) < 0)
@@ -481,7 +480,7 @@ check_imports(struct ctx *c)
 			for (size_t k = 0; k < MR_ARRAY_SIZE(app_parts); k++)
 				app = app || !strcmp(part, app_parts[k]);
 			if (app) {
-				if (report(c, "model-import", NULL, imp->line, imp->col,
+				if (report(c, RULE_MODEL_IMPORT, NULL, imp->line, imp->col,
 					   "the migration imports application models (%s): when they "
 					   "change, this old migration runs against code it was not "
 					   "written for", imp->module) < 0)

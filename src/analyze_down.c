@@ -16,11 +16,11 @@ check_functions(struct ctx *c)
 	const struct migration_fn *up = &c->m->upgrade, *down = &c->m->downgrade;
 
 	if (!down->present)
-		return report(c, "missing-downgrade", NULL, up->present ? up->line : 1,
+		return report(c, RULE_MISSING_DOWNGRADE, NULL, up->present ? up->line : 1,
 			      up->present ? up->col : 1,
 			      "there is no downgrade(): `alembic downgrade` fails at this revision");
 	if (down->empty && !up->empty && !c->in->merge_point)
-		return report(c, "empty-downgrade", NULL, down->line, down->col,
+		return report(c, RULE_EMPTY_DOWNGRADE, NULL, down->line, down->col,
 			      "downgrade() %s, while upgrade() changes the schema",
 			      down->not_implemented ? "raises NotImplementedError" : "does nothing");
 	return 0;
@@ -108,7 +108,7 @@ check_inverse(struct ctx *c)
 			    downgrade_has(c, OP_DROP_TABLE, table, NULL, NULL) ||
 			    undone_later(c, i, pairs[p].undo, table, pairs[p].name, name))
 				continue;
-			if (report_op(c, "downgrade-not-inverse", table, op,
+			if (report_op(c, RULE_DOWNGRADE_NOT_INVERSE, table, op,
 				      "upgrade() creates %s %s%s%s, which downgrade() does not remove: "
 				      "upgrading again after a downgrade fails", pairs[p].what,
 				      name ? name : table, name ? " on " : "", name ? table : "") < 0)
@@ -169,12 +169,12 @@ check_enums(struct ctx *c)
 		if (e->created_in != c->at || !c->m->downgrade.present || c->m->downgrade.empty ||
 		    drops_enum(&c->m->downgrade, e->name))
 			continue;
-		if (report(c, "enum-not-dropped-in-downgrade", NULL, e->line, e->col,
+		if (report(c, RULE_ENUM_NOT_DROPPED_IN_DOWNGRADE, NULL, e->line, e->col,
 			   "upgrade() creates enum type %s, which downgrade() leaves behind: the next "
 			   "upgrade fails with 'type \"%s\" already exists'", e->name, e->name) < 0)
 			return -1;
 		if (!dropped_later(c, e->name) &&
-		    report(c, "enum-type-never-dropped", NULL, e->line, e->col,
+		    report(c, RULE_ENUM_TYPE_NEVER_DROPPED, NULL, e->line, e->col,
 			   "no migration ever drops enum type %s", e->name) < 0)
 			return -1;
 	}
@@ -221,13 +221,13 @@ check_destructive_downgrade(struct ctx *c)
 		long to, from;
 
 		if (kind == OP_DROP_TABLE && table && !upgrade_creates(c, table, NULL)) {
-			if (report_op(c, "destructive-downgrade", table, op,
+			if (report_op(c, RULE_DESTRUCTIVE_DOWNGRADE, table, op,
 				      "downgrade() drops table %s, which upgrade() did not create: "
 				      "its rows are lost", table) < 0)
 				return -1;
 		} else if (kind == OP_DROP_COLUMN && table && column &&
 			   !upgrade_creates(c, table, column)) {
-			if (report_op(c, "destructive-downgrade", table, op,
+			if (report_op(c, RULE_DESTRUCTIVE_DOWNGRADE, table, op,
 				      "downgrade() drops %s.%s, which upgrade() did not add: its "
 				      "values are lost", table, column) < 0)
 				return -1;
@@ -235,7 +235,7 @@ check_destructive_downgrade(struct ctx *c)
 			to = type_rank(op_param(op, "type_"), &to_str);
 			from = type_rank(op_param(op, "existing_type"), &from_str);
 			if (to > 0 && from > 0 && to_str == from_str && to < from &&
-			    report_op(c, "destructive-downgrade", table, op,
+			    report_op(c, RULE_DESTRUCTIVE_DOWNGRADE, table, op,
 				      "downgrade() narrows %s.%s back: values written since the "
 				      "upgrade may not fit", table ? table : "?",
 				      column ? column : "?") < 0)

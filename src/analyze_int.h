@@ -27,15 +27,15 @@ struct ctx {
 };
 
 /*
- * Adds a finding of rule_id unless the rule is disabled or does not apply
+ * Adds a finding of rule unless the rule is disabled or does not apply
  * to the dialect; severity as configured (large tables raise large-table
  * rules to error).  table may be NULL.
  */
-int report(struct ctx *c, const char *rule_id, const char *table, unsigned line, unsigned col,
+int report(struct ctx *c, enum rule_id rule, const char *table, unsigned line, unsigned col,
 	   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* The same, at the operation's call. */
-int report_op(struct ctx *c, const char *rule_id, const char *table,
+int report_op(struct ctx *c, enum rule_id rule, const char *table,
 	      const struct migration_op *op, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 

@@ -41,7 +41,7 @@ position(const struct sql_at *s, size_t offset, unsigned *line, unsigned *col)
 }
 
 static int __attribute__((format(printf, 5, 6)))
-report_sql(const struct sql_at *s, const char *rule, const char *table, size_t offset,
+report_sql(const struct sql_at *s, enum rule_id rule, const char *table, size_t offset,
 	   const char *fmt, ...)
 {
 	char msg[1024];
@@ -79,18 +79,18 @@ check_rows(const struct sql_at *s)
 	const struct sql_stmt *st = s->st;
 
 	for (size_t i = 0; i < st->n_ids; i++)
-		if (report_sql(s, "hardcoded-id", NULL, st->ids[i].offset,
+		if (report_sql(s, RULE_HARDCODED_ID, NULL, st->ids[i].offset,
 			       "literal id %s%s%s: rows differ between environments, and ids from "
 			       "a sequence are not stable", st->ids[i].text,
 			       st->ids[i].column ? " for " : "",
 			       st->ids[i].column ? st->ids[i].column : "") < 0)
 			return -1;
 	if ((st->kind == SQL_DELETE && !has(st, SQL_F(WHERE))) || st->kind == SQL_TRUNCATE)
-		return report_sql(s, "unqualified-delete", st->table, st->offset,
+		return report_sql(s, RULE_UNQUALIFIED_DELETE, st->table, st->offset,
 				  "%s removes every row of %s", st->kind == SQL_TRUNCATE ?
 				  "TRUNCATE" : "DELETE without WHERE", st->table ? st->table : "the table");
 	if (st->kind == SQL_UPDATE && !has(st, SQL_F(WHERE)))
-		return report_sql(s, "unqualified-update", st->table, st->offset,
+		return report_sql(s, RULE_UNQUALIFIED_UPDATE, st->table, st->offset,
 				  "UPDATE without WHERE rewrites every row of %s",
 				  st->table ? st->table : "the table");
 	return 0;
@@ -105,15 +105,15 @@ check_index_sql(const struct sql_at *s)
 
 	if (has(st, SQL_F(CONCURRENTLY)))
 		return s->op->in_autocommit ? 0 :
-		       report_sql(s, "concurrently-outside-autocommit-block", table, st->offset,
+		       report_sql(s, RULE_CONCURRENTLY_OUTSIDE_AUTOCOMMIT_BLOCK, table, st->offset,
 				  "%s INDEX CONCURRENTLY cannot run inside the migration's "
 				  "transaction; put it in `with op.get_context().autocommit_block():`",
 				  create ? "CREATE" : "DROP");
 	if (is_new(s->c, table))
 		return 0;
-	return report_sql(s, create ? "index-not-concurrent" : "drop-index-not-concurrent", table,
-			  st->offset, "%s index %s %s %s without CONCURRENTLY: writes to the table "
-			  "block until it is done", create ? "creating" : "dropping",
+	return report_sql(s, create ? RULE_INDEX_NOT_CONCURRENT : RULE_DROP_INDEX_NOT_CONCURRENT,
+			  table, st->offset, "%s index %s %s %s without CONCURRENTLY: writes to "
+			  "the table block until it is done", create ? "creating" : "dropping",
 			  st->object ? st->object : "", create ? "on" : "of", table ? table : "its table");
 }
 
@@ -123,13 +123,13 @@ check_enum_sql(const struct sql_at *s)
 	const struct sql_stmt *st = s->st;
 
 	if (has(st, SQL_F(ADD_VALUE)) && !s->op->in_autocommit &&
-	    report_sql(s, "enum-add-value-in-transaction", NULL, st->offset,
+	    report_sql(s, RULE_ENUM_ADD_VALUE_IN_TRANSACTION, NULL, st->offset,
 		       "ALTER TYPE %s ADD VALUE runs inside the migration's transaction: "
 		       "before PostgreSQL 12 it fails there, and the new value cannot be used "
 		       "until it commits", st->object ? st->object : "") < 0)
 		return -1;
 	if (has(st, SQL_F(RENAME_VALUE)))
-		return report_sql(s, "enum-value-removed-or-renamed", NULL, st->offset,
+		return report_sql(s, RULE_ENUM_VALUE_REMOVED_OR_RENAMED, NULL, st->offset,
 				  "a label of enum %s is renamed: the running application still "
 				  "reads and writes the old one", st->object ? st->object : "");
 	return 0;
@@ -146,11 +146,11 @@ check_idempotent(const struct sql_at *s)
 		    st->kind == SQL_DROP_TYPE;
 
 	if (create && !has(st, SQL_F(IF_NOT_EXISTS) | SQL_F(OR_REPLACE)))
-		return report_sql(s, "non-idempotent-sql", st->table, st->offset,
+		return report_sql(s, RULE_NON_IDEMPOTENT_SQL, st->table, st->offset,
 				  "%s without IF NOT EXISTS fails when run twice (a half-applied "
 				  "migration, a hotfix applied by hand)", sql_kind_name(st->kind));
 	if (drop && !has(st, SQL_F(IF_EXISTS)))
-		return report_sql(s, "non-idempotent-sql", st->table, st->offset,
+		return report_sql(s, RULE_NON_IDEMPOTENT_SQL, st->table, st->offset,
 				  "%s without IF EXISTS fails when run twice", sql_kind_name(st->kind));
 	return 0;
 }
@@ -175,7 +175,7 @@ check_locks(const struct sql_at *s)
 		  (has(st, SQL_F(ADD_CONSTRAINT)) && !has(st, SQL_F(NOT_VALID) | SQL_F(USING_INDEX)) &&
 		   has(st, SQL_F(FOREIGN_KEY) | SQL_F(CHECK) | SQL_F(UNIQUE) | SQL_F(PRIMARY_KEY)))))
 		why = "this ALTER TABLE scans or rewrites the table while it holds its lock";
-	return why ? report_sql(s, "lock-heavy-raw-sql", st->table, st->offset, "%s", why) : 0;
+	return why ? report_sql(s, RULE_LOCK_HEAVY_RAW_SQL, st->table, st->offset, "%s", why) : 0;
 }
 
 int
@@ -199,7 +199,7 @@ check_sql(struct ctx *c, const struct migration_op *op, bool downgrade)
 
 		rc = check_rows(&s);
 		if (rc == 0 && downgrade && (kind == SQL_DELETE || kind == SQL_TRUNCATE))
-			rc = report_sql(&s, "destructive-downgrade", script.v[i].table,
+			rc = report_sql(&s, RULE_DESTRUCTIVE_DOWNGRADE, script.v[i].table,
 					script.v[i].offset, "downgrade() deletes rows of %s: what was "
 					"written since the upgrade is lost on rollback",
 					script.v[i].table ? script.v[i].table : "a table");
@@ -296,7 +296,7 @@ check_lock_timeout(struct ctx *c, const struct migration_op *op)
 	if (!(table = locked_table(c, op)))
 		return 0;
 	c->lock_timeout_seen = true;    /* once per migration is enough */
-	return report_op(c, "missing-lock-timeout", table, op,
+	return report_op(c, RULE_MISSING_LOCK_TIMEOUT, table, op,
 			 "no lock_timeout is set before this takes its lock on %s: behind one long "
 			 "transaction it queues, and every query on the table queues behind it", table);
 }

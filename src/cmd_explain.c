@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "migreview/finding.h"
 #include "migreview/rules.h"
 
 #define WRAP 76
@@ -67,7 +68,7 @@ static void
 list_item(enum check_item item)
 {
 	printf("%s — %s\n", checklist[item].id, checklist[item].title);
-	for (size_t i = 0; i < rules_count; i++)
+	for (size_t i = 0; i < RULE_COUNT; i++)
 		if (rules[i].item == item)
 			printf("  %-40s %-7s  %s\n", rules[i].id, severity_name(rules[i].severity),
 			       rules[i].summary);
@@ -101,7 +102,7 @@ cmd_explain(const struct cli *cli)
 		return EXIT_CLEAN;
 	}
 	cmd_error("migreview: no rule or checklist item '%s'", cli->argv[0]);
-	for (size_t i = 0, shown = 0; i < rules_count && shown < 5; i++) {
+	for (size_t i = 0, shown = 0; i < RULE_COUNT && shown < 5; i++) {
 		if (strstr(rules[i].id, cli->argv[0])) {
 			cmd_error("%s%s", shown ? ", " : "; did you mean ", rules[i].id);
 			shown++;

@@ -131,10 +131,10 @@ print_findings(const struct findings *fs)
 
 		if (f->line)
 			cmd_error("%s:%u:%u: %s: %s [%s]\n", path ? path : "?", f->line,
-				f->col, severity_name(f->severity), msg ? msg : "?", f->rule);
+				f->col, severity_name(f->severity), msg ? msg : "?", f->rule->id);
 		else
 			cmd_error("%s: %s: %s [%s]\n", path ? path : "?",
-				severity_name(f->severity), msg ? msg : "?", f->rule);
+				severity_name(f->severity), msg ? msg : "?", f->rule->id);
 		free(path);
 		free(msg);
 	}

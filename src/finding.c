@@ -1,4 +1,4 @@
-/* Findings: rule id, severity, place and message. */
+/* Findings: rule, severity, place and message. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 #include "migreview/util.h"
 
 int
-findings_addv(struct findings *fs, const char *rule, enum severity sev,
+findings_addv(struct findings *fs, enum rule_id rule, enum severity sev,
 	      const char *path, unsigned line, unsigned col, size_t revision,
 	      const char *fmt, va_list ap)
 {
@@ -20,7 +20,7 @@ findings_addv(struct findings *fs, const char *rule, enum severity sev,
 		return -1;
 	f = &fs->v[fs->n];
 	memset(f, 0, sizeof(*f));
-	f->rule = rule;
+	f->rule = &rules[rule];
 	f->severity = sev;
 	f->line = line;
 	f->col = col;
@@ -39,7 +39,7 @@ findings_addv(struct findings *fs, const char *rule, enum severity sev,
 }
 
 int
-findings_add(struct findings *fs, const char *rule, enum severity sev,
+findings_add(struct findings *fs, enum rule_id rule, enum severity sev,
 	     const char *path, unsigned line, unsigned col, size_t revision,
 	     const char *fmt, ...)
 {

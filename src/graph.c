@@ -34,16 +34,16 @@ push_unique(size_t **arr, size_t *n, size_t v)
 	return 0;
 }
 
-static int __attribute__((format(printf, 6, 7)))
-finding(struct graph *g, size_t i, const char *rule, enum severity sev, unsigned line,
-	const char *fmt, ...)
+/* A finding about revision i, at its rule's default severity: settings apply later. */
+static int __attribute__((format(printf, 5, 6)))
+finding(struct graph *g, size_t i, enum rule_id rule, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 	int rc;
 
 	va_start(ap, fmt);
-	rc = findings_addv(&g->findings, rule, sev, g->revs[i].relpath, line, line ? 1 : 0,
-			   i, fmt, ap);
+	rc = findings_addv(&g->findings, rule, rules[rule].severity, g->revs[i].relpath, line,
+			   line ? 1 : 0, i, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -66,10 +66,10 @@ register_ids(struct graph *g)
 
 			rev->rank = old->rank;
 			old->in_graph = false;
-			if (finding(g, i, "duplicate-revision", SEVERITY_ERROR, rev->line_id,
+			if (finding(g, i, RULE_DUPLICATE_REVISION, rev->line_id,
 				    "revision '%s' is also declared in %s; Alembic warns and "
 				    "uses this file, ignoring the other", rev->id, old->relpath) < 0 ||
-			    finding(g, prev, "duplicate-revision", SEVERITY_ERROR, old->line_id,
+			    finding(g, prev, RULE_DUPLICATE_REVISION, old->line_id,
 				    "revision '%s' is declared again in %s; Alembic ignores "
 				    "this file", old->id, rev->relpath) < 0)
 				return -1;
@@ -92,7 +92,7 @@ register_labels(struct graph *g)
 
 			if (strmap_get(&g->ids, label, &other) ||
 			    strmap_get(&g->labels, label, &other)) {
-				if (finding(g, i, "label-collision", SEVERITY_ERROR, rev->line_labels,
+				if (finding(g, i, RULE_LABEL_COLLISION, rev->line_labels,
 					    "branch label '%s' is already used by revision %s; "
 					    "Alembic refuses to build the revision map",
 					    label, g->revs[other].id) < 0)
@@ -115,22 +115,22 @@ resolve_name(struct graph *g, size_t i, const char *name, bool via_labels,
 
 	*out = NONE;
 	if (!strcmp(name, rev->id))
-		return finding(g, i, "cycle", SEVERITY_ERROR, line,
+		return finding(g, i, RULE_CYCLE, line,
 			       "revision '%s' names itself in %s (a self-loop)", name, what);
 	if (strmap_get(&g->ids, name, &target) ||
 	    (via_labels && strmap_get(&g->labels, name, &target))) {
 		if (target == i)
-			return finding(g, i, "cycle", SEVERITY_ERROR, line,
+			return finding(g, i, RULE_CYCLE, line,
 				       "'%s' in %s is this revision itself (a self-loop)",
 				       name, what);
 		*out = target;
 		return 0;
 	}
 	if (!via_labels && strmap_get(&g->labels, name, &target))
-		return finding(g, i, "missing-parent", SEVERITY_ERROR, line,
+		return finding(g, i, RULE_MISSING_PARENT, line,
 			       "down_revision '%s' is a branch label, not a revision id; "
 			       "name the revision (%s) instead", name, g->revs[target].id);
-	return finding(g, i, "missing-parent", SEVERITY_ERROR, line,
+	return finding(g, i, RULE_MISSING_PARENT, line,
 		       "%s names revision '%s', which no file declares", what, name);
 }
 
@@ -209,7 +209,7 @@ report_cycle(struct graph *g, const size_t *members, size_t count, const size_t 
 	for (size_t m = 0; m < count; m++) {
 		struct revision *rev = &g->revs[members[m]];
 
-		if (finding(g, members[m], "cycle", SEVERITY_ERROR, rev->line_down,
+		if (finding(g, members[m], RULE_CYCLE, rev->line_down,
 			    "revision '%s' is part of a cycle of down_revision/depends_on "
 			    "references: %s", rev->id, ids) < 0) {
 			free(ids);
@@ -456,10 +456,9 @@ mark_heads_and_bases(struct graph *g, const size_t *by_rank, size_t count)
 	for (size_t h = 0; list && h < g->n_heads; h++) {
 		struct revision *rev = &g->revs[g->heads[h]];
 
-		if (findings_add(&g->findings, "multiple-heads", SEVERITY_WARNING, rev->relpath,
-				 rev->line_id, rev->line_id ? 1 : 0, g->heads[h],
-				 "%zu heads (%s): `alembic upgrade head` refuses to run until "
-				 "they are merged with `alembic merge heads`", g->n_heads, list) < 0) {
+		if (finding(g, g->heads[h], RULE_MULTIPLE_HEADS, rev->line_id,
+			    "%zu heads (%s): `alembic upgrade head` refuses to run until "
+			    "they are merged with `alembic merge heads`", g->n_heads, list) < 0) {
 			free(list);
 			return -1;
 		}

@@ -7,19 +7,17 @@
 #include "migreview/rules.h"
 #include "migreview/util.h"
 
-const struct rule rules[] = {
-#define RULE(id, item, severity, dialects, summary, why, bad, good, fix) \
-	{ id, item, severity, dialects, summary, why, bad, good, fix },
+const struct rule rules[RULE_COUNT] = {
+#define RULE(name, id, item, severity, dialects, summary, why, bad, good, fix) \
+	[RULE_##name] = { id, item, severity, dialects, summary, why, bad, good, fix },
 #include "rules.def"
 #undef RULE
 };
 
-const size_t rules_count = MR_ARRAY_SIZE(rules);
-
 const struct rule *
 rule_find(const char *id)
 {
-	for (size_t i = 0; i < rules_count; i++)
+	for (size_t i = 0; i < RULE_COUNT; i++)
 		if (!strcmp(rules[i].id, id))
 			return &rules[i];
 	return NULL;

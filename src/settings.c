@@ -73,11 +73,11 @@ read_override(const struct project *p, const char *key, struct analysis_config *
 	      struct mr_error *err)
 {
 	static const char *const names[] = { "info", "warning", "error" };
-	struct severity_override *o;
+	const struct rule *r = rule_find(key + 9);
 	char *value;
 	size_t s;
 
-	if (!rule_find(key + 9))
+	if (!r)
 		return bad_setting(p, key, err, "no rule '%s'", key + 9);
 	if (project_setting(p, key, &value, err) < 0)
 		return -1;
@@ -89,36 +89,34 @@ read_override(const struct project *p, const char *key, struct analysis_config *
 		return -1;
 	}
 	free(value);
-	o = realloc(cfg->overrides, (cfg->n_overrides + 1) * sizeof(*o));
-	if (!o)
-		return mr_error_oom(err);
-	cfg->overrides = o;
-	o[cfg->n_overrides].severity = (enum severity)s;
-	if (!(o[cfg->n_overrides].rule = mr_strdup(key + 9)))
-		return mr_error_oom(err);
-	cfg->n_overrides++;
+	cfg->by_rule[rule_id_of(r)].overridden = true;
+	cfg->by_rule[rule_id_of(r)].severity = (enum severity)s;
 	return 0;
 }
 
 static int
 read_rules(const struct project *p, struct analysis_config *cfg, struct mr_error *err)
 {
-	struct strvec keys = { 0 };
+	struct strvec keys = { 0 }, disabled = { 0 };
 	char *value = NULL;
 	int rc = 0;
 
 	if (project_setting(p, "disable", &value, err) < 0)
 		return -1;
-	if (value && split_list(value, &cfg->disabled) < 0) {
-		free(value);
-		return mr_error_oom(err);
-	}
+	if (value && split_list(value, &disabled) < 0)
+		rc = mr_error_oom(err);
 	free(value);
-	for (size_t i = 0; i < cfg->disabled.n; i++)
-		if (!rule_find(cfg->disabled.v[i]))
-			return bad_setting(p, "disable", err, "no rule '%s' (`migreview explain` "
-					   "lists them)", cfg->disabled.v[i]);
-	if (project_setting_keys(p, &keys) < 0)
+	for (size_t i = 0; i < disabled.n && rc == 0; i++) {
+		const struct rule *r = rule_find(disabled.v[i]);
+
+		if (r)
+			cfg->by_rule[rule_id_of(r)].disabled = true;
+		else
+			rc = bad_setting(p, "disable", err, "no rule '%s' (`migreview explain` "
+					 "lists them)", disabled.v[i]);
+	}
+	strvec_free(&disabled);
+	if (rc == 0 && project_setting_keys(p, &keys) < 0)
 		rc = mr_error_oom(err);
 	for (size_t i = 0; i < keys.n && rc == 0; i++)
 		if (!strncmp(keys.v[i], "severity.", 9))
@@ -152,10 +150,6 @@ void
 analysis_config_free(struct analysis_config *cfg)
 {
 	strvec_free(&cfg->large_tables);
-	strvec_free(&cfg->disabled);
-	for (size_t i = 0; i < cfg->n_overrides; i++)
-		free(cfg->overrides[i].rule);
-	free(cfg->overrides);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -163,13 +157,14 @@ bool
 analysis_config_severity(const struct analysis_config *cfg, const struct rule *r,
 			 const char *table, enum severity *sev)
 {
-	if (!(r->dialects & cfg->dialect) || strvec_contains(&cfg->disabled, r->id))
+	const struct rule_setting *set = &cfg->by_rule[rule_id_of(r)];
+
+	if (!(r->dialects & cfg->dialect) || set->disabled)
 		return false;
 	*sev = r->severity;
 	if (r->item == CHECK_LARGE_TABLE && table && strvec_contains(&cfg->large_tables, table))
 		*sev = SEVERITY_ERROR;
-	for (size_t i = 0; i < cfg->n_overrides; i++)
-		if (!strcmp(cfg->overrides[i].rule, r->id))
-			*sev = cfg->overrides[i].severity;
+	if (set->overridden)
+		*sev = set->severity;
 	return true;
 }

@@ -1,9 +1,11 @@
 /*
  * A finding: something the engine wants a reviewer to see, tied to a rule
- * id and a place in a file.  Graph problems are findings today; the rule
- * engine produces the same type.
+ * of the catalogue (rules.h) and a place in a file.  Graph and header
+ * problems, the analyser's rules and the recorded test runs all produce
+ * this type.
  *
- * struct findings owns every finding and every string in it.
+ * struct findings owns every finding and every string in it; a finding's
+ * rule points into the static rules[].
  */
 #ifndef MIGREVIEW_FINDING_H
 #define MIGREVIEW_FINDING_H
@@ -11,14 +13,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-enum severity {
-	SEVERITY_INFO,
-	SEVERITY_WARNING,
-	SEVERITY_ERROR,
-};
+#include "migreview/rules.h"
 
 struct finding {
-	const char *rule;       /* static rule id, e.g. "missing-parent" */
+	const struct rule *rule;        /* &rules[RULE_...]: rule->id is what is printed */
 	enum severity severity;
 	char *path;             /* relative to the ini's directory */
 	unsigned line, col;     /* 1-based; 0 when the whole file is meant */
@@ -34,11 +32,11 @@ struct findings {
 };
 
 /* Adds a finding; the message is formatted.  -1 when memory runs out. */
-int findings_add(struct findings *fs, const char *rule, enum severity sev,
+int findings_add(struct findings *fs, enum rule_id rule, enum severity sev,
 		 const char *path, unsigned line, unsigned col, size_t revision,
 		 const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 
-int findings_addv(struct findings *fs, const char *rule, enum severity sev,
+int findings_addv(struct findings *fs, enum rule_id rule, enum severity sev,
 		  const char *path, unsigned line, unsigned col, size_t revision,
 		  const char *fmt, va_list ap) __attribute__((format(printf, 8, 0)));
 

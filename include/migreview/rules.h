@@ -10,13 +10,27 @@
 #include <stddef.h>
 
 #include "migreview/checklist.h"
-#include "migreview/finding.h"
+
+/* How bad a finding is: a rule's default, and what the settings make of it. */
+enum severity {
+	SEVERITY_INFO,
+	SEVERITY_WARNING,
+	SEVERITY_ERROR,
+};
 
 enum dialect {
 	DIALECT_POSTGRESQL = 1 << 0,
 	DIALECT_MYSQL = 1 << 1,
 	DIALECT_SQLITE = 1 << 2,
 	DIALECT_ANY = DIALECT_POSTGRESQL | DIALECT_MYSQL | DIALECT_SQLITE,
+};
+
+/* RULE_MISSING_PARENT, ...: a rule by identity, its index in rules[]. */
+enum rule_id {
+#define RULE(name, ...) RULE_##name,
+#include "../../src/rules.def"
+#undef RULE
+	RULE_COUNT
 };
 
 struct rule {
@@ -31,11 +45,19 @@ struct rule {
 	const char *fix;        /* the safe alternative, one sentence */
 };
 
-extern const struct rule rules[];
-extern const size_t rules_count;
+extern const struct rule rules[RULE_COUNT];
 
-/* The rule with this id, or NULL. */
+/*
+ * The rule with this id, or NULL: for what users type (explain, disable,
+ * severity.RULE).  Code names a rule by its enum rule_id.
+ */
 const struct rule *rule_find(const char *id);
+
+static inline enum rule_id
+rule_id_of(const struct rule *r)
+{
+	return (enum rule_id)(r - rules);
+}
 
 /* The dialect named name ("postgresql", "mysql", "sqlite"), or 0. */
 unsigned dialect_parse(const char *name);

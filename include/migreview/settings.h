@@ -15,9 +15,11 @@
 #include "migreview/project.h"
 #include "migreview/rules.h"
 
-struct severity_override {
-	char *rule;
-	enum severity severity;
+/* What [migreview] says about one rule. */
+struct rule_setting {
+	bool disabled;                  /* named in disable = ... */
+	bool overridden;                /* severity.RULE = ... is given */
+	enum severity severity;         /* its value */
 };
 
 struct appcode;
@@ -26,15 +28,14 @@ struct analysis_config {
 	unsigned dialect;               /* one DIALECT_* bit */
 	const struct appcode *app;      /* the application's source (borrowed), or NULL */
 	struct strvec large_tables;
-	struct strvec disabled;
-	struct severity_override *overrides;
-	size_t n_overrides;
+	struct rule_setting by_rule[RULE_COUNT];        /* indexed by enum rule_id */
 };
 
 /*
  * Reads [migreview] dialect (else the scheme of sqlalchemy.url, else
  * postgresql), large_tables, disable and severity.RULE = error|warning|info.
- * Unknown rule ids and dialects are errors naming the key.
+ * Unknown rule ids and dialects are errors naming the key.  disable and
+ * severity.RULE hold for every rule, graph and header rules included.
  */
 int analysis_config_load(const struct project *p, struct analysis_config *cfg,
 			 struct mr_error *err);
@@ -43,7 +44,10 @@ void analysis_config_free(struct analysis_config *cfg);
 /*
  * The severity a finding of rule r gets under cfg, about table (or NULL):
  * its default, raised for large tables, overridden by severity.RULE.  False
- * when the rule is disabled or not for the target dialect.
+ * when the rule is disabled or not for the target dialect.  Every finding
+ * passes here before it is reported: the analyser's as it is made, graph
+ * and header problems in report_collect(), test evidence in
+ * report_evidence().
  */
 bool analysis_config_severity(const struct analysis_config *cfg, const struct rule *r,
 			      const char *table, enum severity *sev);

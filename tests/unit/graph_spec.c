@@ -87,11 +87,11 @@ graph_spec_history(const struct graph *g)
 }
 
 size_t
-graph_spec_count(const struct graph *g, const char *rule)
+graph_spec_count(const struct graph *g, enum rule_id rule)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < g->findings.n; i++)
-		n += !strcmp(g->findings.v[i].rule, rule);
+		n += g->findings.v[i].rule == &rules[rule];
 	return n;
 }

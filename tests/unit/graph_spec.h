@@ -18,6 +18,6 @@ const char *graph_spec_ids(const struct graph *g, const size_t *indices, size_t 
 const char *graph_spec_history(const struct graph *g);
 
 /* How many findings carry this rule id. */
-size_t graph_spec_count(const struct graph *g, const char *rule);
+size_t graph_spec_count(const struct graph *g, enum rule_id rule);
 
 #endif

@@ -22,7 +22,7 @@ static void
 setup(void)
 {
 	cfg.dialect = DIALECT_POSTGRESQL;
-	strvec_push(&cfg.disabled, "missing-lock-timeout");
+	cfg.by_rule[RULE_MISSING_LOCK_TIMEOUT].disabled = true;
 }
 
 static void
@@ -61,8 +61,8 @@ run(const char *last, bool with_base)
 
 		if (fs.v[i].revision != 1)
 			continue;
-		snprintf(buf + len, sizeof(buf) - len, "%s%s@%u:%u", len ? " " : "", fs.v[i].rule,
-			 fs.v[i].line, fs.v[i].col);
+		snprintf(buf + len, sizeof(buf) - len, "%s%s@%u:%u", len ? " " : "",
+			 fs.v[i].rule->id, fs.v[i].line, fs.v[i].col);
 	}
 	return buf;
 }
@@ -74,7 +74,7 @@ Test(analyze, the_base_itself_is_clean)
 	struct analysis_input in = { BASE, strlen(BASE), "versions/base.py", 0, false };
 
 	cr_assert_eq(analyze_sources(&in, 1, &cfg, &fs, &err), 0);
-	cr_expect_eq(fs.n, 0, "first finding: %s", fs.n ? fs.v[0].rule : "");
+	cr_expect_eq(fs.n, 0, "first finding: %s", fs.n ? fs.v[0].rule->id : "");
 }
 
 Test(analyze, add_not_null_without_default)
@@ -179,7 +179,7 @@ Test(analyze, large_tables_disable_and_overrides)
 			 "index-not-concurrent@2:5");
 	cr_assert_eq(fs.n, 1);
 	cr_expect_eq(fs.v[0].severity, SEVERITY_ERROR, "raised on a large table");
-	strvec_push(&cfg.disabled, "index-not-concurrent");
+	cfg.by_rule[RULE_INDEX_NOT_CONCURRENT].disabled = true;
 	cr_expect_str_eq(run("def upgrade():\n    op.create_index('a', 'orders', ['customer_id'])\n"
 			     "def downgrade():\n    op.drop_index('a')\n", true), "");
 }
@@ -323,7 +323,7 @@ Test(analyze, raw_sql_indexes_enums_idempotence_and_locks)
 
 Test(analyze, missing_lock_timeout_once_per_migration_and_not_for_new_tables)
 {
-	strvec_free(&cfg.disabled);
+	cfg.by_rule[RULE_MISSING_LOCK_TIMEOUT].disabled = false;
 	cr_expect_str_eq(run("def upgrade():\n"
 			     "    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))\n"
 			     "    op.create_index('ix_t', 't', ['id'])\n"
@@ -370,13 +370,13 @@ Test(analyze, enum_types_dropped_by_a_later_migration_are_not_leaked)
 
 	cr_assert_eq(analyze_sources(in, 1, &cfg, &fs, &err), 0);
 	cr_expect_eq(fs.n, 2, "not dropped by its downgrade, nor by anything later");
-	cr_expect_str_eq(fs.v[1].rule, "enum-type-never-dropped");
+	cr_expect_eq(fs.v[1].rule, &rules[RULE_ENUM_TYPE_NEVER_DROPPED]);
 	findings_free(&fs);
 	cr_assert_eq(analyze_sources(in, 2, &cfg, &fs, &err), 0);
 	cr_assert_gt(fs.n, 0);
-	cr_expect_str_eq(fs.v[0].rule, "enum-not-dropped-in-downgrade");
+	cr_expect_eq(fs.v[0].rule, &rules[RULE_ENUM_NOT_DROPPED_IN_DOWNGRADE]);
 	for (size_t i = 0; i < fs.n; i++)
-		cr_expect_str_neq(fs.v[i].rule, "enum-type-never-dropped");
+		cr_expect_neq(fs.v[i].rule, &rules[RULE_ENUM_TYPE_NEVER_DROPPED]);
 }
 
 Test(analyze, volatile_and_stable_server_defaults)
@@ -420,7 +420,7 @@ flags(const char *snippet, const char *rule)
 	findings_free(&fs);
 	cr_assert_eq(analyze_sources(&in, 1, &cfg, &fs, &err), 0, "%s", err.msg);
 	for (size_t i = 0; i < fs.n; i++)
-		found = found || !strcmp(fs.v[i].rule, rule);
+		found = found || !strcmp(fs.v[i].rule->id, rule);
 	free(src);
 	return found;
 }
@@ -437,8 +437,8 @@ Test(analyze, every_catalogue_example_does_what_explain_says)
 		"rename-column", "enum-column-type-change",
 	};
 
-	strvec_free(&cfg.disabled);
-	for (size_t i = 0; i < rules_count; i++) {
+	cfg.by_rule[RULE_MISSING_LOCK_TIMEOUT].disabled = false;
+	for (size_t i = 0; i < RULE_COUNT; i++) {
 		const struct rule *r = &rules[i];
 		bool exempt = false;
 

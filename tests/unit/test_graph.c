@@ -24,12 +24,12 @@ TestSuite(graph, .fini = teardown);
 
 /* The first finding of this rule; fails the test when there is none. */
 static const struct finding *
-first(const char *rule)
+first(enum rule_id rule)
 {
 	for (size_t i = 0; i < g.findings.n; i++)
-		if (!strcmp(g.findings.v[i].rule, rule))
+		if (g.findings.v[i].rule == &rules[rule])
 			return &g.findings.v[i];
-	cr_assert_fail("no %s finding", rule);
+	cr_assert_fail("no %s finding", rules[rule].id);
 	return NULL;
 }
 
@@ -81,9 +81,9 @@ Test(graph, two_bases_merged)
 Test(graph, multiple_heads_are_a_warning_on_each_head)
 {
 	expect_alembic("a; b<a; c<a", "b c a", "b c", "a");
-	cr_expect_eq(graph_spec_count(&g, "multiple-heads"), 2);
-	cr_expect_eq(first("multiple-heads")->severity, SEVERITY_WARNING);
-	cr_expect(strstr(first("multiple-heads")->message, "2 heads (b, c)"));
+	cr_expect_eq(graph_spec_count(&g, RULE_MULTIPLE_HEADS), 2);
+	cr_expect_eq(first(RULE_MULTIPLE_HEADS)->severity, SEVERITY_WARNING);
+	cr_expect(strstr(first(RULE_MULTIPLE_HEADS)->message, "2 heads (b, c)"));
 }
 
 Test(graph, depends_on_across_branches)
@@ -114,31 +114,31 @@ Test(graph, dependency_on_own_ancestor)
 Test(graph, missing_parent_is_reported_and_the_rest_still_orders)
 {
 	build_ok("a; b<a; c<zz");
-	cr_expect_eq(graph_spec_count(&g, "missing-parent"), 1);
-	cr_expect_str_eq(first("missing-parent")->path, "versions/c.py");
-	cr_expect_eq(first("missing-parent")->line, 11);
-	cr_expect(strstr(first("missing-parent")->message, "'zz'"));
+	cr_expect_eq(graph_spec_count(&g, RULE_MISSING_PARENT), 1);
+	cr_expect_str_eq(first(RULE_MISSING_PARENT)->path, "versions/c.py");
+	cr_expect_eq(first(RULE_MISSING_PARENT)->line, 11);
+	cr_expect(strstr(first(RULE_MISSING_PARENT)->message, "'zz'"));
 	cr_expect_eq(g.n_order, 3);
 }
 
 Test(graph, down_revision_naming_a_label_is_explained)
 {
 	build_ok("a@lab; b<lab");
-	cr_expect_eq(graph_spec_count(&g, "missing-parent"), 1);
-	cr_expect(strstr(first("missing-parent")->message, "branch label"));
+	cr_expect_eq(graph_spec_count(&g, RULE_MISSING_PARENT), 1);
+	cr_expect(strstr(first(RULE_MISSING_PARENT)->message, "branch label"));
 }
 
 Test(graph, missing_dependency)
 {
 	build_ok("a; b<a^nowhere");
-	cr_expect_eq(graph_spec_count(&g, "missing-parent"), 1);
-	cr_expect(strstr(first("missing-parent")->message, "depends_on"));
+	cr_expect_eq(graph_spec_count(&g, RULE_MISSING_PARENT), 1);
+	cr_expect(strstr(first(RULE_MISSING_PARENT)->message, "depends_on"));
 }
 
 Test(graph, duplicate_ids_keep_the_later_file_at_the_first_position)
 {
 	build_ok("a; b<a; b<a; c<b");
-	cr_expect_eq(graph_spec_count(&g, "duplicate-revision"), 2);
+	cr_expect_eq(graph_spec_count(&g, RULE_DUPLICATE_REVISION), 2);
 	cr_expect_not(g.revs[1].in_graph);
 	cr_expect(g.revs[2].in_graph);
 	cr_expect_eq(g.n_order, 3);
@@ -148,37 +148,37 @@ Test(graph, duplicate_ids_keep_the_later_file_at_the_first_position)
 Test(graph, cycle_is_reported_on_every_member_and_never_hangs)
 {
 	build_ok("a<c; b<a; c<b; d");
-	cr_expect_eq(graph_spec_count(&g, "cycle"), 3);
-	cr_expect(strstr(first("cycle")->message, "a, b, c"));
+	cr_expect_eq(graph_spec_count(&g, RULE_CYCLE), 3);
+	cr_expect(strstr(first(RULE_CYCLE)->message, "a, b, c"));
 	cr_expect_eq(g.n_order, 4, "every revision is still listed");
 }
 
 Test(graph, self_loop)
 {
 	build_ok("a<a; b<a");
-	cr_expect_eq(graph_spec_count(&g, "cycle"), 1);
-	cr_expect(strstr(first("cycle")->message, "self-loop"));
+	cr_expect_eq(graph_spec_count(&g, RULE_CYCLE), 1);
+	cr_expect(strstr(first(RULE_CYCLE)->message, "self-loop"));
 	cr_expect_eq(g.n_order, 2);
 }
 
 Test(graph, self_dependency_through_own_label)
 {
 	build_ok("a@me^me");
-	cr_expect_eq(graph_spec_count(&g, "cycle"), 1);
+	cr_expect_eq(graph_spec_count(&g, RULE_CYCLE), 1);
 }
 
 Test(graph, dependency_cycle)
 {
 	build_ok("a; b<a^c; c<a^b");
-	cr_expect_eq(graph_spec_count(&g, "cycle"), 2);
+	cr_expect_eq(graph_spec_count(&g, RULE_CYCLE), 2);
 	cr_expect_eq(g.n_order, 3);
 }
 
 Test(graph, label_collisions)
 {
 	build_ok("a@x; b<a@x; c<b@a");
-	cr_expect_eq(graph_spec_count(&g, "label-collision"), 2);
-	cr_expect(strstr(first("label-collision")->message, "'x'"));
+	cr_expect_eq(graph_spec_count(&g, RULE_LABEL_COLLISION), 2);
+	cr_expect(strstr(first(RULE_LABEL_COLLISION)->message, "'x'"));
 	cr_expect(strstr(g.findings.v[g.findings.n - 1].message, "'a'"),
 		  "a label equal to a revision id");
 }
@@ -214,7 +214,7 @@ Test(graph, long_chain_and_long_cycle_use_no_recursion)
 	spec = chain_spec(10000, true);
 	build_ok(spec);
 	free(spec);
-	cr_expect_eq(graph_spec_count(&g, "cycle"), 10000);
-	cr_expect(strstr(first("cycle")->message, "(10000 in all)"));
+	cr_expect_eq(graph_spec_count(&g, RULE_CYCLE), 10000);
+	cr_expect(strstr(first(RULE_CYCLE)->message, "(10000 in all)"));
 	cr_expect_eq(g.n_order, 10000);
 }

@@ -201,12 +201,11 @@ Test(pyproject, tool_migreview_settings_under_the_ini)
 	cr_assert_eq(analysis_config_load(&p, &cfg, &err), 0, "%s", err.msg);
 	cr_expect_eq(cfg.dialect, DIALECT_MYSQL, "the ini's [migreview] wins");
 	cr_expect_eq(cfg.large_tables.n, 2);
-	cr_assert_eq(cfg.n_overrides, 2);
-	for (size_t i = 0; i < cfg.n_overrides; i++)
-		if (!strcmp(cfg.overrides[i].rule, "drop-table"))
-			cr_expect_eq(cfg.overrides[i].severity, SEVERITY_INFO, "the ini's");
-		else
-			cr_expect_eq(cfg.overrides[i].severity, SEVERITY_ERROR, "pyproject's");
+	for (size_t i = 0; i < RULE_COUNT; i++)
+		cr_expect_eq(cfg.by_rule[i].overridden,
+			     i == RULE_DROP_TABLE || i == RULE_DROP_COLUMN, "%s", rules[i].id);
+	cr_expect_eq(cfg.by_rule[RULE_DROP_TABLE].severity, SEVERITY_INFO, "the ini's");
+	cr_expect_eq(cfg.by_rule[RULE_DROP_COLUMN].severity, SEVERITY_ERROR, "pyproject's");
 	analysis_config_free(&cfg);
 	project_free(&p);
 	put("pyproject.toml", "[tool.migreview]\ndisable = [\"drop-tabel\"]\n");
