@@ -44,10 +44,8 @@ scoped(const struct gate *gt, size_t rev)
 static bool
 decided(const struct gate *gt, const struct finding *f)
 {
-	const struct rule *rule = rule_find(f->rule);
-
-	return rule && f->revision < gt->r.g.n && gt->r.g.revs[f->revision].in_graph &&
-	       gt->states[f->revision].items[rule->item] == ITEM_DONE;
+	return f->revision < gt->r.g.n && gt->r.g.revs[f->revision].in_graph &&
+	       gt->states[f->revision].items[f->rule->item] == ITEM_DONE;
 }
 
 static const char *const item_state_names[] = { "open", "done", "stale", "blocked" };
@@ -78,10 +76,10 @@ print_text(const struct gate *gt)
 
 		if (f->line)
 			printf("%s:%u:%u: %s: %s [%s]%s\n", path ? path : "?", f->line, f->col,
-			       severity_name(f->severity), msg ? msg : "?", f->rule, note);
+			       severity_name(f->severity), msg ? msg : "?", f->rule->id, note);
 		else
 			printf("%s: %s: %s [%s]%s\n", path ? path : "?", severity_name(f->severity),
-			       msg ? msg : "?", f->rule, note);
+			       msg ? msg : "?", f->rule->id, note);
 		free(path);
 		free(msg);
 	}
@@ -100,7 +98,7 @@ strvec_json(const struct strvec *sv)
 static json_t *
 finding_json(const struct finding *f)
 {
-	return json_pack("{s:s, s:s, s:i, s:i, s:s}", "rule", f->rule,
+	return json_pack("{s:s, s:s, s:i, s:i, s:s}", "rule", f->rule->id,
 			 "severity", severity_name(f->severity), "line", (json_int_t)f->line,
 			 "column", (json_int_t)f->col, "message", f->message);
 }
@@ -124,23 +122,20 @@ migration_json(const struct gate *gt, size_t rev)
 {
 	const struct report *r = &gt->r;
 	const struct revision *rv = &r->g.revs[rev];
-	json_t *items = json_array();
+	json_t *items = json_array(), *fs[CHECK_ITEM_COUNT];
 	static const char *const states[] = { "open", "stale", "blocked", "signed-off" };
+	size_t n, first = report_findings(r, rev, &n);
 
-	for (int item = 0; items && item < CHECK_ITEM_COUNT; item++) {
-		json_t *fs = json_array();
-
-		for (size_t i = 0; fs && i < r->all.n; i++) {
-			const struct rule *rule = rule_find(r->all.v[i].rule);
-
-			if (r->all.v[i].revision == rev && rule && rule->item == (enum check_item)item)
-				json_array_append_new(fs, finding_json(&r->all.v[i]));
-		}
+	for (int item = 0; item < CHECK_ITEM_COUNT; item++)
+		fs[item] = json_array();
+	/* the revision's own findings, each filed under its rule's item */
+	for (size_t i = first; i < first + n; i++)
+		json_array_append_new(fs[r->all.v[i].rule->item], finding_json(&r->all.v[i]));
+	for (int item = 0; item < CHECK_ITEM_COUNT; item++)
 		json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:o}", "item",
 						       checklist[item].id, "title",
-						       checklist[item].title, "findings", fs,
+						       checklist[item].title, "findings", fs[item],
 						       "decision", decision_json(gt, rev, item)));
-	}
 	return json_pack("{s:s?, s:s, s:s, s:s, s:o}", "revision", rv->id, "path", rv->relpath,
 			 "blob", rv->blob, "review", states[gt->states[rev].state],
 			 "items", items);
@@ -191,7 +186,7 @@ sarif_rules(void)
 {
 	json_t *arr = json_array();
 
-	for (size_t i = 0; arr && i < rules_count; i++)
+	for (size_t i = 0; arr && i < RULE_COUNT; i++)
 		json_array_append_new(arr, json_pack(
 			"{s:s, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}",
 			"id", rules[i].id,
@@ -201,14 +196,6 @@ sarif_rules(void)
 			"defaultConfiguration", "level", sarif_level(rules[i].severity),
 			"properties", "checklist-item", checklist[rules[i].item].id));
 	return arr;
-}
-
-static size_t
-rule_index(const char *id)
-{
-	const struct rule *r = rule_find(id);
-
-	return r ? (size_t)(r - rules) : 0;
 }
 
 static json_t *
@@ -227,16 +214,15 @@ sarif_result(const struct gate *gt, const struct finding *f)
 		json_object_set_new(phys, "region", region);
 	else
 		json_decref(region);
-	json_t *res = json_pack("{s:s, s:i, s:s, s:{s:s}, s:[{s:o}]}", "ruleId", f->rule,
-				"ruleIndex", (json_int_t)rule_index(f->rule), "level",
+	json_t *res = json_pack("{s:s, s:i, s:s, s:{s:s}, s:[{s:o}]}", "ruleId", f->rule->id,
+				"ruleIndex", (json_int_t)rule_id_of(f->rule), "level",
 				sarif_level(f->severity), "message", "text", f->message,
 				"locations", "physicalLocation", phys);
 
 	/* a decided finding is suppressed, with the reviewer's decision as its reason */
 	if (res && decided(gt, f)) {
-		const struct rule *rule = rule_find(f->rule);
 		const struct decision *d = review_find(&gt->review, gt->r.g.revs[f->revision].id,
-							checklist[rule->item].id);
+							checklist[f->rule->item].id);
 		json_t *sup = json_pack("{s:s, s:s}", "kind", "external", "status", "accepted");
 
 		if (sup && d->reason)
@@ -320,8 +306,10 @@ run_gate(const struct cli *cli, struct gate *gt)
 		return -1;
 	}
 	free(path);
+	/* the tested item's findings too go by the settings in force */
+	r->settings = gate_trust_settings(&gt->trust, &gt->review);
 	if (rc == 0)
-		rc = report_collect(gate_trust_settings(&gt->trust, &gt->review), &r->g, &all, &err);
+		rc = report_collect(r->settings, &r->g, &all, &err);
 	if (rc == 0)
 		rc = report_adopt(r, &all, &err);
 	findings_free(&all);

@@ -73,6 +73,27 @@ index_findings(struct report *r)
 	return 0;
 }
 
+/*
+ * Graph and header problems are findings of the graph item, reported with
+ * the rest; they were found before the settings were read, so they pass
+ * them here, as the analyser's findings do when they are made.
+ */
+static int
+add_graph_findings(const struct graph *g, const struct analysis_config *cfg,
+		   struct findings *out)
+{
+	for (size_t i = 0; i < g->findings.n; i++) {
+		const struct finding *f = &g->findings.v[i];
+		enum severity sev;
+
+		if (analysis_config_severity(cfg, f->rule, NULL, &sev) &&
+		    findings_add(out, rule_id_of(f->rule), sev, f->path, f->line, f->col,
+				 f->revision, "%s", f->message) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 report_collect(const struct project *p, const struct graph *g, struct findings *out,
 	       struct mr_error *err)
@@ -89,18 +110,12 @@ report_collect(const struct project *p, const struct graph *g, struct findings *
 	}
 	cfg.app = &app;
 	rc = analyze_graph(g, &cfg, out, err);
+	if (rc == 0 && add_graph_findings(g, &cfg, out) < 0)
+		rc = mr_error_oom(err);
 	analysis_config_free(&cfg);
 	appcode_free(&app);
 	if (rc < 0)
 		return -1;
-	/* graph problems are findings of the graph item, reported with the rest */
-	for (size_t i = 0; i < g->findings.n; i++) {
-		const struct finding *f = &g->findings.v[i];
-
-		if (findings_add(out, f->rule, f->severity, f->path, f->line, f->col,
-				 f->revision, "%s", f->message) < 0)
-			return mr_error_oom(err);
-	}
 	return findings_sort(out) < 0 ? mr_error_oom(err) : 0;
 }
 
@@ -160,23 +175,23 @@ evidence_of(struct report *r, const struct review *rv, const struct analysis_con
 	const struct revision *rev = &r->g.revs[i];
 	const struct test_run *t = NULL;
 	enum test_state st = review_test_state(rv, rev->id, rev->blob, &t);
-	const struct rule *rule = rule_find(st == TESTED_FAILED ? "test-failed" : "not-tested");
+	enum rule_id rule = st == TESTED_FAILED ? RULE_TEST_FAILED : RULE_NOT_TESTED;
 	enum severity sev;
 	char line[240], *id;
 	int rc;
 
-	if (st == TESTED_PASSED || !analysis_config_severity(cfg, rule, NULL, &sev))
+	if (st == TESTED_PASSED || !analysis_config_severity(cfg, &rules[rule], NULL, &sev))
 		return 0;
 	if (st != TESTED_FAILED) {
 		/* the id is someone else's text in a command users paste: one shell word */
 		if (!(id = mr_shell_quote(rev->id)))
 			return -1;
 		if (st == TESTED_NEVER)
-			rc = findings_add(&r->all, rule->id, sev, rev->relpath, 0, 0, i,
+			rc = findings_add(&r->all, rule, sev, rev->relpath, 0, 0, i,
 					  "no up/down/up run is recorded for this content: run "
 					  "`migreview test %s`", id);
 		else
-			rc = findings_add(&r->all, rule->id, sev, rev->relpath, 0, 0, i,
+			rc = findings_add(&r->all, rule, sev, rev->relpath, 0, 0, i,
 					  "the recorded run (%s on %s, %.10s) was on earlier content: "
 					  "run `migreview test %s` again",
 					  test_outcome_name(t->outcome), t->database, t->timestamp, id);
@@ -187,7 +202,7 @@ evidence_of(struct report *r, const struct review *rv, const struct analysis_con
 		snprintf(line, sizeof(line), "%s", t->error);
 	else
 		last_line(t->log, line, sizeof(line));
-	return findings_add(&r->all, rule->id, sev, rev->relpath, 0, 0, i,
+	return findings_add(&r->all, rule, sev, rev->relpath, 0, 0, i,
 			    "up/down/up failed at the %s step on %s (%.10s)%s%s", t->step ? t->step : "?",
 			    t->database, t->timestamp, *line ? ": " : "", line);
 }
@@ -199,13 +214,11 @@ report_evidence(struct report *r, const struct review *rv, struct mr_error *err)
 	size_t kept = 0;
 	int rc = 0;
 
-	if (analysis_config_load(&r->p, &cfg, err) < 0)
+	if (analysis_config_load(r->settings ? r->settings : &r->p, &cfg, err) < 0)
 		return -1;
 	/* the tested item's findings are the runs' alone: drop the previous ones */
 	for (size_t i = 0; i < r->all.n; i++) {
-		const struct rule *rule = rule_find(r->all.v[i].rule);
-
-		if (rule && rule->item == CHECK_TESTED) {
+		if (r->all.v[i].rule->item == CHECK_TESTED) {
 			free(r->all.v[i].path);
 			free(r->all.v[i].message);
 		} else {

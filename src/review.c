@@ -76,7 +76,7 @@ read_decision(struct review *rv, json_t *obj, const char *path, size_t line,
 		return mr_error_set(err, "%s:%zu: blob '%s' is not a git blob id", path, line, blob);
 	d = (struct decision){ (char *)revision, (char *)item, (enum decision_status)st,
 			       (char *)reason, (char *)reviewer, (char *)timestamp, (char *)blob,
-			       (char *)sig };
+			       (char *)sig, NULL };
 	{
 		struct decision copy;
 
@@ -295,6 +295,22 @@ review_load(struct review *rv, const char *path, struct mr_error *err)
 	return 0;
 }
 
+/* rv's records become from's (which is left empty). */
+static void
+adopt_records(struct review *rv, struct review *from)
+{
+	records_free(rv);
+	rv->v = from->v;
+	rv->n = from->n;
+	rv->cap = from->cap;
+	rv->runs = from->runs;
+	rv->n_runs = from->n_runs;
+	rv->cap_runs = from->cap_runs;
+	from->v = NULL;
+	from->runs = NULL;
+	from->n = from->cap = from->n_runs = from->cap_runs = 0;
+}
+
 int
 review_merge_text(struct review *rv, const char *label, const char *text, size_t len,
 		  struct mr_error *err)
@@ -316,11 +332,17 @@ review_refresh(struct review *rv, struct mr_error *err)
 	struct review disk = { .path = rv->path };
 	int rc = 0;
 
-	/* read whole first: a broken file must not half-merge */
-	if (read_file(&disk, rv->path, err) < 0)
-		rc = -1;
-	else if (records_merge(rv, &disk) < 0)
+	/* read whole first: a broken file changes nothing shown */
+	if (read_file(&disk, rv->path, err) < 0) {
+		records_free(&disk);
+		remember(rv);
+		return -1;
+	}
+	/* the file is the truth: what it no longer has is gone, but for what is not saved yet */
+	if (rv->pending && records_merge(&disk, rv->pending) < 0)
 		rc = mr_error_oom(err);
+	if (rc == 0)
+		adopt_records(rv, &disk);
 	records_free(&disk);
 	remember(rv);
 	return rc;
@@ -431,13 +453,50 @@ remove_litter(const char *path)
 	free(prefix);
 }
 
-/* Writes rv to a temporary file next to the review file and renames it into place. */
+/*
+ * Puts the written temporary file tmp in place of path, atomically, and
+ * says whether what it replaced was the file read (seen): 0; 1 when the
+ * file went or came meanwhile (nothing replaced: read it again); 2 when
+ * something else (a pull, a tool that takes no lock) had replaced it: its
+ * file is then at tmp, to be merged and written again; -1 with errno.
+ * The two are swapped in one step (RENAME_EXCHANGE), so that a file that
+ * lands between a check and a rename is never lost.
+ */
 static int
-replace_file(const struct review *rv, int dir_fd, struct mr_error *err)
+swap_in(const char *tmp, const char *path, const struct review *seen)
+{
+	static const struct mr_stamp none = { 0, 0, 0 };
+	struct mr_stamp read = { seen->seen.mtime_ns, seen->seen.size, seen->seen.inode };
+
+	if (mr_stamp_equal(read, none))
+		return renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0 ? 0 :
+		       errno == EEXIST ? 1 : -1;
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) < 0) {
+		if (errno == ENOENT)
+			return 1;
+		if (errno != EINVAL && errno != ENOSYS)
+			return -1;
+		/* a file system without the exchange: check, then rename */
+		if (review_changed_on_disk(seen))
+			return 1;
+		return rename(tmp, path) == 0 ? 0 : -1;
+	}
+	return mr_stamp_equal(mr_stamp_of(tmp), read) ? 0 : 2;
+}
+
+/*
+ * Writes rv to a temporary file next to the review file and puts it in
+ * place (swap_in()): 0, or 1 to read the file again, or 2 when the file
+ * replaced was not the one read: theirs is then read into *theirs, to be
+ * merged in and written again.
+ */
+static int
+replace_file(const struct review *rv, int dir_fd, const struct review *seen,
+	     struct review *theirs, struct mr_error *err)
 {
 	char *tmp = mr_printf("%s.tmp-%ld", rv->path, (long)getpid());
 	mode_t mode;
-	int fd, saved;
+	int fd, rc = 0;
 
 	if (!tmp)
 		return mr_error_oom(err);
@@ -450,72 +509,203 @@ replace_file(const struct review *rv, int dir_fd, struct mr_error *err)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	/* the file keeps its permissions (a 0600 review file stays 0600) */
 	if (fd >= 0 && mode && fchmod(fd, mode) < 0) {
-		saved = errno;
+		int saved = errno;
+
 		close(fd);
-		fd = -1;
-		unlink(tmp);
 		errno = saved;
+		fd = -1;
 	}
-	if (fd < 0 || write_all(rv, fd) < 0 || rename(tmp, rv->path) < 0) {
-		saved = errno;
-		unlink(tmp);
-		free(tmp);
-		return mr_error_set(err, "cannot save %s: %s (the file on disk is unchanged)",
-				    rv->path, strerror(saved));
-	}
+	if (fd < 0 || write_all(rv, fd) < 0)
+		rc = -1;
+	else if (review_changed_on_disk(seen))
+		rc = 1;         /* a pull or another tool replaced it meanwhile: never overwrite that */
+	else
+		rc = swap_in(tmp, rv->path, seen);
+	if (rc < 0)
+		mr_error_set(err, "cannot save %s: %s (the file on disk is unchanged)", rv->path,
+			     strerror(errno));
+	/* what a writer that takes no lock put there in the meantime is not lost */
+	if (rc == 2 && read_file(theirs, tmp, err) < 0)
+		rc = -1;
+	/* after an exchange the file replaced is there; else nothing, or what failed */
+	unlink(tmp);
 	free(tmp);
 	/* the rename itself reaches the disk with the directory */
-	fsync(dir_fd);
+	if (rc == 0)
+		fsync(dir_fd);
+	return rc;
+}
+
+/*
+ * Whether pending decision p may go over what the file has for its key
+ * now (cur): it may when the file has none, or still has the one the
+ * reviewer was shown, or an older one.  Anything newer was decided by
+ * someone the reviewer did not see, and is kept.
+ */
+static bool
+may_replace(const struct decision *p, const struct decision *cur)
+{
+	if (!cur || (p->seen && strcmp(cur->timestamp, p->seen) <= 0))
+		return true;
+	/* its own earlier save of this very decision */
+	return !strcmp(cur->timestamp, p->timestamp) && !strcmp(cur->reviewer, p->reviewer);
+}
+
+/*
+ * Drops the pending decisions that would overwrite what the reviewer never
+ * saw; the decisions kept instead go to conflicts->conflicts.
+ */
+static int
+hold_conflicts(struct review *pending, const struct review *disk, struct review *conflicts)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < pending->n; i++) {
+		const struct decision *cur = review_find(disk, pending->v[i].revision,
+							  pending->v[i].item);
+
+		if (may_replace(&pending->v[i], cur)) {
+			pending->v[kept++] = pending->v[i];
+			continue;
+		}
+		if (mr_grow(&conflicts->conflicts, &conflicts->cap_conflicts,
+			    conflicts->n_conflicts + 1, sizeof(*conflicts->conflicts)) < 0 ||
+		    decision_copy(&conflicts->conflicts[conflicts->n_conflicts], cur) < 0)
+			return -1;
+		conflicts->n_conflicts++;
+		decision_free(&pending->v[i]);
+	}
+	pending->n = kept;
 	return 0;
 }
 
 int
-review_save(struct review *rv, struct mr_error *err)
+review_write_pending(const char *path, struct review *pending, struct review *out,
+		     struct mr_error *err)
 {
-	char *dir = mr_path_dirname(rv->path);
-	struct review disk = { 0 };
+	char *dir = mr_path_dirname(path);
+	struct review disk = { 0 }, theirs = { 0 };
 	int dir_fd, rc = -1;
 
+	memset(out, 0, sizeof(*out));
 	if (!dir)
 		return mr_error_oom(err);
 	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir_fd < 0) {
-		rc = mr_error_set(err, "cannot save %s: %s", rv->path, strerror(errno));
+		rc = mr_error_set(err, "cannot save %s: %s", path, strerror(errno));
 		free(dir);
 		return rc;
 	}
 	free(dir);
 	/* one writer at a time; each merges what the others saved */
 	if (flock(dir_fd, LOCK_EX) < 0) {
-		rc = mr_error_set(err, "cannot lock %s: %s", rv->path, strerror(errno));
+		rc = mr_error_set(err, "cannot lock %s: %s", path, strerror(errno));
 		goto out;
 	}
-	remove_litter(rv->path);
-	disk.path = rv->path;
-	if (read_file(&disk, rv->path, err) < 0)
-		goto out;
-	if (records_merge(&disk, rv) < 0) {
-		mr_error_oom(err);
-		goto out;
+	remove_litter(path);
+	for (int attempt = 0; attempt < 50; attempt++) {
+		records_free(&disk);
+		disk = (struct review){ .path = (char *)path };
+		remember(&disk);
+		if (read_file(&disk, path, err) < 0)
+			goto out;
+		if (records_merge(&disk, &theirs) < 0 ||
+		    (pending && (hold_conflicts(pending, &disk, out) < 0 ||
+				 records_merge(&disk, pending) < 0))) {
+			mr_error_oom(err);
+			goto out;
+		}
+		if ((rc = replace_file(&disk, dir_fd, &disk, &theirs, err)) <= 0)
+			break;
+		rc = -1;
+		mr_error_set(err, "cannot save %s: something else keeps replacing it", path);
 	}
-	/* what is on disk now is what this instance shows */
-	records_free(rv);
-	rv->v = disk.v;
-	rv->n = disk.n;
-	rv->cap = disk.cap;
-	rv->runs = disk.runs;
-	rv->n_runs = disk.n_runs;
-	rv->cap_runs = disk.cap_runs;
-	disk = (struct review){ 0 };
-	rc = replace_file(rv, dir_fd, err);
-	if (rc == 0)
-		rv->unsaved = false;
-	remember(rv);
+	if (rc == 0) {
+		adopt_records(out, &disk);
+		/* the file as written: a change after it is someone else's */
+		out->path = (char *)path;
+		remember(out);
+		out->path = NULL;
+	}
 out:
+	disk.path = NULL;
 	records_free(&disk);
+	records_free(&theirs);
 	flock(dir_fd, LOCK_UN);
 	close(dir_fd);
 	return rc;
+}
+
+int
+review_take_written(struct review *rv, struct review *written, struct mr_error *err)
+{
+	int rc = 0;
+
+	/* decided here while it was written: still pending, and shown */
+	if (rv->pending && records_merge(written, rv->pending) < 0)
+		rc = mr_error_oom(err);
+	if (rc == 0)
+		adopt_records(rv, written);
+	for (size_t i = 0; rc == 0 && i < written->n_conflicts; i++) {
+		if (mr_grow(&rv->conflicts, &rv->cap_conflicts, rv->n_conflicts + 1,
+			    sizeof(*rv->conflicts)) < 0) {
+			rc = mr_error_oom(err);
+			break;
+		}
+		/* moved: what is left behind is freed as nothing */
+		rv->conflicts[rv->n_conflicts++] = written->conflicts[i];
+		written->conflicts[i] = (struct decision){ 0 };
+	}
+	records_free(written);
+	review_clear_conflicts(written);
+	rv->unsaved = rv->pending && (rv->pending->n || rv->pending->n_runs);
+	rv->seen = written->seen;
+	return rc;
+}
+
+/* Hands rv's pending records over (NULL when there are none). */
+struct review *
+review_take_pending(struct review *rv)
+{
+	struct review *p = rv->pending;
+
+	rv->pending = NULL;
+	return p;
+}
+
+int
+review_give_back_pending(struct review *rv, struct review *p, struct mr_error *err)
+{
+	int rc = 0;
+
+	if (!p)
+		return 0;
+	/* what was decided meanwhile is newer: it goes over the older pending records */
+	if (rv->pending && records_merge(p, rv->pending) < 0)
+		rc = mr_error_oom(err);
+	if (rv->pending) {
+		records_free(rv->pending);
+		free(rv->pending);
+	}
+	rv->pending = p;
+	rv->unsaved = true;
+	return rc;
+}
+
+int
+review_save(struct review *rv, struct mr_error *err)
+{
+	struct review *p = review_take_pending(rv), written;
+
+	if (review_write_pending(rv->path, p, &written, err) < 0) {
+		review_give_back_pending(rv, p, NULL);
+		return -1;
+	}
+	if (p) {
+		records_free(p);
+		free(p);
+	}
+	return review_take_written(rv, &written, err);
 }
 
 static char *
@@ -541,6 +731,16 @@ review_decide(struct review *rv, const char *revision, const char *item,
 	      enum decision_status status, const char *reason, const char *reviewer,
 	      const char *blob, struct mr_error *err)
 {
+	if (review_record(rv, revision, item, status, reason, reviewer, blob, err) < 0)
+		return -1;
+	return review_save(rv, err);
+}
+
+int
+review_record(struct review *rv, const char *revision, const char *item,
+	      enum decision_status status, const char *reason, const char *reviewer,
+	      const char *blob, struct mr_error *err)
+{
 	struct decision d = { 0 };
 
 	if ((status == DECISION_WAIVED || status == DECISION_BLOCKED) && (!reason || !*reason))
@@ -548,13 +748,13 @@ review_decide(struct review *rv, const char *revision, const char *item,
 	d.revision = mr_strdup(revision);
 	d.item = mr_strdup(item);
 	d.status = status;
-	d.reason = reason && *reason && status != DECISION_ACCEPTED && status != DECISION_CLEARED ?
-		   mr_strdup(reason) : NULL;
+	/* an accept or clear keeps a reason too when one is given (lifting a block says why) */
+	d.reason = reason && *reason ? mr_strdup(reason) : NULL;
 	d.reviewer = mr_strdup(reviewer);
 	d.timestamp = now_utc();
 	d.blob = mr_strdup(blob);
 	if (!d.revision || !d.item || !d.reviewer || !d.timestamp || !d.blob ||
-	    (d.status >= DECISION_WAIVED && !d.reason)) {
+	    (reason && *reason && !d.reason)) {
 		decision_free(&d);
 		return mr_error_oom(err);
 	}
@@ -570,15 +770,32 @@ review_decide(struct review *rv, const char *revision, const char *item,
 				return mr_error_oom(err);
 			}
 		}
+		/* the save replaces only what this reviewer was shown */
+		if (old && !(d.seen = mr_strdup(old->timestamp))) {
+			decision_free(&d);
+			return mr_error_oom(err);
+		}
 	}
 	if (rv->signing_key && trust_sign(&d, rv->signing_key, err) < 0) {
 		decision_free(&d);
 		return -1;
 	}
+	{
+		struct decision copy;
+
+		if (!rv->pending && !(rv->pending = calloc(1, sizeof(*rv->pending)))) {
+			decision_free(&d);
+			return mr_error_oom(err);
+		}
+		if (decision_copy(&copy, &d) < 0 || records_put_decision(rv->pending, &copy) < 0) {
+			decision_free(&d);
+			return mr_error_oom(err);
+		}
+	}
 	if (records_put_decision(rv, &d) < 0)
 		return mr_error_oom(err);
 	rv->unsaved = true;
-	return review_save(rv, err);
+	return 0;
 }
 
 int
@@ -589,30 +806,45 @@ review_record_runs(struct review *rv, const struct test_run *runs, size_t n,
 
 	if (!now)
 		return mr_error_oom(err);
+	if (!rv->pending && !(rv->pending = calloc(1, sizeof(*rv->pending)))) {
+		free(now);
+		return mr_error_oom(err);
+	}
 	for (size_t i = 0; i < n; i++) {
-		struct test_run t = runs[i], copy;
+		struct test_run t = runs[i], copy, kept;
 
 		t.timestamp = now;
-		if (run_copy(&copy, &t) < 0) {
-			free(now);
-			return mr_error_oom(err);
-		}
-		if (records_append_run(rv, &copy) < 0) {
+		if (run_copy(&copy, &t) < 0 || run_copy(&kept, &t) < 0 ||
+		    records_append_run(rv, &copy) < 0 || records_append_run(rv->pending, &kept) < 0) {
 			free(now);
 			return mr_error_oom(err);
 		}
 	}
 	free(now);
-	if (records_settle(rv) < 0)
+	if (records_settle(rv) < 0 || records_settle(rv->pending) < 0)
 		return mr_error_oom(err);
 	rv->unsaved = true;
 	return review_save(rv, err);
 }
 
 void
+review_clear_conflicts(struct review *rv)
+{
+	for (size_t i = 0; i < rv->n_conflicts; i++)
+		decision_free(&rv->conflicts[i]);
+	free(rv->conflicts);
+	rv->conflicts = NULL;
+	rv->n_conflicts = rv->cap_conflicts = 0;
+}
+
+void
 review_free(struct review *rv)
 {
 	records_free(rv);
+	if (rv->pending)
+		records_free(rv->pending);
+	free(rv->pending);
+	review_clear_conflicts(rv);
 	free(rv->path);
 	free(rv->signing_key);
 	memset(rv, 0, sizeof(*rv));

@@ -35,6 +35,7 @@ decision_free(struct decision *d)
 	free(d->timestamp);
 	free(d->blob);
 	free(d->sig);
+	free(d->seen);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -50,9 +51,11 @@ decision_copy(struct decision *to, const struct decision *from)
 		.timestamp = mr_strdup(from->timestamp),
 		.blob = mr_strdup(from->blob),
 		.sig = from->sig ? mr_strdup(from->sig) : NULL,
+		.seen = from->seen ? mr_strdup(from->seen) : NULL,
 	};
 	if (!to->revision || !to->item || !to->reviewer || !to->timestamp || !to->blob ||
-	    (from->reason && !to->reason) || (from->sig && !to->sig)) {
+	    (from->reason && !to->reason) || (from->sig && !to->sig) ||
+	    (from->seen && !to->seen)) {
 		decision_free(to);
 		return -1;
 	}

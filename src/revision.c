@@ -1,6 +1,7 @@
 /* A revision file's header, read statically. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,12 +24,19 @@ struct one_file {
 	size_t index;
 };
 
-static int
-problem(const struct one_file *l, const char *rule, unsigned line, unsigned col,
-	const char *what)
+/* A finding about the file, at its rule's default severity: settings apply later. */
+static int __attribute__((format(printf, 5, 6)))
+problem(const struct one_file *l, enum rule_id rule, unsigned line, unsigned col,
+	const char *fmt, ...)
 {
-	return findings_add(l->fs, rule, SEVERITY_ERROR, l->rev->relpath, line, col,
-			    l->index, "%s", what);
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = findings_addv(l->fs, rule, rules[rule].severity, l->rev->relpath, line, col,
+			   l->index, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 static int
@@ -37,7 +45,7 @@ report_non_literal(const struct one_file *l, const struct pyval *v, const char *
 	char *msg = mr_printf("%s is not a literal (a string, a tuple or list of strings, "
 			      "or None); migreview reads migrations without running "
 			      "them, so it cannot know its value", name);
-	int rc = msg ? problem(l, "non-literal-header", v->line, v->col, msg) : -1;
+	int rc = msg ? problem(l, RULE_NON_LITERAL_HEADER, v->line, v->col, "%s", msg) : -1;
 
 	free(msg);
 	return rc;
@@ -79,29 +87,26 @@ check_id(const struct one_file *l, const struct pyval *v)
 	if (v->kind == PYVAL_ABSENT && (rev->id = legacy_id(rev->path)))
 		return 0;
 	if (v->kind == PYVAL_ABSENT || v->kind == PYVAL_NONE)
-		return findings_add(l->fs, "no-revision-id", SEVERITY_ERROR, rev->relpath,
-				    v->line, v->col, l->index,
-				    "no module-level 'revision = \"...\"' assignment: Alembic "
-				    "cannot tell which revision this file is");
+		return problem(l, RULE_NO_REVISION_ID, v->line, v->col,
+			       "no module-level 'revision = \"...\"' assignment: Alembic "
+			       "cannot tell which revision this file is");
 	if (v->kind != PYVAL_STRINGS)
 		return 0;       /* reported as non-literal */
 	if (v->is_sequence || v->items.n != 1)
-		return problem(l, "non-literal-header", v->line, v->col,
+		return problem(l, RULE_NON_LITERAL_HEADER, v->line, v->col,
 			       "revision must be a single string, not a tuple or list");
 	bad = strpbrk(v->items.v[0], ILLEGAL_ID_CHARS);
 	if (bad)
-		return findings_add(l->fs, "invalid-revision-id", SEVERITY_ERROR, rev->relpath,
-				    v->line, v->col, l->index,
-				    "revision id '%s' contains '%c', which Alembic does not allow "
-				    "in revision ids (it separates relative and branch names)",
-				    v->items.v[0], *bad);
+		return problem(l, RULE_INVALID_REVISION_ID, v->line, v->col,
+			       "revision id '%s' contains '%c', which Alembic does not allow "
+			       "in revision ids (it separates relative and branch names)",
+			       v->items.v[0], *bad);
 	for (size_t i = 0; i < MR_ARRAY_SIZE(reserved_ids); i++)
 		if (!strcmp(v->items.v[0], reserved_ids[i]))
-			return findings_add(l->fs, "invalid-revision-id", SEVERITY_ERROR,
-					    rev->relpath, v->line, v->col, l->index,
-					    "revision id '%s' is one of Alembic's symbolic names "
-					    "(base, head, heads): `alembic history` and upgrades "
-					    "cannot address it", v->items.v[0]);
+			return problem(l, RULE_INVALID_REVISION_ID, v->line, v->col,
+				       "revision id '%s' is one of Alembic's symbolic names "
+				       "(base, head, heads): `alembic history` and upgrades "
+				       "cannot address it", v->items.v[0]);
 	rev->id = mr_strdup(v->items.v[0]);
 	return rev->id ? 0 : -1;
 }
@@ -113,9 +118,9 @@ read_header(const struct one_file *l, struct pysrc_header *h)
 	int rc;
 
 	if (h->parse_error &&
-	    findings_add(l->fs, "parse-error", SEVERITY_ERROR, rev->relpath, h->error_line,
-			 h->error_col, l->index, "Python syntax error: Alembic would fail "
-			 "to import this file (the header was read as far as possible)") < 0)
+	    problem(l, RULE_PARSE_ERROR, h->error_line, h->error_col, "Python syntax error: "
+		    "Alembic would fail to import this file (the header was read as far as "
+		    "possible)") < 0)
 		return -1;
 	if (h->revision.kind == PYVAL_OTHER)
 		rc = report_non_literal(l, &h->revision, "revision");
@@ -129,9 +134,8 @@ read_header(const struct one_file *l, struct pysrc_header *h)
 	    take(l, &h->depends_on, "depends_on", &rev->deps, &rev->line_deps) < 0)
 		return -1;
 	if (h->down_revision.kind == PYVAL_ABSENT && rev->id &&
-	    findings_add(l->fs, "no-down-revision", SEVERITY_ERROR, rev->relpath, 1, 1,
-			 l->index, "no module-level 'down_revision' assignment: Alembic "
-			 "fails on this file (write 'down_revision = None' for a base)") < 0)
+	    problem(l, RULE_NO_DOWN_REVISION, 1, 1, "no module-level 'down_revision' assignment: "
+		    "Alembic fails on this file (write 'down_revision = None' for a base)") < 0)
 		return -1;
 	rev->message = h->message;
 	h->message = NULL;
@@ -176,25 +180,22 @@ read_source(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 	int rc;
 
 	if (len > UINT32_MAX)
-		return findings_add(l->fs, "parse-error", SEVERITY_ERROR, l->rev->relpath, 0, 0,
-				    l->index, "the file is too large to parse (%zu bytes)", len);
+		return problem(l, RULE_PARSE_ERROR, 0, 0,
+			       "the file is too large to parse (%zu bytes)", len);
 	/* pysrc_parse's nesting guard measures both limits in one scan */
 	if (!(tree = pysrc_parse(parser, src, len, &nest))) {
 		if (!nest.unsafe_line)
 			return mr_error_set(err, "tree-sitter could not parse %s", l->rev->relpath);
-		return findings_add(l->fs, "parse-error", SEVERITY_ERROR, l->rev->relpath,
-				    nest.unsafe_line, 1, l->index,
-				    "brackets or operators nest more than %d deep here: "
-				    "Python refuses it (too many nested parentheses, or too "
-				    "complex), and migreview does not parse it",
-				    PYSRC_MAX_NESTING) < 0 ? mr_error_oom(err) : 0;
+		return problem(l, RULE_PARSE_ERROR, nest.unsafe_line, 1,
+			       "brackets or operators nest more than %d deep here: "
+			       "Python refuses it (too many nested parentheses, or too "
+			       "complex), and migreview does not parse it",
+			       PYSRC_MAX_NESTING) < 0 ? mr_error_oom(err) : 0;
 	}
 	if (nest.brackets_line &&
-	    findings_add(l->fs, "parse-error", SEVERITY_ERROR, l->rev->relpath,
-			 nest.brackets_line, 1, l->index, "more than %d brackets are open here: "
-			 "Python refuses the file (too many nested parentheses), so Alembic "
-			 "cannot import it",
-			 PYSRC_MAX_BRACKETS) < 0) {
+	    problem(l, RULE_PARSE_ERROR, nest.brackets_line, 1, "more than %d brackets are open "
+		    "here: Python refuses the file (too many nested parentheses), so Alembic "
+		    "cannot import it", PYSRC_MAX_BRACKETS) < 0) {
 		ts_tree_delete(tree);
 		return mr_error_oom(err);
 	}
@@ -228,11 +229,24 @@ header_only(const struct one_file *l, const char *src, size_t len, size_t size, 
 	if (len < size)
 		snprintf(beyond, sizeof(beyond), "; over %zu MB it is not even read whole, so no "
 			 "decision can be taken on it", mr_file_max(MR_FILE_MIGRATION) >> 20);
-	return findings_add(l->fs, "file-too-large", SEVERITY_WARNING, l->rev->relpath, 0, 0,
-			    l->index, "the file is %.1f MB: migreview read only its first %u KB "
-			    "(the revision identifiers) and checked no rule on it; files over "
-			    "%u MB are not analysed%s", (double)size / (1 << 20),
-			    REVISION_HEADER_BYTES >> 10, REVISION_MAX_ANALYSED >> 20, beyond);
+	return problem(l, RULE_FILE_TOO_LARGE, 0, 0,
+		       "the file is %.1f MB: migreview read only its first %u KB (the revision "
+		       "identifiers) and checked no rule on it; files over %u MB are not "
+		       "analysed%s", (double)size / (1 << 20),
+		       REVISION_HEADER_BYTES >> 10, REVISION_MAX_ANALYSED >> 20, beyond);
+}
+
+/* What the findings are about is what the reviewer is shown: src is kept, or freed. */
+static void
+keep_text(struct revision *rev, char *src, size_t len, size_t size, unsigned flags)
+{
+	/* a file not read whole is not shown as if it were */
+	if ((flags & REVISION_LOAD_TEXT) && len == size) {
+		rev->text = src;
+		rev->text_len = len;
+	} else {
+		free(src);
+	}
 }
 
 int
@@ -254,11 +268,12 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 	rev->relpath = mr_strdup(relpath);
 	if (!rev->path || !rev->relpath)
 		return mr_error_oom(err);
+	rev->stamp = mr_stamp_of(path);
 	/* a file over the migration limit is read for its header only, however large */
 	if (mr_read_file_head(path, MR_FILE_MIGRATION, REVISION_HEADER_BYTES, &src, &len, &size,
 			      &rerr) < 0)
-		return findings_add(fs, "parse-error", SEVERITY_ERROR, relpath, 0, 0, index,
-				    "%s", rerr.msg) < 0 ? mr_error_oom(err) : 0;
+		return problem(&l, RULE_PARSE_ERROR, 0, 0, "%s", rerr.msg) < 0 ?
+		       mr_error_oom(err) : 0;
 	/* what a decision binds to, hashed while the whole content is at hand */
 	_Static_assert(sizeof(rev->blob) == REVIEW_BLOB_HEX + 1, "a blob id and its NUL");
 	if ((flags & REVISION_LOAD_BLOB) && len == size)
@@ -275,25 +290,23 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 	if (nul) {
 		/* Python refuses such source outright; parsing it would only add noise */
 		line_col(src, (size_t)(nul - src), &line, &col);
-		free(src);
-		return findings_add(fs, "parse-error", SEVERITY_ERROR, relpath, line, col, index,
-				    "the file contains a NUL byte (is it binary?); Python "
-				    "refuses to import it") < 0 ? mr_error_oom(err) : 0;
+		keep_text(rev, src, len, size, flags);
+		return problem(&l, RULE_PARSE_ERROR, line, col, "the file contains a NUL byte (is "
+			       "it binary?); Python refuses to import it") < 0 ?
+		       mr_error_oom(err) : 0;
 	}
-	len = analysed;
-	bad = mr_utf8_check(src, len);
-	if (bad < len && !declares_encoding(src)) {
+	bad = mr_utf8_check(src, analysed);
+	if (bad < analysed && !declares_encoding(src)) {
 		line_col(src, bad, &line, &col);
-		if (findings_add(fs, "parse-error", SEVERITY_ERROR, relpath, line, col, index,
-				 "byte 0x%02x is not UTF-8 and the file declares no other "
-				 "encoding (# -*- coding: ... -*-); Python refuses to import it",
-				 (unsigned char)src[bad]) < 0) {
+		if (problem(&l, RULE_PARSE_ERROR, line, col, "byte 0x%02x is not UTF-8 and the "
+			    "file declares no other encoding (# -*- coding: ... -*-); Python "
+			    "refuses to import it", (unsigned char)src[bad]) < 0) {
 			free(src);
 			return mr_error_oom(err);
 		}
 	}
-	rc = read_source(&l, parser, src, len, flags, err);
-	free(src);
+	rc = read_source(&l, parser, src, analysed, flags, err);
+	keep_text(rev, src, len, size, flags);
 	return rc;
 }
 
@@ -417,6 +430,7 @@ revision_free(struct revision *rev)
 {
 	free(rev->path);
 	free(rev->relpath);
+	free(rev->text);
 	free(rev->id);
 	strvec_free(&rev->down);
 	strvec_free(&rev->labels);

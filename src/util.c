@@ -494,6 +494,23 @@ mr_is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+struct mr_stamp
+mr_stamp_of(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return (struct mr_stamp){ 0, 0, 0 };
+	return (struct mr_stamp){ (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+				  (long long)st.st_size, (long long)st.st_ino };
+}
+
+bool
+mr_stamp_equal(struct mr_stamp a, struct mr_stamp b)
+{
+	return a.mtime_ns == b.mtime_ns && a.size == b.size && a.inode == b.inode;
+}
+
 /*
  * Length of the UTF-8 sequence at s (1..4), or 0 if it is not valid UTF-8.
  * s must be NUL-terminated or have 4 readable bytes: a NUL ends a sequence.

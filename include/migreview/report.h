@@ -23,6 +23,7 @@ struct report {
 	size_t *by_order;               /* indices into all: review order, then files outside the graph */
 	size_t *first;                  /* per revision: its first finding in all */
 	size_t *count;                  /* per revision: how many it has */
+	const struct project *settings; /* whose settings apply when not p's (borrowed), or NULL */
 };
 
 /*

@@ -27,11 +27,19 @@
  * error in one line.  Runs are written after the
  * decisions, sorted by (revision, database).
  *
- * Saving takes a lock on the file's directory, reads the file again,
- * merges (newest wins), writes a temporary file in the same directory,
- * flushes it to disk and renames it into place: a crash leaves the old file
- * or the new one, and two instances lose nothing of each other's.  A file
- * that does not parse is never written.
+ * The file on disk is the truth.  What is recorded here and not saved yet
+ * is pending; saving takes a lock on the file's directory, reads the file
+ * again, puts the pending records in, writes a temporary file in the same
+ * directory, flushes it and renames it into place only if the file is still
+ * the one read (else it reads again): a crash leaves the old file or the
+ * new one, two instances lose nothing of each other's, and a file a pull
+ * replaced meanwhile is not overwritten.  A pending decision names the
+ * decision it replaces as its reviewer was shown it (seen): when the file
+ * has a newer one, someone else decided, and that decision is kept and
+ * listed in rv->conflicts instead.  A file that does not parse is never
+ * written; the pending records wait.  Reading the file again (refresh)
+ * takes what it has, and what it no longer has is gone, but for the
+ * pending records.
  *
  * struct review owns its decisions, runs and strings; review_free() releases them.
  */
@@ -64,6 +72,8 @@ struct decision {
 	char *timestamp;        /* UTC, ISO 8601 with milliseconds */
 	char *blob;             /* the git blob id of the file as reviewed */
 	char *sig;              /* an SSH signature over the fields above (trust.h), or NULL */
+	char *seen;             /* not saved yet: the timestamp of the decision it replaces as
+				 * the reviewer was shown it, or NULL when none was shown */
 };
 
 enum test_outcome { TEST_PASSED, TEST_FAILED };
@@ -88,6 +98,9 @@ struct review {
 	struct test_run *runs;  /* sorted by (revision, database), one per key */
 	size_t n_runs, cap_runs;
 	bool unsaved;           /* something recorded here is not on disk yet (a save failed) */
+	struct review *pending; /* what was recorded here and is not saved yet, or NULL */
+	struct decision *conflicts;     /* others' decisions a save found and did not overwrite */
+	size_t n_conflicts, cap_conflicts;
 	char *signing_key;      /* when set, each decision taken here is signed with it */
 	struct {                /* the file as last read or written, to notice changes */
 		long long mtime_ns, size, inode;
@@ -151,8 +164,32 @@ enum test_state review_test_state(const struct review *rv, const char *revision,
 int review_merge_text(struct review *rv, const char *label, const char *text, size_t len,
 		      struct mr_error *err);
 
-/* Merges the file on disk and writes it back (see above). */
+/* Puts the pending records into the file on disk (see above). */
 int review_save(struct review *rv, struct mr_error *err);
+
+/*
+ * review_save() in steps, for a caller that writes on another thread:
+ * review_take_pending() hands the pending records over (NULL when none);
+ * review_write_pending() touches nothing but the file and its arguments: it
+ * puts pending into the file at path (dropping the decisions that would go
+ * over newer ones, which it lists in out->conflicts) and fills out with the
+ * file's records as written; review_take_written() makes them rv's, with
+ * what was decided meanwhile; after a failure, review_give_back_pending()
+ * returns the records to rv, to be written later.
+ */
+struct review *review_take_pending(struct review *rv);
+int review_write_pending(const char *path, struct review *pending, struct review *out,
+			 struct mr_error *err);
+int review_take_written(struct review *rv, struct review *written, struct mr_error *err);
+int review_give_back_pending(struct review *rv, struct review *pending, struct mr_error *err);
+
+/*
+ * Records a decision in memory and among the pending records, without
+ * saving: review_decide() is this and review_save().
+ */
+int review_record(struct review *rv, const char *revision, const char *item,
+		  enum decision_status status, const char *reason, const char *reviewer,
+		  const char *blob, struct mr_error *err);
 
 /* Whether the file changed on disk since it was last read or written here. */
 bool review_changed_on_disk(const struct review *rv);
@@ -210,6 +247,9 @@ void review_migration(const struct review *rv, const char *revision, const char 
 
 /* The blob of the newest decision on a revision: what was last reviewed; NULL without one. */
 const char *review_reviewed_blob(const struct review *rv, const char *revision);
+
+/* Forgets rv->conflicts, once shown. */
+void review_clear_conflicts(struct review *rv);
 
 void review_free(struct review *rv);
 

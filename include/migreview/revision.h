@@ -31,6 +31,9 @@ struct revision {
 	struct migration *migration;    /* what upgrade()/downgrade() do, when asked for */
 	unsigned line_id, line_down, line_labels, line_deps;
 	char blob[41];          /* git blob id of the content read (REVISION_LOAD_BLOB), or "" */
+	char *text;             /* the content read (REVISION_LOAD_TEXT), or NULL */
+	size_t text_len;
+	struct mr_stamp stamp;  /* the file as it was just before it was read */
 
 	/* graph_build() fills the rest */
 	bool in_graph;          /* false: no id, or shadowed by a duplicate */
@@ -61,6 +64,7 @@ struct revision {
 enum {
 	REVISION_LOAD_MIGRATION = 1 << 0,       /* the operations too (rev->migration) */
 	REVISION_LOAD_BLOB = 1 << 1,            /* the content's git blob id (rev->blob) */
+	REVISION_LOAD_TEXT = 1 << 2,            /* the content itself (rev->text) */
 };
 
 /*

@@ -145,4 +145,15 @@ size_t mr_utf8_check(const char *s, size_t len);
 char *mr_utf8_repair(const char *s);
 bool mr_is_file(const char *path);
 
+/*
+ * What says a file changed without reading it: modification time, size and
+ * inode (all zero for a file that is not there).
+ */
+struct mr_stamp {
+	long long mtime_ns, size, inode;
+};
+
+struct mr_stamp mr_stamp_of(const char *path);
+bool mr_stamp_equal(struct mr_stamp a, struct mr_stamp b);
+
 #endif

@@ -138,13 +138,24 @@ draw_title_line(struct app *app)
 	screen_fill(&app->scr, 0, 0, app->scr.cols, style);
 	span_str(&app->scr, &sp, style, " migreview  ");
 	span_str(&app->scr, &sp, style, app->location);
-	snprintf(buf, sizeof(buf), "  %zu migration%s", app->rep.g.n_order,
-		 app->rep.g.n_order == 1 ? "" : "s");
+	snprintf(buf, sizeof(buf), "  %zu migration%s", app->s.rep.g.n_order,
+		 app->s.rep.g.n_order == 1 ? "" : "s");
 	span_str(&app->scr, &sp, style, buf);
-	if (app->review_readonly) {
+	if (app->s.review_broken) {
+		char *shown = app_shown_path(app->s.review.path);
+		size_t n = strlen(app->s.review.path);
+		const char *why = app->s.review_problem;
+
+		/* the banner names the file as the title names the ini */
+		if (shown && !strncmp(why, app->s.review.path, n))
+			why += n;
 		span_str(&app->scr, &sp, style, "  ");
-		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_STATUS_ERROR), "READ-ONLY: ");
-		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_STATUS_ERROR), app->review_problem);
+		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_STATUS_ERROR),
+			 app->s.review.unsaved ? "NOT SAVED: " : "REVIEW FILE: ");
+		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_STATUS_ERROR),
+			 why != app->s.review_problem ? shown : "");
+		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_STATUS_ERROR), why);
+		free(shown);
 	}
 }
 
@@ -153,8 +164,8 @@ draw_status_line(struct app *app)
 {
 	int y = app->scr.rows - 1;
 	struct span sp = span_at(y, 0, app->scr.cols);
-	size_t errors = findings_count(&app->rep.all, SEVERITY_ERROR);
-	size_t warnings = findings_count(&app->rep.all, SEVERITY_WARNING) - errors;
+	size_t errors = findings_count(&app->s.rep.all, SEVERITY_ERROR);
+	size_t warnings = findings_count(&app->s.rep.all, SEVERITY_WARNING) - errors;
 	uint16_t style = STYLE_UI(THEME_UI_STATUS);
 	size_t signed_off, stale, blocked;
 	char buf[200];
@@ -172,14 +183,14 @@ draw_status_line(struct app *app)
 		}
 		return;
 	}
-	if (app->job.running) {
-		snprintf(buf, sizeof(buf), " analysing %zu migrations...", app->rep.g.n_order);
+	if (!session_analysed(&app->s)) {
+		snprintf(buf, sizeof(buf), " analysing %zu migrations...", app->s.rep.g.n_order);
 		span_str(&app->scr, &sp, style, buf);
 		return;
 	}
 	decide_totals(app, &signed_off, &stale, &blocked);
 	snprintf(buf, sizeof(buf), " %zu/%zu signed off \xc2\xb7 %zu stale \xc2\xb7 %zu blocked "
-		 "\xc2\xb7 %zu error%s \xc2\xb7 %zu warning%s", signed_off, app->rep.g.n_order, stale,
+		 "\xc2\xb7 %zu error%s \xc2\xb7 %zu warning%s", signed_off, app->s.rep.g.n_order, stale,
 		 blocked, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	if (app->scr.ascii)
 		for (char *p = strstr(buf, "\xc2\xb7"); p; p = strstr(p, "\xc2\xb7"))
@@ -458,14 +469,19 @@ handle_key(struct app *app, int key)
 	if (app->prompt.active) {
 		enum prompt_state st = prompt_key(&app->prompt, key);
 
-		if (st == PROMPT_DONE && app->prompt_for == PROMPT_REASON) {
+		bool deciding = app->prompt_for == PROMPT_REASON || app->prompt_for == PROMPT_LIFT;
+
+		if (st == PROMPT_DONE && deciding) {
 			decide_reason_done(app);
 		} else if (st == PROMPT_DONE && app->prompt.len) {
 			snprintf(app->search, sizeof(app->search), "%s", app->prompt.text);
 			search(app, 1);
-		} else if (st == PROMPT_CANCELLED && app->prompt_for == PROMPT_REASON) {
-			app_message(app, false, "cancelled: nothing decided");
+		} else if (st == PROMPT_CANCELLED && deciding) {
+			app_message(app, false, app->prompt_for == PROMPT_LIFT ?
+				    "cancelled: the block stays" : "cancelled: nothing decided");
 		}
+		if (!app->prompt.active)
+			app->prompt_for = PROMPT_SEARCH;
 		return;
 	}
 	a = keymap_lookup(&app->keys, app_focused_id(app), key);
@@ -482,57 +498,12 @@ handle_key(struct app *app, int key)
 	app_message(app, false, "%s: nothing to do in this pane", actions[a].help);
 }
 
-/* ---- the analysis, on its own thread ---- */
-
-static int
-analysis_main(void *arg)
-{
-	struct analysis_job *job = arg;
-
-	job->rc = report_collect(job->p, job->g, &job->all, &job->err);
-	atomic_store(&job->done, true);
-	return 0;
-}
-
-static int
-start_analysis(struct app *app, struct mr_error *err)
-{
-	struct analysis_job *job = &app->job;
-
-	job->p = &app->rep.p;
-	job->g = &app->rep.g;
-	atomic_init(&job->done, false);
-	if (thrd_create(&job->thread, analysis_main, job) != thrd_success)
-		return mr_error_set(err, "cannot start the analysis thread");
-	job->running = true;
-	return 0;
-}
-
-/* Takes the findings over and tells the panes, which keep their places. */
-static void
-finish_analysis(struct app *app)
-{
-	struct analysis_job *job = &app->job;
-	struct mr_error err;
-
-	thrd_join(job->thread, NULL);
-	job->running = false;
-	app->totals.dirty = true;
-	if (job->rc < 0 || report_adopt(&app->rep, &job->all, &err) < 0 ||
-	    report_evidence(&app->rep, &app->review, &err) < 0) {
-		app_message(app, true, "the analysis failed: %s", job->rc < 0 ? job->err.msg : err.msg);
-		return;
-	}
-	term_note_ready(app->term);
-	app_findings_changed(app);
-}
-
 void
 app_findings_changed(struct app *app)
 {
 	size_t cursor[VIEW_COUNT], top[VIEW_COUNT];
 
-	app->totals.dirty = true;
+	app->s.totals.dirty = true;
 	for (size_t i = 0; i < VIEW_COUNT; i++) {
 		cursor[i] = app->views[i].cursor;
 		top[i] = app->views[i].top;
@@ -552,7 +523,7 @@ app_findings_changed(struct app *app)
 static int
 list_rows(struct app *app)
 {
-	const struct graph *g = &app->rep.g;
+	const struct graph *g = &app->s.rep.g;
 
 	app->rows = malloc((g->n + 1) * sizeof(size_t));
 	if (!app->rows)
@@ -578,37 +549,6 @@ app_shown_path(const char *path)
 	return out;
 }
 
-/* The review file; one that does not parse opens read-only, with a banner. */
-static int
-open_review(struct app *app, struct mr_error *err)
-{
-	char *path, *shown;
-	struct mr_error problem;
-	size_t n;
-
-	if (review_path(&app->rep.p, &path, err) < 0)
-		return -1;
-	if (review_load(&app->review, path, &problem) < 0) {
-		if (!app->review.path) {
-			free(path);
-			return mr_error_oom(err);
-		}
-		app->review_readonly = true;
-		/* the banner names the file as the title names the ini */
-		shown = app_shown_path(path);
-		n = strlen(path);
-		snprintf(app->review_problem, sizeof(app->review_problem), "%s%s",
-			 shown && !strncmp(problem.msg, path, n) ? shown : "",
-			 shown && !strncmp(problem.msg, path, n) ? problem.msg + n : problem.msg);
-		free(shown);
-	}
-	free(path);
-	app->reviewer = review_reviewer(app->rep.p.root);
-	/* decisions are signed as the reviewer signs commits (trust.h) */
-	app->review.signing_key = trust_signing_key(app->rep.p.root);
-	return app->reviewer ? 0 : mr_error_oom(err);
-}
-
 static int
 resize(struct app *app)
 {
@@ -627,8 +567,7 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	app->scr.ascii = !term_utf8(app->term);
 	if (resize(app) < 0)
 		return mr_error_oom(err);
-	if (report_open_graph(&app->rep, opts->config, opts->section, err) < 0 ||
-	    open_review(app, err) < 0)
+	if (session_open(&app->s, opts->config, opts->section, err) < 0)
 		return -1;
 	app->hl = highlighter_new(err);
 	if (!app->hl)
@@ -639,7 +578,7 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	if (app_load_theme(app, opts->theme, app->conf.theme, err) < 0)
 		return -1;
 	if (app_setup_styles(app) < 0 || list_rows(app) < 0 ||
-	    !(app->location = app_shown_path(app->rep.p.ini_path)))
+	    !(app->location = app_shown_path(app->s.rep.p.ini_path)))
 		return mr_error_oom(err);
 	for (size_t i = 0; i < VIEW_COUNT; i++)
 		app->views[i].ops = view_table[i];
@@ -653,20 +592,16 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	if (app->conf.problems.n)
 		app_message(app, true, "%s%s", app->conf.problems.v[0],
 			    app->conf.problems.n > 1 ? " (and more lines of it)" : "");
-	else if (app->rep.p.warnings.n)
-		app_message(app, true, "%s", app->rep.p.warnings.v[0]);
-	return start_analysis(app, err);
+	else if (app->s.rep.p.warnings.n)
+		app_message(app, true, "%s", app->s.rep.p.warnings.v[0]);
+	return 0;
 }
 
 static void
 close_app(struct app *app)
 {
-	if (app->job.running)
-		thrd_join(app->job.thread, NULL);
-	findings_free(&app->job.all);
-	free(app->reviewer);
-	review_free(&app->review);
-	decide_free(app);
+	free(app->selected_id);
+	free(app->selected_path);
 	for (size_t i = 0; i < VIEW_COUNT; i++)
 		if (app->views[i].ops && app->views[i].ops->close)
 			app->views[i].ops->close(&app->views[i]);
@@ -683,24 +618,129 @@ close_app(struct app *app)
 	userconf_free(&app->conf);
 	theme_free(&app->theme);
 	highlighter_free(app->hl);
-	report_free(&app->rep);
+	session_close(&app->s);
 }
 
-/* Another migreview (or a git pull) changed the review file: show its decisions too. */
-static void
-refresh_review(struct app *app)
+/*
+ * The session read the migration files again: the list's rows, lanes and
+ * scope are rebuilt, and the cursor stays on the migration it was on.
+ */
+static int
+graph_changed(struct app *app, struct mr_error *err)
 {
-	struct mr_error err;
+	/* the old graph is gone: poll_session() kept the selected one's names */
+	char *id = app->selected_id, *path = app->selected_path;
+	size_t row = 0;
 
-	if (app->review_readonly || !review_changed_on_disk(&app->review))
+	app->selected_id = app->selected_path = NULL;
+	free(app->rows);
+	app->rows = NULL;
+	app->n_rows = app->n_graph_rows = 0;
+	lanes_free(&app->lanes);
+	if (list_rows(app) < 0 || gitview_graph_changed(app, err) < 0) {
+		free(id);
+		free(path);
+		return mr_error_oom(err);
+	}
+	if (app->hide_unscoped)
+		app_list_rows(app);
+	for (size_t r = 0; r < app->n_rows; r++) {
+		const struct revision *rv = &app->s.rep.g.revs[app->rows[r]];
+
+		if ((id && rv->id && !strcmp(rv->id, id)) || (path && !strcmp(rv->path, path))) {
+			row = r;
+			break;
+		}
+	}
+	free(id);
+	free(path);
+	app->views[VIEW_LIST].cursor = row < app->n_rows ? row : 0;
+	app_findings_changed(app);
+	return 0;
+}
+
+/* What changed on disk while the reviewer looked, said on the status line. */
+static void
+poll_session(struct app *app, bool wait)
+{
+	struct mr_error err = { "" };
+	size_t rev = app_selected(app);
+	unsigned ev;
+
+	/* the selected migration's names, to find it again in a graph read anew */
+	free(app->selected_id);
+	free(app->selected_path);
+	app->selected_id = rev < app->s.rep.g.n && app->s.rep.g.revs[rev].id ?
+			   mr_strdup(app->s.rep.g.revs[rev].id) : NULL;
+	app->selected_path = rev < app->s.rep.g.n ? mr_strdup(app->s.rep.g.revs[rev].path) : NULL;
+	ev = session_poll(&app->s, SESSION_POLL_MS, wait, &err);
+	app->kept_unsaved |= app->s.review.unsaved && app->s.review_broken;
+	if (!ev)
 		return;
-	app->totals.dirty = true;
-	if (review_refresh(&app->review, &err) < 0)
-		app_message(app, true, "the review file changed and does not parse: %s", err.msg);
-	else if (!app->job.running && report_evidence(&app->rep, &app->review, &err) < 0)
-		app_message(app, true, "%s", err.msg);
-	else if (!app->job.running)
+	app->s.totals.dirty = true;
+	if (ev & SESSION_FILES_CHANGED) {
+		if (graph_changed(app, &err) < 0)
+			ev |= SESSION_FAILED;
+		app_message(app, false, "migration files changed on disk: read again, analysing");
+	}
+	if (ev & SESSION_ANALYSED) {
+		term_note_ready(app->term);
 		app_findings_changed(app);
+	}
+	if (ev & SESSION_REVIEW_CHANGED) {
+		app_findings_changed(app);
+		app_message(app, false, "the review file changed on disk: read again");
+	}
+	if ((ev & SESSION_SAVED) && app->kept_unsaved && !app->s.review.unsaved) {
+		app->kept_unsaved = false;
+		app_message(app, false, "the review file can be written again: the decisions "
+			    "kept here are saved");
+	}
+	if (ev & SESSION_REVIEW_BROKEN)
+		app_message(app, true, "the review file changed and does not parse: %s%s",
+			    app->s.review_problem, app->s.review.unsaved ?
+			    " (decisions taken here are kept, not saved)" : "");
+	if (ev & (SESSION_FAILED | SESSION_CONFLICT | SESSION_UNSAVED)) {
+		app_shorten_review_path(app, err.msg);
+		app_message(app, true, "%s", err.msg);
+	}
+	if (ev & (SESSION_CONFLICT | SESSION_SAVED))
+		app_findings_changed(app);
+}
+
+void
+app_shorten_review_path(const struct app *app, char *text)
+{
+	const char *path = app->s.review.path;
+	char *at = path ? strstr(text, path) : NULL, *shown;
+	size_t n;
+
+	if (!at || !(shown = app_shown_path(path)))
+		return;
+	n = strlen(path);
+	if (strlen(shown) <= n) {
+		memmove(at + strlen(shown), at + n, strlen(at + n) + 1);
+		memcpy(at, shown, strlen(shown));
+	}
+	free(shown);
+}
+
+/* err: why the decisions kept here could not be saved, and which they are. */
+static void
+unsaved_error(const struct app *app, const struct mr_error *why, struct mr_error *err)
+{
+	struct strvec lines = { 0 };
+	size_t at;
+
+	snprintf(err->msg, sizeof(err->msg), "%s", why->msg);
+	app_shorten_review_path(app, err->msg);
+	at = strlen(err->msg);
+	at += (size_t)snprintf(err->msg + at, sizeof(err->msg) - at, "\nnot saved, so lost now:");
+	if (session_unsaved(&app->s, &lines) == 0)
+		for (size_t i = 0; i < lines.n && at < sizeof(err->msg); i++)
+			at += (size_t)snprintf(err->msg + at, sizeof(err->msg) - at, "\n  %s",
+					       lines.v[i]);
+	strvec_free(&lines);
 }
 
 int
@@ -717,20 +757,16 @@ tui_run(const struct tui_options *opts, struct mr_error *err)
 	while (!app.quit) {
 		int key;
 
-		refresh_review(&app);
+		/* screen tests see the analysed screen: keys wait for the findings */
+		poll_session(&app, term_headless(app.term));
 		draw(&app);
 		term_flush(app.term, &app.scr, force);
 		force = false;
-		/* screen tests see the analysed screen: keys wait for the findings */
-		if (app.job.running && (term_headless(app.term) || atomic_load(&app.job.done))) {
-			finish_analysis(&app);
-			continue;
-		}
 		if (gitview_poll(&app, term_headless(app.term)) ||
 		    testrun_poll(&app, term_headless(app.term)))
 			continue;
-		key = term_read_key(app.term, app.job.running || gitview_busy(&app) ||
-					      testrun_busy(&app));
+		/* never blocked for long: the files on disk are looked at while idle */
+		key = term_read_key(app.term, true);
 		if (key == TERM_TIMEOUT)
 			continue;
 		app.message[0] = '\0';
@@ -752,12 +788,12 @@ tui_run(const struct tui_options *opts, struct mr_error *err)
 			handle_key(&app, key);
 		}
 	}
-	/* a decision whose save failed is in memory only: one more try */
-	if (app.review.unsaved && !app.review_readonly) {
+	/* decisions whose save failed are in memory only: one more try, else each is named */
+	if (app.s.review.unsaved || app.s.save.running) {
 		struct mr_error serr;
 
-		if (review_save(&app.review, &serr) < 0 && !rc) {
-			*err = serr;
+		if (session_flush(&app.s, &serr) < 0 && !rc) {
+			unsaved_error(&app, &serr, err);
 			rc = -1;
 		}
 	}

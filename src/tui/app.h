@@ -13,6 +13,7 @@
 #include "migreview/highlight.h"
 #include "migreview/report.h"
 #include "migreview/review.h"
+#include "migreview/session.h"
 #include "tui/keys.h"
 #include "tui/userconf.h"
 #include "tui/lanes.h"
@@ -21,6 +22,9 @@
 #include "tui/term.h"
 #include "tui/theme.h"
 #include "tui/view.h"
+
+/* How often the files on disk are looked at while the reviewer reads (session_poll). */
+#define SESSION_POLL_MS 500
 
 /* Style numbers on the screen: the UI slots, then the highlight captures. */
 #define STYLE_UI(slot) ((uint16_t)(slot))
@@ -32,50 +36,15 @@ struct tui_options {
 	bool trust;                     /* --trust: t runs the project's code without asking */
 };
 
-/* The analysis, running on its own thread while the list is already shown. */
-struct analysis_job {
-	const struct project *p;
-	const struct graph *g;
-	struct findings all;
-	struct mr_error err;
-	int rc;
-	atomic_bool done;
-	thrd_t thread;
-	bool running;           /* started and not joined yet */
-};
-
-/* One decision as taken, so that u and Ctrl-R can take it back and again. */
-struct undo_step {
-	size_t rev;
-	int item;
-	enum decision_status before, after;
-	char *before_reason, *after_reason;
-};
-
-struct undo_stack {
-	struct undo_step *v;
-	size_t n, cap;
-	size_t done;            /* steps [0, done) are applied; the rest can be redone */
-};
-
 /* What the status-line prompt is asking for. */
-enum prompt_purpose { PROMPT_SEARCH, PROMPT_REASON, PROMPT_CONSENT };
+enum prompt_purpose { PROMPT_SEARCH, PROMPT_REASON, PROMPT_LIFT, PROMPT_CONSENT };
 
 struct app {
-	struct report rep;
-	struct analysis_job job;
-
-	struct review review;
-	bool review_readonly;   /* the file does not parse: shown, never written */
-	char review_problem[MR_ERROR_MAX];
-	char *reviewer;
-	char sel_blob[REVIEW_BLOB_HEX + 1];     /* the selected file's blob, read just now */
-	struct undo_stack undo;
-	struct {
-		size_t signed_off, stale, blocked;
-		bool dirty;
-	} totals;
+	struct session s;       /* what is reviewed: the views show it, decisions go through it */
+	char *selected_id, *selected_path;      /* the selected migration, across a new graph */
+	bool kept_unsaved;      /* decisions waited unsaved: say so when they are saved */
 	enum prompt_purpose prompt_for;
+	char lift_label[512];   /* the question that lifting another's block asks */
 	struct {                /* the decision waiting for its reason */
 		size_t rev;
 		int item;
@@ -124,6 +93,8 @@ size_t app_selected(const struct app *app);
 /* The message on the status line until the next key. */
 void app_message(struct app *app, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Shows the review file's path in text as the title shows it (shorter, in place). */
+void app_shorten_review_path(const struct app *app, char *text);
 /* A path as the UI shows it (new string): relative to the working directory when inside it. */
 char *app_shown_path(const char *path);
 /* Focuses the source at line (1-based). */
@@ -146,11 +117,7 @@ void app_push(struct app *app, enum view_id id);
 void app_list_rows(struct app *app);
 /* Draws a pane title bar. */
 void app_draw_title(struct app *app, struct rect r, const char *text, bool focused);
-/*
- * Where a revision's review stands for its file as it is now: the
- * selected one from the content just read, the others from the blob taken
- * when the graph was read; false for a file outside the graph.
- */
+/* Where a revision's review stands for its content as read (session.h). */
 bool app_review_state(struct app *app, size_t rev, struct migration_review *out);
 /* Records a decision on item of rev, saved at once; a message says how it went. */
 void app_decide(struct app *app, size_t rev, int item, enum decision_status status,

@@ -13,6 +13,5 @@ void decide_totals(struct app *app, size_t *signed_off, size_t *stale, size_t *b
 void decide_undo(struct app *app, bool redo);
 /* The reason prompt ended with Enter: decides, or keeps asking when it is empty. */
 bool decide_reason_done(struct app *app);
-void decide_free(struct app *app);
 
 #endif

@@ -50,7 +50,7 @@ scope_since(struct app *app, struct mr_error *err)
 	if (!gs(app)->gi)
 		return mr_error_set(err, "--since %s: %s", app->since, gs(app)->problem);
 	app->hide_unscoped = false;
-	return gitinfo_scope_since(gs(app)->gi, app->since, &app->rep.g, &app->scope, err);
+	return gitinfo_scope_since(gs(app)->gi, app->since, &app->s.rep.g, &app->scope, err);
 }
 
 int
@@ -63,7 +63,7 @@ gitview_open(struct app *app, struct mr_error *err)
 		return mr_error_oom(err);
 	app->git = s;
 	s->hist_rev = (size_t)-1;
-	if (gitinfo_open(&s->gi, app->rep.p.root, &why) < 0)
+	if (gitinfo_open(&s->gi, app->s.rep.p.root, &why) < 0)
 		snprintf(s->problem, sizeof(s->problem), "%s", why.msg);
 	return app->since ? scope_since(app, err) : 0;
 }
@@ -113,7 +113,7 @@ gitview_selected(struct app *app)
 	struct git_state *s = gs(app);
 	size_t rev = app_selected(app);
 
-	if (!s || !s->gi || rev >= app->rep.g.n || rev == s->hist_rev ||
+	if (!s || !s->gi || rev >= app->s.rep.g.n || rev == s->hist_rev ||
 	    (s->job.running && rev == s->job.rev))
 		return;
 	cancel_walk(s);
@@ -125,8 +125,8 @@ gitview_selected(struct app *app)
 	atomic_init(&s->job.cancel, false);
 	atomic_init(&s->job.progress, 0);
 	s->job.rev = rev;
-	s->job.root = mr_strdup(app->rep.p.root);
-	s->job.path = mr_strdup(app->rep.g.revs[rev].path);
+	s->job.root = mr_strdup(app->s.rep.p.root);
+	s->job.path = mr_strdup(app->s.rep.g.revs[rev].path);
 	if (!s->job.root || !s->job.path ||
 	    thrd_create(&s->job.thread, walk_main, s) != thrd_success) {
 		free(s->job.root);
@@ -217,7 +217,7 @@ gitview_history(struct app *app)
 		app_message(app, true, "no history: %s", s->problem);
 		return;
 	}
-	if (app_selected(app) >= app->rep.g.n) {
+	if (app_selected(app) >= app->s.rep.g.n) {
 		app_message(app, true, "no migration selected");
 		return;
 	}
@@ -245,23 +245,23 @@ void
 gitview_signoff_diff(struct app *app)
 {
 	struct git_state *s = gs(app);
-	size_t rev = app_selected(app), len;
+	size_t rev = app_selected(app);
 	struct strvec lines = { 0 };
 	struct mr_error err;
 	const char *blob;
-	char *buf, title[512];
+	char title[512];
 
-	if (rev >= app->rep.g.n || !app->rep.g.revs[rev].id) {
+	if (rev >= app->s.rep.g.n || !app->s.rep.g.revs[rev].id) {
 		app_message(app, true, "no migration selected");
 		return;
 	}
-	blob = review_reviewed_blob(&app->review, app->rep.g.revs[rev].id);
+	blob = review_reviewed_blob(&app->s.review, app->s.rep.g.revs[rev].id);
 	if (!blob) {
 		app_message(app, true, "nothing decided on this migration yet: no signed-off "
 			    "version to compare with");
 		return;
 	}
-	if (!strcmp(blob, app->sel_blob)) {
+	if (!strcmp(blob, app->s.rep.g.revs[rev].blob)) {
 		app_message(app, false, "unchanged since it was reviewed");
 		return;
 	}
@@ -269,16 +269,15 @@ gitview_signoff_diff(struct app *app)
 		app_message(app, true, "no diff: %s", s->problem);
 		return;
 	}
-	if (mr_read_file(app->rep.g.revs[rev].path, MR_FILE_MIGRATION, &buf, &len, &err) < 0 ||
-	    gitinfo_blob_diff(s->gi, blob, app->rep.g.revs[rev].path, buf, len, &lines, &err) < 0) {
+	/* the content shown and analysed, not what the disk has by now */
+	if (gitinfo_blob_diff(s->gi, blob, app->s.rep.g.revs[rev].path, app->s.rep.g.revs[rev].text,
+			      app->s.rep.g.revs[rev].text_len, &lines, &err) < 0) {
 		if (err.msg[0])
 			app_message(app, true, "%s", err.msg);
 		strvec_free(&lines);
-		free(buf);
 		return;
 	}
-	free(buf);
-	snprintf(title, sizeof(title), "Changes since sign-off: %s", app->rep.g.revs[rev].relpath);
+	snprintf(title, sizeof(title), "Changes since sign-off: %s", app->s.rep.g.revs[rev].relpath);
 	show_diff(app, &lines, title);
 }
 
@@ -315,6 +314,21 @@ gitview_toggle_scope(struct app *app)
 	app_message(app, false, app->hide_unscoped ? "showing only migrations changed since %s" :
 			    "showing all; unchanged since %s dimmed",
 		    app->since);
+}
+
+int
+gitview_graph_changed(struct app *app, struct mr_error *err)
+{
+	struct git_state *s = gs(app);
+
+	if (!s)
+		return 0;
+	cancel_walk(s);
+	file_history_free(&s->hist);
+	s->hist_rev = (size_t)-1;
+	free(app->scope);
+	app->scope = NULL;
+	return app->since ? scope_since(app, err) : 0;
 }
 
 void

@@ -19,6 +19,8 @@ struct app;
 /* Opens the repository; with --since, a failure (no repository, unknown ref) is fatal. */
 int gitview_open(struct app *app, struct mr_error *err);
 void gitview_close(struct app *app);
+/* The session read the graph again: its indices changed (history, --since scope). */
+int gitview_graph_changed(struct app *app, struct mr_error *err);
 
 /* The selection moved: starts reading the new file's history. */
 void gitview_selected(struct app *app);

@@ -92,12 +92,12 @@ app_load_theme(struct app *app, const char *name, const char *user_default, stru
 
 	if (name)
 		return load_theme(app, name, err);
-	if (project_setting(&app->rep.p, "theme", &setting, err) < 0)
+	if (project_setting(&app->s.rep.p, "theme", &setting, err) < 0)
 		return -1;
 	if (setting) {
-		want = strchr(setting, '/') ? mr_path_join(app->rep.p.root, setting) :
+		want = strchr(setting, '/') ? mr_path_join(app->s.rep.p.root, setting) :
 		       mr_strdup(setting);
-		place = project_setting_place(&app->rep.p, "theme");
+		place = project_setting_place(&app->s.rep.p, "theme");
 		where = place ? mr_printf("%s: theme", place) : NULL;
 		rc = want && where ? try_theme(app, want, where, &loaded, err) : mr_error_oom(err);
 		free(place);
@@ -152,7 +152,7 @@ app_setup_styles(struct app *app)
 void
 app_list_rows(struct app *app)
 {
-	const struct graph *g = &app->rep.g;
+	const struct graph *g = &app->s.rep.g;
 	size_t selected = app_selected(app), row = 0;
 
 	app->n_rows = 0;

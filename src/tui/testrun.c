@@ -60,9 +60,9 @@ testrun_open(struct app *app, const char *database_url, bool trust)
 	s->rev = (size_t)-1;
 	if (database_url && !(s->database_url = mr_strdup(database_url)))
 		return -1;
-	if (!(env_py = uptest_env_py(&app->rep.p)))
+	if (!(env_py = uptest_env_py(&app->s.rep.p)))
 		return -1;
-	s->consented = trust || userconf_trusts(&app->conf, app->rep.p.ini_path, env_py);
+	s->consented = trust || userconf_trusts(&app->conf, app->s.rep.p.ini_path, env_py);
 	free(env_py);
 	return 0;
 }
@@ -157,7 +157,7 @@ start(struct app *app, struct testrun_state *s, size_t rev)
 	struct mr_error err;
 	char *where;
 
-	if (uptest_target(&app->rep.p, s->database_url, &s->url, &err) < 0) {
+	if (uptest_target(&app->s.rep.p, s->database_url, &s->url, &err) < 0) {
 		app_message(app, true, "%s", err.msg);
 		return;
 	}
@@ -168,9 +168,9 @@ start(struct app *app, struct testrun_state *s, size_t rev)
 	s->outcome[0] = '\0';
 	mtx_unlock(&s->lock);
 	uptest_run_free(&s->run);
-	s->p = &app->rep.p;
+	s->p = &app->s.rep.p;
 	s->rev = rev;
-	s->rev_id = mr_strdup(app->rep.g.revs[rev].id);
+	s->rev_id = mr_strdup(app->s.rep.g.revs[rev].id);
 	atomic_store(&s->done, false);
 	atomic_store(&s->cancel, false);
 	if (!s->rev_id || thrd_create(&s->thread, test_main, s) != thrd_success) {
@@ -194,11 +194,11 @@ ask(struct app *app, struct testrun_state *s, size_t rev)
 	struct mr_error err;
 	char *url = NULL, *where = NULL, *env_py = NULL, *shown = NULL;
 
-	if (uptest_target(&app->rep.p, s->database_url, &url, &err) < 0) {
+	if (uptest_target(&app->s.rep.p, s->database_url, &url, &err) < 0) {
 		app_message(app, true, "%s", err.msg);
 		return;
 	}
-	if (!(where = uptest_target_text(url)) || !(env_py = uptest_env_py(&app->rep.p)) ||
+	if (!(where = uptest_target_text(url)) || !(env_py = uptest_env_py(&app->s.rep.p)) ||
 	    !(shown = app_shown_path(env_py))) {
 		app_message(app, true, "out of memory");
 	} else {
@@ -223,7 +223,7 @@ testrun_start(struct app *app)
 	if (s->running) {
 		app_push(app, VIEW_TEST);
 		app_message(app, false, "a test is running already: this is its output");
-	} else if (rev >= app->rep.g.n || !app->rep.g.revs[rev].in_graph) {
+	} else if (rev >= app->s.rep.g.n || !app->s.rep.g.revs[rev].in_graph) {
 		app_message(app, true, "only a migration in the revision graph can be tested");
 	} else if (s->consented) {
 		start(app, s, rev);
@@ -250,19 +250,17 @@ static void
 take_result(struct app *app, struct testrun_state *s)
 {
 	const struct uptest_result *res = s->run.n ? &s->run.v[0] : NULL;
-	const char *id = app->rep.g.revs[s->rev].id;
+	const char *id = app->s.rep.g.revs[s->rev].id;
 	struct mr_error err;
 	char saved[MR_ERROR_MAX + 32] = "";
 
-	if (res && app->review_readonly)
-		snprintf(saved, sizeof(saved), " (not recorded: the review file is read-only)");
-	else if (res && uptest_record(&app->review, &s->run, &app->rep.g, app->reviewer, &err) < 0)
+	if (res && uptest_record(&app->s.review, &s->run, &app->s.rep.g, app->s.reviewer, &err) < 0)
 		snprintf(saved, sizeof(saved), " (not recorded: %s)", err.msg);
 	else if (res)
 		snprintf(saved, sizeof(saved), " (recorded)");
-	if (!app->job.running && report_evidence(&app->rep, &app->review, &err) == 0)
+	if (session_analysed(&app->s) && report_evidence(&app->s.rep, &app->s.review, &err) == 0)
 		app_findings_changed(app);
-	app->totals.dirty = true;
+	app->s.totals.dirty = true;
 	mtx_lock(&s->lock);
 	if (s->rc < 0)
 		snprintf(s->outcome, sizeof(s->outcome), "could not run");
@@ -310,7 +308,7 @@ const char *const *
 testrun_lines(struct app *app, size_t *n, char *title, size_t size)
 {
 	struct testrun_state *s = ts(app);
-	const char *id = s->rev < app->rep.g.n ? app->rep.g.revs[s->rev].id : NULL;
+	const char *id = s->rev < app->s.rep.g.n ? app->s.rep.g.revs[s->rev].id : NULL;
 
 	mtx_lock(&s->lock);
 	if (!id)

@@ -34,9 +34,7 @@ cl_of(struct view *v)
 static enum check_item
 item_of(const struct finding *f)
 {
-	const struct rule *r = rule_find(f->rule);
-
-	return r ? r->item : CHECK_GRAPH;
+	return f->rule->item;
 }
 
 static void
@@ -53,15 +51,15 @@ checklist_select(struct view *v, struct app *app)
 	c->n = 0;
 	memset(c->per_item, 0, sizeof(c->per_item));
 	v->cursor = v->top = 0;
-	if (rev >= app->rep.g.n)
+	if (rev >= app->s.rep.g.n)
 		return;
-	first = report_findings(&app->rep, rev, &n);
+	first = report_findings(&app->s.rep, rev, &n);
 	for (int item = 0; item < CHECK_ITEM_COUNT; item++) {
 		if (mr_grow(&c->v, &c->cap, c->n + 1, sizeof(*c->v)) < 0)
 			return;
 		c->v[c->n++] = (struct entry){ (enum check_item)item, NO_FINDING };
 		for (size_t i = first; i < first + n; i++) {
-			if (item_of(&app->rep.all.v[i]) != (enum check_item)item)
+			if (item_of(&app->s.rep.all.v[i]) != (enum check_item)item)
 				continue;
 			if (mr_grow(&c->v, &c->cap, c->n + 1, sizeof(*c->v)) < 0)
 				return;
@@ -77,9 +75,9 @@ decision_of(struct app *app, enum check_item item)
 {
 	size_t rev = app_selected(app);
 
-	if (rev >= app->rep.g.n || !app->rep.g.revs[rev].id)
+	if (rev >= app->s.rep.g.n || !app->s.rep.g.revs[rev].id)
 		return NULL;
-	return review_find(&app->review, app->rep.g.revs[rev].id, checklist[item].id);
+	return review_find(&app->s.review, app->s.rep.g.revs[rev].id, checklist[item].id);
 }
 
 static enum item_state
@@ -118,14 +116,14 @@ evidence_text(struct app *app)
 	const struct test_run *runs;
 	char *out = NULL;
 
-	if (rev >= app->rep.g.n || !app->rep.g.revs[rev].id)
+	if (rev >= app->s.rep.g.n || !app->s.rep.g.revs[rev].id)
 		return NULL;
-	runs = review_runs(&app->review, app->rep.g.revs[rev].id, &n);
+	runs = review_runs(&app->s.review, app->s.rep.g.revs[rev].id, &n);
 	for (size_t i = 0; i < n; i++) {
 		const struct test_run *t = &runs[i];
 		char *line, *both;
 
-		if (strcmp(t->blob, app->sel_blob))
+		if (strcmp(t->blob, app->s.rep.g.revs[rev].blob))
 			continue;       /* runs on other content: the not-tested finding says so */
 		line = mr_printf("up/down/up %s on %s, %.10s %.5s UTC by %s (Alembic %s)",
 				 test_outcome_name(t->outcome), t->database, t->timestamp,
@@ -178,10 +176,10 @@ entry_text(struct checklist_state *c, struct app *app, const struct entry *e)
 		free(decision);
 		return both;
 	}
-	f = &app->rep.all.v[e->finding];
+	f = &app->s.rep.all.v[e->finding];
 	if (f->line)
-		return mr_printf("%u:%u %s [%s]", f->line, f->col, f->message, f->rule);
-	return mr_printf("%s [%s]", f->message, f->rule);
+		return mr_printf("%u:%u %s [%s]", f->line, f->col, f->message, f->rule->id);
+	return mr_printf("%s [%s]", f->message, f->rule->id);
 }
 
 static const char *
@@ -292,7 +290,7 @@ draw_entry(struct app *app, struct checklist_state *c, const struct entry *e,
 			if (rows == 0 && e->finding == NO_FINDING) {
 				draw_box(app, &sp, e->item);
 			} else if (rows == 0) {
-				enum severity sev = app->rep.all.v[e->finding].severity;
+				enum severity sev = app->s.rep.all.v[e->finding].severity;
 
 				sp.col = 2;
 				span_str(&app->scr, &sp, severity_style(sev), severity_mark(sev));
@@ -355,12 +353,12 @@ checklist_title(struct view *v, struct app *app, char *buf, size_t size)
 	size_t rev = app_selected(app), n = 0;
 
 	(void)v;
-	report_findings(&app->rep, rev, &n);
-	if (rev >= app->rep.g.n)
+	report_findings(&app->s.rep, rev, &n);
+	if (rev >= app->s.rep.g.n)
 		snprintf(buf, size, "Checklist");
 	else
 		snprintf(buf, size, "Checklist %.12s  %zu finding%s",
-			 app->rep.g.revs[rev].id ? app->rep.g.revs[rev].id : "", n,
+			 app->s.rep.g.revs[rev].id ? app->s.rep.g.revs[rev].id : "", n,
 			 n == 1 ? "" : "s");
 }
 
@@ -437,7 +435,7 @@ checklist_key(struct view *v, struct app *app, enum action a)
 			app_message(app, false, "no findings for this item");
 			return true;
 		}
-		app_show_line(app, app->rep.all.v[e->finding].line);
+		app_show_line(app, app->s.rep.all.v[e->finding].line);
 		return true;
 	case ACTION_ACCEPT:
 		app_decide(app, app_selected(app), e->item, DECISION_ACCEPTED, NULL);

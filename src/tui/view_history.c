@@ -86,7 +86,7 @@ history_title(struct view *v, struct app *app, char *buf, size_t size)
 
 	(void)v;
 	snprintf(buf, size, "History of %s: %zu commit%s (Enter: its diff, q: back)",
-		 rev < app->rep.g.n ? app->rep.g.revs[rev].relpath : "?", h ? h->n : 0,
+		 rev < app->s.rep.g.n ? app->s.rep.g.revs[rev].relpath : "?", h ? h->n : 0,
 		 h && h->n == 1 ? "" : "s");
 }
 

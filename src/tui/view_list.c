@@ -16,7 +16,7 @@
 static void
 draw_mark(struct app *app, struct span *sp, size_t rev)
 {
-	int worst = report_worst(&app->rep, rev);
+	int worst = report_worst(&app->s.rep, rev);
 	struct migration_review m;
 	bool known = app_review_state(app, rev, &m);
 	uint32_t ch;
@@ -31,7 +31,7 @@ draw_mark(struct app *app, struct span *sp, size_t rev)
 	} else if (known && m.state == MIGRATION_STALE) {
 		ch = '~';
 		style = STYLE_UI(THEME_UI_MARK_STALE);
-	} else if (rev < app->rep.g.n && !app->rep.g.revs[rev].in_graph) {
+	} else if (rev < app->s.rep.g.n && !app->s.rep.g.revs[rev].in_graph) {
 		ch = '!';
 		style = STYLE_UI(THEME_UI_FINDING_ERROR);
 	} else if (worst >= SEVERITY_WARNING) {
@@ -70,7 +70,7 @@ static void
 draw_row(struct app *app, struct span *sp, size_t row)
 {
 	size_t rev = app->rows[row];
-	const struct revision *r = &app->rep.g.revs[rev];
+	const struct revision *r = &app->s.rep.g.revs[rev];
 	char id[REV_COLS + 1] = "";
 	uint16_t text = STYLE_UI(THEME_UI_LIST);
 	int id_start;
@@ -134,7 +134,7 @@ list_rows(struct view *v, struct app *app)
 static bool
 list_matches(struct view *v, struct app *app, size_t row, const char *needle)
 {
-	const struct revision *r = &app->rep.g.revs[app->rows[row]];
+	const struct revision *r = &app->s.rep.g.revs[app->rows[row]];
 	const char *fields[] = { r->id, r->message, r->relpath };
 
 	(void)v;

@@ -68,10 +68,10 @@ split_lines(struct source *s)
 static void
 mark_findings(struct source *s, struct app *app, size_t rev)
 {
-	size_t n, first = report_findings(&app->rep, rev, &n);
+	size_t n, first = report_findings(&app->s.rep, rev, &n);
 
 	for (size_t i = first; i < first + n; i++) {
-		const struct finding *f = &app->rep.all.v[i];
+		const struct finding *f = &app->s.rep.all.v[i];
 		size_t line = f->line - 1;
 
 		/* a finding on the whole file (line 0) is the checklist's alone */
@@ -83,22 +83,31 @@ mark_findings(struct source *s, struct app *app, size_t rev)
 static void
 load(struct source *s, struct app *app, size_t rev)
 {
+	const struct revision *r;
 	struct mr_error err;
 
 	unload(s);
 	s->rev = rev;
 	s->hscroll = 0;
-	app->sel_blob[0] = '\0';
-	if (rev >= app->rep.g.n)
+	if (rev >= app->s.rep.g.n)
 		return;
-	if (mr_read_file(app->rep.g.revs[rev].path, MR_FILE_MIGRATION, &s->buf, &s->len,
-			 &err) < 0) {
-		snprintf(s->error, sizeof(s->error), "%s", err.msg);
+	r = &app->s.rep.g.revs[rev];
+	/* the content the findings are about and decisions bind to, never the disk's of now */
+	if (!r->text) {
+		size_t n, first = report_findings(&app->s.rep, rev, &n);
+
+		/* the finding that says why: too large, or not readable */
+		snprintf(s->error, sizeof(s->error), "%s is not shown%s%s", r->relpath,
+			 n ? ": " : "", n ? app->s.rep.all.v[first].message : "");
 		return;
 	}
-	/* decisions bind to what is on disk now, which is what the reviewer reads */
-	review_blob_of(s->buf, s->len, app->sel_blob);
-	if (split_lines(s) < 0) {
+	s->len = r->text_len;
+	s->buf = malloc(s->len + 1);
+	if (s->buf) {
+		memcpy(s->buf, r->text, s->len);
+		s->buf[s->len] = '\0';
+	}
+	if (!s->buf || split_lines(s) < 0) {
 		unload(s);
 		snprintf(s->error, sizeof(s->error), "out of memory");
 		return;
@@ -248,13 +257,13 @@ source_title(struct view *v, struct app *app, char *buf, size_t size)
 	struct source *s = src_of(v);
 	size_t rev = app_selected(app);
 
-	if (!s || rev >= app->rep.g.n)
+	if (!s || rev >= app->s.rep.g.n)
 		snprintf(buf, size, "Source");
 	else
 		/* the file name: the directory is the same for nearly every migration */
 		snprintf(buf, size, "%zu/%zu  %s%s%s", s->n_lines ? v->cursor + 1 : 0, s->n_lines,
-			 strrchr(app->rep.g.revs[rev].relpath, '/') ?
-			 strrchr(app->rep.g.revs[rev].relpath, '/') + 1 : app->rep.g.revs[rev].relpath,
+			 strrchr(app->s.rep.g.revs[rev].relpath, '/') ?
+			 strrchr(app->s.rep.g.revs[rev].relpath, '/') + 1 : app->s.rep.g.revs[rev].relpath,
 			 gitview_added(app) ? "  " : "", gitview_added(app) ? gitview_added(app) : "");
 }
 
@@ -279,14 +288,14 @@ static void
 source_moved(struct view *v, struct app *app)
 {
 	struct source *s = src_of(v);
-	size_t n, first = report_findings(&app->rep, s->rev, &n);
+	size_t n, first = report_findings(&app->s.rep, s->rev, &n);
 
 	for (size_t i = first; i < first + n; i++) {
-		const struct finding *f = &app->rep.all.v[i];
+		const struct finding *f = &app->s.rep.all.v[i];
 
 		if (f->line == v->cursor + 1) {
 			app_message(app, false, "%u:%u %s: %s [%s]", f->line, f->col,
-				    severity_name(f->severity), f->message, f->rule);
+				    severity_name(f->severity), f->message, f->rule->id);
 			return;
 		}
 	}

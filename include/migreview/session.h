@@ -1,0 +1,167 @@
+/*
+ * A review session: what a reviewer sees and signs, kept equal to what is
+ * on disk.  The session owns the project's analysis (graph, each file's
+ * content and content id as read, findings), the review file's records,
+ * the reviewer, and the background analysis; the UI is views over it.
+ *
+ * Its rules:
+ * - Findings belong to the content read with them: each revision's text
+ *   and blob are those the analysis saw.  session_poll() notices changed,
+ *   new and removed migration files and a changed or removed review file
+ *   (a stat poll), reads the project again and analyses it in the
+ *   background; until that is done, session_analysed() is false and no
+ *   decision can be taken.
+ * - A decision binds to the blob analysed, and names the decision it
+ *   replaces as shown (review.h): another reviewer's newer decision on disk
+ *   is never overwritten.  A block by someone else is lifted only
+ *   deliberately, with a reason.
+ * - The review file on disk is the truth: a removed or replaced file is
+ *   read again, never written back from memory; one that does not parse
+ *   keeps the decisions taken here pending, said to be unsaved, and they
+ *   are saved when it parses again.
+ *
+ * struct session owns everything in it; session_close() releases it.
+ */
+#ifndef MIGREVIEW_SESSION_H
+#define MIGREVIEW_SESSION_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <threads.h>
+
+#include "migreview/error.h"
+#include "migreview/report.h"
+#include "migreview/review.h"
+
+/* The analysis, on its own thread while the graph is already shown. */
+struct session_job {
+	const struct project *p;
+	const struct graph *g;
+	struct findings all;
+	struct mr_error err;
+	int rc;
+	atomic_bool done;
+	thrd_t thread;
+	bool running;           /* started and not joined yet */
+};
+
+/* A save of the pending decisions, on its own thread: the UI never waits for the disk. */
+struct session_save {
+	char *path;
+	struct review *pending;         /* handed over by review_take_pending() */
+	struct review written;          /* the file as written, and the conflicts found */
+	struct mr_error err;
+	int rc;
+	atomic_bool done;
+	thrd_t thread;
+	bool running;
+};
+
+/* One decision as taken, so that undo and redo can take it back and again. */
+struct session_step {
+	char *revision;         /* by id: a graph read again has other indices */
+	int item;
+	enum decision_status before, after;
+	char *before_reason, *after_reason;
+};
+
+struct session_undo {
+	struct session_step *v;
+	size_t n, cap;
+	size_t done;            /* steps [0, done) are applied; the rest can be redone */
+};
+
+struct session {
+	char *config, *section;         /* as opened, to read the project again */
+	struct report rep;              /* the content read and, once analysed, its findings */
+	bool analysed;                  /* rep's findings are those of rep's content */
+	struct session_job job;
+	struct session_save save;
+	struct review review;
+	bool review_broken;             /* the file does not parse: nothing is written to it */
+	char review_problem[MR_ERROR_MAX];
+	char *reviewer;
+	struct session_undo undo;
+	struct {                /* where the migrations stand, counted again after a change */
+		size_t signed_off, stale, blocked;
+		bool dirty;
+	} totals;
+	long long next_poll_ms;         /* monotonic: when the files are looked at again */
+};
+
+/* What session_poll() found, as bits. */
+enum {
+	SESSION_ANALYSED = 1 << 0,      /* the findings are in (or the analysis failed: err) */
+	SESSION_FILES_CHANGED = 1 << 1, /* migration files changed: read again, analysing */
+	SESSION_REVIEW_CHANGED = 1 << 2,/* the review file changed on disk and was read again */
+	SESSION_REVIEW_BROKEN = 1 << 3, /* ... and does not parse (review_problem says why) */
+	SESSION_SAVED = 1 << 4,         /* pending decisions were saved */
+	SESSION_FAILED = 1 << 5,        /* something went wrong: err says what */
+	SESSION_CONFLICT = 1 << 6,      /* a save kept another reviewer's newer decision: err */
+	SESSION_UNSAVED = 1 << 7,       /* a save failed: the decisions wait (review_problem) */
+};
+
+/*
+ * Opens the project (config and section as project_open() takes them),
+ * reads its graph with every file's text and blob, reads the review file
+ * and starts the analysis.  A review file that does not parse is not an
+ * error: review_broken says so.
+ */
+int session_open(struct session *s, const char *config, const char *section,
+		 struct mr_error *err);
+
+/*
+ * Looks for what changed since the last call: the analysis or a save
+ * finishing (at once), and, at most every interval_ms, the files on disk.
+ * wait makes it wait for a running analysis and save (screen tests see the
+ * analysed screen; unit tests what was saved).
+ */
+unsigned session_poll(struct session *s, int interval_ms, bool wait, struct mr_error *err);
+
+/* Whether the findings shown are those of the content shown. */
+bool session_analysed(const struct session *s);
+
+/*
+ * Where revision rev's review stands for its content as read; false for a
+ * file outside the graph.
+ */
+bool session_review_state(const struct session *s, size_t rev, struct migration_review *out);
+
+/* Why no decision can be taken on rev now (not analysed, changed on disk ...), or NULL. */
+const char *session_refusal(const struct session *s, size_t rev);
+
+/*
+ * Records a decision on item of rev for the content analysed, shown at
+ * once, and saves it on another thread: session_poll() says how that went
+ * (SESSION_SAVED, SESSION_CONFLICT when someone else's newer decision was
+ * kept instead and is shown from then on, SESSION_UNSAVED).  Refused (-1,
+ * err says why) while the analysis is not current or when the file changed
+ * on disk since it was read.  When the item is blocked by another reviewer
+ * and lift is false, nothing is recorded and SESSION_LIFT_NEEDED is
+ * returned, err naming the block: lifting it takes lift and a reason.
+ */
+#define SESSION_LIFT_NEEDED 1
+int session_decide(struct session *s, size_t rev, int item, enum decision_status status,
+		   const char *reason, bool lift, struct mr_error *err);
+
+/*
+ * Takes the newest decision taken here back (redo: takes it again), by
+ * the rules of session_decide() (lifting a block someone placed since is
+ * refused: decide it instead).  *rev is the revision it was on; 1 when
+ * there is nothing to undo or redo.
+ */
+int session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err);
+
+/* How many migrations in the graph are signed off, stale and blocked. */
+void session_totals(struct session *s, size_t *signed_off, size_t *stale, size_t *blocked);
+
+/* Waits for a running save and saves what is still pending: before quitting. */
+int session_flush(struct session *s, struct mr_error *err);
+
+/* The decisions taken here and not saved, one line each (new strings in out). */
+int session_unsaved(const struct session *s, struct strvec *out);
+
+void session_close(struct session *s);
+
+#endif

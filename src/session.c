@@ -1,0 +1,485 @@
+/* The review session (session.h): the analysis, the review file and the rules for deciding. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "migreview/session.h"
+#include "migreview/trust.h"
+#include "migreview/util.h"
+
+#define SESSION_LOAD (REVISION_LOAD_MIGRATION | REVISION_LOAD_BLOB | REVISION_LOAD_TEXT)
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+job_main(void *arg)
+{
+	struct session_job *job = arg;
+
+	job->rc = report_collect(job->p, job->g, &job->all, &job->err);
+	atomic_store(&job->done, true);
+	return 0;
+}
+
+static int
+start_analysis(struct session *s, struct mr_error *err)
+{
+	struct session_job *job = &s->job;
+
+	s->analysed = false;
+	job->p = &s->rep.p;
+	job->g = &s->rep.g;
+	job->rc = 0;
+	atomic_init(&job->done, false);
+	if (thrd_create(&job->thread, job_main, job) != thrd_success)
+		return mr_error_set(err, "cannot start the analysis thread");
+	job->running = true;
+	return 0;
+}
+
+/* Takes the findings over; the tested item's come from the review file's runs. */
+static int
+finish_analysis(struct session *s, struct mr_error *err)
+{
+	struct session_job *job = &s->job;
+
+	thrd_join(job->thread, NULL);
+	job->running = false;
+	if (job->rc < 0) {
+		findings_free(&job->all);
+		return mr_error_set(err, "the analysis failed: %.900s", job->err.msg);
+	}
+	if (report_adopt(&s->rep, &job->all, err) < 0 ||
+	    report_evidence(&s->rep, &s->review, err) < 0)
+		return -1;
+	s->analysed = true;
+	return 0;
+}
+
+/* A conflict the save found: shown from now on, said once. */
+static unsigned
+conflict(struct session *s, struct mr_error *err)
+{
+	const struct decision *d = &s->review.conflicts[0];
+
+	mr_error_set(err, "not saved: %s decided %s %s at %s%s%s, which you had not seen; it is "
+		     "shown now (decide again to override it)", d->reviewer, d->item,
+		     decision_status_name(d->status), d->timestamp, d->reason ? ": " : "",
+		     d->reason ? d->reason : "");
+	review_clear_conflicts(&s->review);
+	return SESSION_CONFLICT;
+}
+
+static int
+save_main(void *arg)
+{
+	struct session_save *sv = arg;
+
+	sv->rc = review_write_pending(sv->path, sv->pending, &sv->written, &sv->err);
+	atomic_store(&sv->done, true);
+	return 0;
+}
+
+/* Starts saving what is pending, unless a save runs or the file does not parse. */
+static void
+start_save(struct session *s)
+{
+	struct session_save *sv = &s->save;
+
+	if (sv->running || !s->review.pending || s->review_broken)
+		return;
+	sv->path = mr_strdup(s->review.path);
+	sv->pending = review_take_pending(&s->review);
+	atomic_init(&sv->done, false);
+	if (!sv->path || thrd_create(&sv->thread, save_main, sv) != thrd_success) {
+		review_give_back_pending(&s->review, sv->pending, NULL);
+		free(sv->path);
+		sv->path = NULL;
+		return;
+	}
+	sv->running = true;
+}
+
+/* Takes a finished save in: what the file has now, conflicts, or the records back. */
+static unsigned
+finish_save(struct session *s, struct mr_error *err)
+{
+	struct session_save *sv = &s->save;
+	unsigned ev = 0;
+
+	thrd_join(sv->thread, NULL);
+	sv->running = false;
+	if (sv->rc < 0) {
+		review_give_back_pending(&s->review, sv->pending, NULL);
+		s->review_broken = true;
+		snprintf(s->review_problem, sizeof(s->review_problem), "%s", sv->err.msg);
+		mr_error_set(err, "not saved, kept here until it can be: %.900s", sv->err.msg);
+		ev = SESSION_UNSAVED;
+	} else {
+		review_free(sv->pending);
+		free(sv->pending);
+		ev = SESSION_SAVED;
+		if (review_take_written(&s->review, &sv->written, err) < 0)
+			ev |= SESSION_FAILED;
+		else if (s->review.n_conflicts)
+			ev |= conflict(s, err);
+		if (s->analysed && report_evidence(&s->rep, &s->review, err) < 0)
+			ev |= SESSION_FAILED;
+	}
+	sv->pending = NULL;
+	free(sv->path);
+	sv->path = NULL;
+	return ev;
+}
+
+static int
+read_project(struct session *s, struct report *r, struct mr_error *err)
+{
+	memset(r, 0, sizeof(*r));
+	if (project_open(&r->p, s->config, s->section, err) < 0)
+		return -1;
+	return graph_load(&r->g, &r->p, SESSION_LOAD, err);
+}
+
+int
+session_open(struct session *s, const char *config, const char *section, struct mr_error *err)
+{
+	struct mr_error problem;
+	char *path;
+
+	memset(s, 0, sizeof(*s));
+	if ((config && !(s->config = mr_strdup(config))) ||
+	    (section && !(s->section = mr_strdup(section))))
+		return mr_error_oom(err);
+	if (read_project(s, &s->rep, err) < 0 || review_path(&s->rep.p, &path, err) < 0)
+		return -1;
+	if (review_load(&s->review, path, &problem) < 0) {
+		if (!s->review.path) {
+			free(path);
+			return mr_error_oom(err);
+		}
+		s->review_broken = true;
+		snprintf(s->review_problem, sizeof(s->review_problem), "%s", problem.msg);
+	}
+	free(path);
+	s->reviewer = review_reviewer(s->rep.p.root);
+	if (!s->reviewer)
+		return mr_error_oom(err);
+	/* decisions are signed as the reviewer signs commits (trust.h) */
+	s->review.signing_key = trust_signing_key(s->rep.p.root);
+	s->next_poll_ms = now_ms();
+	s->totals.dirty = true;
+	return start_analysis(s, err);
+}
+
+/* Whether the migration files differ from those read: new, removed or changed. */
+static bool
+files_changed(const struct session *s)
+{
+	struct project now;
+	struct mr_error err;
+	bool changed;
+
+	if (project_open(&now, s->config, s->section, &err) < 0)
+		return false;   /* a half-written alembic.ini: look again later */
+	changed = now.files.n != s->rep.g.n;
+	for (size_t i = 0; !changed && i < now.files.n; i++)
+		changed = strcmp(now.files.v[i], s->rep.g.revs[i].path) ||
+			  !mr_stamp_equal(mr_stamp_of(now.files.v[i]), s->rep.g.revs[i].stamp);
+	project_free(&now);
+	return changed;
+}
+
+/* Reads the project again and starts analysing it; the old report stays on failure. */
+static int
+reread(struct session *s, struct mr_error *err)
+{
+	struct report next;
+
+	if (read_project(s, &next, err) < 0) {
+		report_free(&next);
+		return -1;
+	}
+	report_free(&s->rep);
+	s->rep = next;
+	return start_analysis(s, err);
+}
+
+/* The review file changed on disk: read it again, and save what waited for it. */
+static unsigned
+review_changed(struct session *s, struct mr_error *err)
+{
+	unsigned ev = SESSION_REVIEW_CHANGED;
+	struct mr_error why;
+
+	if (review_refresh(&s->review, &why) < 0) {
+		bool was = s->review_broken;
+
+		s->review_broken = true;
+		snprintf(s->review_problem, sizeof(s->review_problem), "%s", why.msg);
+		return was ? 0 : SESSION_REVIEW_BROKEN;
+	}
+	s->review_broken = false;
+	/* what waited for a file that parses is saved now */
+	start_save(s);
+	if (s->analysed && report_evidence(&s->rep, &s->review, err) < 0)
+		ev |= SESSION_FAILED;
+	return ev;
+}
+
+static unsigned
+poll_once(struct session *s, int interval_ms, bool wait, struct mr_error *err)
+{
+	unsigned ev = 0;
+	long long now;
+
+	if (s->job.running && (wait || atomic_load(&s->job.done)))
+		ev |= SESSION_ANALYSED | (finish_analysis(s, err) < 0 ? SESSION_FAILED : 0);
+	if (s->save.running && (wait || atomic_load(&s->save.done))) {
+		ev |= finish_save(s, err);
+		start_save(s);  /* what was decided meanwhile */
+	}
+	now = now_ms();
+	if (now < s->next_poll_ms)
+		return ev;
+	s->next_poll_ms = now + interval_ms;
+	/* our own save changes the file too: it is read when the save is done */
+	if (!s->save.running && review_changed_on_disk(&s->review))
+		ev |= review_changed(s, err);
+	/* a change during an analysis is seen when it is done */
+	if (!s->job.running && files_changed(s))
+		ev |= SESSION_FILES_CHANGED | (reread(s, err) < 0 ? SESSION_FAILED : 0);
+	return ev;
+}
+
+unsigned
+session_poll(struct session *s, int interval_ms, bool wait, struct mr_error *err)
+{
+	unsigned ev = poll_once(s, interval_ms, wait, err);
+
+	if (ev)
+		s->totals.dirty = true;
+	return ev;
+}
+
+bool
+session_analysed(const struct session *s)
+{
+	return s->analysed;
+}
+
+bool
+session_review_state(const struct session *s, size_t rev, struct migration_review *out)
+{
+	const struct revision *r;
+
+	if (rev >= s->rep.g.n || !s->rep.g.revs[rev].in_graph)
+		return false;
+	r = &s->rep.g.revs[rev];
+	review_migration(&s->review, r->id, r->blob, out);
+	return true;
+}
+
+const char *
+session_refusal(const struct session *s, size_t rev)
+{
+	const struct revision *r = rev < s->rep.g.n ? &s->rep.g.revs[rev] : NULL;
+
+	if (!r)
+		return "no migration selected";
+	if (!r->in_graph || !r->id)
+		return "this file is not in the revision graph: there is nothing to sign off";
+	if (!r->blob[0])
+		return "the file could not be read whole, so a decision could not say what it was "
+		       "taken on";
+	if (!s->analysed)
+		return "the files are being analysed: decide when the findings are current";
+	if (!mr_stamp_equal(mr_stamp_of(r->path), r->stamp))
+		return "the file changed on disk since it was read: it is read again now, decide "
+		       "on what it is";
+	return NULL;
+}
+
+
+/* Decides without touching undo: the rules of session_decide(). */
+static int
+decide(struct session *s, size_t rev, int item, enum decision_status status,
+       const char *reason, bool lift, struct mr_error *err)
+{
+	const char *why = session_refusal(s, rev);
+	const struct revision *r;
+	const struct decision *cur;
+
+	if (why)
+		return mr_error_set(err, "%s", why);
+	r = &s->rep.g.revs[rev];
+	cur = review_find(&s->review, r->id, checklist[item].id);
+	/* another reviewer's block is lifted only on purpose, and says why */
+	if (cur && cur->status == DECISION_BLOCKED && status != DECISION_BLOCKED &&
+	    strcmp(cur->reviewer, s->reviewer)) {
+		if (!lift) {
+			mr_error_set(err, "%s blocked %s: %s", cur->reviewer, checklist[item].id,
+				     cur->reason ? cur->reason : "");
+			return SESSION_LIFT_NEEDED;
+		}
+		if (!reason || !*reason)
+			return mr_error_set(err, "lifting %s's block needs a reason", cur->reviewer);
+	}
+	if (review_record(&s->review, r->id, checklist[item].id, status, reason, s->reviewer,
+			  r->blob, err) < 0)
+		return -1;
+	s->totals.dirty = true;
+	start_save(s);
+	if (s->review_broken)
+		return mr_error_set(err, "not saved, kept here until it can be: %.900s",
+				    s->review_problem);
+	return 0;
+}
+
+static void
+step_free(struct session_step *st)
+{
+	free(st->revision);
+	free(st->before_reason);
+	free(st->after_reason);
+}
+
+int
+session_decide(struct session *s, size_t rev, int item, enum decision_status status,
+	       const char *reason, bool lift, struct mr_error *err)
+{
+	const struct revision *r = rev < s->rep.g.n ? &s->rep.g.revs[rev] : NULL;
+	const struct decision *old = r && r->id ? review_find(&s->review, r->id,
+							       checklist[item].id) : NULL;
+	struct session_step st = {
+		.revision = r && r->id ? mr_strdup(r->id) : NULL, .item = item, .after = status,
+		.before = old ? old->status : DECISION_CLEARED,
+		.before_reason = old && old->reason ? mr_strdup(old->reason) : NULL,
+		.after_reason = reason ? mr_strdup(reason) : NULL,
+	};
+	struct session_undo *u = &s->undo;
+	int rc = decide(s, rev, item, status, reason, lift, err);
+
+	/* taken, even if kept unsaved: undo can take it back */
+	if ((rc < 0 && !s->review.unsaved) || rc == SESSION_LIFT_NEEDED || !st.revision) {
+		step_free(&st);
+		return rc;
+	}
+	/* a new decision ends what could be redone */
+	for (size_t i = u->done; i < u->n; i++)
+		step_free(&u->v[i]);
+	u->n = u->done;
+	if (mr_grow(&u->v, &u->cap, u->n + 1, sizeof(*u->v)) == 0) {
+		u->v[u->n++] = st;
+		u->done = u->n;
+	} else {
+		step_free(&st);
+	}
+	return rc;
+}
+
+int
+session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err)
+{
+	struct session_undo *u = &s->undo;
+	struct session_step *st;
+	int rc;
+
+	if (redo ? u->done == u->n : u->done == 0)
+		return 1;
+	st = &u->v[redo ? u->done : u->done - 1];
+	*rev = graph_find(&s->rep.g, st->revision);
+	if (*rev == (size_t)-1)
+		return mr_error_set(err, "%s is no longer in the project", st->revision);
+	rc = decide(s, *rev, st->item, redo ? st->after : st->before,
+		    redo ? st->after_reason : st->before_reason, false, err);
+	if (rc == SESSION_LIFT_NEEDED) {
+		char block[MR_ERROR_MAX];
+
+		snprintf(block, sizeof(block), "%s", err->msg);
+		return mr_error_set(err, "%.900s since: decide it instead, which asks for a reason",
+				    block);
+	}
+	if (rc < 0 && !s->review.unsaved)
+		return -1;
+	u->done += redo ? 1 : -1;
+	return rc;
+}
+
+void
+session_totals(struct session *s, size_t *signed_off, size_t *stale, size_t *blocked)
+{
+	if (s->totals.dirty) {
+		s->totals.signed_off = s->totals.stale = s->totals.blocked = 0;
+		for (size_t k = 0; k < s->rep.g.n_order; k++) {
+			struct migration_review m;
+
+			if (!session_review_state(s, s->rep.g.order[k], &m))
+				continue;
+			s->totals.signed_off += m.state == MIGRATION_SIGNED;
+			s->totals.stale += m.state == MIGRATION_STALE;
+			s->totals.blocked += m.state == MIGRATION_BLOCKED;
+		}
+		s->totals.dirty = false;
+	}
+	*signed_off = s->totals.signed_off;
+	*stale = s->totals.stale;
+	*blocked = s->totals.blocked;
+}
+
+int
+session_flush(struct session *s, struct mr_error *err)
+{
+	unsigned ev = 0;
+
+	if (s->save.running)
+		ev = finish_save(s, err);
+	if (ev & SESSION_UNSAVED)
+		return -1;
+	return s->review.unsaved ? review_save(&s->review, err) : 0;
+}
+
+int
+session_unsaved(const struct session *s, struct strvec *out)
+{
+	const struct review *p = s->review.pending;
+
+	for (size_t i = 0; p && i < p->n; i++)
+		if (strvec_push_owned(out, mr_printf("%s %s: %s%s%s", p->v[i].revision,
+				      p->v[i].item, decision_status_name(p->v[i].status),
+				      p->v[i].reason ? ": " : "",
+				      p->v[i].reason ? p->v[i].reason : "")) < 0)
+			return -1;
+	return 0;
+}
+
+void
+session_close(struct session *s)
+{
+	struct mr_error ignored;
+
+	if (s->job.running)
+		thrd_join(s->job.thread, NULL);
+	if (s->save.running)
+		finish_save(s, &ignored);
+	findings_free(&s->job.all);
+	for (size_t i = 0; i < s->undo.n; i++)
+		step_free(&s->undo.v[i]);
+	free(s->undo.v);
+	review_free(&s->review);
+	report_free(&s->rep);
+	free(s->reviewer);
+	free(s->config);
+	free(s->section);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,279 @@
+/*
+ * The review session without a UI, on copies of the example: findings follow
+ * the content on disk, decisions bind to the content analysed, another
+ * reviewer's decision is never overwritten unseen, a block is lifted only
+ * on purpose, and the review file on disk is the truth.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "migreview/session.h"
+#include "migreview/util.h"
+
+static char dir[64];
+static char *ini;
+
+#define CUSTOMERS "migrations/versions/2024_01_08_5931423ea539_create_customers_products_and_carts.py"
+
+static void
+sh(const char *cmd)
+{
+	char *full = mr_printf("cd '%s' && %s", dir, cmd);
+
+	cr_assert(system(full) == 0, "%s", full);
+	free(full);
+}
+
+static void
+setup(void)
+{
+	strcpy(dir, "/tmp/mr-session-XXXXXX");
+	cr_assert(mkdtemp(dir));
+	sh("cp -R " EXAMPLES "/shop/. . && rm -f migrations.review && chmod -R u+w .");
+	ini = mr_printf("%s/alembic.ini", dir);
+	unsetenv("SOURCE_DATE_EPOCH");
+	setenv("MIGREVIEW_SIGNING_KEY", "", 1);
+}
+
+static void
+teardown(void)
+{
+	char *cmd = mr_printf("rm -rf '%s'", dir);
+
+	cr_assert(system(cmd) == 0);
+	free(cmd);
+	free(ini);
+}
+
+TestSuite(session, .init = setup, .fini = teardown);
+
+/* Opens a session as reviewer who, its analysis done. */
+static void
+open_as(struct session *s, const char *who)
+{
+	struct mr_error err;
+
+	setenv("MIGREVIEW_REVIEWER", who, 1);
+	cr_assert(session_open(s, ini, NULL, &err) == 0, "%s", err.msg);
+	session_poll(s, 0, true, &err);
+	cr_assert(session_analysed(s));
+}
+
+/* Polls until the analysis of whatever changed is done: the events seen. */
+static unsigned
+settle(struct session *s)
+{
+	struct mr_error err;
+	unsigned ev = session_poll(s, 0, false, &err);
+
+	do
+		ev |= session_poll(s, 0, true, &err);
+	while (s->save.running || s->job.running);
+	return ev;
+}
+
+static size_t
+rev_of(const struct session *s, const char *id)
+{
+	size_t i = graph_find(&s->rep.g, id);
+
+	cr_assert(i != (size_t)-1, "%s", id);
+	return i;
+}
+
+static size_t
+count_rule(const struct session *s, size_t rev, const char *rule)
+{
+	size_t n, first = report_findings(&s->rep, rev, &n), hits = 0;
+
+	for (size_t i = first; i < first + n; i++)
+		hits += !strcmp(s->rep.all.v[i].rule->id, rule);
+	return hits;
+}
+
+static void
+touch_later(void)
+{
+	/* a second apart, so that a changed file never looks unchanged to a stat */
+	usleep(20 * 1000);
+}
+
+Test(session, findings_follow_the_file_on_disk)
+{
+	struct session s;
+	size_t rev;
+
+	open_as(&s, "Ann <ann@example.com>");
+	rev = rev_of(&s, "5931423ea539");
+	cr_assert_eq(count_rule(&s, rev, "drop-table"), 0);
+	touch_later();
+	sh("sed -i 's/^def upgrade():/def upgrade():\\n    op.drop_table(\"legacy\")/' " CUSTOMERS);
+	cr_assert(settle(&s) & SESSION_FILES_CHANGED);
+	rev = rev_of(&s, "5931423ea539");
+	cr_assert_eq(count_rule(&s, rev, "drop-table"), 1, "the new content's finding is shown");
+	cr_assert(strstr(s.rep.g.revs[rev].text, "op.drop_table(\"legacy\")"),
+		  "the text shown is the text analysed");
+	session_close(&s);
+}
+
+Test(session, a_decision_binds_to_the_content_analysed_and_waits_for_it)
+{
+	struct session s;
+	struct mr_error err;
+	struct migration_review m;
+	size_t rev;
+
+	open_as(&s, "Ann <ann@example.com>");
+	rev = rev_of(&s, "5931423ea539");
+	cr_assert(session_decide(&s, rev, CHECK_DATA_LOSS, DECISION_ACCEPTED, NULL, false,
+				 &err) == 0, "%s", err.msg);
+	settle(&s);
+	touch_later();
+	sh("echo '# changed' >> " CUSTOMERS);
+	/* not polled yet: the file on disk is no longer what was analysed */
+	cr_assert(session_decide(&s, rev, CHECK_FK_INDEX, DECISION_ACCEPTED, NULL, false,
+				 &err) < 0);
+	cr_assert(strstr(err.msg, "changed on disk"), "%s", err.msg);
+	cr_assert(session_poll(&s, 0, false, &err) & SESSION_FILES_CHANGED);
+	cr_assert(session_decide(&s, rev_of(&s, "5931423ea539"), CHECK_FK_INDEX,
+				 DECISION_ACCEPTED, NULL, false, &err) < 0, "no decision mid-analysis");
+	cr_assert(strstr(err.msg, "analysed"), "%s", err.msg);
+	session_poll(&s, 0, true, &err);
+	rev = rev_of(&s, "5931423ea539");
+	cr_assert(session_review_state(&s, rev, &m));
+	cr_assert_eq(m.items[CHECK_DATA_LOSS], ITEM_STALE, "decided on the old content: stale");
+	session_close(&s);
+}
+
+Test(session, another_reviewers_block_is_never_overwritten_unseen)
+{
+	struct session a, b;
+	struct mr_error err;
+	const struct decision *d;
+	size_t rev;
+
+	open_as(&a, "Ann <ann@example.com>");
+	open_as(&b, "Bob <bob@example.com>");
+	rev = rev_of(&b, "5931423ea539");
+	cr_assert(session_decide(&b, rev, CHECK_DATA_LOSS, DECISION_BLOCKED, "drops prod data",
+				 false, &err) == 0, "%s", err.msg);
+	settle(&b);
+	/* Ann has not looked since: her accept must not go over it */
+	cr_assert(session_decide(&a, rev, CHECK_DATA_LOSS, DECISION_ACCEPTED, NULL, false,
+				 &err) == 0, "%s", err.msg);
+	cr_assert(session_poll(&a, 60000, true, &err) & SESSION_CONFLICT);
+	cr_assert(strstr(err.msg, "Bob <bob@example.com> decided data-loss blocked"), "%s", err.msg);
+	d = review_find(&a.review, "5931423ea539", "data-loss");
+	cr_assert(d && d->status == DECISION_BLOCKED, "Ann now sees the block");
+	/* now seen, it is lifted only on purpose, with a reason */
+	cr_assert_eq(session_decide(&a, rev, CHECK_DATA_LOSS, DECISION_ACCEPTED, NULL, false, &err),
+		     SESSION_LIFT_NEEDED);
+	cr_assert(strstr(err.msg, "drops prod data"), "%s", err.msg);
+	cr_assert(session_decide(&a, rev, CHECK_DATA_LOSS, DECISION_CLEARED, NULL, true, &err) < 0);
+	cr_assert(strstr(err.msg, "needs a reason"), "%s", err.msg);
+	cr_assert(session_decide(&a, rev, CHECK_DATA_LOSS, DECISION_ACCEPTED, "backed up first",
+				 true, &err) == 0, "%s", err.msg);
+	cr_assert(session_poll(&a, 60000, true, &err) & SESSION_SAVED);
+	settle(&b);
+	d = review_find(&b.review, "5931423ea539", "data-loss");
+	cr_assert(d && d->status == DECISION_ACCEPTED && !strcmp(d->reason, "backed up first"));
+	session_close(&a);
+	session_close(&b);
+}
+
+Test(session, a_removed_review_file_is_read_again_not_resurrected)
+{
+	struct session s;
+	struct mr_error err;
+	size_t rev;
+	char *path, *text;
+	size_t len, lines = 0;
+
+	open_as(&s, "Ann <ann@example.com>");
+	rev = rev_of(&s, "5931423ea539");
+	for (int item = 0; item < 4; item++)
+		cr_assert(session_decide(&s, rev, item, DECISION_ACCEPTED, NULL, false, &err) == 0,
+			  "%s", err.msg);
+	settle(&s);
+	sh("grep -c '\"item\"' migrations.review | grep -qx 4");
+	sh("rm migrations.review");
+	cr_assert(settle(&s) & SESSION_REVIEW_CHANGED);
+	cr_assert_null(review_find(&s.review, "5931423ea539", checklist[0].id));
+	cr_assert(session_decide(&s, rev, 5, DECISION_ACCEPTED, NULL, false, &err) == 0, "%s",
+		  err.msg);
+	settle(&s);
+	path = mr_printf("%s/migrations.review", dir);
+	cr_assert(mr_read_file(path, MR_FILE_REVIEW, &text, &len, &err) == 0);
+	for (char *c = text; *c; c++)
+		lines += *c == '\n';
+	cr_assert_eq(lines, 2, "the header and the one decision taken since:\n%s", text);
+	free(text);
+	free(path);
+	session_close(&s);
+}
+
+Test(session, a_broken_review_file_keeps_decisions_pending_and_saves_them_when_fixed)
+{
+	struct session s;
+	struct mr_error err;
+	struct strvec unsaved = { 0 };
+	size_t rev;
+
+	open_as(&s, "Ann <ann@example.com>");
+	rev = rev_of(&s, "5931423ea539");
+	sh("printf '{\"migreview-review\":1}\\n<<<<<<< HEAD\\n=======\\n>>>>>>> theirs\\n' "
+	   "> migrations.review");
+	cr_assert(settle(&s) & SESSION_REVIEW_BROKEN);
+	cr_assert(strstr(s.review_problem, "merge conflict marker"), "%s", s.review_problem);
+	cr_assert(session_decide(&s, rev, CHECK_ENUM, DECISION_ACCEPTED, NULL, false, &err) < 0);
+	cr_assert(strstr(err.msg, "not saved, kept here"), "%s", err.msg);
+	cr_assert(session_unsaved(&s, &unsaved) == 0);
+	cr_assert_eq(unsaved.n, 1);
+	cr_assert(strstr(unsaved.v[0], "5931423ea539 enum: accepted"), "%s", unsaved.v[0]);
+	strvec_free(&unsaved);
+	sh("grep -q '<<<<<<<' migrations.review");
+	touch_later();
+	sh("printf '{\"migreview-review\":1}\\n' > migrations.review");
+	cr_assert(settle(&s) & SESSION_SAVED);
+	sh("grep -q '\"item\":\"enum\"' migrations.review");
+	cr_assert_not(s.review.unsaved);
+	session_close(&s);
+}
+
+Test(session, undo_and_redo_never_lift_a_block_placed_since)
+{
+	struct session a, b;
+	struct mr_error err;
+	struct migration_review m;
+	size_t rev, at;
+
+	open_as(&a, "Ann <ann@example.com>");
+	rev = rev_of(&a, "5931423ea539");
+	cr_assert(session_decide(&a, rev, CHECK_ENUM, DECISION_ACCEPTED, NULL, false, &err) == 0);
+	settle(&a);
+	cr_assert(session_undo(&a, false, &at, &err) == 0, "%s", err.msg);
+	cr_assert_eq(at, rev);
+	session_review_state(&a, rev, &m);
+	cr_assert_eq(m.items[CHECK_ENUM], ITEM_OPEN, "undone");
+	cr_assert(session_undo(&a, true, &at, &err) == 0, "%s", err.msg);
+	session_review_state(&a, rev, &m);
+	cr_assert_eq(m.items[CHECK_ENUM], ITEM_DONE, "redone");
+	cr_assert_eq(session_undo(&a, true, &at, &err), 1, "nothing more to redo");
+	settle(&a);
+	/* Bob blocks it; Ann's undo would clear his block: refused */
+	open_as(&b, "Bob <bob@example.com>");
+	cr_assert(session_decide(&b, rev, CHECK_ENUM, DECISION_BLOCKED, "not on SQLite", false,
+				 &err) == 0);
+	settle(&b);
+	touch_later();
+	settle(&a);
+	cr_assert(session_undo(&a, false, &at, &err) < 0);
+	cr_assert(strstr(err.msg, "Bob <bob@example.com> blocked enum"), "%s", err.msg);
+	session_review_state(&a, rev, &m);
+	cr_assert_eq(m.items[CHECK_ENUM], ITEM_BLOCKED);
+	session_close(&a);
+	session_close(&b);
+}
