@@ -215,23 +215,14 @@ parse(struct review *rv, const char *buf, size_t len, const char *path, struct m
 static void
 remember(struct review *rv)
 {
-	struct stat st;
-
-	memset(&rv->seen, 0, sizeof(rv->seen));
-	if (rv->path && stat(rv->path, &st) == 0) {
-		rv->seen.mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-		rv->seen.size = (long long)st.st_size;
-		rv->seen.inode = (long long)st.st_ino;
-	}
+	rv->seen = rv->path ? mr_stamp_of(rv->path) : (struct mr_stamp){ 0, 0, 0 };
 }
 
 bool
 review_changed_on_disk(const struct review *rv)
 {
-	struct review now = { .path = rv->path };
-
-	remember(&now);
-	return memcmp(&now.seen, &rv->seen, sizeof(now.seen)) != 0;
+	return !mr_stamp_equal(rv->path ? mr_stamp_of(rv->path) : (struct mr_stamp){ 0, 0, 0 },
+			       rv->seen);
 }
 
 /*
@@ -466,7 +457,7 @@ static int
 swap_in(const char *tmp, const char *path, const struct review *seen)
 {
 	static const struct mr_stamp none = { 0, 0, 0 };
-	struct mr_stamp read = { seen->seen.mtime_ns, seen->seen.size, seen->seen.inode };
+	struct mr_stamp read = seen->seen;
 
 	if (mr_stamp_equal(read, none))
 		return renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0 ? 0 :

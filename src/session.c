@@ -12,15 +12,6 @@
 
 #define SESSION_LOAD (REVISION_LOAD_MIGRATION | REVISION_LOAD_BLOB | REVISION_LOAD_TEXT)
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 job_main(void *arg)
 {
@@ -177,7 +168,7 @@ session_open(struct session *s, const char *config, const char *section, struct 
 		return mr_error_oom(err);
 	/* decisions are signed as the reviewer signs commits (trust.h) */
 	s->review.signing_key = trust_signing_key(s->rep.p.root);
-	s->next_poll_ms = now_ms();
+	s->next_poll_ms = mr_now_ms();
 	s->totals.dirty = true;
 	return start_analysis(s, err);
 }
@@ -249,7 +240,7 @@ poll_once(struct session *s, int interval_ms, bool wait, struct mr_error *err)
 		ev |= finish_save(s, err);
 		start_save(s);  /* what was decided meanwhile */
 	}
-	now = now_ms();
+	now = mr_now_ms();
 	if (now < s->next_poll_ms)
 		return ev;
 	s->next_poll_ms = now + interval_ms;

@@ -464,15 +464,6 @@ drain(struct reader *r, int fd)
 	}
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Runs the child to its end, reading its output; its wait status. */
 static int
 supervise(struct child *c, struct reader *r, struct mr_error *err)
@@ -489,9 +480,9 @@ supervise(struct child *c, struct reader *r, struct mr_error *err)
 			/* as Ctrl-C would: the runner drops its scratch database on the way out */
 			kill(-c->pid, SIGINT);
 			asked = true;
-			asked_at = now_ms();
+			asked_at = mr_now_ms();
 		}
-		if (asked && now_ms() - asked_at > KILL_GRACE_MS)
+		if (asked && mr_now_ms() - asked_at > KILL_GRACE_MS)
 			kill(-c->pid, SIGKILL);
 		if (poll(&fd, 1, 100) < 0 && errno != EINTR)
 			break;

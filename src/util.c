@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "migreview/util.h"
@@ -503,6 +504,15 @@ mr_stamp_of(const char *path)
 		return (struct mr_stamp){ 0, 0, 0 };
 	return (struct mr_stamp){ (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
 				  (long long)st.st_size, (long long)st.st_ino };
+}
+
+long long
+mr_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 bool

@@ -102,9 +102,7 @@ struct review {
 	struct decision *conflicts;     /* others' decisions a save found and did not overwrite */
 	size_t n_conflicts, cap_conflicts;
 	char *signing_key;      /* when set, each decision taken here is signed with it */
-	struct {                /* the file as last read or written, to notice changes */
-		long long mtime_ns, size, inode;
-	} seen;
+	struct mr_stamp seen;   /* the file as last read or written, to notice changes */
 };
 
 /*

@@ -154,6 +154,8 @@ struct mr_stamp {
 };
 
 struct mr_stamp mr_stamp_of(const char *path);
+/* Milliseconds on the monotonic clock, for intervals. */
+long long mr_now_ms(void);
 bool mr_stamp_equal(struct mr_stamp a, struct mr_stamp b);
 
 #endif
