@@ -354,47 +354,187 @@ count_children(struct graph *g)
 	}
 }
 
+/* A compressed adjacency: the targets of node i are to[start[i] .. start[i + 1]). */
+struct adjacency {
+	size_t *start, *to;
+};
+
+/*
+ * The reverse of an edge list (parents, or dependencies: which revisions
+ * point at each one).
+ */
+static int
+reverse_edges(const struct graph *g, bool deps, struct adjacency *out)
+{
+	size_t *fill;
+
+	out->to = NULL;
+	if (!(out->start = calloc(g->n + 2, sizeof(size_t))))
+		return -1;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct revision *rev = &g->revs[i];
+		size_t n = deps ? rev->n_dep_parents : rev->n_parents;
+
+		for (size_t k = 0; k < n; k++)
+			out->start[(deps ? rev->dep_parents : rev->parents)[k] + 2]++;
+	}
+	for (size_t i = 2; i < g->n + 2; i++)
+		out->start[i] += out->start[i - 1];
+	if (!(out->to = malloc((out->start[g->n + 1] + 1) * sizeof(size_t))))
+		return -1;
+	fill = out->start + 1;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct revision *rev = &g->revs[i];
+		size_t n = deps ? rev->n_dep_parents : rev->n_parents;
+
+		for (size_t k = 0; k < n; k++)
+			out->to[fill[(deps ? rev->dep_parents : rev->parents)[k]]++] = i;
+	}
+	return 0;
+}
+
+/*
+ * Each revision's distance from a base along down_revision (the longest
+ * one), so that an ancestor is always lower than its descendants; all zero
+ * when a cycle is left, which turns the pruning that relies on it off.
+ */
+static size_t *
+levels(const struct graph *g, const struct adjacency *children)
+{
+	size_t *level = calloc(g->n + 1, sizeof(size_t)), *left = malloc((g->n + 1) * sizeof(size_t));
+	size_t *queue = malloc((g->n + 1) * sizeof(size_t)), head = 0, tail = 0;
+
+	if (!level || !left || !queue) {
+		free(level);
+		level = NULL;
+		goto out;
+	}
+	for (size_t i = 0; i < g->n; i++)
+		if (!(left[i] = g->revs[i].n_parents))
+			queue[tail++] = i;
+	while (head < tail) {
+		size_t v = queue[head++];
+
+		for (size_t k = children->start[v]; k < children->start[v + 1]; k++) {
+			size_t c = children->to[k];
+
+			if (level[c] < level[v] + 1)
+				level[c] = level[v] + 1;
+			if (--left[c] == 0)
+				queue[tail++] = c;
+		}
+	}
+	if (tail < g->n)
+		memset(level, 0, g->n * sizeof(size_t));
+out:
+	free(left);
+	free(queue);
+	return level;
+}
+
+/* Scratch for normalize_dependencies(), marks by generation. */
+struct implied {
+	const struct adjacency *dependents;
+	const size_t *level;
+	size_t *candidate, *reached, *seen, *stack, gen;
+};
+
+/*
+ * Whether any other revision that depends on what rev depends on is an
+ * ancestor of rev: marks them reached.  The walk down from rev stops below
+ * the lowest of them, and as soon as all are found.
+ */
+static void
+find_implied(const struct graph *g, struct implied *m, size_t i)
+{
+	const struct revision *rev = &g->revs[i];
+	size_t need = 0, found = 0, bound = (size_t)-1, sp = 0;
+
+	m->gen++;
+	for (size_t k = 0; k < rev->n_dep_parents; k++) {
+		size_t d = rev->dep_parents[k];
+
+		for (size_t e = m->dependents->start[d]; e < m->dependents->start[d + 1]; e++) {
+			size_t a = m->dependents->to[e];
+
+			if (a == i || m->candidate[a] == m->gen)
+				continue;
+			m->candidate[a] = m->gen;
+			need++;
+			if (m->level[a] < bound)
+				bound = m->level[a];
+		}
+	}
+	if (!need)
+		return;
+	m->seen[i] = m->gen;
+	for (size_t k = 0; k < rev->n_parents; k++)
+		if (m->seen[rev->parents[k]] != m->gen) {
+			m->seen[rev->parents[k]] = m->gen;
+			m->stack[sp++] = rev->parents[k];
+		}
+	while (sp && found < need) {
+		size_t v = m->stack[--sp];
+		const struct revision *anc = &g->revs[v];
+
+		if (m->candidate[v] == m->gen) {
+			m->reached[v] = m->gen;
+			found++;
+		}
+		for (size_t k = 0; k < anc->n_parents; k++) {
+			size_t p = anc->parents[k];
+
+			if (m->seen[p] != m->gen && m->level[p] >= bound) {
+				m->seen[p] = m->gen;
+				m->stack[sp++] = p;
+			}
+		}
+	}
+}
+
+/* Whether d, a dependency of revision i, is depended on by one of i's ancestors. */
+static bool
+is_implied(const struct implied *m, size_t i, size_t d)
+{
+	for (size_t e = m->dependents->start[d]; e < m->dependents->start[d + 1]; e++)
+		if (m->dependents->to[e] != i && m->reached[m->dependents->to[e]] == m->gen)
+			return true;
+	return false;
+}
+
 /*
  * Alembic's _normalize_depends_on: a dependency that an ancestor (along
  * down_revision) already depends on is implied, and left out of the edges
- * the ordering follows.
+ * the ordering follows.  Only the revisions that share a dependency with
+ * rev can imply it, so only they are looked for among its ancestors.
  */
 static int
 normalize_dependencies(struct graph *g)
 {
-	size_t *seen = calloc(g->n + 1, sizeof(size_t)), *implied = calloc(g->n + 1, sizeof(size_t));
-	size_t *stack = malloc((g->n + 1) * sizeof(size_t)), gen = 0;
+	struct adjacency children = { 0 }, dependents = { 0 };
+	struct implied m = { .dependents = &dependents };
 	int rc = -1;
 
-	if (!seen || !implied || !stack)
+	if (reverse_edges(g, false, &children) < 0 || reverse_edges(g, true, &dependents) < 0 ||
+	    !(m.level = levels(g, &children)))
+		goto out;
+	m.candidate = calloc(g->n + 1, sizeof(size_t));
+	m.reached = calloc(g->n + 1, sizeof(size_t));
+	m.seen = calloc(g->n + 1, sizeof(size_t));
+	m.stack = malloc((g->n + 1) * sizeof(size_t));
+	if (!m.candidate || !m.reached || !m.seen || !m.stack)
 		goto out;
 	for (size_t i = 0; i < g->n; i++) {
 		struct revision *rev = &g->revs[i];
-		size_t sp = 0;
 
 		for (size_t k = 0; k < rev->n_parents; k++)
 			if (push_unique(&rev->norm_down, &rev->n_norm_down, rev->parents[k]) < 0)
 				goto out;
 		if (!rev->n_dep_parents)
 			continue;
-		gen++;
-		seen[i] = gen;
-		for (size_t k = 0; k < rev->n_parents; k++)
-			stack[sp++] = rev->parents[k];
-		while (sp) {
-			struct revision *anc = &g->revs[stack[--sp]];
-
-			if (seen[stack[sp]] == gen)
-				continue;
-			seen[stack[sp]] = gen;
-			for (size_t k = 0; k < anc->n_dep_parents; k++)
-				implied[anc->dep_parents[k]] = gen;
-			for (size_t k = 0; k < anc->n_parents; k++)
-				if (seen[anc->parents[k]] != gen)
-					stack[sp++] = anc->parents[k];
-		}
+		find_implied(g, &m, i);
 		for (size_t k = 0; k < rev->n_dep_parents; k++) {
-			if (implied[rev->dep_parents[k]] == gen)
+			if (is_implied(&m, i, rev->dep_parents[k]))
 				continue;
 			rev->n_norm_deps++;
 			if (push_unique(&rev->norm_down, &rev->n_norm_down, rev->dep_parents[k]) < 0)
@@ -403,9 +543,15 @@ normalize_dependencies(struct graph *g)
 	}
 	rc = 0;
 out:
-	free(seen);
-	free(implied);
-	free(stack);
+	free(children.start);
+	free(children.to);
+	free(dependents.start);
+	free(dependents.to);
+	free((size_t *)m.level);
+	free(m.candidate);
+	free(m.reached);
+	free(m.seen);
+	free(m.stack);
 	return rc;
 }
 
@@ -469,14 +615,30 @@ mark_heads_and_bases(struct graph *g, const size_t *by_rank, size_t count)
 	return 0;
 }
 
-/* Alembic's RevisionMap._topological_sort, step for step. */
+/*
+ * Alembic's RevisionMap._topological_sort, step for step, in linear time.
+ *
+ * Alembic keeps the ancestors of every current head and, for a candidate,
+ * looks for another head whose ancestors hold it: that head goes first.
+ * Every revision not emitted yet is an ancestor of some current head (the
+ * heads start as all heads and a head is replaced by the parents it had
+ * left), and every revision on a path from a head down to the candidate is
+ * not emitted yet (it could not have gone before the head above it).  So
+ * another head descends from the candidate exactly when one of the
+ * candidate's children is not emitted yet: a count per revision answers
+ * it, and only then does a walk up through the children not emitted yet
+ * find the first such head, as Alembic's scan in head order would.
+ */
 struct sorter {
 	struct graph *g;
-	size_t words;
 	uint64_t *todo;
-	size_t *heads;          /* current heads */
-	uint64_t **anc;         /* ancestors of each current head, itself included */
+	size_t *heads;          /* current heads, in Alembic's list order */
 	size_t n_heads, cap_heads;
+	size_t *head_at;        /* per revision: its index among the heads, or NONE */
+	size_t *waiting;        /* per revision: its children not emitted yet */
+	size_t *child_start;    /* children of revision i: children[child_start[i] .. [i + 1]) */
+	size_t *children;
+	size_t *seen, gen;      /* the upward walk's marks */
 	size_t *stack;
 };
 
@@ -498,62 +660,60 @@ bit_clear(uint64_t *b, size_t i)
 	b[i / 64] &= ~((uint64_t)1 << (i % 64));
 }
 
-static uint64_t *
-ancestors(struct sorter *s, size_t start)
-{
-	uint64_t *b = calloc(s->words, sizeof(uint64_t));
-	size_t sp = 0;
-
-	if (!b)
-		return NULL;
-	s->stack[sp++] = start;
-	bit_set(b, start);
-	while (sp) {
-		const struct revision *rev = &s->g->revs[s->stack[--sp]];
-
-		for (size_t k = 0; k < rev->n_norm_down; k++) {
-			if (!bit_test(b, rev->norm_down[k])) {
-				bit_set(b, rev->norm_down[k]);
-				s->stack[sp++] = rev->norm_down[k];
-			}
-		}
-	}
-	return b;
-}
-
 static int
 add_head(struct sorter *s, size_t rev)
 {
-	size_t cap = s->cap_heads;
-	uint64_t *anc;
-
-	if (mr_grow(&s->heads, &s->cap_heads, s->n_heads + 1, sizeof(*s->heads)) < 0 ||
-	    mr_grow(&s->anc, &cap, s->n_heads + 1, sizeof(*s->anc)) < 0)
+	if (mr_grow(&s->heads, &s->cap_heads, s->n_heads + 1, sizeof(*s->heads)) < 0)
 		return -1;
-	if (!(anc = ancestors(s, rev)))
-		return -1;
-	s->heads[s->n_heads] = rev;
-	s->anc[s->n_heads++] = anc;
+	s->head_at[rev] = s->n_heads;
+	s->heads[s->n_heads++] = rev;
 	return 0;
 }
 
-static bool
-is_current_head(const struct sorter *s, size_t rev)
+static void
+remove_head(struct sorter *s, size_t idx)
 {
-	for (size_t h = 0; h < s->n_heads; h++)
-		if (s->heads[h] == rev)
-			return true;
-	return false;
+	s->head_at[s->heads[idx]] = NONE;
+	memmove(s->heads + idx, s->heads + idx + 1, (s->n_heads - idx - 1) * sizeof(size_t));
+	s->n_heads--;
+	for (size_t h = idx; h < s->n_heads; h++)
+		s->head_at[s->heads[h]] = h;
 }
 
-/* The first ancestor of cand that should become a head, or NONE. */
+/* The first parent of rev that should become a head, or NONE. */
 static size_t
 next_head(const struct sorter *s, const struct revision *rev)
 {
 	for (size_t k = 0; k < rev->n_norm_down; k++)
-		if (bit_test(s->todo, rev->norm_down[k]) && !is_current_head(s, rev->norm_down[k]))
+		if (bit_test(s->todo, rev->norm_down[k]) && s->head_at[rev->norm_down[k]] == NONE)
 			return rev->norm_down[k];
 	return NONE;
+}
+
+/* The index of the first current head that descends from cand, or NONE. */
+static size_t
+first_head_above(struct sorter *s, size_t cand)
+{
+	size_t sp = 0, best = NONE;
+
+	s->gen++;
+	s->stack[sp++] = cand;
+	s->seen[cand] = s->gen;
+	while (sp) {
+		size_t v = s->stack[--sp];
+
+		for (size_t k = s->child_start[v]; k < s->child_start[v + 1]; k++) {
+			size_t c = s->children[k];
+
+			if (s->seen[c] == s->gen || !bit_test(s->todo, c))
+				continue;
+			s->seen[c] = s->gen;
+			if (s->head_at[c] != NONE && s->head_at[c] < best)
+				best = s->head_at[c];
+			s->stack[sp++] = c;
+		}
+	}
+	return best;
 }
 
 /* Moves head idx down past the emitted candidate; 0, or -1 out of memory. */
@@ -564,27 +724,29 @@ advance_head(struct sorter *s, size_t *idx, size_t cand)
 	size_t first = next_head(s, rev), r;
 
 	if (first == NONE) {
-		free(s->anc[*idx]);
-		memmove(s->heads + *idx, s->heads + *idx + 1, (s->n_heads - *idx - 1) * sizeof(size_t));
-		memmove(s->anc + *idx, s->anc + *idx + 1, (s->n_heads - *idx - 1) * sizeof(uint64_t *));
-		s->n_heads--;
+		remove_head(s, *idx);
 		*idx = *idx ? *idx - 1 : 0;
 		return 0;
 	}
+	s->head_at[cand] = NONE;
+	s->head_at[first] = *idx;
 	s->heads[*idx] = first;
-	if (rev->down.n == 1 && rev->n_norm_deps == 0) {
-		/* plain movement down a line: the ancestors are ours minus us */
-		bit_clear(s->anc[*idx], cand);
-		return 0;
-	}
-	free(s->anc[*idx]);
-	if (!(s->anc[*idx] = ancestors(s, first)))
-		return -1;
 	/* the other parents and dependencies become heads of their own */
 	while ((r = next_head(s, rev)) != NONE)
 		if (add_head(s, r) < 0)
 			return -1;
 	return 0;
+}
+
+static void
+emit(struct sorter *s, size_t cand, size_t *out, size_t *n_out)
+{
+	const struct revision *rev = &s->g->revs[cand];
+
+	out[(*n_out)++] = cand;
+	bit_clear(s->todo, cand);
+	for (size_t k = 0; k < rev->n_norm_down; k++)
+		s->waiting[rev->norm_down[k]]--;
 }
 
 /* Fills out (history order, head → base); -1 when memory runs out. */
@@ -595,25 +757,54 @@ topological_sort(struct sorter *s, size_t *out, size_t *n_out)
 
 	while (s->n_heads) {
 		size_t cand = s->heads[idx];
-		size_t h;
 
-		for (h = 0; h < s->n_heads; h++)
-			if (h != idx && bit_test(s->anc[h], cand))
-				break;
-		if (h < s->n_heads) {
+		if (s->waiting[cand]) {
+			size_t h = first_head_above(s, cand);
+
 			/* another head descends from us: it goes first */
-			idx = h;
-			if (++switches > s->n_heads)
+			if (h == NONE || ++switches > s->n_heads)
 				return -2;      /* only a cycle could do this */
+			idx = h;
 			continue;
 		}
 		switches = 0;
-		if (bit_test(s->todo, cand)) {
-			out[(*n_out)++] = cand;
-			bit_clear(s->todo, cand);
-		}
+		if (bit_test(s->todo, cand))
+			emit(s, cand, out, n_out);
 		if (advance_head(s, &idx, cand) < 0)
 			return -1;
+	}
+	return 0;
+}
+
+/* The children of every revision to sort (the reverse of norm_down), and their counts. */
+static int
+index_children(struct sorter *s, const size_t *by_rank, size_t count)
+{
+	const struct graph *g = s->g;
+	size_t *fill;
+
+	s->child_start = calloc(g->n + 2, sizeof(size_t));
+	if (!s->child_start)
+		return -1;
+	for (size_t k = 0; k < count; k++) {
+		const struct revision *rev = &g->revs[by_rank[k]];
+
+		for (size_t e = 0; e < rev->n_norm_down; e++) {
+			s->child_start[rev->norm_down[e] + 2]++;
+			s->waiting[rev->norm_down[e]]++;
+		}
+	}
+	for (size_t i = 2; i < g->n + 2; i++)
+		s->child_start[i] += s->child_start[i - 1];
+	s->children = malloc((s->child_start[g->n + 1] + 1) * sizeof(size_t));
+	if (!s->children)
+		return -1;
+	fill = s->child_start + 1;
+	for (size_t k = 0; k < count; k++) {
+		const struct revision *rev = &g->revs[by_rank[k]];
+
+		for (size_t e = 0; e < rev->n_norm_down; e++)
+			s->children[fill[rev->norm_down[e]]++] = by_rank[k];
 	}
 	return 0;
 }
@@ -621,15 +812,21 @@ topological_sort(struct sorter *s, size_t *out, size_t *n_out)
 static int
 order_revisions(struct graph *g, const size_t *by_rank, size_t count, struct mr_error *err)
 {
-	struct sorter s = { .g = g, .words = g->n / 64 + 1 };
+	struct sorter s = { .g = g };
 	size_t *history = malloc((count + 1) * sizeof(size_t)), n_hist = 0;
 	int rc = -1;
 
-	s.todo = calloc(s.words, sizeof(uint64_t));
+	s.todo = calloc(g->n / 64 + 1, sizeof(uint64_t));
 	s.stack = malloc((g->n + 1) * sizeof(size_t));
+	s.head_at = malloc((g->n + 1) * sizeof(size_t));
+	s.waiting = calloc(g->n + 1, sizeof(size_t));
+	s.seen = calloc(g->n + 1, sizeof(size_t));
 	g->order = malloc((count + 1) * sizeof(size_t));
-	if (!history || !s.todo || !s.stack || !g->order)
+	if (!history || !s.todo || !s.stack || !s.head_at || !s.waiting || !s.seen || !g->order ||
+	    index_children(&s, by_rank, count) < 0)
 		goto oom;
+	for (size_t i = 0; i < g->n; i++)
+		s.head_at[i] = NONE;
 	for (size_t k = 0; k < count; k++)
 		bit_set(s.todo, by_rank[k]);
 	for (size_t h = 0; h < g->n_heads; h++)
@@ -652,10 +849,12 @@ order_revisions(struct graph *g, const size_t *by_rank, size_t count, struct mr_
 oom:
 	rc = mr_error_oom(err);
 out:
-	for (size_t h = 0; h < s.n_heads; h++)
-		free(s.anc[h]);
-	free(s.anc);
 	free(s.heads);
+	free(s.head_at);
+	free(s.waiting);
+	free(s.child_start);
+	free(s.children);
+	free(s.seen);
 	free(s.todo);
 	free(s.stack);
 	free(history);
