@@ -278,11 +278,13 @@ review_load(struct review *rv, const char *path, struct mr_error *err)
 	rv->path = mr_strdup(path);
 	if (!rv->path)
 		return mr_error_oom(err);
+	/* the file as it was before it was read: a change while reading is seen later */
+	remember(rv);
 	if (read_file(rv, path, err) < 0) {
 		records_clear(rv);
+		rv->seen = (struct mr_stamp){ 0, 0, 0 };
 		return -1;
 	}
-	remember(rv);
 	return 0;
 }
 
@@ -323,10 +325,11 @@ review_refresh(struct review *rv, struct mr_error *err)
 	struct review disk = { .path = rv->path };
 	int rc = 0;
 
+	/* stamped before it is read: a save landing while it is read is read next time */
+	remember(rv);
 	/* read whole first: a broken file changes nothing shown */
 	if (read_file(&disk, rv->path, err) < 0) {
 		records_free(&disk);
-		remember(rv);
 		return -1;
 	}
 	/* the file is the truth: what it no longer has is gone, but for what is not saved yet */
@@ -335,7 +338,6 @@ review_refresh(struct review *rv, struct mr_error *err)
 	if (rc == 0)
 		adopt_records(rv, &disk);
 	records_free(&disk);
-	remember(rv);
 	return rc;
 }
 
