@@ -175,11 +175,11 @@ known_damage(const char *s, size_t n, const char *path, size_t line, struct mr_e
 		size_t m = strlen(markers[k]);
 
 		if (n >= m && !memcmp(s, markers[k], m) && (m > 7 || n == 7 || s[7] == '\r'))
-			return mr_error_set(err, "%s:%zu: a git merge conflict marker: a merge left "
-					    "both sides in the file. Keep the lines of both sides and "
-					    "delete the three marker lines (<<<<<<<, =======, "
-					    ">>>>>>>); to avoid it, mark the file 'merge=union' in "
-					    ".gitattributes", path, line);
+			/* the fix first: a status line shows only the start */
+			return mr_error_set(err, "%s:%zu: git merge conflict markers: keep both "
+					    "sides' lines, delete the <<<<<<< ======= >>>>>>> lines "
+					    "(a merge left them; 'merge=union' in .gitattributes "
+					    "avoids it)", path, line);
 	}
 	if (line == 1 && n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
 		return mr_error_set(err, "%s:1:1: the file starts with a byte order mark (an "

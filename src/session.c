@@ -114,7 +114,7 @@ finish_save(struct session *s, struct mr_error *err)
 		review_give_back_pending(&s->review, sv->pending, NULL);
 		s->review_broken = true;
 		snprintf(s->review_problem, sizeof(s->review_problem), "%s", sv->err.msg);
-		mr_error_set(err, "not saved, kept here until it can be: %.900s", sv->err.msg);
+		mr_error_set(err, "kept, not saved: %.900s", sv->err.msg);
 		ev = SESSION_UNSAVED;
 	} else {
 		review_free(sv->pending);
@@ -332,7 +332,7 @@ decide(struct session *s, size_t rev, int item, enum decision_status status,
 	s->totals.dirty = true;
 	start_save(s);
 	if (s->review_broken)
-		return mr_error_set(err, "not saved, kept here until it can be: %.900s",
+		return mr_error_set(err, "kept, not saved: %.900s",
 				    s->review_problem);
 	return 0;
 }

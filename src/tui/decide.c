@@ -51,7 +51,7 @@ apply(struct app *app, size_t rev, int item, enum decision_status status, const 
 		app_shorten_review_path(app, err.msg);
 		app_message(app, true, "%s", err.msg);
 		/* kept here unsaved counts as taken: undo can take it back */
-		return app->s.review.unsaved && !strncmp(err.msg, "not saved, kept", 15);
+		return app->s.review.unsaved && !strncmp(err.msg, "kept, not saved", 15);
 	}
 	app_findings_changed(app);
 	return true;

@@ -491,9 +491,9 @@ Test(review, corrupt_test_runs_are_reported_with_their_line)
 
 Test(review, conflict_markers_and_a_byte_order_mark_are_named)
 {
-	refused("{\"migreview-review\":1}\n<<<<<<< HEAD\n", "/r:2: a git merge conflict marker");
+	refused("{\"migreview-review\":1}\n<<<<<<< HEAD\n", "/r:2: git merge conflict markers");
 	refused("{\"migreview-review\":1}\n=======\n", "merge=union");
-	refused("{\"migreview-review\":1}\n>>>>>>> theirs\n", "/r:2: a git merge conflict marker");
+	refused("{\"migreview-review\":1}\n>>>>>>> theirs\n", "/r:2: git merge conflict markers");
 	refused("\xef\xbb\xbf{\"migreview-review\":1}\n", "/r:1:1: the file starts with a byte order mark");
 }
 

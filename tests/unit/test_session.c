@@ -229,7 +229,7 @@ Test(session, a_broken_review_file_keeps_decisions_pending_and_saves_them_when_f
 	cr_assert(settle(&s) & SESSION_REVIEW_BROKEN);
 	cr_assert(strstr(s.review_problem, "merge conflict marker"), "%s", s.review_problem);
 	cr_assert(session_decide(&s, rev, CHECK_ENUM, DECISION_ACCEPTED, NULL, false, &err) < 0);
-	cr_assert(strstr(err.msg, "not saved, kept here"), "%s", err.msg);
+	cr_assert(strstr(err.msg, "kept, not saved"), "%s", err.msg);
 	cr_assert(session_unsaved(&s, &unsaved) == 0);
 	cr_assert_eq(unsaved.n, 1);
 	cr_assert(strstr(unsaved.v[0], "5931423ea539 enum: accepted"), "%s", unsaved.v[0]);
