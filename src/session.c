@@ -248,7 +248,7 @@ poll_once(struct session *s, int interval_ms, bool wait, struct mr_error *err)
 	if (!s->save.running && review_changed_on_disk(&s->review))
 		ev |= review_changed(s, err);
 	/* a change during an analysis is seen when it is done */
-	if (!s->job.running && files_changed(s))
+	if (!s->job.running && !s->hold && files_changed(s))
 		ev |= SESSION_FILES_CHANGED | (reread(s, err) < 0 ? SESSION_FAILED : 0);
 	return ev;
 }
