@@ -203,6 +203,7 @@ reread(struct session *s, struct mr_error *err)
 	}
 	report_free(&s->rep);
 	s->rep = next;
+	s->graph_gen++;
 	return start_analysis(s, err);
 }
 

@@ -76,6 +76,7 @@ struct session {
 	char *config, *section;         /* as opened, to read the project again */
 	struct report rep;              /* the content read and, once analysed, its findings */
 	bool analysed;                  /* rep's findings are those of rep's content */
+	unsigned graph_gen;             /* counts the times rep was read: views keyed on it */
 	struct session_job job;
 	struct session_save save;
 	struct review review;
