@@ -62,11 +62,14 @@ static unsigned
 conflict(struct session *s, struct mr_error *err)
 {
 	const struct decision *d = &s->review.conflicts[0];
+	char more[48] = "";
 
+	if (s->review.n_conflicts > 1)
+		snprintf(more, sizeof(more), " (and %zu more such)", s->review.n_conflicts - 1);
 	mr_error_set(err, "not saved: %s decided %s %s at %s%s%s, which you had not seen; it is "
-		     "shown now (decide again to override it)", d->reviewer, d->item,
+		     "shown now (decide again to override it)%s", d->reviewer, d->item,
 		     decision_status_name(d->status), d->timestamp, d->reason ? ": " : "",
-		     d->reason ? d->reason : "");
+		     d->reason ? d->reason : "", more);
 	review_clear_conflicts(&s->review);
 	return SESSION_CONFLICT;
 }
