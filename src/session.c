@@ -115,13 +115,15 @@ finish_save(struct session *s, struct mr_error *err)
 	sv->running = false;
 	if (sv->rc < 0) {
 		review_give_back_pending(&s->review, sv->pending, NULL);
-		s->review_broken = true;
+		/* a full disk or a lock may pass: the next look tries again */
+		s->save_failed = true;
 		snprintf(s->review_problem, sizeof(s->review_problem), "%s", sv->err.msg);
 		mr_error_set(err, "kept, not saved: %.900s", sv->err.msg);
 		ev = SESSION_UNSAVED;
 	} else {
 		review_free(sv->pending);
 		free(sv->pending);
+		s->save_failed = false;
 		ev = SESSION_SAVED;
 		if (review_take_written(&s->review, &sv->written, err) < 0)
 			ev |= SESSION_FAILED;
@@ -251,6 +253,8 @@ poll_once(struct session *s, int interval_ms, bool wait, struct mr_error *err)
 	/* our own save changes the file too: it is read when the save is done */
 	if (!s->save.running && review_changed_on_disk(&s->review))
 		ev |= review_changed(s, err);
+	else if (s->save_failed && !s->save.running)
+		start_save(s);
 	/* a change during an analysis is seen when it is done */
 	if (!s->job.running && !s->hold && files_changed(s))
 		ev |= SESSION_FILES_CHANGED | (reread(s, err) < 0 ? SESSION_FAILED : 0);
@@ -335,7 +339,7 @@ decide(struct session *s, size_t rev, int item, enum decision_status status,
 		return -1;
 	s->totals.dirty = true;
 	start_save(s);
-	if (s->review_broken)
+	if (s->review_broken || s->save_failed)
 		return mr_error_set(err, "kept, not saved: %.900s",
 				    s->review_problem);
 	return 0;
@@ -435,12 +439,9 @@ session_totals(struct session *s, size_t *signed_off, size_t *stale, size_t *blo
 int
 session_flush(struct session *s, struct mr_error *err)
 {
-	unsigned ev = 0;
-
 	if (s->save.running)
-		ev = finish_save(s, err);
-	if (ev & SESSION_UNSAVED)
-		return -1;
+		finish_save(s, err);
+	/* one more try, here: its error is the one to tell */
 	return s->review.unsaved ? review_save(&s->review, err) : 0;
 }
 

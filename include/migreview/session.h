@@ -81,6 +81,7 @@ struct session {
 	struct session_save save;
 	struct review review;
 	bool review_broken;             /* the file does not parse: nothing is written to it */
+	bool save_failed;               /* the last save failed: tried again at the next look */
 	char review_problem[MR_ERROR_MAX];
 	char *reviewer;
 	struct session_undo undo;

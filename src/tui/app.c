@@ -141,7 +141,7 @@ draw_title_line(struct app *app)
 	snprintf(buf, sizeof(buf), "  %zu migration%s", app->s.rep.g.n_order,
 		 app->s.rep.g.n_order == 1 ? "" : "s");
 	span_str(&app->scr, &sp, style, buf);
-	if (app->s.review_broken) {
+	if (app->s.review_broken || app->s.save_failed) {
 		char *shown = app_shown_path(app->s.review.path);
 		size_t n = strlen(app->s.review.path);
 		const char *why = app->s.review_problem;
@@ -674,7 +674,8 @@ poll_session(struct app *app, bool wait)
 			   mr_strdup(app->s.rep.g.revs[rev].id) : NULL;
 	app->selected_path = rev < app->s.rep.g.n ? mr_strdup(app->s.rep.g.revs[rev].path) : NULL;
 	ev = session_poll(&app->s, SESSION_POLL_MS, wait, &err);
-	app->kept_unsaved |= app->s.review.unsaved && app->s.review_broken;
+	app->kept_unsaved |= app->s.review.unsaved &&
+			     (app->s.review_broken || app->s.save_failed);
 	if (!ev)
 		return;
 	app->s.totals.dirty = true;
