@@ -85,6 +85,8 @@ check_rows(const struct sql_at *s)
 			       st->ids[i].column ? " for " : "",
 			       st->ids[i].column ? st->ids[i].column : "") < 0)
 			return -1;
+	if (is_new(s->c, st->table))
+		return 0;       /* a table made by this migration holds none of production's rows */
 	if ((st->kind == SQL_DELETE && !has(st, SQL_F(WHERE))) || st->kind == SQL_TRUNCATE)
 		return report_sql(s, RULE_UNQUALIFIED_DELETE, st->table, st->offset,
 				  "%s removes every row of %s", st->kind == SQL_TRUNCATE ?
@@ -135,6 +137,16 @@ check_enum_sql(const struct sql_at *s)
 	return 0;
 }
 
+/* Every one of tables is made by this migration (and there is one). */
+static bool
+all_new(const struct ctx *c, const struct strvec *tables)
+{
+	for (size_t i = 0; i < tables->n; i++)
+		if (!is_new(c, tables->v[i]))
+			return false;
+	return tables->n > 0;
+}
+
 /* CREATE without IF NOT EXISTS, DROP without IF EXISTS: a rerun fails. */
 static int
 check_idempotent(const struct sql_at *s)
@@ -145,6 +157,12 @@ check_idempotent(const struct sql_at *s)
 	bool drop = st->kind == SQL_DROP_TABLE || st->kind == SQL_DROP_INDEX ||
 		    st->kind == SQL_DROP_TYPE;
 
+	/*
+	 * A temporary table goes with the session, and what is done to a table
+	 * this migration made is done again to the table the rerun makes.
+	 */
+	if (has(st, SQL_F(TEMPORARY)) || (st->kind != SQL_CREATE_TABLE && all_new(s->c, &st->tables)))
+		return 0;
 	if (create && !has(st, SQL_F(IF_NOT_EXISTS) | SQL_F(OR_REPLACE)))
 		return report_sql(s, RULE_NON_IDEMPOTENT_SQL, st->table, st->offset,
 				  "%s without IF NOT EXISTS fails when run twice (a half-applied "
@@ -161,8 +179,19 @@ check_locks(const struct sql_at *s)
 {
 	const struct sql_stmt *st = s->st;
 	const char *why = NULL;
+	char trigger[320];
 
-	if (st->kind == SQL_LOCK)
+	if (st->kind == SQL_REINDEX && has(st, SQL_F(CONCURRENTLY)) && !s->op->in_autocommit)
+		return report_sql(s, RULE_CONCURRENTLY_OUTSIDE_AUTOCOMMIT_BLOCK, st->table, st->offset,
+				  "REINDEX CONCURRENTLY cannot run inside the migration's "
+				  "transaction; put it in `with op.get_context().autocommit_block():`");
+	if (is_new(s->c, st->table))
+		return 0;
+	if (st->kind == SQL_CREATE_TRIGGER && st->table) {
+		snprintf(trigger, sizeof(trigger), "CREATE TRIGGER takes a SHARE ROW EXCLUSIVE lock "
+			 "on %s: writes to it wait until the migration commits", st->table);
+		why = trigger;
+	} else if (st->kind == SQL_LOCK)
 		why = "LOCK TABLE blocks other sessions until the migration commits";
 	else if (st->kind == SQL_REINDEX && !has(st, SQL_F(CONCURRENTLY)))
 		why = "REINDEX without CONCURRENTLY blocks writes to the table while it rebuilds";
@@ -170,12 +199,109 @@ check_locks(const struct sql_at *s)
 		why = "CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock";
 	else if (st->kind == SQL_REFRESH && !has(st, SQL_F(CONCURRENTLY)))
 		why = "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks every read of it";
-	else if (st->kind == SQL_ALTER_TABLE && !is_new(s->c, st->table) &&
+	else if (st->kind == SQL_ALTER_TABLE &&
 		 (has(st, SQL_F(ALTER_COLUMN_TYPE) | SQL_F(SET_NOT_NULL)) ||
 		  (has(st, SQL_F(ADD_CONSTRAINT)) && !has(st, SQL_F(NOT_VALID) | SQL_F(USING_INDEX)) &&
 		   has(st, SQL_F(FOREIGN_KEY) | SQL_F(CHECK) | SQL_F(UNIQUE) | SQL_F(PRIMARY_KEY)))))
 		why = "this ALTER TABLE scans or rewrites the table while it holds its lock";
 	return why ? report_sql(s, RULE_LOCK_HEAVY_RAW_SQL, st->table, st->offset, "%s", why) : 0;
+}
+
+/* DROP TABLE [IF EXISTS]: the same finding as op.drop_table(). */
+static int
+check_drop_table_sql(const struct sql_at *s)
+{
+	const struct strvec *tables = &s->st->tables;
+
+	for (size_t i = 0; i < tables->n; i++)
+		if (!is_new(s->c, tables->v[i]) &&
+		    report_sql(s, RULE_DROP_TABLE, tables->v[i], s->st->offset,
+			       "table %s is dropped with all its rows", tables->v[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* How an added column gets a value computed for every existing row, or NULL. */
+static const char *
+rewriting_column(const struct sql_action *act)
+{
+	if (act->flags & SQL_F(SERIAL))
+		return "as a serial column";
+	if (act->flags & SQL_F(IDENTITY))
+		return "as an identity column";
+	if (act->flags & SQL_F(GENERATED_STORED))
+		return "as a stored generated column";
+	if (act->flags & SQL_F(VOLATILE_DEFAULT))
+		return "with a volatile default";
+	return NULL;
+}
+
+/* One ALTER TABLE action: the findings of op.drop_column(), rename_table(), ... */
+static int
+check_action_sql(const struct sql_at *s, const char *table, const struct sql_action *act)
+{
+	const char *name = act->name ? act->name : "?", *how;
+
+	if (act->flags & SQL_F(DROP_COLUMN) && act->name)
+		return report_sql(s, RULE_DROP_COLUMN, table, act->offset, "column %s.%s is "
+				  "dropped with all its values", table, name) < 0 ? -1 :
+		       check_still_read(s->c, s->op, table, act->name);
+	if (act->flags & SQL_F(RENAME_TABLE))
+		return report_sql(s, RULE_RENAME_TABLE, table, act->offset, "table %s is renamed "
+				  "to %s: the running application still uses the old name", table,
+				  act->new_name ? act->new_name : "?");
+	if (act->flags & SQL_F(RENAME_COLUMN))
+		return report_sql(s, RULE_RENAME_COLUMN, table, act->offset, "%s.%s is renamed to "
+				  "%s: the running application still uses the old name", table, name,
+				  act->new_name ? act->new_name : "?");
+	if (act->flags & SQL_F(ADD_COLUMN) && (how = rewriting_column(act)))
+		return report_sql(s, RULE_VOLATILE_SERVER_DEFAULT, table, act->offset, "column "
+				  "%s.%s is added %s: every existing row gets its own value, so the "
+				  "whole table is rewritten under an ACCESS EXCLUSIVE lock", table,
+				  name, how);
+	return 0;
+}
+
+static int
+check_alter_table_sql(const struct sql_at *s)
+{
+	const struct sql_stmt *st = s->st;
+
+	if (!st->table)
+		return 0;
+	if (is_new(s->c, st->table))
+		/* a table made here keeps being new under its new name */
+		return st->new_name && !strvec_contains(&s->c->sql_tables, st->new_name) ?
+		       strvec_push(&s->c->sql_tables, st->new_name) : 0;
+	for (size_t i = 0; i < st->n_actions; i++)
+		if (check_action_sql(s, st->table, &st->actions[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* The statement's checks in upgrade(), then what it makes for the ones after it. */
+static int
+check_upgrade_sql(const struct sql_at *s)
+{
+	const struct sql_stmt *st = s->st;
+	int rc = 0;
+
+	if (st->kind == SQL_CREATE_INDEX || st->kind == SQL_DROP_INDEX)
+		rc = check_index_sql(s);
+	if (rc == 0 && st->kind == SQL_ALTER_TYPE)
+		rc = check_enum_sql(s);
+	if (rc == 0 && st->kind == SQL_DROP_TABLE)
+		rc = check_drop_table_sql(s);
+	if (rc == 0 && st->kind == SQL_ALTER_TABLE)
+		rc = check_alter_table_sql(s);
+	if (rc == 0)
+		rc = check_idempotent(s);
+	if (rc == 0)
+		rc = check_locks(s);
+	if (rc == 0 && st->kind == SQL_CREATE_TABLE && st->table &&
+	    !strvec_contains(&s->c->sql_tables, st->table))
+		rc = strvec_push(&s->c->sql_tables, st->table);
+	return rc;
 }
 
 int
@@ -203,16 +329,8 @@ check_sql(struct ctx *c, const struct migration_op *op, bool downgrade)
 					script.v[i].offset, "downgrade() deletes rows of %s: what was "
 					"written since the upgrade is lost on rollback",
 					script.v[i].table ? script.v[i].table : "a table");
-		if (rc || downgrade)
-			continue;
-		if (kind == SQL_CREATE_INDEX || kind == SQL_DROP_INDEX)
-			rc = check_index_sql(&s);
-		if (rc == 0 && kind == SQL_ALTER_TYPE)
-			rc = check_enum_sql(&s);
-		if (rc == 0)
-			rc = check_idempotent(&s);
-		if (rc == 0)
-			rc = check_locks(&s);
+		if (rc == 0 && !downgrade)
+			rc = check_upgrade_sql(&s);
 	}
 	sql_script_free(&script);
 	return rc;
@@ -270,7 +388,8 @@ locked_table(const struct ctx *c, const struct migration_op *op)
 			bool alter = st->kind == SQL_ALTER_TABLE &&
 				     (st->flags & ~SQL_F(VALIDATE_CONSTRAINT)) != 0;
 
-			if ((st->kind == SQL_LOCK || alter ||
+			if ((st->kind == SQL_LOCK || alter || st->kind == SQL_DROP_TABLE ||
+			     st->kind == SQL_CREATE_TRIGGER ||
 			     (st->kind == SQL_CREATE_INDEX && !has(st, SQL_F(CONCURRENTLY)))) &&
 			    st->table && !is_new(c, st->table))
 				snprintf(found, sizeof(found), "%s", st->table);

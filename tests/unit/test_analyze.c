@@ -321,6 +321,66 @@ Test(analyze, raw_sql_indexes_enums_idempotence_and_locks)
 			 "enum-value-removed-or-renamed@8:17 lock-heavy-raw-sql@9:17");
 }
 
+/* Raw SQL gets the finding (the same rule id) its op.* form gets. */
+Test(analyze, raw_sql_drops_renames_and_rewrites_like_op_calls)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('DROP TABLE IF EXISTS orders')\n"
+			     "def downgrade():\n    pass\n", true),
+			 "drop-table@2:17 empty-downgrade@3:1");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('ALTER TABLE orders DROP COLUMN note, "
+			     "RENAME COLUMN customer_id TO buyer_id')\n"
+			     "    op.execute(sa.text('ALTER TABLE orders RENAME TO purchases'))\n"
+			     "    op.execute('ALTER TABLE purchases ADD COLUMN n serial, "
+			     "ADD COLUMN g int GENERATED ALWAYS AS (id * 2) STORED, ADD COLUMN z int DEFAULT 0')\n"
+			     "def downgrade():\n    pass\n", true),
+			 "drop-column@2:36 rename-column@2:54 rename-table@3:44 "
+			 "volatile-server-default@4:39 volatile-server-default@4:60 empty-downgrade@5:1");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('REINDEX TABLE orders')\n"
+			     "    op.execute('REINDEX INDEX CONCURRENTLY ix_orders_note')\n"
+			     "    with op.get_context().autocommit_block():\n"
+			     "        op.execute('REINDEX INDEX CONCURRENTLY ix_orders_note')\n"
+			     "    op.execute('CREATE TRIGGER trg BEFORE UPDATE ON orders "
+			     "FOR EACH ROW EXECUTE FUNCTION f()')\n"
+			     "def downgrade():\n    op.execute('DROP TRIGGER trg ON orders')\n", true),
+			 "lock-heavy-raw-sql@2:17 concurrently-outside-autocommit-block@3:17 "
+			 "lock-heavy-raw-sql@6:17");
+}
+
+Test(analyze, raw_sql_drop_column_still_read_by_the_application)
+{
+	struct appcode app = { 0 };
+
+	strvec_push(&app.paths, "app/models.py");
+	strvec_push(&app.texts, "class Order(Base):\n    __tablename__ = 'orders'\n"
+				"    note = Column(String)\n");
+	cfg.app = &app;
+	cr_expect_str_eq(run("def upgrade():\n    op.execute('ALTER TABLE orders DROP note')\n"
+			     "def downgrade():\n    op.execute('ALTER TABLE orders ADD note text')\n",
+			     true), "drop-column-still-read@2:5 drop-column@2:36");
+	cfg.app = NULL;
+	appcode_free(&app);
+}
+
+Test(analyze, tables_made_in_the_same_sql_are_not_existing_tables)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('''CREATE TEMP TABLE tmp AS SELECT id FROM orders;\n"
+			     "UPDATE tmp SET id = id + 1;\n"
+			     "CREATE INDEX ix_tmp ON tmp (id);\n"
+			     "ALTER TABLE tmp DROP COLUMN id;\n"
+			     "DROP TABLE tmp''')\n"
+			     "    op.execute('CREATE TABLE IF NOT EXISTS made (id int)')\n"
+			     "    op.execute('ALTER TABLE made ADD COLUMN n serial')\n"
+			     "    op.execute('CREATE TRIGGER t BEFORE INSERT ON made "
+			     "FOR EACH ROW EXECUTE FUNCTION f()')\n"
+			     "    op.create_index('ix_made_n', 'made', ['n'])\n"
+			     "    op.execute('DROP TABLE made')\n"
+			     "def downgrade():\n    pass\n", true), "empty-downgrade@12:1");
+}
+
 Test(analyze, missing_lock_timeout_once_per_migration_and_not_for_new_tables)
 {
 	cfg.by_rule[RULE_MISSING_LOCK_TIMEOUT].disabled = false;
