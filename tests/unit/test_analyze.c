@@ -171,6 +171,39 @@ Test(analyze, dialect_specific_rules_stay_quiet_elsewhere)
 			     "def downgrade():\n    op.drop_index('a')\n", true), "");
 }
 
+/* SQLite ignores VARCHAR lengths and has no enum types. */
+Test(analyze, narrowing_and_enum_rules_are_quiet_on_sqlite)
+{
+	static const char *const narrow = "def upgrade():\n"
+		"    op.alter_column('orders', 'note', type_=sa.String(length=120),\n"
+		"                    existing_type=sa.String(length=200))\n"
+		"def downgrade():\n"
+		"    op.alter_column('orders', 'note', type_=sa.String(length=200))\n";
+	static const char *const enums = "def upgrade():\n"
+		"    op.create_table('o', sa.Column('s', sa.Enum('a', 'b', name='st')))\n"
+		"    op.execute(\"ALTER TYPE st ADD VALUE 'c'\")\n"
+		"def downgrade():\n    op.drop_table('o')\n";
+
+	cr_expect_str_eq(run(narrow, true), "column-type-change@2:5 narrowing-type-change@2:5");
+	cr_expect_neq(strstr(run(enums, true), "enum-"), NULL);
+	cfg.dialect = DIALECT_SQLITE;
+	cr_expect_str_eq(run(narrow, true), "");
+	cr_expect_eq(strstr(run(enums, true), "enum-"), NULL, "%s", run(enums, true));
+}
+
+/* InnoDB makes an index for every foreign key that has none. */
+Test(analyze, foreign_key_index_rule_is_quiet_on_mysql)
+{
+	static const char *const fk = "def upgrade():\n"
+		"    op.create_foreign_key('fk_c', 'orders', 'customers', ['customer_id'], ['id'])\n"
+		"def downgrade():\n    op.drop_constraint('fk_c', 'orders')\n";
+
+	cfg.dialect = DIALECT_SQLITE;
+	cr_expect_str_eq(run(fk, true), "foreign-key-without-index@2:5");
+	cfg.dialect = DIALECT_MYSQL;
+	cr_expect_str_eq(run(fk, true), "");
+}
+
 Test(analyze, large_tables_disable_and_overrides)
 {
 	strvec_push(&cfg.large_tables, "orders");
