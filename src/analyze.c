@@ -570,7 +570,7 @@ analyze_migrations(struct migration *const *migrations, const struct analysis_in
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct ctx c = { cfg, &inputs[i], i, &schema, migrations[i], migrations, n, out,
-				 false, { 0 } };
+				 false, { 0 }, false };
 
 		if (analyze_one(&c) < 0)
 			rc = mr_error_oom(err);

@@ -25,6 +25,7 @@ struct ctx {
 	struct findings *out;
 	bool lock_timeout_seen;         /* SET lock_timeout, or missing-lock-timeout said once */
 	struct strvec sql_tables;       /* made by CREATE [TEMP] TABLE in this upgrade's SQL */
+	bool postgresql_only_seen;      /* postgresql-only-sql said once */
 };
 
 /*

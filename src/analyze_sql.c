@@ -304,6 +304,48 @@ check_upgrade_sql(const struct sql_at *s)
 	return rc;
 }
 
+/* What in st only PostgreSQL accepts, as the message names it; NULL if nothing. */
+static const char *
+postgresql_only(const struct sql_stmt *st)
+{
+	if (st->kind == SQL_ALTER_TYPE)
+		return has(st, SQL_F(ADD_VALUE)) ? "ALTER TYPE ... ADD VALUE" : "ALTER TYPE";
+	if (st->kind == SQL_CREATE_TYPE)
+		return "CREATE TYPE";
+	if (st->kind == SQL_REFRESH)
+		return "REFRESH MATERIALIZED VIEW";
+	if (has(st, SQL_F(CONCURRENTLY)))
+		return "CONCURRENTLY";
+	if (has(st, SQL_F(NOT_VALID)))
+		return "NOT VALID";
+	if (has(st, SQL_F(VALIDATE_CONSTRAINT)))
+		return "VALIDATE CONSTRAINT";
+	return NULL;
+}
+
+/*
+ * postgresql-only-sql, once per migration: under another target dialect the
+ * statement fails, or (as often) the dialect is wrong, and the PostgreSQL
+ * rules are quiet for the whole project.
+ */
+static int
+check_dialect_sql(const struct sql_at *s)
+{
+	const char *what = postgresql_only(s->st), *from = s->c->cfg->dialect_from;
+	char name[64];
+
+	if (!what || s->c->postgresql_only_seen)
+		return 0;
+	s->c->postgresql_only_seen = true;
+	dialect_names(s->c->cfg->dialect, name, sizeof(name));
+	return report_sql(s, RULE_POSTGRESQL_ONLY_SQL, s->st->table, s->st->offset,
+			  "%s runs only on PostgreSQL, but the analysis targets %s%s%s%s: if "
+			  "production runs PostgreSQL, set `dialect = postgresql` in [migreview] "
+			  "so that the PostgreSQL rules apply", what, name, from ? " (" : "",
+			  from ? from : "", !from ? "" : strncmp(from, "from sqlalchemy.url", 19) ?
+			  ")" : ", often a development database)");
+}
+
 int
 check_sql(struct ctx *c, const struct migration_op *op, bool downgrade)
 {
@@ -323,7 +365,9 @@ check_sql(struct ctx *c, const struct migration_op *op, bool downgrade)
 		struct sql_at s = { c, op, arg, text, &script.v[i] };
 		enum sql_kind kind = script.v[i].kind;
 
-		rc = check_rows(&s);
+		rc = check_dialect_sql(&s);
+		if (rc == 0)
+			rc = check_rows(&s);
 		if (rc == 0 && downgrade && (kind == SQL_DELETE || kind == SQL_TRUNCATE))
 			rc = report_sql(&s, RULE_DESTRUCTIVE_DOWNGRADE, script.v[i].table,
 					script.v[i].offset, "downgrade() deletes rows of %s: what was "

@@ -191,6 +191,34 @@ Test(analyze, narrowing_and_enum_rules_are_quiet_on_sqlite)
 	cr_expect_eq(strstr(run(enums, true), "enum-"), NULL, "%s", run(enums, true));
 }
 
+/* SQL only PostgreSQL accepts, under another dialect: said once per migration. */
+Test(analyze, postgresql_only_sql_under_another_dialect)
+{
+	static const char *const up = "def upgrade():\n"
+		"    op.execute(\"ALTER TYPE st ADD VALUE 'x'\")\n"
+		"    op.execute('CREATE INDEX CONCURRENTLY ix ON orders (note)')\n"
+		"def downgrade():\n    op.execute('DROP INDEX CONCURRENTLY ix')\n";
+
+	cfg.by_rule[RULE_NON_IDEMPOTENT_SQL].disabled = true;
+	cr_expect_eq(strstr(run(up, true), "postgresql-only-sql"), NULL, "PostgreSQL accepts it");
+	cfg.dialect = DIALECT_SQLITE;
+	cfg.dialect_from = strdup("from sqlalchemy.url in alembic.ini");
+	cr_expect_str_eq(run(up, true), "postgresql-only-sql@2:17");
+	cr_expect(strstr(fs.v[fs.n - 1].message, "ALTER TYPE ... ADD VALUE runs only on PostgreSQL, "
+			 "but the analysis targets sqlite (from sqlalchemy.url in alembic.ini, "
+			 "often a development database)"), "%s", fs.v[fs.n - 1].message);
+	cfg.dialect = DIALECT_MYSQL;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID')\n"
+			     "def downgrade():\n    op.execute('ALTER TABLE t DROP CONSTRAINT c')\n",
+			     true), "postgresql-only-sql@2:17");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_index('ix', 'orders', ['note'], postgresql_concurrently=True)\n"
+			     "    op.execute('CREATE INDEX ix2 ON orders (note)')\n"
+			     "def downgrade():\n    op.drop_index('ix2')\n    op.drop_index('ix')\n",
+			     true), "", "postgresql_* options are ignored elsewhere");
+}
+
 /* InnoDB makes an index for every foreign key that has none. */
 Test(analyze, foreign_key_index_rule_is_quiet_on_mysql)
 {
@@ -540,6 +568,9 @@ Test(analyze, every_catalogue_example_does_what_explain_says)
 		if (r->item == CHECK_GRAPH || r->item == CHECK_TESTED ||
 		    !strcmp(r->id, "drop-column-still-read"))
 			continue;
+		/* PostgreSQL, unless the rule is for other dialects only */
+		cfg.dialect = r->dialects & DIALECT_POSTGRESQL ? DIALECT_POSTGRESQL :
+			      r->dialects & DIALECT_SQLITE ? DIALECT_SQLITE : DIALECT_MYSQL;
 		cr_expect(flags(r->bad, r->id), "%s: the flagged example is not flagged", r->id);
 		for (size_t k = 0; k < sizeof(multi_release) / sizeof(*multi_release); k++)
 			exempt = exempt || !strcmp(r->id, multi_release[k]);
