@@ -60,6 +60,9 @@ int check_inverse(struct ctx *c);
 int check_enums(struct ctx *c);
 int check_destructive_downgrade(struct ctx *c);
 
+/* Does upgrade() create this table, or this column on it, with op.* calls? */
+bool upgrade_creates(const struct ctx *c, const char *table, const char *column);
+
 /* The rules on the literal SQL of one execute(), in upgrade() or downgrade(). */
 int check_sql(struct ctx *c, const struct migration_op *op, bool downgrade);
 

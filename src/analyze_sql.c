@@ -304,6 +304,67 @@ check_upgrade_sql(const struct sql_at *s)
 	return rc;
 }
 
+/* Does a statement of st create table, or add column to it? */
+static bool
+sql_creates(const struct sql_stmt *st, const char *table, const char *column)
+{
+	if (!st->table || strcmp(st->table, table) != 0)
+		return false;
+	if (st->kind == SQL_CREATE_TABLE)
+		return true;
+	for (size_t i = 0; column && st->kind == SQL_ALTER_TABLE && i < st->n_actions; i++)
+		if ((st->actions[i].flags & SQL_F(ADD_COLUMN)) && st->actions[i].name &&
+		    !strcmp(st->actions[i].name, column))
+			return true;
+	return false;
+}
+
+/* Does upgrade() create this table, or this column on it, with op.* calls or SQL? */
+static bool
+upgrade_creates_any(const struct ctx *c, const char *table, const char *column)
+{
+	const struct migration_fn *up = &c->m->upgrade;
+	bool found = upgrade_creates(c, table, column);
+
+	for (size_t i = 0; !found && i < up->n_ops; i++) {
+		const struct pyarg *arg;
+		const char *text = op_kind_of(&up->ops[i]) == OP_EXECUTE ? op_sql(&up->ops[i], &arg) : NULL;
+		struct sql_script script;
+
+		if (!text || sql_scan(text, strlen(text), &script, NULL) < 0)
+			continue;
+		for (size_t k = 0; k < script.n && !found; k++)
+			found = sql_creates(&script.v[k], table, column);
+		sql_script_free(&script);
+	}
+	return found;
+}
+
+/* DROP TABLE and DROP COLUMN in downgrade(): the findings of op.drop_table() there. */
+static int
+check_downgrade_drops(const struct sql_at *s)
+{
+	const struct sql_stmt *st = s->st;
+
+	for (size_t i = 0; st->kind == SQL_DROP_TABLE && i < st->tables.n; i++)
+		if (!upgrade_creates_any(s->c, st->tables.v[i], NULL) &&
+		    report_sql(s, RULE_DESTRUCTIVE_DOWNGRADE, st->tables.v[i], st->offset,
+			       "downgrade() drops table %s, which upgrade() did not create: its "
+			       "rows are lost", st->tables.v[i]) < 0)
+			return -1;
+	for (size_t i = 0; st->kind == SQL_ALTER_TABLE && st->table && i < st->n_actions; i++) {
+		const struct sql_action *act = &st->actions[i];
+
+		if ((act->flags & SQL_F(DROP_COLUMN)) && act->name &&
+		    !upgrade_creates_any(s->c, st->table, act->name) &&
+		    report_sql(s, RULE_DESTRUCTIVE_DOWNGRADE, st->table, act->offset,
+			       "downgrade() drops %s.%s, which upgrade() did not add: its values "
+			       "are lost", st->table, act->name) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* What in st only PostgreSQL accepts, as the message names it; NULL if nothing. */
 static const char *
 postgresql_only(const struct sql_stmt *st)
@@ -373,6 +434,8 @@ check_sql(struct ctx *c, const struct migration_op *op, bool downgrade)
 					script.v[i].offset, "downgrade() deletes rows of %s: what was "
 					"written since the upgrade is lost on rollback",
 					script.v[i].table ? script.v[i].table : "a table");
+		if (rc == 0 && downgrade)
+			rc = check_downgrade_drops(&s);
 		if (rc == 0 && !downgrade)
 			rc = check_upgrade_sql(&s);
 	}

@@ -410,6 +410,19 @@ Test(analyze, raw_sql_drops_renames_and_rewrites_like_op_calls)
 			 "lock-heavy-raw-sql@6:17");
 }
 
+Test(analyze, raw_sql_drops_in_downgrade_like_op_calls)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('CREATE TABLE IF NOT EXISTS made (id int)')\n"
+			     "    op.execute('ALTER TABLE orders ADD COLUMN IF NOT EXISTS x int')\n"
+			     "def downgrade():\n"
+			     "    op.execute('ALTER TABLE orders DROP COLUMN x, DROP COLUMN note')\n"
+			     "    op.execute('DROP TABLE IF EXISTS made, orders')\n", true),
+			 "destructive-downgrade@5:51 destructive-downgrade@6:17");
+	cr_expect(strstr(fs.v[fs.n - 1].message, "drops table orders, which upgrade() did not"),
+		  "%s", fs.v[fs.n - 1].message);
+}
+
 Test(analyze, raw_sql_drop_column_still_read_by_the_application)
 {
 	struct appcode app = { 0 };
