@@ -798,6 +798,7 @@ struct routine_depth {
 	size_t words, depth;
 	bool routine;
 	bool create, decided;
+	bool end_seen;          /* the last word was an END inside the body */
 };
 
 /* Words between CREATE and the kind of object. */
@@ -832,7 +833,28 @@ routine_track(struct routine_depth *r, const char *s, const struct tok *t)
 	if (sqlcur_tok_word_eq(s, t, "begin") || (r->depth && sqlcur_tok_word_eq(s, t, "case")))
 		r->depth++;
 	else if (r->depth && sqlcur_tok_word_eq(s, t, "end"))
-		r->depth--;
+		r->end_seen = true;
+}
+
+/*
+ * Settles an END with the token after it: END IF, END LOOP, END WHILE and
+ * END REPEAT (MySQL's compound statements) close no BEGIN, END CASE closes
+ * its CASE, any other END its BEGIN or CASE.  True when t is the word that
+ * completes the END, for routine_track() not to count it again.
+ */
+static bool
+routine_settle(struct routine_depth *r, const char *s, const struct tok *t)
+{
+	static const char *const blocks[] = { "if", "loop", "while", "repeat" };
+
+	if (!r->end_seen)
+		return false;
+	r->end_seen = false;
+	for (size_t i = 0; i < MR_ARRAY_SIZE(blocks); i++)
+		if (sqlcur_tok_word_eq(s, t, blocks[i]))
+			return true;
+	r->depth--;
+	return sqlcur_tok_word_eq(s, t, "case");
 }
 
 /* Collects the next statement's tokens; 1 if input remains, 0 at its end, -1 OOM. */
@@ -844,12 +866,14 @@ collect(struct scanner *sc)
 
 	sc->n = 0;
 	while (sqllex_next(sc->s, sc->len, &sc->pos, &t)) {
+		bool settled = routine_settle(&r, sc->s, &t);
+
 		if (t.type == TK_SEMI && r.depth == 0)
 			return 1;
 		if (mr_grow(&sc->toks, &sc->cap, sc->n + 1, sizeof(*sc->toks)) < 0)
 			return -1;
 		sc->toks[sc->n++] = t;
-		if (t.type == TK_WORD)
+		if (t.type == TK_WORD && !settled)
 			routine_track(&r, sc->s, &t);
 	}
 	return 0;

@@ -400,6 +400,15 @@ Test(sqltok, trigger_bodies_keep_their_semicolons)
 		     SQL_F(TEMPORARY) | SQL_F(IF_NOT_EXISTS));
 	expect_str(script.v[0].table, "orders", "table");
 	cr_expect_eq(script.v[1].kind, SQL_DELETE);
+	/* MySQL: IF ... END IF and CASE ... END CASE inside the body close no BEGIN */
+	sql = "CREATE TRIGGER t BEFORE INSERT ON images FOR EACH ROW\n"
+	      "BEGIN IF NEW.a <=> NULL THEN SET NEW.b = 1; ELSE SET NEW.b = 2; END IF;\n"
+	      "CASE NEW.c WHEN 1 THEN SET NEW.d = 0; END CASE;\n"
+	      "WHILE NEW.e < 3 DO SET NEW.e = NEW.e + 1; END WHILE; END;\n"
+	      "DELETE FROM images";
+	scan_n(sql, strlen(sql), 2);
+	cr_expect_eq(script.v[0].kind, SQL_CREATE_TRIGGER);
+	cr_expect_eq(script.v[1].kind, SQL_DELETE);
 }
 
 Test(sqltok, drop_table_lists_every_table)
