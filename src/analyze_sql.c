@@ -392,19 +392,22 @@ postgresql_only(const struct sql_stmt *st)
 static int
 check_dialect_sql(const struct sql_at *s)
 {
-	const char *what = postgresql_only(s->st), *from = s->c->cfg->dialect_from;
+	const struct analysis_config *cfg = s->c->cfg;
+	const char *what = postgresql_only(s->st), *from = cfg->dialect_from;
+	/* a SQLite URL in alembic.ini is typically the developer's local database */
+	bool local = cfg->dialect == DIALECT_SQLITE && from &&
+		     !strncmp(from, "from sqlalchemy.url", 19);
 	char name[64];
 
 	if (!what || s->c->postgresql_only_seen)
 		return 0;
 	s->c->postgresql_only_seen = true;
-	dialect_names(s->c->cfg->dialect, name, sizeof(name));
+	dialect_names(cfg->dialect, name, sizeof(name));
 	return report_sql(s, RULE_POSTGRESQL_ONLY_SQL, s->st->table, s->st->offset,
-			  "%s runs only on PostgreSQL, but the analysis targets %s%s%s%s: if "
+			  "%s runs only on PostgreSQL, but the analysis targets %s (%s%s): if "
 			  "production runs PostgreSQL, set `dialect = postgresql` in [migreview] "
-			  "so that the PostgreSQL rules apply", what, name, from ? " (" : "",
-			  from ? from : "", !from ? "" : strncmp(from, "from sqlalchemy.url", 19) ?
-			  ")" : ", often a development database)");
+			  "so that the PostgreSQL rules apply", what, name,
+			  from ? from : "as configured", local ? ", often a development database" : "");
 }
 
 int

@@ -212,6 +212,9 @@ Test(analyze, postgresql_only_sql_under_another_dialect)
 			     "    op.execute('ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID')\n"
 			     "def downgrade():\n    op.execute('ALTER TABLE t DROP CONSTRAINT c')\n",
 			     true), "postgresql-only-sql@2:17");
+	cr_expect(strstr(fs.v[fs.n - 1].message, "NOT VALID runs only on PostgreSQL, but the "
+			 "analysis targets mysql (from sqlalchemy.url in alembic.ini): if"),
+		  "a MySQL URL is no local default: %s", fs.v[fs.n - 1].message);
 	cr_expect_str_eq(run("def upgrade():\n"
 			     "    op.create_index('ix', 'orders', ['note'], postgresql_concurrently=True)\n"
 			     "    op.execute('CREATE INDEX ix2 ON orders (note)')\n"
