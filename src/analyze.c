@@ -45,7 +45,7 @@ is_new(const struct ctx *c, const char *table)
 {
 	const struct schema_table *t = schema_table(c->schema, table);
 
-	return t && t->created_in == c->at;
+	return (t && t->created_in == c->at) || (table && strvec_contains(&c->sql_tables, table));
 }
 
 static bool
@@ -251,7 +251,7 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 /* --- table, index and constraint checks --- */
 
 /* The application code that ships with this migration still names the column. */
-static int
+int
 check_still_read(struct ctx *c, const struct migration_op *op, const char *table,
 		 const char *column)
 {
@@ -570,10 +570,11 @@ analyze_migrations(struct migration *const *migrations, const struct analysis_in
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct ctx c = { cfg, &inputs[i], i, &schema, migrations[i], migrations, n, out,
-				 false };
+				 false, { 0 }, false };
 
 		if (analyze_one(&c) < 0)
 			rc = mr_error_oom(err);
+		strvec_free(&c.sql_tables);
 	}
 	schema_free(&schema);
 	return rc;

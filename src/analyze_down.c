@@ -182,7 +182,7 @@ check_enums(struct ctx *c)
 }
 
 /* Does upgrade() create this table, or this column on it? */
-static bool
+bool
 upgrade_creates(const struct ctx *c, const char *table, const char *column)
 {
 	const struct migration_fn *up = &c->m->upgrade;

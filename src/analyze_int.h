@@ -24,6 +24,8 @@ struct ctx {
 	size_t n_all;
 	struct findings *out;
 	bool lock_timeout_seen;         /* SET lock_timeout, or missing-lock-timeout said once */
+	struct strvec sql_tables;       /* made by CREATE [TEMP] TABLE in this upgrade's SQL */
+	bool postgresql_only_seen;      /* postgresql-only-sql said once */
 };
 
 /*
@@ -39,8 +41,15 @@ int report_op(struct ctx *c, enum rule_id rule, const char *table,
 	      const struct migration_op *op, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-/* Created by the migration being checked: nothing of it can be in use yet. */
+/*
+ * Created by the migration being checked, by an op.* call or in its SQL
+ * (a temporary table too): nothing of it can be in use yet.
+ */
 bool is_new(const struct ctx *c, const char *table);
+
+/* drop-column-still-read: the application still names the dropped column. */
+int check_still_read(struct ctx *c, const struct migration_op *op, const char *table,
+		     const char *column);
 
 /* Integer widths and string lengths, to tell a narrowing change; -1 if unknown. */
 long type_rank(const struct pyarg *t, bool *is_string);
@@ -50,6 +59,9 @@ int check_functions(struct ctx *c);
 int check_inverse(struct ctx *c);
 int check_enums(struct ctx *c);
 int check_destructive_downgrade(struct ctx *c);
+
+/* Does upgrade() create this table, or this column on it, with op.* calls? */
+bool upgrade_creates(const struct ctx *c, const char *table, const char *column);
 
 /* The rules on the literal SQL of one execute(), in upgrade() or downgrade(). */
 int check_sql(struct ctx *c, const struct migration_op *op, bool downgrade);

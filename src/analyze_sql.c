@@ -85,6 +85,8 @@ check_rows(const struct sql_at *s)
 			       st->ids[i].column ? " for " : "",
 			       st->ids[i].column ? st->ids[i].column : "") < 0)
 			return -1;
+	if (is_new(s->c, st->table))
+		return 0;       /* a table made by this migration holds none of production's rows */
 	if ((st->kind == SQL_DELETE && !has(st, SQL_F(WHERE))) || st->kind == SQL_TRUNCATE)
 		return report_sql(s, RULE_UNQUALIFIED_DELETE, st->table, st->offset,
 				  "%s removes every row of %s", st->kind == SQL_TRUNCATE ?
@@ -135,6 +137,16 @@ check_enum_sql(const struct sql_at *s)
 	return 0;
 }
 
+/* Every one of tables is made by this migration (and there is one). */
+static bool
+all_new(const struct ctx *c, const struct strvec *tables)
+{
+	for (size_t i = 0; i < tables->n; i++)
+		if (!is_new(c, tables->v[i]))
+			return false;
+	return tables->n > 0;
+}
+
 /* CREATE without IF NOT EXISTS, DROP without IF EXISTS: a rerun fails. */
 static int
 check_idempotent(const struct sql_at *s)
@@ -145,6 +157,12 @@ check_idempotent(const struct sql_at *s)
 	bool drop = st->kind == SQL_DROP_TABLE || st->kind == SQL_DROP_INDEX ||
 		    st->kind == SQL_DROP_TYPE;
 
+	/*
+	 * A temporary table goes with the session, and what is done to a table
+	 * this migration made is done again to the table the rerun makes.
+	 */
+	if (has(st, SQL_F(TEMPORARY)) || (st->kind != SQL_CREATE_TABLE && all_new(s->c, &st->tables)))
+		return 0;
 	if (create && !has(st, SQL_F(IF_NOT_EXISTS) | SQL_F(OR_REPLACE)))
 		return report_sql(s, RULE_NON_IDEMPOTENT_SQL, st->table, st->offset,
 				  "%s without IF NOT EXISTS fails when run twice (a half-applied "
@@ -161,8 +179,19 @@ check_locks(const struct sql_at *s)
 {
 	const struct sql_stmt *st = s->st;
 	const char *why = NULL;
+	char trigger[320];
 
-	if (st->kind == SQL_LOCK)
+	if (st->kind == SQL_REINDEX && has(st, SQL_F(CONCURRENTLY)) && !s->op->in_autocommit)
+		return report_sql(s, RULE_CONCURRENTLY_OUTSIDE_AUTOCOMMIT_BLOCK, st->table, st->offset,
+				  "REINDEX CONCURRENTLY cannot run inside the migration's "
+				  "transaction; put it in `with op.get_context().autocommit_block():`");
+	if (is_new(s->c, st->table))
+		return 0;
+	if (st->kind == SQL_CREATE_TRIGGER && st->table) {
+		snprintf(trigger, sizeof(trigger), "CREATE TRIGGER takes a SHARE ROW EXCLUSIVE lock "
+			 "on %s: writes to it wait until the migration commits", st->table);
+		why = trigger;
+	} else if (st->kind == SQL_LOCK)
 		why = "LOCK TABLE blocks other sessions until the migration commits";
 	else if (st->kind == SQL_REINDEX && !has(st, SQL_F(CONCURRENTLY)))
 		why = "REINDEX without CONCURRENTLY blocks writes to the table while it rebuilds";
@@ -170,12 +199,215 @@ check_locks(const struct sql_at *s)
 		why = "CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock";
 	else if (st->kind == SQL_REFRESH && !has(st, SQL_F(CONCURRENTLY)))
 		why = "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks every read of it";
-	else if (st->kind == SQL_ALTER_TABLE && !is_new(s->c, st->table) &&
+	else if (st->kind == SQL_ALTER_TABLE &&
 		 (has(st, SQL_F(ALTER_COLUMN_TYPE) | SQL_F(SET_NOT_NULL)) ||
 		  (has(st, SQL_F(ADD_CONSTRAINT)) && !has(st, SQL_F(NOT_VALID) | SQL_F(USING_INDEX)) &&
 		   has(st, SQL_F(FOREIGN_KEY) | SQL_F(CHECK) | SQL_F(UNIQUE) | SQL_F(PRIMARY_KEY)))))
 		why = "this ALTER TABLE scans or rewrites the table while it holds its lock";
 	return why ? report_sql(s, RULE_LOCK_HEAVY_RAW_SQL, st->table, st->offset, "%s", why) : 0;
+}
+
+/* DROP TABLE [IF EXISTS]: the same finding as op.drop_table(). */
+static int
+check_drop_table_sql(const struct sql_at *s)
+{
+	const struct strvec *tables = &s->st->tables;
+
+	for (size_t i = 0; i < tables->n; i++)
+		if (!is_new(s->c, tables->v[i]) &&
+		    report_sql(s, RULE_DROP_TABLE, tables->v[i], s->st->offset,
+			       "table %s is dropped with all its rows", tables->v[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* How an added column gets a value computed for every existing row, or NULL. */
+static const char *
+rewriting_column(const struct sql_action *act)
+{
+	if (act->flags & SQL_F(SERIAL))
+		return "as a serial column";
+	if (act->flags & SQL_F(IDENTITY))
+		return "as an identity column";
+	if (act->flags & SQL_F(GENERATED_STORED))
+		return "as a stored generated column";
+	if (act->flags & SQL_F(VOLATILE_DEFAULT))
+		return "with a volatile default";
+	return NULL;
+}
+
+/* One ALTER TABLE action: the findings of op.drop_column(), rename_table(), ... */
+static int
+check_action_sql(const struct sql_at *s, const char *table, const struct sql_action *act)
+{
+	const char *name = act->name ? act->name : "?", *how;
+
+	if (act->flags & SQL_F(DROP_COLUMN) && act->name)
+		return report_sql(s, RULE_DROP_COLUMN, table, act->offset, "column %s.%s is "
+				  "dropped with all its values", table, name) < 0 ? -1 :
+		       check_still_read(s->c, s->op, table, act->name);
+	if (act->flags & SQL_F(RENAME_TABLE))
+		return report_sql(s, RULE_RENAME_TABLE, table, act->offset, "table %s is renamed "
+				  "to %s: the running application still uses the old name", table,
+				  act->new_name ? act->new_name : "?");
+	if (act->flags & SQL_F(RENAME_COLUMN))
+		return report_sql(s, RULE_RENAME_COLUMN, table, act->offset, "%s.%s is renamed to "
+				  "%s: the running application still uses the old name", table, name,
+				  act->new_name ? act->new_name : "?");
+	if (act->flags & SQL_F(ADD_COLUMN) && (how = rewriting_column(act)))
+		return report_sql(s, RULE_VOLATILE_SERVER_DEFAULT, table, act->offset, "column "
+				  "%s.%s is added %s: every existing row gets its own value, so the "
+				  "whole table is rewritten under an ACCESS EXCLUSIVE lock", table,
+				  name, how);
+	return 0;
+}
+
+static int
+check_alter_table_sql(const struct sql_at *s)
+{
+	const struct sql_stmt *st = s->st;
+
+	if (!st->table)
+		return 0;
+	if (is_new(s->c, st->table))
+		/* a table made here keeps being new under its new name */
+		return st->new_name && !strvec_contains(&s->c->sql_tables, st->new_name) ?
+		       strvec_push(&s->c->sql_tables, st->new_name) : 0;
+	for (size_t i = 0; i < st->n_actions; i++)
+		if (check_action_sql(s, st->table, &st->actions[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* The statement's checks in upgrade(), then what it makes for the ones after it. */
+static int
+check_upgrade_sql(const struct sql_at *s)
+{
+	const struct sql_stmt *st = s->st;
+	int rc = 0;
+
+	if (st->kind == SQL_CREATE_INDEX || st->kind == SQL_DROP_INDEX)
+		rc = check_index_sql(s);
+	if (rc == 0 && st->kind == SQL_ALTER_TYPE)
+		rc = check_enum_sql(s);
+	if (rc == 0 && st->kind == SQL_DROP_TABLE)
+		rc = check_drop_table_sql(s);
+	if (rc == 0 && st->kind == SQL_ALTER_TABLE)
+		rc = check_alter_table_sql(s);
+	if (rc == 0)
+		rc = check_idempotent(s);
+	if (rc == 0)
+		rc = check_locks(s);
+	if (rc == 0 && st->kind == SQL_CREATE_TABLE && st->table &&
+	    !strvec_contains(&s->c->sql_tables, st->table))
+		rc = strvec_push(&s->c->sql_tables, st->table);
+	return rc;
+}
+
+/* Does a statement of st create table, or add column to it? */
+static bool
+sql_creates(const struct sql_stmt *st, const char *table, const char *column)
+{
+	if (!st->table || strcmp(st->table, table) != 0)
+		return false;
+	if (st->kind == SQL_CREATE_TABLE)
+		return true;
+	for (size_t i = 0; column && st->kind == SQL_ALTER_TABLE && i < st->n_actions; i++)
+		if ((st->actions[i].flags & SQL_F(ADD_COLUMN)) && st->actions[i].name &&
+		    !strcmp(st->actions[i].name, column))
+			return true;
+	return false;
+}
+
+/* Does upgrade() create this table, or this column on it, with op.* calls or SQL? */
+static bool
+upgrade_creates_any(const struct ctx *c, const char *table, const char *column)
+{
+	const struct migration_fn *up = &c->m->upgrade;
+	bool found = upgrade_creates(c, table, column);
+
+	for (size_t i = 0; !found && i < up->n_ops; i++) {
+		const struct pyarg *arg;
+		const char *text = op_kind_of(&up->ops[i]) == OP_EXECUTE ? op_sql(&up->ops[i], &arg) : NULL;
+		struct sql_script script;
+
+		if (!text || sql_scan(text, strlen(text), &script, NULL) < 0)
+			continue;
+		for (size_t k = 0; k < script.n && !found; k++)
+			found = sql_creates(&script.v[k], table, column);
+		sql_script_free(&script);
+	}
+	return found;
+}
+
+/* DROP TABLE and DROP COLUMN in downgrade(): the findings of op.drop_table() there. */
+static int
+check_downgrade_drops(const struct sql_at *s)
+{
+	const struct sql_stmt *st = s->st;
+
+	for (size_t i = 0; st->kind == SQL_DROP_TABLE && i < st->tables.n; i++)
+		if (!upgrade_creates_any(s->c, st->tables.v[i], NULL) &&
+		    report_sql(s, RULE_DESTRUCTIVE_DOWNGRADE, st->tables.v[i], st->offset,
+			       "downgrade() drops table %s, which upgrade() did not create: its "
+			       "rows are lost", st->tables.v[i]) < 0)
+			return -1;
+	for (size_t i = 0; st->kind == SQL_ALTER_TABLE && st->table && i < st->n_actions; i++) {
+		const struct sql_action *act = &st->actions[i];
+
+		if ((act->flags & SQL_F(DROP_COLUMN)) && act->name &&
+		    !upgrade_creates_any(s->c, st->table, act->name) &&
+		    report_sql(s, RULE_DESTRUCTIVE_DOWNGRADE, st->table, act->offset,
+			       "downgrade() drops %s.%s, which upgrade() did not add: its values "
+			       "are lost", st->table, act->name) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* What in st only PostgreSQL accepts, as the message names it; NULL if nothing. */
+static const char *
+postgresql_only(const struct sql_stmt *st)
+{
+	if (st->kind == SQL_ALTER_TYPE)
+		return has(st, SQL_F(ADD_VALUE)) ? "ALTER TYPE ... ADD VALUE" : "ALTER TYPE";
+	if (st->kind == SQL_CREATE_TYPE)
+		return "CREATE TYPE";
+	if (st->kind == SQL_REFRESH)
+		return "REFRESH MATERIALIZED VIEW";
+	if (has(st, SQL_F(CONCURRENTLY)))
+		return "CONCURRENTLY";
+	if (has(st, SQL_F(NOT_VALID)))
+		return "NOT VALID";
+	if (has(st, SQL_F(VALIDATE_CONSTRAINT)))
+		return "VALIDATE CONSTRAINT";
+	return NULL;
+}
+
+/*
+ * postgresql-only-sql, once per migration: under another target dialect the
+ * statement fails, or (as often) the dialect is wrong, and the PostgreSQL
+ * rules are quiet for the whole project.
+ */
+static int
+check_dialect_sql(const struct sql_at *s)
+{
+	const struct analysis_config *cfg = s->c->cfg;
+	const char *what = postgresql_only(s->st), *from = cfg->dialect_from;
+	/* a SQLite URL in alembic.ini is typically the developer's local database */
+	bool local = cfg->dialect == DIALECT_SQLITE && from &&
+		     !strncmp(from, "from sqlalchemy.url", 19);
+	char name[64];
+
+	if (!what || s->c->postgresql_only_seen)
+		return 0;
+	s->c->postgresql_only_seen = true;
+	dialect_names(cfg->dialect, name, sizeof(name));
+	return report_sql(s, RULE_POSTGRESQL_ONLY_SQL, s->st->table, s->st->offset,
+			  "%s runs only on PostgreSQL, but the analysis targets %s (%s%s): if "
+			  "production runs PostgreSQL, set `dialect = postgresql` in [migreview] "
+			  "so that the PostgreSQL rules apply", what, name,
+			  from ? from : "as configured", local ? ", often a development database" : "");
 }
 
 int
@@ -197,22 +429,18 @@ check_sql(struct ctx *c, const struct migration_op *op, bool downgrade)
 		struct sql_at s = { c, op, arg, text, &script.v[i] };
 		enum sql_kind kind = script.v[i].kind;
 
-		rc = check_rows(&s);
+		rc = check_dialect_sql(&s);
+		if (rc == 0)
+			rc = check_rows(&s);
 		if (rc == 0 && downgrade && (kind == SQL_DELETE || kind == SQL_TRUNCATE))
 			rc = report_sql(&s, RULE_DESTRUCTIVE_DOWNGRADE, script.v[i].table,
 					script.v[i].offset, "downgrade() deletes rows of %s: what was "
 					"written since the upgrade is lost on rollback",
 					script.v[i].table ? script.v[i].table : "a table");
-		if (rc || downgrade)
-			continue;
-		if (kind == SQL_CREATE_INDEX || kind == SQL_DROP_INDEX)
-			rc = check_index_sql(&s);
-		if (rc == 0 && kind == SQL_ALTER_TYPE)
-			rc = check_enum_sql(&s);
-		if (rc == 0)
-			rc = check_idempotent(&s);
-		if (rc == 0)
-			rc = check_locks(&s);
+		if (rc == 0 && downgrade)
+			rc = check_downgrade_drops(&s);
+		if (rc == 0 && !downgrade)
+			rc = check_upgrade_sql(&s);
 	}
 	sql_script_free(&script);
 	return rc;
@@ -270,7 +498,8 @@ locked_table(const struct ctx *c, const struct migration_op *op)
 			bool alter = st->kind == SQL_ALTER_TABLE &&
 				     (st->flags & ~SQL_F(VALIDATE_CONSTRAINT)) != 0;
 
-			if ((st->kind == SQL_LOCK || alter ||
+			if ((st->kind == SQL_LOCK || alter || st->kind == SQL_DROP_TABLE ||
+			     st->kind == SQL_CREATE_TRIGGER ||
 			     (st->kind == SQL_CREATE_INDEX && !has(st, SQL_F(CONCURRENTLY)))) &&
 			    st->table && !is_new(c, st->table))
 				snprintf(found, sizeof(found), "%s", st->table);

@@ -14,6 +14,7 @@
 #include "migreview/report.h"
 #include "migreview/review.h"
 #include "migreview/rules.h"
+#include "migreview/settings.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -28,6 +29,7 @@ struct gate {
 	struct migration_review *states;
 	bool *scope;            /* --since: per revision, whether its file changed; else NULL */
 	char *uri_prefix;       /* SARIF: the ini's directory from the top of its git work tree */
+	struct analysis_config cfg;     /* the settings the analysis ran with: its dialect */
 	struct {
 		size_t migrations, findings, errors, warnings, info, undecided, signed_off;
 	} n;                    /* within the scope */
@@ -268,6 +270,22 @@ report_sarif(struct gate *gt)
 			 "rules", sarif_rules(), "results", results);
 }
 
+/* The target dialect and where it came from: JSON's "dialect", SARIF's run properties. */
+static void
+add_dialect(const struct gate *gt, enum format format, json_t *doc)
+{
+	char name[64];
+	json_t *runs = json_object_get(doc, "runs");
+
+	dialect_names(gt->cfg.dialect, name, sizeof(name));
+	if (format == FORMAT_JSON)
+		json_object_set_new(doc, "dialect", json_pack("{s:s, s:s}", "name", name, "source",
+							      gt->cfg.dialect_from));
+	else if (json_array_size(runs))
+		json_object_set_new(json_array_get(runs, 0), "properties", json_pack(
+			"{s:s, s:s}", "dialect", name, "dialectSource", gt->cfg.dialect_from));
+}
+
 static int
 parse_format(const char *s, enum format *f)
 {
@@ -310,6 +328,8 @@ run_gate(const struct cli *cli, struct gate *gt)
 	r->settings = gate_trust_settings(&gt->trust, &gt->review);
 	if (rc == 0)
 		rc = report_collect(r->settings, &r->g, &all, &err);
+	if (rc == 0)
+		rc = analysis_config_load(r->settings ? r->settings : &r->p, &gt->cfg, &err);
 	if (rc == 0)
 		rc = report_adopt(r, &all, &err);
 	findings_free(&all);
@@ -613,6 +633,7 @@ gate_free(struct gate *gt)
 {
 	free(gt->scope);
 	free(gt->uri_prefix);
+	analysis_config_free(&gt->cfg);
 	free(gt->states);
 	strvec_free(&gt->discounted);
 	gate_trust_free(&gt->trust);
@@ -668,6 +689,8 @@ cmd_check(const struct cli *given)
 			print_signoff(&gt);
 	} else {
 		doc = format == FORMAT_JSON ? report_json(&gt) : report_sarif(&gt);
+		if (doc)
+			add_dialect(&gt, format, doc);
 		if (doc && format == FORMAT_JSON && gt.trust.ref)
 			json_object_set_new(doc, "gate", json_pack(
 				"{s:s, s:s, s:b, s:o}", "trust_ref", gt.trust.ref, "settings",
@@ -685,6 +708,11 @@ cmd_check(const struct cli *given)
 	}
 	rc = gt.n.undecided || not_signed || !settings_signed ? EXIT_FINDINGS : EXIT_CLEAN;
 	if (format == FORMAT_TEXT) {
+		char dialect[64], *from = mr_visible(gt.cfg.dialect_from);  /* it names a file */
+
+		cmd_error("migreview: dialect %s (%s)\n", dialect_names(gt.cfg.dialect, dialect,
+			  sizeof(dialect)), from ? from : "?");
+		free(from);
 		cmd_error("migreview: %zu migrations%s%s%s, %zu findings (%zu errors, %zu warnings",
 			gt.n.migrations, cli->argc ? " of the files named" : "",
 			cli->since ? " changed since " : "", cli->since ? cli->since : "",

@@ -44,10 +44,24 @@ dialect_of_url(const char *url)
 	return 0;
 }
 
+/* "from [migreview] dialect in alembic.ini": where the setting is, for the reports. */
+static char *
+setting_source(const struct project *p)
+{
+	bool ini = inifile_raw(&p->ini, PROJECT_SETTINGS_SECTION, "dialect") || !p->has_toml;
+	char *file = project_relpath(p, ini ? p->ini_path : p->toml.path), *out;
+
+	out = mr_printf("from [%s%s] dialect in %s", ini ? "" : "tool.", PROJECT_SETTINGS_SECTION,
+			file ? file : "?");
+	free(file);
+	return out;
+}
+
 static int
 read_dialect(const struct project *p, struct analysis_config *cfg, struct mr_error *err)
 {
-	char *value = NULL, *url = NULL;
+	char *value = NULL, *url = NULL, *ini;
+	bool url_given;
 
 	if (project_setting(p, "dialect", &value, err) < 0)
 		return -1;
@@ -56,15 +70,27 @@ read_dialect(const struct project *p, struct analysis_config *cfg, struct mr_err
 		if (!cfg->dialect)
 			bad_setting(p, "dialect", err, "'%s' is not postgresql, mysql or sqlite", value);
 		free(value);
+		if (cfg->dialect && !(cfg->dialect_from = setting_source(p)))
+			return mr_error_oom(err);
 		return cfg->dialect ? 0 : -1;
 	}
 	/* an unusable URL (an env var placeholder, say) just leaves the default */
 	if (inifile_get(&p->ini, p->section, "sqlalchemy.url", &url, NULL) == 0)
 		cfg->dialect = dialect_of_url(url);
+	url_given = url && *url;
 	free(url);
+	ini = project_relpath(p, p->ini_path);
+	if (cfg->dialect)
+		cfg->dialect_from = mr_printf("from sqlalchemy.url in %s", ini ? ini : "?");
+	else if (url_given)
+		cfg->dialect_from = mr_printf("default: sqlalchemy.url in %s names none of "
+					      "postgresql, mysql and sqlite", ini ? ini : "?");
+	else
+		cfg->dialect_from = mr_strdup("default");
+	free(ini);
 	if (!cfg->dialect)
 		cfg->dialect = DIALECT_POSTGRESQL;
-	return 0;
+	return cfg->dialect_from ? 0 : mr_error_oom(err);
 }
 
 /* One severity.RULE = error|warning|info setting. */
@@ -149,6 +175,7 @@ fail:
 void
 analysis_config_free(struct analysis_config *cfg)
 {
+	free(cfg->dialect_from);
 	strvec_free(&cfg->large_tables);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -6,10 +6,44 @@
 
 #include "sqlcur.h"
 
+/*
+ * A call at i of a function PostgreSQL evaluates once per row, the same
+ * functions as analyze.c's is_volatile_default() looks for in op.* defaults.
+ */
+static bool
+is_volatile_call(const struct sqlcur *a, size_t i)
+{
+	static const char *const fns[] = {
+		"random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4",
+		"clock_timestamp", "timeofday", "nextval",
+	};
+
+	for (size_t k = 0; k < MR_ARRAY_SIZE(fns); k++)
+		if (sqlcur_is_word(a, i, fns[k]) && sqlcur_is_type(a, i + 1, TK_LPAREN))
+			return true;
+	return false;
+}
+
+/* The type of an added column at i: serial, bigserial, smallserial, serial2/4/8. */
+static bool
+is_serial_type(const struct sqlcur *a, size_t i)
+{
+	static const char *const types[] = {
+		"serial", "bigserial", "smallserial", "serial2", "serial4", "serial8",
+	};
+
+	for (size_t k = 0; k < MR_ARRAY_SIZE(types); k++)
+		if (sqlcur_is_word(a, i, types[k]))
+			return true;
+	return false;
+}
+
 /* Scans an action's tokens at depth 0 for the clauses of a column or constraint. */
 static int
 scan_definition(struct sqlcur *a, struct sql_action *act, bool column)
 {
+	if (column && is_serial_type(a, a->i))
+		act->flags |= SQL_F(SERIAL);
 	for (size_t i = a->i; i < a->n; i++) {
 		if (sqlcur_is_type(a, i, TK_LPAREN)) {
 			i = sqlcur_skip_group(a, i) - 1;
@@ -17,8 +51,16 @@ scan_definition(struct sqlcur *a, struct sql_action *act, bool column)
 			act->flags |= SQL_F(NOT_NULL);
 		} else if (sqlcur_is_word(a, i, "not") && sqlcur_is_word(a, i + 1, "valid")) {
 			act->flags |= SQL_F(NOT_VALID);
-		} else if (sqlcur_is_word(a, i, "default") && column) {
+		} else if (sqlcur_is_word(a, i, "default") && column &&
+			   !sqlcur_is_word(a, i - 1, "by")) {  /* BY DEFAULT AS IDENTITY */
 			act->flags |= SQL_F(DEFAULT);
+			if (is_volatile_call(a, i + 1))
+				act->flags |= SQL_F(VOLATILE_DEFAULT);
+		} else if (sqlcur_is_word(a, i, "as") && sqlcur_is_word(a, i + 1, "identity") && column) {
+			act->flags |= SQL_F(IDENTITY);
+		} else if (sqlcur_is_word(a, i, "stored") && column) {
+			/* PostgreSQL's GENERATED ALWAYS AS (...) STORED, MySQL's AS (...) STORED */
+			act->flags |= SQL_F(GENERATED_STORED);
 		} else if (sqlcur_is_word(a, i, "primary") && sqlcur_is_word(a, i + 1, "key")) {
 			act->flags |= SQL_F(PRIMARY_KEY);
 		} else if (sqlcur_is_word(a, i, "unique")) {

@@ -205,13 +205,32 @@ read_create_type(struct sqlcur *c, struct sql_stmt *st)
 	return 0;
 }
 
+/* CREATE TRIGGER name {BEFORE | AFTER | INSTEAD OF} event [OR ...] ON table ... */
+static int
+read_create_trigger(struct sqlcur *c, struct sql_stmt *st)
+{
+	st->kind = SQL_CREATE_TRIGGER;
+	sqlcur_accept_if_not_exists(c, &st->flags);     /* SQLite, MySQL */
+	if (sqlcur_push_name(c, st, &st->objects) < 0)
+		return -1;
+	free(st->schema);       /* the table's schema is the one that matters */
+	st->schema = NULL;
+	while (c->i < c->n && !sqlcur_is_word(c, c->i, "on"))
+		c->i++;
+	return sqlcur_accept(c, "on") && sqlcur_push_name(c, st, &st->tables) < 0 ? -1 : 0;
+}
+
 static int
 read_create(struct sqlcur *c, struct sql_stmt *st)
 {
 	if (sqlcur_accept2(c, "or", "replace"))
 		st->flags |= SQL_F(OR_REPLACE);
 	while (accept_any(c, object_modifiers, MR_ARRAY_SIZE(object_modifiers)))
-		;
+		if (sqlcur_tok_word_eq(c->s, &c->t[c->i - 1], "temp") ||
+		    sqlcur_tok_word_eq(c->s, &c->t[c->i - 1], "temporary"))
+			st->flags |= SQL_F(TEMPORARY);
+	if (sqlcur_accept(c, "trigger"))
+		return read_create_trigger(c, st);
 	if (sqlcur_accept(c, "table")) {
 		st->kind = SQL_CREATE_TABLE;
 		sqlcur_accept_if_not_exists(c, &st->flags);
@@ -773,30 +792,69 @@ sql_script_free(struct sql_script *s)
 /*
  * psql's rule for CREATE FUNCTION / PROCEDURE with a SQL-standard body:
  * semicolons between BEGIN [ATOMIC] and its END do not end the statement.
+ * The same holds for the BEGIN ... END body of a SQLite or MySQL trigger.
  */
 struct routine_depth {
 	size_t words, depth;
 	bool routine;
-	bool create, or_replace;
+	bool create, decided;
+	bool end_seen;          /* the last word was an END inside the body */
 };
+
+/* Words between CREATE and the kind of object. */
+static bool
+routine_modifier(const char *s, const struct tok *t)
+{
+	static const char *const words[] = { "or", "replace", "temp", "temporary", "constraint" };
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(words); i++)
+		if (sqlcur_tok_word_eq(s, t, words[i]))
+			return true;
+	return false;
+}
 
 static void
 routine_track(struct routine_depth *r, const char *s, const struct tok *t)
 {
 	size_t w = r->words++;
 
-	if (w == 0)
+	if (w == 0) {
 		r->create = sqlcur_tok_word_eq(s, t, "create");
-	else if (w == 1 && r->create && sqlcur_tok_word_eq(s, t, "or"))
-		r->or_replace = true;
-	if (w == (r->or_replace ? 3u : 1u) && r->create)
-		r->routine = sqlcur_tok_word_eq(s, t, "function") || sqlcur_tok_word_eq(s, t, "procedure");
+		r->decided = !r->create;
+	} else if (!r->decided && !routine_modifier(s, t)) {
+		/* SQLite's and MySQL's triggers have BEGIN ... END bodies too */
+		r->routine = sqlcur_tok_word_eq(s, t, "function") ||
+			     sqlcur_tok_word_eq(s, t, "procedure") ||
+			     sqlcur_tok_word_eq(s, t, "trigger");
+		r->decided = true;
+	}
 	if (!r->routine)
 		return;
 	if (sqlcur_tok_word_eq(s, t, "begin") || (r->depth && sqlcur_tok_word_eq(s, t, "case")))
 		r->depth++;
 	else if (r->depth && sqlcur_tok_word_eq(s, t, "end"))
-		r->depth--;
+		r->end_seen = true;
+}
+
+/*
+ * Settles an END with the token after it: END IF, END LOOP, END WHILE and
+ * END REPEAT (MySQL's compound statements) close no BEGIN, END CASE closes
+ * its CASE, any other END its BEGIN or CASE.  True when t is the word that
+ * completes the END, for routine_track() not to count it again.
+ */
+static bool
+routine_settle(struct routine_depth *r, const char *s, const struct tok *t)
+{
+	static const char *const blocks[] = { "if", "loop", "while", "repeat" };
+
+	if (!r->end_seen)
+		return false;
+	r->end_seen = false;
+	for (size_t i = 0; i < MR_ARRAY_SIZE(blocks); i++)
+		if (sqlcur_tok_word_eq(s, t, blocks[i]))
+			return true;
+	r->depth--;
+	return sqlcur_tok_word_eq(s, t, "case");
 }
 
 /* Collects the next statement's tokens; 1 if input remains, 0 at its end, -1 OOM. */
@@ -808,12 +866,14 @@ collect(struct scanner *sc)
 
 	sc->n = 0;
 	while (sqllex_next(sc->s, sc->len, &sc->pos, &t)) {
+		bool settled = routine_settle(&r, sc->s, &t);
+
 		if (t.type == TK_SEMI && r.depth == 0)
 			return 1;
 		if (mr_grow(&sc->toks, &sc->cap, sc->n + 1, sizeof(*sc->toks)) < 0)
 			return -1;
 		sc->toks[sc->n++] = t;
-		if (t.type == TK_WORD)
+		if (t.type == TK_WORD && !settled)
 			routine_track(&r, sc->s, &t);
 	}
 	return 0;

@@ -26,6 +26,9 @@ struct appcode;
 
 struct analysis_config {
 	unsigned dialect;               /* one DIALECT_* bit */
+	/* where it came from, for the reports: "from sqlalchemy.url in alembic.ini",
+	   "from [migreview] dialect in alembic.ini", "default", "default: ..." */
+	char *dialect_from;
 	const struct appcode *app;      /* the application's source (borrowed), or NULL */
 	struct strvec large_tables;
 	struct rule_setting by_rule[RULE_COUNT];        /* indexed by enum rule_id */

@@ -54,7 +54,8 @@
 	X(SET, "set") \
 	X(BEGIN, "begin")           /* BEGIN, START TRANSACTION */ \
 	X(COMMIT, "commit")         /* COMMIT, END */ \
-	X(ROLLBACK, "rollback")     /* ROLLBACK, ABORT */
+	X(ROLLBACK, "rollback")     /* ROLLBACK, ABORT */ \
+	X(CREATE_TRIGGER, "create trigger")
 
 enum sql_kind {
 #define SQL_KIND_ENUM(id, name) SQL_##id,
@@ -99,7 +100,13 @@ enum sql_kind {
 	X(LOCAL, "local")                       /* SET LOCAL */ \
 	X(LOCK_TIMEOUT, "lock-timeout")         /* sets a non-zero lock_timeout */ \
 	X(STATEMENT_TIMEOUT, "statement-timeout") \
-	X(ACCESS_EXCLUSIVE, "access-exclusive") /* LOCK TABLE in (or defaulting to) that mode */
+	X(ACCESS_EXCLUSIVE, "access-exclusive") /* LOCK TABLE in (or defaulting to) that mode */ \
+	X(TEMPORARY, "temporary")               /* CREATE TEMP / TEMPORARY TABLE, TRIGGER */ \
+	/* an added column whose value is computed for every existing row: */ \
+	X(SERIAL, "serial")                     /* of type [big|small]serial */ \
+	X(IDENTITY, "identity")                 /* GENERATED ... AS IDENTITY */ \
+	X(GENERATED_STORED, "generated-stored") /* GENERATED ALWAYS AS (...) STORED */ \
+	X(VOLATILE_DEFAULT, "volatile-default") /* DEFAULT random(), gen_random_uuid(), ... */
 
 enum sql_flag {
 #define SQL_FLAG_ENUM(id, name) SQL_FLAG_##id,
@@ -144,14 +151,14 @@ struct sql_stmt {
 	char *schema;           /* schema qualifying the first table (else object), or NULL */
 	/*
 	 * Target tables: the one an INSERT, UPDATE, DELETE, CREATE/ALTER TABLE,
-	 * CREATE INDEX, CLUSTER or REFRESH works on; every table of DROP TABLE,
+	 * CREATE INDEX, CREATE TRIGGER, CLUSTER or REFRESH works on; every table of DROP TABLE,
 	 * TRUNCATE or LOCK.
 	 */
 	struct strvec tables;
 	/*
 	 * Named objects: index of CREATE INDEX, REINDEX INDEX; every index,
 	 * type or object of DROP INDEX / TYPE / other; type of CREATE/ALTER
-	 * TYPE; object of CREATE other; the name of every ALTER TABLE action
+	 * TYPE; object of CREATE other, trigger of CREATE TRIGGER; the name of every ALTER TABLE action
 	 * that has one; the parameter of SET; the mode of LOCK ("access
 	 * exclusive").
 	 */

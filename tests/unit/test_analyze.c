@@ -171,6 +171,70 @@ Test(analyze, dialect_specific_rules_stay_quiet_elsewhere)
 			     "def downgrade():\n    op.drop_index('a')\n", true), "");
 }
 
+/* SQLite ignores VARCHAR lengths and has no enum types. */
+Test(analyze, narrowing_and_enum_rules_are_quiet_on_sqlite)
+{
+	static const char *const narrow = "def upgrade():\n"
+		"    op.alter_column('orders', 'note', type_=sa.String(length=120),\n"
+		"                    existing_type=sa.String(length=200))\n"
+		"def downgrade():\n"
+		"    op.alter_column('orders', 'note', type_=sa.String(length=200))\n";
+	static const char *const enums = "def upgrade():\n"
+		"    op.create_table('o', sa.Column('s', sa.Enum('a', 'b', name='st')))\n"
+		"    op.execute(\"ALTER TYPE st ADD VALUE 'c'\")\n"
+		"def downgrade():\n    op.drop_table('o')\n";
+
+	cr_expect_str_eq(run(narrow, true), "column-type-change@2:5 narrowing-type-change@2:5");
+	cr_expect_neq(strstr(run(enums, true), "enum-"), NULL);
+	cfg.dialect = DIALECT_SQLITE;
+	cr_expect_str_eq(run(narrow, true), "");
+	cr_expect_eq(strstr(run(enums, true), "enum-"), NULL, "%s", run(enums, true));
+}
+
+/* SQL only PostgreSQL accepts, under another dialect: said once per migration. */
+Test(analyze, postgresql_only_sql_under_another_dialect)
+{
+	static const char *const up = "def upgrade():\n"
+		"    op.execute(\"ALTER TYPE st ADD VALUE 'x'\")\n"
+		"    op.execute('CREATE INDEX CONCURRENTLY ix ON orders (note)')\n"
+		"def downgrade():\n    op.execute('DROP INDEX CONCURRENTLY ix')\n";
+
+	cfg.by_rule[RULE_NON_IDEMPOTENT_SQL].disabled = true;
+	cr_expect_eq(strstr(run(up, true), "postgresql-only-sql"), NULL, "PostgreSQL accepts it");
+	cfg.dialect = DIALECT_SQLITE;
+	cfg.dialect_from = strdup("from sqlalchemy.url in alembic.ini");
+	cr_expect_str_eq(run(up, true), "postgresql-only-sql@2:17");
+	cr_expect(strstr(fs.v[fs.n - 1].message, "ALTER TYPE ... ADD VALUE runs only on PostgreSQL, "
+			 "but the analysis targets sqlite (from sqlalchemy.url in alembic.ini, "
+			 "often a development database)"), "%s", fs.v[fs.n - 1].message);
+	cfg.dialect = DIALECT_MYSQL;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID')\n"
+			     "def downgrade():\n    op.execute('ALTER TABLE t DROP CONSTRAINT c')\n",
+			     true), "postgresql-only-sql@2:17");
+	cr_expect(strstr(fs.v[fs.n - 1].message, "NOT VALID runs only on PostgreSQL, but the "
+			 "analysis targets mysql (from sqlalchemy.url in alembic.ini): if"),
+		  "a MySQL URL is no local default: %s", fs.v[fs.n - 1].message);
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_index('ix', 'orders', ['note'], postgresql_concurrently=True)\n"
+			     "    op.execute('CREATE INDEX ix2 ON orders (note)')\n"
+			     "def downgrade():\n    op.drop_index('ix2')\n    op.drop_index('ix')\n",
+			     true), "", "postgresql_* options are ignored elsewhere");
+}
+
+/* InnoDB makes an index for every foreign key that has none. */
+Test(analyze, foreign_key_index_rule_is_quiet_on_mysql)
+{
+	static const char *const fk = "def upgrade():\n"
+		"    op.create_foreign_key('fk_c', 'orders', 'customers', ['customer_id'], ['id'])\n"
+		"def downgrade():\n    op.drop_constraint('fk_c', 'orders')\n";
+
+	cfg.dialect = DIALECT_SQLITE;
+	cr_expect_str_eq(run(fk, true), "foreign-key-without-index@2:5");
+	cfg.dialect = DIALECT_MYSQL;
+	cr_expect_str_eq(run(fk, true), "");
+}
+
 Test(analyze, large_tables_disable_and_overrides)
 {
 	strvec_push(&cfg.large_tables, "orders");
@@ -321,6 +385,79 @@ Test(analyze, raw_sql_indexes_enums_idempotence_and_locks)
 			 "enum-value-removed-or-renamed@8:17 lock-heavy-raw-sql@9:17");
 }
 
+/* Raw SQL gets the finding (the same rule id) its op.* form gets. */
+Test(analyze, raw_sql_drops_renames_and_rewrites_like_op_calls)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('DROP TABLE IF EXISTS orders')\n"
+			     "def downgrade():\n    pass\n", true),
+			 "drop-table@2:17 empty-downgrade@3:1");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('ALTER TABLE orders DROP COLUMN note, "
+			     "RENAME COLUMN customer_id TO buyer_id')\n"
+			     "    op.execute(sa.text('ALTER TABLE orders RENAME TO purchases'))\n"
+			     "    op.execute('ALTER TABLE purchases ADD COLUMN n serial, "
+			     "ADD COLUMN g int GENERATED ALWAYS AS (id * 2) STORED, ADD COLUMN z int DEFAULT 0')\n"
+			     "def downgrade():\n    pass\n", true),
+			 "drop-column@2:36 rename-column@2:54 rename-table@3:44 "
+			 "volatile-server-default@4:39 volatile-server-default@4:60 empty-downgrade@5:1");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('REINDEX TABLE orders')\n"
+			     "    op.execute('REINDEX INDEX CONCURRENTLY ix_orders_note')\n"
+			     "    with op.get_context().autocommit_block():\n"
+			     "        op.execute('REINDEX INDEX CONCURRENTLY ix_orders_note')\n"
+			     "    op.execute('CREATE TRIGGER trg BEFORE UPDATE ON orders "
+			     "FOR EACH ROW EXECUTE FUNCTION f()')\n"
+			     "def downgrade():\n    op.execute('DROP TRIGGER trg ON orders')\n", true),
+			 "lock-heavy-raw-sql@2:17 concurrently-outside-autocommit-block@3:17 "
+			 "lock-heavy-raw-sql@6:17");
+}
+
+Test(analyze, raw_sql_drops_in_downgrade_like_op_calls)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('CREATE TABLE IF NOT EXISTS made (id int)')\n"
+			     "    op.execute('ALTER TABLE orders ADD COLUMN IF NOT EXISTS x int')\n"
+			     "def downgrade():\n"
+			     "    op.execute('ALTER TABLE orders DROP COLUMN x, DROP COLUMN note')\n"
+			     "    op.execute('DROP TABLE IF EXISTS made, orders')\n", true),
+			 "destructive-downgrade@5:51 destructive-downgrade@6:17");
+	cr_expect(strstr(fs.v[fs.n - 1].message, "drops table orders, which upgrade() did not"),
+		  "%s", fs.v[fs.n - 1].message);
+}
+
+Test(analyze, raw_sql_drop_column_still_read_by_the_application)
+{
+	struct appcode app = { 0 };
+
+	strvec_push(&app.paths, "app/models.py");
+	strvec_push(&app.texts, "class Order(Base):\n    __tablename__ = 'orders'\n"
+				"    note = Column(String)\n");
+	cfg.app = &app;
+	cr_expect_str_eq(run("def upgrade():\n    op.execute('ALTER TABLE orders DROP note')\n"
+			     "def downgrade():\n    op.execute('ALTER TABLE orders ADD note text')\n",
+			     true), "drop-column-still-read@2:5 drop-column@2:36");
+	cfg.app = NULL;
+	appcode_free(&app);
+}
+
+Test(analyze, tables_made_in_the_same_sql_are_not_existing_tables)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('''CREATE TEMP TABLE tmp AS SELECT id FROM orders;\n"
+			     "UPDATE tmp SET id = id + 1;\n"
+			     "CREATE INDEX ix_tmp ON tmp (id);\n"
+			     "ALTER TABLE tmp DROP COLUMN id;\n"
+			     "DROP TABLE tmp''')\n"
+			     "    op.execute('CREATE TABLE IF NOT EXISTS made (id int)')\n"
+			     "    op.execute('ALTER TABLE made ADD COLUMN n serial')\n"
+			     "    op.execute('CREATE TRIGGER t BEFORE INSERT ON made "
+			     "FOR EACH ROW EXECUTE FUNCTION f()')\n"
+			     "    op.create_index('ix_made_n', 'made', ['n'])\n"
+			     "    op.execute('DROP TABLE made')\n"
+			     "def downgrade():\n    pass\n", true), "empty-downgrade@12:1");
+}
+
 Test(analyze, missing_lock_timeout_once_per_migration_and_not_for_new_tables)
 {
 	cfg.by_rule[RULE_MISSING_LOCK_TIMEOUT].disabled = false;
@@ -447,6 +584,9 @@ Test(analyze, every_catalogue_example_does_what_explain_says)
 		if (r->item == CHECK_GRAPH || r->item == CHECK_TESTED ||
 		    !strcmp(r->id, "drop-column-still-read"))
 			continue;
+		/* PostgreSQL, unless the rule is for other dialects only */
+		cfg.dialect = r->dialects & DIALECT_POSTGRESQL ? DIALECT_POSTGRESQL :
+			      r->dialects & DIALECT_SQLITE ? DIALECT_SQLITE : DIALECT_MYSQL;
 		cr_expect(flags(r->bad, r->id), "%s: the flagged example is not flagged", r->id);
 		for (size_t k = 0; k < sizeof(multi_release) / sizeof(*multi_release); k++)
 			exempt = exempt || !strcmp(r->id, multi_release[k]);

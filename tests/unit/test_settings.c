@@ -69,6 +69,20 @@ Test(settings, dialect_from_setting_then_url_then_postgresql)
 	cr_expect(strstr(err.msg, "alembic.ini: [migreview] dialect: 'oracle' is not postgresql"), "%s", err.msg);
 }
 
+/* What check prints as the dialect's source. */
+Test(settings, where_the_dialect_came_from)
+{
+	cr_assert_eq(load("sqlite:///x.db", ""), 0);
+	cr_expect_str_eq(cfg.dialect_from, "from sqlalchemy.url in alembic.ini");
+	cr_assert_eq(load("driver://user:pass@localhost/dbname", ""), 0);
+	cr_expect_str_eq(cfg.dialect_from, "default: sqlalchemy.url in alembic.ini names none "
+			 "of postgresql, mysql and sqlite");
+	cr_assert_eq(load("", ""), 0);
+	cr_expect_str_eq(cfg.dialect_from, "default");
+	cr_assert_eq(load("sqlite://", "dialect = mysql\n"), 0);
+	cr_expect_str_eq(cfg.dialect_from, "from [migreview] dialect in alembic.ini");
+}
+
 Test(settings, lists_and_overrides)
 {
 	cr_assert_eq(load("sqlite://", "large_tables = orders, order_items\n"
