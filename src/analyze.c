@@ -48,6 +48,12 @@ is_new(const struct ctx *c, const char *table)
 	return t && t->created_in == c->at;
 }
 
+bool
+is_large(const struct ctx *c, const char *table)
+{
+	return table && strvec_contains(&c->cfg->large_tables, table) && !is_new(c, table);
+}
+
 static bool
 kw_true(const struct migration_op *op, const char *keyword)
 {
@@ -238,6 +244,14 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 			      "lock", or_unknown(table), or_unknown(column)) < 0)
 			return -1;
 	}
+	/* nullable=True on a column known to allow NULL already changes nothing */
+	if (nullable && nullable->kind == PYARG_BOOL && !strcmp(nullable->text, "True") &&
+	    !(col && col->nullable) && !kw_true(op, "existing_nullable") &&
+	    report_op(c, RULE_DROP_NOT_NULL, table, op,
+		      "%s.%s may hold NULL from now on: the previous release, still running, "
+		      "was written for a column that is never NULL", or_unknown(table),
+		      or_unknown(column)) < 0)
+		return -1;
 	if (op_param(op, "type_") && check_type_change(c, op, table, column) < 0)
 		return -1;
 	if (op_string(op, "new_column_name") &&
@@ -345,17 +359,64 @@ check_constraint(struct ctx *c, const struct migration_op *op)
 }
 
 
+/*
+ * The table of a SQLAlchemy Core UPDATE that no .where() narrows, as the
+ * module names it: sa.update(t)..., t.update()..., with t = sa.table("name", ...)
+ * at module level.  NULL when there is a .where() or the table is not known.
+ */
+static const char *
+core_update_table(const struct ctx *c, const struct pycall *call)
+{
+	const char *callee = call->callee, *at, *start, *end;
+	const struct pycall *table;
+	char alias[128];
+
+	if (!strcmp(call->name, "where") || strstr(callee, ".where("))
+		return NULL;
+	if (!strcmp(call->name, "update") && call->n_args && call->args[0].kind == PYARG_NAME) {
+		snprintf(alias, sizeof(alias), "%s", call->args[0].text);      /* sa.update(t) */
+	} else if ((at = strstr(callee, "update(")) && at > callee && at[-1] == '.') {
+		if (at[7] == ')') {             /* t.update() */
+			end = at - 1;
+			for (start = end; start > callee && strchr("(, ", start[-1]) == NULL; start--)
+				;
+		} else {                        /* sa.update(t) */
+			start = at + 7;
+			end = start + strcspn(start, "),");
+		}
+		snprintf(alias, sizeof(alias), "%.*s", (int)(end - start), start);
+	} else if (!strcmp(call->name, "update") && !call->n_args && (at = strrchr(callee, '.'))) {
+		snprintf(alias, sizeof(alias), "%.*s", (int)(at - callee), callee);   /* t.update */
+	} else {
+		return NULL;
+	}
+	table = migration_alias(c->m, alias);
+	if (!table || (strcmp(table->name, "table") != 0 && strcmp(table->name, "Table") != 0) ||
+	    !table->n_args || table->args[0].kind != PYARG_STRING)
+		return NULL;
+	return table->args[0].text;
+}
+
 static int
 check_execute(struct ctx *c, const struct migration_op *op)
 {
 	const struct pyarg *arg;
+	const char *table;
 
 	if (op_sql(op, &arg))
 		return check_sql(c, op, false);
 	if (!arg)
 		return 0;
-	if (arg->kind == PYARG_CALL && strcmp(arg->call->name, "text") != 0)
-		return 0;       /* op.execute(table.update()...): SQLAlchemy constructs */
+	if (arg->kind == PYARG_CALL && strcmp(arg->call->name, "text") != 0) {
+		/* op.execute(table.update()...): SQLAlchemy constructs */
+		table = core_update_table(c, arg->call);
+		if (!is_large(c, table))
+			return 0;
+		return report(c, RULE_UPDATE_WITHOUT_BATCHING, table, arg->line, arg->col,
+			      "this UPDATE has no .where(): it writes every row of large table %s "
+			      "in one transaction, and its rows stay locked against writers until "
+			      "the migration commits", table);
+	}
 	return report(c, RULE_NON_LITERAL_SQL, NULL, arg->line, arg->col,
 		      "the SQL is built at run time (%s): migreview cannot analyse it; review "
 		      "it by hand", arg->kind == PYARG_OTHER ? "an f-string or expression" :
@@ -537,7 +598,7 @@ analyze_one(struct ctx *c)
 		const struct migration_op *op = &up->ops[i];
 		enum op_kind kind = op_kind_of(op);
 
-		if (check_lock_timeout(c, op) < 0)
+		if (check_lock_timeout(c, op) < 0 || check_names(c, op) < 0)
 			return -1;
 		for (size_t k = 0; k < MR_ARRAY_SIZE(op_checks); k++)
 			if (op_checks[k].kind == kind && op_checks[k].check(c, op) < 0)

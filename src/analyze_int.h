@@ -42,6 +42,9 @@ int report_op(struct ctx *c, enum rule_id rule, const char *table,
 /* Created by the migration being checked: nothing of it can be in use yet. */
 bool is_new(const struct ctx *c, const char *table);
 
+/* Listed in large_tables, and not created by the migration being checked. */
+bool is_large(const struct ctx *c, const char *table);
+
 /* Integer widths and string lengths, to tell a narrowing change; -1 if unknown. */
 long type_rank(const struct pyarg *t, bool *is_string);
 
@@ -53,6 +56,9 @@ int check_destructive_downgrade(struct ctx *c);
 
 /* The rules on the literal SQL of one execute(), in upgrade() or downgrade(). */
 int check_sql(struct ctx *c, const struct migration_op *op, bool downgrade);
+
+/* identifier-too-long (analyze_names.c): the names one upgrade() operation gives. */
+int check_names(struct ctx *c, const struct migration_op *op);
 
 /* missing-lock-timeout: called for each upgrade() operation before it is replayed. */
 int check_lock_timeout(struct ctx *c, const struct migration_op *op);

@@ -89,10 +89,35 @@ check_rows(const struct sql_at *s)
 		return report_sql(s, RULE_UNQUALIFIED_DELETE, st->table, st->offset,
 				  "%s removes every row of %s", st->kind == SQL_TRUNCATE ?
 				  "TRUNCATE" : "DELETE without WHERE", st->table ? st->table : "the table");
+	if (st->kind == SQL_UPDATE && !has(st, SQL_F(WHERE)) && is_large(s->c, st->table) &&
+	    report_sql(s, RULE_UPDATE_WITHOUT_BATCHING, st->table, st->offset,
+		       "UPDATE without WHERE writes every row of large table %s in one "
+		       "transaction: its rows stay locked against writers until the migration "
+		       "commits", st->table) < 0)
+		return -1;
 	if (st->kind == SQL_UPDATE && !has(st, SQL_F(WHERE)))
 		return report_sql(s, RULE_UNQUALIFIED_UPDATE, st->table, st->offset,
 				  "UPDATE without WHERE rewrites every row of %s",
 				  st->table ? st->table : "the table");
+	return 0;
+}
+
+/* ALTER COLUMN ... DROP NOT NULL on a table that running code already uses. */
+static int
+check_alter_sql(const struct sql_at *s)
+{
+	const struct sql_stmt *st = s->st;
+
+	if (is_new(s->c, st->table))
+		return 0;
+	for (size_t i = 0; i < st->n_actions; i++)
+		if ((st->actions[i].flags & SQL_F(DROP_NOT_NULL)) &&
+		    report_sql(s, RULE_DROP_NOT_NULL, st->table, st->actions[i].offset,
+			       "%s.%s may hold NULL from now on: the previous release, still "
+			       "running, was written for a column that is never NULL",
+			       st->table ? st->table : "?",
+			       st->actions[i].name ? st->actions[i].name : "?") < 0)
+			return -1;
 	return 0;
 }
 
@@ -209,6 +234,8 @@ check_sql(struct ctx *c, const struct migration_op *op, bool downgrade)
 			rc = check_index_sql(&s);
 		if (rc == 0 && kind == SQL_ALTER_TYPE)
 			rc = check_enum_sql(&s);
+		if (rc == 0 && kind == SQL_ALTER_TABLE)
+			rc = check_alter_sql(&s);
 		if (rc == 0)
 			rc = check_idempotent(&s);
 		if (rc == 0)

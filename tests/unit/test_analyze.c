@@ -64,6 +64,8 @@ run(const char *last, bool with_base)
 		snprintf(buf + len, sizeof(buf) - len, "%s%s@%u:%u", len ? " " : "",
 			 fs.v[i].rule->id, fs.v[i].line, fs.v[i].col);
 	}
+	if (getenv("SHOW_RUN"))
+		fprintf(stderr, "run: %s\n", buf);
 	return buf;
 }
 
@@ -438,6 +440,8 @@ Test(analyze, every_catalogue_example_does_what_explain_says)
 	};
 
 	cfg.by_rule[RULE_MISSING_LOCK_TIMEOUT].disabled = false;
+	/* update-without-batching is about tables the project calls large */
+	strvec_push(&cfg.large_tables, "page_views");
 	for (size_t i = 0; i < RULE_COUNT; i++) {
 		const struct rule *r = &rules[i];
 		bool exempt = false;
@@ -518,4 +522,71 @@ Test(analyze, batch_aliases_are_checked_like_direct_calls)
 			     "        b.alter_column('remark', new_column_name='note')\n"
 			     "        b.drop_column('z')\n", true),
 			 "add-not-null-without-default@3:9 rename-column@4:9 index-not-concurrent@5:9");
+}
+
+Test(analyze, drop_not_null_on_a_column_running_code_reads)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('t', sa.Column('id', sa.Integer(), nullable=False))\n"
+			     "    op.alter_column('t', 'id', nullable=True)\n"
+			     "    op.alter_column('orders', 'customer_id', nullable=False)\n"
+			     "    op.alter_column('orders', 'customer_id', nullable=True)\n"
+			     "    op.alter_column('orders', 'note', nullable=True)\n"
+			     "    op.alter_column('orders', 'zip', nullable=True)\n"
+			     "    op.alter_column('orders', 'city', nullable=True, existing_nullable=True)\n"
+			     "    op.execute('ALTER TABLE orders ALTER COLUMN zip DROP NOT NULL')\n"
+			     "def downgrade():\n    op.drop_table('t')\n", true),
+			 "set-not-null-without-backfill@4:5 set-not-null-scan@4:5 drop-not-null@5:5 "
+			 "drop-not-null@7:5 drop-not-null@9:36",
+			 "a new table's column, a column created nullable and existing_nullable=True "
+			 "change nothing for running code");
+	cr_expect(strstr(fs.v[2].message, "orders.customer_id may hold NULL"), "%s", fs.v[2].message);
+}
+
+Test(analyze, identifiers_longer_than_postgresql_keeps)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('t', sa.Column('c_012345678901234567890123456789012345678901234567890123456789" "\xc3\xa9" "', sa.Integer()),\n"
+			     "        sa.UniqueConstraint('c', name='uq_0123456789012345678901234567890123456789012345678901234567890'))\n"
+			     "    op.create_index(op.f('ix_orders_0123456789012345678901234567890123456789012345678901234'), 'orders', ['note'],\n"
+			     "                    postgresql_concurrently=True)\n"
+			     "    op.alter_column('orders', 'note', new_column_name='n_0123456789012345678901234567890123456789012345678901234567890')\n"
+			     "    op.add_column('orders', sa.Column('n_0123456789012345678901234567890123456789012345678901234567890', sa.Integer()))\n"
+			     "def downgrade():\n    pass\n", true),
+			 "identifier-too-long@2:36 identifier-too-long@3:39 "
+			 "concurrently-outside-autocommit-block@4:5 identifier-too-long@4:21 "
+			 "rename-column@6:5 empty-downgrade@8:1",
+			 "64 bytes (one of them a two-byte character) is too long; 63 is not");
+	cr_assert_gt(fs.n, 0);
+	cr_expect(strstr(fs.v[0].message, "is 64 bytes long: PostgreSQL keeps only its first 63, "
+			 "\"c_012345678901234567890123456789012345678901234567890123456789\""),
+		  "the kept part ends before a cut character: %s", fs.v[0].message);
+	cfg.dialect = DIALECT_MYSQL;
+	cr_expect_not(strstr(run("def upgrade():\n"
+				 "    op.add_column('orders', sa.Column('n_01234567890123456789012345678901234567890123456789012345678901234', sa.Integer()))\n"
+				 "def downgrade():\n    pass\n", true), "identifier-too-long"),
+		      "PostgreSQL only");
+}
+
+Test(analyze, whole_table_updates_of_large_tables)
+{
+	static const char *const src = "import sqlalchemy as sa\n"
+		"orders_t = sa.table('orders', sa.column('note'))\n"
+		"def upgrade():\n"
+		"    op.execute('UPDATE orders SET note = 1')\n"
+		"    op.execute('UPDATE orders SET note = 1 WHERE id < 1000')\n"
+		"    op.execute(orders_t.update().values(note='x'))\n"
+		"    op.execute(sa.update(orders_t).values(note='x'))\n"
+		"    op.execute(orders_t.update().where(orders_t.c.note.is_(None)).values(note='x'))\n"
+		"    op.get_bind().execute(sa.update(orders_t).values(note='y'))\n"
+		"def downgrade():\n    pass\n";
+
+	cr_expect_str_eq(run(src, true), "unqualified-update@4:17 empty-downgrade@10:1",
+			 "orders is not a large table");
+	strvec_push(&cfg.large_tables, "orders");
+	cr_expect_str_eq(run(src, true),
+			 "update-without-batching@4:17 unqualified-update@4:17 "
+			 "update-without-batching@6:16 update-without-batching@7:16 "
+			 "update-without-batching@9:27 empty-downgrade@10:1");
+	cr_expect_eq(fs.v[0].severity, SEVERITY_ERROR, "a large table's finding is an error");
 }
