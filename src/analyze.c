@@ -264,7 +264,50 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 
 /* --- table, index and constraint checks --- */
 
-/* The application code that ships with this migration still names the column. */
+/* Does op add table.column: add_column, create_table, or a rename to it? */
+static bool
+adds_column(const struct migration_op *op, const char *table, const char *column)
+{
+	enum op_kind kind = op_kind_of(op);
+	const char *t = op_table(op);
+	const struct pyarg *col, *name;
+
+	if (!t || strcmp(t, table) != 0)
+		return false;
+	if (kind == OP_ALTER_COLUMN)
+		return op_string(op, "new_column_name") && !strcmp(op_string(op, "new_column_name"), column);
+	for (size_t i = kind == OP_CREATE_TABLE ? 1 : 0; i < op->call.n_args; i++) {
+		col = kind == OP_ADD_COLUMN ? op_param(op, "column") : &op->call.args[i];
+		name = col && col->kind == PYARG_CALL && !strcmp(col->call->name, "Column") ?
+		       pycall_arg(col->call, 0, "name") : NULL;
+		if (name && name->kind == PYARG_STRING && !strcmp(name->text, column))
+			return true;
+		if (kind != OP_CREATE_TABLE)
+			break;
+	}
+	return false;
+}
+
+/* Is table.column added again after op, in this migration or a later one? */
+static bool
+added_back(const struct ctx *c, const struct migration_op *op, const char *table,
+	   const char *column)
+{
+	for (size_t j = c->at; j < c->n_all; j++) {
+		const struct migration_fn *up = &c->all[j]->upgrade;
+
+		for (size_t i = 0; i < up->n_ops; i++)
+			if ((j > c->at || &up->ops[i] > op) && adds_column(&up->ops[i], table, column))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The application code that ships with this migration still names the
+ * column.  Today's code goes with the migrations that have not shipped; a
+ * column added back later is the one today's code names.
+ */
 static int
 check_still_read(struct ctx *c, const struct migration_op *op, const char *table,
 		 const char *column)
@@ -272,7 +315,9 @@ check_still_read(struct ctx *c, const struct migration_op *op, const char *table
 	const char *path;
 	unsigned line;
 
-	if (!c->cfg->app || !appcode_find(c->cfg->app, table, column, &path, &line))
+	if (!c->cfg->app || (c->cfg->unshipped && !c->cfg->unshipped[c->in->revision]) ||
+	    !table || !column || added_back(c, op, table, column) ||
+	    !appcode_find(c->cfg->app, table, column, &path, &line))
 		return 0;
 	return report_op(c, RULE_DROP_COLUMN_STILL_READ, table, op,
 			 "%s.%s is dropped, but %s:%u still names it: the release that runs "

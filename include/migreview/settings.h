@@ -27,6 +27,11 @@ struct appcode;
 struct analysis_config {
 	unsigned dialect;               /* one DIALECT_* bit */
 	const struct appcode *app;      /* the application's source (borrowed), or NULL */
+	/*
+	 * Per revision index: not shipped yet, so today's application code goes
+	 * with it (borrowed); NULL counts every revision as not shipped.
+	 */
+	const bool *unshipped;
 	struct strvec large_tables;
 	struct rule_setting by_rule[RULE_COUNT];        /* indexed by enum rule_id */
 };

@@ -481,16 +481,90 @@ Test(analyze, drop_column_still_read_by_the_application)
 	appcode_free(&app);
 }
 
-Test(analyze, application_code_is_read_without_the_migrations)
+/* The ways code uses orders.note, and the bare words that are not uses. */
+Test(analyze, drop_column_still_read_matches_the_tables_column_only)
+{
+	static const char drop[] = "def upgrade():\n    op.drop_column('orders', 'note')\n"
+				   "def downgrade():\n    op.add_column('orders', sa.Column('note'))\n";
+	static const struct { const char *text; bool uses; const char *why; } cases[] = {
+		{ "class Order(Base):\n    __tablename__ = \"orders\"\n    id = Column(Integer)\n\n"
+		  "class Memo(Base):\n    __tablename__ = \"memos\"\n    note = Column(String)\n",
+		  false, "another model's column of the same name" },
+		{ "class Order(Base):\n    __tablename__ = 'orders'\n"
+		  "    remark = Column('note', String)\n", true, "a column named apart from its attribute" },
+		{ "class Order(Base):\n    __tablename__ = 'orders'\n"
+		  "    note = Column('remark', String)\n", false, "an attribute named note maps remark" },
+		{ "class Order(Base):\n    __tablename__ = 'orders'\n"
+		  "    note: Mapped[str] = mapped_column(String)\n", true, "a typed mapping" },
+		{ "class Order(db.Model):\n    note = db.Column(db.String)\n", false,
+		  "Flask-SQLAlchemy would call this table order" },
+		{ "class Orders(db.Model):\n    note = db.Column(db.String)\n", true,
+		  "Flask-SQLAlchemy names this table orders" },
+		{ "class Order(Base):\n    __tablename__ = 'orders'\n\n"
+		  "def notes():\n    return select(Order.note)\n", true, "Model.column in a query" },
+		{ "orders = sa.Table(\n    'orders', meta,\n    sa.Column('note', sa.String()),\n)\n",
+		  true, "a Core table" },
+		{ "SQL = \"\"\"\nSELECT id, note\n  FROM orders\n\"\"\"\n", true, "raw SQL" },
+		{ "def f():\n    \"\"\"Update the note of all the orders, select what to keep.\"\"\"\n",
+		  false, "prose that happens to hold the words" },
+		{ "ROUTE = '/orders/<note>'\nNOTE = 'note'\n", false, "a URL template and a bare string" },
+	};
+	struct appcode app = { 0 };
+
+	strvec_push(&app.paths, "app/x.py");
+	strvec_push(&app.texts, "");
+	cfg.app = &app;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		free(app.texts.v[0]);
+		app.texts.v[0] = strdup(cases[i].text);
+		cr_expect_str_eq(run(drop, true), cases[i].uses ?
+				 "drop-column@2:5 drop-column-still-read@2:5" : "drop-column@2:5",
+				 "%s", cases[i].why);
+	}
+	cfg.app = NULL;
+	appcode_free(&app);
+}
+
+/* A migration that has shipped, or whose column comes back, is not about today's code. */
+Test(analyze, drop_column_still_read_only_for_what_has_not_shipped)
+{
+	struct appcode app = { 0 };
+	bool unshipped[2] = { false, false };
+	static const char drop_readd[] = "def upgrade():\n    op.drop_column('orders', 'note')\n"
+		"    op.add_column('orders', sa.Column('note', sa.Text()))\n"
+		"def downgrade():\n    pass\n";
+	static const char drop[] = "def upgrade():\n    op.drop_column('orders', 'note')\n"
+				   "def downgrade():\n    op.add_column('orders', sa.Column('note'))\n";
+
+	strvec_push(&app.paths, "app/models.py");
+	strvec_push(&app.texts, "class Order(Base):\n    __tablename__ = 'orders'\n"
+				"    note = Column(Text)\n");
+	cfg.app = &app;
+	cfg.unshipped = unshipped;
+	cr_expect_str_eq(run(drop, true), "drop-column@2:5", "shipped: the code is a later one");
+	unshipped[1] = true;
+	cr_expect_str_eq(run(drop, true), "drop-column@2:5 drop-column-still-read@2:5");
+	cr_expect_not(strstr(run(drop_readd, true), "still-read"), "the model maps the new column");
+	cfg.unshipped = NULL;
+	cfg.app = NULL;
+	appcode_free(&app);
+}
+
+/*
+ * The application is found from the project's top (setup.cfg here), beside
+ * the ini's directory; tests, documentation, templates and other Alembic
+ * directories are not the application.
+ */
+Test(analyze, application_code_is_read_without_tests_docs_or_migrations)
 {
 	struct project p;
 	struct appcode app;
 
-	cr_assert_eq(project_open(&p, EXAMPLES "/shop/alembic.ini", NULL, &err), 0, "%s", err.msg);
+	cr_assert_eq(project_open(&p, FIXTURES "/appcode/conf/alembic.ini", NULL, &err), 0, "%s", err.msg);
 	cr_assert_eq(appcode_load(&app, &p, &err), 0);
-	cr_expect(strvec_contains(&app.paths, "app/models.py"));
-	for (size_t i = 0; i < app.paths.n; i++)
-		cr_expect(strncmp(app.paths.v[i], "migrations/", 11) != 0, "%s", app.paths.v[i]);
+	cr_expect_eq(app.paths.n, 2);
+	cr_expect(strvec_contains(&app.paths, "shop/db/models.py"));
+	cr_expect(strvec_contains(&app.paths, "shop/views.py"));
 	appcode_free(&app);
 	project_free(&p);
 }
