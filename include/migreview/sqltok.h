@@ -172,6 +172,11 @@ struct sql_stmt {
 	size_t n_actions;
 	struct sql_id *ids;             /* in text order */
 	size_t n_ids;
+	/*
+	 * INSERT ... SELECT and CREATE TABLE ... AS: the tables named after FROM,
+	 * JOIN or AS TABLE, at any depth: where the rows it writes come from.
+	 */
+	struct strvec sources;
 };
 
 struct sql_script {

@@ -664,3 +664,35 @@ Test(analyze, whole_table_updates_of_large_tables)
 			 "update-without-batching@9:27 empty-downgrade@10:1");
 	cr_expect_eq(fs.v[0].severity, SEVERITY_ERROR, "a large table's finding is an error");
 }
+
+/*
+ * unqualified-delete is for rows that are simply lost: a DELETE with a WHERE
+ * in any of its forms is guarded, and rows copied elsewhere first, or
+ * written again after, have moved.
+ */
+Test(analyze, guarded_and_copy_then_delete_are_not_unqualified)
+{
+	cr_expect_str_eq(run("import sqlalchemy as sa\n"
+			     "t = sa.table('orders', sa.column('id'))\n"
+			     "def upgrade():\n"
+			     "    op.execute('DELETE FROM orders '\n"
+			     "               'WHERE note IN (SELECT note FROM orders GROUP BY note)')\n"
+			     "    op.execute('WITH d AS (SELECT id FROM orders) DELETE FROM orders WHERE id IN (SELECT id FROM d)')\n"
+			     "    op.execute('DELETE FROM orders USING notes WHERE orders.note = notes.id')\n"
+			     "    op.execute('DELETE o FROM orders o JOIN notes n ON o.note = n.id WHERE n.x > 1')\n"
+			     "    op.get_bind().execute(sa.text('DELETE FROM orders WHERE id = :id').bindparams(id=x))\n"
+			     "    op.execute('INSERT INTO archive SELECT * FROM orders; DELETE FROM orders')\n"
+			     "    op.execute('CREATE TABLE old_notes AS TABLE notes')\n"
+			     "    op.execute('TRUNCATE notes')\n"
+			     "    op.execute('DELETE FROM items')\n"
+			     "    op.execute('INSERT INTO items (id) SELECT id FROM orders')\n"
+			     "    op.execute('DELETE FROM tags')\n"
+			     "    op.bulk_insert(sa.table('tags', sa.column('id')), rows)\n"
+			     "    op.execute('DELETE FROM carts')\n"
+			     "    op.execute('INSERT INTO old_carts SELECT * FROM carts')\n"
+			     "    op.execute('DELETE FROM coupons')\n"
+			     "def downgrade():\n    pass\n", true),
+			 "non-idempotent-sql@11:17 data-in-schema-migration@16:5 unqualified-delete@17:17 "
+			 "unqualified-delete@19:17 empty-downgrade@20:1",
+			 "a copy made after the DELETE (carts) or none at all (coupons) is a loss");
+}
