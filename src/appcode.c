@@ -327,12 +327,17 @@ class_maps(const struct pyclass *cls, const char *table)
 static const char *
 declared_column(const char *line, char *buf, size_t size)
 {
+	static const char *const not_columns[] = { "relationship(", "association_proxy(", "synonym(" };
 	const char *p = line + indent_of(line), *e = p, *end = line_end(line), *call;
 
 	while (is_word_char(*e))
 		e++;
 	if (e == p || (e[strspn(e, " \t")] != '=' && e[strspn(e, " \t")] != ':'))
 		return NULL;
+	/* author: Mapped[User] = relationship(...) maps no column of its own */
+	for (size_t i = 0; i < MR_ARRAY_SIZE(not_columns); i++)
+		if ((call = strstr(e, not_columns[i])) && call < end)
+			return NULL;
 	if ((call = strstr(e, "olumn(")) && call < end) {
 		const char *q = call + 6;
 
@@ -348,21 +353,42 @@ declared_column(const char *line, char *buf, size_t size)
 	return buf;
 }
 
-/* The line in the class body that maps column, or NULL. */
+/* Does line (at a class body's indent) bind name: `name = ...`, `name: ...`, `def name(`? */
+static bool
+binds(const char *line, const char *name)
+{
+	const char *p = line + indent_of(line);
+	size_t n = strlen(name);
+
+	if (!strncmp(p, "def ", 4) || !strncmp(p, "async def ", 10))
+		p = strchr(p, 'f') + 2;         /* past "def " */
+	if (strncmp(p, name, n) != 0 || is_word_char(p[n]))
+		return false;
+	p += n + strspn(p + n, " \t");
+	return *p == '=' || *p == ':' || *p == '(';
+}
+
+/*
+ * The line in the class body that maps column, or NULL; *other is set when
+ * the body binds the name to something else (a relationship, a property).
+ */
 static const char *
-class_column(const struct pyclass *cls, const char *column)
+class_column(const struct pyclass *cls, const char *column, bool *other)
 {
 	size_t body_indent = 0;
 	char name[128];
 
+	*other = false;
 	for (const char *line = cls->body; line < cls->end; line = line_end(line) + 1) {
 		if (!is_code_line(line))
 			continue;
 		if (!body_indent)
 			body_indent = indent_of(line);
-		if (indent_of(line) == body_indent &&
-		    declared_column(line, name, sizeof(name)) && !strcmp(name, column))
-			return line;
+		if (indent_of(line) == body_indent) {
+			if (declared_column(line, name, sizeof(name)) && !strcmp(name, column))
+				return line;
+			*other = *other || binds(line, column);
+		}
 		if (!*line_end(line))
 			break;
 	}
@@ -432,15 +458,18 @@ sql_literal(const char *text, const char *table, const char *column)
 
 /* The models of table in every file: their class names. */
 static int
-models_of(const struct appcode *a, const char *table, struct strvec *names)
+models_of(const struct appcode *a, const char *table, const char *column, struct strvec *names)
 {
 	for (size_t i = 0; i < a->texts.n; i++) {
 		const char *text = a->texts.v[i];
 
 		for (const char *p = text; (p = strstr(p, "class ")); p += 6) {
 			struct pyclass cls;
+			bool other;
 
+			/* Model.column then names a relationship or a property, not the column */
 			if (class_at(text, p, &cls) && class_maps(&cls, table) &&
+			    !(!class_column(&cls, column, &other) && other) &&
 			    !strvec_contains(names, cls.name) && strvec_push(names, cls.name) < 0)
 				return -1;
 		}
@@ -459,10 +488,11 @@ file_uses(const char *text, const char *table, const char *column, const struct 
 	struct pyclass cls;
 	const char *p, *at;
 	char ref[300];
+	bool other;
 
 	for (p = text; (p = strstr(p, "class ")); p += 6)
 		if (class_at(text, p, &cls) && class_maps(&cls, table) &&
-		    (at = class_column(&cls, column)))
+		    (at = class_column(&cls, column, &other)))
 			return at;
 	for (p = text; (p = strstr(p, "Table(")); p += 6) {
 		const char *arg = p + 6, *end;
@@ -496,7 +526,7 @@ appcode_find(const struct appcode *a, const char *table, const char *column,
 	const char *at = NULL;
 	size_t i;
 
-	if (!table || !column || models_of(a, table, &models) < 0) {
+	if (!table || !column || models_of(a, table, column, &models) < 0) {
 		strvec_free(&models);
 		return false;
 	}

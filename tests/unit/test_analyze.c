@@ -496,6 +496,16 @@ Test(analyze, drop_column_still_read_matches_the_tables_column_only)
 		  "    note = Column('remark', String)\n", false, "an attribute named note maps remark" },
 		{ "class Order(Base):\n    __tablename__ = 'orders'\n"
 		  "    note: Mapped[str] = mapped_column(String)\n", true, "a typed mapping" },
+		{ "class Order(Base):\n    __tablename__ = 'orders'\n"
+		  "    note: Mapped[Note] = relationship(back_populates='order')\n", false,
+		  "a relationship is not a column" },
+		{ "class Order(Base):\n    __tablename__ = 'orders'\n"
+		  "    note = relationship(Note)\n\n"
+		  "def notes():\n    return select(Order.note)\n", false,
+		  "Model.attribute names a relationship that took the column's name" },
+		{ "class Order(Base, TimestampMixin):\n    __tablename__ = 'orders'\n\n"
+		  "def notes():\n    return select(Order.note)\n", true,
+		  "Model.column of a column the class inherits" },
 		{ "class Order(db.Model):\n    note = db.Column(db.String)\n", false,
 		  "Flask-SQLAlchemy would call this table order" },
 		{ "class Orders(db.Model):\n    note = db.Column(db.String)\n", true,
