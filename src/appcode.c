@@ -309,7 +309,7 @@ class_maps(const struct pyclass *cls, const char *table)
 	const char *bases = cls->start + indent_of(cls->start) + 6 + strlen(cls->name);
 
 	if (!p)         /* class User(db.Model): the table is "user" */
-		return *bases == '(' && strstr(bases, "Model") && strstr(bases, "Model") < line_end(bases) &&
+		return *bases == '(' && memmem(bases, (size_t)(line_end(bases) - bases), "Model", 5) &&
 		       snake_case_is(cls->name, table);
 	p += strlen("__tablename__");
 	p += strspn(p, " \t");
@@ -336,9 +336,9 @@ declared_column(const char *line, char *buf, size_t size)
 		return NULL;
 	/* author: Mapped[User] = relationship(...) maps no column of its own */
 	for (size_t i = 0; i < MR_ARRAY_SIZE(not_columns); i++)
-		if ((call = strstr(e, not_columns[i])) && call < end)
+		if (memmem(e, (size_t)(end - e), not_columns[i], strlen(not_columns[i])))
 			return NULL;
-	if ((call = strstr(e, "olumn(")) && call < end) {
+	if ((call = memmem(e, (size_t)(end - e), "olumn(", 6))) {
 		const char *q = call + 6;
 
 		q += strspn(q, " \t");
@@ -346,7 +346,7 @@ declared_column(const char *line, char *buf, size_t size)
 			snprintf(buf, size, "%.*s", (int)strcspn(q + 1, "'\"\n"), q + 1);
 			return buf;
 		}
-	} else if (!(call = strstr(e, "Mapped[")) || call >= end) {
+	} else if (!memmem(e, (size_t)(end - e), "Mapped[", 7)) {
 		return NULL;
 	}
 	snprintf(buf, size, "%.*s", (int)(e - p), p);
