@@ -48,6 +48,12 @@ is_new(const struct ctx *c, const char *table)
 	return (t && t->created_in == c->at) || (table && strvec_contains(&c->sql_tables, table));
 }
 
+bool
+is_large(const struct ctx *c, const char *table)
+{
+	return table && strvec_contains(&c->cfg->large_tables, table) && !is_new(c, table);
+}
+
 static bool
 kw_true(const struct migration_op *op, const char *keyword)
 {
@@ -238,6 +244,14 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 			      "lock", or_unknown(table), or_unknown(column)) < 0)
 			return -1;
 	}
+	/* nullable=True on a column known to allow NULL already changes nothing */
+	if (nullable && nullable->kind == PYARG_BOOL && !strcmp(nullable->text, "True") &&
+	    !(col && col->nullable) && !kw_true(op, "existing_nullable") &&
+	    report_op(c, RULE_DROP_NOT_NULL, table, op,
+		      "%s.%s may hold NULL from now on: the previous release, still running, "
+		      "was written for a column that is never NULL", or_unknown(table),
+		      or_unknown(column)) < 0)
+		return -1;
 	if (op_param(op, "type_") && check_type_change(c, op, table, column) < 0)
 		return -1;
 	if (op_string(op, "new_column_name") &&
@@ -250,7 +264,50 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 
 /* --- table, index and constraint checks --- */
 
-/* The application code that ships with this migration still names the column. */
+/* Does op add table.column: add_column, create_table, or a rename to it? */
+static bool
+adds_column(const struct migration_op *op, const char *table, const char *column)
+{
+	enum op_kind kind = op_kind_of(op);
+	const char *t = op_table(op);
+	const struct pyarg *col, *name;
+
+	if (!t || strcmp(t, table) != 0)
+		return false;
+	if (kind == OP_ALTER_COLUMN)
+		return op_string(op, "new_column_name") && !strcmp(op_string(op, "new_column_name"), column);
+	for (size_t i = kind == OP_CREATE_TABLE ? 1 : 0; i < op->call.n_args; i++) {
+		col = kind == OP_ADD_COLUMN ? op_param(op, "column") : &op->call.args[i];
+		name = col && col->kind == PYARG_CALL && !strcmp(col->call->name, "Column") ?
+		       pycall_arg(col->call, 0, "name") : NULL;
+		if (name && name->kind == PYARG_STRING && !strcmp(name->text, column))
+			return true;
+		if (kind != OP_CREATE_TABLE)
+			break;
+	}
+	return false;
+}
+
+/* Is table.column added again after op, in this migration or a later one? */
+static bool
+added_back(const struct ctx *c, const struct migration_op *op, const char *table,
+	   const char *column)
+{
+	for (size_t j = c->at; j < c->n_all; j++) {
+		const struct migration_fn *up = &c->all[j]->upgrade;
+
+		for (size_t i = 0; i < up->n_ops; i++)
+			if ((j > c->at || &up->ops[i] > op) && adds_column(&up->ops[i], table, column))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The application code that ships with this migration still names the
+ * column.  Today's code goes with the migrations that have not shipped; a
+ * column added back later is the one today's code names.
+ */
 int
 check_still_read(struct ctx *c, const struct migration_op *op, const char *table,
 		 const char *column)
@@ -258,7 +315,9 @@ check_still_read(struct ctx *c, const struct migration_op *op, const char *table
 	const char *path;
 	unsigned line;
 
-	if (!c->cfg->app || !appcode_find(c->cfg->app, table, column, &path, &line))
+	if (!c->cfg->app || (c->cfg->unshipped && !c->cfg->unshipped[c->in->revision]) ||
+	    !table || !column || added_back(c, op, table, column) ||
+	    !appcode_find(c->cfg->app, table, column, &path, &line))
 		return 0;
 	return report_op(c, RULE_DROP_COLUMN_STILL_READ, table, op,
 			 "%s.%s is dropped, but %s:%u still names it: the release that runs "
@@ -345,17 +404,64 @@ check_constraint(struct ctx *c, const struct migration_op *op)
 }
 
 
+/*
+ * The table of a SQLAlchemy Core UPDATE that no .where() narrows, as the
+ * module names it: sa.update(t)..., t.update()..., with t = sa.table("name", ...)
+ * at module level.  NULL when there is a .where() or the table is not known.
+ */
+static const char *
+core_update_table(const struct ctx *c, const struct pycall *call)
+{
+	const char *callee = call->callee, *at, *start, *end;
+	const struct pycall *table;
+	char alias[128];
+
+	if (!strcmp(call->name, "where") || strstr(callee, ".where("))
+		return NULL;
+	if (!strcmp(call->name, "update") && call->n_args && call->args[0].kind == PYARG_NAME) {
+		snprintf(alias, sizeof(alias), "%s", call->args[0].text);      /* sa.update(t) */
+	} else if ((at = strstr(callee, "update(")) && at > callee && at[-1] == '.') {
+		if (at[7] == ')') {             /* t.update() */
+			end = at - 1;
+			for (start = end; start > callee && strchr("(, ", start[-1]) == NULL; start--)
+				;
+		} else {                        /* sa.update(t) */
+			start = at + 7;
+			end = start + strcspn(start, "),");
+		}
+		snprintf(alias, sizeof(alias), "%.*s", (int)(end - start), start);
+	} else if (!strcmp(call->name, "update") && !call->n_args && (at = strrchr(callee, '.'))) {
+		snprintf(alias, sizeof(alias), "%.*s", (int)(at - callee), callee);   /* t.update */
+	} else {
+		return NULL;
+	}
+	table = migration_alias(c->m, alias);
+	if (!table || (strcmp(table->name, "table") != 0 && strcmp(table->name, "Table") != 0) ||
+	    !table->n_args || table->args[0].kind != PYARG_STRING)
+		return NULL;
+	return table->args[0].text;
+}
+
 static int
 check_execute(struct ctx *c, const struct migration_op *op)
 {
 	const struct pyarg *arg;
+	const char *table;
 
 	if (op_sql(op, &arg))
 		return check_sql(c, op, false);
 	if (!arg)
 		return 0;
-	if (arg->kind == PYARG_CALL && strcmp(arg->call->name, "text") != 0)
-		return 0;       /* op.execute(table.update()...): SQLAlchemy constructs */
+	if (arg->kind == PYARG_CALL && strcmp(arg->call->name, "text") != 0) {
+		/* op.execute(table.update()...): SQLAlchemy constructs */
+		table = core_update_table(c, arg->call);
+		if (!is_large(c, table))
+			return 0;
+		return report(c, RULE_UPDATE_WITHOUT_BATCHING, table, arg->line, arg->col,
+			      "this UPDATE has no .where(): it writes every row of large table %s "
+			      "in one transaction, and its rows stay locked against writers until "
+			      "the migration commits", table);
+	}
 	return report(c, RULE_NON_LITERAL_SQL, NULL, arg->line, arg->col,
 		      "the SQL is built at run time (%s): migreview cannot analyse it; review "
 		      "it by hand", arg->kind == PYARG_OTHER ? "an f-string or expression" :
@@ -537,7 +643,7 @@ analyze_one(struct ctx *c)
 		const struct migration_op *op = &up->ops[i];
 		enum op_kind kind = op_kind_of(op);
 
-		if (check_lock_timeout(c, op) < 0)
+		if (check_lock_timeout(c, op) < 0 || check_names(c, op) < 0)
 			return -1;
 		for (size_t k = 0; k < MR_ARRAY_SIZE(op_checks); k++)
 			if (op_checks[k].kind == kind && op_checks[k].check(c, op) < 0)

@@ -51,6 +51,9 @@ bool is_new(const struct ctx *c, const char *table);
 int check_still_read(struct ctx *c, const struct migration_op *op, const char *table,
 		     const char *column);
 
+/* Listed in large_tables, and not created by the migration being checked. */
+bool is_large(const struct ctx *c, const char *table);
+
 /* Integer widths and string lengths, to tell a narrowing change; -1 if unknown. */
 long type_rank(const struct pyarg *t, bool *is_string);
 
@@ -65,6 +68,9 @@ bool upgrade_creates(const struct ctx *c, const char *table, const char *column)
 
 /* The rules on the literal SQL of one execute(), in upgrade() or downgrade(). */
 int check_sql(struct ctx *c, const struct migration_op *op, bool downgrade);
+
+/* identifier-too-long (analyze_names.c): the names one upgrade() operation gives. */
+int check_names(struct ctx *c, const struct migration_op *op);
 
 /* missing-lock-timeout: called for each upgrade() operation before it is replayed. */
 int check_lock_timeout(struct ctx *c, const struct migration_op *op);

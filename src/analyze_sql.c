@@ -73,6 +73,73 @@ index_table(const struct ctx *c, const struct sql_stmt *st)
 	return NULL;
 }
 
+/* The table op.bulk_insert() writes: sa.table("name", ...) inline or by a module-level name. */
+static const char *
+bulk_insert_table(const struct ctx *c, const struct migration_op *op)
+{
+	const struct pyarg *t = op_param(op, "table");
+	const struct pycall *call = t && t->kind == PYARG_CALL ? t->call :
+				    t && t->kind == PYARG_NAME ? migration_alias(c->m, t->text) : NULL;
+
+	if (!call || (strcmp(call->name, "table") != 0 && strcmp(call->name, "Table") != 0) ||
+	    !call->n_args || call->args[0].kind != PYARG_STRING)
+		return NULL;
+	return call->args[0].text;
+}
+
+/*
+ * Does statement st (before: one before the DELETE, else one after it) keep
+ * table's rows: a copy elsewhere before the delete (INSERT INTO x SELECT ...
+ * FROM table, CREATE TABLE x AS ... table), or a refill after it (INSERT
+ * INTO table)?
+ */
+static bool
+keeps_rows(const struct sql_stmt *st, const char *table, bool before)
+{
+	bool into_table = st->table && !strcmp(st->table, table);
+
+	if (before)
+		return (st->kind == SQL_INSERT || st->kind == SQL_CREATE_TABLE) && !into_table &&
+		       strvec_contains(&st->sources, table);
+	return st->kind == SQL_INSERT && into_table;
+}
+
+/*
+ * A copy-then-delete or a delete-then-refill: the same function (upgrade()
+ * or downgrade()) copies table's rows elsewhere before the DELETE or
+ * TRUNCATE at s, or writes the table again after it (INSERT INTO, or
+ * bulk_insert).  The rows move; they are not simply lost.
+ */
+static bool
+rows_kept(const struct sql_at *s, const char *table)
+{
+	const struct migration_fn *fn = s->op >= s->c->m->upgrade.ops &&
+		s->op < s->c->m->upgrade.ops + s->c->m->upgrade.n_ops ? &s->c->m->upgrade :
+		&s->c->m->downgrade;
+	bool kept = false;
+
+	for (size_t i = 0; i < fn->n_ops && !kept; i++) {
+		const struct migration_op *op = &fn->ops[i];
+		const struct pyarg *arg;
+		const char *sql = op_kind_of(op) == OP_EXECUTE ? op_sql(op, &arg) : NULL;
+		const char *bulk = op_kind_of(op) == OP_BULK_INSERT ? bulk_insert_table(s->c, op) : NULL;
+		struct sql_script script;
+
+		if (bulk && op > s->op && !strcmp(bulk, table))
+			return true;
+		if (!sql || sql_scan(sql, strlen(sql), &script, NULL) < 0)
+			continue;
+		for (size_t k = 0; k < script.n && !kept; k++) {
+			bool before = op < s->op || (op == s->op && script.v[k].offset < s->st->offset);
+
+			if (op != s->op || script.v[k].offset != s->st->offset)
+				kept = keeps_rows(&script.v[k], table, before);
+		}
+		sql_script_free(&script);
+	}
+	return kept;
+}
+
 static int
 check_rows(const struct sql_at *s)
 {
@@ -87,14 +154,40 @@ check_rows(const struct sql_at *s)
 			return -1;
 	if (is_new(s->c, st->table))
 		return 0;       /* a table made by this migration holds none of production's rows */
-	if ((st->kind == SQL_DELETE && !has(st, SQL_F(WHERE))) || st->kind == SQL_TRUNCATE)
+	if (((st->kind == SQL_DELETE && !has(st, SQL_F(WHERE))) || st->kind == SQL_TRUNCATE) &&
+	    !(st->table && st->tables.n == 1 && rows_kept(s, st->table)))
 		return report_sql(s, RULE_UNQUALIFIED_DELETE, st->table, st->offset,
 				  "%s removes every row of %s", st->kind == SQL_TRUNCATE ?
 				  "TRUNCATE" : "DELETE without WHERE", st->table ? st->table : "the table");
+	if (st->kind == SQL_UPDATE && !has(st, SQL_F(WHERE)) && is_large(s->c, st->table) &&
+	    report_sql(s, RULE_UPDATE_WITHOUT_BATCHING, st->table, st->offset,
+		       "UPDATE without WHERE writes every row of large table %s in one "
+		       "transaction: its rows stay locked against writers until the migration "
+		       "commits", st->table) < 0)
+		return -1;
 	if (st->kind == SQL_UPDATE && !has(st, SQL_F(WHERE)))
 		return report_sql(s, RULE_UNQUALIFIED_UPDATE, st->table, st->offset,
 				  "UPDATE without WHERE rewrites every row of %s",
 				  st->table ? st->table : "the table");
+	return 0;
+}
+
+/* ALTER COLUMN ... DROP NOT NULL on a table that running code already uses. */
+static int
+check_alter_sql(const struct sql_at *s)
+{
+	const struct sql_stmt *st = s->st;
+
+	if (is_new(s->c, st->table))
+		return 0;
+	for (size_t i = 0; i < st->n_actions; i++)
+		if ((st->actions[i].flags & SQL_F(DROP_NOT_NULL)) &&
+		    report_sql(s, RULE_DROP_NOT_NULL, st->table, st->actions[i].offset,
+			       "%s.%s may hold NULL from now on: the previous release, still "
+			       "running, was written for a column that is never NULL",
+			       st->table ? st->table : "?",
+			       st->actions[i].name ? st->actions[i].name : "?") < 0)
+			return -1;
 	return 0;
 }
 
@@ -294,6 +387,8 @@ check_upgrade_sql(const struct sql_at *s)
 		rc = check_drop_table_sql(s);
 	if (rc == 0 && st->kind == SQL_ALTER_TABLE)
 		rc = check_alter_table_sql(s);
+	if (rc == 0 && st->kind == SQL_ALTER_TABLE)
+		rc = check_alter_sql(s);
 	if (rc == 0)
 		rc = check_idempotent(s);
 	if (rc == 0)

@@ -7,6 +7,7 @@
 
 #include "migreview/analyze.h"
 #include "migreview/appcode.h"
+#include "migreview/gitinfo.h"
 #include "migreview/report.h"
 #include "migreview/review.h"
 #include "migreview/rules.h"
@@ -94,12 +95,48 @@ add_graph_findings(const struct graph *g, const struct analysis_config *cfg,
 	return 0;
 }
 
+/*
+ * The revisions that have not shipped, whose files git has changed since
+ * ref (--since: the last release), else since the remote's default branch
+ * (what is merged is deployed, or is about to be with its own code); outside
+ * git or without that ref, the heads: nothing is built on them yet.  NULL
+ * when memory runs out.
+ */
+static bool *
+unshipped_revisions(const struct project *p, const struct graph *g, const char *ref)
+{
+	struct gitinfo *gi = NULL;
+	struct mr_error ignored;
+	bool *scope = NULL;
+
+	/* the migrations are in the repository, wherever the ini is */
+	if (gitinfo_open(&gi, p->script_location ? p->script_location : p->root, &ignored) == 0) {
+		if (gitinfo_scope_since(gi, ref ? ref : "origin/HEAD", g, &scope, &ignored) < 0)
+			scope = NULL;
+		gitinfo_free(gi);
+	}
+	if (scope)
+		return scope;
+	if ((scope = calloc(g->n + 1, sizeof(bool))))
+		for (size_t i = 0; i < g->n; i++)
+			scope[i] = g->revs[i].is_head;
+	return scope;
+}
+
 int
 report_collect(const struct project *p, const struct graph *g, struct findings *out,
 	       struct mr_error *err)
 {
+	return report_collect_since(p, g, NULL, out, err);
+}
+
+int
+report_collect_since(const struct project *p, const struct graph *g, const char *since,
+		     struct findings *out, struct mr_error *err)
+{
 	struct analysis_config cfg;
 	struct appcode app;
+	bool *unshipped;
 	int rc;
 
 	if (analysis_config_load(p, &cfg, err) < 0)
@@ -108,8 +145,17 @@ report_collect(const struct project *p, const struct graph *g, struct findings *
 		analysis_config_free(&cfg);
 		return -1;
 	}
+	/* only the rules about running code ask; with no application code, none does */
+	unshipped = app.texts.n ? unshipped_revisions(p, g, since) : NULL;
+	if (app.texts.n && !unshipped) {
+		appcode_free(&app);
+		analysis_config_free(&cfg);
+		return mr_error_oom(err);
+	}
 	cfg.app = &app;
+	cfg.unshipped = unshipped;
 	rc = analyze_graph(g, &cfg, out, err);
+	free(unshipped);
 	if (rc == 0 && add_graph_findings(g, &cfg, out) < 0)
 		rc = mr_error_oom(err);
 	analysis_config_free(&cfg);

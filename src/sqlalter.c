@@ -144,6 +144,8 @@ read_action_alter(struct sqlcur *a, struct sql_action *act)
 		act->flags |= SQL_F(ALTER_COLUMN_TYPE);
 	else if (sqlcur_accept2(a, "set", "not") && sqlcur_accept(a, "null"))
 		act->flags |= SQL_F(SET_NOT_NULL);
+	else if (sqlcur_accept2(a, "drop", "not") && sqlcur_accept(a, "null"))
+		act->flags |= SQL_F(DROP_NOT_NULL);
 	else if (sqlcur_accept2(a, "set", "default"))
 		act->flags |= SQL_F(DEFAULT);
 	return 0;

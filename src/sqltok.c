@@ -709,6 +709,29 @@ static const struct {
 	{ "rollback", read_transaction }, { "abort", read_transaction },
 };
 
+/* INSERT ... SELECT and CREATE TABLE ... AS: the tables its rows come from. */
+static int
+scan_sources(const struct sqlcur *c, struct sql_stmt *st)
+{
+	if (st->kind != SQL_INSERT && st->kind != SQL_CREATE_TABLE)
+		return 0;
+	for (size_t i = 0; i + 1 < c->n; i++) {
+		struct sqlcur at = *c;
+		char *name;
+		int rc;
+
+		if (!sqlcur_is_word(c, i, "from") && !sqlcur_is_word(c, i, "join") &&
+		    !(i > 0 && sqlcur_is_word(c, i, "table") && sqlcur_is_word(c, i - 1, "as")))
+			continue;
+		at.i = i + 1;
+		if ((rc = sqlcur_take_name(&at, NULL, &name)) < 0)
+			return -1;
+		if (rc > 0 && strvec_push_owned(&st->sources, name) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* After WITH ..., the first verb outside the common table expressions. */
 static size_t
 skip_with(const struct sqlcur *c)
@@ -750,7 +773,7 @@ read_statement(const struct scanner *sc, struct sql_stmt *st)
 	if (rc < 0)
 		return -1;
 	scan_clauses(&c, st);
-	if (scan_ids(&c, st) < 0)
+	if (scan_ids(&c, st) < 0 || scan_sources(&c, st) < 0)
 		return -1;
 	sort_ids(st);
 	st->table = st->tables.n ? st->tables.v[0] : NULL;
@@ -767,6 +790,7 @@ free_statement(struct sql_stmt *st)
 	strvec_free(&st->objects);
 	strvec_free(&st->columns);
 	strvec_free(&st->labels);
+	strvec_free(&st->sources);
 	for (size_t i = 0; i < st->n_actions; i++) {
 		free(st->actions[i].name);
 		free(st->actions[i].new_name);

@@ -47,6 +47,13 @@ int report_open_graph(struct report *r, const char *config, const char *section,
 		      struct mr_error *err);
 int report_collect(const struct project *p, const struct graph *g, struct findings *out,
 		   struct mr_error *err);
+/*
+ * The same, for `check --since REF`: the migrations changed since REF are
+ * those that have not shipped (with NULL, those changed since the remote's
+ * default branch), which the rules about running code ask about.
+ */
+int report_collect_since(const struct project *p, const struct graph *g, const char *since,
+			 struct findings *out, struct mr_error *err);
 int report_adopt(struct report *r, struct findings *all, struct mr_error *err);
 
 struct review;

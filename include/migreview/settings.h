@@ -30,6 +30,11 @@ struct analysis_config {
 	   "from [migreview] dialect in alembic.ini", "default", "default: ..." */
 	char *dialect_from;
 	const struct appcode *app;      /* the application's source (borrowed), or NULL */
+	/*
+	 * Per revision index: not shipped yet, so today's application code goes
+	 * with it (borrowed); NULL counts every revision as not shipped.
+	 */
+	const bool *unshipped;
 	struct strvec large_tables;
 	struct rule_setting by_rule[RULE_COUNT];        /* indexed by enum rule_id */
 };

@@ -84,6 +84,7 @@ enum sql_kind {
 	X(DROP_COLUMN, "drop-column") \
 	X(ALTER_COLUMN_TYPE, "alter-column-type") /* [SET DATA] TYPE, MySQL MODIFY/CHANGE */ \
 	X(SET_NOT_NULL, "set-not-null")         /* ALTER COLUMN ... SET NOT NULL */ \
+	X(DROP_NOT_NULL, "drop-not-null")       /* ALTER COLUMN ... DROP NOT NULL */ \
 	X(NOT_NULL, "not-null")                 /* NOT NULL in an added column's definition */ \
 	X(DEFAULT, "default")                   /* DEFAULT of an added column, SET DEFAULT */ \
 	X(ADD_CONSTRAINT, "add-constraint")     /* a table constraint: ADD [CONSTRAINT n] ... */ \
@@ -178,6 +179,11 @@ struct sql_stmt {
 	size_t n_actions;
 	struct sql_id *ids;             /* in text order */
 	size_t n_ids;
+	/*
+	 * INSERT ... SELECT and CREATE TABLE ... AS: the tables named after FROM,
+	 * JOIN or AS TABLE, at any depth: where the rows it writes come from.
+	 */
+	struct strvec sources;
 };
 
 struct sql_script {

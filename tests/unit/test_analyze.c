@@ -64,6 +64,8 @@ run(const char *last, bool with_base)
 		snprintf(buf + len, sizeof(buf) - len, "%s%s@%u:%u", len ? " " : "",
 			 fs.v[i].rule->id, fs.v[i].line, fs.v[i].col);
 	}
+	if (getenv("SHOW_RUN"))
+		fprintf(stderr, "run: %s\n", buf);
 	return buf;
 }
 
@@ -575,6 +577,8 @@ Test(analyze, every_catalogue_example_does_what_explain_says)
 	};
 
 	cfg.by_rule[RULE_MISSING_LOCK_TIMEOUT].disabled = false;
+	/* update-without-batching is about tables the project calls large */
+	strvec_push(&cfg.large_tables, "page_views");
 	for (size_t i = 0; i < RULE_COUNT; i++) {
 		const struct rule *r = &rules[i];
 		bool exempt = false;
@@ -617,16 +621,100 @@ Test(analyze, drop_column_still_read_by_the_application)
 	appcode_free(&app);
 }
 
-Test(analyze, application_code_is_read_without_the_migrations)
+/* The ways code uses orders.note, and the bare words that are not uses. */
+Test(analyze, drop_column_still_read_matches_the_tables_column_only)
+{
+	static const char drop[] = "def upgrade():\n    op.drop_column('orders', 'note')\n"
+				   "def downgrade():\n    op.add_column('orders', sa.Column('note'))\n";
+	static const struct { const char *text; bool uses; const char *why; } cases[] = {
+		{ "class Order(Base):\n    __tablename__ = \"orders\"\n    id = Column(Integer)\n\n"
+		  "class Memo(Base):\n    __tablename__ = \"memos\"\n    note = Column(String)\n",
+		  false, "another model's column of the same name" },
+		{ "class Order(Base):\n    __tablename__ = 'orders'\n"
+		  "    remark = Column('note', String)\n", true, "a column named apart from its attribute" },
+		{ "class Order(Base):\n    __tablename__ = 'orders'\n"
+		  "    note = Column('remark', String)\n", false, "an attribute named note maps remark" },
+		{ "class Order(Base):\n    __tablename__ = 'orders'\n"
+		  "    note: Mapped[str] = mapped_column(String)\n", true, "a typed mapping" },
+		{ "class Order(Base):\n    __tablename__ = 'orders'\n"
+		  "    note: Mapped[Note] = relationship(back_populates='order')\n", false,
+		  "a relationship is not a column" },
+		{ "class Order(Base):\n    __tablename__ = 'orders'\n"
+		  "    note = relationship(Note)\n\n"
+		  "def notes():\n    return select(Order.note)\n", false,
+		  "Model.attribute names a relationship that took the column's name" },
+		{ "class Order(Base, TimestampMixin):\n    __tablename__ = 'orders'\n\n"
+		  "def notes():\n    return select(Order.note)\n", true,
+		  "Model.column of a column the class inherits" },
+		{ "class Order(db.Model):\n    note = db.Column(db.String)\n", false,
+		  "Flask-SQLAlchemy would call this table order" },
+		{ "class Orders(db.Model):\n    note = db.Column(db.String)\n", true,
+		  "Flask-SQLAlchemy names this table orders" },
+		{ "class Order(Base):\n    __tablename__ = 'orders'\n\n"
+		  "def notes():\n    return select(Order.note)\n", true, "Model.column in a query" },
+		{ "orders = sa.Table(\n    'orders', meta,\n    sa.Column('note', sa.String()),\n)\n",
+		  true, "a Core table" },
+		{ "SQL = \"\"\"\nSELECT id, note\n  FROM orders\n\"\"\"\n", true, "raw SQL" },
+		{ "def f():\n    \"\"\"Update the note of all the orders, select what to keep.\"\"\"\n",
+		  false, "prose that happens to hold the words" },
+		{ "ROUTE = '/orders/<note>'\nNOTE = 'note'\n", false, "a URL template and a bare string" },
+	};
+	struct appcode app = { 0 };
+
+	strvec_push(&app.paths, "app/x.py");
+	strvec_push(&app.texts, "");
+	cfg.app = &app;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		free(app.texts.v[0]);
+		app.texts.v[0] = strdup(cases[i].text);
+		cr_expect_str_eq(run(drop, true), cases[i].uses ?
+				 "drop-column@2:5 drop-column-still-read@2:5" : "drop-column@2:5",
+				 "%s", cases[i].why);
+	}
+	cfg.app = NULL;
+	appcode_free(&app);
+}
+
+/* A migration that has shipped, or whose column comes back, is not about today's code. */
+Test(analyze, drop_column_still_read_only_for_what_has_not_shipped)
+{
+	struct appcode app = { 0 };
+	bool unshipped[2] = { false, false };
+	static const char drop_readd[] = "def upgrade():\n    op.drop_column('orders', 'note')\n"
+		"    op.add_column('orders', sa.Column('note', sa.Text()))\n"
+		"def downgrade():\n    pass\n";
+	static const char drop[] = "def upgrade():\n    op.drop_column('orders', 'note')\n"
+				   "def downgrade():\n    op.add_column('orders', sa.Column('note'))\n";
+
+	strvec_push(&app.paths, "app/models.py");
+	strvec_push(&app.texts, "class Order(Base):\n    __tablename__ = 'orders'\n"
+				"    note = Column(Text)\n");
+	cfg.app = &app;
+	cfg.unshipped = unshipped;
+	cr_expect_str_eq(run(drop, true), "drop-column@2:5", "shipped: the code is a later one");
+	unshipped[1] = true;
+	cr_expect_str_eq(run(drop, true), "drop-column@2:5 drop-column-still-read@2:5");
+	cr_expect_not(strstr(run(drop_readd, true), "still-read"), "the model maps the new column");
+	cfg.unshipped = NULL;
+	cfg.app = NULL;
+	appcode_free(&app);
+}
+
+/*
+ * The application is found from the project's top (setup.cfg here), beside
+ * the ini's directory; tests, documentation, templates and other Alembic
+ * directories are not the application.
+ */
+Test(analyze, application_code_is_read_without_tests_docs_or_migrations)
 {
 	struct project p;
 	struct appcode app;
 
-	cr_assert_eq(project_open(&p, EXAMPLES "/shop/alembic.ini", NULL, &err), 0, "%s", err.msg);
+	cr_assert_eq(project_open(&p, FIXTURES "/appcode/conf/alembic.ini", NULL, &err), 0, "%s", err.msg);
 	cr_assert_eq(appcode_load(&app, &p, &err), 0);
-	cr_expect(strvec_contains(&app.paths, "app/models.py"));
-	for (size_t i = 0; i < app.paths.n; i++)
-		cr_expect(strncmp(app.paths.v[i], "migrations/", 11) != 0, "%s", app.paths.v[i]);
+	cr_expect_eq(app.paths.n, 2);
+	cr_expect(strvec_contains(&app.paths, "shop/db/models.py"));
+	cr_expect(strvec_contains(&app.paths, "shop/views.py"));
 	appcode_free(&app);
 	project_free(&p);
 }
@@ -658,4 +746,103 @@ Test(analyze, batch_aliases_are_checked_like_direct_calls)
 			     "        b.alter_column('remark', new_column_name='note')\n"
 			     "        b.drop_column('z')\n", true),
 			 "add-not-null-without-default@3:9 rename-column@4:9 index-not-concurrent@5:9");
+}
+
+Test(analyze, drop_not_null_on_a_column_running_code_reads)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('t', sa.Column('id', sa.Integer(), nullable=False))\n"
+			     "    op.alter_column('t', 'id', nullable=True)\n"
+			     "    op.alter_column('orders', 'customer_id', nullable=False)\n"
+			     "    op.alter_column('orders', 'customer_id', nullable=True)\n"
+			     "    op.alter_column('orders', 'note', nullable=True)\n"
+			     "    op.alter_column('orders', 'zip', nullable=True)\n"
+			     "    op.alter_column('orders', 'city', nullable=True, existing_nullable=True)\n"
+			     "    op.execute('ALTER TABLE orders ALTER COLUMN zip DROP NOT NULL')\n"
+			     "def downgrade():\n    op.drop_table('t')\n", true),
+			 "set-not-null-without-backfill@4:5 set-not-null-scan@4:5 drop-not-null@5:5 "
+			 "drop-not-null@7:5 drop-not-null@9:36",
+			 "a new table's column, a column created nullable and existing_nullable=True "
+			 "change nothing for running code");
+	cr_expect(strstr(fs.v[2].message, "orders.customer_id may hold NULL"), "%s", fs.v[2].message);
+}
+
+Test(analyze, identifiers_longer_than_postgresql_keeps)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('t', sa.Column('c_012345678901234567890123456789012345678901234567890123456789" "\xc3\xa9" "', sa.Integer()),\n"
+			     "        sa.UniqueConstraint('c', name='uq_0123456789012345678901234567890123456789012345678901234567890'))\n"
+			     "    op.create_index(op.f('ix_orders_0123456789012345678901234567890123456789012345678901234'), 'orders', ['note'],\n"
+			     "                    postgresql_concurrently=True)\n"
+			     "    op.alter_column('orders', 'note', new_column_name='n_0123456789012345678901234567890123456789012345678901234567890')\n"
+			     "    op.add_column('orders', sa.Column('n_0123456789012345678901234567890123456789012345678901234567890', sa.Integer()))\n"
+			     "def downgrade():\n    pass\n", true),
+			 "identifier-too-long@2:36 identifier-too-long@3:39 "
+			 "concurrently-outside-autocommit-block@4:5 identifier-too-long@4:21 "
+			 "rename-column@6:5 empty-downgrade@8:1",
+			 "64 bytes (one of them a two-byte character) is too long; 63 is not");
+	cr_assert_gt(fs.n, 0);
+	cr_expect(strstr(fs.v[0].message, "is 64 bytes long: PostgreSQL keeps only its first 63, "
+			 "\"c_012345678901234567890123456789012345678901234567890123456789\""),
+		  "the kept part ends before a cut character: %s", fs.v[0].message);
+	cfg.dialect = DIALECT_MYSQL;
+	cr_expect_not(strstr(run("def upgrade():\n"
+				 "    op.add_column('orders', sa.Column('n_01234567890123456789012345678901234567890123456789012345678901234', sa.Integer()))\n"
+				 "def downgrade():\n    pass\n", true), "identifier-too-long"),
+		      "PostgreSQL only");
+}
+
+Test(analyze, whole_table_updates_of_large_tables)
+{
+	static const char *const src = "import sqlalchemy as sa\n"
+		"orders_t = sa.table('orders', sa.column('note'))\n"
+		"def upgrade():\n"
+		"    op.execute('UPDATE orders SET note = 1')\n"
+		"    op.execute('UPDATE orders SET note = 1 WHERE id < 1000')\n"
+		"    op.execute(orders_t.update().values(note='x'))\n"
+		"    op.execute(sa.update(orders_t).values(note='x'))\n"
+		"    op.execute(orders_t.update().where(orders_t.c.note.is_(None)).values(note='x'))\n"
+		"    op.get_bind().execute(sa.update(orders_t).values(note='y'))\n"
+		"def downgrade():\n    pass\n";
+
+	cr_expect_str_eq(run(src, true), "unqualified-update@4:17 empty-downgrade@10:1",
+			 "orders is not a large table");
+	strvec_push(&cfg.large_tables, "orders");
+	cr_expect_str_eq(run(src, true),
+			 "update-without-batching@4:17 unqualified-update@4:17 "
+			 "update-without-batching@6:16 update-without-batching@7:16 "
+			 "update-without-batching@9:27 empty-downgrade@10:1");
+	cr_expect_eq(fs.v[0].severity, SEVERITY_ERROR, "a large table's finding is an error");
+}
+
+/*
+ * unqualified-delete is for rows that are simply lost: a DELETE with a WHERE
+ * in any of its forms is guarded, and rows copied elsewhere first, or
+ * written again after, have moved.
+ */
+Test(analyze, guarded_and_copy_then_delete_are_not_unqualified)
+{
+	cr_expect_str_eq(run("import sqlalchemy as sa\n"
+			     "t = sa.table('orders', sa.column('id'))\n"
+			     "def upgrade():\n"
+			     "    op.execute('DELETE FROM orders '\n"
+			     "               'WHERE note IN (SELECT note FROM orders GROUP BY note)')\n"
+			     "    op.execute('WITH d AS (SELECT id FROM orders) DELETE FROM orders WHERE id IN (SELECT id FROM d)')\n"
+			     "    op.execute('DELETE FROM orders USING notes WHERE orders.note = notes.id')\n"
+			     "    op.execute('DELETE o FROM orders o JOIN notes n ON o.note = n.id WHERE n.x > 1')\n"
+			     "    op.get_bind().execute(sa.text('DELETE FROM orders WHERE id = :id').bindparams(id=x))\n"
+			     "    op.execute('INSERT INTO archive SELECT * FROM orders; DELETE FROM orders')\n"
+			     "    op.execute('CREATE TABLE old_notes AS TABLE notes')\n"
+			     "    op.execute('TRUNCATE notes')\n"
+			     "    op.execute('DELETE FROM items')\n"
+			     "    op.execute('INSERT INTO items (id) SELECT id FROM orders')\n"
+			     "    op.execute('DELETE FROM tags')\n"
+			     "    op.bulk_insert(sa.table('tags', sa.column('id')), rows)\n"
+			     "    op.execute('DELETE FROM carts')\n"
+			     "    op.execute('INSERT INTO old_carts SELECT * FROM carts')\n"
+			     "    op.execute('DELETE FROM coupons')\n"
+			     "def downgrade():\n    pass\n", true),
+			 "non-idempotent-sql@11:17 data-in-schema-migration@16:5 unqualified-delete@17:17 "
+			 "unqualified-delete@19:17 empty-downgrade@20:1",
+			 "a copy made after the DELETE (carts) or none at all (coupons) is a loss");
 }

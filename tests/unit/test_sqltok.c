@@ -505,8 +505,8 @@ Test(sqltok, alter_column_type_and_not_null)
 		    SQL_F(ALTER_COLUMN_TYPE), 0);
 	expect_stmt("ALTER TABLE t ALTER COLUMN placed_at SET NOT NULL", SQL_ALTER_TABLE,
 		    SQL_F(SET_NOT_NULL), SQL_F(ALTER_COLUMN_TYPE) | SQL_F(NOT_NULL));
-	expect_stmt("ALTER TABLE t ALTER COLUMN placed_at DROP NOT NULL", SQL_ALTER_TABLE, 0,
-		    SQL_F(SET_NOT_NULL) | SQL_F(NOT_NULL));
+	expect_stmt("ALTER TABLE t ALTER COLUMN placed_at DROP NOT NULL", SQL_ALTER_TABLE,
+		    SQL_F(DROP_NOT_NULL), SQL_F(SET_NOT_NULL) | SQL_F(NOT_NULL));
 	expect_stmt("ALTER TABLE t ALTER COLUMN c SET DEFAULT 0", SQL_ALTER_TABLE, SQL_F(DEFAULT),
 		    SQL_F(SET_NOT_NULL));
 }
@@ -985,4 +985,21 @@ Test(sqltok, every_prefix_of_a_script_scans)
 	for (size_t len = 0; len < sizeof(sql); len++)
 		expect_sane(sql, len);
 	scan_n(sql, sizeof(sql) - 1, 6);
+}
+
+/* Where an INSERT ... SELECT or CREATE TABLE ... AS takes its rows from. */
+Test(sqltok, sources_of_copies)
+{
+	const struct sql_stmt *st;
+
+	st = expect_stmt("INSERT INTO archive (id) SELECT o.id FROM public.orders o "
+			 "JOIN items i ON i.order_id = o.id WHERE o.id IN (SELECT id FROM old)",
+			 SQL_INSERT, SQL_F(WHERE), 0);
+	expect_list(&st->sources, "orders items old", "sources");
+	st = expect_stmt("CREATE TABLE orders_copy AS TABLE orders", SQL_CREATE_TABLE, 0, 0);
+	expect_list(&st->sources, "orders", "AS TABLE");
+	st = expect_stmt("INSERT INTO t VALUES (1)", SQL_INSERT, 0, 0);
+	cr_expect_eq(st->sources.n, 0);
+	st = expect_stmt("DELETE FROM orders", SQL_DELETE, 0, SQL_F(WHERE));
+	cr_expect_eq(st->sources.n, 0, "only copies have sources");
 }
