@@ -62,6 +62,12 @@ kw_false(const struct pyarg *a)
 	return a && a->kind == PYARG_BOOL && !strcmp(a->text, "False");
 }
 
+static bool
+is_true_arg(const struct pyarg *a)
+{
+	return a && a->kind == PYARG_BOOL && !strcmp(a->text, "True");
+}
+
 static const char *
 or_unknown(const char *s)
 {
@@ -94,6 +100,48 @@ is_volatile_default(const struct pyarg *d)
 	return false;
 }
 
+/*
+ * What sa.Column(...) declares besides the column: Alembic's add_column emits
+ * it after ADD COLUMN as its own statements (ADD CONSTRAINT for a ForeignKey
+ * or unique=True, CREATE INDEX for index=True), with the same locks as
+ * create_foreign_key, create_unique_constraint and create_index.
+ */
+static int
+check_inline_keys(struct ctx *c, const struct migration_op *op, const struct pycall *col,
+		  const char *table, const char *name)
+{
+	bool index = is_true_arg(pycall_arg(col, (size_t)-1, "index"));
+	bool unique = is_true_arg(pycall_arg(col, (size_t)-1, "unique"));
+
+	if (!table)
+		return 0;       /* a table that cannot be known is not an existing one */
+	for (size_t i = 0; i < col->n_args; i++) {
+		const struct pyarg *a = &col->args[i];
+		const struct pyarg *ref = a->kind == PYARG_CALL && !a->keyword &&
+					  !strcmp(a->call->name, "ForeignKey") ?
+					  pycall_arg(a->call, 0, "column") : NULL;
+
+		if (ref && report(c, RULE_CONSTRAINT_WITHOUT_NOT_VALID, table, a->line, a->col,
+				  "foreign key %s.%s -> %s declared in add_column on existing table "
+				  "%s is checked against every row while writes are blocked; add the "
+				  "column, then the foreign key NOT VALID, then VALIDATE",
+				  table, name, ref->kind == PYARG_STRING ? ref->text : "?", table) < 0)
+			return -1;
+	}
+	/* index=True, with or without unique=True, is CREATE [UNIQUE] INDEX */
+	if (index)
+		return report_op(c, RULE_INDEX_NOT_CONCURRENT, table, op,
+				 "index=True on column %s.%s builds an index on existing table %s "
+				 "without CONCURRENTLY: writes to the table block until it is done",
+				 table, name, table);
+	if (unique)
+		return report_op(c, RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE, table, op,
+				 "unique=True on column %s.%s adds a unique constraint to existing "
+				 "table %s, whose index is built under a lock that blocks writes",
+				 table, name, table);
+	return 0;
+}
+
 static int
 check_add_column(struct ctx *c, const struct migration_op *op)
 {
@@ -117,7 +165,8 @@ check_add_column(struct ctx *c, const struct migration_op *op)
 		      "under an ACCESS EXCLUSIVE lock", or_unknown(table),
 		      name && name->kind == PYARG_STRING ? name->text : "?") < 0)
 		return -1;
-	return 0;
+	return check_inline_keys(c, op, col->call, table,
+				 name && name->kind == PYARG_STRING ? name->text : "?");
 }
 
 /* An earlier UPDATE of table in this upgrade (raw SQL) counts as a backfill. */

@@ -519,3 +519,35 @@ Test(analyze, batch_aliases_are_checked_like_direct_calls)
 			     "        b.drop_column('z')\n", true),
 			 "add-not-null-without-default@3:9 rename-column@4:9 index-not-concurrent@5:9");
 }
+
+Test(analyze, keys_declared_in_add_column_are_keys_on_an_existing_table)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('shop_id', sa.Integer(),\n"
+			     "                  sa.ForeignKey('shops.id'), index=True))\n"
+			     "    op.add_column('orders', sa.Column('code', sa.String(), unique=True))\n"
+			     "def downgrade():\n    op.drop_column('orders', 'code')\n"
+			     "    op.drop_column('orders', 'shop_id')\n", true),
+			 "index-not-concurrent@2:5 constraint-without-not-valid@3:19 "
+			 "unique-constraint-on-existing-table@4:5");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('shop_id', sa.Integer(),\n"
+			     "                  sa.ForeignKey('shops.id')))\n"
+			     "def downgrade():\n    op.drop_column('orders', 'shop_id')\n", true),
+			 "constraint-without-not-valid@3:19 foreign-key-without-index@3:19");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('items', sa.Column('id', sa.Integer(), primary_key=True))\n"
+			     "    op.add_column('items', sa.Column('shop_id', sa.Integer(),\n"
+			     "                  sa.ForeignKey('shops.id'), index=True, unique=True))\n"
+			     "def downgrade():\n    op.drop_table('items')\n", true), "",
+			 "keys of a table created in the same migration are free");
+}
+
+Test(analyze, keys_in_add_column_on_an_unknown_table_are_not_on_an_existing_one)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    for t in ('orders', 'items'):\n"
+			     "        op.add_column(t, sa.Column('shop_id', sa.Integer(),\n"
+			     "                      sa.ForeignKey('shops.id'), index=True))\n"
+			     "def downgrade():\n    pass\n", true), "empty-downgrade@5:1");
+}
