@@ -191,6 +191,20 @@ backfilled(const struct ctx *c, const struct migration_op *upto, const char *tab
 	return false;
 }
 
+/* sa.String(20) → "String", sa.Text → "Text", Text → "Text"; NULL if not a type. */
+static const char *
+type_name(const struct pyarg *t)
+{
+	const char *dot;
+
+	if (t && t->kind == PYARG_CALL)
+		return t->call->name;
+	if (!t || t->kind != PYARG_NAME || !t->text)
+		return NULL;
+	dot = strrchr(t->text, '.');
+	return dot ? dot + 1 : t->text;
+}
+
 /* Integer widths and string lengths, to tell a narrowing change. */
 long
 type_rank(const struct pyarg *t, bool *is_string)
@@ -199,17 +213,15 @@ type_rank(const struct pyarg *t, bool *is_string)
 		{ "SmallInteger", 2 }, { "Integer", 4 }, { "BigInteger", 8 },
 	};
 	const struct pycall *call = t && t->kind == PYARG_CALL ? t->call : NULL;
-	const char *name = call ? call->name : t && t->text ? strrchr(t->text, '.') : NULL;
+	const char *name = type_name(t);
 
 	*is_string = false;
 	if (!name)
 		return -1;
-	if (name[0] == '.')
-		name++;
 	for (size_t i = 0; i < MR_ARRAY_SIZE(ints); i++)
 		if (!strcmp(name, ints[i].name))
 			return ints[i].rank;
-	if (!strcmp(name, "Text")) {
+	if (!strcmp(name, "Text") || !strcmp(name, "TEXT") || !strcmp(name, "UnicodeText")) {
 		*is_string = true;
 		return 1L << 30;
 	}
@@ -217,9 +229,55 @@ type_rank(const struct pyarg *t, bool *is_string)
 		const struct pyarg *len = call ? pycall_arg(call, 0, "length") : NULL;
 
 		*is_string = true;
-		return len && len->kind == PYARG_NUMBER ? atol(len->text) : 1L << 30;
+		/* a length from a variable is unknown, not unlimited */
+		return !len ? 1L << 30 : len->kind == PYARG_NUMBER ? atol(len->text) : -1;
 	}
 	return -1;
+}
+
+/*
+ * Numeric(p, s) to a greater p with the same s, or to an unconstrained
+ * Numeric(): binary-coercible on PostgreSQL (9.2+), so no rewrite.
+ */
+static bool
+numeric_widens(const struct pyarg *from, const struct pyarg *to)
+{
+	const char *fn = type_name(from), *tn = type_name(to);
+	const struct pyarg *fp, *fs, *tp, *ts;
+
+	if (!fn || !tn || (strcmp(fn, "Numeric") && strcmp(fn, "NUMERIC")) ||
+	    (strcmp(tn, "Numeric") && strcmp(tn, "NUMERIC")) || from->kind != PYARG_CALL)
+		return false;
+	fp = pycall_arg(from->call, 0, "precision");
+	fs = pycall_arg(from->call, 1, "scale");
+	if (to->kind != PYARG_CALL || !to->call->n_args)
+		return true;    /* unconstrained NUMERIC holds every value */
+	tp = pycall_arg(to->call, 0, "precision");
+	ts = pycall_arg(to->call, 1, "scale");
+	if (!fp || !tp || fp->kind != PYARG_NUMBER || tp->kind != PYARG_NUMBER)
+		return false;
+	if (!fs != !ts || (fs && (fs->kind != PYARG_NUMBER || ts->kind != PYARG_NUMBER ||
+				 strcmp(fs->text, ts->text))))
+		return false;
+	return atol(tp->text) >= atol(fp->text);
+}
+
+/*
+ * PostgreSQL changes the type without rewriting the table when it is
+ * binary-coercible: TEXT and VARCHAR either way, VARCHAR(n) to a longer
+ * VARCHAR or to TEXT, NUMERIC widened.  Only with existing_type= given.
+ */
+static bool
+type_change_is_free(const struct ctx *c, const struct pyarg *from, const struct pyarg *to)
+{
+	bool to_str, from_str;
+	long rto = type_rank(to, &to_str), rfrom = type_rank(from, &from_str);
+
+	if (c->cfg->dialect != DIALECT_POSTGRESQL || !from || !to)
+		return false;
+	if (to_str && from_str && rto > 0 && rfrom > 0)
+		return rto >= rfrom;
+	return numeric_widens(from, to);
 }
 
 /* The call a type argument stands for: sa.Enum(...) itself, or a module-level name for one. */
@@ -247,7 +305,8 @@ check_type_change(struct ctx *c, const struct migration_op *op, const char *tabl
 	bool to_str, from_str;
 	long rto = type_rank(to, &to_str), rfrom = type_rank(from, &from_str);
 
-	if (report_op(c, RULE_COLUMN_TYPE_CHANGE, table, op,
+	if (!type_change_is_free(c, from, to) &&
+	    report_op(c, RULE_COLUMN_TYPE_CHANGE, table, op,
 		      "the type of %s.%s changes on an existing table: most type changes rewrite "
 		      "the table under an ACCESS EXCLUSIVE lock", or_unknown(table),
 		      or_unknown(column)) < 0)

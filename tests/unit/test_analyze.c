@@ -347,8 +347,8 @@ Test(analyze, destructive_downgrades)
 			     "                    existing_type=sa.Text())\n"
 			     "    op.drop_column('orders', 'customer_id')\n"
 			     "    op.drop_table('orders')\n", true),
-			 "column-type-change@2:5 destructive-downgrade@5:5 destructive-downgrade@7:5 "
-			 "destructive-downgrade@8:5");
+			 "destructive-downgrade@5:5 destructive-downgrade@7:5 destructive-downgrade@8:5",
+			 "VARCHAR(200) to TEXT does not rewrite on PostgreSQL");
 	cr_expect_str_eq(run("def upgrade():\n"
 			     "    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))\n"
 			     "    op.add_column('orders', sa.Column('x', sa.Integer()))\n"
@@ -550,4 +550,35 @@ Test(analyze, keys_in_add_column_on_an_unknown_table_are_not_on_an_existing_one)
 			     "        op.add_column(t, sa.Column('shop_id', sa.Integer(),\n"
 			     "                      sa.ForeignKey('shops.id'), index=True))\n"
 			     "def downgrade():\n    pass\n", true), "empty-downgrade@5:1");
+}
+
+Test(analyze, type_changes_postgresql_makes_without_a_rewrite)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.alter_column('orders', 'note', type_=sa.Text(),\n"
+			     "                    existing_type=sa.String(length=200))\n"
+			     "    op.alter_column('orders', 'note', type_=sa.String(),\n"
+			     "                    existing_type=sa.Text)\n"
+			     "    op.alter_column('orders', 'note', type_=sa.String(300),\n"
+			     "                    existing_type=sa.String(length=200))\n"
+			     "    op.alter_column('orders', 'total', type_=sa.Numeric(12, 2),\n"
+			     "                    existing_type=sa.Numeric(10, 2))\n"
+			     "def downgrade():\n    pass\n", true), "empty-downgrade@10:1");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.alter_column('orders', 'note', type_=sa.String(length=100),\n"
+			     "                    existing_type=sa.Text())\n"
+			     "    op.alter_column('orders', 'note', type_=sa.String(length=N),\n"
+			     "                    existing_type=sa.String(length=200))\n"
+			     "    op.alter_column('orders', 'total', type_=sa.Numeric(12, 4),\n"
+			     "                    existing_type=sa.Numeric(10, 2))\n"
+			     "    op.alter_column('orders', 'note', type_=sa.Text())\n"
+			     "def downgrade():\n    pass\n", true),
+			 "column-type-change@2:5 narrowing-type-change@2:5 column-type-change@4:5 "
+			 "column-type-change@6:5 column-type-change@8:5 empty-downgrade@9:1");
+	cfg.dialect = DIALECT_MYSQL;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.alter_column('orders', 'note', type_=sa.String(300),\n"
+			     "                    existing_type=sa.String(length=200))\n"
+			     "def downgrade():\n    pass\n", true),
+			 "column-type-change@2:5 empty-downgrade@4:1", "MySQL may copy the table");
 }
