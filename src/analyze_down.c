@@ -67,6 +67,33 @@ undone_later(const struct ctx *c, size_t i, enum op_kind undo, const char *table
 	return false;
 }
 
+/*
+ * Does downgrade() drop a column of the key op makes (an FK's local
+ * columns, an index's or unique constraint's columns)?  PostgreSQL, MySQL
+ * and SQLite drop the key with its column.
+ */
+static bool
+key_column_dropped(const struct ctx *c, const struct migration_op *op, const char *table)
+{
+	const struct pyarg *cols = op_param(op, op_kind_of(op) == OP_CREATE_FK ? "local_cols" :
+					    "columns");
+	const struct migration_fn *down = &c->m->downgrade;
+
+	for (size_t i = 0; cols && i < down->n_ops; i++) {
+		const struct migration_op *d = &down->ops[i];
+		const char *t = op_table(d), *column = op_string(d, "column_name");
+
+		if (op_kind_of(d) != OP_DROP_COLUMN || !t || !column || strcmp(t, table) != 0)
+			continue;
+		if (cols->kind == PYARG_STRING && !strcmp(cols->text, column))
+			return true;
+		for (size_t k = 0; cols->kind == PYARG_LIST && k < cols->n_items; k++)
+			if (cols->items[k].kind == PYARG_STRING && !strcmp(cols->items[k].text, column))
+				return true;
+	}
+	return false;
+}
+
 /* What upgrade() creates, downgrade() must remove. */
 int
 check_inverse(struct ctx *c)
@@ -106,6 +133,7 @@ check_inverse(struct ctx *c)
 			/* dropping the table removes whatever was made on it */
 			if (downgrade_has(c, pairs[p].undo, table, pairs[p].name, name) ||
 			    downgrade_has(c, OP_DROP_TABLE, table, NULL, NULL) ||
+			    (kind != OP_ADD_COLUMN && key_column_dropped(c, op, table)) ||
 			    undone_later(c, i, pairs[p].undo, table, pairs[p].name, name))
 				continue;
 			if (report_op(c, RULE_DOWNGRADE_NOT_INVERSE, table, op,

@@ -582,3 +582,21 @@ Test(analyze, type_changes_postgresql_makes_without_a_rewrite)
 			     "def downgrade():\n    pass\n", true),
 			 "column-type-change@2:5 empty-downgrade@4:1", "MySQL may copy the table");
 }
+
+Test(analyze, keys_dropped_with_their_column_are_undone)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('shop_id', sa.Integer()))\n"
+			     "    op.create_foreign_key('fk_shop', 'orders', 'shops', ['shop_id'], ['id'],\n"
+			     "                          postgresql_not_valid=True)\n"
+			     "    op.create_index('ix_shop', 'orders', ['shop_id'])\n"
+			     "def downgrade():\n    op.drop_column('orders', 'shop_id')\n", true),
+			 "index-not-concurrent@5:5");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_foreign_key('fk_c', 'orders', 'customers', ['customer_id'], ['id'],\n"
+			     "                          postgresql_not_valid=True)\n"
+			     "    op.create_index('ix_c', 'orders', ['customer_id'])\n"
+			     "def downgrade():\n    op.drop_column('orders', 'note')\n", true),
+			 "downgrade-not-inverse@2:5 index-not-concurrent@4:5 downgrade-not-inverse@4:5 "
+			 "destructive-downgrade@6:5", "dropping another column leaves the keys");
+}
