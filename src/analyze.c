@@ -169,24 +169,134 @@ check_add_column(struct ctx *c, const struct migration_op *op)
 				 name && name->kind == PYARG_STRING ? name->text : "?");
 }
 
-/* An earlier UPDATE of table in this upgrade (raw SQL) counts as a backfill. */
-static bool
-backfilled(const struct ctx *c, const struct migration_op *upto, const char *table)
+/* The table name a Core table expression stands for: t bound to sa.table("t", ...). */
+static void
+core_table_name(const struct migration *m, const char *expr, size_t len, char *out,
+		size_t size)
 {
-	for (const struct migration_op *op = c->m->upgrade.ops; table && op < upto; op++) {
-		const struct pyarg *arg;
-		const char *sql = op_kind_of(op) == OP_EXECUTE ? op_sql(op, &arg) : NULL;
-		struct sql_script script;
-		bool found = false;
+	char name[128];
+	const struct pycall *call;
+	const char *q;
 
-		if (!sql || sql_scan(sql, strlen(sql), &script, NULL) < 0)
-			continue;
-		for (size_t i = 0; i < script.n; i++)
-			found = found || (script.v[i].kind == SQL_UPDATE && script.v[i].table &&
-					  !strcmp(script.v[i].table, table));
-		sql_script_free(&script);
-		if (found)
+	out[0] = '\0';
+	while (len && *expr == ' ')
+		expr++, len--;
+	if (len >= sizeof(name))
+		return;
+	memcpy(name, expr, len);
+	name[len] = '\0';
+	if ((q = strchr(name, '(')) && (q = strpbrk(q, "'\""))) {
+		/* an inline sa.table("t", ...) */
+		snprintf(out, size, "%.*s", (int)strcspn(q + 1, "'\""), q + 1);
+		return;
+	}
+	call = migration_alias(m, name);
+	if (call && (!strcmp(call->name, "table") || !strcmp(call->name, "Table")) &&
+	    call->n_args && call->args[0].kind == PYARG_STRING)
+		snprintf(out, size, "%s", call->args[0].text);
+}
+
+/*
+ * Is op an execute() of a SQLAlchemy Core UPDATE (t.update()..., sa.update(t)...)?
+ * table gets its table, or "" when it cannot be known.
+ */
+static bool
+core_update(const struct migration *m, const struct migration_op *op, char *table, size_t size)
+{
+	const struct pyarg *arg = op_kind_of(op) == OP_EXECUTE ? op_param(op, "sqltext") : NULL;
+	const char *callee, *u, *obj;
+
+	if (!arg || arg->kind != PYARG_CALL)
+		return false;
+	callee = arg->call->callee;
+	for (u = strstr(callee, "update"); u; u = strstr(u + 1, "update"))
+		if ((u == callee || !(isalnum((unsigned char)u[-1]) || u[-1] == '_')) &&
+		    (u[6] == '(' || u[6] == '\0'))
+			break;
+	if (!u)
+		return false;
+	for (obj = u; obj > callee && (isalnum((unsigned char)obj[-1]) || obj[-1] == '_' ||
+				       obj[-1] == '.'); obj--)
+		;
+	/* t.update(): the table is t; sa.update(t) / update(t): the argument */
+	if (u > obj && strncmp(obj, "sa.", 3) && strncmp(obj, "sqlalchemy.", 11) &&
+	    strncmp(obj, "sql.", 4)) {
+		core_table_name(m, obj, (size_t)(u - 1 - obj), table, size);
+	} else if (u[6] == '(') {
+		core_table_name(m, u + 7, strcspn(u + 7, ",)"), table, size);
+	} else {
+		const struct pyarg *t = arg->call->n_args ? &arg->call->args[0] : NULL;
+
+		table[0] = '\0';
+		if (t && t->kind == PYARG_NAME)
+			core_table_name(m, t->text, strlen(t->text), table, size);
+		else if (t && t->kind == PYARG_CALL && t->call->n_args &&
+			 t->call->args[0].kind == PYARG_STRING)
+			snprintf(table, size, "%s", t->call->args[0].text);
+	}
+	return true;
+}
+
+/* Does a Core update's text (or its final .values(...) keywords) name column? */
+static bool
+core_names_column(const struct migration_op *op, const char *column)
+{
+	const struct pyarg *arg = op_param(op, "sqltext");
+
+	if (strstr(arg->call->callee, column))
+		return true;
+	for (size_t i = 0; i < arg->call->n_args; i++)
+		if ((arg->call->args[i].keyword && !strcmp(arg->call->args[i].keyword, column)) ||
+		    (arg->call->args[i].text && strstr(arg->call->args[i].text, column)))
 			return true;
+	return false;
+}
+
+/* Raw SQL: an UPDATE of table (naming column, if given), or a DELETE from it. */
+static bool
+sql_backfills(const struct migration_op *op, const char *table, const char *column)
+{
+	const struct pyarg *arg;
+	const char *sql = op_kind_of(op) == OP_EXECUTE ? op_sql(op, &arg) : NULL;
+	struct sql_script script;
+	bool found = false;
+
+	if (!sql || sql_scan(sql, strlen(sql), &script, NULL) < 0)
+		return false;
+	for (size_t i = 0; i < script.n; i++)
+		found = found || ((script.v[i].kind == SQL_UPDATE || script.v[i].kind == SQL_DELETE) &&
+				  script.v[i].table && !strcmp(script.v[i].table, table) &&
+				  (!column || strstr(sql, column)));
+	sql_script_free(&script);
+	return found;
+}
+
+/*
+ * A backfill of table before SET NOT NULL: an UPDATE (raw SQL or SQLAlchemy
+ * Core, of that table or of one that cannot be known) or a DELETE earlier in
+ * this upgrade; or, in an earlier migration since the column was added, an
+ * UPDATE of that table that names the column (a backfill migration of its own).
+ */
+static bool
+backfilled(const struct ctx *c, const struct migration_op *upto, const char *table,
+	   const char *column)
+{
+	const struct schema_column *col = schema_column(c->schema, table, column);
+	size_t from = col ? col->created_in : 0;
+	char t[128];
+
+	for (const struct migration_op *op = c->m->upgrade.ops; table && op < upto; op++)
+		if (sql_backfills(op, table, NULL) ||
+		    (core_update(c->m, op, t, sizeof(t)) && (!t[0] || !strcmp(t, table))))
+			return true;
+	for (size_t k = from; table && column && k < c->at; k++) {
+		const struct migration_fn *up = &c->all[k]->upgrade;
+
+		for (size_t i = 0; i < up->n_ops; i++)
+			if (sql_backfills(&up->ops[i], table, column) ||
+			    (core_update(c->all[k], &up->ops[i], t, sizeof(t)) &&
+			     !strcmp(t, table) && core_names_column(&up->ops[i], column)))
+				return true;
 	}
 	return false;
 }
@@ -334,7 +444,7 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 	if (is_new(c, table))
 		return 0;
 	if (kw_false(nullable) && (!col || col->nullable)) {
-		if (!backfilled(c, op, table) &&
+		if (!backfilled(c, op, table, column) &&
 		    report_op(c, RULE_SET_NOT_NULL_WITHOUT_BACKFILL, table, op,
 			      "%s.%s becomes NOT NULL with no backfill before it in this migration: "
 			      "any NULL left makes the ALTER fail", or_unknown(table),

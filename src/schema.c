@@ -293,6 +293,7 @@ add_column(struct schema *s, const char *table, const struct pycall *c, size_t a
 	col->nullable = nullable ? !(nullable->kind == PYARG_BOOL && !strcmp(nullable->text, "False"))
 				 : !primary;
 	col->server_default = dflt && dflt->kind != PYARG_NONE;
+	col->created_in = at;
 	col->name = mr_strdup(name->text);
 	col->type = mr_strdup(!type ? "?" : type->kind == PYARG_CALL ? type->call->callee :
 			      type->text ? type->text : "?");

@@ -27,6 +27,7 @@ struct schema_column {
 	char *type;             /* as written: "sa.String(length=20)" */
 	bool nullable;
 	bool server_default;
+	size_t created_in;      /* migration index */
 };
 
 struct schema_table {

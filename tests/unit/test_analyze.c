@@ -600,3 +600,77 @@ Test(analyze, keys_dropped_with_their_column_are_undone)
 			 "downgrade-not-inverse@2:5 index-not-concurrent@4:5 downgrade-not-inverse@4:5 "
 			 "destructive-downgrade@6:5", "dropping another column leaves the keys");
 }
+
+#define NOT_NULL "    op.alter_column('orders', 'note', nullable=False)\n" \
+	"def downgrade():\n    op.alter_column('orders', 'note', nullable=True)\n"
+
+Test(analyze, backfills_through_sqlalchemy_core_count)
+{
+	cr_expect_str_eq(run("orders = sa.table('orders', sa.column('note'))\n"
+			     "def upgrade():\n"
+			     "    op.execute(orders.update().where(orders.c.note == None).values(note=''))\n"
+			     NOT_NULL, true), "set-not-null-scan@4:5");
+	cr_expect_str_eq(run("t = sa.sql.table('orders', sa.column('note'))\n"
+			     "def upgrade():\n    bind = op.get_bind()\n"
+			     "    bind.execute(sa.update(t).values(note=''))\n" NOT_NULL, true),
+			 "set-not-null-scan@5:5");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    conn = op.get_bind()\n"
+			     "    notes = sa.table('orders', sa.column('note'))\n"
+			     "    conn.execute(notes.update().values(note=''))\n" NOT_NULL, true),
+			 "set-not-null-scan@5:5", "a local table: not knowable, but an update");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute(sa.update(sa.table('orders')).values(note=''))\n" NOT_NULL,
+			     true), "set-not-null-scan@3:5");
+	cr_expect_str_eq(run("t = sa.table('shops', sa.column('note'))\n"
+			     "def upgrade():\n"
+			     "    op.execute(t.update().values(note=''))\n"
+			     "    op.execute(t.insert().values(note=''))\n" NOT_NULL, true),
+			 "set-not-null-without-backfill@5:5 set-not-null-scan@5:5",
+			 "another table's update is no backfill of this one");
+}
+
+/* The findings of the third of three migrations. */
+static const char *
+run3(const char *second, const char *third)
+{
+	static char buf[1024];
+	struct analysis_input in[3] = {
+		{ BASE, strlen(BASE), "versions/base.py", 0, false },
+		{ second, strlen(second), "versions/second.py", 1, false },
+		{ third, strlen(third), "versions/third.py", 2, false },
+	};
+
+	findings_free(&fs);
+	cr_assert_eq(analyze_sources(in, 3, &cfg, &fs, &err), 0, "%s", err.msg);
+	cr_assert_eq(findings_sort(&fs), 0);
+	buf[0] = '\0';
+	for (size_t i = 0; i < fs.n; i++) {
+		size_t len = strlen(buf);
+
+		if (fs.v[i].revision == 2)
+			snprintf(buf + len, sizeof(buf) - len, "%s%s@%u:%u", len ? " " : "",
+				 fs.v[i].rule->id, fs.v[i].line, fs.v[i].col);
+	}
+	return buf;
+}
+
+Test(analyze, a_backfill_migration_of_its_own_counts_for_the_column_it_names)
+{
+	cr_expect_str_eq(run3("orders = sa.table('orders', sa.column('note'))\n"
+			      "def upgrade():\n"
+			      "    op.execute(orders.update().where(orders.c.note == None).values(note=''))\n"
+			      "def downgrade():\n    pass\n",
+			      "def upgrade():\n" NOT_NULL), "set-not-null-scan@2:5");
+	cr_expect_str_eq(run3("def upgrade():\n"
+			      "    op.execute(\"UPDATE orders SET note = '' WHERE note IS NULL\")\n"
+			      "def downgrade():\n    pass\n",
+			      "def upgrade():\n" NOT_NULL), "set-not-null-scan@2:5");
+	cr_expect_str_eq(run3("orders = sa.table('orders', sa.column('customer_id'))\n"
+			      "def upgrade():\n"
+			      "    op.execute(orders.update().values(customer_id=1))\n"
+			      "def downgrade():\n    pass\n",
+			      "def upgrade():\n" NOT_NULL),
+			 "set-not-null-without-backfill@2:5 set-not-null-scan@2:5",
+			 "an earlier update of another column");
+}
