@@ -287,7 +287,7 @@ check_lock_timeout(struct ctx *c, const struct migration_op *op)
 {
 	const char *table;
 
-	if (c->lock_timeout_seen)
+	if (c->lock_timeout_seen || c->cfg->lock_timeout_everywhere)
 		return 0;
 	if (sets_lock_timeout(op)) {
 		c->lock_timeout_seen = true;

@@ -674,3 +674,17 @@ Test(analyze, a_backfill_migration_of_its_own_counts_for_the_column_it_names)
 			 "set-not-null-without-backfill@2:5 set-not-null-scan@2:5",
 			 "an earlier update of another column");
 }
+
+Test(analyze, a_lock_timeout_set_by_env_py_holds_for_every_migration)
+{
+	cfg.by_rule[RULE_MISSING_LOCK_TIMEOUT].disabled = false;
+	cfg.lock_timeout_everywhere = true;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('a', sa.Integer()))\n"
+			     "def downgrade():\n    op.drop_column('orders', 'a')\n", true), "");
+	cfg.lock_timeout_everywhere = false;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('a', sa.Integer()))\n"
+			     "def downgrade():\n    op.drop_column('orders', 'a')\n", true),
+			 "missing-lock-timeout@2:5");
+}

@@ -166,3 +166,39 @@ Test(settings, unknown_rules_and_severities_are_errors)
 	cr_expect_eq(load("sqlite://", "severity.drop-table = fatal\n"), -1);
 	cr_expect(strstr(err.msg, "expected error, warning or info"), "%s", err.msg);
 }
+
+/* Writes env.py into the script directory. */
+static void
+env_py(const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/env.py", dir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+Test(settings, a_lock_timeout_set_in_env_py_or_the_url_holds_for_every_migration)
+{
+	static const struct { const char *env, *url; bool set; } cases[] = {
+		{ "with connectable.connect() as connection:\n"
+		  "    connection.execute(text(\"SET lock_timeout = '4s'\"))\n"
+		  "    context.configure(connection=connection)\n", "", true },
+		{ "engine = create_engine(url, connect_args={'options': '-c lock_timeout=5000'})\n",
+		  "", true },
+		{ "timeout = '3s'\nconnection.execute(text(f\"SET lock_timeout TO '{timeout}'\"))\n",
+		  "", true },
+		{ "", "postgresql://db/app?options=-c%%20lock_timeout%%3D5000", true },
+		{ "# connection.execute(text(\"SET lock_timeout = '4s'\"))\n", "", false },
+		{ "connection.execute(text(\"SET lock_timeout = 0\"))\n", "", false },
+		{ "context.configure(connection=connection)\n", "", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		env_py(cases[i].env);
+		cr_assert_eq(load(cases[i].url, ""), 0, "%s", err.msg);
+		cr_expect_eq(cfg.lock_timeout_everywhere, cases[i].set, "case %zu", i);
+	}
+}
