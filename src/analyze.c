@@ -48,6 +48,23 @@ is_new(const struct ctx *c, const char *table)
 	return t && t->created_in == c->at;
 }
 
+const char *
+sql_table_key(const struct sql_stmt *st, char *buf, size_t size)
+{
+	if (!st->table || !st->schema || !strcmp(st->schema, "public"))
+		return st->table;
+	snprintf(buf, size, "%s.%s", st->schema, st->table);
+	return buf;
+}
+
+bool
+is_new_stmt(const struct ctx *c, const struct sql_stmt *st)
+{
+	char buf[512];
+
+	return is_new(c, sql_table_key(st, buf, sizeof(buf)));
+}
+
 static bool
 kw_true(const struct migration_op *op, const char *keyword)
 {
@@ -263,10 +280,13 @@ sql_backfills(const struct migration_op *op, const char *table, const char *colu
 
 	if (!sql || sql_scan(sql, strlen(sql), &script, NULL) < 0)
 		return false;
-	for (size_t i = 0; i < script.n; i++)
+	for (size_t i = 0; i < script.n; i++) {
+		char buf[512];
+		const char *t = sql_table_key(&script.v[i], buf, sizeof(buf));
+
 		found = found || ((script.v[i].kind == SQL_UPDATE || script.v[i].kind == SQL_DELETE) &&
-				  script.v[i].table && !strcmp(script.v[i].table, table) &&
-				  (!column || strstr(sql, column)));
+				  t && !strcmp(t, table) && (!column || strstr(sql, column)));
+	}
 	sql_script_free(&script);
 	return found;
 }

@@ -12,6 +12,7 @@
 #include "migreview/analyze.h"
 #include "migreview/migration.h"
 #include "migreview/schema.h"
+#include "migreview/sqltok.h"
 
 /* What one migration's checks see. */
 struct ctx {
@@ -41,6 +42,15 @@ int report_op(struct ctx *c, enum rule_id rule, const char *table,
 
 /* Created by the migration being checked: nothing of it can be in use yet. */
 bool is_new(const struct ctx *c, const char *table);
+
+/*
+ * The identity of a statement's table in the replay: "schema.table" when
+ * the SQL names a schema other than public, else the table (into buf).
+ */
+const char *sql_table_key(const struct sql_stmt *st, char *buf, size_t size);
+
+/* is_new() of that table. */
+bool is_new_stmt(const struct ctx *c, const struct sql_stmt *st);
 
 /* Integer widths and string lengths, to tell a narrowing change; -1 if unknown. */
 long type_rank(const struct pyarg *t, bool *is_string);

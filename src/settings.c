@@ -225,7 +225,10 @@ analysis_config_severity(const struct analysis_config *cfg, const struct rule *r
 	if (!(r->dialects & cfg->dialect) || set->disabled)
 		return false;
 	*sev = r->severity;
-	if (r->item == CHECK_LARGE_TABLE && table && strvec_contains(&cfg->large_tables, table))
+	/* large_tables = orders names orders in every schema; archive.orders only that one */
+	if (r->item == CHECK_LARGE_TABLE && table &&
+	    (strvec_contains(&cfg->large_tables, table) ||
+	     (strchr(table, '.') && strvec_contains(&cfg->large_tables, strrchr(table, '.') + 1))))
 		*sev = SEVERITY_ERROR;
 	if (set->overridden)
 		*sev = set->severity;

@@ -113,8 +113,19 @@ const char *op_string(const struct migration_op *op, const char *param);
  */
 const char *op_sql(const struct migration_op *op, const struct pyarg **arg);
 
-/* The table an operation works on (a batch's own table too), or NULL. */
+/*
+ * The table an operation works on (a batch's own table too), or NULL.  A
+ * table in a named schema (schema=, source_schema=, a batch's schema=) is
+ * "schema.table": that is its identity in the replay, as tables of the same
+ * name in two schemas are two tables; one in the default schema is "table".
+ */
 const char *op_table(const struct migration_op *op);
+
+/*
+ * Sets table_key on the operations of m that name a schema, for op_table().
+ * migration_from_tree() calls it; -1 when out of memory.
+ */
+int schema_qualify(struct migration *m);
 
 /* Applies one operation of migration index at to the schema. */
 int schema_apply(struct schema *s, const struct migration_op *op, size_t at);

@@ -688,3 +688,50 @@ Test(analyze, a_lock_timeout_set_by_env_py_holds_for_every_migration)
 			     "def downgrade():\n    op.drop_column('orders', 'a')\n", true),
 			 "missing-lock-timeout@2:5");
 }
+
+Test(analyze, a_schema_is_part_of_a_table_s_identity)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('orders', sa.Column('id', sa.Integer(), primary_key=True),\n"
+			     "                    sa.Column('note', sa.Text()), schema='archive')\n"
+			     "    op.create_index('ix_note', 'orders', ['note'], schema='archive')\n"
+			     "    with op.batch_alter_table('orders', schema='archive') as b:\n"
+			     "        b.alter_column('note', nullable=False)\n"
+			     "def downgrade():\n    op.drop_table('orders', schema='archive')\n", true), "",
+			 "archive.orders is new, whatever the default schema's orders is");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_foreign_key('fk_n', 'orders', 'notes', ['note'], ['id'],\n"
+			     "                          source_schema='archive', postgresql_not_valid=True)\n"
+			     "    op.alter_column('orders', 'note', nullable=False, schema='archive')\n"
+			     "def downgrade():\n    op.drop_constraint('fk_n', 'orders', schema='archive')\n",
+			     true),
+			 "foreign-key-without-index@2:5 set-not-null-without-backfill@4:5 "
+			 "set-not-null-scan@4:5", "ix_orders_note is on the default schema's orders");
+	cr_expect(strstr(fs.v[0].message, "archive.orders(note) -> notes"), "%s", fs.v[0].message);
+	cr_expect(strstr(fs.v[1].message, "archive.orders.note"), "%s", fs.v[1].message);
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.rename_table('orders', 'old_orders', schema='archive')\n"
+			     "    op.create_index('ix_c', 'orders', ['customer_id'])\n"
+			     "def downgrade():\n    op.drop_index('ix_c')\n"
+			     "    op.rename_table('old_orders', 'orders', schema='archive')\n", true),
+			 "rename-table@2:5 index-not-concurrent@3:5",
+			 "renaming archive.orders leaves the default schema's orders");
+}
+
+Test(analyze, raw_sql_names_the_schema_of_its_table_too)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('orders', sa.Column('id', sa.Integer(), primary_key=True),\n"
+			     "                    schema='archive')\n"
+			     "    op.execute('CREATE INDEX IF NOT EXISTS ix_a ON \"archive\".\"orders\" (id)')\n"
+			     "    op.execute('CREATE INDEX IF NOT EXISTS ix_b ON archive.orders (id)')\n"
+			     "    op.execute('CREATE INDEX IF NOT EXISTS ix_c ON public.orders (id)')\n"
+			     "def downgrade():\n    op.drop_table('orders', schema='archive')\n", true),
+			 "index-not-concurrent@6:17", "public.orders is the default schema's orders");
+	strvec_push(&cfg.large_tables, "orders");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_index('ix_c', 'orders', ['id'], schema='archive')\n"
+			     "def downgrade():\n    op.drop_index('ix_c', schema='archive')\n", true),
+			 "index-not-concurrent@2:5");
+	cr_expect_eq(fs.v[0].severity, SEVERITY_ERROR, "large_tables names orders in every schema");
+}
