@@ -803,7 +803,7 @@ analyze_migrations(struct migration *const *migrations, const struct analysis_in
 		   size_t n, const struct analysis_config *cfg, struct findings *out,
 		   struct mr_error *err)
 {
-	struct schema schema = { 0 };
+	struct schema schema = { .naming = &cfg->naming };
 	int rc = 0;
 
 	for (size_t i = 0; i < n && rc == 0; i++) {

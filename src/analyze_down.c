@@ -26,6 +26,16 @@ check_functions(struct ctx *c)
 	return 0;
 }
 
+/* The name param gives, as the project's naming_convention makes it for constraints and indexes. */
+static const char *
+name_of(const struct ctx *c, const struct migration_op *op, const char *param, char *buf,
+	size_t size)
+{
+	if (!strcmp(param, "constraint_name") || !strcmp(param, "index_name"))
+		return naming_name(&c->cfg->naming, op, buf, size);
+	return op_string(op, param);
+}
+
 /* Does downgrade() contain an operation of kind on this table (and name)? */
 static bool
 downgrade_has(const struct ctx *c, enum op_kind kind, const char *table, const char *param,
@@ -35,7 +45,8 @@ downgrade_has(const struct ctx *c, enum op_kind kind, const char *table, const c
 
 	for (size_t i = 0; i < down->n_ops; i++) {
 		const struct migration_op *op = &down->ops[i];
-		const char *t = op_table(op), *v = param ? op_string(op, param) : NULL;
+		char buf[256];
+		const char *t = op_table(op), *v = param ? name_of(c, op, param, buf, sizeof(buf)) : NULL;
 
 		if (op_kind_of(op) != kind)
 			continue;
@@ -57,7 +68,8 @@ undone_later(const struct ctx *c, size_t i, enum op_kind undo, const char *table
 
 	for (size_t k = i + 1; k < up->n_ops; k++) {
 		const struct migration_op *op = &up->ops[k];
-		const char *v = param ? op_string(op, param) : NULL;
+		char buf[256];
+		const char *v = param ? name_of(c, op, param, buf, sizeof(buf)) : NULL;
 
 		if (op_kind_of(op) == OP_DROP_TABLE && op_table(op) && !strcmp(op_table(op), table))
 			return true;
@@ -116,6 +128,7 @@ check_inverse(struct ctx *c)
 
 		for (size_t p = 0; p < MR_ARRAY_SIZE(pairs); p++) {
 			const char *table = op_table(op), *name = NULL;
+			char nbuf[256];
 
 			if (pairs[p].made != kind)
 				continue;
@@ -126,7 +139,7 @@ check_inverse(struct ctx *c)
 
 				name = cn && cn->kind == PYARG_STRING ? cn->text : NULL;
 			} else if (pairs[p].name) {
-				name = op_string(op, pairs[p].name);
+				name = name_of(c, op, pairs[p].name, nbuf, sizeof(nbuf));
 			}
 			if ((pairs[p].name && !name) || !table)
 				continue;       /* unnamed: nothing to match on */
@@ -134,6 +147,9 @@ check_inverse(struct ctx *c)
 			if (downgrade_has(c, pairs[p].undo, table, pairs[p].name, name) ||
 			    downgrade_has(c, OP_DROP_TABLE, table, NULL, NULL) ||
 			    (kind != OP_ADD_COLUMN && key_column_dropped(c, op, table)) ||
+			    /* an index made a constraint (ADD CONSTRAINT ... USING INDEX) */
+			    (kind == OP_CREATE_INDEX &&
+			     downgrade_has(c, OP_DROP_CONSTRAINT, table, "constraint_name", name)) ||
 			    undone_later(c, i, pairs[p].undo, table, pairs[p].name, name))
 				continue;
 			if (report_op(c, RULE_DOWNGRADE_NOT_INVERSE, table, op,

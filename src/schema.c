@@ -625,16 +625,18 @@ add_key(struct schema *s, const struct migration_op *op, size_t at, enum op_kind
 		return 0;
 	rc = string_list(op_param(op, kind == OP_CREATE_FK ? "local_cols" : "columns"), &cols);
 	if (rc == 0 && cols.n) {
+		char nbuf[256];
+		const char *name = naming_name(s->naming, op, nbuf, sizeof(nbuf));
+
 		if (kind == OP_CREATE_FK) {
 			char buf[512];
 			const char *ref = in_schema(op, "referent_schema",
 						    op_string(op, "referent_table"), buf, sizeof(buf));
 
-			rc = add_fk(s, op_string(op, "constraint_name"), table, &cols, ref ? ref : "?",
-				    at, op->call.line, op->call.col);
+			rc = add_fk(s, name, table, &cols, ref ? ref : "?", at, op->call.line,
+				    op->call.col);
 		} else {
 			bool index = kind == OP_CREATE_INDEX;
-			const char *name = op_string(op, index ? "index_name" : "constraint_name");
 
 			rc = add_index(s, name, table, &cols,
 				       !index || is_true(op_param(op, "unique")), !index, at);
@@ -671,7 +673,8 @@ not_null_column(const char *cond)
 static int
 add_check(struct schema *s, const struct migration_op *op)
 {
-	const char *table = op_table(op), *name = op_string(op, "constraint_name");
+	char nbuf[256];
+	const char *table = op_table(op), *name = naming_name(s->naming, op, nbuf, sizeof(nbuf));
 	const char *cond = op_string(op, "condition");
 	const struct pyarg *nv = pycall_arg(&op->call, (size_t)-1, "postgresql_not_valid");
 	struct schema_check *ck;
@@ -778,8 +781,8 @@ schema_apply(struct schema *s, const struct migration_op *op, size_t at)
 		return 0;
 	case OP_DROP_INDEX:
 	case OP_DROP_CONSTRAINT: {
-		const char *name = op_string(op, op_kind_of(op) == OP_DROP_INDEX ? "index_name" :
-					     "constraint_name");
+		char nbuf[256];
+		const char *name = naming_name(s->naming, op, nbuf, sizeof(nbuf));
 
 		if (name)
 			remove_keys(s, NULL, NULL, name);

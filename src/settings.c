@@ -201,7 +201,10 @@ analysis_config_load(const struct project *p, struct analysis_config *cfg, struc
 		goto fail;
 	}
 	free(large);
+	large = NULL;
 	read_env_lock_timeout(p, cfg);
+	if (naming_load(p, &cfg->naming, err) < 0)
+		goto fail;
 	return 0;
 fail:
 	free(large);
@@ -213,6 +216,7 @@ void
 analysis_config_free(struct analysis_config *cfg)
 {
 	strvec_free(&cfg->large_tables);
+	naming_free(&cfg->naming);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

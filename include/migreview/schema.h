@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "migreview/migration.h"
+#include "migreview/naming.h"
 #include "migreview/util.h"
 
 #define SCHEMA_BEFORE_HISTORY ((size_t)-1)   /* created before the first migration read */
@@ -82,6 +83,7 @@ struct schema {
 	size_t n_enums, cap_enums;
 	struct schema_check *checks;
 	size_t n_checks, cap_checks;
+	const struct naming *naming;    /* names constraints and indexes (borrowed), or NULL */
 };
 
 /* The Alembic operations the schema follows. */

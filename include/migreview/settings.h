@@ -12,6 +12,7 @@
 
 #include "migreview/error.h"
 #include "migreview/finding.h"
+#include "migreview/naming.h"
 #include "migreview/project.h"
 #include "migreview/rules.h"
 
@@ -29,6 +30,7 @@ struct analysis_config {
 	const struct appcode *app;      /* the application's source (borrowed), or NULL */
 	struct strvec large_tables;
 	bool lock_timeout_everywhere;   /* env.py or sqlalchemy.url sets lock_timeout */
+	struct naming naming;           /* the project's naming_convention (naming.h) */
 	struct rule_setting by_rule[RULE_COUNT];        /* indexed by enum rule_id */
 };
 

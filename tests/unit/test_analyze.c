@@ -735,3 +735,44 @@ Test(analyze, raw_sql_names_the_schema_of_its_table_too)
 			 "index-not-concurrent@2:5");
 	cr_expect_eq(fs.v[0].severity, SEVERITY_ERROR, "large_tables names orders in every schema");
 }
+
+Test(analyze, constraint_names_follow_the_project_s_naming_convention)
+{
+	const char *mig = "def upgrade():\n"
+			  "    op.create_check_constraint('valid_x', 'orders', 'id > 0',\n"
+			  "                               postgresql_not_valid=True)\n"
+			  "    op.create_unique_constraint(None, 'orders', ['note'])\n"
+			  "    op.create_check_constraint(op.f('ck_orders_final'), 'orders', 'id > 1',\n"
+			  "                               postgresql_not_valid=True)\n"
+			  "def downgrade():\n"
+			  "    op.drop_constraint('ck_orders_final', 'orders')\n"
+			  "    op.drop_constraint('uq_orders_note', 'orders')\n"
+			  "    op.drop_constraint('ck_orders_valid_x', 'orders')\n";
+
+	cr_expect_str_eq(run(mig, true), "downgrade-not-inverse@2:5 "
+			 "unique-constraint-on-existing-table@4:5", "no convention: valid_x stays valid_x");
+	cr_assert_eq(naming_parse_setting("ck: ck_%(table_name)s_%(constraint_name)s, "
+					  "uq: uq_%(table_name)s_%(column_0_name)s", &cfg.naming), 0);
+	cr_expect_str_eq(run(mig, true), "unique-constraint-on-existing-table@4:5");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_check_constraint('valid_x', 'orders', 'id > 0',\n"
+			     "                               postgresql_not_valid=True)\n"
+			     "def downgrade():\n"
+			     "    op.drop_constraint('valid_x', 'orders', type_='check')\n", true), "",
+			 "drop_constraint with type_ is named by the convention too");
+}
+
+Test(analyze, names_only_the_code_could_tell_are_unknown_under_a_naming_convention)
+{
+	cr_assert_eq(naming_parse_setting("fk: fk_%(table_name)s_%(column_0_name)s", &cfg.naming), 0);
+	cr_expect_str_eq(run("FK = 'fk_custom'\n"
+			     "def upgrade():\n"
+			     "    op.create_foreign_key(op.f(FK), 'orders', 'customers', ['customer_id'],\n"
+			     "                          ['id'], postgresql_not_valid=True)\n"
+			     "    op.create_index('ix_c', 'orders', ['customer_id'])\n"
+			     "    op.execute('ALTER TABLE orders ADD CONSTRAINT ix_c UNIQUE USING INDEX ix_c')\n"
+			     "def downgrade():\n    op.drop_constraint(op.f(FK), 'orders')\n"
+			     "    op.drop_constraint('ix_c', 'orders')\n", true),
+			 "index-not-concurrent@5:5",
+			 "op.f(FK) is not fk_orders_customer_id; an index made a constraint is dropped as one");
+}

@@ -202,3 +202,37 @@ Test(settings, a_lock_timeout_set_in_env_py_or_the_url_holds_for_every_migration
 		cr_expect_eq(cfg.lock_timeout_everywhere, cases[i].set, "case %zu", i);
 	}
 }
+
+Test(settings, naming_convention_from_the_setting_env_py_or_a_module_it_imports)
+{
+	char path[512];
+	FILE *f;
+
+	env_py("from app.db import Base  # noqa\ntarget_metadata = Base.metadata\n");
+	snprintf(path, sizeof(path), "%s/app", dir);
+	cr_assert_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/app/db.py", dir);
+	f = fopen(path, "w");
+	fputs("# naming_convention = {'ck': 'not_this'}\n"
+	      "NAMING = {\n    \"ix\": \"ix_%(column_0_label)s\",\n"
+	      "    \"ck\": \"ck_%(table_name)s_%(constraint_name)s\",  # checks\n"
+	      "    \"fk\": fk_name,\n}\n"
+	      "metadata = sa.MetaData(naming_convention=NAMING)\n", f);
+	fclose(f);
+	cr_assert_eq(load("", ""), 0, "%s", err.msg);
+	cr_assert_eq(cfg.naming.keys.n, 2, "%zu from %s", cfg.naming.keys.n, cfg.naming.source ? cfg.naming.source : "nowhere");
+	cr_expect_str_eq(cfg.naming.keys.v[1], "ck");
+	cr_expect_str_eq(cfg.naming.templates.v[1], "ck_%(table_name)s_%(constraint_name)s");
+	cr_expect(strstr(cfg.naming.source, "app/db.py"), "%s", cfg.naming.source);
+
+	env_py("metadata = MetaData(naming_convention={'uq': 'uq_%(table_name)s'})\n");
+	cr_assert_eq(load("", ""), 0, "%s", err.msg);
+	cr_assert_eq(cfg.naming.keys.n, 1);
+	cr_expect_str_eq(cfg.naming.templates.v[0], "uq_%(table_name)s");
+
+	cr_assert_eq(load("", "naming_convention = pk: pk_%%(table_name)s\n"), 0, "%s", err.msg);
+	cr_assert_eq(cfg.naming.keys.n, 1);
+	cr_expect_str_eq(cfg.naming.templates.v[0], "pk_%(table_name)s", "the setting wins");
+	cr_expect_eq(load("", "naming_convention = pk\n"), -1);
+	cr_expect(strstr(err.msg, "naming_convention"), "%s", err.msg);
+}
