@@ -54,6 +54,23 @@ is_large(const struct ctx *c, const char *table)
 	return table && strvec_contains(&c->cfg->large_tables, table) && !is_new(c, table);
 }
 
+const char *
+sql_table_key(const struct sql_stmt *st, char *buf, size_t size)
+{
+	if (!st->table || !st->schema || !strcmp(st->schema, "public"))
+		return st->table;
+	snprintf(buf, size, "%s.%s", st->schema, st->table);
+	return buf;
+}
+
+bool
+is_new_stmt(const struct ctx *c, const struct sql_stmt *st)
+{
+	char buf[512];
+
+	return is_new(c, sql_table_key(st, buf, sizeof(buf)));
+}
+
 static bool
 kw_true(const struct migration_op *op, const char *keyword)
 {
@@ -66,6 +83,12 @@ static bool
 kw_false(const struct pyarg *a)
 {
 	return a && a->kind == PYARG_BOOL && !strcmp(a->text, "False");
+}
+
+static bool
+is_true_arg(const struct pyarg *a)
+{
+	return a && a->kind == PYARG_BOOL && !strcmp(a->text, "True");
 }
 
 static const char *
@@ -100,6 +123,48 @@ is_volatile_default(const struct pyarg *d)
 	return false;
 }
 
+/*
+ * What sa.Column(...) declares besides the column: Alembic's add_column emits
+ * it after ADD COLUMN as its own statements (ADD CONSTRAINT for a ForeignKey
+ * or unique=True, CREATE INDEX for index=True), with the same locks as
+ * create_foreign_key, create_unique_constraint and create_index.
+ */
+static int
+check_inline_keys(struct ctx *c, const struct migration_op *op, const struct pycall *col,
+		  const char *table, const char *name)
+{
+	bool index = is_true_arg(pycall_arg(col, (size_t)-1, "index"));
+	bool unique = is_true_arg(pycall_arg(col, (size_t)-1, "unique"));
+
+	if (!table)
+		return 0;       /* a table that cannot be known is not an existing one */
+	for (size_t i = 0; i < col->n_args; i++) {
+		const struct pyarg *a = &col->args[i];
+		const struct pyarg *ref = a->kind == PYARG_CALL && !a->keyword &&
+					  !strcmp(a->call->name, "ForeignKey") ?
+					  pycall_arg(a->call, 0, "column") : NULL;
+
+		if (ref && report(c, RULE_CONSTRAINT_WITHOUT_NOT_VALID, table, a->line, a->col,
+				  "foreign key %s.%s -> %s declared in add_column on existing table "
+				  "%s is checked against every row while writes are blocked; add the "
+				  "column, then the foreign key NOT VALID, then VALIDATE",
+				  table, name, ref->kind == PYARG_STRING ? ref->text : "?", table) < 0)
+			return -1;
+	}
+	/* index=True, with or without unique=True, is CREATE [UNIQUE] INDEX */
+	if (index)
+		return report_op(c, RULE_INDEX_NOT_CONCURRENT, table, op,
+				 "index=True on column %s.%s builds an index on existing table %s "
+				 "without CONCURRENTLY: writes to the table block until it is done",
+				 table, name, table);
+	if (unique)
+		return report_op(c, RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE, table, op,
+				 "unique=True on column %s.%s adds a unique constraint to existing "
+				 "table %s, whose index is built under a lock that blocks writes",
+				 table, name, table);
+	return 0;
+}
+
 static int
 check_add_column(struct ctx *c, const struct migration_op *op)
 {
@@ -123,29 +188,157 @@ check_add_column(struct ctx *c, const struct migration_op *op)
 		      "under an ACCESS EXCLUSIVE lock", or_unknown(table),
 		      name && name->kind == PYARG_STRING ? name->text : "?") < 0)
 		return -1;
-	return 0;
+	return check_inline_keys(c, op, col->call, table,
+				 name && name->kind == PYARG_STRING ? name->text : "?");
 }
 
-/* An earlier UPDATE of table in this upgrade (raw SQL) counts as a backfill. */
-static bool
-backfilled(const struct ctx *c, const struct migration_op *upto, const char *table)
+/* The table name a Core table expression stands for: t bound to sa.table("t", ...). */
+static void
+core_table_name(const struct migration *m, const char *expr, size_t len, char *out,
+		size_t size)
 {
-	for (const struct migration_op *op = c->m->upgrade.ops; table && op < upto; op++) {
-		const struct pyarg *arg;
-		const char *sql = op_kind_of(op) == OP_EXECUTE ? op_sql(op, &arg) : NULL;
-		struct sql_script script;
-		bool found = false;
+	char name[128];
+	const struct pycall *call;
+	const char *q;
 
-		if (!sql || sql_scan(sql, strlen(sql), &script, NULL) < 0)
-			continue;
-		for (size_t i = 0; i < script.n; i++)
-			found = found || (script.v[i].kind == SQL_UPDATE && script.v[i].table &&
-					  !strcmp(script.v[i].table, table));
-		sql_script_free(&script);
-		if (found)
+	out[0] = '\0';
+	while (len && *expr == ' ')
+		expr++, len--;
+	if (len >= sizeof(name))
+		return;
+	memcpy(name, expr, len);
+	name[len] = '\0';
+	if ((q = strchr(name, '(')) && (q = strpbrk(q, "'\""))) {
+		/* an inline sa.table("t", ...) */
+		snprintf(out, size, "%.*s", (int)strcspn(q + 1, "'\""), q + 1);
+		return;
+	}
+	call = migration_alias(m, name);
+	if (call && (!strcmp(call->name, "table") || !strcmp(call->name, "Table")) &&
+	    call->n_args && call->args[0].kind == PYARG_STRING)
+		snprintf(out, size, "%s", call->args[0].text);
+}
+
+/*
+ * Is op an execute() of a SQLAlchemy Core UPDATE (t.update()..., sa.update(t)...)?
+ * table gets its table, or "" when it cannot be known.
+ */
+static bool
+core_update(const struct migration *m, const struct migration_op *op, char *table, size_t size)
+{
+	const struct pyarg *arg = op_kind_of(op) == OP_EXECUTE ? op_param(op, "sqltext") : NULL;
+	const char *callee, *u, *obj;
+
+	if (!arg || arg->kind != PYARG_CALL)
+		return false;
+	callee = arg->call->callee;
+	for (u = strstr(callee, "update"); u; u = strstr(u + 1, "update"))
+		if ((u == callee || !(isalnum((unsigned char)u[-1]) || u[-1] == '_')) &&
+		    (u[6] == '(' || u[6] == '\0'))
+			break;
+	if (!u)
+		return false;
+	for (obj = u; obj > callee && (isalnum((unsigned char)obj[-1]) || obj[-1] == '_' ||
+				       obj[-1] == '.'); obj--)
+		;
+	/* t.update(): the table is t; sa.update(t) / update(t): the argument */
+	if (u > obj && strncmp(obj, "sa.", 3) && strncmp(obj, "sqlalchemy.", 11) &&
+	    strncmp(obj, "sql.", 4)) {
+		core_table_name(m, obj, (size_t)(u - 1 - obj), table, size);
+	} else if (u[6] == '(') {
+		core_table_name(m, u + 7, strcspn(u + 7, ",)"), table, size);
+	} else {
+		const struct pyarg *t = arg->call->n_args ? &arg->call->args[0] : NULL;
+
+		table[0] = '\0';
+		if (t && t->kind == PYARG_NAME)
+			core_table_name(m, t->text, strlen(t->text), table, size);
+		else if (t && t->kind == PYARG_CALL && t->call->n_args &&
+			 t->call->args[0].kind == PYARG_STRING)
+			snprintf(table, size, "%s", t->call->args[0].text);
+	}
+	return true;
+}
+
+/* Does a Core update's text (or its final .values(...) keywords) name column? */
+static bool
+core_names_column(const struct migration_op *op, const char *column)
+{
+	const struct pyarg *arg = op_param(op, "sqltext");
+
+	if (strstr(arg->call->callee, column))
+		return true;
+	for (size_t i = 0; i < arg->call->n_args; i++)
+		if ((arg->call->args[i].keyword && !strcmp(arg->call->args[i].keyword, column)) ||
+		    (arg->call->args[i].text && strstr(arg->call->args[i].text, column)))
 			return true;
+	return false;
+}
+
+/* Raw SQL: an UPDATE of table (naming column, if given), or a DELETE from it. */
+static bool
+sql_backfills(const struct migration_op *op, const char *table, const char *column)
+{
+	const struct pyarg *arg;
+	const char *sql = op_kind_of(op) == OP_EXECUTE ? op_sql(op, &arg) : NULL;
+	struct sql_script script;
+	bool found = false;
+
+	if (!sql || sql_scan(sql, strlen(sql), &script, NULL) < 0)
+		return false;
+	for (size_t i = 0; i < script.n; i++) {
+		char buf[512];
+		const char *t = sql_table_key(&script.v[i], buf, sizeof(buf));
+
+		found = found || ((script.v[i].kind == SQL_UPDATE || script.v[i].kind == SQL_DELETE) &&
+				  t && !strcmp(t, table) && (!column || strstr(sql, column)));
+	}
+	sql_script_free(&script);
+	return found;
+}
+
+/*
+ * A backfill of table before SET NOT NULL: an UPDATE (raw SQL or SQLAlchemy
+ * Core, of that table or of one that cannot be known) or a DELETE earlier in
+ * this upgrade; or, in an earlier migration since the column was added, an
+ * UPDATE of that table that names the column (a backfill migration of its own).
+ */
+static bool
+backfilled(const struct ctx *c, const struct migration_op *upto, const char *table,
+	   const char *column)
+{
+	const struct schema_column *col = schema_column(c->schema, table, column);
+	size_t from = col ? col->created_in : 0;
+	char t[128];
+
+	for (const struct migration_op *op = c->m->upgrade.ops; table && op < upto; op++)
+		if (sql_backfills(op, table, NULL) ||
+		    (core_update(c->m, op, t, sizeof(t)) && (!t[0] || !strcmp(t, table))))
+			return true;
+	for (size_t k = from; table && column && k < c->at; k++) {
+		const struct migration_fn *up = &c->all[k]->upgrade;
+
+		for (size_t i = 0; i < up->n_ops; i++)
+			if (sql_backfills(&up->ops[i], table, column) ||
+			    (core_update(c->all[k], &up->ops[i], t, sizeof(t)) &&
+			     !strcmp(t, table) && core_names_column(&up->ops[i], column)))
+				return true;
 	}
 	return false;
+}
+
+/* sa.String(20) → "String", sa.Text → "Text", Text → "Text"; NULL if not a type. */
+static const char *
+type_name(const struct pyarg *t)
+{
+	const char *dot;
+
+	if (t && t->kind == PYARG_CALL)
+		return t->call->name;
+	if (!t || t->kind != PYARG_NAME || !t->text)
+		return NULL;
+	dot = strrchr(t->text, '.');
+	return dot ? dot + 1 : t->text;
 }
 
 /* Integer widths and string lengths, to tell a narrowing change. */
@@ -156,17 +349,15 @@ type_rank(const struct pyarg *t, bool *is_string)
 		{ "SmallInteger", 2 }, { "Integer", 4 }, { "BigInteger", 8 },
 	};
 	const struct pycall *call = t && t->kind == PYARG_CALL ? t->call : NULL;
-	const char *name = call ? call->name : t && t->text ? strrchr(t->text, '.') : NULL;
+	const char *name = type_name(t);
 
 	*is_string = false;
 	if (!name)
 		return -1;
-	if (name[0] == '.')
-		name++;
 	for (size_t i = 0; i < MR_ARRAY_SIZE(ints); i++)
 		if (!strcmp(name, ints[i].name))
 			return ints[i].rank;
-	if (!strcmp(name, "Text")) {
+	if (!strcmp(name, "Text") || !strcmp(name, "TEXT") || !strcmp(name, "UnicodeText")) {
 		*is_string = true;
 		return 1L << 30;
 	}
@@ -174,9 +365,55 @@ type_rank(const struct pyarg *t, bool *is_string)
 		const struct pyarg *len = call ? pycall_arg(call, 0, "length") : NULL;
 
 		*is_string = true;
-		return len && len->kind == PYARG_NUMBER ? atol(len->text) : 1L << 30;
+		/* a length from a variable is unknown, not unlimited */
+		return !len ? 1L << 30 : len->kind == PYARG_NUMBER ? atol(len->text) : -1;
 	}
 	return -1;
+}
+
+/*
+ * Numeric(p, s) to a greater p with the same s, or to an unconstrained
+ * Numeric(): binary-coercible on PostgreSQL (9.2+), so no rewrite.
+ */
+static bool
+numeric_widens(const struct pyarg *from, const struct pyarg *to)
+{
+	const char *fn = type_name(from), *tn = type_name(to);
+	const struct pyarg *fp, *fs, *tp, *ts;
+
+	if (!fn || !tn || (strcmp(fn, "Numeric") && strcmp(fn, "NUMERIC")) ||
+	    (strcmp(tn, "Numeric") && strcmp(tn, "NUMERIC")) || from->kind != PYARG_CALL)
+		return false;
+	fp = pycall_arg(from->call, 0, "precision");
+	fs = pycall_arg(from->call, 1, "scale");
+	if (to->kind != PYARG_CALL || !to->call->n_args)
+		return true;    /* unconstrained NUMERIC holds every value */
+	tp = pycall_arg(to->call, 0, "precision");
+	ts = pycall_arg(to->call, 1, "scale");
+	if (!fp || !tp || fp->kind != PYARG_NUMBER || tp->kind != PYARG_NUMBER)
+		return false;
+	if (!fs != !ts || (fs && (fs->kind != PYARG_NUMBER || ts->kind != PYARG_NUMBER ||
+				 strcmp(fs->text, ts->text))))
+		return false;
+	return atol(tp->text) >= atol(fp->text);
+}
+
+/*
+ * PostgreSQL changes the type without rewriting the table when it is
+ * binary-coercible: TEXT and VARCHAR either way, VARCHAR(n) to a longer
+ * VARCHAR or to TEXT, NUMERIC widened.  Only with existing_type= given.
+ */
+static bool
+type_change_is_free(const struct ctx *c, const struct pyarg *from, const struct pyarg *to)
+{
+	bool to_str, from_str;
+	long rto = type_rank(to, &to_str), rfrom = type_rank(from, &from_str);
+
+	if (c->cfg->dialect != DIALECT_POSTGRESQL || !from || !to)
+		return false;
+	if (to_str && from_str && rto > 0 && rfrom > 0)
+		return rto >= rfrom;
+	return numeric_widens(from, to);
 }
 
 /* The call a type argument stands for: sa.Enum(...) itself, or a module-level name for one. */
@@ -204,7 +441,8 @@ check_type_change(struct ctx *c, const struct migration_op *op, const char *tabl
 	bool to_str, from_str;
 	long rto = type_rank(to, &to_str), rfrom = type_rank(from, &from_str);
 
-	if (report_op(c, RULE_COLUMN_TYPE_CHANGE, table, op,
+	if (!type_change_is_free(c, from, to) &&
+	    report_op(c, RULE_COLUMN_TYPE_CHANGE, table, op,
 		      "the type of %s.%s changes on an existing table: most type changes rewrite "
 		      "the table under an ACCESS EXCLUSIVE lock", or_unknown(table),
 		      or_unknown(column)) < 0)
@@ -232,7 +470,7 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 	if (is_new(c, table))
 		return 0;
 	if (kw_false(nullable) && (!col || col->nullable)) {
-		if (!backfilled(c, op, table) &&
+		if (!backfilled(c, op, table, column) &&
 		    report_op(c, RULE_SET_NOT_NULL_WITHOUT_BACKFILL, table, op,
 			      "%s.%s becomes NOT NULL with no backfill before it in this migration: "
 			      "any NULL left makes the ALTER fail", or_unknown(table),
@@ -671,7 +909,7 @@ analyze_migrations(struct migration *const *migrations, const struct analysis_in
 		   size_t n, const struct analysis_config *cfg, struct findings *out,
 		   struct mr_error *err)
 {
-	struct schema schema = { 0 };
+	struct schema schema = { .naming = &cfg->naming };
 	int rc = 0;
 
 	for (size_t i = 0; i < n && rc == 0; i++) {

@@ -26,6 +26,16 @@ check_functions(struct ctx *c)
 	return 0;
 }
 
+/* The name param gives, as the project's naming_convention makes it for constraints and indexes. */
+static const char *
+name_of(const struct ctx *c, const struct migration_op *op, const char *param, char *buf,
+	size_t size)
+{
+	if (!strcmp(param, "constraint_name") || !strcmp(param, "index_name"))
+		return naming_name(&c->cfg->naming, op, buf, size);
+	return op_string(op, param);
+}
+
 /* Does downgrade() contain an operation of kind on this table (and name)? */
 static bool
 downgrade_has(const struct ctx *c, enum op_kind kind, const char *table, const char *param,
@@ -35,7 +45,8 @@ downgrade_has(const struct ctx *c, enum op_kind kind, const char *table, const c
 
 	for (size_t i = 0; i < down->n_ops; i++) {
 		const struct migration_op *op = &down->ops[i];
-		const char *t = op_table(op), *v = param ? op_string(op, param) : NULL;
+		char buf[256];
+		const char *t = op_table(op), *v = param ? name_of(c, op, param, buf, sizeof(buf)) : NULL;
 
 		if (op_kind_of(op) != kind)
 			continue;
@@ -57,12 +68,40 @@ undone_later(const struct ctx *c, size_t i, enum op_kind undo, const char *table
 
 	for (size_t k = i + 1; k < up->n_ops; k++) {
 		const struct migration_op *op = &up->ops[k];
-		const char *v = param ? op_string(op, param) : NULL;
+		char buf[256];
+		const char *v = param ? name_of(c, op, param, buf, sizeof(buf)) : NULL;
 
 		if (op_kind_of(op) == OP_DROP_TABLE && op_table(op) && !strcmp(op_table(op), table))
 			return true;
 		if (op_kind_of(op) == undo && (!param || (v && value && !strcmp(v, value))))
 			return true;
+	}
+	return false;
+}
+
+/*
+ * Does downgrade() drop a column of the key op makes (an FK's local
+ * columns, an index's or unique constraint's columns)?  PostgreSQL, MySQL
+ * and SQLite drop the key with its column.
+ */
+static bool
+key_column_dropped(const struct ctx *c, const struct migration_op *op, const char *table)
+{
+	const struct pyarg *cols = op_param(op, op_kind_of(op) == OP_CREATE_FK ? "local_cols" :
+					    "columns");
+	const struct migration_fn *down = &c->m->downgrade;
+
+	for (size_t i = 0; cols && i < down->n_ops; i++) {
+		const struct migration_op *d = &down->ops[i];
+		const char *t = op_table(d), *column = op_string(d, "column_name");
+
+		if (op_kind_of(d) != OP_DROP_COLUMN || !t || !column || strcmp(t, table) != 0)
+			continue;
+		if (cols->kind == PYARG_STRING && !strcmp(cols->text, column))
+			return true;
+		for (size_t k = 0; cols->kind == PYARG_LIST && k < cols->n_items; k++)
+			if (cols->items[k].kind == PYARG_STRING && !strcmp(cols->items[k].text, column))
+				return true;
 	}
 	return false;
 }
@@ -89,6 +128,7 @@ check_inverse(struct ctx *c)
 
 		for (size_t p = 0; p < MR_ARRAY_SIZE(pairs); p++) {
 			const char *table = op_table(op), *name = NULL;
+			char nbuf[256];
 
 			if (pairs[p].made != kind)
 				continue;
@@ -99,13 +139,17 @@ check_inverse(struct ctx *c)
 
 				name = cn && cn->kind == PYARG_STRING ? cn->text : NULL;
 			} else if (pairs[p].name) {
-				name = op_string(op, pairs[p].name);
+				name = name_of(c, op, pairs[p].name, nbuf, sizeof(nbuf));
 			}
 			if ((pairs[p].name && !name) || !table)
 				continue;       /* unnamed: nothing to match on */
 			/* dropping the table removes whatever was made on it */
 			if (downgrade_has(c, pairs[p].undo, table, pairs[p].name, name) ||
 			    downgrade_has(c, OP_DROP_TABLE, table, NULL, NULL) ||
+			    (kind != OP_ADD_COLUMN && key_column_dropped(c, op, table)) ||
+			    /* an index made a constraint (ADD CONSTRAINT ... USING INDEX) */
+			    (kind == OP_CREATE_INDEX &&
+			     downgrade_has(c, OP_DROP_CONSTRAINT, table, "constraint_name", name)) ||
 			    undone_later(c, i, pairs[p].undo, table, pairs[p].name, name))
 				continue;
 			if (report_op(c, RULE_DOWNGRADE_NOT_INVERSE, table, op,

@@ -12,6 +12,7 @@
 #include "migreview/analyze.h"
 #include "migreview/migration.h"
 #include "migreview/schema.h"
+#include "migreview/sqltok.h"
 
 /* What one migration's checks see. */
 struct ctx {
@@ -53,6 +54,15 @@ int check_still_read(struct ctx *c, const struct migration_op *op, const char *t
 
 /* Listed in large_tables, and not created by the migration being checked. */
 bool is_large(const struct ctx *c, const char *table);
+
+/*
+ * The identity of a statement's table in the replay: "schema.table" when
+ * the SQL names a schema other than public, else the table (into buf).
+ */
+const char *sql_table_key(const struct sql_stmt *st, char *buf, size_t size);
+
+/* is_new() of that table. */
+bool is_new_stmt(const struct ctx *c, const struct sql_stmt *st);
 
 /* Integer widths and string lengths, to tell a narrowing change; -1 if unknown. */
 long type_rank(const struct pyarg *t, bool *is_string);

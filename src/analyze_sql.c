@@ -204,7 +204,7 @@ check_index_sql(const struct sql_at *s)
 				  "%s INDEX CONCURRENTLY cannot run inside the migration's "
 				  "transaction; put it in `with op.get_context().autocommit_block():`",
 				  create ? "CREATE" : "DROP");
-	if (is_new(s->c, table))
+	if (st->table ? is_new_stmt(s->c, st) : is_new(s->c, table))
 		return 0;
 	return report_sql(s, create ? RULE_INDEX_NOT_CONCURRENT : RULE_DROP_INDEX_NOT_CONCURRENT,
 			  table, st->offset, "%s index %s %s %s without CONCURRENTLY: writes to "
@@ -292,7 +292,7 @@ check_locks(const struct sql_at *s)
 		why = "CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock";
 	else if (st->kind == SQL_REFRESH && !has(st, SQL_F(CONCURRENTLY)))
 		why = "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks every read of it";
-	else if (st->kind == SQL_ALTER_TABLE &&
+	else if (st->kind == SQL_ALTER_TABLE && !is_new_stmt(s->c, st) &&
 		 (has(st, SQL_F(ALTER_COLUMN_TYPE) | SQL_F(SET_NOT_NULL)) ||
 		  (has(st, SQL_F(ADD_CONSTRAINT)) && !has(st, SQL_F(NOT_VALID) | SQL_F(USING_INDEX)) &&
 		   has(st, SQL_F(FOREIGN_KEY) | SQL_F(CHECK) | SQL_F(UNIQUE) | SQL_F(PRIMARY_KEY)))))
@@ -596,7 +596,7 @@ locked_table(const struct ctx *c, const struct migration_op *op)
 			if ((st->kind == SQL_LOCK || alter || st->kind == SQL_DROP_TABLE ||
 			     st->kind == SQL_CREATE_TRIGGER ||
 			     (st->kind == SQL_CREATE_INDEX && !has(st, SQL_F(CONCURRENTLY)))) &&
-			    st->table && !is_new(c, st->table))
+			    st->table && !is_new_stmt(c, st))
 				snprintf(found, sizeof(found), "%s", st->table);
 		}
 		sql_script_free(&script);
@@ -611,7 +611,7 @@ check_lock_timeout(struct ctx *c, const struct migration_op *op)
 {
 	const char *table;
 
-	if (c->lock_timeout_seen)
+	if (c->lock_timeout_seen || c->cfg->lock_timeout_everywhere)
 		return 0;
 	if (sets_lock_timeout(op)) {
 		c->lock_timeout_seen = true;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "migreview/migration.h"
+#include "migreview/schema.h"
 #include "migreview/util.h"
 
 /* Deeper nesting than this is not walked: no Python migration needs it. */
@@ -264,6 +265,20 @@ walk_children(struct walker *w, TSNode n)
 	return rc;
 }
 
+/* The table of batch_alter_table("t", schema="s"): "s.t" (see schema.h), "t", or "?". */
+static char *
+batch_table_key(const struct pycall *bc, const struct pyarg *table)
+{
+	const struct pyarg *schema = pycall_arg(bc, (size_t)-1, "schema");
+
+	if (!table || table->kind != PYARG_STRING)
+		return mr_strdup("?");
+	if (schema && schema->kind == PYARG_STRING && schema->text[0] &&
+	    strcmp(schema->text, "public") != 0)
+		return mr_printf("%s.%s", schema->text, table->text);
+	return mr_strdup(table->text);
+}
+
 /* with op.batch_alter_table("t") as b: ... / with op.get_context().autocommit_block(): ... */
 static int
 walk_with(struct walker *w, TSNode with)
@@ -301,8 +316,7 @@ walk_with(struct walker *w, TSNode with)
 			table = rc == 0 ? pycall_arg(&bc, 0, "table_name") : NULL;
 			if (rc == 0 && (strvec_push_owned(&w->batch_aliases,
 							  compact_text(w->src, ts_node_named_child(alias, 0))) < 0 ||
-					strvec_push(&w->batch_tables,
-						    table && table->kind == PYARG_STRING ? table->text : "?") < 0))
+					strvec_push_owned(&w->batch_tables, batch_table_key(&bc, table)) < 0))
 				rc = -1;
 			pycall_free(&bc);
 		} else {
@@ -454,6 +468,7 @@ read_function(struct migration *m, const char *src, TSNode def, struct migration
 	for (size_t i = 0; i < fn->n_ops; i++) {
 		pycall_free(&fn->ops[i].call);
 		free(fn->ops[i].batch_table);
+		free(fn->ops[i].table_key);
 	}
 	fn->n_ops = 0;
 	fn->present = true;
@@ -584,6 +599,8 @@ migration_from_tree(TSTree *tree, const char *src, struct migration *m, struct m
 			rc = read_function(m, src, stmt, &m->downgrade);
 	}
 	ts_tree_cursor_delete(&c);
+	if (rc == 0)
+		rc = schema_qualify(m);
 	if (rc < 0) {
 		migration_free(m);
 		return mr_error_oom(err);
@@ -635,6 +652,7 @@ fn_free(struct migration_fn *fn)
 	for (size_t i = 0; i < fn->n_ops; i++) {
 		pycall_free(&fn->ops[i].call);
 		free(fn->ops[i].batch_table);
+		free(fn->ops[i].table_key);
 	}
 	free(fn->ops);
 }

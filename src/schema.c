@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,8 +80,9 @@ op_string(const struct migration_op *op, const char *param)
 	return a && a->kind == PYARG_STRING ? a->text : NULL;
 }
 
-const char *
-op_table(const struct migration_op *op)
+/* The table as written, without a schema= keyword's schema. */
+static const char *
+op_table_name(const struct migration_op *op)
 {
 	switch (op_kind_of(op)) {
 	case OP_CREATE_FK:
@@ -94,6 +96,52 @@ op_table(const struct migration_op *op)
 	default:
 		return op->batch_table ? op->batch_table : op_string(op, "table_name");
 	}
+}
+
+const char *
+op_table(const struct migration_op *op)
+{
+	return op->table_key ? op->table_key : op_table_name(op);
+}
+
+/* name in the schema that keyword (schema=, referent_schema=) of op gives, into buf. */
+static const char *
+in_schema(const struct migration_op *op, const char *keyword, const char *name, char *buf,
+	  size_t size)
+{
+	const struct pyarg *schema = pycall_arg(&op->call, (size_t)-1, keyword);
+
+	/* public is where PostgreSQL puts a table no schema names */
+	if (!name || !schema || schema->kind != PYARG_STRING || !schema->text[0] ||
+	    !strcmp(schema->text, "public"))
+		return name;
+	snprintf(buf, size, "%s.%s", schema->text, name);
+	return buf;
+}
+
+static int
+qualify_fn(struct migration_fn *fn)
+{
+	for (size_t i = 0; i < fn->n_ops; i++) {
+		struct migration_op *op = &fn->ops[i];
+		const char *table = op_table_name(op);
+		char buf[512];
+		const char *key;
+
+		if (op->batch_table || op->table_key || !table)
+			continue;       /* a batch's schema is in its batch_table already */
+		key = in_schema(op, op_kind_of(op) == OP_CREATE_FK ? "source_schema" : "schema",
+				table, buf, sizeof(buf));
+		if (key != table && !(op->table_key = mr_strdup(key)))
+			return -1;
+	}
+	return 0;
+}
+
+int
+schema_qualify(struct migration *m)
+{
+	return qualify_fn(&m->upgrade) < 0 || qualify_fn(&m->downgrade) < 0 ? -1 : 0;
 }
 
 const char *
@@ -293,6 +341,7 @@ add_column(struct schema *s, const char *table, const struct pycall *c, size_t a
 	col->nullable = nullable ? !(nullable->kind == PYARG_BOOL && !strcmp(nullable->text, "False"))
 				 : !primary;
 	col->server_default = dflt && dflt->kind != PYARG_NONE;
+	col->created_in = at;
 	col->name = mr_strdup(name->text);
 	col->type = mr_strdup(!type ? "?" : type->kind == PYARG_CALL ? type->call->callee :
 			      type->text ? type->text : "?");
@@ -381,7 +430,7 @@ add_table_item(struct schema *s, const char *table, const struct pyarg *a, size_
 static int
 create_table(struct schema *s, const struct migration_op *op, size_t at)
 {
-	const char *name = op_string(op, "table_name");
+	const char *name = op_table(op);
 	struct schema_table *t;
 	struct strvec pk = { 0 };
 	bool explicit_pk = false;
@@ -576,14 +625,18 @@ add_key(struct schema *s, const struct migration_op *op, size_t at, enum op_kind
 		return 0;
 	rc = string_list(op_param(op, kind == OP_CREATE_FK ? "local_cols" : "columns"), &cols);
 	if (rc == 0 && cols.n) {
-		if (kind == OP_CREATE_FK) {
-			const char *ref = op_string(op, "referent_table");
+		char nbuf[256];
+		const char *name = naming_name(s->naming, op, nbuf, sizeof(nbuf));
 
-			rc = add_fk(s, op_string(op, "constraint_name"), table, &cols, ref ? ref : "?",
-				    at, op->call.line, op->call.col);
+		if (kind == OP_CREATE_FK) {
+			char buf[512];
+			const char *ref = in_schema(op, "referent_schema",
+						    op_string(op, "referent_table"), buf, sizeof(buf));
+
+			rc = add_fk(s, name, table, &cols, ref ? ref : "?", at, op->call.line,
+				    op->call.col);
 		} else {
 			bool index = kind == OP_CREATE_INDEX;
-			const char *name = op_string(op, index ? "index_name" : "constraint_name");
 
 			rc = add_index(s, name, table, &cols,
 				       !index || is_true(op_param(op, "unique")), !index, at);
@@ -620,7 +673,8 @@ not_null_column(const char *cond)
 static int
 add_check(struct schema *s, const struct migration_op *op)
 {
-	const char *table = op_table(op), *name = op_string(op, "constraint_name");
+	char nbuf[256];
+	const char *table = op_table(op), *name = naming_name(s->naming, op, nbuf, sizeof(nbuf));
 	const char *cond = op_string(op, "condition");
 	const struct pyarg *nv = pycall_arg(&op->call, (size_t)-1, "postgresql_not_valid");
 	struct schema_check *ck;
@@ -698,8 +752,13 @@ schema_apply(struct schema *s, const struct migration_op *op, size_t at)
 		return create_table(s, op, at);
 	case OP_DROP_TABLE:
 		return drop_table(s, table);
-	case OP_RENAME_TABLE:
-		return rename_table(s, table, op_string(op, "new_table_name"));
+	case OP_RENAME_TABLE: {
+		char buf[512];
+
+		/* Alembic renames within the schema= given */
+		return rename_table(s, table, in_schema(op, "schema", op_string(op, "new_table_name"),
+							buf, sizeof(buf)));
+	}
 	case OP_ADD_COLUMN: {
 		const struct pyarg *col = op_param(op, "column");
 
@@ -722,8 +781,8 @@ schema_apply(struct schema *s, const struct migration_op *op, size_t at)
 		return 0;
 	case OP_DROP_INDEX:
 	case OP_DROP_CONSTRAINT: {
-		const char *name = op_string(op, op_kind_of(op) == OP_DROP_INDEX ? "index_name" :
-					     "constraint_name");
+		char nbuf[256];
+		const char *name = naming_name(s->naming, op, nbuf, sizeof(nbuf));
 
 		if (name)
 			remove_keys(s, NULL, NULL, name);

@@ -1,6 +1,7 @@
 /* [migreview] settings for the analyser: dialect, large tables, rules. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +152,67 @@ read_rules(const struct project *p, struct analysis_config *cfg, struct mr_error
 	return rc;
 }
 
+/*
+ * Does Python source or a URL set a nonzero lock_timeout ("SET lock_timeout
+ * = '5s'", "-c lock_timeout=5000")?  Comments do not count; strings do, as
+ * the setting is SQL or a connection option inside one.
+ */
+static bool
+sets_lock_timeout(const char *text)
+{
+	static const char key[] = "lock_timeout";
+	char quote = 0;
+
+	for (const char *p = text; *p; p++) {
+		const char *v;
+
+		if (quote) {
+			quote = *p == '\\' && p[1] ? (p++, quote) : *p == quote ? 0 : quote;
+		} else if (*p == '#') {
+			p += strcspn(p, "\n");
+			if (!*p)
+				break;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		}
+		if (strncasecmp(p, key, sizeof(key) - 1) != 0)
+			continue;
+		v = p + sizeof(key) - 1;
+		while (strchr(" \t'\"=:", *v) && *v)
+			v++;
+		if (!strncasecmp(v, "to", 2) || !strncasecmp(v, "%3d", 3))
+			v += *v == '%' ? 3 : 2;
+		while (strchr(" \t'\"", *v) && *v)
+			v++;
+		/* a number that is 0 turns the timeout off */
+		if (isdigit((unsigned char)*v) && strtol(v, NULL, 10) == 0 && !isdigit((unsigned char)v[1]) &&
+		    v[1] != '.')
+			continue;
+		if (isdigit((unsigned char)*v) || *v == '%' || *v == '{')
+			return true;
+	}
+	return false;
+}
+
+/* env.py runs before every migration: a lock_timeout it sets holds for all of them. */
+static void
+read_env_lock_timeout(const struct project *p, struct analysis_config *cfg)
+{
+	char *path = p->script_location ? mr_path_join(p->script_location, "env.py") : NULL;
+	char *src = NULL, *url = NULL;
+	size_t len;
+	struct mr_error ignored = { 0 };
+
+	/* a missing or unreadable env.py is Alembic's problem, not a setting's */
+	if (path && mr_read_file(path, MR_FILE_MIGRATION, &src, &len, &ignored) == 0)
+		cfg->lock_timeout_everywhere = sets_lock_timeout(src);
+	if (inifile_get(&p->ini, p->section, "sqlalchemy.url", &url, NULL) == 0 && url)
+		cfg->lock_timeout_everywhere = cfg->lock_timeout_everywhere || sets_lock_timeout(url);
+	free(src);
+	free(url);
+	free(path);
+}
+
 int
 analysis_config_load(const struct project *p, struct analysis_config *cfg, struct mr_error *err)
 {
@@ -165,6 +227,10 @@ analysis_config_load(const struct project *p, struct analysis_config *cfg, struc
 		goto fail;
 	}
 	free(large);
+	large = NULL;
+	read_env_lock_timeout(p, cfg);
+	if (naming_load(p, &cfg->naming, err) < 0)
+		goto fail;
 	return 0;
 fail:
 	free(large);
@@ -177,6 +243,7 @@ analysis_config_free(struct analysis_config *cfg)
 {
 	free(cfg->dialect_from);
 	strvec_free(&cfg->large_tables);
+	naming_free(&cfg->naming);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -189,7 +256,10 @@ analysis_config_severity(const struct analysis_config *cfg, const struct rule *r
 	if (!(r->dialects & cfg->dialect) || set->disabled)
 		return false;
 	*sev = r->severity;
-	if (r->item == CHECK_LARGE_TABLE && table && strvec_contains(&cfg->large_tables, table))
+	/* large_tables = orders names orders in every schema; archive.orders only that one */
+	if (r->item == CHECK_LARGE_TABLE && table &&
+	    (strvec_contains(&cfg->large_tables, table) ||
+	     (strchr(table, '.') && strvec_contains(&cfg->large_tables, strrchr(table, '.') + 1))))
 		*sev = SEVERITY_ERROR;
 	if (set->overridden)
 		*sev = set->severity;

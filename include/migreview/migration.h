@@ -51,7 +51,9 @@ struct pycall {
 
 struct migration_op {
 	struct pycall call;
-	char *batch_table;      /* table of the enclosing batch_alter_table, or NULL */
+	char *batch_table;      /* table of the enclosing batch_alter_table ("schema.table"
+				   when it names a schema), or NULL */
+	char *table_key;        /* "schema.table" when the call names a schema (schema.h) */
 	bool in_autocommit;     /* inside op.get_context().autocommit_block() */
 	bool via_bind;          /* made on a connection from op.get_bind() */
 };

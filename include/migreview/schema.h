@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "migreview/migration.h"
+#include "migreview/naming.h"
 #include "migreview/util.h"
 
 #define SCHEMA_BEFORE_HISTORY ((size_t)-1)   /* created before the first migration read */
@@ -27,6 +28,7 @@ struct schema_column {
 	char *type;             /* as written: "sa.String(length=20)" */
 	bool nullable;
 	bool server_default;
+	size_t created_in;      /* migration index */
 };
 
 struct schema_table {
@@ -81,6 +83,7 @@ struct schema {
 	size_t n_enums, cap_enums;
 	struct schema_check *checks;
 	size_t n_checks, cap_checks;
+	const struct naming *naming;    /* names constraints and indexes (borrowed), or NULL */
 };
 
 /* The Alembic operations the schema follows. */
@@ -112,8 +115,19 @@ const char *op_string(const struct migration_op *op, const char *param);
  */
 const char *op_sql(const struct migration_op *op, const struct pyarg **arg);
 
-/* The table an operation works on (a batch's own table too), or NULL. */
+/*
+ * The table an operation works on (a batch's own table too), or NULL.  A
+ * table in a named schema (schema=, source_schema=, a batch's schema=) is
+ * "schema.table": that is its identity in the replay, as tables of the same
+ * name in two schemas are two tables; one in the default schema is "table".
+ */
 const char *op_table(const struct migration_op *op);
+
+/*
+ * Sets table_key on the operations of m that name a schema, for op_table().
+ * migration_from_tree() calls it; -1 when out of memory.
+ */
+int schema_qualify(struct migration *m);
 
 /* Applies one operation of migration index at to the schema. */
 int schema_apply(struct schema *s, const struct migration_op *op, size_t at);

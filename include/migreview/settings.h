@@ -12,6 +12,7 @@
 
 #include "migreview/error.h"
 #include "migreview/finding.h"
+#include "migreview/naming.h"
 #include "migreview/project.h"
 #include "migreview/rules.h"
 
@@ -36,13 +37,17 @@ struct analysis_config {
 	 */
 	const bool *unshipped;
 	struct strvec large_tables;
+	bool lock_timeout_everywhere;   /* env.py or sqlalchemy.url sets lock_timeout */
+	struct naming naming;           /* the project's naming_convention (naming.h) */
 	struct rule_setting by_rule[RULE_COUNT];        /* indexed by enum rule_id */
 };
 
 /*
  * Reads [migreview] dialect (else the scheme of sqlalchemy.url, else
  * postgresql), large_tables, disable and severity.RULE = error|warning|info.
- * Unknown rule ids and dialects are errors naming the key.  disable and
+ * Unknown rule ids and dialects are errors naming the key.  Also reads,
+ * never runs, the script directory's env.py (and sqlalchemy.url) for a
+ * lock_timeout set for every migration.  disable and
  * severity.RULE hold for every rule, graph and header rules included.
  */
 int analysis_config_load(const struct project *p, struct analysis_config *cfg,

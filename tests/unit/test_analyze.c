@@ -486,8 +486,8 @@ Test(analyze, destructive_downgrades)
 			     "                    existing_type=sa.Text())\n"
 			     "    op.drop_column('orders', 'customer_id')\n"
 			     "    op.drop_table('orders')\n", true),
-			 "column-type-change@2:5 destructive-downgrade@5:5 destructive-downgrade@7:5 "
-			 "destructive-downgrade@8:5");
+			 "destructive-downgrade@5:5 destructive-downgrade@7:5 destructive-downgrade@8:5",
+			 "VARCHAR(200) to TEXT does not rewrite on PostgreSQL");
 	cr_expect_str_eq(run("def upgrade():\n"
 			     "    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))\n"
 			     "    op.add_column('orders', sa.Column('x', sa.Integer()))\n"
@@ -845,4 +845,261 @@ Test(analyze, guarded_and_copy_then_delete_are_not_unqualified)
 			 "non-idempotent-sql@11:17 data-in-schema-migration@16:5 unqualified-delete@17:17 "
 			 "unqualified-delete@19:17 empty-downgrade@20:1",
 			 "a copy made after the DELETE (carts) or none at all (coupons) is a loss");
+}
+
+Test(analyze, keys_declared_in_add_column_are_keys_on_an_existing_table)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('shop_id', sa.Integer(),\n"
+			     "                  sa.ForeignKey('shops.id'), index=True))\n"
+			     "    op.add_column('orders', sa.Column('code', sa.String(), unique=True))\n"
+			     "def downgrade():\n    op.drop_column('orders', 'code')\n"
+			     "    op.drop_column('orders', 'shop_id')\n", true),
+			 "index-not-concurrent@2:5 constraint-without-not-valid@3:19 "
+			 "unique-constraint-on-existing-table@4:5");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('shop_id', sa.Integer(),\n"
+			     "                  sa.ForeignKey('shops.id')))\n"
+			     "def downgrade():\n    op.drop_column('orders', 'shop_id')\n", true),
+			 "constraint-without-not-valid@3:19 foreign-key-without-index@3:19");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('items', sa.Column('id', sa.Integer(), primary_key=True))\n"
+			     "    op.add_column('items', sa.Column('shop_id', sa.Integer(),\n"
+			     "                  sa.ForeignKey('shops.id'), index=True, unique=True))\n"
+			     "def downgrade():\n    op.drop_table('items')\n", true), "",
+			 "keys of a table created in the same migration are free");
+}
+
+Test(analyze, keys_in_add_column_on_an_unknown_table_are_not_on_an_existing_one)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    for t in ('orders', 'items'):\n"
+			     "        op.add_column(t, sa.Column('shop_id', sa.Integer(),\n"
+			     "                      sa.ForeignKey('shops.id'), index=True))\n"
+			     "def downgrade():\n    pass\n", true), "empty-downgrade@5:1");
+}
+
+Test(analyze, type_changes_postgresql_makes_without_a_rewrite)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.alter_column('orders', 'note', type_=sa.Text(),\n"
+			     "                    existing_type=sa.String(length=200))\n"
+			     "    op.alter_column('orders', 'note', type_=sa.String(),\n"
+			     "                    existing_type=sa.Text)\n"
+			     "    op.alter_column('orders', 'note', type_=sa.String(300),\n"
+			     "                    existing_type=sa.String(length=200))\n"
+			     "    op.alter_column('orders', 'total', type_=sa.Numeric(12, 2),\n"
+			     "                    existing_type=sa.Numeric(10, 2))\n"
+			     "def downgrade():\n    pass\n", true), "empty-downgrade@10:1");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.alter_column('orders', 'note', type_=sa.String(length=100),\n"
+			     "                    existing_type=sa.Text())\n"
+			     "    op.alter_column('orders', 'note', type_=sa.String(length=N),\n"
+			     "                    existing_type=sa.String(length=200))\n"
+			     "    op.alter_column('orders', 'total', type_=sa.Numeric(12, 4),\n"
+			     "                    existing_type=sa.Numeric(10, 2))\n"
+			     "    op.alter_column('orders', 'note', type_=sa.Text())\n"
+			     "def downgrade():\n    pass\n", true),
+			 "column-type-change@2:5 narrowing-type-change@2:5 column-type-change@4:5 "
+			 "column-type-change@6:5 column-type-change@8:5 empty-downgrade@9:1");
+	cfg.dialect = DIALECT_MYSQL;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.alter_column('orders', 'note', type_=sa.String(300),\n"
+			     "                    existing_type=sa.String(length=200))\n"
+			     "def downgrade():\n    pass\n", true),
+			 "column-type-change@2:5 empty-downgrade@4:1", "MySQL may copy the table");
+}
+
+Test(analyze, keys_dropped_with_their_column_are_undone)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('shop_id', sa.Integer()))\n"
+			     "    op.create_foreign_key('fk_shop', 'orders', 'shops', ['shop_id'], ['id'],\n"
+			     "                          postgresql_not_valid=True)\n"
+			     "    op.create_index('ix_shop', 'orders', ['shop_id'])\n"
+			     "def downgrade():\n    op.drop_column('orders', 'shop_id')\n", true),
+			 "index-not-concurrent@5:5");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_foreign_key('fk_c', 'orders', 'customers', ['customer_id'], ['id'],\n"
+			     "                          postgresql_not_valid=True)\n"
+			     "    op.create_index('ix_c', 'orders', ['customer_id'])\n"
+			     "def downgrade():\n    op.drop_column('orders', 'note')\n", true),
+			 "downgrade-not-inverse@2:5 index-not-concurrent@4:5 downgrade-not-inverse@4:5 "
+			 "destructive-downgrade@6:5", "dropping another column leaves the keys");
+}
+
+#define NOT_NULL "    op.alter_column('orders', 'note', nullable=False)\n" \
+	"def downgrade():\n    op.alter_column('orders', 'note', nullable=True)\n"
+
+Test(analyze, backfills_through_sqlalchemy_core_count)
+{
+	cr_expect_str_eq(run("orders = sa.table('orders', sa.column('note'))\n"
+			     "def upgrade():\n"
+			     "    op.execute(orders.update().where(orders.c.note == None).values(note=''))\n"
+			     NOT_NULL, true), "set-not-null-scan@4:5");
+	cr_expect_str_eq(run("t = sa.sql.table('orders', sa.column('note'))\n"
+			     "def upgrade():\n    bind = op.get_bind()\n"
+			     "    bind.execute(sa.update(t).values(note=''))\n" NOT_NULL, true),
+			 "set-not-null-scan@5:5");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    conn = op.get_bind()\n"
+			     "    notes = sa.table('orders', sa.column('note'))\n"
+			     "    conn.execute(notes.update().values(note=''))\n" NOT_NULL, true),
+			 "set-not-null-scan@5:5", "a local table: not knowable, but an update");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute(sa.update(sa.table('orders')).values(note=''))\n" NOT_NULL,
+			     true), "set-not-null-scan@3:5");
+	cr_expect_str_eq(run("t = sa.table('shops', sa.column('note'))\n"
+			     "def upgrade():\n"
+			     "    op.execute(t.update().values(note=''))\n"
+			     "    op.execute(t.insert().values(note=''))\n" NOT_NULL, true),
+			 "set-not-null-without-backfill@5:5 set-not-null-scan@5:5",
+			 "another table's update is no backfill of this one");
+}
+
+/* The findings of the third of three migrations. */
+static const char *
+run3(const char *second, const char *third)
+{
+	static char buf[1024];
+	struct analysis_input in[3] = {
+		{ BASE, strlen(BASE), "versions/base.py", 0, false },
+		{ second, strlen(second), "versions/second.py", 1, false },
+		{ third, strlen(third), "versions/third.py", 2, false },
+	};
+
+	findings_free(&fs);
+	cr_assert_eq(analyze_sources(in, 3, &cfg, &fs, &err), 0, "%s", err.msg);
+	cr_assert_eq(findings_sort(&fs), 0);
+	buf[0] = '\0';
+	for (size_t i = 0; i < fs.n; i++) {
+		size_t len = strlen(buf);
+
+		if (fs.v[i].revision == 2)
+			snprintf(buf + len, sizeof(buf) - len, "%s%s@%u:%u", len ? " " : "",
+				 fs.v[i].rule->id, fs.v[i].line, fs.v[i].col);
+	}
+	return buf;
+}
+
+Test(analyze, a_backfill_migration_of_its_own_counts_for_the_column_it_names)
+{
+	cr_expect_str_eq(run3("orders = sa.table('orders', sa.column('note'))\n"
+			      "def upgrade():\n"
+			      "    op.execute(orders.update().where(orders.c.note == None).values(note=''))\n"
+			      "def downgrade():\n    pass\n",
+			      "def upgrade():\n" NOT_NULL), "set-not-null-scan@2:5");
+	cr_expect_str_eq(run3("def upgrade():\n"
+			      "    op.execute(\"UPDATE orders SET note = '' WHERE note IS NULL\")\n"
+			      "def downgrade():\n    pass\n",
+			      "def upgrade():\n" NOT_NULL), "set-not-null-scan@2:5");
+	cr_expect_str_eq(run3("orders = sa.table('orders', sa.column('customer_id'))\n"
+			      "def upgrade():\n"
+			      "    op.execute(orders.update().values(customer_id=1))\n"
+			      "def downgrade():\n    pass\n",
+			      "def upgrade():\n" NOT_NULL),
+			 "set-not-null-without-backfill@2:5 set-not-null-scan@2:5",
+			 "an earlier update of another column");
+}
+
+Test(analyze, a_lock_timeout_set_by_env_py_holds_for_every_migration)
+{
+	cfg.by_rule[RULE_MISSING_LOCK_TIMEOUT].disabled = false;
+	cfg.lock_timeout_everywhere = true;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('a', sa.Integer()))\n"
+			     "def downgrade():\n    op.drop_column('orders', 'a')\n", true), "");
+	cfg.lock_timeout_everywhere = false;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('a', sa.Integer()))\n"
+			     "def downgrade():\n    op.drop_column('orders', 'a')\n", true),
+			 "missing-lock-timeout@2:5");
+}
+
+Test(analyze, a_schema_is_part_of_a_table_s_identity)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('orders', sa.Column('id', sa.Integer(), primary_key=True),\n"
+			     "                    sa.Column('note', sa.Text()), schema='archive')\n"
+			     "    op.create_index('ix_note', 'orders', ['note'], schema='archive')\n"
+			     "    with op.batch_alter_table('orders', schema='archive') as b:\n"
+			     "        b.alter_column('note', nullable=False)\n"
+			     "def downgrade():\n    op.drop_table('orders', schema='archive')\n", true), "",
+			 "archive.orders is new, whatever the default schema's orders is");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_foreign_key('fk_n', 'orders', 'notes', ['note'], ['id'],\n"
+			     "                          source_schema='archive', postgresql_not_valid=True)\n"
+			     "    op.alter_column('orders', 'note', nullable=False, schema='archive')\n"
+			     "def downgrade():\n    op.drop_constraint('fk_n', 'orders', schema='archive')\n",
+			     true),
+			 "foreign-key-without-index@2:5 set-not-null-without-backfill@4:5 "
+			 "set-not-null-scan@4:5", "ix_orders_note is on the default schema's orders");
+	cr_expect(strstr(fs.v[0].message, "archive.orders(note) -> notes"), "%s", fs.v[0].message);
+	cr_expect(strstr(fs.v[1].message, "archive.orders.note"), "%s", fs.v[1].message);
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.rename_table('orders', 'old_orders', schema='archive')\n"
+			     "    op.create_index('ix_c', 'orders', ['customer_id'])\n"
+			     "def downgrade():\n    op.drop_index('ix_c')\n"
+			     "    op.rename_table('old_orders', 'orders', schema='archive')\n", true),
+			 "rename-table@2:5 index-not-concurrent@3:5",
+			 "renaming archive.orders leaves the default schema's orders");
+}
+
+Test(analyze, raw_sql_names_the_schema_of_its_table_too)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('orders', sa.Column('id', sa.Integer(), primary_key=True),\n"
+			     "                    schema='archive')\n"
+			     "    op.execute('CREATE INDEX IF NOT EXISTS ix_a ON \"archive\".\"orders\" (id)')\n"
+			     "    op.execute('CREATE INDEX IF NOT EXISTS ix_b ON archive.orders (id)')\n"
+			     "    op.execute('CREATE INDEX IF NOT EXISTS ix_c ON public.orders (id)')\n"
+			     "def downgrade():\n    op.drop_table('orders', schema='archive')\n", true),
+			 "index-not-concurrent@6:17", "public.orders is the default schema's orders");
+	strvec_push(&cfg.large_tables, "orders");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_index('ix_c', 'orders', ['id'], schema='archive')\n"
+			     "def downgrade():\n    op.drop_index('ix_c', schema='archive')\n", true),
+			 "index-not-concurrent@2:5");
+	cr_expect_eq(fs.v[0].severity, SEVERITY_ERROR, "large_tables names orders in every schema");
+}
+
+Test(analyze, constraint_names_follow_the_project_s_naming_convention)
+{
+	const char *mig = "def upgrade():\n"
+			  "    op.create_check_constraint('valid_x', 'orders', 'id > 0',\n"
+			  "                               postgresql_not_valid=True)\n"
+			  "    op.create_unique_constraint(None, 'orders', ['note'])\n"
+			  "    op.create_check_constraint(op.f('ck_orders_final'), 'orders', 'id > 1',\n"
+			  "                               postgresql_not_valid=True)\n"
+			  "def downgrade():\n"
+			  "    op.drop_constraint('ck_orders_final', 'orders')\n"
+			  "    op.drop_constraint('uq_orders_note', 'orders')\n"
+			  "    op.drop_constraint('ck_orders_valid_x', 'orders')\n";
+
+	cr_expect_str_eq(run(mig, true), "downgrade-not-inverse@2:5 "
+			 "unique-constraint-on-existing-table@4:5", "no convention: valid_x stays valid_x");
+	cr_assert_eq(naming_parse_setting("ck: ck_%(table_name)s_%(constraint_name)s, "
+					  "uq: uq_%(table_name)s_%(column_0_name)s", &cfg.naming), 0);
+	cr_expect_str_eq(run(mig, true), "unique-constraint-on-existing-table@4:5");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_check_constraint('valid_x', 'orders', 'id > 0',\n"
+			     "                               postgresql_not_valid=True)\n"
+			     "def downgrade():\n"
+			     "    op.drop_constraint('valid_x', 'orders', type_='check')\n", true), "",
+			 "drop_constraint with type_ is named by the convention too");
+}
+
+Test(analyze, names_only_the_code_could_tell_are_unknown_under_a_naming_convention)
+{
+	cr_assert_eq(naming_parse_setting("fk: fk_%(table_name)s_%(column_0_name)s", &cfg.naming), 0);
+	cr_expect_str_eq(run("FK = 'fk_custom'\n"
+			     "def upgrade():\n"
+			     "    op.create_foreign_key(op.f(FK), 'orders', 'customers', ['customer_id'],\n"
+			     "                          ['id'], postgresql_not_valid=True)\n"
+			     "    op.create_index('ix_c', 'orders', ['customer_id'])\n"
+			     "    op.execute('ALTER TABLE orders ADD CONSTRAINT ix_c UNIQUE USING INDEX ix_c')\n"
+			     "def downgrade():\n    op.drop_constraint(op.f(FK), 'orders')\n"
+			     "    op.drop_constraint('ix_c', 'orders')\n", true),
+			 "index-not-concurrent@5:5",
+			 "op.f(FK) is not fk_orders_customer_id; an index made a constraint is dropped as one");
 }

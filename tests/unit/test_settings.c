@@ -180,3 +180,73 @@ Test(settings, unknown_rules_and_severities_are_errors)
 	cr_expect_eq(load("sqlite://", "severity.drop-table = fatal\n"), -1);
 	cr_expect(strstr(err.msg, "expected error, warning or info"), "%s", err.msg);
 }
+
+/* Writes env.py into the script directory. */
+static void
+env_py(const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/env.py", dir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+Test(settings, a_lock_timeout_set_in_env_py_or_the_url_holds_for_every_migration)
+{
+	static const struct { const char *env, *url; bool set; } cases[] = {
+		{ "with connectable.connect() as connection:\n"
+		  "    connection.execute(text(\"SET lock_timeout = '4s'\"))\n"
+		  "    context.configure(connection=connection)\n", "", true },
+		{ "engine = create_engine(url, connect_args={'options': '-c lock_timeout=5000'})\n",
+		  "", true },
+		{ "timeout = '3s'\nconnection.execute(text(f\"SET lock_timeout TO '{timeout}'\"))\n",
+		  "", true },
+		{ "", "postgresql://db/app?options=-c%%20lock_timeout%%3D5000", true },
+		{ "# connection.execute(text(\"SET lock_timeout = '4s'\"))\n", "", false },
+		{ "connection.execute(text(\"SET lock_timeout = 0\"))\n", "", false },
+		{ "context.configure(connection=connection)\n", "", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		env_py(cases[i].env);
+		cr_assert_eq(load(cases[i].url, ""), 0, "%s", err.msg);
+		cr_expect_eq(cfg.lock_timeout_everywhere, cases[i].set, "case %zu", i);
+	}
+}
+
+Test(settings, naming_convention_from_the_setting_env_py_or_a_module_it_imports)
+{
+	char path[512];
+	FILE *f;
+
+	env_py("from app.db import Base  # noqa\ntarget_metadata = Base.metadata\n");
+	snprintf(path, sizeof(path), "%s/app", dir);
+	cr_assert_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/app/db.py", dir);
+	f = fopen(path, "w");
+	fputs("# naming_convention = {'ck': 'not_this'}\n"
+	      "NAMING = {\n    \"ix\": \"ix_%(column_0_label)s\",\n"
+	      "    \"ck\": \"ck_%(table_name)s_%(constraint_name)s\",  # checks\n"
+	      "    \"fk\": fk_name,\n}\n"
+	      "metadata = sa.MetaData(naming_convention=NAMING)\n", f);
+	fclose(f);
+	cr_assert_eq(load("", ""), 0, "%s", err.msg);
+	cr_assert_eq(cfg.naming.keys.n, 2, "%zu from %s", cfg.naming.keys.n, cfg.naming.source ? cfg.naming.source : "nowhere");
+	cr_expect_str_eq(cfg.naming.keys.v[1], "ck");
+	cr_expect_str_eq(cfg.naming.templates.v[1], "ck_%(table_name)s_%(constraint_name)s");
+	cr_expect(strstr(cfg.naming.source, "app/db.py"), "%s", cfg.naming.source);
+
+	env_py("metadata = MetaData(naming_convention={'uq': 'uq_%(table_name)s'})\n");
+	cr_assert_eq(load("", ""), 0, "%s", err.msg);
+	cr_assert_eq(cfg.naming.keys.n, 1);
+	cr_expect_str_eq(cfg.naming.templates.v[0], "uq_%(table_name)s");
+
+	cr_assert_eq(load("", "naming_convention = pk: pk_%%(table_name)s\n"), 0, "%s", err.msg);
+	cr_assert_eq(cfg.naming.keys.n, 1);
+	cr_expect_str_eq(cfg.naming.templates.v[0], "pk_%(table_name)s", "the setting wins");
+	cr_expect_eq(load("", "naming_convention = pk\n"), -1);
+	cr_expect(strstr(err.msg, "naming_convention"), "%s", err.msg);
+}
