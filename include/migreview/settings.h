@@ -28,12 +28,14 @@ struct analysis_config {
 	unsigned dialect;               /* one DIALECT_* bit */
 	const struct appcode *app;      /* the application's source (borrowed), or NULL */
 	struct strvec large_tables;
+	bool no_downgrades;             /* downgrade = none: the project writes no downgrade() */
 	struct rule_setting by_rule[RULE_COUNT];        /* indexed by enum rule_id */
 };
 
 /*
  * Reads [migreview] dialect (else the scheme of sqlalchemy.url, else
- * postgresql), large_tables, disable and severity.RULE = error|warning|info.
+ * postgresql), large_tables, downgrade = none|written, disable and
+ * severity.RULE = error|warning|info.
  * Unknown rule ids and dialects are errors naming the key.  disable and
  * severity.RULE hold for every rule, graph and header rules included.
  */

@@ -166,3 +166,15 @@ Test(settings, unknown_rules_and_severities_are_errors)
 	cr_expect_eq(load("sqlite://", "severity.drop-table = fatal\n"), -1);
 	cr_expect(strstr(err.msg, "expected error, warning or info"), "%s", err.msg);
 }
+
+Test(settings, downgrade_none_or_written)
+{
+	cr_assert_eq(load("sqlite://", ""), 0, "%s", err.msg);
+	cr_expect_not(cfg.no_downgrades);
+	cr_assert_eq(load("sqlite://", "downgrade = None\n"), 0, "%s", err.msg);
+	cr_expect(cfg.no_downgrades);
+	cr_assert_eq(load("sqlite://", "downgrade = written\n"), 0, "%s", err.msg);
+	cr_expect_not(cfg.no_downgrades);
+	cr_expect_eq(load("sqlite://", "downgrade = never\n"), -1);
+	cr_expect(strstr(err.msg, "[migreview] downgrade: 'never': expected none"), "%s", err.msg);
+}
