@@ -15,6 +15,16 @@ check_functions(struct ctx *c)
 {
 	const struct migration_fn *up = &c->m->upgrade, *down = &c->m->downgrade;
 
+	/* a project that rolls forward only: the item does not apply, and says why */
+	if (c->cfg->no_downgrades && (!down->present || down->empty))
+		return report(c, RULE_DOWNGRADE_NOT_WRITTEN, NULL,
+			      down->present ? down->line : up->present ? up->line : 1,
+			      down->present ? down->col : up->present ? up->col : 1,
+			      "%s, as this project writes none (downgrade = none in [migreview]): "
+			      "the reversible item does not apply; a rollback is a restore or a "
+			      "new migration", !down->present ? "no downgrade()" :
+			      down->not_implemented ? "downgrade() raises NotImplementedError" :
+			      "downgrade() does nothing");
 	if (!down->present)
 		return report(c, RULE_MISSING_DOWNGRADE, NULL, up->present ? up->line : 1,
 			      up->present ? up->col : 1,

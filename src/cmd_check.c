@@ -50,7 +50,9 @@ decided(const struct gate *gt, const struct finding *f)
 	       gt->states[f->revision].items[f->rule->item] == ITEM_DONE;
 }
 
-static const char *const item_state_names[] = { "open", "done", "stale", "blocked" };
+static const char *const item_state_names[] = {
+	"open", "done", "stale", "blocked", "not-applicable",
+};
 
 static const char *
 sarif_level(enum severity sev)
@@ -347,7 +349,7 @@ run_gate(const struct cli *cli, struct gate *gt)
 	/* an unreadable file has no blob: nothing it was reviewed as matches it */
 	for (size_t i = 0; i < r->g.n; i++)
 		review_migration(&gt->review, r->g.revs[i].in_graph ? r->g.revs[i].id : NULL,
-				 r->g.revs[i].blob, &gt->states[i]);
+				 r->g.revs[i].blob, report_not_applicable(r, i), &gt->states[i]);
 	return 0;
 }
 
@@ -385,7 +387,7 @@ apply_trust(struct gate *gt)
 		for (int i = 0; i < CHECK_ITEM_COUNT; i++)
 			switch (m->items[i]) {
 			case ITEM_OPEN: m->open++; break;
-			case ITEM_DONE: m->done++; break;
+			case ITEM_DONE: case ITEM_NOT_APPLICABLE: m->done++; break;
 			case ITEM_STALE: m->stale++; break;
 			case ITEM_BLOCKED: m->blocked++; break;
 			}

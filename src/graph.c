@@ -578,8 +578,6 @@ map_order(const struct graph *g, size_t *count)
 static int
 mark_heads_and_bases(struct graph *g, const size_t *by_rank, size_t count)
 {
-	char *list = NULL;
-
 	g->heads = malloc((count + 1) * sizeof(size_t));
 	g->bases = malloc((count + 1) * sizeof(size_t));
 	if (!g->heads || !g->bases)
@@ -596,23 +594,93 @@ mark_heads_and_bases(struct graph *g, const size_t *by_rank, size_t count)
 		if (rev->is_base)
 			g->bases[g->n_bases++] = by_rank[k];
 	}
-	if (g->n_heads < 2)
-		return 0;
-	list = id_list(g, g->heads, g->n_heads);
-	for (size_t h = 0; list && h < g->n_heads; h++) {
-		struct revision *rev = &g->revs[g->heads[h]];
+	return 0;
+}
 
-		if (finding(g, g->heads[h], RULE_MULTIPLE_HEADS, rev->line_id,
-			    "%zu heads (%s): `alembic upgrade head` refuses to run until "
-			    "they are merged with `alembic merge heads`", g->n_heads, list) < 0) {
-			free(list);
-			return -1;
+#define MANY ((size_t)-2)
+
+/*
+ * Which revisions are at or above a branch label of their own: a revision
+ * carrying a label from which every line of descent ends in the same head
+ * (so Alembic's LABEL@head names that head alone), and every revision
+ * above it.  in_label[i] says so; g->order must be built.
+ */
+static int
+mark_own_labels(const struct graph *g, bool *in_label)
+{
+	size_t *below = malloc((g->n + 1) * sizeof(*below));    /* the head it leads to */
+
+	if (!below)
+		return -1;
+	for (size_t i = 0; i < g->n; i++)
+		below[i] = NONE;
+	/* heads first: a revision's children come before it */
+	for (size_t k = g->n_order; k-- > 0;) {
+		const struct revision *rev = &g->revs[g->order[k]];
+
+		if (rev->is_head)
+			below[g->order[k]] = g->order[k];
+		for (size_t p = 0; p < rev->n_parents; p++) {
+			size_t *up = &below[rev->parents[p]];
+
+			*up = *up == NONE ? below[g->order[k]] :
+			      *up == below[g->order[k]] ? *up : MANY;
 		}
 	}
-	if (!list)
-		return -1;
-	free(list);
+	for (size_t k = 0; k < g->n_order; k++) {
+		size_t i = g->order[k];
+		const struct revision *rev = &g->revs[i];
+
+		in_label[i] = rev->labels.n && below[i] != NONE && below[i] != MANY;
+		for (size_t p = 0; p < rev->n_parents && !in_label[i]; p++)
+			in_label[i] = in_label[rev->parents[p]];
+	}
+	free(below);
 	return 0;
+}
+
+/*
+ * More than one head is a finding, but for heads that are each the tip of
+ * a labelled branch of their own (expand/contract): those are meant.
+ */
+static int
+report_heads(struct graph *g)
+{
+	bool *in_label;
+	size_t *loose, n_loose = 0;
+	char *list = NULL;
+	int rc = -1;
+
+	if (g->n_heads < 2)
+		return 0;
+	in_label = calloc(g->n + 1, sizeof(*in_label));
+	loose = malloc(g->n_heads * sizeof(*loose));
+	if (!in_label || !loose || mark_own_labels(g, in_label) < 0)
+		goto out;
+	for (size_t h = 0; h < g->n_heads; h++)
+		if (!in_label[g->heads[h]])
+			loose[n_loose++] = g->heads[h];
+	if (!(list = id_list(g, g->heads, g->n_heads)))
+		goto out;
+	for (size_t h = 0; h < n_loose; h++) {
+		struct revision *rev = &g->revs[loose[h]];
+
+		if ((n_loose == g->n_heads ?
+		     finding(g, loose[h], RULE_MULTIPLE_HEADS, rev->line_id,
+			     "%zu heads (%s): `alembic upgrade head` refuses to run until "
+			     "they are merged with `alembic merge heads`", g->n_heads, list) :
+		     finding(g, loose[h], RULE_MULTIPLE_HEADS, rev->line_id,
+			     "%zu heads (%s), and %s is not the tip of a branch with a label of "
+			     "its own (no LABEL@head names it alone): merge it with `alembic "
+			     "merge`, or label its branch", g->n_heads, list, rev->id)) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(list);
+	free(loose);
+	free(in_label);
+	return rc;
 }
 
 /*
@@ -879,7 +947,7 @@ graph_build(struct graph *g, struct mr_error *err)
 	}
 	rc = order_revisions(g, by_rank, count, err);
 	free(by_rank);
-	if (rc == 0 && findings_sort(&g->findings) < 0)
+	if (rc == 0 && (report_heads(g) < 0 || findings_sort(&g->findings) < 0))
 		return mr_error_oom(err);
 	return rc;
 }

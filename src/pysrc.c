@@ -211,14 +211,107 @@ unwrap_parens(TSNode n)
 	return n;
 }
 
-/* Reads the literal value node v into *val (replacing what was there). */
+int
+pysrc_dotted_name(const char *src, TSNode n, char **out)
+{
+	TSNode obj, attr;
+	char *left = NULL;
+	int rc;
+
+	*out = NULL;
+	if (node_is(n, "identifier")) {
+		*out = mr_strndup(src + ts_node_start_byte(n),
+				  ts_node_end_byte(n) - ts_node_start_byte(n));
+		return *out ? 1 : -1;
+	}
+	if (!node_is(n, "attribute"))
+		return 0;
+	obj = ts_node_child_by_field_name(n, "object", 6);
+	attr = ts_node_child_by_field_name(n, "attribute", 9);
+	if (ts_node_is_null(obj) || ts_node_is_null(attr) || !node_is(attr, "identifier"))
+		return 0;
+	if ((rc = pysrc_dotted_name(src, obj, &left)) <= 0)
+		return rc;
+	*out = mr_printf("%s.%.*s", left, (int)(ts_node_end_byte(attr) - ts_node_start_byte(attr)),
+			 src + ts_node_start_byte(attr));
+	free(left);
+	return *out ? 1 : -1;
+}
+
+/* Records whether the item just added is a name; is_ref exists from the first name on. */
 static int
-read_value(const struct reader *r, TSNode v, struct pyval *val)
+mark_item(struct pyval *val, bool ref)
+{
+	size_t n = val->items.n;
+	bool *grown;
+
+	if (!val->is_ref && !ref)
+		return 0;
+	/* grown one by one: header values are short */
+	grown = realloc(val->is_ref, n * sizeof(*val->is_ref));
+	if (!grown)
+		return -1;
+	if (!val->is_ref)
+		memset(grown, 0, n * sizeof(*grown));
+	val->is_ref = grown;
+	val->is_ref[n - 1] = ref;
+	return 0;
+}
+
+/* One item of a header value: a string literal, or the name of a constant. */
+static int
+value_item(const char *src, TSNode n, struct pyval *val)
+{
+	char *name;
+	int rc = literal_string(src, n, &val->items);
+
+	if (rc != 0)
+		return rc < 0 || mark_item(val, false) < 0 ? -1 : 1;
+	if ((rc = pysrc_dotted_name(src, n, &name)) <= 0)
+		return rc;
+	if (strvec_push_owned(&val->items, name) < 0) {
+		free(name);
+		return -1;
+	}
+	return mark_item(val, true) < 0 ? -1 : 1;
+}
+
+void
+pyval_free(struct pyval *v)
+{
+	strvec_free(&v->items);
+	free(v->is_ref);
+	free(v->why);
+	v->is_ref = NULL;
+	v->why = NULL;
+}
+
+/* A value that needs running code keeps its string literals only. */
+static void
+drop_refs(struct pyval *val)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < val->items.n; i++) {
+		if (val->is_ref && val->is_ref[i])
+			free(val->items.v[i]);
+		else
+			val->items.v[n++] = val->items.v[i];
+	}
+	val->items.n = n;
+	free(val->is_ref);
+	val->is_ref = NULL;
+	val->kind = PYVAL_OTHER;
+}
+
+int
+pysrc_value(const char *src, TSNode v, struct pyval *val)
 {
 	TSPoint at = ts_node_start_point(v);
+	bool other = false;
 	int rc = 1;
 
-	strvec_free(&val->items);
+	pyval_free(val);
 	val->is_sequence = false;
 	val->line = at.row + 1;
 	val->col = at.column + 1;
@@ -231,24 +324,35 @@ read_value(const struct reader *r, TSNode v, struct pyval *val)
 		uint32_t count = ts_node_named_child_count(v);
 
 		val->is_sequence = true;
-		for (uint32_t i = 0; i < count && rc == 1; i++) {
+		/* past an item that needs running code, to keep the literal parts */
+		for (uint32_t i = 0; i < count && rc >= 0; i++) {
 			TSNode item = ts_node_named_child(v, i);
 
-			if (!node_is(item, "comment"))
-				rc = literal_string(r->src, unwrap_parens(item), &val->items);
+			if (!node_is(item, "comment") &&
+			    (rc = value_item(src, unwrap_parens(item), val)) == 0)
+				other = true;
 		}
 	} else {
-		rc = literal_string(r->src, v, &val->items);
+		other = (rc = value_item(src, v, val)) == 0;
 	}
 	if (rc < 0)
-		return mr_error_oom(r->err);
-	if (rc == 0)
-		val->kind = PYVAL_OTHER;
+		return -1;
+	if (other)
+		drop_refs(val);
+	else if (val->is_ref)
+		val->kind = PYVAL_REFS;
 	else if (val->items.n == 0 || (!val->is_sequence && !val->items.v[0][0]))
 		val->kind = PYVAL_NONE;         /* (), [] and "" are falsy: no value */
 	else
 		val->kind = PYVAL_STRINGS;
 	return 0;
+}
+
+/* Reads the value node v into *val (replacing what was there). */
+static int
+read_value(const struct reader *r, TSNode v, struct pyval *val)
+{
+	return pysrc_value(r->src, v, val) < 0 ? mr_error_oom(r->err) : 0;
 }
 
 static struct pyval *
@@ -526,10 +630,10 @@ pysrc_read_header(struct pysrc_parser *parser, const char *src, size_t len,
 void
 pysrc_header_free(struct pysrc_header *h)
 {
-	strvec_free(&h->revision.items);
-	strvec_free(&h->down_revision.items);
-	strvec_free(&h->branch_labels.items);
-	strvec_free(&h->depends_on.items);
+	pyval_free(&h->revision);
+	pyval_free(&h->down_revision);
+	pyval_free(&h->branch_labels);
+	pyval_free(&h->depends_on);
 	free(h->message);
 	memset(h, 0, sizeof(*h));
 }

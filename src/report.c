@@ -176,6 +176,19 @@ report_adopt(struct report *r, struct findings *all, struct mr_error *err)
 	return 0;
 }
 
+unsigned
+report_not_applicable(const struct report *r, size_t rev)
+{
+	unsigned skip = 0;
+
+	if (!r->first || rev >= r->g.n)
+		return 0;
+	for (size_t i = r->first[rev]; i < r->first[rev] + r->count[rev]; i++)
+		if (r->all.v[i].rule == &rules[RULE_DOWNGRADE_NOT_WRITTEN])
+			skip |= 1u << CHECK_REVERSIBLE;
+	return skip;
+}
+
 int
 report_open_graph(struct report *r, const char *config, const char *section,
 		  struct mr_error *err)

@@ -178,16 +178,18 @@ review_item_state(const struct decision *d, const char *blob)
 
 void
 review_migration(const struct review *rv, const char *revision, const char *blob,
-		 struct migration_review *out)
+		 unsigned not_applicable, struct migration_review *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; i < CHECK_ITEM_COUNT; i++) {
 		const struct decision *d = revision ? review_find(rv, revision, checklist[i].id) : NULL;
 
 		out->items[i] = review_item_state(d, blob);
+		if (out->items[i] == ITEM_OPEN && revision && (not_applicable >> i & 1))
+			out->items[i] = ITEM_NOT_APPLICABLE;
 		switch (out->items[i]) {
 		case ITEM_OPEN: out->open++; break;
-		case ITEM_DONE: out->done++; break;
+		case ITEM_DONE: case ITEM_NOT_APPLICABLE: out->done++; break;
 		case ITEM_STALE: out->stale++; break;
 		case ITEM_BLOCKED: out->blocked++; break;
 		}

@@ -9,6 +9,7 @@
 #include <threads.h>
 #include <unistd.h>
 
+#include "migreview/pyconst.h"
 #include "migreview/review.h"
 #include "migreview/revision.h"
 
@@ -22,6 +23,7 @@ struct one_file {
 	struct revision *rev;
 	struct findings *fs;
 	size_t index;
+	struct pyconst *consts;         /* NULL: names of constants are not looked up */
 };
 
 /* A finding about the file, at its rule's default severity: settings apply later. */
@@ -42,24 +44,32 @@ problem(const struct one_file *l, enum rule_id rule, unsigned line, unsigned col
 static int
 report_non_literal(const struct one_file *l, const struct pyval *v, const char *name)
 {
-	char *msg = mr_printf("%s is not a literal (a string, a tuple or list of strings, "
+	char *msg = v->why ?
+		    mr_printf("%s names a constant migreview cannot read: %s; migreview reads "
+			      "migrations without running them%s", name, v->why,
+			      v->items.n ? " (its string literals are kept)" : "") :
+		    mr_printf("%s is not a literal (a string, a tuple or list of strings, "
 			      "or None); migreview reads migrations without running "
-			      "them, so it cannot know its value", name);
+			      "them, so it cannot know its value%s", name,
+			      v->items.n ? " (its string literals are kept)" : "");
 	int rc = msg ? problem(l, RULE_NON_LITERAL_HEADER, v->line, v->col, "%s", msg) : -1;
 
 	free(msg);
 	return rc;
 }
 
-/* Moves a literal's strings into dst; reports values that need running code. */
+/*
+ * Moves a literal's strings into dst; reports values that need running code,
+ * keeping the string literals of such a tuple (Alembic has them too).
+ */
 static int
 take(const struct one_file *l, struct pyval *v, const char *name, struct strvec *dst,
      unsigned *line)
 {
 	*line = v->line;
-	if (v->kind == PYVAL_OTHER)
-		return report_non_literal(l, v, name);
-	if (v->kind == PYVAL_STRINGS) {
+	if (v->kind == PYVAL_OTHER && report_non_literal(l, v, name) < 0)
+		return -1;
+	if (v->kind == PYVAL_STRINGS || v->kind == PYVAL_OTHER) {
 		*dst = v->items;
 		memset(&v->items, 0, sizeof(v->items));
 	}
@@ -169,6 +179,37 @@ declares_encoding(const char *src)
 	return false;
 }
 
+/* Header values that name constants (cli.EXPAND_BRANCH) take the constants' values. */
+static int
+resolve_constants(const struct one_file *l, TSTree *tree, const char *src,
+		  struct pysrc_header *h)
+{
+	struct pyval *fields[] = { &h->revision, &h->down_revision, &h->branch_labels,
+				   &h->depends_on };
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(fields); i++) {
+		struct pyval *v = fields[i];
+
+		if (v->kind != PYVAL_REFS)
+			continue;
+		if (l->consts) {
+			if (pyconst_resolve(l->consts, tree, src, l->rev->path, v) < 0)
+				return -1;
+			continue;
+		}
+		/* nothing to look them up with: the literal parts only */
+		for (size_t k = v->items.n; k-- > 0;)
+			if (v->is_ref[k]) {
+				free(v->items.v[k]);
+				memmove(v->items.v + k, v->items.v + k + 1,
+					(v->items.n - k - 1) * sizeof(*v->items.v));
+				v->items.n--;
+			}
+		v->kind = PYVAL_OTHER;
+	}
+	return 0;
+}
+
 /* Parses src once for the header and, when asked, the operations. */
 static int
 read_source(struct one_file *l, struct pysrc_parser *parser, const char *src, size_t len,
@@ -201,7 +242,8 @@ read_source(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 	}
 	rc = pysrc_header_from_tree(tree, src, &h, err);
 	if (rc == 0) {
-		rc = read_header(l, &h) < 0 ? mr_error_oom(err) : 0;
+		rc = resolve_constants(l, tree, src, &h) < 0 || read_header(l, &h) < 0 ?
+		     mr_error_oom(err) : 0;
 		pysrc_header_free(&h);
 	}
 	if (rc == 0 && (flags & REVISION_LOAD_MIGRATION)) {
@@ -251,10 +293,10 @@ keep_text(struct revision *rev, char *src, size_t len, size_t size, unsigned fla
 
 int
 revision_load(struct revision *rev, struct pysrc_parser *parser, const char *path,
-	      const char *relpath, size_t index, unsigned flags, struct findings *fs,
-	      struct mr_error *err)
+	      const char *relpath, size_t index, unsigned flags, struct pyconst *consts,
+	      struct findings *fs, struct mr_error *err)
 {
-	struct one_file l = { rev, fs, index };
+	struct one_file l = { rev, fs, index, consts };
 	struct mr_error rerr;
 	char *src;
 	size_t len, size, analysed;
@@ -317,6 +359,7 @@ struct load_queue {
 	struct revision *revs;
 	const struct project *p;
 	unsigned flags;
+	struct strvec sys_path;         /* prepend_sys_path, absolute */
 	atomic_size_t next;             /* the next file to take */
 	atomic_bool failed;
 };
@@ -334,8 +377,15 @@ load_files(void *arg)
 	struct load_worker *l = arg;
 	struct load_queue *sh = l->shared;
 	struct pysrc_parser *parser = pysrc_parser_new();
+	struct pyconst *consts = parser ? pyconst_new(parser, &sh->sys_path, sh->p->root) : NULL;
 	size_t i;
 
+	if (parser && !consts) {
+		l->rc = mr_error_oom(&l->err);
+		atomic_store(&sh->failed, true);
+		pysrc_parser_free(parser);
+		return 0;
+	}
 	if (!parser) {
 		l->rc = mr_error_set(&l->err, "cannot set up the tree-sitter Python parser "
 				     "(grammar ABI %u, library ABI %u..%u)",
@@ -350,11 +400,12 @@ load_files(void *arg)
 		char *rel = project_relpath(sh->p, path);
 
 		l->rc = rel ? revision_load(&sh->revs[i], parser, path, rel, i, sh->flags,
-					    &l->findings, &l->err) : mr_error_oom(&l->err);
+					    consts, &l->findings, &l->err) : mr_error_oom(&l->err);
 		free(rel);
 		if (l->rc < 0)
 			atomic_store(&sh->failed, true);
 	}
+	pyconst_free(consts);
 	pysrc_parser_free(parser);
 	return 0;
 }
@@ -388,6 +439,35 @@ take_findings(struct findings *dst, struct findings *fs)
 	return 0;
 }
 
+/*
+ * prepend_sys_path as absolute directories: where the project's modules are
+ * imported from, so where the constants of headers are looked for.  Alembic
+ * splits it on spaces, commas and colons; a relative entry is relative to
+ * where Alembic runs, as script_location is.  A broken value is no entry.
+ */
+static int
+sys_path_of(const struct project *p, struct strvec *out)
+{
+	char *value = NULL, *save = NULL;
+	int rc = 0;
+
+	if (!p->has_ini || inifile_get(&p->ini, p->section, "prepend_sys_path", &value, NULL) < 0 ||
+	    !value)
+		return 0;
+	for (char *e = strtok_r(value, " ,:\t\n", &save); e && rc == 0;
+	     e = strtok_r(NULL, " ,:\t\n", &save)) {
+		char *joined = e[0] == '/' ? mr_strdup(e) : mr_path_join(p->base_dir, e);
+		char *abs = joined ? mr_path_absolute(joined) : NULL;
+
+		rc = abs ? strvec_push_owned(out, abs) : -1;
+		if (rc < 0)
+			free(abs);
+		free(joined);
+	}
+	free(value);
+	return rc;
+}
+
 int
 revision_load_all(const struct project *p, unsigned flags, struct revision **revs,
 		  struct findings *fs, struct mr_error *err)
@@ -399,8 +479,10 @@ revision_load_all(const struct project *p, unsigned flags, struct revision **rev
 	int rc = 0;
 
 	*revs = shared.revs = calloc(p->files.n + 1, sizeof(**revs));
-	if (!shared.revs)
+	if (!shared.revs || sys_path_of(p, &shared.sys_path) < 0) {
+		strvec_free(&shared.sys_path);
 		return mr_error_oom(err);
+	}
 	atomic_init(&shared.next, 0);
 	atomic_init(&shared.failed, false);
 	for (size_t t = 0; t < n; t++) {
@@ -422,6 +504,7 @@ revision_load_all(const struct project *p, unsigned flags, struct revision **rev
 			rc = mr_error_oom(err);
 		findings_free(&loaders[t].findings);
 	}
+	strvec_free(&shared.sys_path);
 	return rc;
 }
 

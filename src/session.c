@@ -285,7 +285,7 @@ session_review_state(const struct session *s, size_t rev, struct migration_revie
 	if (rev >= s->rep.g.n || !s->rep.g.revs[rev].in_graph)
 		return false;
 	r = &s->rep.g.revs[rev];
-	review_migration(&s->review, r->id, r->blob, out);
+	review_migration(&s->review, r->id, r->blob, report_not_applicable(&s->rep, rev), out);
 	return true;
 }
 

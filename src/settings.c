@@ -94,6 +94,28 @@ read_dialect(const struct project *p, struct analysis_config *cfg, struct mr_err
 	return cfg->dialect_from ? 0 : mr_error_oom(err);
 }
 
+/*
+ * downgrade = none: the project's policy is to write no downgrade() (OpenStack
+ * projects roll forward only); written, the default, expects one in every
+ * migration.
+ */
+static int
+read_downgrade(const struct project *p, struct analysis_config *cfg, struct mr_error *err)
+{
+	char *value = NULL;
+	int rc = 0;
+
+	if (project_setting(p, "downgrade", &value, err) < 0)
+		return -1;
+	if (value && !strcasecmp(value, "none"))
+		cfg->no_downgrades = true;
+	else if (value && strcasecmp(value, "written"))
+		rc = bad_setting(p, "downgrade", err, "'%s': expected none (the project writes no "
+				 "downgrade()) or written (the default)", value);
+	free(value);
+	return rc;
+}
+
 /* One severity.RULE = error|warning|info setting. */
 static int
 read_override(const struct project *p, const char *key, struct analysis_config *cfg,
@@ -220,6 +242,7 @@ analysis_config_load(const struct project *p, struct analysis_config *cfg, struc
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (read_dialect(p, cfg, err) < 0 || read_rules(p, cfg, err) < 0 ||
+	    read_downgrade(p, cfg, err) < 0 ||
 	    project_setting(p, "large_tables", &large, err) < 0)
 		goto fail;
 	if (large && split_list(large, &cfg->large_tables) < 0) {

@@ -24,15 +24,30 @@ enum pyval_kind {
 	PYVAL_ABSENT,           /* never assigned at module level */
 	PYVAL_NONE,             /* None, or an empty tuple / list */
 	PYVAL_STRINGS,          /* a string literal, or a tuple / list of them */
-	PYVAL_OTHER,            /* anything that would need running the code */
+	PYVAL_REFS,             /* the name of a constant (cli.EXPAND_BRANCH), or a tuple /
+				   list mixing string literals and such names */
+	PYVAL_OTHER,            /* anything that would need running the code; items keeps
+				   the string literals of a tuple or list */
 };
 
 struct pyval {
 	enum pyval_kind kind;
 	bool is_sequence;       /* written as a tuple or list */
-	struct strvec items;
+	struct strvec items;    /* the strings; for PYVAL_REFS also the dotted names */
+	bool *is_ref;           /* PYVAL_REFS: per item, whether it is a dotted name */
+	char *why;              /* PYVAL_OTHER: why the value cannot be known, or NULL */
 	unsigned line, col;     /* 1-based start of the assigned value */
 };
+
+/*
+ * Reads the value node v as a header value (a string, None, a tuple or list
+ * of strings, names of constants) into *val, replacing what was there.
+ * 0, or -1 when memory runs out.
+ */
+int pysrc_value(const char *src, TSNode v, struct pyval *val);
+/* "a.b.C" for an identifier or a chain of attributes of one: 1, 0 for anything else, -1. */
+int pysrc_dotted_name(const char *src, TSNode n, char **out);
+void pyval_free(struct pyval *v);
 
 struct pysrc_header {
 	struct pyval revision;

@@ -45,6 +45,13 @@ int report_open(struct report *r, const char *config, const char *section,
  */
 int report_open_graph(struct report *r, const char *config, const char *section,
 		      struct mr_error *err);
+
+/*
+ * The checklist items (bits 1 << item) that do not apply to revision rev,
+ * as its findings say: reversible, when downgrade-not-written says the
+ * project writes no downgrades.  0 until the findings are adopted.
+ */
+unsigned report_not_applicable(const struct report *r, size_t rev);
 int report_collect(const struct project *p, const struct graph *g, struct findings *out,
 		   struct mr_error *err);
 /*

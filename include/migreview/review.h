@@ -221,9 +221,10 @@ int review_path(const struct project *p, char **out, struct mr_error *err);
 /*
  * Where an item stands for the file's current blob: no decision (or a
  * cleared one), decided on this content, decided on other content (stale),
- * or blocked — a block stays a block whatever the content.
+ * or blocked — a block stays a block whatever the content; or, with no
+ * decision, not applicable to this migration (see review_migration).
  */
-enum item_state { ITEM_OPEN, ITEM_DONE, ITEM_STALE, ITEM_BLOCKED };
+enum item_state { ITEM_OPEN, ITEM_DONE, ITEM_STALE, ITEM_BLOCKED, ITEM_NOT_APPLICABLE };
 
 enum item_state review_item_state(const struct decision *d, const char *blob);
 
@@ -240,8 +241,14 @@ struct migration_review {
 	size_t open, stale, blocked, done;
 };
 
+/*
+ * not_applicable: the items (bits 1 << item) that do not apply to this
+ * migration under the project's settings (report_not_applicable()); one
+ * without a decision is ITEM_NOT_APPLICABLE and counts as done, since
+ * there is nothing to decide.  A decision taken on it still counts as it is.
+ */
 void review_migration(const struct review *rv, const char *revision, const char *blob,
-		      struct migration_review *out);
+		      unsigned not_applicable, struct migration_review *out);
 
 /* The blob of the newest decision on a revision: what was last reviewed; NULL without one. */
 const char *review_reviewed_blob(const struct review *rv, const char *revision);

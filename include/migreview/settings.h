@@ -39,12 +39,14 @@ struct analysis_config {
 	struct strvec large_tables;
 	bool lock_timeout_everywhere;   /* env.py or sqlalchemy.url sets lock_timeout */
 	struct naming naming;           /* the project's naming_convention (naming.h) */
+	bool no_downgrades;             /* downgrade = none: the project writes no downgrade() */
 	struct rule_setting by_rule[RULE_COUNT];        /* indexed by enum rule_id */
 };
 
 /*
  * Reads [migreview] dialect (else the scheme of sqlalchemy.url, else
- * postgresql), large_tables, disable and severity.RULE = error|warning|info.
+ * postgresql), large_tables, downgrade = none|written, disable and
+ * severity.RULE = error|warning|info.
  * Unknown rule ids and dialects are errors naming the key.  Also reads,
  * never runs, the script directory's env.py (and sqlalchemy.url) for a
  * lock_timeout set for every migration.  disable and

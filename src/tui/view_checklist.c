@@ -96,6 +96,8 @@ decision_text(struct app *app, enum check_item item)
 	enum item_state st = state_of(app, item);
 	char when[17] = "";
 
+	if (st == ITEM_NOT_APPLICABLE)
+		return mr_strdup("does not apply to this migration: nothing to decide");
 	if (!d || d->status == DECISION_CLEARED)
 		return NULL;
 	/* "2026-11-24T17:03:12.345Z" shown as "2026-11-24 17:03" */
@@ -203,6 +205,9 @@ draw_box(struct app *app, struct span *sp, enum check_item item)
 	} else if (st == ITEM_STALE) {
 		style = STYLE_UI(THEME_UI_DECISION_STALE);
 		mark = '~';
+	} else if (st == ITEM_NOT_APPLICABLE) {
+		style = STYLE_UI(THEME_UI_DECISION_ACCEPTED);
+		mark = '-';
 	} else if (st == ITEM_DONE && d->status == DECISION_WAIVED) {
 		style = STYLE_UI(THEME_UI_DECISION_WAIVED);
 		mark = 'w';
@@ -222,6 +227,7 @@ decision_style(struct app *app, enum check_item item)
 	switch (state_of(app, item)) {
 	case ITEM_BLOCKED: return STYLE_UI(THEME_UI_DECISION_BLOCKED);
 	case ITEM_STALE: return STYLE_UI(THEME_UI_DECISION_STALE);
+	case ITEM_NOT_APPLICABLE: return STYLE_UI(THEME_UI_DECISION_ACCEPTED);
 	case ITEM_DONE:
 		return STYLE_UI(decision_of(app, item)->status == DECISION_WAIVED ?
 				THEME_UI_DECISION_WAIVED : THEME_UI_DECISION_ACCEPTED);
@@ -407,7 +413,8 @@ accept_clean(struct app *app, struct checklist_state *c)
 
 	for (int item = 0; item < CHECK_ITEM_COUNT; item++) {
 		if (c->per_item[item] || state_of(app, (enum check_item)item) == ITEM_DONE ||
-		    state_of(app, (enum check_item)item) == ITEM_BLOCKED)
+		    state_of(app, (enum check_item)item) == ITEM_BLOCKED ||
+		    state_of(app, (enum check_item)item) == ITEM_NOT_APPLICABLE)
 			continue;
 		app_decide(app, app_selected(app), item, DECISION_ACCEPTED, NULL);
 		if (app->message_error)

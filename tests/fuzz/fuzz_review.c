@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	for (size_t i = 0; i < rv.n; i++)
-		review_migration(&rv, rv.v[i].revision, rv.v[i].blob, &m);
+		review_migration(&rv, rv.v[i].revision, rv.v[i].blob, 0, &m);
 	for (size_t i = 0; i < rv.n_runs; i++)
 		review_test_state(&rv, rv.runs[i].revision, rv.runs[i].blob, &t);
 	if (review_save(&rv, &err) < 0)

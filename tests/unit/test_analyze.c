@@ -291,6 +291,23 @@ Test(analyze, reversibility)
 			 "downgrade-not-inverse@2:5 concurrently-outside-autocommit-block@3:5");
 }
 
+Test(analyze, a_project_that_writes_no_downgrades)
+{
+	cfg.no_downgrades = true;
+	cr_expect_str_eq(run("def upgrade():\n    op.drop_column('t', 'x')\n", false),
+			 "downgrade-not-written@1:1 drop-column@2:5");
+	cr_expect_eq(fs.v[0].severity, SEVERITY_INFO);
+	cr_expect(strstr(fs.v[0].message, "the reversible item does not apply"));
+	cr_expect_str_eq(run("def upgrade():\n    op.add_column('orders', sa.Column('y', sa.Integer()))\n"
+			     "def downgrade():\n    raise NotImplementedError()\n", true),
+			 "downgrade-not-written@3:1");
+	/* a downgrade() that is written is still checked */
+	cr_expect_str_eq(run("def upgrade():\n    op.add_column('orders', sa.Column('y', sa.Integer()))\n"
+			     "    op.create_index('ix_y', 'orders', ['y'], postgresql_concurrently=True)\n"
+			     "def downgrade():\n    op.drop_index('ix_y')\n", true),
+			 "downgrade-not-inverse@2:5 concurrently-outside-autocommit-block@3:5");
+}
+
 Test(analyze, merge_points_may_be_empty)
 {
 	struct analysis_input in = { "def upgrade():\n    pass\ndef downgrade():\n    pass\n", 0,
@@ -591,6 +608,8 @@ Test(analyze, every_catalogue_example_does_what_explain_says)
 		/* PostgreSQL, unless the rule is for other dialects only */
 		cfg.dialect = r->dialects & DIALECT_POSTGRESQL ? DIALECT_POSTGRESQL :
 			      r->dialects & DIALECT_SQLITE ? DIALECT_SQLITE : DIALECT_MYSQL;
+		/* its example is of a project that writes no downgrades */
+		cfg.no_downgrades = i == RULE_DOWNGRADE_NOT_WRITTEN;
 		cr_expect(flags(r->bad, r->id), "%s: the flagged example is not flagged", r->id);
 		for (size_t k = 0; k < sizeof(multi_release) / sizeof(*multi_release); k++)
 			exempt = exempt || !strcmp(r->id, multi_release[k]);

@@ -86,6 +86,32 @@ Test(graph, multiple_heads_are_a_warning_on_each_head)
 	cr_expect(strstr(first(RULE_MULTIPLE_HEADS)->message, "2 heads (b, c)"));
 }
 
+Test(graph, heads_each_at_the_tip_of_their_own_label_are_meant)
+{
+	/* expand/contract: each head below a label that leads to it alone */
+	expect_alembic("a; e1<a@expand; e2<e1; c1<a@contract^e1; c2<c1", "e2 c2 c1 e1 a",
+		       "e2 c2", "a");
+	cr_expect_eq(graph_spec_count(&g, RULE_MULTIPLE_HEADS), 0);
+}
+
+Test(graph, heads_under_one_label_or_none_still_warn)
+{
+	/* one label above both heads names neither alone */
+	expect_alembic("a@main; b<a; c<a", "b c a", "b c", "a");
+	cr_expect_eq(graph_spec_count(&g, RULE_MULTIPLE_HEADS), 2);
+	graph_free(&g);
+	/* a labelled tip and an unlabelled one: only the unlabelled is flagged */
+	expect_alembic("a; e<a@expand; x<a", "e x a", "e x", "a");
+	cr_assert_eq(graph_spec_count(&g, RULE_MULTIPLE_HEADS), 1);
+	cr_expect_str_eq(g.revs[first(RULE_MULTIPLE_HEADS)->revision].id, "x");
+	cr_expect(strstr(first(RULE_MULTIPLE_HEADS)->message, "and x is not the tip of a branch"));
+	graph_free(&g);
+	/* a label that forks below it: both its heads warn */
+	expect_alembic("a; e<a@expand; e1<e; e2<e; c<a@contract", "e1 e2 e c a",
+		       "e1 e2 c", "a");
+	cr_expect_eq(graph_spec_count(&g, RULE_MULTIPLE_HEADS), 2);
+}
+
 Test(graph, depends_on_across_branches)
 {
 	expect_alembic("a; b<a; x; y<x^b", "y x b a", "b y", "a x");

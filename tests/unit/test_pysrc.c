@@ -121,11 +121,40 @@ Test(pysrc, string_forms_decode_like_python)
 Test(pysrc, values_that_need_running_code)
 {
 	read_src("import os\nrevision = os.environ['REV']\ndown_revision = f'{x}'\n"
-		 "branch_labels = b'bytes'\ndepends_on = ('a', some_name)\n");
+		 "branch_labels = b'bytes'\ndepends_on = ('a', some_call(), cli.X, 'b')\n");
 	cr_expect_eq(h.revision.kind, PYVAL_OTHER);
 	cr_expect_eq(h.down_revision.kind, PYVAL_OTHER);
 	cr_expect_eq(h.branch_labels.kind, PYVAL_OTHER);
 	cr_expect_eq(h.depends_on.kind, PYVAL_OTHER);
+	/* the string literals of such a tuple are kept, the names dropped */
+	cr_assert_eq(h.depends_on.items.n, 2);
+	cr_expect_str_eq(h.depends_on.items.v[0], "a");
+	cr_expect_str_eq(h.depends_on.items.v[1], "b");
+	cr_expect_null(h.depends_on.is_ref);
+}
+
+Test(pysrc, names_of_constants_are_kept_in_place)
+{
+	read_src("from neutron.db.migration import cli\nrevision = 'r1'\n"
+		 "down_revision = PARENT\n"
+		 "branch_labels = ('ocata01', migration.CONTRACT_BRANCH, (a . b))\n"
+		 "depends_on = [cli.EXPAND_BRANCH]\n");
+	cr_expect_eq(h.down_revision.kind, PYVAL_REFS);
+	cr_expect_not(h.down_revision.is_sequence);
+	cr_assert_eq(h.down_revision.items.n, 1);
+	cr_expect_str_eq(h.down_revision.items.v[0], "PARENT");
+	cr_expect(h.down_revision.is_ref[0]);
+	cr_expect_eq(h.branch_labels.kind, PYVAL_REFS);
+	cr_assert_eq(h.branch_labels.items.n, 3);
+	cr_expect_str_eq(h.branch_labels.items.v[0], "ocata01");
+	cr_expect_not(h.branch_labels.is_ref[0]);
+	cr_expect_str_eq(h.branch_labels.items.v[1], "migration.CONTRACT_BRANCH");
+	cr_expect(h.branch_labels.is_ref[1]);
+	cr_expect_str_eq(h.branch_labels.items.v[2], "a.b");
+	cr_expect(h.branch_labels.is_ref[2]);
+	cr_expect_eq(h.depends_on.kind, PYVAL_REFS);
+	cr_expect(h.depends_on.is_sequence);
+	cr_expect_str_eq(h.depends_on.items.v[0], "cli.EXPAND_BRANCH");
 }
 
 Test(pysrc, only_module_level_counts)

@@ -221,25 +221,52 @@ Test(review, staleness_and_sign_off)
 	for (int i = 0; i < CHECK_ITEM_COUNT; i++)
 		cr_assert(review_decide(&rv, "aaa", checklist[i].id, i % 2 ? DECISION_WAIVED :
 					DECISION_ACCEPTED, "fine", ME, BLOB_A, &err) == 0);
-	review_migration(&rv, "aaa", BLOB_A, &mr);
+	review_migration(&rv, "aaa", BLOB_A, 0, &mr);
 	cr_assert_eq(mr.state, MIGRATION_SIGNED);
 	cr_assert_eq(mr.done, CHECK_ITEM_COUNT);
 	/* the file changed: every decision is stale, none is lost */
-	review_migration(&rv, "aaa", BLOB_B, &mr);
+	review_migration(&rv, "aaa", BLOB_B, 0, &mr);
 	cr_assert_eq(mr.state, MIGRATION_STALE);
 	cr_assert_eq(mr.stale, CHECK_ITEM_COUNT);
 	cr_assert_eq(rv.n, CHECK_ITEM_COUNT);
 	/* a block stays a block whatever the content */
 	cr_assert(review_decide(&rv, "aaa", "enum", DECISION_BLOCKED, "no", ME, BLOB_A, &err) == 0);
-	review_migration(&rv, "aaa", BLOB_B, &mr);
+	review_migration(&rv, "aaa", BLOB_B, 0, &mr);
 	cr_assert_eq(mr.state, MIGRATION_BLOCKED);
-	review_migration(&rv, "aaa", BLOB_A, &mr);
+	review_migration(&rv, "aaa", BLOB_A, 0, &mr);
 	cr_assert_eq(mr.state, MIGRATION_BLOCKED);
 	cr_assert_eq(mr.items[CHECK_ENUM], ITEM_BLOCKED);
 	/* one item short of everything is open */
-	review_migration(&rv, "bbb", BLOB_A, &mr);
+	review_migration(&rv, "bbb", BLOB_A, 0, &mr);
 	cr_assert_eq(mr.state, MIGRATION_OPEN);
 	cr_assert_eq(mr.open, CHECK_ITEM_COUNT);
+	review_free(&rv);
+}
+
+Test(review, an_item_that_does_not_apply_needs_no_decision)
+{
+	struct review rv;
+	struct migration_review mr;
+	struct mr_error err;
+	const unsigned reversible = 1u << CHECK_REVERSIBLE;
+
+	setenv("SOURCE_DATE_EPOCH", "1795000000", 1);
+	cr_assert(load(&rv, "r", &err) == 0);
+	for (int i = 0; i < CHECK_ITEM_COUNT; i++)
+		if (i != CHECK_REVERSIBLE)
+			cr_assert(review_decide(&rv, "aaa", checklist[i].id, DECISION_ACCEPTED,
+						NULL, ME, BLOB_A, &err) == 0);
+	review_migration(&rv, "aaa", BLOB_A, 0, &mr);
+	cr_assert_eq(mr.state, MIGRATION_OPEN, "the item applies: it needs a decision");
+	review_migration(&rv, "aaa", BLOB_A, reversible, &mr);
+	cr_assert_eq(mr.state, MIGRATION_SIGNED);
+	cr_assert_eq(mr.items[CHECK_REVERSIBLE], ITEM_NOT_APPLICABLE);
+	cr_assert_eq(mr.done, CHECK_ITEM_COUNT);
+	/* a decision taken on it still counts: a block holds */
+	cr_assert(review_decide(&rv, "aaa", "reversible", DECISION_BLOCKED, "no", ME, BLOB_A,
+				&err) == 0);
+	review_migration(&rv, "aaa", BLOB_A, reversible, &mr);
+	cr_assert_eq(mr.state, MIGRATION_BLOCKED);
 	review_free(&rv);
 }
 

@@ -250,3 +250,15 @@ Test(settings, naming_convention_from_the_setting_env_py_or_a_module_it_imports)
 	cr_expect_eq(load("", "naming_convention = pk\n"), -1);
 	cr_expect(strstr(err.msg, "naming_convention"), "%s", err.msg);
 }
+
+Test(settings, downgrade_none_or_written)
+{
+	cr_assert_eq(load("sqlite://", ""), 0, "%s", err.msg);
+	cr_expect_not(cfg.no_downgrades);
+	cr_assert_eq(load("sqlite://", "downgrade = None\n"), 0, "%s", err.msg);
+	cr_expect(cfg.no_downgrades);
+	cr_assert_eq(load("sqlite://", "downgrade = written\n"), 0, "%s", err.msg);
+	cr_expect_not(cfg.no_downgrades);
+	cr_expect_eq(load("sqlite://", "downgrade = never\n"), -1);
+	cr_expect(strstr(err.msg, "[migreview] downgrade: 'never': expected none"), "%s", err.msg);
+}
