@@ -56,6 +56,23 @@ SQUAWK_TO_MIGREVIEW = {
 }
 
 
+def refine(rule, want, sql_path, line):
+    """The migreview rules for a squawk finding, from the statement it is on.
+
+    squawk asks for NOT VALID on every ADD CONSTRAINT, but PostgreSQL has no
+    NOT VALID for UNIQUE and PRIMARY KEY: what they cost is the index build
+    under the table's lock, migreview's unique-constraint-on-existing-table.
+    """
+    if rule not in ("constraint-missing-not-valid", "adding-serial-primary-key-field"):
+        return want
+    with open(sql_path) as f:
+        text = f.read().split("\n")
+    stmt = " ".join(text[line - 1:line + 3]).upper()
+    if " UNIQUE" in stmt or "PRIMARY KEY" in stmt:
+        return ["unique-constraint-on-existing-table"]
+    return want
+
+
 def alembic_graph(ini, name, checkout):
     """The real Alembic's graph, or {"error": ...}."""
     import stubimport
@@ -213,9 +230,14 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     cwd = os.path.join(checkout, a.cwd)
     os.chdir(cwd)
-    alembic_ini = configured_copy(ini, a.name, a.alembic_set, checkout,
+    # KEY=VALUE: for Alembic only; both:KEY=VALUE for both; migreview:KEY=VALUE a
+    # [migreview] setting, such as the project's policy on downgrades
+    alembic_ini = configured_copy(ini, a.name,
+                                  [kv for kv in a.alembic_set if not kv.startswith("migreview:")],
+                                  checkout,
                                   os.path.join(a.out, "alembic-as-configured-in-code.ini"))
-    both = [kv[len("both:"):] for kv in a.alembic_set if kv.startswith("both:")]
+    both = [kv[len("both:"):] if kv.startswith("both:") else kv
+            for kv in a.alembic_set if kv.startswith(("both:", "migreview:"))]
     if both:
         ini = configured_copy(ini, a.name, both, checkout,
                               os.path.join(a.out, "migreview-as-configured-in-code.ini"))
@@ -273,7 +295,9 @@ def main():
             if want is None:
                 continue
             line, msg = next((i[1], i[2]) for i in items if i[0] == rule)
-            pairs.append({"revision": rev, "squawk": rule, "found": bool(mine_rules & set(want)),
+            want = refine(rule, want, rendered[rev]["sql"], line)
+            pairs.append({"revision": rev, "squawk": rule, "expected": want,
+                          "found": bool(mine_rules & set(want)),
                           "sql_line": line, "message": msg})
     res["pairs"] = pairs
     # what migreview finds that squawk, on the same rendered migration, does not
