@@ -128,17 +128,21 @@ project_split_locations(const char *value, const char *separator,
 	return 0;
 }
 
+/* Alembic's test: a relative name with a colon is a package resource. */
+static bool
+is_resource(const char *value)
+{
+	return value[0] != '/' && strchr(value, ':');
+}
+
 static int
-resolve_location(const struct project *p, const char *value, char **out,
+resolve_location(struct project *p, const char *key, const char *value, char **out,
 		 struct mr_error *err)
 {
 	char *joined;
 
-	if (value[0] != '/' && strchr(value, ':'))
-		return mr_error_set(err, "%s: [%s] '%s' names a package resource; "
-				    "migreview reads files without importing the project, "
-				    "so give a directory path instead",
-				    p->ini_path, p->section, value);
+	if (is_resource(value))
+		return project_resolve_resource(p, key, value, out, err);
 	joined = mr_path_join(p->base_dir, value);
 	*out = joined ? mr_path_absolute(joined) : NULL;
 	free(joined);
@@ -174,7 +178,7 @@ read_locations(struct project *p, struct mr_error *err)
 		goto out;
 resolve:
 	for (size_t i = 0; i < raw.n; i++) {
-		if (resolve_location(p, raw.v[i], &loc, err) < 0)
+		if (resolve_location(p, "version_locations", raw.v[i], &loc, err) < 0)
 			goto out;
 		if (strvec_push_owned(&p->version_locations, loc) < 0) {
 			mr_error_oom(err);
@@ -352,6 +356,19 @@ outside(const char *root, const char *dir)
 	return out;
 }
 
+/*
+ * Whether loc lies in a project directory a package resource was found in:
+ * the project's own package, wherever its ini is, as Alembic would import it.
+ */
+static bool
+in_package_root(const struct project *p, const char *loc)
+{
+	for (size_t i = 0; i < p->package_roots.n; i++)
+		if (!outside(p->package_roots.v[i], loc))
+			return true;
+	return false;
+}
+
 static int
 list_files(struct project *p, struct mr_error *err)
 {
@@ -369,7 +386,7 @@ list_files(struct project *p, struct mr_error *err)
 				rc = mr_error_oom(err);
 			continue;
 		}
-		if (outside(p->root, loc) &&
+		if (outside(p->root, loc) && !in_package_root(p, loc) &&
 		    warn(p, mr_printf("%s: version location %s is outside %s, the directory "
 				      "of alembic.ini: migreview reads it, as Alembic would, but "
 				      "check that the project means it", p->ini_path, loc,
@@ -438,7 +455,8 @@ read_script_location(struct project *p, struct mr_error *err)
 		free(value);
 		return no_script_location(p, err);
 	}
-	if (resolve_location(p, value, &p->script_location, err) < 0) {
+	p->script_from = is_resource(value) ? PROJECT_SCRIPT_RESOURCE : PROJECT_SCRIPT_PATH;
+	if (resolve_location(p, "script_location", value, &p->script_location, err) < 0) {
 		free(value);
 		return -1;
 	}
@@ -652,5 +670,6 @@ project_free(struct project *p)
 	strvec_free(&p->version_locations);
 	strvec_free(&p->files);
 	strvec_free(&p->warnings);
+	strvec_free(&p->package_roots);
 	memset(p, 0, sizeof(*p));
 }

@@ -21,6 +21,16 @@
 #define PROJECT_DEFAULT_SECTION "alembic"
 #define PROJECT_SETTINGS_SECTION "migreview"
 
+/*
+ * Where the script directory came from.  Alembic reads a path in
+ * script_location itself; for the others `migreview test` hands it the
+ * directory migreview found.
+ */
+enum project_script_from {
+	PROJECT_SCRIPT_PATH,            /* script_location names a directory */
+	PROJECT_SCRIPT_RESOURCE,        /* ... a package resource, found without importing */
+};
+
 struct project {
 	struct inifile ini;             /* empty when there is no alembic.ini */
 	char *ini_path;                 /* absolute: alembic.ini, else pyproject.toml */
@@ -31,6 +41,9 @@ struct project {
 	char *base_dir;                 /* what relative locations resolve against */
 	char *section;
 	char *script_location;          /* absolute */
+	enum project_script_from script_from;
+	struct strvec package_roots;    /* the project's directories package resources were
+					 * found in: what Python's sys.path needs for them */
 	struct strvec version_locations;/* absolute, in configured order */
 	bool recursive;
 	struct strvec files;            /* absolute paths, discovery order */

@@ -196,3 +196,78 @@ Test(project, split_locations)
 	cr_expect_eq(sv.n, 2);
 	strvec_free(&sv);
 }
+
+/* Opens the project as the command line would, from dir (under the opening fixture). */
+static int
+open_in(const char *dir, const char *config, const char *section)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/opening/%s", FIXTURES, dir);
+	cr_assert_eq(chdir(path), 0, "%s", path);
+	return project_open(&p, config, section, &err);
+}
+
+/* The discovered files' names, joined by spaces. */
+static const char *
+names(void)
+{
+	static char buf[1024];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < p.files.n; i++)
+		strcat(strcat(buf, i ? " " : ""), strrchr(p.files.v[i], '/') + 1);
+	return buf;
+}
+
+Test(project, package_resources_are_found_in_the_project_without_importing)
+{
+	unsetenv("VIRTUAL_ENV");
+	/* shopapp.db (a namespace package) in src/ above conf/, and shopapp:extra */
+	cr_assert_eq(open_in("packaged/conf", NULL, NULL), 0, "%s", err.msg);
+	cr_expect_eq(p.script_from, PROJECT_SCRIPT_RESOURCE);
+	cr_expect(strstr(p.script_location, "/opening/packaged/src/shopapp/db/migrations"),
+		  "%s", p.script_location);
+	cr_expect_str_eq(names(), "p1_products.py e1_extras.py");
+	cr_assert_eq(p.package_roots.n, 1);
+	cr_expect(strstr(p.package_roots.v[0], "/opening/packaged/src"), "%s", p.package_roots.v[0]);
+	cr_expect_eq(p.warnings.n, 0, "the project's own package is not 'outside' it: %s",
+		     p.warnings.n ? p.warnings.v[0] : "");
+	project_free(&p);
+	/* prepend_sys_path, relative to the directory Alembic runs in */
+	cr_assert_eq(open_in("packaged/conf", NULL, "prepend"), 0, "%s", err.msg);
+	cr_expect_str_eq(names(), "v1_vendored.py");
+	cr_expect(strstr(p.package_roots.v[0], "/opening/packaged/vendor"), "%s", p.package_roots.v[0]);
+}
+
+Test(project, package_resources_in_the_virtualenv)
+{
+	char venv[512];
+
+	snprintf(venv, sizeof(venv), "%s/opening/packaged/venv", FIXTURES);
+	unsetenv("VIRTUAL_ENV");
+	cr_expect_eq(open_in("packaged/conf", NULL, "site"), -1);
+	cr_expect(strstr(err.msg, "[site] script_location = sitepkg:migrations: no package "
+			 "directory sitepkg/ (looked in: "), "%s", err.msg);
+	cr_expect(strstr(err.msg, "/opening/packaged/conf and the directories above it up to "),
+		  "%s", err.msg);
+	cr_expect(strstr(err.msg, "the system's dist-packages (no $VIRTUAL_ENV)); migreview finds "
+			 "packages without importing them"), "%s", err.msg);
+	setenv("VIRTUAL_ENV", venv, 1);
+	cr_assert_eq(open_in("packaged/conf", NULL, "site"), 0, "%s", err.msg);
+	unsetenv("VIRTUAL_ENV");
+	cr_expect_str_eq(names(), "s1_site.py");
+	cr_expect_eq(p.package_roots.n, 0, "an installed package is not the project's directory");
+}
+
+Test(project, package_resources_not_found_or_malformed)
+{
+	unsetenv("VIRTUAL_ENV");
+	cr_expect_eq(open_in("packaged/conf", NULL, "missing"), -1);
+	cr_expect(strstr(err.msg, "no package directory nosuchpkg/ (looked in: prepend_sys_path "),
+		  "%s", err.msg);
+	cr_expect(strstr(err.msg, "/opening/packaged/vendor; "), "%s", err.msg);
+	cr_expect_eq(open_in("packaged/conf", NULL, "notapackage"), -1);
+	cr_expect(strstr(err.msg, "[notapackage] script_location = shop-app:migrations: neither a "
+			 "path nor a package resource"), "%s", err.msg);
+}
