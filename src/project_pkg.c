@@ -288,7 +288,7 @@ project_resolve_resource(struct project *p, const char *key, const char *value, 
 	describe_search(p, &s, where, sizeof(where));
 	rc = mr_error_set(err, "%.200s %s = %.100s: no package directory %.100s/ (looked in: %s); "
 			  "migreview finds packages without importing them: name the directory "
-			  "instead", at, key, value, module, where);
+			  "instead, or use -d DIR", at, key, value, module, where);
 	goto out;
 oom:
 	free(*out);

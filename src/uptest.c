@@ -530,7 +530,7 @@ runner_argv(const char *python, const struct project *p, const char *url, char *
 	argv[k++] = p->has_ini ? p->ini_path : "";
 	argv[k++] = project_has_tool_alembic(p) ? p->toml.path : "";
 	argv[k++] = p->section;
-	/* a resource: Alembic is told the directory read here */
+	/* -d, the ini's own directory, a resource: Alembic is told the directory read here */
 	argv[k++] = p->script_from == PROJECT_SCRIPT_PATH ? "" : p->script_location;
 	argv[k++] = sys_path;
 	argv[k++] = (char *)url;

@@ -5,8 +5,9 @@ runs the project's `alembic`, in the directory the user ran migreview from:
 
     python -c <this file> INI TOML SECTION SCRIPT_DIR SYS_PATH URL REV...
 
-SCRIPT_DIR, when not empty, is the script directory migreview read (a
-package resource it resolved), set as script_location; SYS_PATH
+SCRIPT_DIR, when not empty, is the script directory migreview read (given
+with -d, or found for an ini that sets none, or a package resource it
+resolved), set as script_location the way Flask-Migrate sets it; SYS_PATH
 holds the directories, one a line, to put first on sys.path, so that the
 package resources of the configuration import the packages migreview read.
 

@@ -29,6 +29,15 @@
 enum project_script_from {
 	PROJECT_SCRIPT_PATH,            /* script_location names a directory */
 	PROJECT_SCRIPT_RESOURCE,        /* ... a package resource, found without importing */
+	PROJECT_SCRIPT_DIRECTORY,       /* -d DIR, as `flask db -d` sets it */
+	PROJECT_SCRIPT_INI_DIR,         /* no script_location: the ini's own directory */
+};
+
+/* Where the project is, as the command line names it: each NULL when not given. */
+struct project_where {
+	const char *config;             /* -c: the ini (or pyproject.toml) */
+	const char *section;            /* -n: the ini section, "alembic" by default */
+	const char *directory;          /* -d: the script directory */
 };
 
 struct project {
@@ -48,6 +57,7 @@ struct project {
 	bool recursive;
 	struct strvec files;            /* absolute paths, discovery order */
 	struct strvec warnings;         /* problems that did not stop discovery */
+	struct strvec notes;            /* what migreview assumed to open it (not problems) */
 };
 
 /*
@@ -61,6 +71,13 @@ struct project {
  */
 int project_open(struct project *p, const char *config, const char *section,
 		 struct mr_error *err);
+
+/*
+ * The same, with -d too: directory is the script directory, whatever the
+ * ini says, and (without -c) its alembic.ini, when it has one, is the
+ * configuration, read as with -c, as Flask-Migrate's `flask db -d` does.
+ */
+int project_open_at(struct project *p, const struct project_where *w, struct mr_error *err);
 
 /*
  * Searches from dir upward for alembic.ini, or a pyproject.toml with
