@@ -369,6 +369,62 @@ in_package_root(const struct project *p, const char *loc)
 	return false;
 }
 
+/* How deep, and how many directories, unread_below() looks: enough for versions/2024.1/expand. */
+#define UNREAD_DEPTH 4
+#define UNREAD_DIRS 1000
+
+/*
+ * Revision files in the subdirectories of dir (a version location read
+ * without recursion) that no version location names: left unread.
+ */
+static size_t
+unread_below(const struct project *p, const char *dir, int depth, size_t *left)
+{
+	DIR *d = depth <= UNREAD_DEPTH && *left ? opendir(dir) : NULL;
+	struct dirent *de;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	(*left)--;
+	while ((de = readdir(d))) {
+		char *full;
+		struct stat st;
+
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "__pycache__"))
+			continue;
+		if (!(full = mr_path_join(dir, de->d_name)))
+			break;
+		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    !strvec_contains(&p->version_locations, full))
+			n += unread_below(p, full, depth + 1, left);
+		else if (depth > 0 && S_ISREG(st.st_mode) && is_revision_name(de->d_name))
+			n++;
+		free(full);
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * Projects that set version_locations in code (OpenStack's release
+ * directories, versions/2024.1/expand) leave them out of the ini, so that
+ * Alembic's own CLI, and migreview with it, reads versions/ alone: said,
+ * not left silent.
+ */
+static int
+warn_unread(struct project *p, const char *loc)
+{
+	size_t left = UNREAD_DIRS, n = p->recursive ? 0 : unread_below(p, loc, 0, &left);
+
+	if (!n)
+		return 0;
+	return warn(p, mr_printf("%s: the subdirectories of %s hold %zu more .py file%s, not read "
+				 "as recursive_version_locations is off (nor by Alembic's own CLI); "
+				 "a project that sets version_locations in code has more migrations "
+				 "than these", p->ini_path, loc, n, n == 1 ? "" : "s"));
+}
+
 static int
 list_files(struct project *p, struct mr_error *err)
 {
@@ -395,6 +451,8 @@ list_files(struct project *p, struct mr_error *err)
 			break;
 		}
 		rc = walk_dir(p, loc, &seen, &left, err);
+		if (rc == 0 && warn_unread(p, loc) < 0)
+			rc = mr_error_oom(err);
 	}
 	strmap_free(&seen, true);
 	return rc;

@@ -93,6 +93,17 @@ Test(project, default_section_skips_init_lock_files_pycache_and_subdirectories)
 	cr_expect_str_eq(p.root, layout);
 }
 
+Test(project, migrations_left_in_subdirectories_are_said)
+{
+	/* sub/3_sub.py; not __pycache__/stale.py, nor through the symlink sub/loop */
+	open_ok(NULL);
+	cr_expect(warning("/migrations/versions hold 1 more .py file, not read as "
+			  "recursive_version_locations is off (nor by Alembic's own CLI)"));
+	project_free(&p);
+	open_ok("recursive");
+	cr_expect_null(warning("more .py file"));
+}
+
 Test(project, recursive_walks_sorted_subdirectories_but_not_symlinks)
 {
 	open_ok("recursive");
@@ -174,7 +185,7 @@ Test(project, migreview_section_settings_and_typo_warning)
 	free(v);
 	cr_assert_eq(project_setting(&p, "theme", &v, &err), 0);
 	cr_expect_null(v);
-	cr_expect_eq(p.warnings.n, 1, "severity.* and the known keys are accepted");
+	cr_expect_eq(p.warnings.n, 2, "severity.* and the known keys are accepted");
 	cr_expect(warning("[migreview] unknown setting 'colour' (ignored)"));
 }
 
