@@ -609,6 +609,37 @@ use_directory(struct project *p, const char *dir, struct mr_error *err)
 	return 0;
 }
 
+/*
+ * A relative script_location that is a directory under one of the ini's
+ * parents (up to the repository's top): the project runs `alembic -c
+ * conf/alembic.ini` from there (hypothesis/h does), which -c says here too.
+ */
+static void
+run_from_hint(const struct project *p, const char *value, char *hint, size_t size)
+{
+	char *top = project_repository_top(p->root), *cur = mr_path_dirname(p->root);
+
+	while (top && cur && strcmp(cur, p->root)) {
+		char *cand = mr_path_join(cur, value), *rel, *up;
+		bool found = cand && mr_is_dir(cand);
+
+		free(cand);
+		if (found && (rel = mr_path_relative(p->ini_path, cur))) {
+			snprintf(hint, size, " (it is one relative to %.200s: run migreview there "
+				 "with -c %.200s, as `alembic -c` would be)", cur, rel);
+			free(rel);
+			break;
+		}
+		if (!strcmp(cur, top) || !strcmp(cur, "/"))
+			break;
+		up = mr_path_dirname(cur);
+		free(cur);
+		cur = up;
+	}
+	free(top);
+	free(cur);
+}
+
 static int
 read_script_location(struct project *p, const struct project_where *w, struct mr_error *err)
 {
@@ -632,10 +663,17 @@ read_script_location(struct project *p, const struct project_where *w, struct mr
 		free(value);
 		return -1;
 	}
+	if (!mr_is_dir(p->script_location)) {
+		char hint[MR_ERROR_MAX / 2] = "";
+
+		if (!w->config && p->script_from == PROJECT_SCRIPT_PATH && value[0] != '/')
+			run_from_hint(p, value, hint, sizeof(hint));
+		mr_error_set(err, "%s: [%s] script_location %s is not a directory%s", p->ini_path,
+			     p->section, p->script_location, hint);
+		free(value);
+		return -1;
+	}
 	free(value);
-	if (!mr_is_dir(p->script_location))
-		return mr_error_set(err, "%s: [%s] script_location %s is not a directory",
-				    p->ini_path, p->section, p->script_location);
 	return 0;
 }
 

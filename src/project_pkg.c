@@ -101,9 +101,8 @@ out:
 	return rc;
 }
 
-/* The nearest directory from dir upward that holds .git (a directory or a worktree's file). */
-static char *
-repository_top(const char *dir)
+char *
+project_repository_top(const char *dir)
 {
 	char *cur = mr_strdup(dir);
 
@@ -137,7 +136,7 @@ search_open(const struct project *p, struct search *s, struct mr_error *err)
 
 	if (read_prepend(p, &s->prepend, err) < 0)
 		return -1;
-	if (!(s->top = repository_top(p->root)))
+	if (!(s->top = project_repository_top(p->root)))
 		return mr_error_oom(err);
 	for (size_t i = 0; rc == 0 && i < s->prepend.n; i++)
 		rc = add_dir(&s->dirs, s->prepend.v[i]);

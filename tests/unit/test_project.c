@@ -300,6 +300,26 @@ Test(project, a_section_without_the_key_beside_no_env_py_suggests_d)
 			 "it in code, -d DIR names the script directory)"), "%s", err.msg);
 }
 
+Test(project, a_script_location_relative_to_a_directory_above_says_run_there)
+{
+	FILE *f;
+
+	/* hypothesis/h runs `alembic -c conf/alembic.ini` from its top */
+	cr_assert_eq(chdir(tmp), 0);
+	cr_assert_eq(system("mkdir -p h/.git h/conf h/app/migrations/versions"), 0);
+	cr_assert_eq(chdir("h/conf"), 0);
+	cr_assert(f = fopen("alembic.ini", "w"));
+	fputs("[alembic]\nscript_location = app/migrations\n", f);
+	fclose(f);
+	cr_expect_eq(project_open(&p, NULL, NULL, &err), -1);
+	cr_expect(strstr(err.msg, "/h/conf/app/migrations is not a directory (it is one relative "
+			 "to "), "%s", err.msg);
+	cr_expect(strstr(err.msg, "/h: run migreview there with -c conf/alembic.ini, as `alembic "
+			 "-c` would be)"), "%s", err.msg);
+	cr_assert_eq(chdir(".."), 0);
+	cr_assert_eq(project_open(&p, "conf/alembic.ini", NULL, &err), 0, "%s", err.msg);
+}
+
 Test(project, package_resources_are_found_in_the_project_without_importing)
 {
 	unsetenv("VIRTUAL_ENV");
