@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#include "migreview/project.h"
+
 /* Exit statuses of every command (SPEC §8). */
 enum {
 	EXIT_CLEAN = 0,         /* nothing outstanding */
@@ -17,6 +19,7 @@ enum {
 struct cli {
 	const char *config;     /* -c / --config */
 	const char *section;    /* -n / --name */
+	const char *directory;  /* -d / --directory */
 	const char *theme;      /* --theme */
 	const char *order;      /* --order review|history */
 	bool json;              /* --json */
@@ -31,6 +34,13 @@ struct cli {
 	int argc;               /* positional arguments after the command */
 	char **argv;
 };
+
+/* -c, -n and -d, as project_open_at() takes them. */
+static inline struct project_where
+cmd_where(const struct cli *cli)
+{
+	return (struct project_where){ cli->config, cli->section, cli->directory };
+}
 
 int cmd_ui(const struct cli *cli);
 int cmd_list(const struct cli *cli);

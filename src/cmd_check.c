@@ -310,8 +310,11 @@ run_gate(const struct cli *cli, struct gate *gt)
 	struct mr_error err;
 	struct findings all = { 0 };
 	char *path = NULL;
-	int rc = report_open_graph(r, cli->config, cli->section, &err);
+	struct project_where where = cmd_where(cli);
+	int rc = report_open_graph(r, &where, &err);
 
+	for (size_t i = 0; i < r->p.notes.n; i++)
+		cmd_error("migreview: note: %s\n", r->p.notes.v[i]);
 	for (size_t i = 0; i < r->p.warnings.n; i++)
 		cmd_error("migreview: warning: %s\n", r->p.warnings.v[i]);
 	if (rc == 0)
@@ -570,7 +573,8 @@ project_of_files(struct cli *cli, char ***abs_out)
 	int rc = 0;
 
 	*abs_out = NULL;
-	if (cli->config || cli->argc == 0 || project_find_ini(".", &ini, &err) == 0) {
+	if (cli->config || cli->directory || cli->argc == 0 ||
+	    project_find_ini(".", &ini, &err) == 0) {
 		free(ini);
 		return 0;
 	}

@@ -73,6 +73,7 @@ cmd_diff(const struct cli *cli)
 {
 	struct project p = { 0 };
 	struct graph g = { 0 };
+	struct project_where where = cmd_where(cli);
 	struct mr_error err;
 	size_t i;
 	int rc = EXIT_USAGE;
@@ -81,7 +82,7 @@ cmd_diff(const struct cli *cli)
 		cmd_error("migreview: diff takes one revision (or a unique prefix of one)\n");
 		return EXIT_USAGE;
 	}
-	if (project_open(&p, cli->config, cli->section, &err) < 0 ||
+	if (project_open_at(&p, &where, &err) < 0 ||
 	    graph_load(&g, &p, 0, &err) < 0) {
 		cmd_error("migreview: %s\n", err.msg);
 		goto out;

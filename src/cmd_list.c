@@ -145,6 +145,7 @@ cmd_list(const struct cli *cli)
 {
 	struct project p;
 	struct graph g;
+	struct project_where where = cmd_where(cli);
 	struct mr_error err;
 	bool history = false;
 	int rc;
@@ -162,10 +163,12 @@ cmd_list(const struct cli *cli)
 		cmd_error("migreview: list takes no arguments ('%s')\n", cli->argv[0]);
 		return EXIT_USAGE;
 	}
-	if (project_open(&p, cli->config, cli->section, &err) < 0) {
+	if (project_open_at(&p, &where, &err) < 0) {
 		cmd_error("migreview: %s\n", err.msg);
 		return EXIT_USAGE;
 	}
+	for (size_t i = 0; i < p.notes.n; i++)
+		cmd_error("migreview: note: %s\n", p.notes.v[i]);
 	for (size_t i = 0; i < p.warnings.n; i++)
 		cmd_error("migreview: warning: %s\n", p.warnings.v[i]);
 	if (graph_load(&g, &p, 0, &err) < 0) {

@@ -80,6 +80,7 @@ cmd_settings(const struct cli *cli)
 {
 	struct project p = { 0 };
 	struct gate_trust gt = { 0 };
+	struct project_where where = cmd_where(cli);
 	struct mr_error err;
 	int rc = EXIT_USAGE;
 
@@ -87,7 +88,7 @@ cmd_settings(const struct cli *cli)
 		cmd_error("migreview: settings takes no arguments ('%s')\n", cli->argv[0]);
 		return EXIT_USAGE;
 	}
-	if (project_open(&p, cli->config, cli->section, &err) < 0 ||
+	if (project_open_at(&p, &where, &err) < 0 ||
 	    gate_trust_open(&gt, &p, cli->trust_ref, &err) < 0 ||
 	    (cli->accept && accept(&gt, &err) < 0)) {
 		cmd_error("migreview: %s\n", err.msg);

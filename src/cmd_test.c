@@ -235,16 +235,19 @@ cmd_test(const struct cli *cli)
 	struct project p = { 0 };
 	struct graph g = { 0 };
 	struct review rv = { 0 };
+	struct project_where where = cmd_where(cli);
 	struct mr_error err;
 	char *path = NULL;
 	int rc = EXIT_USAGE;
 
-	if (project_open(&p, cli->config, cli->section, &err) < 0 ||
+	if (project_open_at(&p, &where, &err) < 0 ||
 	    graph_load(&g, &p, REVISION_LOAD_BLOB, &err) < 0 ||
 	    review_path(&p, &path, &err) < 0) {
 		cmd_error("migreview: %s\n", err.msg);
 		goto out;
 	}
+	for (size_t i = 0; i < p.notes.n; i++)
+		cmd_error("migreview: note: %s\n", p.notes.v[i]);
 	/* the evidence must have somewhere to go before anything runs */
 	if (review_load(&rv, path, &err) < 0) {
 		cmd_error("migreview: the review file cannot be read, so no result could be "

@@ -8,7 +8,7 @@ int
 cmd_ui(const struct cli *cli)
 {
 	struct tui_options opts = { cli->config, cli->section, cli->theme, cli->since,
-				    cli->database_url, cli->trust };
+				    cli->database_url, cli->trust, cli->directory };
 	struct mr_error err;
 	int rc;
 

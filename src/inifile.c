@@ -88,6 +88,34 @@ oom:
 	return 0;
 }
 
+/*
+ * inih calls back for values only, so a section that holds nothing but
+ * comments (Flask-Migrate's [alembic]) would look absent: every header
+ * counts, in file order.  A header is a line that starts with '[', named up
+ * to the first ']' as inih names it; an indented one continues a value.
+ */
+static int
+add_headers(struct inifile *ini, const char *text)
+{
+	if (!strncmp(text, "\xEF\xBB\xBF", 3))
+		text += 3;
+	for (const char *line = text; *line;) {
+		size_t len = strcspn(line, "\n");
+		const char *close = line[0] == '[' ? memchr(line, ']', len) : NULL;
+
+		if (close) {
+			char *name = mr_strndup(line + 1, (size_t)(close - line - 1));
+			int rc = name ? add_section(ini, name) : -1;
+
+			free(name);
+			if (rc < 0)
+				return -1;
+		}
+		line += len + (line[len] == '\n');
+	}
+	return 0;
+}
+
 int
 inifile_parse(struct inifile *ini, const char *path, const char *text, struct mr_error *err)
 {
@@ -103,6 +131,10 @@ inifile_parse(struct inifile *ini, const char *path, const char *text, struct mr
 	ini->path = mr_path_absolute(path);
 	ini->here = ini->path ? mr_path_dirname(ini->path) : NULL;
 	if (!ini->here) {
+		inifile_free(ini);
+		return mr_error_oom(err);
+	}
+	if (add_headers(ini, text) < 0) {
 		inifile_free(ini);
 		return mr_error_oom(err);
 	}

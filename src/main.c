@@ -70,6 +70,10 @@ static const struct option_info {
 	{ "config", required_argument, 'c', "FILE", PROJECT,
 	  "the alembic.ini (or pyproject.toml) to use\n"
 	  "(default: search upward from the current directory)" },
+	{ "directory", required_argument, 'd', "DIR", PROJECT,
+	  "the script directory (env.py, versions/), as\n"
+	  "`flask db -d` names it; without -c, its\n"
+	  "alembic.ini is the configuration" },
 	{ "name", required_argument, 'n', "NAME", PROJECT,
 	  "the alembic.ini section to read (default: alembic)" },
 	{ "theme", required_argument, OPT_THEME, "NAME", FOR(UI),
@@ -109,16 +113,17 @@ static const char exit_help[] =
 	"Exit status: 0 clean, 1 findings to act on (warnings or errors) or a failed\n"
 	"test, 2 usage, configuration or I/O error, 130 test interrupted.\n";
 
-/* "migreview [-c FILE] [-n NAME] check [--format FMT] ... [FILE...]" */
+/* "migreview [-c FILE] [-d DIR] [-n NAME] check [--format FMT] ... [FILE...]" */
 static void
 print_usage_line(FILE *out, const char *lead, enum command_id cmd)
 {
-	fprintf(out, "%s migreview%s%s%s", lead, (1u << cmd) & PROJECT ? " [-c FILE] [-n NAME]" : "",
+	fprintf(out, "%s migreview%s%s%s", lead,
+		(1u << cmd) & PROJECT ? " [-c FILE] [-d DIR] [-n NAME]" : "",
 		cmd == CMD_UI ? "" : " ", commands[cmd].name);
 	for (size_t i = 0; i < N_OPTIONS; i++) {
 		const struct option_info *o = &options[i];
 
-		/* -c and -n lead the line; --help and --version have their own */
+		/* -c, -d and -n lead the line; --help and --version have their own */
 		if (!(o->commands & (1u << cmd)) || (o->commands & PROJECT) == PROJECT)
 			continue;
 		fprintf(out, " [--%s%s%s]", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
@@ -223,7 +228,7 @@ parse(int argc, char **argv, struct cli *cli, struct parsed *ps)
 	for (size_t i = 0; i < N_OPTIONS; i++)
 		opts[i] = (struct option){ options[i].name, options[i].has_arg, NULL, options[i].val };
 	opterr = 0;     /* our own messages: no argv[0] with a build path in it */
-	while ((index = -1, c = getopt_long(argc, argv, ":c:n:hV", opts, &index)) != -1) {
+	while ((index = -1, c = getopt_long(argc, argv, ":c:d:n:hV", opts, &index)) != -1) {
 		if (index < 0)
 			for (size_t i = 0; i < N_OPTIONS; i++)
 				if (options[i].val == c)
@@ -232,6 +237,7 @@ parse(int argc, char **argv, struct cli *cli, struct parsed *ps)
 			ps->seen[index]++;
 		switch (c) {
 		case 'c': cli->config = optarg; break;
+		case 'd': cli->directory = optarg; break;
 		case 'n': cli->section = optarg; break;
 		case OPT_THEME: cli->theme = optarg; break;
 		case OPT_JSON: cli->json = true; break;

@@ -128,17 +128,21 @@ project_split_locations(const char *value, const char *separator,
 	return 0;
 }
 
+/* Alembic's test: a relative name with a colon is a package resource. */
+static bool
+is_resource(const char *value)
+{
+	return value[0] != '/' && strchr(value, ':');
+}
+
 static int
-resolve_location(const struct project *p, const char *value, char **out,
+resolve_location(struct project *p, const char *key, const char *value, char **out,
 		 struct mr_error *err)
 {
 	char *joined;
 
-	if (value[0] != '/' && strchr(value, ':'))
-		return mr_error_set(err, "%s: [%s] '%s' names a package resource; "
-				    "migreview reads files without importing the project, "
-				    "so give a directory path instead",
-				    p->ini_path, p->section, value);
+	if (is_resource(value))
+		return project_resolve_resource(p, key, value, out, err);
 	joined = mr_path_join(p->base_dir, value);
 	*out = joined ? mr_path_absolute(joined) : NULL;
 	free(joined);
@@ -174,7 +178,7 @@ read_locations(struct project *p, struct mr_error *err)
 		goto out;
 resolve:
 	for (size_t i = 0; i < raw.n; i++) {
-		if (resolve_location(p, raw.v[i], &loc, err) < 0)
+		if (resolve_location(p, "version_locations", raw.v[i], &loc, err) < 0)
 			goto out;
 		if (strvec_push_owned(&p->version_locations, loc) < 0) {
 			mr_error_oom(err);
@@ -352,6 +356,75 @@ outside(const char *root, const char *dir)
 	return out;
 }
 
+/*
+ * Whether loc lies in a project directory a package resource was found in:
+ * the project's own package, wherever its ini is, as Alembic would import it.
+ */
+static bool
+in_package_root(const struct project *p, const char *loc)
+{
+	for (size_t i = 0; i < p->package_roots.n; i++)
+		if (!outside(p->package_roots.v[i], loc))
+			return true;
+	return false;
+}
+
+/* How deep, and how many directories, unread_below() looks: enough for versions/2024.1/expand. */
+#define UNREAD_DEPTH 4
+#define UNREAD_DIRS 1000
+
+/*
+ * Revision files in the subdirectories of dir (a version location read
+ * without recursion) that no version location names: left unread.
+ */
+static size_t
+unread_below(const struct project *p, const char *dir, int depth, size_t *left)
+{
+	DIR *d = depth <= UNREAD_DEPTH && *left ? opendir(dir) : NULL;
+	struct dirent *de;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	(*left)--;
+	while ((de = readdir(d))) {
+		char *full;
+		struct stat st;
+
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "__pycache__"))
+			continue;
+		if (!(full = mr_path_join(dir, de->d_name)))
+			break;
+		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    !strvec_contains(&p->version_locations, full))
+			n += unread_below(p, full, depth + 1, left);
+		else if (depth > 0 && S_ISREG(st.st_mode) && is_revision_name(de->d_name))
+			n++;
+		free(full);
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * Projects that set version_locations in code (OpenStack's release
+ * directories, versions/2024.1/expand) leave them out of the ini, so that
+ * Alembic's own CLI, and migreview with it, reads versions/ alone: said,
+ * not left silent.
+ */
+static int
+warn_unread(struct project *p, const char *loc)
+{
+	size_t left = UNREAD_DIRS, n = p->recursive ? 0 : unread_below(p, loc, 0, &left);
+
+	if (!n)
+		return 0;
+	return warn(p, mr_printf("%s: the subdirectories of %s hold %zu more .py file%s, not read "
+				 "as recursive_version_locations is off (nor by Alembic's own CLI); "
+				 "a project that sets version_locations in code has more migrations "
+				 "than these", p->ini_path, loc, n, n == 1 ? "" : "s"));
+}
+
 static int
 list_files(struct project *p, struct mr_error *err)
 {
@@ -369,7 +442,7 @@ list_files(struct project *p, struct mr_error *err)
 				rc = mr_error_oom(err);
 			continue;
 		}
-		if (outside(p->root, loc) &&
+		if (outside(p->root, loc) && !in_package_root(p, loc) &&
 		    warn(p, mr_printf("%s: version location %s is outside %s, the directory "
 				      "of alembic.ini: migreview reads it, as Alembic would, but "
 				      "check that the project means it", p->ini_path, loc,
@@ -378,6 +451,8 @@ list_files(struct project *p, struct mr_error *err)
 			break;
 		}
 		rc = walk_dir(p, loc, &seen, &left, err);
+		if (rc == 0 && warn_unread(p, loc) < 0)
+			rc = mr_error_oom(err);
 	}
 	strmap_free(&seen, true);
 	return rc;
@@ -406,27 +481,172 @@ check_settings(struct project *p)
 	return rc;
 }
 
-/* Why there is no script_location: the message Alembic's users recognise. */
+/* The sections other than p's that set script_location, in file order. */
 static int
-no_script_location(const struct project *p, struct mr_error *err)
+sections_with_script_location(const struct project *p, struct strvec *out)
 {
+	for (size_t i = 0; i < p->ini.n_sections; i++) {
+		const char *s = p->ini.sections[i];
+
+		if (strcmp(s, p->section) && inifile_raw(&p->ini, s, "script_location") &&
+		    strvec_push(out, s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* "[alembic] has no 'script_location' key, but [core] and [tenant] have one: ..." */
+static int
+other_sections(const struct project *p, bool has, const struct strvec *others,
+	       struct mr_error *err)
+{
+	char list[MR_ERROR_MAX / 2] = "", what[128];
+	size_t len = 0, shown = others->n < 4 ? others->n : 4;
+
+	for (size_t i = 0; i < shown && len < sizeof(list); i++) {
+		const char *sep = i == 0 ? "" : i + 1 == shown && shown == others->n ? " and " : ", ";
+
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s[%.60s]", sep,
+					others->v[i]);
+	}
+	if (shown < others->n && len < sizeof(list))
+		snprintf(list + len, sizeof(list) - len, " and %zu more", others->n - shown);
+	snprintf(what, sizeof(what), has ? "[%.60s] has no 'script_location' key" :
+		 "no [%.60s] section", p->section);
+	if (others->n == 1)
+		return mr_error_set(err, "%s: %s, but %s has one: use -n %.60s to read it",
+				    p->ini_path, what, list, others->v[0]);
+	return mr_error_set(err, "%s: %s, but %s have one: use -n SECTION to read one",
+			    p->ini_path, what, list);
+}
+
+/*
+ * Flask-Migrate's migrations/alembic.ini sets no script_location: `flask
+ * db` sets it in code to the ini's own directory, which holds env.py and
+ * versions/.  1 when p's ini sits in such a directory and it is used.
+ */
+static int
+use_ini_directory(struct project *p, struct mr_error *err)
+{
+	char *dir = mr_path_dirname(p->ini_path), *env = NULL, *versions = NULL, *mako = NULL;
+	bool found;
+	int rc = 0;
+
+	if (!dir || !(env = mr_path_join(dir, "env.py")) ||
+	    !(versions = mr_path_join(dir, "versions")) ||
+	    !(mako = mr_path_join(dir, "script.py.mako"))) {
+		rc = mr_error_oom(err);
+		goto out;
+	}
+	found = present(env) && (mr_is_dir(versions) || present(mako));
+	if (found && strvec_push_owned(&p->notes, mr_printf(
+		    "%s sets no script_location: the script directory is the ini's own, which "
+		    "holds env.py and %s, as with Flask-Migrate (-d DIR names another)",
+		    p->ini_path, mr_is_dir(versions) ? "versions/" : "script.py.mako")) < 0) {
+		rc = mr_error_oom(err);
+		goto out;
+	}
+	if (found) {
+		p->script_location = dir;
+		p->script_from = PROJECT_SCRIPT_INI_DIR;
+		dir = NULL;
+		rc = 1;
+	}
+out:
+	free(dir);
+	free(env);
+	free(versions);
+	free(mako);
+	return rc;
+}
+
+/*
+ * No script_location: the ini's directory when it is a script directory,
+ * else the message Alembic's users recognise, naming the sections that do
+ * set it (a multi-tenant ini's [core] and [tenant]) and -d for a project
+ * that configures Alembic in code.
+ */
+static int
+no_script_location(struct project *p, const struct project_where *w, struct mr_error *err)
+{
+	bool has = inifile_has_section(&p->ini, p->section);
+	struct strvec others = { 0 };
+	int rc;
+
+	if (sections_with_script_location(p, &others) < 0) {
+		strvec_free(&others);
+		return mr_error_oom(err);
+	}
+	if (others.n) {
+		rc = other_sections(p, has, &others, err);
+		strvec_free(&others);
+		return rc;
+	}
+	if (p->has_ini && (has || !w->section) && (rc = use_ini_directory(p, err)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (p->has_toml && !p->has_ini)
 		return mr_error_set(err, "%s: [tool.alembic] has no 'script_location' key",
 				    p->toml.path);
 	if (p->has_toml)
 		return mr_error_set(err, "%s: no 'script_location' key in [%s], nor in "
 				    "[tool.alembic] of %s", p->ini_path, p->section, p->toml.path);
-	if (!inifile_has_section(&p->ini, p->section))
+	if (!has)
 		return mr_error_set(err, "%s: no [%s] section (use -n NAME to pick another section)",
 				    p->ini_path, p->section);
-	return mr_error_set(err, "%s: [%s] has no 'script_location' key", p->ini_path, p->section);
+	return mr_error_set(err, "%s: [%s] has no 'script_location' key (when the project sets "
+			    "it in code, -d DIR names the script directory)", p->ini_path, p->section);
+}
+
+/* -d DIR: the script directory, relative to the current directory as `flask db -d` takes it. */
+static int
+use_directory(struct project *p, const char *dir, struct mr_error *err)
+{
+	p->script_from = PROJECT_SCRIPT_DIRECTORY;
+	if (!(p->script_location = mr_path_absolute(dir)))
+		return mr_error_oom(err);
+	if (!mr_is_dir(p->script_location))
+		return mr_error_set(err, "-d %s: no such directory", dir);
+	return 0;
+}
+
+/*
+ * A relative script_location that is a directory under one of the ini's
+ * parents (up to the repository's top): the project runs `alembic -c
+ * conf/alembic.ini` from there (hypothesis/h does), which -c says here too.
+ */
+static void
+run_from_hint(const struct project *p, const char *value, char *hint, size_t size)
+{
+	char *top = project_repository_top(p->root), *cur = mr_path_dirname(p->root);
+
+	while (top && cur && strcmp(cur, p->root)) {
+		char *cand = mr_path_join(cur, value), *rel, *up;
+		bool found = cand && mr_is_dir(cand);
+
+		free(cand);
+		if (found && (rel = mr_path_relative(p->ini_path, cur))) {
+			snprintf(hint, size, " (it is one relative to %.200s: run migreview there "
+				 "with -c %.200s, as `alembic -c` would be)", cur, rel);
+			free(rel);
+			break;
+		}
+		if (!strcmp(cur, top) || !strcmp(cur, "/"))
+			break;
+		up = mr_path_dirname(cur);
+		free(cur);
+		cur = up;
+	}
+	free(top);
+	free(cur);
 }
 
 static int
-read_script_location(struct project *p, struct mr_error *err)
+read_script_location(struct project *p, const struct project_where *w, struct mr_error *err)
 {
 	char *value;
 
+	if (w->directory)
+		return use_directory(p, w->directory, err);
 	if (inifile_get(&p->ini, p->section, "script_location", &value, err) < 0)
 		return -1;
 	if (!value || !*value) {
@@ -436,16 +656,24 @@ read_script_location(struct project *p, struct mr_error *err)
 	}
 	if (!value || !*value) {
 		free(value);
-		return no_script_location(p, err);
+		return no_script_location(p, w, err);
 	}
-	if (resolve_location(p, value, &p->script_location, err) < 0) {
+	p->script_from = is_resource(value) ? PROJECT_SCRIPT_RESOURCE : PROJECT_SCRIPT_PATH;
+	if (resolve_location(p, "script_location", value, &p->script_location, err) < 0) {
+		free(value);
+		return -1;
+	}
+	if (!mr_is_dir(p->script_location)) {
+		char hint[MR_ERROR_MAX / 2] = "";
+
+		if (!w->config && p->script_from == PROJECT_SCRIPT_PATH && value[0] != '/')
+			run_from_hint(p, value, hint, sizeof(hint));
+		mr_error_set(err, "%s: [%s] script_location %s is not a directory%s", p->ini_path,
+			     p->section, p->script_location, hint);
 		free(value);
 		return -1;
 	}
 	free(value);
-	if (!mr_is_dir(p->script_location))
-		return mr_error_set(err, "%s: [%s] script_location %s is not a directory",
-				    p->ini_path, p->section, p->script_location);
 	return 0;
 }
 
@@ -555,36 +783,84 @@ read_files(struct project *p, char *found, struct mr_error *err)
 	return 0;
 }
 
+/*
+ * The file to read and what relative locations resolve against: -c's file
+ * and the current directory; else the search upward and that file's
+ * directory.  With -d and no -c, as `flask db -d DIR` reads
+ * Config(DIR/alembic.ini): that file as with -c, or, when DIR has none, no
+ * file at all (1, *found names where it would be).
+ */
+static int
+find_config(struct project *p, const struct project_where *w, char **found,
+	    struct mr_error *err)
+{
+	const char *config = w->config;
+	char *in_dir = NULL;
+	int rc;
+
+	if (!config && w->directory) {
+		if (!mr_is_dir(w->directory))
+			return mr_error_set(err, "-d %s: no such directory", w->directory);
+		if (!(in_dir = mr_path_join(w->directory, "alembic.ini")))
+			return mr_error_oom(err);
+		config = in_dir;
+	}
+	if (config) {
+		*found = mr_path_absolute(config);
+		p->base_dir = getcwd(NULL, 0);
+		rc = *found && p->base_dir ? 0 : mr_error_oom(err);
+		if (rc == 0 && !present(*found))
+			rc = in_dir ? 1 : mr_error_set(err, "%s: no such file", config);
+		free(in_dir);
+		return rc;
+	}
+	if (project_find_ini(".", found, err) < 0)
+		return -1;
+	p->base_dir = mr_path_dirname(*found);
+	return p->base_dir ? 0 : mr_error_oom(err);
+}
+
+/* -d DIR without an alembic.ini: every setting is Alembic's default. */
+static int
+no_config(struct project *p, char *path)
+{
+	p->ini_path = path;
+	return strvec_push_owned(&p->notes, mr_printf("no %s: Alembic's settings are its "
+						      "defaults, as with `flask db -d`", path));
+}
+
 int
 project_open(struct project *p, const char *config, const char *section,
 	     struct mr_error *err)
 {
+	struct project_where w = { config, section, NULL };
+
+	return project_open_at(p, &w, err);
+}
+
+int
+project_open_at(struct project *p, const struct project_where *w, struct mr_error *err)
+{
 	char *found = NULL;
 
+	int rc;
+
 	memset(p, 0, sizeof(*p));
-	if (config) {
-		found = mr_path_absolute(config);
-		p->base_dir = getcwd(NULL, 0);
-	} else {
-		if (project_find_ini(".", &found, err) < 0)
-			goto fail;
-		p->base_dir = mr_path_dirname(found);
-	}
-	if (!found || !p->base_dir ||
-	    !(p->section = mr_strdup(section ? section : PROJECT_DEFAULT_SECTION))) {
-		free(found);
-		goto oom;
-	}
-	if (!present(found)) {
-		mr_error_set(err, "%s: no such file", config ? config : found);
+	if ((rc = find_config(p, w, &found, err)) < 0) {
 		free(found);
 		goto fail;
 	}
-	if (read_files(p, found, err) < 0)
+	if (!(p->section = mr_strdup(w->section ? w->section : PROJECT_DEFAULT_SECTION))) {
+		free(found);
+		goto oom;
+	}
+	if (rc == 1 && no_config(p, found) < 0)
+		goto oom;
+	if (rc == 0 && read_files(p, found, err) < 0)
 		goto fail;
 	if (!(p->root = real_dirname(p->ini_path)))
 		goto oom;
-	if (read_script_location(p, err) < 0 || read_locations(p, err) < 0 ||
+	if (read_script_location(p, w, err) < 0 || read_locations(p, err) < 0 ||
 	    read_recursive(p, err) < 0)
 		goto fail;
 	if (check_settings(p) < 0)
@@ -652,5 +928,7 @@ project_free(struct project *p)
 	strvec_free(&p->version_locations);
 	strvec_free(&p->files);
 	strvec_free(&p->warnings);
+	strvec_free(&p->package_roots);
+	strvec_free(&p->notes);
 	memset(p, 0, sizeof(*p));
 }

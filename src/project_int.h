@@ -30,4 +30,20 @@ int project_toml_bool(const struct project *p, const char *table, const char *ke
 /* The keys under tool.TABLE that hold values, dotted below it ("severity.drop-column"). */
 int project_toml_keys(const struct project *p, const char *table, struct strvec *out);
 
+/* The nearest directory from dir upward that holds .git (a directory or a worktree's file), else "/". */
+char *project_repository_top(const char *dir);
+
+/*
+ * key's value given as a package resource ("myapp.db:migrations", which
+ * Alembic resolves by importing myapp.db) as an absolute path in *out,
+ * found without importing: the package's directory in the project (from
+ * prepend_sys_path, the directory Alembic runs in, the ini's directory and
+ * those above it up to the repository's top, each also with a src/ layout),
+ * then in $VIRTUAL_ENV's site-packages and the system's dist-packages.  The
+ * project directory it was found in joins p->package_roots.  When it is not
+ * found, the error says where migreview looked.
+ */
+int project_resolve_resource(struct project *p, const char *key, const char *value, char **out,
+			     struct mr_error *err);
+
 #endif

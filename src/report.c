@@ -190,10 +190,9 @@ report_not_applicable(const struct report *r, size_t rev)
 }
 
 int
-report_open_graph(struct report *r, const char *config, const char *section,
-		  struct mr_error *err)
+report_open_graph(struct report *r, const struct project_where *w, struct mr_error *err)
 {
-	if (project_open(&r->p, config, section, err) < 0)
+	if (project_open_at(&r->p, w, err) < 0)
 		return -1;
 	return graph_load(&r->g, &r->p, REVISION_LOAD_MIGRATION | REVISION_LOAD_BLOB, err);
 }
@@ -201,9 +200,10 @@ report_open_graph(struct report *r, const char *config, const char *section,
 int
 report_open(struct report *r, const char *config, const char *section, struct mr_error *err)
 {
+	struct project_where w = { config, section, NULL };
 	struct findings all = { 0 };
 
-	if (report_open_graph(r, config, section, err) < 0)
+	if (report_open_graph(r, &w, err) < 0)
 		return -1;
 	if (report_collect(&r->p, &r->g, &all, err) < 0) {
 		findings_free(&all);

@@ -141,21 +141,25 @@ finish_save(struct session *s, struct mr_error *err)
 static int
 read_project(struct session *s, struct report *r, struct mr_error *err)
 {
+	struct project_where w = { s->config, s->section, s->directory };
+
 	memset(r, 0, sizeof(*r));
-	if (project_open(&r->p, s->config, s->section, err) < 0)
+	if (project_open_at(&r->p, &w, err) < 0)
 		return -1;
 	return graph_load(&r->g, &r->p, SESSION_LOAD, err);
 }
 
 int
-session_open(struct session *s, const char *config, const char *section, struct mr_error *err)
+session_open(struct session *s, const char *config, const char *section, const char *directory,
+	     struct mr_error *err)
 {
 	struct mr_error problem;
 	char *path;
 
 	memset(s, 0, sizeof(*s));
 	if ((config && !(s->config = mr_strdup(config))) ||
-	    (section && !(s->section = mr_strdup(section))))
+	    (section && !(s->section = mr_strdup(section))) ||
+	    (directory && !(s->directory = mr_strdup(directory))))
 		return mr_error_oom(err);
 	if (read_project(s, &s->rep, err) < 0 || review_path(&s->rep.p, &path, err) < 0)
 		return -1;
@@ -182,11 +186,12 @@ session_open(struct session *s, const char *config, const char *section, struct 
 static bool
 files_changed(const struct session *s)
 {
+	struct project_where w = { s->config, s->section, s->directory };
 	struct project now;
 	struct mr_error err;
 	bool changed;
 
-	if (project_open(&now, s->config, s->section, &err) < 0)
+	if (project_open_at(&now, &w, &err) < 0)
 		return false;   /* a half-written alembic.ini: look again later */
 	changed = now.files.n != s->rep.g.n;
 	for (size_t i = 0; !changed && i < now.files.n; i++)
@@ -477,5 +482,6 @@ session_close(struct session *s)
 	free(s->reviewer);
 	free(s->config);
 	free(s->section);
+	free(s->directory);
 	memset(s, 0, sizeof(*s));
 }

@@ -496,11 +496,30 @@ supervise(struct child *c, struct reader *r, struct mr_error *err)
 	return wstatus;
 }
 
+/*
+ * The directories the runner puts first on sys.path, one a line: those the
+ * project's package resources were found in, so that Alembic imports the
+ * packages migreview read.
+ */
+static char *
+sys_path_of(const struct project *p)
+{
+	char *out = mr_strdup("");
+
+	for (size_t i = 0; out && i < p->package_roots.n; i++) {
+		char *longer = mr_printf("%s%s%s", out, i ? "\n" : "", p->package_roots.v[i]);
+
+		free(out);
+		out = longer;
+	}
+	return out;
+}
+
 static char **
-runner_argv(const char *python, const struct project *p, const char *url,
+runner_argv(const char *python, const struct project *p, const char *url, char *sys_path,
 	    const char *const *revs, size_t n)
 {
-	char **argv = calloc(n + 8, sizeof(*argv));
+	char **argv = calloc(n + 10, sizeof(*argv));
 	size_t k = 0;
 
 	if (!argv)
@@ -511,6 +530,9 @@ runner_argv(const char *python, const struct project *p, const char *url,
 	argv[k++] = p->has_ini ? p->ini_path : "";
 	argv[k++] = project_has_tool_alembic(p) ? p->toml.path : "";
 	argv[k++] = p->section;
+	/* -d, the ini's own directory, a resource: Alembic is told the directory read here */
+	argv[k++] = p->script_from == PROJECT_SCRIPT_PATH ? "" : p->script_location;
+	argv[k++] = sys_path;
 	argv[k++] = (char *)url;
 	for (size_t i = 0; i < n; i++)
 		argv[k++] = (char *)revs[i];
@@ -552,7 +574,7 @@ uptest_run(const struct project *p, const char *const *revs, size_t n,
 {
 	struct reader r = { .o = o, .run = out };
 	struct child c = { .pid = -1, .out = -1 };
-	char *dir = NULL, *url = NULL, **argv = NULL;
+	char *dir = NULL, *url = NULL, *sys_path = NULL, **argv = NULL;
 	int rc = -1, wstatus;
 
 	memset(out, 0, sizeof(*out));
@@ -567,7 +589,8 @@ uptest_run(const struct project *p, const char *const *revs, size_t n,
 			return -1;
 		url = mr_printf("sqlite:///%s/scratch.db", dir);
 	}
-	argv = url ? runner_argv(out->python, p, url, revs, n) : NULL;
+	sys_path = sys_path_of(p);
+	argv = url && sys_path ? runner_argv(out->python, p, url, sys_path, revs, n) : NULL;
 	if (!argv) {
 		mr_error_oom(err);
 		goto out;
@@ -583,6 +606,7 @@ out:
 		remove_tree(dir);
 	free(dir);
 	free(url);
+	free(sys_path);
 	free(argv);
 	free(r.log);
 	free(r.all);

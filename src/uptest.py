@@ -3,7 +3,13 @@
 migreview starts this program (embedded in the binary) with the Python that
 runs the project's `alembic`, in the directory the user ran migreview from:
 
-    python -c <this file> INI SECTION URL REV...
+    python -c <this file> INI TOML SECTION SCRIPT_DIR SYS_PATH URL REV...
+
+SCRIPT_DIR, when not empty, is the script directory migreview read (given
+with -d, or found for an ini that sets none, or a package resource it
+resolved), set as script_location the way Flask-Migrate sets it; SYS_PATH
+holds the directories, one a line, to put first on sys.path, so that the
+package resources of the configuration import the packages migreview read.
 
 For every REV in turn it uses Alembic's own commands and the project's own
 env.py to upgrade a scratch database to REV's parents, upgrade to REV,
@@ -42,8 +48,8 @@ def say(*words):
 
 
 def main(argv):
-    ini, toml, section, url = argv[0], argv[1], argv[2], argv[3]
-    revs = argv[4:]
+    ini, toml, section, script_dir, sys_path, url = argv[:6]
+    revs = argv[6:]
 
     try:
         import alembic
@@ -57,6 +63,9 @@ def main(argv):
         say("error", "cannot import Alembic with %s: %s" % (sys.executable, e))
         return 2
     say("alembic", alembic.__version__)
+    if sys_path:
+        # after Alembic's own imports: a project's alembic/ must not shadow Alembic
+        sys.path[:0] = sys_path.split("\n")
     files = {}
     if toml:
         # Alembic 1.16 reads [tool.alembic] of pyproject.toml; an older one
@@ -79,6 +88,8 @@ def main(argv):
         cfg = Config(ini or None, ini_section=section, **files,
                      cmd_opts=argparse.Namespace(x=["url=" + text, "dbname=" + text]))
         cfg.set_main_option("sqlalchemy.url", text.replace("%", "%%"))
+        if script_dir:
+            cfg.set_main_option("script_location", script_dir.replace("%", "%%"))
         os.environ["MIGREVIEW_DATABASE_URL"] = text
         os.environ["DATABASE_URL"] = text
         guard_configure(EnvironmentContext, sa, scratch)

@@ -1,9 +1,9 @@
 # bash completion for migreview                            -*- shell-script -*-
 #
 # Commands, options and their values; revision ids from `migreview list`
-# (with the -c/--config and -n/--name already on the line), rule and
-# checklist item ids from `migreview explain`, git refs for --since and
-# theme names for --theme.  Needs only bash 4: the bash-completion package
+# (with the -c/--config, -d/--directory and -n/--name already on the line),
+# rule and checklist item ids from `migreview explain`, git refs for --since
+# and theme names for --theme.  Needs only bash 4: the bash-completion package
 # is used when it is there, never required.
 #
 # Install: copy to /usr/share/bash-completion/completions/migreview (loaded
@@ -23,11 +23,12 @@ _migreview_unquote()
 	printf '%s\n' "$v"
 }
 
-# Runs migreview with the -c/--config and -n/--name of the line; errors are
-# not the user's business while completing.
+# Runs migreview with the -c/--config, -d/--directory and -n/--name of the
+# line; errors are not the user's business while completing.
 _migreview_run()
 {
 	migreview ${_migreview_config:+--config "$_migreview_config"} \
+		${_migreview_directory:+--directory "$_migreview_directory"} \
 		${_migreview_name:+--name "$_migreview_name"} "$@" 2>/dev/null </dev/null
 }
 
@@ -85,6 +86,7 @@ _migreview_files()
 		if [[ -d $f ]] || $filter "$f"; then COMPREPLY+=("$f"); fi
 	done < <(compgen -f -- "$cur")
 }
+_migreview_is_nothing() { false; }
 _migreview_is_config() { [[ $1 == *.ini || $1 == pyproject.toml || $1 == */pyproject.toml ]]; }
 _migreview_is_python() { [[ $1 == *.py ]]; }
 _migreview_is_theme() { [[ $1 == *.theme ]]; }
@@ -94,6 +96,7 @@ _migreview_value()
 {
 	case $1 in
 	-c | --config) _migreview_files _migreview_is_config ;;
+	-d | --directory) _migreview_files _migreview_is_nothing ;;
 	--theme)
 		if [[ $cur == */* ]]; then
 			_migreview_files _migreview_is_theme
@@ -111,19 +114,20 @@ _migreview_value()
 _migreview()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} w v i has cmd='' want='' npos=0 opts=1
-	local _migreview_config='' _migreview_name=''
+	local _migreview_config='' _migreview_directory='' _migreview_name=''
 	COMPREPLY=()
 
-	# what is on the line before the cursor: the command, -c and -n, positionals
+	# what is on the line before the cursor: the command, -c, -d and -n, positionals
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]} v='' has=0
 		if ((opts)) && [[ $w == -?* ]]; then
 			case $w in
 			--) opts=0; continue ;;
-			-c | --config | -n | --name | --theme | --order | --format | --since | --trust-ref | --database-url)
+			-c | --config | -d | --directory | -n | --name | --theme | --order | --format | \
+				--since | --trust-ref | --database-url)
 				has=1 ;;
 			--*=*) v=${w#*=} w=${w%%=*} ;;
-			-c?* | -n?*) v=${w:2} w=${w:0:2} ;;
+			-c?* | -d?* | -n?*) v=${w:2} w=${w:0:2} ;;
 			esac
 			# the value is the next word, or the one after an '=' split off by
 			# COMP_WORDBREAKS; none yet: it is what the cursor is on
@@ -137,6 +141,7 @@ _migreview()
 			fi
 			case $w in
 			-c | --config) _migreview_config=$(_migreview_unquote "$v") ;;
+			-d | --directory) _migreview_directory=$(_migreview_unquote "$v") ;;
 			-n | --name) _migreview_name=$(_migreview_unquote "$v") ;;
 			esac
 		elif [[ -z $cmd ]]; then
@@ -163,12 +168,12 @@ _migreview()
 	if ((opts)) && [[ $cur == -* ]]; then
 		local list
 		case $cmd in
-		'') list='-c --config -n --name --theme --since --trust --help --version' ;;
-		list) list='--json --order --config --name --help' ;;
-		check) list='--format --since --require-signoff --trust-ref --config --name --help' ;;
-		settings) list='--trust-ref --accept --config --name --help' ;;
-		test) list='--all --database-url --trust --config --name --help' ;;
-		diff) list='--config --name --help' ;;
+		'') list='-c --config -d --directory -n --name --theme --since --trust --help --version' ;;
+		list) list='--json --order --config --directory --name --help' ;;
+		check) list='--format --since --require-signoff --trust-ref --config --directory --name --help' ;;
+		settings) list='--trust-ref --accept --config --directory --name --help' ;;
+		test) list='--all --database-url --trust --config --directory --name --help' ;;
+		diff) list='--config --directory --name --help' ;;
 		*) list='--help' ;;
 		esac
 		mapfile -t COMPREPLY < <(compgen -W "$list" -- "$cur")

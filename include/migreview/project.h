@@ -21,6 +21,25 @@
 #define PROJECT_DEFAULT_SECTION "alembic"
 #define PROJECT_SETTINGS_SECTION "migreview"
 
+/*
+ * Where the script directory came from.  Alembic reads a path in
+ * script_location itself; for the others `migreview test` hands it the
+ * directory migreview found.
+ */
+enum project_script_from {
+	PROJECT_SCRIPT_PATH,            /* script_location names a directory */
+	PROJECT_SCRIPT_RESOURCE,        /* ... a package resource, found without importing */
+	PROJECT_SCRIPT_DIRECTORY,       /* -d DIR, as `flask db -d` sets it */
+	PROJECT_SCRIPT_INI_DIR,         /* no script_location: the ini's own directory */
+};
+
+/* Where the project is, as the command line names it: each NULL when not given. */
+struct project_where {
+	const char *config;             /* -c: the ini (or pyproject.toml) */
+	const char *section;            /* -n: the ini section, "alembic" by default */
+	const char *directory;          /* -d: the script directory */
+};
+
 struct project {
 	struct inifile ini;             /* empty when there is no alembic.ini */
 	char *ini_path;                 /* absolute: alembic.ini, else pyproject.toml */
@@ -31,10 +50,14 @@ struct project {
 	char *base_dir;                 /* what relative locations resolve against */
 	char *section;
 	char *script_location;          /* absolute */
+	enum project_script_from script_from;
+	struct strvec package_roots;    /* the project's directories package resources were
+					 * found in: what Python's sys.path needs for them */
 	struct strvec version_locations;/* absolute, in configured order */
 	bool recursive;
 	struct strvec files;            /* absolute paths, discovery order */
 	struct strvec warnings;         /* problems that did not stop discovery */
+	struct strvec notes;            /* what migreview assumed to open it (not problems) */
 };
 
 /*
@@ -48,6 +71,13 @@ struct project {
  */
 int project_open(struct project *p, const char *config, const char *section,
 		 struct mr_error *err);
+
+/*
+ * The same, with -d too: directory is the script directory, whatever the
+ * ini says, and (without -c) its alembic.ini, when it has one, is the
+ * configuration, read as with -c, as Flask-Migrate's `flask db -d` does.
+ */
+int project_open_at(struct project *p, const struct project_where *w, struct mr_error *err);
 
 /*
  * Searches from dir upward for alembic.ini, or a pyproject.toml with

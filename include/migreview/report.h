@@ -36,15 +36,15 @@ int report_open(struct report *r, const char *config, const char *section,
 
 /*
  * The same in steps, for a caller that shows the graph while the analysis
- * runs: report_open_graph() reads the project and its graph, with every
+ * runs: report_open_graph() reads the project (as project_open_at() finds
+ * it, -d included) and its graph, with every
  * file's operations and blob id;
  * report_collect() analyses them into out (sorted), reading p and g only,
  * so it may run on another thread while this one reads them too;
  * report_adopt() takes the findings over (leaving *all empty) and indexes
  * them.  Until then the report has no findings.
  */
-int report_open_graph(struct report *r, const char *config, const char *section,
-		      struct mr_error *err);
+int report_open_graph(struct report *r, const struct project_where *w, struct mr_error *err);
 
 /*
  * The checklist items (bits 1 << item) that do not apply to revision rev,

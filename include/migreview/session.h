@@ -73,7 +73,7 @@ struct session_undo {
 };
 
 struct session {
-	char *config, *section;         /* as opened, to read the project again */
+	char *config, *section, *directory;     /* as opened, to read the project again */
 	struct report rep;              /* the content read and, once analysed, its findings */
 	bool analysed;                  /* rep's findings are those of rep's content */
 	unsigned graph_gen;             /* counts the times rep was read: views keyed on it */
@@ -107,13 +107,14 @@ enum {
 };
 
 /*
- * Opens the project (config and section as project_open() takes them),
+ * Opens the project (config, section and directory as project_open_at()
+ * takes them),
  * reads its graph with every file's text and blob, reads the review file
  * and starts the analysis.  A review file that does not parse is not an
  * error: review_broken says so.
  */
 int session_open(struct session *s, const char *config, const char *section,
-		 struct mr_error *err);
+		 const char *directory, struct mr_error *err);
 
 /*
  * Looks for what changed since the last call: the analysis or a save

@@ -567,7 +567,7 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	app->scr.ascii = !term_utf8(app->term);
 	if (resize(app) < 0)
 		return mr_error_oom(err);
-	if (session_open(&app->s, opts->config, opts->section, err) < 0)
+	if (session_open(&app->s, opts->config, opts->section, opts->directory, err) < 0)
 		return -1;
 	app->hl = highlighter_new(err);
 	if (!app->hl)
@@ -594,6 +594,8 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 			    app->conf.problems.n > 1 ? " (and more lines of it)" : "");
 	else if (app->s.rep.p.warnings.n)
 		app_message(app, true, "%s", app->s.rep.p.warnings.v[0]);
+	else if (app->s.rep.p.notes.n)
+		app_message(app, false, "%s", app->s.rep.p.notes.v[0]);
 	return 0;
 }
 

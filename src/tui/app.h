@@ -34,6 +34,7 @@ struct tui_options {
 	const char *config, *section, *theme, *since;
 	const char *database_url;       /* for t: see uptest.h */
 	bool trust;                     /* --trust: t runs the project's code without asking */
+	const char *directory;          /* -d: the script directory */
 };
 
 /* What the status-line prompt is asking for. */

