@@ -519,3 +519,47 @@ Test(analyze, batch_aliases_are_checked_like_direct_calls)
 			     "        b.drop_column('z')\n", true),
 			 "add-not-null-without-default@3:9 rename-column@4:9 index-not-concurrent@5:9");
 }
+
+/* The message of the last migration's first finding of rule, or "". */
+static const char *
+message_of(enum rule_id rule)
+{
+	for (size_t i = 0; i < fs.n; i++)
+		if (fs.v[i].revision == 1 && fs.v[i].rule == &rules[rule])
+			return fs.v[i].message;
+	return "";
+}
+
+Test(analyze, helpers_are_checked_at_their_own_lines)
+{
+	cr_expect_str_eq(run("def _drop_column(table, col):\n"
+			     "    op.drop_column(table, col)\n"
+			     "def _index(table):\n"
+			     "    op.create_index('ix_' + table + '_id', table, ['customer_id'])\n"
+			     "def upgrade():\n"
+			     "    op.create_table('fresh', sa.Column('customer_id', sa.Integer()))\n"
+			     "    _drop_column('orders', 'note')\n"
+			     "    _index('fresh')\n"
+			     "    _index('orders')\n"
+			     "def downgrade():\n    pass\n", true),
+			 "drop-column@2:5 index-not-concurrent@4:5 empty-downgrade@10:1");
+	cr_expect(strstr(message_of(RULE_DROP_COLUMN), "orders.note"), "%s",
+		  message_of(RULE_DROP_COLUMN));
+	cr_expect(strstr(message_of(RULE_INDEX_NOT_CONCURRENT), "index ix_orders_id on existing "
+			 "table orders"), "%s", message_of(RULE_INDEX_NOT_CONCURRENT));
+}
+
+Test(analyze, autocommit_blocks_from_a_context_in_a_name_or_in_parentheses)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    ctx = op.get_context()\n"
+			     "    with ctx.autocommit_block():\n"
+			     "        op.create_index('a', 'orders', ['note'], postgresql_concurrently=True)\n"
+			     "    with (op.get_context().autocommit_block()):\n"
+			     "        op.create_index('b', 'orders', ['note'], postgresql_concurrently=True)\n"
+			     "    with (op.batch_alter_table('orders') as b):\n"
+			     "        b.drop_column('note')\n"
+			     "    op.create_index('c', 'orders', ['note'], postgresql_concurrently=True)\n"
+			     "def downgrade():\n    pass\n", true),
+			 "drop-column@8:9 concurrently-outside-autocommit-block@9:5 empty-downgrade@10:1");
+}
