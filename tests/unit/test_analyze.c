@@ -563,3 +563,51 @@ Test(analyze, autocommit_blocks_from_a_context_in_a_name_or_in_parentheses)
 			     "def downgrade():\n    pass\n", true),
 			 "drop-column@8:9 concurrently-outside-autocommit-block@9:5 empty-downgrade@10:1");
 }
+
+Test(analyze, names_that_are_not_known_are_not_existing_tables)
+{
+	/* the table and its index under f-string names of constants: a new table */
+	cr_expect_str_eq(run("PREFIX = 'tenant'\n"
+			     "def upgrade():\n"
+			     "    t = f'{PREFIX}_events'\n"
+			     "    op.create_table(t, sa.Column('id', sa.Integer(), primary_key=True))\n"
+			     "    op.create_index(f'ix_{t}_id', t, ['id'])\n"
+			     "def downgrade():\n    op.drop_table(f'{PREFIX}_events')\n", true), "");
+	/* names known only at run time: the table may be the one just created */
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    for t in tenants():\n"
+			     "        op.create_table(f'{t}_events', sa.Column('id', sa.Integer()))\n"
+			     "        op.create_index(f'ix_{t}_id', f'{t}_events', ['id'])\n"
+			     "        op.create_index('ix_' + t, 'tenant_' + t, ['id'])\n"
+			     "def downgrade():\n    pass\n", true), "empty-downgrade@6:1");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute(create_sql)\n"
+			     "    op.create_index('ix_x', name, ['id'])\n"
+			     "def downgrade():\n    pass\n", true),
+			 "non-literal-sql@2:16 empty-downgrade@4:1");
+	/* nothing in the migration creates a table: a table it changes existed */
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    for t in ('orders', 'items'):\n"
+			     "        op.create_index('ix_' + t, t, ['id'])\n"
+			     "def downgrade():\n    pass\n", true),
+			 "index-not-concurrent@3:9 empty-downgrade@4:1");
+}
+
+Test(analyze, knowable_names_are_named_in_messages)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_foreign_key(None, 'orders', 'customers', ['customer_id'], ['id'])\n"
+			     "    op.create_index(op.f('ix_orders_customer_id'), 'orders', ['customer_id'])\n"
+			     "    op.create_unique_constraint(None, 'orders', ['note', 'customer_id'])\n"
+			     "def downgrade():\n    pass\n", true),
+			 "constraint-without-not-valid@2:5 index-not-concurrent@3:5 "
+			 "unique-constraint-on-existing-table@4:5 empty-downgrade@5:1");
+	cr_expect_str_eq(message_of(RULE_CONSTRAINT_WITHOUT_NOT_VALID),
+			 "the foreign key constraint on existing table orders(customer_id) is checked "
+			 "against every row while writes are blocked; add it NOT VALID, then VALIDATE");
+	cr_expect(strstr(message_of(RULE_INDEX_NOT_CONCURRENT), "index ix_orders_customer_id on "),
+		  "%s", message_of(RULE_INDEX_NOT_CONCURRENT));
+	cr_expect(strstr(message_of(RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE),
+			 "the unique constraint on existing table orders(note, customer_id) builds"),
+		  "%s", message_of(RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE));
+}
