@@ -611,3 +611,41 @@ Test(analyze, knowable_names_are_named_in_messages)
 			 "the unique constraint on existing table orders(note, customer_id) builds"),
 		  "%s", message_of(RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE));
 }
+
+Test(analyze, downgrades_with_names_known_at_run_time_or_in_sql)
+{
+	/* the downgrade's loop drops what upgrade() added, now that upgrade()'s names are read */
+	cr_expect_str_eq(run("COLS = ('a', 'b')\n"
+			     "def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('a', sa.Integer()))\n"
+			     "    op.add_column('orders', sa.Column('b', sa.Integer()))\n"
+			     "def downgrade():\n"
+			     "    for col in COLS:\n"
+			     "        op.drop_column('orders', col)\n", true), "");
+	/* an index turned into a constraint goes with it; SQL that renames it away */
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    with op.get_context().autocommit_block():\n"
+			     "        op.create_index(op.f('uq_orders_note'), 'orders', ['note'],\n"
+			     "                        unique=True, postgresql_concurrently=True)\n"
+			     "        op.create_index(op.f('ix_orders_cid'), 'orders', ['customer_id'],\n"
+			     "                        postgresql_concurrently=True)\n"
+			     "def downgrade():\n"
+			     "    op.drop_constraint('uq_orders_note', 'orders')\n"
+			     "    op.execute('ALTER INDEX ix_orders_cid RENAME TO ix_orders_cid_old')\n",
+			     true), "");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_index(op.f('ix_orders_cid'), 'orders', ['customer_id'],\n"
+			     "                    postgresql_concurrently=True)\n"
+			     "def downgrade():\n"
+			     "    op.execute('ALTER INDEX ix_orders_cid_x RENAME TO ix_orders_cid_old')\n",
+			     true), "concurrently-outside-autocommit-block@2:5 downgrade-not-inverse@2:5");
+	/* a table rebuilt from a copy under its own name keeps its rows */
+	cr_expect_str_eq(run("TABLE = 'orders'\n"
+			     "def upgrade():\n"
+			     "    op.drop_column(TABLE, 'note')\n"
+			     "def downgrade():\n"
+			     "    tmp = '_migrating_' + new_id()\n"
+			     "    op.create_table(tmp, sa.Column('id', sa.Integer()))\n"
+			     "    op.drop_table(TABLE)\n"
+			     "    op.rename_table(tmp, TABLE)\n", true), "drop-column@3:5");
+}
