@@ -49,13 +49,12 @@ is_new(const struct ctx *c, const char *table)
 }
 
 /*
- * Could o, before the operation checked, have created table?  NULL is a name
- * that is not known: any table creation may have made it, even one in SQL
- * built at run time.  A known name is made by literal SQL that says so, or by
- * a create_table() whose name is not known.
+ * May o create a table?  With unnamed, only one whose name is not known: a
+ * create_table() under such a name, or create_all().  Otherwise any: SQL
+ * built at run time and literal SQL that creates a table count too.
  */
 static bool
-may_create(const struct migration_op *o, const char *table)
+may_create(const struct migration_op *o, bool unnamed)
 {
 	const struct pyarg *arg;
 	const char *sql;
@@ -63,40 +62,52 @@ may_create(const struct migration_op *o, const char *table)
 	bool found = false;
 
 	if (op_kind_of(o) == OP_CREATE_TABLE)
-		return !table || !op_table(o);
+		return !unnamed || !op_table(o);
 	if (!strcmp(o->call.name, "create_all"))
-		return !table;
-	if (op_kind_of(o) != OP_EXECUTE)
+		return true;
+	if (unnamed || op_kind_of(o) != OP_EXECUTE)
 		return false;
 	if (!(sql = op_sql(o, &arg)))
-		return !table && arg && !(arg->kind == PYARG_CALL && strcmp(arg->call->name, "text") != 0);
+		return arg && !(arg->kind == PYARG_CALL && strcmp(arg->call->name, "text") != 0);
 	if (sql_scan(sql, strlen(sql), &script, NULL) < 0)
 		return false;
 	for (size_t i = 0; i < script.n; i++)
-		found = found || (script.v[i].kind == SQL_CREATE_TABLE &&
-				  (!table || (script.v[i].table && !strcmp(script.v[i].table, table))));
+		found = found || script.v[i].kind == SQL_CREATE_TABLE;
 	sql_script_free(&script);
 	return found;
 }
 
+/* Where upgrade() may first create a table, once per migration: existed() asks for every op. */
+static void
+find_creations(struct ctx *c)
+{
+	const struct migration_fn *up = &c->m->upgrade;
+
+	c->first_creation = c->first_unnamed_creation = up->n_ops;
+	for (size_t i = up->n_ops; i-- > 0;) {
+		if (may_create(&up->ops[i], true))
+			c->first_creation = c->first_unnamed_creation = i;
+		else if (may_create(&up->ops[i], false))
+			c->first_creation = i;
+	}
+}
+
 /*
  * Did table exist before this migration?  A table the replay knows says so.
- * A name that is not known (NULL), or one the replay never saw, may be a
- * table this migration created before op under a name that is not known
- * (f"{prefix}_events", raw SQL built at run time): then it is not known to
+ * A name that is not known (NULL) may be a table this migration created
+ * before op in any way; a name the replay never saw, one created under a
+ * name that is not known (f"{prefix}_events").  Then it is not known to
  * exist, and rules about existing tables stay quiet.
  */
 static bool
 existed(const struct ctx *c, const struct migration_op *op, const char *table)
 {
 	const struct schema_table *t = schema_table(c->schema, table);
+	size_t at = (size_t)(op - c->m->upgrade.ops);
 
 	if (t)
 		return t->created_in != c->at;
-	for (const struct migration_op *o = c->m->upgrade.ops; o < op; o++)
-		if (may_create(o, table))
-			return false;
-	return true;
+	return at <= (table ? c->first_unnamed_creation : c->first_creation);
 }
 
 static bool
@@ -628,6 +639,7 @@ analyze_one(struct ctx *c)
 	const struct migration_fn *up = &c->m->upgrade;
 	char name[128];
 
+	find_creations(c);
 	if (check_functions(c) < 0 || check_imports(c) < 0)
 		return -1;
 	for (size_t i = 0; i < up->n_ops; i++) {
@@ -667,7 +679,7 @@ analyze_migrations(struct migration *const *migrations, const struct analysis_in
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct ctx c = { cfg, &inputs[i], i, &schema, migrations[i], migrations, n, out,
-				 false };
+				 false, 0, 0 };
 
 		if (analyze_one(&c) < 0)
 			rc = mr_error_oom(err);

@@ -24,6 +24,8 @@ struct ctx {
 	size_t n_all;
 	struct findings *out;
 	bool lock_timeout_seen;         /* SET lock_timeout, or missing-lock-timeout said once */
+	size_t first_creation;          /* first upgrade() op that may create a table, or n_ops */
+	size_t first_unnamed_creation;  /* ... one whose name is not known, or n_ops */
 };
 
 /*
