@@ -13,8 +13,21 @@
 #define MAX_DEPTH 200
 /* Helpers calling helpers deeper than this are not followed (recursion ends here too). */
 #define MAX_CALL_DEPTH 8
-/* At most so many helper calls are followed in one upgrade() or downgrade(). */
+/*
+ * At most so many helper calls are followed in one upgrade() or downgrade(),
+ * and none once it has so many operations or the walk has seen so many
+ * nodes: a file of a few MiB calling a large helper a thousand times must
+ * neither fill the memory nor take minutes.
+ */
 #define MAX_INLINED 1000
+#define MAX_INLINED_OPS 20000
+#define MAX_WALKED_NODES 1000000
+
+/* What following helpers has cost so far in one upgrade() or downgrade(). */
+struct follow_cost {
+	size_t calls;
+	size_t nodes;
+};
 
 /* What the whole module offers the functions it runs: its constants and its functions. */
 struct module {
@@ -38,7 +51,7 @@ struct walker {
 	int depth;
 	TSNode def;                     /* the function walked */
 	const struct walker *caller;    /* the walker of the function that called this one */
-	size_t *inlined;                /* helper calls followed in this upgrade()/downgrade() */
+	struct follow_cost *cost;       /* shared by upgrade() or downgrade() and its helpers */
 };
 
 static bool
@@ -503,7 +516,8 @@ may_follow(const struct walker *w, TSNode def)
 {
 	int depth = 0;
 
-	if (*w->inlined >= MAX_INLINED)
+	if (w->cost->calls >= MAX_INLINED || w->cost->nodes >= MAX_WALKED_NODES ||
+	    w->fn->n_ops >= MAX_INLINED_OPS)
 		return false;
 	for (const struct walker *c = w; c; c = c->caller, depth++)
 		if (depth >= MAX_CALL_DEPTH || ts_node_eq(c->def, def))
@@ -651,13 +665,13 @@ walk_helper(struct walker *w, TSNode call, TSNode def)
 	struct walker callee = { .src = w->src, .m = w->m, .fn = w->fn, .mod = w->mod,
 				 .scope = { .outer = &w->mod->globals },
 				 .in_autocommit = w->in_autocommit, .depth = w->depth + 1,
-				 .def = def, .caller = w, .inlined = w->inlined };
+				 .def = def, .caller = w, .cost = w->cost };
 	int rc;
 
 	/* the arguments run first, and may hold operations themselves */
 	if ((rc = walk(w, args)) < 0 || !may_follow(w, def))
 		return rc;
-	(*w->inlined)++;
+	w->cost->calls++;
 	rc = bind_params(w, &callee, def, args);
 	if (rc == 0)
 		rc = walk(&callee, ts_node_child_by_field_name(def, "body", 4));
@@ -675,6 +689,7 @@ walk(struct walker *w, TSNode n)
 
 	if (ts_node_is_null(n) || w->depth >= MAX_DEPTH)
 		return 0;
+	w->cost->nodes++;
 	if (node_is(n, "call") && is_op_call(w, n, &batch_table, &via_bind))
 		return is_accessor(w->src, n) ? 0 : add_op(w, n, batch_table, via_bind);
 	if (node_is(n, "call") && helper_def(w, n, &def))
@@ -739,9 +754,9 @@ static int
 read_function(struct migration *m, const struct module *mod, const char *src, TSNode def,
 	      struct migration_fn *fn)
 {
-	size_t inlined = 0;
+	struct follow_cost cost = { 0 };
 	struct walker w = { .src = src, .m = m, .fn = fn, .mod = mod,
-			    .scope = { .outer = &mod->globals }, .def = def, .inlined = &inlined };
+			    .scope = { .outer = &mod->globals }, .def = def, .cost = &cost };
 	TSNode body = ts_node_child_by_field_name(def, "body", 4);
 	int rc;
 

@@ -27,17 +27,30 @@ node_text_is(const char *src, TSNode n, const char *text)
 int
 pyscope_bind(struct pyscope *s, const char *name, enum pyarg_kind kind, const char *text)
 {
+	char *copy = text ? mr_strdup(text) : NULL;
 	struct pybinding *b;
+	size_t at;
 
-	if (mr_grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0)
+	if (text && !copy)
 		return -1;
+	if (strmap_get(&s->index, name, &at)) {
+		b = &s->v[at];
+		free(b->text);
+		b->kind = kind;
+		b->text = copy;
+		return 0;
+	}
+	if (mr_grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0 ||
+	    !(s->v[s->n].name = mr_strdup(name))) {
+		free(copy);
+		return -1;
+	}
 	b = &s->v[s->n];
 	b->kind = kind;
-	b->name = mr_strdup(name);
-	b->text = text ? mr_strdup(text) : NULL;
-	if (!b->name || (text && !b->text)) {
+	b->text = copy;
+	if (strmap_put(&s->index, b->name, s->n) < 0) {
 		free(b->name);
-		free(b->text);
+		free(copy);
 		return -1;
 	}
 	s->n++;
@@ -73,10 +86,11 @@ pyscope_forget(struct pyscope *s, const char *src, TSNode target)
 const struct pybinding *
 pyscope_find(const struct pyscope *s, const char *name)
 {
+	size_t at;
+
 	for (; s; s = s->outer)
-		for (size_t i = s->n; i-- > 0;)
-			if (!strcmp(s->v[i].name, name))
-				return &s->v[i];
+		if (strmap_get(&s->index, name, &at))
+			return &s->v[at];
 	return NULL;
 }
 
@@ -88,6 +102,7 @@ pyscope_free(struct pyscope *s)
 		free(s->v[i].text);
 	}
 	free(s->v);
+	strmap_free(&s->index, false);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -11,6 +11,7 @@
 
 #include "migreview/migration.h"
 #include "migreview/pysrc.h"
+#include "migreview/util.h"
 
 /* A name and what it is bound to: kind PYARG_STRING, _NUMBER, _BOOL, _NONE, or _OTHER (not known). */
 struct pybinding {
@@ -22,11 +23,13 @@ struct pybinding {
 /*
  * The names of one function (or of the module): the latest binding wins,
  * and a name bound here hides outer's, as Python's scopes do.  A scope owns
- * its bindings; outer is borrowed.
+ * its bindings, one per name, found through index (so that a file of many
+ * names takes linear time); outer is borrowed.
  */
 struct pyscope {
 	struct pybinding *v;
 	size_t n, cap;
+	struct strmap index;            /* name -> position in v; keys are v's names */
 	const struct pyscope *outer;
 };
 
