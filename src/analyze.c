@@ -377,7 +377,7 @@ key_subject(char *buf, size_t size, const char *what, const struct pyarg *name,
 	else if (unnamed)
 		snprintf(buf, size, "the %s", what);
 	else
-		snprintf(buf, size, "%s %s named at run time", strchr("aeiou", what[0]) ? "an" : "a",
+		snprintf(buf, size, "%s %s named at run time", strchr("aeio", what[0]) ? "an" : "a",
 			 what);
 	len = strlen(buf);
 	if (!table) {

@@ -610,6 +610,12 @@ Test(analyze, knowable_names_are_named_in_messages)
 	cr_expect(strstr(message_of(RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE),
 			 "the unique constraint on existing table orders(note, customer_id) builds"),
 		  "%s", message_of(RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE));
+	run("def upgrade():\n"
+	    "    op.create_unique_constraint(name, 'orders', ['note'])\n"
+	    "def downgrade():\n    pass\n", true);
+	cr_expect(strstr(message_of(RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE),
+			 "a unique constraint named at run time on existing table orders(note) builds"),
+		  "%s", message_of(RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE));
 }
 
 Test(analyze, downgrades_with_names_known_at_run_time_or_in_sql)
