@@ -71,6 +71,70 @@ is_new_stmt(const struct ctx *c, const struct sql_stmt *st)
 	return is_new(c, sql_table_key(st, buf, sizeof(buf)));
 }
 
+/*
+ * May o create a table?  With unnamed, only one whose name is not known: a
+ * create_table() under such a name, or create_all().  Otherwise any: SQL
+ * built at run time and literal SQL that creates a table count too.
+ */
+static bool
+may_create(const struct migration_op *o, bool unnamed)
+{
+	const struct pyarg *arg;
+	const char *sql;
+	struct sql_script script;
+	bool found = false;
+
+	if (op_kind_of(o) == OP_CREATE_TABLE)
+		return !unnamed || !op_table(o);
+	if (!strcmp(o->call.name, "create_all"))
+		return true;
+	if (unnamed || op_kind_of(o) != OP_EXECUTE)
+		return false;
+	if (!(sql = op_sql(o, &arg)))
+		return arg && !(arg->kind == PYARG_CALL && strcmp(arg->call->name, "text") != 0);
+	if (sql_scan(sql, strlen(sql), &script, NULL) < 0)
+		return false;
+	for (size_t i = 0; i < script.n; i++)
+		found = found || script.v[i].kind == SQL_CREATE_TABLE;
+	sql_script_free(&script);
+	return found;
+}
+
+/* Where upgrade() may first create a table, once per migration: existed() asks for every op. */
+static void
+find_creations(struct ctx *c)
+{
+	const struct migration_fn *up = &c->m->upgrade;
+
+	c->first_creation = c->first_unnamed_creation = up->n_ops;
+	for (size_t i = up->n_ops; i-- > 0;) {
+		if (may_create(&up->ops[i], true))
+			c->first_creation = c->first_unnamed_creation = i;
+		else if (may_create(&up->ops[i], false))
+			c->first_creation = i;
+	}
+}
+
+/*
+ * Did table exist before this migration?  A table the replay knows says so.
+ * A name that is not known (NULL) may be a table this migration created
+ * before op in any way; a name the replay never saw, one created under a
+ * name that is not known (f"{prefix}_events").  Then it is not known to
+ * exist, and rules about existing tables stay quiet.
+ */
+static bool
+existed(const struct ctx *c, const struct migration_op *op, const char *table)
+{
+	const struct schema_table *t = schema_table(c->schema, table);
+	size_t at = (size_t)(op - c->m->upgrade.ops);
+
+	if (t)
+		return t->created_in != c->at;
+	if (table && strvec_contains(&c->sql_tables, table))
+		return false;   /* made by CREATE [TEMP] TABLE in this upgrade's SQL */
+	return at <= (table ? c->first_unnamed_creation : c->first_creation);
+}
+
 static bool
 kw_true(const struct migration_op *op, const char *keyword)
 {
@@ -172,7 +236,7 @@ check_add_column(struct ctx *c, const struct migration_op *op)
 	const struct pyarg *col = op_param(op, "column");
 	const struct pyarg *name, *dflt;
 
-	if (!col || col->kind != PYARG_CALL || is_new(c, table))
+	if (!col || col->kind != PYARG_CALL || !existed(c, op, table))
 		return 0;
 	name = pycall_arg(col->call, 0, "name");
 	dflt = pycall_arg(col->call, (size_t)-1, "server_default");
@@ -467,7 +531,7 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 	const struct schema_column *col = schema_column(c->schema, table, column);
 	const struct pyarg *nullable = op_param(op, "nullable");
 
-	if (is_new(c, table))
+	if (!existed(c, op, table))
 		return 0;
 	if (kw_false(nullable) && (!col || col->nullable)) {
 		if (!backfilled(c, op, table, column) &&
@@ -568,7 +632,7 @@ check_drop(struct ctx *c, const struct migration_op *op)
 {
 	const char *table = op_table(op);
 
-	if (is_new(c, table))
+	if (!existed(c, op, table))
 		return 0;
 	if (op_kind_of(op) == OP_DROP_TABLE)
 		return report_op(c, RULE_DROP_TABLE, table, op,
@@ -595,50 +659,97 @@ index_table(const struct ctx *c, const struct migration_op *op)
 	return table;
 }
 
+/*
+ * What a message calls an index or constraint: "index ix_orders_note on existing
+ * table orders"; without a name, "the index on existing table orders(note)"; with
+ * a name known only at run time, "an index named at run time on existing table orders".
+ */
+static void
+key_subject(char *buf, size_t size, const char *what, const struct pyarg *name,
+	    const char *table, const struct pyarg *cols)
+{
+	bool unnamed = !name || name->kind == PYARG_NONE;
+	size_t len;
+
+	if (name && name->kind == PYARG_STRING)
+		snprintf(buf, size, "%s %s", what, name->text);
+	else if (unnamed)
+		snprintf(buf, size, "the %s", what);
+	else
+		snprintf(buf, size, "%s %s named at run time", strchr("aeio", what[0]) ? "an" : "a",
+			 what);
+	len = strlen(buf);
+	if (!table) {
+		snprintf(buf + len, size - len, " on an existing table named at run time");
+		return;
+	}
+	snprintf(buf + len, size - len, " on existing table %s", table);
+	if (name && name->kind == PYARG_STRING)
+		return;
+	/* the columns tell which one it is, when they are all known */
+	for (size_t i = 0; cols && cols->kind == PYARG_LIST && i < cols->n_items; i++)
+		if (cols->items[i].kind != PYARG_STRING)
+			return;
+	for (size_t i = 0; cols && cols->kind == PYARG_LIST && i < cols->n_items; i++) {
+		len = strlen(buf);
+		snprintf(buf + len, size - len, "%s%s%s", i ? ", " : "(", cols->items[i].text,
+			 i + 1 == cols->n_items ? ")" : "");
+	}
+	len = strlen(buf);
+	if (cols && cols->kind == PYARG_STRING)
+		snprintf(buf + len, size - len, "(%s)", cols->text);
+}
+
 static int
 check_index(struct ctx *c, const struct migration_op *op)
 {
 	bool create = op_kind_of(op) == OP_CREATE_INDEX;
 	const char *table = index_table(c, op), *name = op_string(op, "index_name");
 	bool concurrently = kw_true(op, "postgresql_concurrently");
+	char subject[512];
 
 	if (concurrently && !op->in_autocommit)
 		return report_op(c, RULE_CONCURRENTLY_OUTSIDE_AUTOCOMMIT_BLOCK, table, op,
 				 "%s INDEX CONCURRENTLY cannot run inside the migration's transaction; "
 				 "put it in `with op.get_context().autocommit_block():`",
 				 create ? "CREATE" : "DROP");
-	if (concurrently || is_new(c, table))
+	if (concurrently || !existed(c, op, table))
 		return 0;
+	key_subject(subject, sizeof(subject), "index", op_param(op, "index_name"), table,
+		    op_param(op, "columns"));
 	if (create)
 		return report_op(c, RULE_INDEX_NOT_CONCURRENT, table, op,
-				 "index %s on existing table %s is built without CONCURRENTLY: writes "
-				 "to the table block until it is done", or_unknown(name),
-				 or_unknown(table));
+				 "%s is built without CONCURRENTLY: writes to the table block until "
+				 "it is done", subject);
 	return report_op(c, RULE_DROP_INDEX_NOT_CONCURRENT, table, op,
 			 "index %s is dropped without CONCURRENTLY: it waits for and blocks every "
-			 "query on %s", or_unknown(name), or_unknown(table));
+			 "query on %s", name ? name : "named at run time", table ? table : "its table");
 }
 
 static int
 check_constraint(struct ctx *c, const struct migration_op *op)
 {
 	enum op_kind kind = op_kind_of(op);
-	const char *table = op_table(op), *name = op_string(op, "constraint_name");
+	const char *table = op_table(op);
+	const struct pyarg *cols = op_param(op, kind == OP_CREATE_FK ? "local_cols" : "columns");
+	char subject[512];
 
-	if (is_new(c, table))
+	if (!existed(c, op, table))
 		return 0;
-	if (kind == OP_CREATE_UNIQUE || kind == OP_CREATE_PK)
+	if (kind == OP_CREATE_UNIQUE || kind == OP_CREATE_PK) {
+		key_subject(subject, sizeof(subject), kind == OP_CREATE_PK ? "primary key" :
+			    "unique constraint", op_param(op, "constraint_name"), table, cols);
 		return report_op(c, RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE, table, op,
-				 "%s %s on existing table %s builds its index under a lock that "
-				 "blocks writes", kind == OP_CREATE_PK ? "primary key" : "unique constraint",
-				 or_unknown(name), or_unknown(table));
+				 "%s builds its index under a lock that blocks writes", subject);
+	}
 	if (kw_true(op, "postgresql_not_valid"))
 		return 0;
+	key_subject(subject, sizeof(subject), kind == OP_CREATE_FK ? "foreign key constraint" :
+		    "check constraint", op_param(op, "constraint_name"), table,
+		    kind == OP_CREATE_FK ? cols : NULL);
 	return report_op(c, RULE_CONSTRAINT_WITHOUT_NOT_VALID, table, op,
-			 "%s constraint %s on existing table %s is checked against every row "
-			 "while writes are blocked; add it NOT VALID, then VALIDATE",
-			 kind == OP_CREATE_FK ? "foreign key" : "check", or_unknown(name),
-			 or_unknown(table));
+			 "%s is checked against every row while writes are blocked; add it "
+			 "NOT VALID, then VALIDATE", subject);
 }
 
 
@@ -875,6 +986,7 @@ analyze_one(struct ctx *c)
 	const struct migration_fn *up = &c->m->upgrade;
 	char name[128];
 
+	find_creations(c);
 	if (check_functions(c) < 0 || check_imports(c) < 0)
 		return -1;
 	for (size_t i = 0; i < up->n_ops; i++) {
@@ -914,7 +1026,7 @@ analyze_migrations(struct migration *const *migrations, const struct analysis_in
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct ctx c = { cfg, &inputs[i], i, &schema, migrations[i], migrations, n, out,
-				 false, { 0 }, false };
+				 false, { 0 }, false, 0, 0 };
 
 		if (analyze_one(&c) < 0)
 			rc = mr_error_oom(err);

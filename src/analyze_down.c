@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,11 +61,32 @@ downgrade_has(const struct ctx *c, enum op_kind kind, const char *table, const c
 
 		if (op_kind_of(op) != kind)
 			continue;
-		if (table && (!t || strcmp(t, table)) && kind != OP_DROP_INDEX &&
+		if (table && t && strcmp(t, table) && kind != OP_DROP_INDEX &&
 		    kind != OP_DROP_CONSTRAINT)
 			continue;
-		if (!param || (v && value && !strcmp(v, value)))
+		/* a table or name not known (a loop variable, a helper's parameter) may be this one */
+		if (!param || !v || (value && !strcmp(v, value)))
 			return true;
+	}
+	return false;
+}
+
+/* Does literal SQL of downgrade() name it (ALTER INDEX name RENAME TO ...)?  It may remove it. */
+static bool
+downgrade_sql_names(const struct ctx *c, const char *name)
+{
+	const struct migration_fn *down = &c->m->downgrade;
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < down->n_ops; i++) {
+		const struct pyarg *arg;
+		const char *sql = op_kind_of(&down->ops[i]) == OP_EXECUTE ?
+				  op_sql(&down->ops[i], &arg) : NULL;
+
+		for (const char *p = sql; p && (p = strstr(p, name)); p += len)
+			if ((p == sql || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
+			    !(isalnum((unsigned char)p[len]) || p[len] == '_'))
+				return true;
 	}
 	return false;
 }
@@ -153,8 +175,14 @@ check_inverse(struct ctx *c)
 			}
 			if ((pairs[p].name && !name) || !table)
 				continue;       /* unnamed: nothing to match on */
-			/* dropping the table removes whatever was made on it */
+			/*
+			 * dropping the table removes whatever was made on it; a unique
+			 * constraint made USING INDEX takes the index with it when dropped
+			 */
 			if (downgrade_has(c, pairs[p].undo, table, pairs[p].name, name) ||
+			    (kind == OP_CREATE_INDEX &&
+			     (downgrade_has(c, OP_DROP_CONSTRAINT, table, "constraint_name", name) ||
+			      downgrade_sql_names(c, name))) ||
 			    downgrade_has(c, OP_DROP_TABLE, table, NULL, NULL) ||
 			    (kind != OP_ADD_COLUMN && key_column_dropped(c, op, table)) ||
 			    /* an index made a constraint (ADD CONSTRAINT ... USING INDEX) */
@@ -261,6 +289,20 @@ upgrade_creates(const struct ctx *c, const char *table, const char *column)
 	return false;
 }
 
+/* Does downgrade() rename another table to table after operation i (a rebuilt copy)? */
+static bool
+rebuilt_later(const struct migration_fn *down, size_t i, const char *table)
+{
+	for (size_t k = i + 1; k < down->n_ops; k++) {
+		const char *to = op_kind_of(&down->ops[k]) == OP_RENAME_TABLE ?
+				 op_string(&down->ops[k], "new_table_name") : NULL;
+
+		if (to && !strcmp(to, table))
+			return true;
+	}
+	return false;
+}
+
 /* A downgrade that drops or narrows what the upgrade did not create loses data. */
 int
 check_destructive_downgrade(struct ctx *c)
@@ -274,7 +316,8 @@ check_destructive_downgrade(struct ctx *c)
 		bool to_str, from_str;
 		long to, from;
 
-		if (kind == OP_DROP_TABLE && table && !upgrade_creates(c, table, NULL)) {
+		if (kind == OP_DROP_TABLE && table && !upgrade_creates(c, table, NULL) &&
+		    !rebuilt_later(down, i, table)) {
 			if (report_op(c, RULE_DESTRUCTIVE_DOWNGRADE, table, op,
 				      "downgrade() drops table %s, which upgrade() did not create: "
 				      "its rows are lost", table) < 0)

@@ -27,6 +27,8 @@ struct ctx {
 	bool lock_timeout_seen;         /* SET lock_timeout, or missing-lock-timeout said once */
 	struct strvec sql_tables;       /* made by CREATE [TEMP] TABLE in this upgrade's SQL */
 	bool postgresql_only_seen;      /* postgresql-only-sql said once */
+	size_t first_creation;          /* first upgrade() op that may create a table, or n_ops */
+	size_t first_unnamed_creation;  /* ... one whose name is not known, or n_ops */
 };
 
 /*

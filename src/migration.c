@@ -8,19 +8,51 @@
 #include "migreview/migration.h"
 #include "migreview/schema.h"
 #include "migreview/util.h"
+#include "pyscope.h"
 
 /* Deeper nesting than this is not walked: no Python migration needs it. */
 #define MAX_DEPTH 200
+/* Helpers calling helpers deeper than this are not followed (recursion ends here too). */
+#define MAX_CALL_DEPTH 8
+/*
+ * At most so many helper calls are followed in one upgrade() or downgrade(),
+ * and none once it has so many operations or the walk has seen so many
+ * nodes: a file of a few MiB calling a large helper a thousand times must
+ * neither fill the memory nor take minutes.
+ */
+#define MAX_INLINED 1000
+#define MAX_INLINED_OPS 20000
+#define MAX_WALKED_NODES 1000000
+
+/* What following helpers has cost so far in one upgrade() or downgrade(). */
+struct follow_cost {
+	size_t calls;
+	size_t nodes;
+};
+
+/* What the whole module offers the functions it runs: its constants and its functions. */
+struct module {
+	struct pyscope globals;
+	struct strvec fn_names;         /* module-level def names, the latest last */
+	TSNode *fn_defs;                /* ... and their function_definition nodes, in step */
+	size_t cap_fn_defs;
+};
 
 struct walker {
 	const char *src;
 	struct migration *m;
 	struct migration_fn *fn;
+	const struct module *mod;
+	struct pyscope scope;           /* the function's own names; outer: the module's */
 	struct strvec batch_aliases;    /* names bound by batch_alter_table(...) as NAME */
 	struct strvec batch_tables;     /* ... and their tables, in step */
 	struct strvec binds;            /* names bound to op.get_bind() */
+	struct strvec contexts;         /* names bound to op.get_context() */
 	bool in_autocommit;
 	int depth;
+	TSNode def;                     /* the function walked */
+	const struct walker *caller;    /* the walker of the function that called this one */
+	struct follow_cost *cost;       /* shared by upgrade() or downgrade() and its helpers */
 };
 
 static bool
@@ -109,6 +141,37 @@ read_items(struct walker *w, TSNode seq, struct pyarg *a)
 	return 0;
 }
 
+/* Is call op.f(...)? */
+static bool
+is_op_f(const char *src, TSNode call)
+{
+	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+	char *text = ts_node_is_null(fn) ? NULL : compact_text(src, fn);
+	bool yes = text && !strcmp(text, "op.f");
+
+	free(text);
+	return yes;
+}
+
+/* A name or string built from known values: TABLE, f"ix_{TABLE}_x", op.f("ix_x").  1, 0, -1. */
+static int
+read_const(struct walker *w, TSNode v, struct pyarg *a)
+{
+	enum pyarg_kind kind;
+	int rc;
+
+	if (!node_is(v, "string") && !node_is(v, "concatenated_string") &&
+	    !node_is(v, "identifier") && !node_is(v, "binary_operator") && !node_is(v, "call"))
+		return 0;
+	rc = pyconst_eval(w->src, v, &w->scope, &kind, &a->text);
+	if (rc != 1)
+		return rc;
+	a->kind = kind;
+	/* op.f("ix_x"): a name no naming convention changes (naming.h) */
+	a->final = node_is(v, "call") && is_op_f(w->src, v);
+	return a->text || (a->text = mr_strdup("None")) ? 1 : -1;
+}
+
 static int
 read_value(struct walker *w, TSNode v, struct pyarg *a)
 {
@@ -118,6 +181,8 @@ read_value(struct walker *w, TSNode v, struct pyarg *a)
 	set_pos(v, &a->line, &a->col);
 	v = unwrap_parens(v);
 	type = ts_node_type(v);
+	if ((rc = read_const(w, v, a)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (!strcmp(type, "string") || !strcmp(type, "concatenated_string")) {
 		rc = pysrc_string(w->src, v, &a->text);
 		if (rc != 0) {
@@ -265,21 +330,85 @@ walk_children(struct walker *w, TSNode n)
 	return rc;
 }
 
-/* The table of batch_alter_table("t", schema="s"): "s.t" (see schema.h), "t", or "?". */
+/* The table of batch_alter_table("t", schema="s"): "s.t" (see schema.h), "t", or "" when
+ * the name cannot be known. */
 static char *
 batch_table_key(const struct pycall *bc, const struct pyarg *table)
 {
 	const struct pyarg *schema = pycall_arg(bc, (size_t)-1, "schema");
 
 	if (!table || table->kind != PYARG_STRING)
-		return mr_strdup("?");
+		return mr_strdup("");
 	if (schema && schema->kind == PYARG_STRING && schema->text[0] &&
 	    strcmp(schema->text, "public") != 0)
 		return mr_printf("%s.%s", schema->text, table->text);
 	return mr_strdup(table->text);
 }
 
-/* with op.batch_alter_table("t") as b: ... / with op.get_context().autocommit_block(): ... */
+/* ctx.autocommit_block() on ctx = op.get_context(), or op.get_context().autocommit_block(). */
+static bool
+is_autocommit_block(const struct walker *w, const char *callee)
+{
+	static const char suffix[] = ".autocommit_block";
+	size_t len = strlen(callee), root;
+
+	if (len <= strlen(suffix) || strcmp(callee + len - strlen(suffix), suffix) != 0)
+		return false;
+	root = len - strlen(suffix);
+	if (root == strlen("op.get_context()") && !strncmp(callee, "op.get_context()", root))
+		return true;
+	for (size_t i = 0; i < w->contexts.n; i++)
+		if (strlen(w->contexts.v[i]) == root && !strncmp(callee, w->contexts.v[i], root))
+			return true;
+	return false;
+}
+
+/* One context manager of a with: a call, or a call as NAME. */
+static int
+with_item(struct walker *w, TSNode value)
+{
+	TSNode call = value, alias = { 0 };
+	char *callee;
+	int rc = 0;
+
+	if (node_is(value, "as_pattern")) {
+		call = unwrap_parens(ts_node_named_child(value, 0));
+		alias = ts_node_child_by_field_name(value, "alias", 5);
+		/* whatever it was, the name now holds the context manager */
+		if (!ts_node_is_null(alias) &&
+		    pyscope_forget(&w->scope, w->src, ts_node_named_child(alias, 0)) < 0)
+			return -1;
+	}
+	if (!node_is(call, "call"))
+		return walk(w, value);
+	if (!(callee = compact_text(w->src, ts_node_child_by_field_name(call, "function", 8))))
+		return -1;
+	if (is_autocommit_block(w, callee)) {
+		w->in_autocommit = true;
+	} else if (!strcmp(callee, "op.batch_alter_table") && !ts_node_is_null(alias)) {
+		struct pycall bc = { 0 };
+		const struct pyarg *table;
+
+		rc = read_call(w, call, &bc);
+		table = rc == 0 ? pycall_arg(&bc, 0, "table_name") : NULL;
+		/* "" is a table whose name cannot be known */
+		if (rc == 0 && (strvec_push_owned(&w->batch_aliases,
+						  compact_text(w->src, ts_node_named_child(alias, 0))) < 0 ||
+				strvec_push_owned(&w->batch_tables, batch_table_key(&bc, table)) < 0))
+			rc = -1;
+		pycall_free(&bc);
+	} else {
+		rc = walk(w, value);
+	}
+	free(callee);
+	return rc;
+}
+
+/*
+ * with op.batch_alter_table("t") as b: ... / with op.get_context().autocommit_block(): ...
+ * Python 3.10's parenthesised form, with (a as b, c):, may parse as one item holding a
+ * parenthesised expression or a tuple: its parts are the context managers.
+ */
 static int
 walk_with(struct walker *w, TSNode with)
 {
@@ -291,38 +420,17 @@ walk_with(struct walker *w, TSNode with)
 
 	for (uint32_t i = 0; i < n && rc == 0; i++) {
 		TSNode value = ts_node_child_by_field_name(ts_node_named_child(clause, i), "value", 5);
-		TSNode call = value, alias = { 0 };
-		char *callee;
 
 		if (ts_node_is_null(value))
 			continue;
-		if (node_is(value, "as_pattern")) {
-			call = ts_node_named_child(value, 0);
-			alias = ts_node_child_by_field_name(value, "alias", 5);
-		}
-		if (!node_is(call, "call")) {
-			rc = walk(w, value);
+		value = unwrap_parens(value);
+		if (!node_is(value, "tuple")) {
+			rc = with_item(w, value);
 			continue;
 		}
-		if (!(callee = compact_text(w->src, ts_node_child_by_field_name(call, "function", 8))))
-			return -1;
-		if (!strcmp(callee, "op.get_context().autocommit_block")) {
-			w->in_autocommit = true;
-		} else if (!strcmp(callee, "op.batch_alter_table") && !ts_node_is_null(alias)) {
-			struct pycall bc = { 0 };
-			const struct pyarg *table;
-
-			rc = read_call(w, call, &bc);
-			table = rc == 0 ? pycall_arg(&bc, 0, "table_name") : NULL;
-			if (rc == 0 && (strvec_push_owned(&w->batch_aliases,
-							  compact_text(w->src, ts_node_named_child(alias, 0))) < 0 ||
-					strvec_push_owned(&w->batch_tables, batch_table_key(&bc, table)) < 0))
-				rc = -1;
-			pycall_free(&bc);
-		} else {
-			rc = walk(w, value);
-		}
-		free(callee);
+		for (uint32_t k = 0; k < ts_node_named_child_count(value) && rc == 0; k++)
+			if (!node_is(ts_node_named_child(value, k), "comment"))
+				rc = with_item(w, unwrap_parens(ts_node_named_child(value, k)));
 	}
 	if (rc == 0)
 		rc = walk(w, ts_node_child_by_field_name(with, "body", 4));
@@ -334,24 +442,41 @@ walk_with(struct walker *w, TSNode with)
 	return rc;
 }
 
-/* conn = op.get_bind(): conn.execute(...) is then followed too. */
+/*
+ * NAME = value: conn = op.get_bind() and ctx = op.get_context() are followed,
+ * TABLE = "orders" (or any literal, or a string built from known names) is
+ * known from here on, and any other value makes the name unknown.
+ */
 static int
-note_bind(struct walker *w, TSNode asg)
+note_assignment(struct walker *w, TSNode asg)
 {
 	TSNode left = ts_node_child_by_field_name(asg, "left", 4);
 	TSNode right = ts_node_child_by_field_name(asg, "right", 5);
-	char *callee;
-	int rc = 0;
+	enum pyarg_kind kind;
+	char *callee = NULL, *name, *text = NULL;
+	int rc;
 
-	if (ts_node_is_null(left) || ts_node_is_null(right) || !node_is(left, "identifier") ||
-	    !node_is(right, "call"))
+	if (ts_node_is_null(left) || ts_node_is_null(right))
 		return 0;
-	callee = compact_text(w->src, ts_node_child_by_field_name(right, "function", 8));
-	if (!callee)
+	if (!node_is(left, "identifier"))
+		return pyscope_forget(&w->scope, w->src, left);
+	if (!(name = node_text(w->src, left)))
 		return -1;
-	if (!strcmp(callee, "op.get_bind"))
-		rc = strvec_push_owned(&w->binds, node_text(w->src, left));
+	rc = pyconst_eval(w->src, right, &w->scope, &kind, &text);
+	if (rc == 1)
+		rc = pyscope_bind(&w->scope, name, kind, text);
+	else if (rc == 0)
+		rc = pyscope_bind(&w->scope, name, PYARG_OTHER, NULL);
+	free(text);
+	if (rc == 0 && node_is(right, "call") &&
+	    !(callee = compact_text(w->src, ts_node_child_by_field_name(right, "function", 8))))
+		rc = -1;
+	if (rc == 0 && callee && !strcmp(callee, "op.get_bind"))
+		rc = strvec_push(&w->binds, name);
+	else if (rc == 0 && callee && !strcmp(callee, "op.get_context"))
+		rc = strvec_push(&w->contexts, name);
 	free(callee);
+	free(name);
 	return rc;
 }
 
@@ -394,20 +519,217 @@ is_accessor(const char *src, TSNode call)
 	       (len == 14 && !memcmp(text, "op.get_context", 14));
 }
 
+/* The module-level function a call such as setup_trigrams() or _drop(t, c) runs, if any. */
+static bool
+helper_def(const struct walker *w, TSNode call, TSNode *def)
+{
+	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+	size_t len;
+
+	if (ts_node_is_null(fn) || !node_is(fn, "identifier"))
+		return false;
+	len = ts_node_end_byte(fn) - ts_node_start_byte(fn);
+	for (size_t i = w->mod->fn_names.n; i-- > 0;) {
+		if (strlen(w->mod->fn_names.v[i]) == len &&
+		    !memcmp(w->mod->fn_names.v[i], w->src + ts_node_start_byte(fn), len)) {
+			*def = w->mod->fn_defs[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Not a function already being walked (recursion), not too deep, not too many. */
+static bool
+may_follow(const struct walker *w, TSNode def)
+{
+	int depth = 0;
+
+	if (w->cost->calls >= MAX_INLINED || w->cost->nodes >= MAX_WALKED_NODES ||
+	    w->fn->n_ops >= MAX_INLINED_OPS)
+		return false;
+	for (const struct walker *c = w; c; c = c->caller, depth++)
+		if (depth >= MAX_CALL_DEPTH || ts_node_eq(c->def, def))
+			return false;
+	return true;
+}
+
+static bool
+text_is(const char *src, TSNode n, const char *text)
+{
+	size_t len = ts_node_end_byte(n) - ts_node_start_byte(n);
+
+	return strlen(text) == len && !memcmp(src + ts_node_start_byte(n), text, len);
+}
+
+/*
+ * Binds parameter name of the helper callee to the argument value (NULL: not
+ * passed): a literal or known string, or a connection, migration context or
+ * batch alias of the caller w; anything else is unknown.
+ */
+static int
+bind_param(const struct walker *w, struct walker *callee, const char *name, TSNode value)
+{
+	enum pyarg_kind kind;
+	char *text = NULL;
+	int rc = ts_node_is_null(value) ? 0 : pyconst_eval(w->src, value, &w->scope, &kind, &text);
+
+	if (rc == 1)
+		rc = pyscope_bind(&callee->scope, name, kind, text);
+	else if (rc == 0)
+		rc = pyscope_bind(&callee->scope, name, PYARG_OTHER, NULL);
+	free(text);
+	if (rc < 0 || ts_node_is_null(value))
+		return rc < 0 ? -1 : 0;
+	if (node_is(value, "call") && text_is(w->src, ts_node_child_by_field_name(value, "function", 8),
+					      "op.get_bind"))
+		return strvec_push(&callee->binds, name);
+	if (node_is(value, "call") && text_is(w->src, ts_node_child_by_field_name(value, "function", 8),
+					      "op.get_context"))
+		return strvec_push(&callee->contexts, name);
+	if (!node_is(value, "identifier"))
+		return 0;
+	for (size_t i = w->batch_aliases.n; i-- > 0;)
+		if (text_is(w->src, value, w->batch_aliases.v[i]))
+			return strvec_push(&callee->batch_aliases, name) < 0 ||
+			       strvec_push(&callee->batch_tables, w->batch_tables.v[i]) < 0 ? -1 : 0;
+	for (size_t i = 0; i < w->binds.n; i++)
+		if (text_is(w->src, value, w->binds.v[i]))
+			return strvec_push(&callee->binds, name);
+	for (size_t i = 0; i < w->contexts.n; i++)
+		if (text_is(w->src, value, w->contexts.v[i]))
+			return strvec_push(&callee->contexts, name);
+	return 0;
+}
+
+/* The argument of call args for the parameter at position pos or named name; null if none. */
+static TSNode
+call_arg(const char *src, TSNode args, uint32_t pos, bool keyword_only, const char *name,
+	 bool *unknown)
+{
+	uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args), positional = 0;
+	TSNode none = { 0 };
+
+	*unknown = false;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode a = ts_node_named_child(args, i);
+
+		if (node_is(a, "keyword_argument")) {
+			if (text_is(src, ts_node_child_by_field_name(a, "name", 4), name))
+				return ts_node_child_by_field_name(a, "value", 5);
+		} else if (node_is(a, "list_splat") || node_is(a, "dictionary_splat")) {
+			*unknown = true;        /* f(*args), f(**kw): any parameter may come from it */
+		} else if (!node_is(a, "comment") && positional++ == pos && !keyword_only) {
+			return a;
+		}
+	}
+	return none;
+}
+
+/* def helper(table, col="x", *rest, **kw): each parameter bound as the call at args binds it. */
+static int
+bind_params(const struct walker *w, struct walker *callee, TSNode def, TSNode args)
+{
+	TSNode params = ts_node_child_by_field_name(def, "parameters", 10);
+	uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params), pos = 0;
+	bool keyword_only = false;
+	struct walker module = { .src = w->src, .scope = { .outer = &w->mod->globals } };
+
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode p = ts_node_named_child(params, i), name = p, dflt = { 0 }, value;
+		bool unknown;
+		char *text;
+		int rc;
+
+		if (node_is(p, "keyword_separator") || node_is(p, "list_splat_pattern") ||
+		    node_is(p, "dictionary_splat_pattern")) {
+			keyword_only = true;
+			if (pyscope_forget(&callee->scope, w->src, ts_node_named_child(p, 0)) < 0)
+				return -1;
+			continue;
+		}
+		if (node_is(p, "default_parameter") || node_is(p, "typed_default_parameter")) {
+			name = ts_node_child_by_field_name(p, "name", 4);
+			dflt = ts_node_child_by_field_name(p, "value", 5);
+		} else if (node_is(p, "typed_parameter")) {
+			name = ts_node_named_child(p, 0);
+		}
+		if (!node_is(name, "identifier"))
+			continue;       /* the / separator */
+		if (!(text = node_text(w->src, name)))
+			return -1;
+		value = call_arg(w->src, args, pos++, keyword_only, text, &unknown);
+		/* a default is evaluated where the def is, in the module's scope */
+		if (!ts_node_is_null(value))
+			rc = bind_param(w, callee, text, value);
+		else
+			rc = bind_param(&module, callee, text, unknown ? value : dflt);
+		free(text);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+walker_free(struct walker *w)
+{
+	pyscope_free(&w->scope);
+	strvec_free(&w->batch_aliases);
+	strvec_free(&w->batch_tables);
+	strvec_free(&w->binds);
+	strvec_free(&w->contexts);
+}
+
+/*
+ * setup_trigrams() / _drop_column("orders", "note"): the helper's operations
+ * are this function's, in call order, at their own lines in the file; the
+ * helper sees the literal arguments, the connections and batch aliases passed
+ * to it, and whether the call sits in an autocommit block.
+ */
+static int
+walk_helper(struct walker *w, TSNode call, TSNode def)
+{
+	TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+	struct walker callee = { .src = w->src, .m = w->m, .fn = w->fn, .mod = w->mod,
+				 .scope = { .outer = &w->mod->globals },
+				 .in_autocommit = w->in_autocommit, .depth = w->depth + 1,
+				 .def = def, .caller = w, .cost = w->cost };
+	int rc;
+
+	/* the arguments run first, and may hold operations themselves */
+	if ((rc = walk(w, args)) < 0 || !may_follow(w, def))
+		return rc;
+	w->cost->calls++;
+	rc = bind_params(w, &callee, def, args);
+	if (rc == 0)
+		rc = walk(&callee, ts_node_child_by_field_name(def, "body", 4));
+	walker_free(&callee);
+	return rc;
+}
+
 static int
 walk(struct walker *w, TSNode n)
 {
 	const char *batch_table;
 	bool via_bind;
+	TSNode def;
 	int rc;
 
 	if (ts_node_is_null(n) || w->depth >= MAX_DEPTH)
 		return 0;
+	w->cost->nodes++;
 	if (node_is(n, "call") && is_op_call(w, n, &batch_table, &via_bind))
 		return is_accessor(w->src, n) ? 0 : add_op(w, n, batch_table, via_bind);
+	if (node_is(n, "call") && helper_def(w, n, &def))
+		return walk_helper(w, n, def);
 	if (node_is(n, "call") && takes_bind(w, n))
 		return add_op(w, n, NULL, true);
-	if (node_is(n, "assignment") && note_bind(w, n) < 0)
+	if (node_is(n, "assignment") && note_assignment(w, n) < 0)
+		return -1;
+	if ((node_is(n, "for_statement") || node_is(n, "for_in_clause") ||
+	     node_is(n, "augmented_assignment")) &&
+	    pyscope_forget(&w->scope, w->src, ts_node_child_by_field_name(n, "left", 4)) < 0)
 		return -1;
 	if (node_is(n, "import_statement") || node_is(n, "import_from_statement"))
 		return read_import(w->m, w->src, n);
@@ -458,9 +780,12 @@ classify_body(const char *src, TSNode body, struct migration_fn *fn)
 }
 
 static int
-read_function(struct migration *m, const char *src, TSNode def, struct migration_fn *fn)
+read_function(struct migration *m, const struct module *mod, const char *src, TSNode def,
+	      struct migration_fn *fn)
 {
-	struct walker w = { .src = src, .m = m, .fn = fn };
+	struct follow_cost cost = { 0 };
+	struct walker w = { .src = src, .m = m, .fn = fn, .mod = mod,
+			    .scope = { .outer = &mod->globals }, .def = def, .cost = &cost };
 	TSNode body = ts_node_child_by_field_name(def, "body", 4);
 	int rc;
 
@@ -478,9 +803,7 @@ read_function(struct migration *m, const char *src, TSNode def, struct migration
 		return 0;
 	classify_body(src, body, fn);
 	rc = walk(&w, body);
-	strvec_free(&w.batch_aliases);
-	strvec_free(&w.batch_tables);
-	strvec_free(&w.binds);
+	walker_free(&w);
 	return rc;
 }
 
@@ -488,7 +811,12 @@ static int
 add_import(struct migration *m, const char *src, TSNode name)
 {
 	struct migration_import *imp;
+	TSPoint at = ts_node_start_point(name);
 
+	/* a helper called twice imports once */
+	for (size_t i = 0; i < m->n_imports; i++)
+		if (m->imports[i].line == at.row + 1 && m->imports[i].col == at.column + 1)
+			return 0;
 	if (mr_grow(&m->imports, &m->cap_imports, m->n_imports + 1, sizeof(*m->imports)) < 0)
 		return -1;
 	imp = &m->imports[m->n_imports];
@@ -520,10 +848,10 @@ read_import(struct migration *m, const char *src, TSNode stmt)
 
 /* NAME = call(...) at module level, kept so that type_=NAME can be resolved. */
 static int
-read_alias(struct migration *m, const char *src, TSNode stmt)
+read_alias(struct migration *m, const struct module *mod, const char *src, TSNode stmt)
 {
 	TSNode asg = ts_node_named_child(stmt, 0), left, right;
-	struct walker w = { .src = src, .m = m };
+	struct walker w = { .src = src, .m = m, .mod = mod, .scope = { .outer = &mod->globals } };
 	struct migration_alias *a;
 
 	if (ts_node_is_null(asg) || !node_is(asg, "assignment"))
@@ -566,13 +894,77 @@ migration_read(struct pysrc_parser *parser, const char *src, size_t len,
 	return rc;
 }
 
+/* NAME = value at module level: a constant the functions see, or unknown from here on. */
+static int
+read_module_name(struct module *mod, const char *src, TSNode stmt)
+{
+	TSNode asg = ts_node_named_child(stmt, 0), left, right;
+	enum pyarg_kind kind;
+	char *name, *text = NULL;
+	int rc;
+
+	if (ts_node_is_null(asg) || !node_is(asg, "assignment"))
+		return 0;
+	left = ts_node_child_by_field_name(asg, "left", 4);
+	right = ts_node_child_by_field_name(asg, "right", 5);
+	if (ts_node_is_null(left) || !node_is(left, "identifier"))
+		return pyscope_forget(&mod->globals, src, left);
+	if (!(name = node_text(src, left)))
+		return -1;
+	rc = ts_node_is_null(right) ? 0 : pyconst_eval(src, right, &mod->globals, &kind, &text);
+	if (rc == 1)
+		rc = pyscope_bind(&mod->globals, name, kind, text);
+	else if (rc == 0)
+		rc = pyscope_bind(&mod->globals, name, PYARG_OTHER, NULL);
+	free(text);
+	free(name);
+	return rc;
+}
+
+/* The module's constants and functions, read before any function runs, as Python does. */
+static int
+read_module(struct module *mod, TSTree *tree, const char *src)
+{
+	TSNode root = ts_tree_root_node(tree);
+	uint32_t n = ts_node_named_child_count(root);
+
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode stmt = ts_node_named_child(root, i);
+
+		if (node_is(stmt, "decorated_definition"))
+			stmt = ts_node_child_by_field_name(stmt, "definition", 10);
+		if (node_is(stmt, "expression_statement") && read_module_name(mod, src, stmt) < 0)
+			return -1;
+		if (!node_is(stmt, "function_definition"))
+			continue;
+		if (mr_grow(&mod->fn_defs, &mod->cap_fn_defs, mod->fn_names.n + 1,
+			    sizeof(*mod->fn_defs)) < 0)
+			return -1;
+		mod->fn_defs[mod->fn_names.n] = stmt;
+		if (strvec_push_owned(&mod->fn_names,
+				      node_text(src, ts_node_child_by_field_name(stmt, "name", 4))) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+module_free(struct module *mod)
+{
+	pyscope_free(&mod->globals);
+	strvec_free(&mod->fn_names);
+	free(mod->fn_defs);
+}
+
 int
 migration_from_tree(TSTree *tree, const char *src, struct migration *m, struct mr_error *err)
 {
+	struct module mod = { 0 };
 	TSTreeCursor c;
-	int rc = 0;
+	int rc;
 
 	memset(m, 0, sizeof(*m));
+	rc = read_module(&mod, tree, src);
 	c = ts_tree_cursor_new(ts_tree_root_node(tree));
 	for (bool more = ts_tree_cursor_goto_first_child(&c); more && rc == 0;
 	     more = ts_tree_cursor_goto_next_sibling(&c)) {
@@ -585,7 +977,7 @@ migration_from_tree(TSTree *tree, const char *src, struct migration *m, struct m
 			continue;
 		}
 		if (node_is(stmt, "expression_statement")) {
-			rc = read_alias(m, src, stmt);
+			rc = read_alias(m, &mod, src, stmt);
 			continue;
 		}
 		if (!node_is(stmt, "function_definition"))
@@ -593,14 +985,15 @@ migration_from_tree(TSTree *tree, const char *src, struct migration *m, struct m
 		name = ts_node_child_by_field_name(stmt, "name", 4);
 		if (ts_node_end_byte(name) - ts_node_start_byte(name) == 7 &&
 		    !memcmp(src + ts_node_start_byte(name), "upgrade", 7))
-			rc = read_function(m, src, stmt, &m->upgrade);
+			rc = read_function(m, &mod, src, stmt, &m->upgrade);
 		else if (ts_node_end_byte(name) - ts_node_start_byte(name) == 9 &&
 			 !memcmp(src + ts_node_start_byte(name), "downgrade", 9))
-			rc = read_function(m, src, stmt, &m->downgrade);
+			rc = read_function(m, &mod, src, stmt, &m->downgrade);
 	}
 	ts_tree_cursor_delete(&c);
 	if (rc == 0)
 		rc = schema_qualify(m);
+	module_free(&mod);
 	if (rc < 0) {
 		migration_free(m);
 		return mr_error_oom(err);

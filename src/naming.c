@@ -402,6 +402,8 @@ naming_name(const struct naming *n, const struct migration_op *op, char *buf, si
 	const struct pyarg *a = op_param(op, param);
 
 	/* op.f("name"): final, whatever the convention */
+	if (a && a->kind == PYARG_STRING && a->final)
+		return a->text;
 	if (a && a->kind == PYARG_CALL && (!strcmp(a->call->callee, "op.f") ||
 					  !strcmp(a->call->callee, "f")))
 		return a->call->n_args && a->call->args[0].kind == PYARG_STRING ?

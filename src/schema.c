@@ -80,21 +80,28 @@ op_string(const struct migration_op *op, const char *param)
 	return a && a->kind == PYARG_STRING ? a->text : NULL;
 }
 
+/* The table of the enclosing batch_alter_table; NULL when its name is not known. */
+static const char *
+batch_name(const struct migration_op *op)
+{
+	return op->batch_table && op->batch_table[0] ? op->batch_table : NULL;
+}
+
 /* The table as written, without a schema= keyword's schema. */
 static const char *
 op_table_name(const struct migration_op *op)
 {
 	switch (op_kind_of(op)) {
 	case OP_CREATE_FK:
-		return op->batch_table ? op->batch_table : op_string(op, "source_table");
+		return op->batch_table ? batch_name(op) : op_string(op, "source_table");
 	case OP_RENAME_TABLE:
 		return op_string(op, "old_table_name");
 	case OP_BULK_INSERT:
 	case OP_EXECUTE:
 	case OP_OTHER:
-		return op->batch_table;
+		return batch_name(op);
 	default:
-		return op->batch_table ? op->batch_table : op_string(op, "table_name");
+		return op->batch_table ? batch_name(op) : op_string(op, "table_name");
 	}
 }
 

@@ -4,7 +4,11 @@
  * on connections from op.get_bind(), in source order, each with its
  * arguments as a tree of literal values and nested calls (sa.Column(...),
  * sa.text("..."), sa.Enum(..., name=...)); whether the call sits inside
- * autocommit_block(); and the module's imports.  Nothing is evaluated.
+ * autocommit_block(); and the module's imports.  Calls made in the module's
+ * own functions that upgrade() or downgrade() call are theirs, at each call,
+ * at their own lines.  Nothing is run: a name bound to a literal, and a
+ * string built from such names (f"ix_{TABLE}", op.f("ix")), reads as that
+ * literal; any other name stays a name.
  *
  * struct migration owns everything in it; migration_free() releases it.
  */
@@ -34,6 +38,7 @@ struct pyarg {
 	char *keyword;          /* NULL for a positional argument */
 	enum pyarg_kind kind;
 	char *text;
+	bool final;             /* a string given through op.f(): no naming convention applies */
 	struct pycall *call;
 	struct pyarg *items;
 	size_t n_items;
@@ -52,7 +57,8 @@ struct pycall {
 struct migration_op {
 	struct pycall call;
 	char *batch_table;      /* table of the enclosing batch_alter_table ("schema.table"
-				   when it names a schema), or NULL */
+				   when it names a schema, "" when its name is not known),
+				   or NULL */
 	char *table_key;        /* "schema.table" when the call names a schema (schema.h) */
 	bool in_autocommit;     /* inside op.get_context().autocommit_block() */
 	bool via_bind;          /* made on a connection from op.get_bind() */

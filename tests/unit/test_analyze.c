@@ -1122,3 +1122,139 @@ Test(analyze, names_only_the_code_could_tell_are_unknown_under_a_naming_conventi
 			 "index-not-concurrent@5:5",
 			 "op.f(FK) is not fk_orders_customer_id; an index made a constraint is dropped as one");
 }
+
+/* The message of the last migration's first finding of rule, or "". */
+static const char *
+message_of(enum rule_id rule)
+{
+	for (size_t i = 0; i < fs.n; i++)
+		if (fs.v[i].revision == 1 && fs.v[i].rule == &rules[rule])
+			return fs.v[i].message;
+	return "";
+}
+
+Test(analyze, helpers_are_checked_at_their_own_lines)
+{
+	cr_expect_str_eq(run("def _drop_column(table, col):\n"
+			     "    op.drop_column(table, col)\n"
+			     "def _index(table):\n"
+			     "    op.create_index('ix_' + table + '_id', table, ['customer_id'])\n"
+			     "def upgrade():\n"
+			     "    op.create_table('fresh', sa.Column('customer_id', sa.Integer()))\n"
+			     "    _drop_column('orders', 'note')\n"
+			     "    _index('fresh')\n"
+			     "    _index('orders')\n"
+			     "def downgrade():\n    pass\n", true),
+			 "drop-column@2:5 index-not-concurrent@4:5 empty-downgrade@10:1");
+	cr_expect(strstr(message_of(RULE_DROP_COLUMN), "orders.note"), "%s",
+		  message_of(RULE_DROP_COLUMN));
+	cr_expect(strstr(message_of(RULE_INDEX_NOT_CONCURRENT), "index ix_orders_id on existing "
+			 "table orders"), "%s", message_of(RULE_INDEX_NOT_CONCURRENT));
+}
+
+Test(analyze, autocommit_blocks_from_a_context_in_a_name_or_in_parentheses)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    ctx = op.get_context()\n"
+			     "    with ctx.autocommit_block():\n"
+			     "        op.create_index('a', 'orders', ['note'], postgresql_concurrently=True)\n"
+			     "    with (op.get_context().autocommit_block()):\n"
+			     "        op.create_index('b', 'orders', ['note'], postgresql_concurrently=True)\n"
+			     "    with (op.batch_alter_table('orders') as b):\n"
+			     "        b.drop_column('note')\n"
+			     "    op.create_index('c', 'orders', ['note'], postgresql_concurrently=True)\n"
+			     "def downgrade():\n    pass\n", true),
+			 "drop-column@8:9 concurrently-outside-autocommit-block@9:5 empty-downgrade@10:1");
+}
+
+Test(analyze, names_that_are_not_known_are_not_existing_tables)
+{
+	/* the table and its index under f-string names of constants: a new table */
+	cr_expect_str_eq(run("PREFIX = 'tenant'\n"
+			     "def upgrade():\n"
+			     "    t = f'{PREFIX}_events'\n"
+			     "    op.create_table(t, sa.Column('id', sa.Integer(), primary_key=True))\n"
+			     "    op.create_index(f'ix_{t}_id', t, ['id'])\n"
+			     "def downgrade():\n    op.drop_table(f'{PREFIX}_events')\n", true), "");
+	/* names known only at run time: the table may be the one just created */
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    for t in tenants():\n"
+			     "        op.create_table(f'{t}_events', sa.Column('id', sa.Integer()))\n"
+			     "        op.create_index(f'ix_{t}_id', f'{t}_events', ['id'])\n"
+			     "        op.create_index('ix_' + t, 'tenant_' + t, ['id'])\n"
+			     "def downgrade():\n    pass\n", true), "empty-downgrade@6:1");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute(create_sql)\n"
+			     "    op.create_index('ix_x', name, ['id'])\n"
+			     "def downgrade():\n    pass\n", true),
+			 "non-literal-sql@2:16 empty-downgrade@4:1");
+	/* nothing in the migration creates a table: a table it changes existed */
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    for t in ('orders', 'items'):\n"
+			     "        op.create_index('ix_' + t, t, ['id'])\n"
+			     "def downgrade():\n    pass\n", true),
+			 "index-not-concurrent@3:9 empty-downgrade@4:1");
+}
+
+Test(analyze, knowable_names_are_named_in_messages)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_foreign_key(None, 'orders', 'customers', ['customer_id'], ['id'])\n"
+			     "    op.create_index(op.f('ix_orders_customer_id'), 'orders', ['customer_id'])\n"
+			     "    op.create_unique_constraint(None, 'orders', ['note', 'customer_id'])\n"
+			     "def downgrade():\n    pass\n", true),
+			 "constraint-without-not-valid@2:5 index-not-concurrent@3:5 "
+			 "unique-constraint-on-existing-table@4:5 empty-downgrade@5:1");
+	cr_expect_str_eq(message_of(RULE_CONSTRAINT_WITHOUT_NOT_VALID),
+			 "the foreign key constraint on existing table orders(customer_id) is checked "
+			 "against every row while writes are blocked; add it NOT VALID, then VALIDATE");
+	cr_expect(strstr(message_of(RULE_INDEX_NOT_CONCURRENT), "index ix_orders_customer_id on "),
+		  "%s", message_of(RULE_INDEX_NOT_CONCURRENT));
+	cr_expect(strstr(message_of(RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE),
+			 "the unique constraint on existing table orders(note, customer_id) builds"),
+		  "%s", message_of(RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE));
+	run("def upgrade():\n"
+	    "    op.create_unique_constraint(name, 'orders', ['note'])\n"
+	    "def downgrade():\n    pass\n", true);
+	cr_expect(strstr(message_of(RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE),
+			 "a unique constraint named at run time on existing table orders(note) builds"),
+		  "%s", message_of(RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE));
+}
+
+Test(analyze, downgrades_with_names_known_at_run_time_or_in_sql)
+{
+	/* the downgrade's loop drops what upgrade() added, now that upgrade()'s names are read */
+	cr_expect_str_eq(run("COLS = ('a', 'b')\n"
+			     "def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('a', sa.Integer()))\n"
+			     "    op.add_column('orders', sa.Column('b', sa.Integer()))\n"
+			     "def downgrade():\n"
+			     "    for col in COLS:\n"
+			     "        op.drop_column('orders', col)\n", true), "");
+	/* an index turned into a constraint goes with it; SQL that renames it away */
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    with op.get_context().autocommit_block():\n"
+			     "        op.create_index(op.f('uq_orders_note'), 'orders', ['note'],\n"
+			     "                        unique=True, postgresql_concurrently=True)\n"
+			     "        op.create_index(op.f('ix_orders_cid'), 'orders', ['customer_id'],\n"
+			     "                        postgresql_concurrently=True)\n"
+			     "def downgrade():\n"
+			     "    op.drop_constraint('uq_orders_note', 'orders')\n"
+			     "    op.execute('ALTER INDEX ix_orders_cid RENAME TO ix_orders_cid_old')\n",
+			     true), "");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_index(op.f('ix_orders_cid'), 'orders', ['customer_id'],\n"
+			     "                    postgresql_concurrently=True)\n"
+			     "def downgrade():\n"
+			     "    op.execute('ALTER INDEX ix_orders_cid_x RENAME TO ix_orders_cid_old')\n",
+			     true), "concurrently-outside-autocommit-block@2:5 downgrade-not-inverse@2:5");
+	/* a table rebuilt from a copy under its own name keeps its rows */
+	cr_expect_str_eq(run("TABLE = 'orders'\n"
+			     "def upgrade():\n"
+			     "    op.drop_column(TABLE, 'note')\n"
+			     "def downgrade():\n"
+			     "    tmp = '_migrating_' + new_id()\n"
+			     "    op.create_table(tmp, sa.Column('id', sa.Integer()))\n"
+			     "    op.drop_table(TABLE)\n"
+			     "    op.rename_table(tmp, TABLE)\n", true), "drop-column@3:5");
+}

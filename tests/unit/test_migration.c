@@ -208,3 +208,157 @@ Test(migration, deep_nesting_does_not_exhaust_the_stack)
 	cr_assert_eq(migration_read(parser, src, n, &m, &err), 0);
 	cr_expect_eq(m.upgrade.n_ops, 1);
 }
+
+Test(migration, helpers_are_walked_at_each_call_with_literal_arguments)
+{
+	read_src("TABLE = 'orders'\n"
+		 "def _drop_column(table, col='note', *rest):\n"
+		 "    op.drop_column(table, col)\n"
+		 "def setup_trigrams():\n"
+		 "    import app.models\n"
+		 "    op.execute('CREATE EXTENSION pg_trgm')\n"
+		 "def upgrade():\n"
+		 "    setup_trigrams()\n"
+		 "    _drop_column(TABLE, 'total')\n"
+		 "    _drop_column(col=7, table='items')\n"
+		 "    _drop_column(some.name)\n"
+		 "def downgrade():\n"
+		 "    setup_trigrams()\n");
+	cr_assert_eq(m.upgrade.n_ops, 4);
+	cr_expect_str_eq(up(0)->call.name, "execute");
+	cr_expect_eq(up(0)->call.line, 6, "an operation keeps its own line");
+	cr_expect_str_eq(up(1)->call.callee, "op.drop_column");
+	cr_expect_eq(up(1)->call.line, 3);
+	cr_expect_eq(up(1)->call.args[0].kind, PYARG_STRING);
+	cr_expect_str_eq(up(1)->call.args[0].text, "orders", "a module constant passed through");
+	cr_expect_str_eq(up(1)->call.args[1].text, "total");
+	cr_expect_str_eq(up(2)->call.args[0].text, "items", "keyword arguments bind by name");
+	cr_expect_eq(up(2)->call.args[1].kind, PYARG_NUMBER);
+	cr_expect_str_eq(up(2)->call.args[1].text, "7");
+	cr_expect_eq(up(3)->call.args[0].kind, PYARG_NAME, "an argument that is not known stays a name");
+	cr_expect_str_eq(up(3)->call.args[1].text, "note", "a default is the parameter's value");
+	cr_assert_eq(m.downgrade.n_ops, 1, "a helper called from both is in both");
+	cr_expect_eq(m.downgrade.ops[0].call.line, 6);
+	cr_expect_eq(m.n_imports, 1, "an import in a helper called twice is listed once");
+}
+
+Test(migration, helpers_receive_connections_batch_aliases_and_the_autocommit_block)
+{
+	read_src("def _cleanup(batch, conn, ctx):\n"
+		 "    batch.drop_column('x')\n"
+		 "    conn.execute(sa.text('DELETE FROM t'))\n"
+		 "    with ctx.autocommit_block():\n"
+		 "        op.create_index('a', 't', ['x'], postgresql_concurrently=True)\n"
+		 "def _index():\n"
+		 "    op.create_index('b', 't', ['y'], postgresql_concurrently=True)\n"
+		 "def upgrade():\n"
+		 "    conn = op.get_bind()\n"
+		 "    with op.batch_alter_table('orders') as b:\n"
+		 "        _cleanup(b, conn, op.get_context())\n"
+		 "    with op.get_context().autocommit_block():\n"
+		 "        _index()\n"
+		 "    _index()\n");
+	cr_assert_eq(m.upgrade.n_ops, 5);
+	cr_expect_str_eq(up(0)->batch_table, "orders");
+	cr_expect(up(1)->via_bind);
+	cr_expect(up(2)->in_autocommit);
+	cr_expect(up(3)->in_autocommit, "the block around the call counts inside the helper");
+	cr_expect_not(up(4)->in_autocommit);
+}
+
+Test(migration, recursion_between_helpers_ends)
+{
+	static char src[4096];
+	size_t n = 0;
+
+	read_src("def a(t):\n"
+		 "    op.execute('A')\n"
+		 "    b(t)\n"
+		 "def b(t):\n"
+		 "    op.execute('B')\n"
+		 "    a(t)\n"
+		 "def r():\n"
+		 "    op.execute('R')\n"
+		 "    r()\n"
+		 "def upgrade():\n"
+		 "    a('x')\n"
+		 "    r()\n"
+		 "    upgrade()\n");
+	cr_assert_eq(m.upgrade.n_ops, 3, "a function already being walked is not walked again");
+	cr_expect_str_eq(up(1)->call.args[0].text, "B");
+	cr_expect_str_eq(up(2)->call.args[0].text, "R");
+	migration_free(&m);
+
+	/* ten calls at each of ten levels: 10^10 walks, were nothing bounded */
+	for (int level = 0; level < 10; level++) {
+		n += (size_t)sprintf(src + n, "def f%d():\n    op.execute('x')\n", level);
+		for (int k = 0; k < 10; k++)
+			n += (size_t)sprintf(src + n, "    f%d()\n", level + 1);
+	}
+	n += (size_t)sprintf(src + n, "def f10():\n    pass\ndef upgrade():\n    f0()\n");
+	cr_assert_eq(migration_read(parser, src, n, &m, &err), 0);
+	cr_expect_gt(m.upgrade.n_ops, 8);
+	cr_expect_leq(m.upgrade.n_ops, 1001);
+}
+
+Test(migration, names_bound_to_literals_are_resolved)
+{
+	read_src("TABLE = 'share_instances'\n"
+		 "IX = f'ix_{TABLE}_' 'host'\n"
+		 "LATER = 'first'\n"
+		 "def upgrade():\n"
+		 "    op.create_index(IX, TABLE, ['host'])\n"
+		 "    op.create_index(f'ix_{TABLE}_{{x}}', TABLE, ['x'])\n"
+		 "    op.create_index(op.f('ix_users_email'), 'users', ['email'])\n"
+		 "    name = 'uq_%s_%s' % (TABLE, 'x')\n"
+		 "    op.drop_constraint(name, 'orders' + '_v2')\n"
+		 "    name = compute()\n"
+		 "    op.drop_constraint(name, f'{TABLE!r}')\n"
+		 "    for t in TABLES:\n"
+		 "        op.drop_table(t)\n"
+		 "    op.drop_table(LATER)\n"
+		 "    op.drop_table(f'a\\n{TABLE}')\n"
+		 "LATER = 'last'\n");
+	cr_assert_eq(m.upgrade.n_ops, 8);
+	cr_expect_str_eq(up(0)->call.args[0].text, "ix_share_instances_host");
+	cr_expect_str_eq(up(0)->call.args[1].text, "share_instances");
+	cr_expect_eq(up(0)->call.args[1].line, 5, "the position is the argument's");
+	cr_expect_str_eq(up(1)->call.args[0].text, "ix_share_instances_{x}");
+	cr_expect_eq(up(2)->call.args[0].kind, PYARG_STRING);
+	cr_expect_str_eq(up(2)->call.args[0].text, "ix_users_email");
+	cr_expect_str_eq(up(3)->call.args[0].text, "uq_share_instances_x");
+	cr_expect_str_eq(up(3)->call.args[1].text, "orders_v2");
+	cr_expect_eq(up(4)->call.args[0].kind, PYARG_NAME, "a name bound again to a call is not known");
+	cr_expect_eq(up(4)->call.args[1].kind, PYARG_OTHER, "!r changes the text");
+	cr_expect_eq(up(5)->call.args[0].kind, PYARG_NAME, "a loop variable is not known");
+	cr_expect_str_eq(up(6)->call.args[0].text, "last", "the module is read before upgrade() runs");
+	cr_expect_eq(up(7)->call.args[0].kind, PYARG_OTHER, "an f-string with an escape is not decoded");
+}
+
+Test(migration, parenthesised_with_and_a_context_held_in_a_name)
+{
+	read_src("def upgrade():\n"
+		 "    with (op.batch_alter_table('orders') as b):\n"
+		 "        b.drop_column('x')\n"
+		 "    with (op.batch_alter_table('a') as ba, op.batch_alter_table(T) as bc):\n"
+		 "        bc.drop_column('y')\n"
+		 "    with (\n"
+		 "        op.batch_alter_table('items') as bi,\n"
+		 "    ):\n"
+		 "        bi.drop_column('z')\n"
+		 "    ctx = op.get_context()\n"
+		 "    with ctx.autocommit_block():\n"
+		 "        op.create_index('i', 't', ['x'], postgresql_concurrently=True)\n"
+		 "    with (op.get_context().autocommit_block()):\n"
+		 "        op.create_index('j', 't', ['x'], postgresql_concurrently=True)\n"
+		 "    with other.autocommit_block():\n"
+		 "        op.create_index('k', 't', ['x'], postgresql_concurrently=True)\n");
+	cr_assert_eq(m.upgrade.n_ops, 6);
+	cr_expect_str_eq(up(0)->batch_table, "orders");
+	cr_expect_str_eq(up(0)->call.name, "drop_column");
+	cr_expect_str_eq(up(1)->batch_table, "", "a batch table whose name is not known");
+	cr_expect_str_eq(up(2)->batch_table, "items");
+	cr_expect(up(3)->in_autocommit);
+	cr_expect(up(4)->in_autocommit);
+	cr_expect_not(up(5)->in_autocommit);
+}
