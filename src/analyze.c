@@ -995,6 +995,13 @@ analyze_one(struct ctx *c)
 
 		if (check_lock_timeout(c, op) < 0 || check_names(c, op) < 0)
 			return -1;
+		/* a COMMIT as the last statement ends nothing Alembic still needs */
+		if (op->ends_transaction && i + 1 < up->n_ops &&
+		    report_op(c, RULE_MANUAL_COMMIT, NULL, op,
+			      "op.execute(\"COMMIT\") ends the migration's transaction: what follows, "
+			      "and the alembic_version update, run outside one, so a failure leaves "
+			      "the schema half-applied; use autocommit_block()") < 0)
+			return -1;
 		for (size_t k = 0; k < MR_ARRAY_SIZE(op_checks); k++)
 			if (op_checks[k].kind == kind && op_checks[k].check(c, op) < 0)
 				return -1;

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "migreview/migration.h"
 #include "migreview/schema.h"
@@ -290,7 +291,31 @@ is_op_call(const struct walker *w, TSNode call, const char **batch_table, bool *
 		*via_bind = true;
 		return true;
 	}
-	return !strcmp(name, "op");
+	/* create_index(...) imported from alembic.op is called bare: the root is the callee */
+	if (ts_node_eq(root, ts_node_child_by_field_name(call, "function", 8)))
+		return strvec_contains(&w->m->op_functions, name);
+	return !strcmp(name, "op") || strvec_contains(&w->m->op_names, name);
+}
+
+/* Is the SQL call executes exactly word ("COMMIT", "commit;", text("COMMIT"))? */
+static bool
+is_statement(const struct pycall *call, const char *word)
+{
+	const struct pyarg *a = pycall_arg(call, 0, NULL);
+	const char *text, *end;
+	size_t len = strlen(word);
+
+	if (a && a->kind == PYARG_CALL && !strcmp(a->call->name, "text"))
+		a = pycall_arg(a->call, 0, NULL);
+	if (!a || a->kind != PYARG_STRING)
+		return false;
+	for (text = a->text; isspace((unsigned char)*text); text++)
+		;
+	if (strncasecmp(text, word, len) != 0)
+		return false;
+	for (end = text + len; isspace((unsigned char)*end) || *end == ';'; end++)
+		;
+	return *end == '\0';
 }
 
 static int
@@ -307,7 +332,18 @@ add_op(struct walker *w, TSNode call, const char *batch_table, bool via_bind)
 	op->via_bind = via_bind;
 	if (batch_table && !(op->batch_table = mr_strdup(batch_table)))
 		return -1;
-	return read_call(w, call, &op->call);
+	if (read_call(w, call, &op->call) < 0)
+		return -1;
+	/*
+	 * op.execute("COMMIT") ends the migration's transaction, and what follows
+	 * runs outside one until a BEGIN: the idiom that ran CREATE INDEX
+	 * CONCURRENTLY before autocommit_block() existed (hypothesis/h).
+	 */
+	if (!strcmp(op->call.name, "execute") && is_statement(&op->call, "COMMIT"))
+		w->in_autocommit = op->ends_transaction = true;
+	else if (!strcmp(op->call.name, "execute") && is_statement(&op->call, "BEGIN"))
+		w->in_autocommit = false;
+	return 0;
 }
 
 static int walk(struct walker *w, TSNode n);
@@ -554,11 +590,15 @@ may_follow(const struct walker *w, TSNode def)
 	return true;
 }
 
+/* Is n's source text exactly text?  A null node is not. */
 static bool
 text_is(const char *src, TSNode n, const char *text)
 {
-	size_t len = ts_node_end_byte(n) - ts_node_start_byte(n);
+	size_t len;
 
+	if (ts_node_is_null(n))
+		return false;
+	len = ts_node_end_byte(n) - ts_node_start_byte(n);
 	return strlen(text) == len && !memcmp(src + ts_node_start_byte(n), text, len);
 }
 
@@ -827,14 +867,53 @@ add_import(struct migration *m, const char *src, TSNode name)
 	return 0;
 }
 
+/*
+ * Names that call alembic's operations other than op.X: rucio writes
+ * `from alembic.op import create_index` and calls create_index(...), others
+ * `from alembic import op as alembic_op` or `import alembic.op as o`.
+ */
+static int
+note_op_names(struct migration *m, const char *src, TSNode stmt, TSNode module)
+{
+	bool from_op = text_is(src, module, "alembic.op");
+
+	for (uint32_t i = 0; i < ts_node_named_child_count(stmt); i++) {
+		TSNode item = ts_node_named_child(stmt, i), name = item, alias = { 0 };
+
+		/* the imported names: what is not the module_name, a comment or a * */
+		if ((!ts_node_is_null(module) && ts_node_eq(item, module)) ||
+		    (!node_is(item, "dotted_name") && !node_is(item, "aliased_import")))
+			continue;
+		if (node_is(item, "aliased_import")) {
+			name = ts_node_child_by_field_name(item, "name", 4);
+			alias = ts_node_child_by_field_name(item, "alias", 5);
+		}
+		/* an operation under another name would not be known by its name: left out */
+		if (from_op && ts_node_is_null(alias) &&
+		    strvec_push_owned(&m->op_functions, node_text(src, name)) < 0)
+			return -1;
+		if (!ts_node_is_null(alias) &&
+		    ((!from_op && text_is(src, module, "alembic") && text_is(src, name, "op")) ||
+		     (ts_node_is_null(module) && text_is(src, name, "alembic.op"))) &&
+		    strvec_push_owned(&m->op_names, node_text(src, alias)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* import a.b, c as d / from a.b import x */
 static int
 read_import(struct migration *m, const char *src, TSNode stmt)
 {
 	uint32_t n = ts_node_named_child_count(stmt);
 
-	if (node_is(stmt, "import_from_statement"))
-		return add_import(m, src, ts_node_child_by_field_name(stmt, "module_name", 11));
+	if (node_is(stmt, "import_from_statement")) {
+		TSNode module = ts_node_child_by_field_name(stmt, "module_name", 11);
+
+		return note_op_names(m, src, stmt, module) < 0 ? -1 : add_import(m, src, module);
+	}
+	if (note_op_names(m, src, stmt, (TSNode){ 0 }) < 0)
+		return -1;
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode name = ts_node_named_child(stmt, i);
 
@@ -1063,5 +1142,7 @@ migration_free(struct migration *m)
 		pycall_free(&m->aliases[i].call);
 	}
 	free(m->aliases);
+	strvec_free(&m->op_names);
+	strvec_free(&m->op_functions);
 	memset(m, 0, sizeof(*m));
 }

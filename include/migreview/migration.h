@@ -60,7 +60,8 @@ struct migration_op {
 				   when it names a schema, "" when its name is not known),
 				   or NULL */
 	char *table_key;        /* "schema.table" when the call names a schema (schema.h) */
-	bool in_autocommit;     /* inside op.get_context().autocommit_block() */
+	bool in_autocommit;     /* inside op.get_context().autocommit_block(), or after a COMMIT */
+	bool ends_transaction;  /* op.execute("COMMIT"): what follows runs outside a transaction */
 	bool via_bind;          /* made on a connection from op.get_bind() */
 };
 
@@ -90,6 +91,8 @@ struct migration {
 	size_t n_imports, cap_imports;
 	struct migration_alias *aliases;
 	size_t n_aliases, cap_aliases;
+	struct strvec op_names;         /* other names for alembic's op: from alembic import op as o */
+	struct strvec op_functions;     /* from alembic.op import create_index, drop_column */
 };
 
 int migration_read(struct pysrc_parser *parser, const char *src, size_t len,

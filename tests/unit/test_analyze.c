@@ -1258,3 +1258,26 @@ Test(analyze, downgrades_with_names_known_at_run_time_or_in_sql)
 			     "    op.drop_table(TABLE)\n"
 			     "    op.rename_table(tmp, TABLE)\n", true), "drop-column@3:5");
 }
+
+/*
+ * op.execute("COMMIT") before CREATE INDEX CONCURRENTLY works (hypothesis/h
+ * did it for years): not the error that says it fails, but manual-commit,
+ * which says what it costs.  A COMMIT that ends the function costs nothing.
+ */
+Test(analyze, a_commit_by_hand_is_manual_commit_not_a_failing_concurrently)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('COMMIT')\n"
+			     "    op.create_index('ix_n', 'orders', ['note'], postgresql_concurrently=True)\n"
+			     "def downgrade():\n"
+			     "    with op.get_context().autocommit_block():\n"
+			     "        op.drop_index('ix_n', 'orders', postgresql_concurrently=True)\n", true),
+			 "manual-commit@2:5");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_index('ix_n', 'orders', ['note'], postgresql_concurrently=True)\n"
+			     "    op.execute('COMMIT')\n"
+			     "def downgrade():\n"
+			     "    with op.get_context().autocommit_block():\n"
+			     "        op.drop_index('ix_n', 'orders', postgresql_concurrently=True)\n", true),
+			 "concurrently-outside-autocommit-block@2:5");
+}

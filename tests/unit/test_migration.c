@@ -362,3 +362,40 @@ Test(migration, parenthesised_with_and_a_context_held_in_a_name)
 	cr_expect(up(4)->in_autocommit);
 	cr_expect_not(up(5)->in_autocommit);
 }
+
+/* rucio calls the operations it imports from alembic.op by their bare names */
+Test(migration, operations_imported_from_alembic_op_or_under_another_name)
+{
+	read_src("from alembic.op import create_index, drop_column as dc  # noqa\n"
+		 "from alembic import op as alembic_op\n"
+		 "import alembic.op as o2\n"
+		 "def upgrade():\n"
+		 "    create_index('ix_a', 'orders', ['a'])\n"
+		 "    alembic_op.add_column('orders', sa.Column('b', sa.Text()))\n"
+		 "    o2.drop_table('carts')\n"
+		 "    dc('orders', 'c')\n"
+		 "    create_table('not_alembic')\n"
+		 "    helpers.create_index('x', 'y', ['z'])\n");
+	cr_assert_eq(m.upgrade.n_ops, 3, "a renamed operation and other modules' functions are not followed");
+	cr_expect_str_eq(up(0)->call.name, "create_index");
+	cr_expect_str_eq(up(1)->call.name, "add_column");
+	cr_expect_str_eq(up(2)->call.name, "drop_table");
+}
+
+/* op.execute("COMMIT") ends the migration's transaction: what follows runs outside one */
+Test(migration, commit_ends_the_transaction_until_a_begin)
+{
+	read_src("def upgrade():\n"
+		 "    op.create_index('i', 't', ['x'], postgresql_concurrently=True)\n"
+		 "    op.execute('COMMIT')\n"
+		 "    op.create_index('j', 't', ['x'], postgresql_concurrently=True)\n"
+		 "    op.execute(sa.text(' begin; '))\n"
+		 "    op.create_index('k', 't', ['x'], postgresql_concurrently=True)\n"
+		 "    op.execute('COMMIT; SELECT 1')\n"
+		 "    op.create_index('l', 't', ['x'], postgresql_concurrently=True)\n");
+	cr_assert_eq(m.upgrade.n_ops, 7);
+	cr_expect_not(up(0)->in_autocommit);
+	cr_expect(up(2)->in_autocommit);
+	cr_expect_not(up(4)->in_autocommit, "after BEGIN");
+	cr_expect_not(up(6)->in_autocommit, "COMMIT with more SQL after it is not the idiom");
+}
