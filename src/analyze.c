@@ -229,6 +229,33 @@ check_inline_keys(struct ctx *c, const struct migration_op *op, const struct pyc
 	return 0;
 }
 
+/*
+ * Does sa.Column(...) add a serial or identity column: an integer primary
+ * key SQLAlchemy numbers itself (ADD COLUMN id SERIAL), or sa.Identity()?
+ * Every existing row then gets nextval(), a volatile default.
+ */
+static bool
+is_serial(const struct pycall *col)
+{
+	const struct pyarg *pk = pycall_arg(col, (size_t)-1, "primary_key");
+	const struct pyarg *type = pycall_arg(col, 1, "type_");
+	const char *name = NULL, *dot;
+
+	for (size_t i = 0; i < col->n_args; i++)
+		if (col->args[i].kind == PYARG_CALL && !strcmp(col->args[i].call->name, "Identity"))
+			return true;
+	if (!pk || pk->kind != PYARG_BOOL || strcmp(pk->text, "True") != 0 ||
+	    kw_false(pycall_arg(col, (size_t)-1, "autoincrement")) ||
+	    pycall_arg(col, (size_t)-1, "server_default") || !type)
+		return false;
+	if (type->kind == PYARG_CALL)
+		name = type->call->name;
+	else if (type->kind == PYARG_NAME)
+		name = (dot = strrchr(type->text, '.')) ? dot + 1 : type->text;
+	return name && (!strcmp(name, "Integer") || !strcmp(name, "BigInteger") ||
+			!strcmp(name, "SmallInteger"));
+}
+
 static int
 check_add_column(struct ctx *c, const struct migration_op *op)
 {
@@ -250,6 +277,12 @@ check_add_column(struct ctx *c, const struct migration_op *op)
 	    report_op(c, RULE_VOLATILE_SERVER_DEFAULT, table, op,
 		      "the server default of %s.%s is volatile: adding it rewrites the whole table "
 		      "under an ACCESS EXCLUSIVE lock", or_unknown(table),
+		      name && name->kind == PYARG_STRING ? name->text : "?") < 0)
+		return -1;
+	if (!dflt && is_serial(col->call) &&
+	    report_op(c, RULE_VOLATILE_SERVER_DEFAULT, table, op,
+		      "%s.%s is a serial or identity column: numbering every existing row "
+		      "rewrites the whole table under an ACCESS EXCLUSIVE lock", or_unknown(table),
 		      name && name->kind == PYARG_STRING ? name->text : "?") < 0)
 		return -1;
 	return check_inline_keys(c, op, col->call, table,

@@ -104,6 +104,11 @@ def configured_copy(ini, name, sets, checkout, path):
     here = os.path.dirname(ini)
     for k in cp.options(name):
         cp.set(name, k, cp.get(name, k).replace("%(here)s", here))
+    # an ini beside env.py that names no script directory is its own (Flask-Migrate):
+    # the copy, elsewhere, names it
+    if not cp.has_option(name, "script_location") and \
+            os.path.exists(os.path.join(here, "env.py")):
+        cp.set(name, "script_location", here)
     for kv in sets:
         section = name
         if kv.startswith("migreview:"):

@@ -1281,3 +1281,19 @@ Test(analyze, a_commit_by_hand_is_manual_commit_not_a_failing_concurrently)
 			     "        op.drop_index('ix_n', 'orders', postgresql_concurrently=True)\n", true),
 			 "concurrently-outside-autocommit-block@2:5");
 }
+
+/* hypothesis/h added an integer primary key to a live table: ADD COLUMN id SERIAL */
+Test(analyze, a_serial_or_identity_column_added_to_an_existing_table_rewrites_it)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('id2', sa.Integer, primary_key=True))\n"
+			     "    op.add_column('orders', sa.Column('n', sa.BigInteger(), sa.Identity()))\n"
+			     "    op.add_column('orders', sa.Column('k', sa.Integer, primary_key=True,\n"
+			     "                                      autoincrement=False))\n"
+			     "    op.add_column('orders', sa.Column('s', sa.String(), primary_key=True))\n"
+			     "def downgrade():\n    pass\n", true),
+			 "volatile-server-default@2:5 volatile-server-default@3:5 empty-downgrade@7:1",
+			 "autoincrement=False and a string key are not numbered");
+	cr_expect(strstr(fs.v[0].message, "orders.id2 is a serial or identity column"), "%s",
+		  fs.v[0].message);
+}
