@@ -559,6 +559,39 @@ sets_lock_timeout(const struct migration_op *op)
 	return found;
 }
 
+/*
+ * The first table a new table's foreign keys reference that the replay knows
+ * to exist (into buf), or NULL: sa.ForeignKey("t.id") in a Column, or
+ * sa.ForeignKeyConstraint([...], ["t.id"]).  Creating the key takes a SHARE ROW
+ * EXCLUSIVE lock on that table, which queues behind a long transaction on it.
+ */
+static const char *
+referenced_table(const struct ctx *c, const struct migration_op *op, char *buf, size_t size)
+{
+	for (size_t i = 1; i < op->call.n_args; i++) {
+		const struct pyarg *a = &op->call.args[i];
+		const struct pyarg *ref = NULL;
+		const char *dot;
+
+		if (a->keyword || a->kind != PYARG_CALL)
+			continue;
+		if (!strcmp(a->call->name, "ForeignKeyConstraint")) {
+			ref = pycall_arg(a->call, 1, "refcolumns");
+			ref = ref && ref->n_items ? &ref->items[0] : NULL;
+		}
+		for (size_t k = 0; !ref && !strcmp(a->call->name, "Column") && k < a->call->n_args; k++)
+			if (a->call->args[k].kind == PYARG_CALL &&
+			    !strcmp(a->call->args[k].call->name, "ForeignKey"))
+				ref = pycall_arg(a->call->args[k].call, 0, "column");
+		if (!ref || ref->kind != PYARG_STRING || !(dot = strrchr(ref->text, '.')))
+			continue;
+		snprintf(buf, size, "%.*s", (int)(dot - ref->text), ref->text);
+		if (schema_table(c->schema, buf) && !is_new(c, buf))
+			return buf;
+	}
+	return NULL;
+}
+
 /* Does op take a lock that queues behind long transactions on an existing table? */
 static const char *
 locked_table(const struct ctx *c, const struct migration_op *op)
@@ -571,6 +604,8 @@ locked_table(const struct ctx *c, const struct migration_op *op)
 	static char found[256];
 
 	switch (kind) {
+	case OP_CREATE_TABLE:
+		return referenced_table(c, op, found, sizeof(found));
 	case OP_ADD_COLUMN: case OP_DROP_COLUMN: case OP_ALTER_COLUMN: case OP_DROP_TABLE:
 	case OP_RENAME_TABLE: case OP_CREATE_UNIQUE: case OP_CREATE_PK: case OP_CREATE_FK:
 	case OP_CREATE_CHECK: case OP_DROP_CONSTRAINT:

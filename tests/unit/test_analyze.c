@@ -1297,3 +1297,23 @@ Test(analyze, a_serial_or_identity_column_added_to_an_existing_table_rewrites_it
 	cr_expect(strstr(fs.v[0].message, "orders.id2 is a serial or identity column"), "%s",
 		  fs.v[0].message);
 }
+
+/* A new table's foreign key locks the table it references (SHARE ROW EXCLUSIVE) */
+Test(analyze, a_new_tables_foreign_key_locks_the_existing_table_it_references)
+{
+	cfg.by_rule[RULE_MISSING_LOCK_TIMEOUT].disabled = false;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('notes', sa.Column('id', sa.Integer(), primary_key=True),\n"
+			     "        sa.Column('order_id', sa.Integer(), sa.ForeignKey('orders.id'), index=True))\n"
+			     "def downgrade():\n    op.drop_table('notes')\n", true),
+			 "missing-lock-timeout@2:5");
+	cr_expect(strstr(fs.v[0].message, "its lock on orders"), "%s", fs.v[0].message);
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('a', sa.Column('id', sa.Integer(), primary_key=True))\n"
+			     "    op.create_table('b', sa.Column('id', sa.Integer(), primary_key=True),\n"
+			     "        sa.Column('a_id', sa.Integer(), index=True),\n"
+			     "        sa.ForeignKeyConstraint(['a_id'], ['a.id']),\n"
+			     "        sa.ForeignKeyConstraint(['a_id'], ['nowhere.id']))\n"
+			     "def downgrade():\n    op.drop_table('b')\n    op.drop_table('a')\n", true),
+			 "", "a table made by this migration, or one never seen, is not waited for");
+}
