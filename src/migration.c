@@ -748,6 +748,107 @@ walk_helper(struct walker *w, TSNode call, TSNode def)
 	return rc;
 }
 
+/* Most items a for loop over literals is walked once for each: more is data, not DDL. */
+#define MAX_UNROLL 32
+
+/* The tuple or list literal name is last bound to at module level, or a null node. */
+static TSNode
+module_sequence(const char *src, TSNode any, TSNode name)
+{
+	TSNode root = ts_tree_root_node(any.tree), found = { 0 };
+
+	for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
+		TSNode stmt = ts_node_named_child(root, i), asg, left;
+
+		if (!node_is(stmt, "expression_statement"))
+			continue;
+		asg = ts_node_named_child(stmt, 0);
+		if (ts_node_is_null(asg) || !node_is(asg, "assignment"))
+			continue;
+		left = ts_node_child_by_field_name(asg, "left", 4);
+		if (node_is(left, "identifier") &&
+		    ts_node_end_byte(left) - ts_node_start_byte(left) ==
+		    ts_node_end_byte(name) - ts_node_start_byte(name) &&
+		    !memcmp(src + ts_node_start_byte(left), src + ts_node_start_byte(name),
+			    ts_node_end_byte(name) - ts_node_start_byte(name)))
+			found = unwrap_parens(ts_node_child_by_field_name(asg, "right", 5));
+	}
+	return !ts_node_is_null(found) && (node_is(found, "tuple") || node_is(found, "list")) ?
+	       found : (TSNode){ 0 };
+}
+
+/*
+ * for t in ("quota_usages", "reservations"): / for t in TABLES: with TABLES a
+ * module-level tuple of literals: the body is walked once per item with t
+ * bound to it, so that its operations name their tables.  1 when unrolled,
+ * 0 when the loop is not over known strings, -1 when memory runs out.
+ */
+static int
+walk_for_literals(struct walker *w, TSNode loop)
+{
+	TSNode var = ts_node_child_by_field_name(loop, "left", 4);
+	TSNode seq = unwrap_parens(ts_node_child_by_field_name(loop, "right", 5));
+	TSNode body = ts_node_child_by_field_name(loop, "body", 4);
+	char *name, *values[MAX_UNROLL];
+	uint32_t n;
+	int rc = 0;
+
+	if (ts_node_is_null(var) || ts_node_is_null(seq) || ts_node_is_null(body) ||
+	    !node_is(var, "identifier"))
+		return 0;
+	if (node_is(seq, "identifier")) {
+		char *seq_name = node_text(w->src, seq);
+		size_t at;
+		bool local;
+
+		if (!seq_name)
+			return -1;
+		/* a name the function binds itself is not the module's tuple */
+		local = strmap_get(&w->scope.index, seq_name, &at);
+		free(seq_name);
+		if (local)
+			return 0;
+		seq = module_sequence(w->src, loop, seq);
+	}
+	if (ts_node_is_null(seq) || (!node_is(seq, "tuple") && !node_is(seq, "list")))
+		return 0;
+	n = ts_node_named_child_count(seq);
+	if (n == 0 || n > MAX_UNROLL)
+		return 0;
+	for (uint32_t i = 0; i < n; i++) {
+		enum pyarg_kind kind;
+		int known = pyconst_eval(w->src, ts_node_named_child(seq, i), &w->scope, &kind,
+					 &values[i]);
+
+		if (known != 1 || kind != PYARG_STRING) {
+			if (known == 1)
+				free(values[i]);
+			for (uint32_t k = 0; k < i; k++)
+				free(values[k]);
+			return known < 0 ? -1 : 0;
+		}
+	}
+	if (!(name = node_text(w->src, var)))
+		rc = -1;
+	for (uint32_t i = 0; i < n && rc == 0; i++) {
+		rc = pyscope_bind(&w->scope, name, PYARG_STRING, values[i]);
+		if (rc == 0) {
+			w->depth++;
+			rc = walk_children(w, body);
+			w->depth--;
+		}
+	}
+	for (uint32_t i = 0; i < n; i++)
+		free(values[i]);
+	free(name);
+	/* after the loop the name holds the last item, or the loop did not run: unknown */
+	if (rc == 0 && pyscope_forget(&w->scope, w->src, var) < 0)
+		rc = -1;
+	if (rc == 0)
+		rc = walk(w, ts_node_child_by_field_name(loop, "alternative", 11));
+	return rc < 0 ? -1 : 1;
+}
+
 static int
 walk(struct walker *w, TSNode n)
 {
@@ -767,6 +868,8 @@ walk(struct walker *w, TSNode n)
 		return add_op(w, n, NULL, true);
 	if (node_is(n, "assignment") && note_assignment(w, n) < 0)
 		return -1;
+	if (node_is(n, "for_statement") && (rc = walk_for_literals(w, n)) != 0)
+		return rc < 0 ? -1 : 0;
 	if ((node_is(n, "for_statement") || node_is(n, "for_in_clause") ||
 	     node_is(n, "augmented_assignment")) &&
 	    pyscope_forget(&w->scope, w->src, ts_node_child_by_field_name(n, "left", 4)) < 0)

@@ -169,13 +169,14 @@ Test(migration, control_flow_is_walked_in_source_order)
 		 "    except Exception:\n"
 		 "        pass\n"
 		 "    op.bulk_insert(table, [{'id': 1}, {'id': 2}])\n");
-	cr_assert_eq(m.upgrade.n_ops, 5);
+	cr_assert_eq(m.upgrade.n_ops, 6, "the loop over two literals is walked twice");
 	cr_expect_str_eq(up(0)->call.args[0].text, "A");
 	cr_expect_str_eq(up(1)->call.args[0].text, "B");
-	cr_expect_eq(up(2)->call.args[0].kind, PYARG_NAME, "a loop variable is a name");
-	cr_expect_str_eq(up(4)->call.name, "bulk_insert");
-	cr_expect_eq(up(4)->call.args[1].kind, PYARG_LIST);
-	cr_expect_eq(up(4)->call.args[1].items[0].kind, PYARG_OTHER, "a dict is kept as source");
+	cr_expect_str_eq(up(2)->call.args[0].text, "x");
+	cr_expect_str_eq(up(3)->call.args[0].text, "y");
+	cr_expect_str_eq(up(5)->call.name, "bulk_insert");
+	cr_expect_eq(up(5)->call.args[1].kind, PYARG_LIST);
+	cr_expect_eq(up(5)->call.args[1].items[0].kind, PYARG_OTHER, "a dict is kept as source");
 }
 
 Test(migration, later_definition_wins_and_imports_are_listed)
@@ -398,4 +399,31 @@ Test(migration, commit_ends_the_transaction_until_a_begin)
 	cr_expect(up(2)->in_autocommit);
 	cr_expect_not(up(4)->in_autocommit, "after BEGIN");
 	cr_expect_not(up(6)->in_autocommit, "COMMIT with more SQL after it is not the idiom");
+}
+
+/* neutron and manila loop over the tables a change is for: each pass names its table */
+Test(migration, loops_over_literal_strings_are_walked_once_per_item)
+{
+	read_src("TABLES = ('ports', 'networks')\n"
+		 "def upgrade():\n"
+		 "    for t in TABLES:\n"
+		 "        op.add_column(t, sa.Column('x', sa.Integer()))\n"
+		 "    for name in ['a', 'b_' + 'c']:\n"
+		 "        op.drop_column(name, 'y')\n"
+		 "    else:\n"
+		 "        op.drop_table(name)\n"
+		 "    for row in rows:\n"
+		 "        op.drop_column(row, 'z')\n"
+		 "    TABLES = ('local',)\n"
+		 "    for t in TABLES:\n"
+		 "        op.drop_column(t, 'w')\n");
+	cr_assert_eq(m.upgrade.n_ops, 7);
+	cr_expect_str_eq(pycall_arg(&up(0)->call, 0, NULL)->text, "ports");
+	cr_expect_str_eq(pycall_arg(&up(1)->call, 0, NULL)->text, "networks");
+	cr_expect_str_eq(pycall_arg(&up(2)->call, 0, NULL)->text, "a");
+	cr_expect_str_eq(pycall_arg(&up(3)->call, 0, NULL)->text, "b_c");
+	cr_expect_neq(pycall_arg(&up(4)->call, 0, NULL)->kind, PYARG_STRING,
+		      "after the loop its name is not known");
+	cr_expect_neq(pycall_arg(&up(5)->call, 0, NULL)->kind, PYARG_STRING, "rows is not known");
+	cr_expect_eq(up(6)->call.line, 13, "a local TABLES is not the module's: walked once");
 }
