@@ -560,8 +560,8 @@ sets_lock_timeout(const struct migration_op *op)
 }
 
 /*
- * The first table a new table's foreign keys reference that the replay knows
- * to exist (into buf), or NULL: sa.ForeignKey("t.id") in a Column, or
+ * The first table a new table's foreign keys reference that this migration
+ * did not create (into buf), or NULL: sa.ForeignKey("t.id") in a Column, or
  * sa.ForeignKeyConstraint([...], ["t.id"]).  Creating the key takes a SHARE ROW
  * EXCLUSIVE lock on that table, which queues behind a long transaction on it.
  */
@@ -586,7 +586,8 @@ referenced_table(const struct ctx *c, const struct migration_op *op, char *buf, 
 		if (!ref || ref->kind != PYARG_STRING || !(dot = strrchr(ref->text, '.')))
 			continue;
 		snprintf(buf, size, "%.*s", (int)(dot - ref->text), ref->text);
-		if (schema_table(c->schema, buf) && !is_new(c, buf))
+		/* a key cannot reference a table that is not there: made here, or it existed */
+		if (!is_new(c, buf))
 			return buf;
 	}
 	return NULL;
