@@ -607,8 +607,16 @@ locked_table(const struct ctx *c, const struct migration_op *op)
 	switch (kind) {
 	case OP_CREATE_TABLE:
 		return referenced_table(c, op, found, sizeof(found));
+	case OP_CREATE_FK: {
+		/* the key locks the table it references too, new as its own table may be */
+		const char *referent = op_string(op, "referent_table");
+
+		if (table && !is_new(c, table))
+			return table;
+		return referent && !is_new(c, referent) ? referent : NULL;
+	}
 	case OP_ADD_COLUMN: case OP_DROP_COLUMN: case OP_ALTER_COLUMN: case OP_DROP_TABLE:
-	case OP_RENAME_TABLE: case OP_CREATE_UNIQUE: case OP_CREATE_PK: case OP_CREATE_FK:
+	case OP_RENAME_TABLE: case OP_CREATE_UNIQUE: case OP_CREATE_PK:
 	case OP_CREATE_CHECK: case OP_DROP_CONSTRAINT:
 		return table && !is_new(c, table) ? table : NULL;
 	case OP_CREATE_INDEX: case OP_DROP_INDEX: {
@@ -634,6 +642,10 @@ locked_table(const struct ctx *c, const struct migration_op *op)
 			     (st->kind == SQL_CREATE_INDEX && !has(st, SQL_F(CONCURRENTLY)))) &&
 			    st->table && !is_new_stmt(c, st))
 				snprintf(found, sizeof(found), "%s", st->table);
+			/* DROP INDEX names the index: its table is the replay's */
+			else if (st->kind == SQL_DROP_INDEX && !has(st, SQL_F(CONCURRENTLY)) &&
+				 index_table(c, st) && !is_new(c, index_table(c, st)))
+				snprintf(found, sizeof(found), "%s", index_table(c, st));
 		}
 		sql_script_free(&script);
 		return found[0] ? found : NULL;

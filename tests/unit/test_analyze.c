@@ -1323,3 +1323,21 @@ Test(analyze, a_new_tables_foreign_key_locks_the_existing_table_it_references)
 			 "missing-lock-timeout@2:5", "one the replay never saw exists all the same");
 	cr_expect(strstr(fs.v[0].message, "its lock on elsewhere.a"), "%s", fs.v[0].message);
 }
+
+/* a key from a new table locks the existing table it references; DROP INDEX locks its table */
+Test(analyze, keys_to_existing_tables_and_raw_drop_index_take_their_locks)
+{
+	cfg.by_rule[RULE_MISSING_LOCK_TIMEOUT].disabled = false;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.create_table('notes', sa.Column('id', sa.Integer(), primary_key=True),\n"
+			     "                    sa.Column('order_id', sa.Integer(), index=True))\n"
+			     "    op.create_foreign_key('fk_n', 'notes', 'orders', ['order_id'], ['id'])\n"
+			     "def downgrade():\n    op.drop_table('notes')\n", true),
+			 "missing-lock-timeout@4:5");
+	cr_expect(strstr(fs.v[0].message, "its lock on orders"), "%s", fs.v[0].message);
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('DROP INDEX ix_orders_note')\n"
+			     "def downgrade():\n"
+			     "    op.create_index('ix_orders_note', 'orders', ['note'])\n", true),
+			 "missing-lock-timeout@2:5 drop-index-not-concurrent@2:17 non-idempotent-sql@2:17");
+}
