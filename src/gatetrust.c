@@ -67,7 +67,8 @@ gate_values(const struct project *p, const char *section, struct strvec *out,
 	strvec_free(&keys);
 	if (rc < 0)
 		return mr_error_oom(err);
-	qsort(out->v, out->n, sizeof(char *), by_key);
+	if (out->n > 1)         /* no settings at all: no array to sort */
+		qsort(out->v, out->n, sizeof(char *), by_key);
 	return 0;
 }
 
