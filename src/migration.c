@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "migreview/migration.h"
+#include "migreview/rules.h"
 #include "migreview/schema.h"
 #include "migreview/util.h"
 #include "pyscope.h"
@@ -50,6 +51,7 @@ struct walker {
 	struct strvec binds;            /* names bound to op.get_bind() */
 	struct strvec contexts;         /* names bound to op.get_context() */
 	bool in_autocommit;
+	unsigned not_on;                /* dialects the enclosing if-branches exclude */
 	int depth;
 	TSNode def;                     /* the function walked */
 	const struct walker *caller;    /* the walker of the function that called this one */
@@ -330,6 +332,7 @@ add_op(struct walker *w, TSNode call, const char *batch_table, bool via_bind)
 	memset(op, 0, sizeof(*op));
 	op->in_autocommit = w->in_autocommit;
 	op->via_bind = via_bind;
+	op->not_on = w->not_on;
 	if (batch_table && !(op->batch_table = mr_strdup(batch_table)))
 		return -1;
 	if (read_call(w, call, &op->call) < 0)
@@ -849,6 +852,151 @@ walk_for_literals(struct walker *w, TSNode loop)
 	return rc < 0 ? -1 : 1;
 }
 
+/* DIALECT_* of a dialect name SQLAlchemy gives; 0 for those migreview does not analyse. */
+static unsigned
+dialect_bit(const char *name)
+{
+	if (!strcmp(name, "postgresql"))
+		return DIALECT_POSTGRESQL;
+	if (!strcmp(name, "mysql") || !strcmp(name, "mariadb"))
+		return DIALECT_MYSQL;
+	if (!strcmp(name, "sqlite"))
+		return DIALECT_SQLITE;
+	return 0;
+}
+
+/* The dialects a string or a list, tuple or set of strings names (*on); false if not that. */
+static bool
+named_dialects(const char *src, TSNode n, unsigned *on)
+{
+	char *text;
+	bool is_list = node_is(n, "list") || node_is(n, "tuple") || node_is(n, "set");
+	uint32_t count = is_list ? ts_node_named_child_count(n) : 1;
+
+	*on = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode item = is_list ? ts_node_named_child(n, i) : n;
+		int rc;
+
+		if (!node_is(item, "string"))
+			return false;
+		if ((rc = pysrc_string(src, item, &text)) <= 0)
+			return false;
+		*on |= dialect_bit(text);
+		free(text);
+	}
+	return true;
+}
+
+/* Does n read the dialect's name: bind.dialect.name, context.get_context().dialect.name? */
+static bool
+is_dialect_name(const char *src, TSNode n)
+{
+	char *text = compact_text(src, n);
+	size_t len = text ? strlen(text) : 0;
+	bool yes = len >= strlen(".dialect.name") &&
+		   !strcmp(text + len - strlen(".dialect.name"), ".dialect.name");
+
+	free(text);
+	return yes;
+}
+
+/*
+ * The dialects on which condition n is true (*on), when it tests only the
+ * dialect's name: ... .dialect.name == "postgresql", != , in [...], not in,
+ * and not / and / or of such tests.  false when it tests anything else.
+ */
+static bool
+dialect_condition(const char *src, TSNode n, unsigned *on)
+{
+	unsigned a, b;
+
+	n = unwrap_parens(n);
+	if (node_is(n, "not_operator")) {
+		if (!dialect_condition(src, ts_node_child_by_field_name(n, "argument", 8), &a))
+			return false;
+		*on = DIALECT_ANY & ~a;
+		return true;
+	}
+	if (node_is(n, "boolean_operator")) {
+		TSNode op = ts_node_child_by_field_name(n, "operator", 8);
+
+		if (!dialect_condition(src, ts_node_child_by_field_name(n, "left", 4), &a) ||
+		    !dialect_condition(src, ts_node_child_by_field_name(n, "right", 5), &b))
+			return false;
+		*on = text_is(src, op, "and") ? a & b : a | b;
+		return true;
+	}
+	if (node_is(n, "comparison_operator") && ts_node_named_child_count(n) == 2 &&
+	    is_dialect_name(src, ts_node_named_child(n, 0)) &&
+	    named_dialects(src, ts_node_named_child(n, 1), &a)) {
+		/* the operator: the unnamed children between the two operands */
+		bool negated = false, known = false;
+
+		for (uint32_t i = 0; i < ts_node_child_count(n); i++) {
+			TSNode c = ts_node_child(n, i);
+
+			if (ts_node_is_named(c))
+				continue;
+			if (text_is(src, c, "==") || text_is(src, c, "in"))
+				known = true;
+			else if (text_is(src, c, "!=") || text_is(src, c, "not in"))
+				known = negated = true;
+			else if (text_is(src, c, "not"))
+				negated = true;
+		}
+		if (!known)
+			return false;
+		*on = negated ? DIALECT_ANY & ~a : a;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * if / elif / else on the dialect's name: each branch's operations are kept
+ * from running on the dialects its condition (and the earlier ones) exclude.
+ */
+static int
+walk_if(struct walker *w, TSNode n)
+{
+	unsigned saved = w->not_on, left = DIALECT_ANY, on;
+	bool chain = true;      /* every condition so far tested the dialect only */
+	int rc = walk(w, ts_node_child_by_field_name(n, "condition", 9));
+
+	if (rc == 0) {
+		bool known = dialect_condition(w->src, ts_node_child_by_field_name(n, "condition", 9), &on);
+
+		w->not_on = saved | (known ? DIALECT_ANY & ~on : 0);
+		rc = walk(w, ts_node_child_by_field_name(n, "consequence", 11));
+		chain = known;
+		left &= known ? ~on : DIALECT_ANY;
+	}
+	for (uint32_t i = 0; rc == 0 && i < ts_node_named_child_count(n); i++) {
+		TSNode alt = ts_node_named_child(n, i);
+
+		if (node_is(alt, "elif_clause")) {
+			TSNode cond = ts_node_child_by_field_name(alt, "condition", 9);
+			bool known;
+
+			w->not_on = saved;
+			if ((rc = walk(w, cond)) < 0)
+				break;
+			known = dialect_condition(w->src, cond, &on);
+			w->not_on = saved | (chain && known ? DIALECT_ANY & ~(on & left) :
+					     known ? DIALECT_ANY & ~on : 0);
+			rc = walk(w, ts_node_child_by_field_name(alt, "consequence", 11));
+			chain = chain && known;
+			left &= known ? ~on : DIALECT_ANY;
+		} else if (node_is(alt, "else_clause")) {
+			w->not_on = saved | (chain ? DIALECT_ANY & ~left : 0);
+			rc = walk(w, ts_node_child_by_field_name(alt, "body", 4));
+		}
+	}
+	w->not_on = saved;
+	return rc;
+}
+
 static int
 walk(struct walker *w, TSNode n)
 {
@@ -877,7 +1025,8 @@ walk(struct walker *w, TSNode n)
 	if (node_is(n, "import_statement") || node_is(n, "import_from_statement"))
 		return read_import(w->m, w->src, n);
 	w->depth++;
-	rc = node_is(n, "with_statement") ? walk_with(w, n) : walk_children(w, n);
+	rc = node_is(n, "with_statement") ? walk_with(w, n) :
+	     node_is(n, "if_statement") ? walk_if(w, n) : walk_children(w, n);
 	w->depth--;
 	return rc;
 }

@@ -96,6 +96,17 @@ def main():
         print("| %s | %d |" % (rule, k))
     print()
 
+    only = collections.Counter()
+    for n, r in results.items():
+        for f in r.get("only_migreview", []):
+            only[f["rule"]] += 1
+    print("| migreview rule, where squawk has nothing of the same kind on the migration | "
+          "findings |")
+    print("|---|---:|")
+    for rule, k in only.most_common():
+        print("| %s | %d |" % (rule, k))
+    print()
+
     print("Misses not classified as squawk's mistakes (%d):" % len(open_misses))
     print()
     for n, p, c in open_misses:

@@ -63,6 +63,8 @@ struct migration_op {
 	bool in_autocommit;     /* inside op.get_context().autocommit_block(), or after a COMMIT */
 	bool ends_transaction;  /* op.execute("COMMIT"): what follows runs outside a transaction */
 	bool via_bind;          /* made on a connection from op.get_bind() */
+	unsigned not_on;        /* DIALECT_* bits (rules.h) of the dialects an enclosing
+				   `if ...dialect.name == "x":` keeps it from running on */
 };
 
 struct migration_fn {

@@ -1341,3 +1341,23 @@ Test(analyze, keys_to_existing_tables_and_raw_drop_index_take_their_locks)
 			     "    op.create_index('ix_orders_note', 'orders', ['note'])\n", true),
 			 "missing-lock-timeout@2:5 drop-index-not-concurrent@2:17 non-idempotent-sql@2:17");
 }
+
+/* a branch for another dialect never runs on the one checked */
+Test(analyze, operations_under_another_dialects_branch_are_not_reported)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    if op.get_bind().dialect.name == 'mysql':\n"
+			     "        op.execute('DELETE FROM orders')\n"
+			     "        op.drop_column('orders', 'note')\n"
+			     "    else:\n"
+			     "        op.drop_column('orders', 'id')\n"
+			     "def downgrade():\n    pass\n", true),
+			 "drop-column@6:9 empty-downgrade@7:1");
+	cfg.dialect = DIALECT_MYSQL;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    if op.get_bind().dialect.name == 'mysql':\n"
+			     "        op.execute('DELETE FROM orders')\n"
+			     "        op.drop_column('orders', 'note')\n"
+			     "def downgrade():\n    pass\n", true),
+			 "unqualified-delete@3:21 drop-column@4:9 empty-downgrade@5:1");
+}

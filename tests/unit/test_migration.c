@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "migreview/migration.h"
+#include "migreview/rules.h"
 
 static struct pysrc_parser *parser;
 static struct migration m;
@@ -426,4 +427,28 @@ Test(migration, loops_over_literal_strings_are_walked_once_per_item)
 		      "after the loop its name is not known");
 	cr_expect_neq(pycall_arg(&up(5)->call, 0, NULL)->kind, PYARG_STRING, "rows is not known");
 	cr_expect_eq(up(6)->call.line, 13, "a local TABLES is not the module's: walked once");
+}
+
+/* rucio and glance guard each dialect's DDL with the dialect's name */
+Test(migration, branches_on_the_dialects_name_say_where_their_operations_run)
+{
+	read_src("def upgrade():\n"
+		 "    if context.get_context().dialect.name in ['oracle', 'mysql']:\n"
+		 "        op.drop_column('a', 'x')\n"
+		 "    elif op.get_bind().dialect.name == 'postgresql':\n"
+		 "        op.drop_column('b', 'x')\n"
+		 "    else:\n"
+		 "        op.drop_column('c', 'x')\n"
+		 "    if bind.dialect.name != 'sqlite' and feature_on:\n"
+		 "        op.drop_column('d', 'x')\n"
+		 "    if not (engine.dialect.name == 'mysql' or engine.dialect.name == 'sqlite'):\n"
+		 "        op.drop_column('e', 'x')\n"
+		 "    op.drop_column('f', 'x')\n");
+	cr_assert_eq(m.upgrade.n_ops, 6);
+	cr_expect_eq(up(0)->not_on, DIALECT_POSTGRESQL | DIALECT_SQLITE);
+	cr_expect_eq(up(1)->not_on, DIALECT_MYSQL | DIALECT_SQLITE);
+	cr_expect_eq(up(2)->not_on, DIALECT_POSTGRESQL | DIALECT_MYSQL, "else: sqlite (or oracle)");
+	cr_expect_eq(up(3)->not_on, 0, "a condition on more than the dialect says nothing");
+	cr_expect_eq(up(4)->not_on, DIALECT_MYSQL | DIALECT_SQLITE);
+	cr_expect_eq(up(5)->not_on, 0);
 }
