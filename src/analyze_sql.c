@@ -496,8 +496,8 @@ check_dialect_sql(const struct sql_at *s)
 		     !strncmp(from, "from sqlalchemy.url", 19);
 	char name[64];
 
-	if (!what || s->c->postgresql_only_seen)
-		return 0;
+	if (!what || s->c->postgresql_only_seen || (s->op->not_on & cfg->dialect))
+		return 0;       /* SQL guarded to run on PostgreSQL only is fine */
 	s->c->postgresql_only_seen = true;
 	dialect_names(cfg->dialect, name, sizeof(name));
 	return report_sql(s, RULE_POSTGRESQL_ONLY_SQL, s->st->table, s->st->offset,
@@ -661,7 +661,9 @@ check_lock_timeout(struct ctx *c, const struct migration_op *op)
 {
 	const char *table;
 
-	if (c->lock_timeout_seen || c->cfg->lock_timeout_everywhere)
+	/* a branch for another dialect neither sets the timeout nor takes the lock here */
+	if (c->lock_timeout_seen || c->cfg->lock_timeout_everywhere ||
+	    (op->not_on & c->cfg->dialect))
 		return 0;
 	if (sets_lock_timeout(op)) {
 		c->lock_timeout_seen = true;

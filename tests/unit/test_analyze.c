@@ -1361,3 +1361,23 @@ Test(analyze, operations_under_another_dialects_branch_are_not_reported)
 			     "def downgrade():\n    pass\n", true),
 			 "unqualified-delete@3:21 drop-column@4:9 empty-downgrade@5:1");
 }
+
+/* a lock taken only on another dialect does not use up the migration's one lock_timeout note */
+Test(analyze, a_lock_under_another_dialects_branch_does_not_hide_the_next_one)
+{
+	cfg.by_rule[RULE_MISSING_LOCK_TIMEOUT].disabled = false;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    if op.get_bind().dialect.name == 'mysql':\n"
+			     "        op.add_column('orders', sa.Column('a', sa.Text()))\n"
+			     "    op.add_column('orders', sa.Column('b', sa.Text()))\n"
+			     "def downgrade():\n"
+			     "    op.drop_column('orders', 'b')\n"
+			     "    op.drop_column('orders', 'a')\n", true),
+			 "missing-lock-timeout@4:5");
+	cfg.dialect = DIALECT_SQLITE;
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    if op.get_bind().dialect.name == 'postgresql':\n"
+			     "        op.execute('CREATE INDEX CONCURRENTLY ix ON orders (note)')\n"
+			     "def downgrade():\n    pass\n", true),
+			 "empty-downgrade@4:1", "SQL guarded to run on PostgreSQL only");
+}
