@@ -569,7 +569,9 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 
 	if (!existed(c, op, table))
 		return 0;
-	if (kw_false(nullable) && (!col || col->nullable)) {
+	/* existing_nullable=False: it is NOT NULL already, the call changes something else */
+	if (kw_false(nullable) && (!col || col->nullable) &&
+	    !kw_false(pycall_arg(&op->call, (size_t)-1, "existing_nullable"))) {
 		if (!backfilled(c, op, table, column) &&
 		    report_op(c, RULE_SET_NOT_NULL_WITHOUT_BACKFILL, table, op,
 			      "%s.%s becomes NOT NULL with no backfill before it in this migration: "

@@ -11,6 +11,44 @@
 #include "analyze_int.h"
 #include "migreview/sqltok.h"
 
+/*
+ * Does upgrade() change the schema?  Not when all it does is write rows: literal
+ * UPDATE, DELETE, INSERT or SELECT, bulk_insert, or statements on a connection
+ * (an ORM session's writes): a data migration need not undo itself.  SQL built
+ * at run time could be anything: it counts as a change.
+ */
+static bool
+changes_schema(const struct migration_fn *up)
+{
+	if (!up->n_ops)
+		return true;    /* it does something migreview cannot see */
+	for (size_t i = 0; i < up->n_ops; i++) {
+		const struct migration_op *op = &up->ops[i];
+		enum op_kind kind = op_kind_of(op);
+		const struct pyarg *arg;
+		const char *text;
+		struct sql_script script;
+		bool ddl = false;
+
+		if (kind == OP_BULK_INSERT || (kind == OP_OTHER && op->via_bind))
+			continue;
+		if (kind != OP_EXECUTE || !(text = op_sql(op, &arg)) ||
+		    sql_scan(text, strlen(text), &script, NULL) < 0)
+			return true;
+		for (size_t k = 0; k < script.n; k++) {
+			enum sql_kind sk = script.v[k].kind;
+
+			ddl = ddl || (sk != SQL_SELECT && sk != SQL_INSERT && sk != SQL_UPDATE &&
+				      sk != SQL_DELETE && sk != SQL_SET && sk != SQL_BEGIN &&
+				      sk != SQL_COMMIT);
+		}
+		sql_script_free(&script);
+		if (ddl)
+			return true;
+	}
+	return false;
+}
+
 int
 check_functions(struct ctx *c)
 {
@@ -30,7 +68,7 @@ check_functions(struct ctx *c)
 		return report(c, RULE_MISSING_DOWNGRADE, NULL, up->present ? up->line : 1,
 			      up->present ? up->col : 1,
 			      "there is no downgrade(): `alembic downgrade` fails at this revision");
-	if (down->empty && !up->empty && !c->in->merge_point)
+	if (down->empty && !up->empty && !c->in->merge_point && changes_schema(up))
 		return report(c, RULE_EMPTY_DOWNGRADE, NULL, down->line, down->col,
 			      "downgrade() %s, while upgrade() changes the schema",
 			      down->not_implemented ? "raises NotImplementedError" : "does nothing");

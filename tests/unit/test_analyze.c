@@ -1381,3 +1381,21 @@ Test(analyze, a_lock_under_another_dialects_branch_does_not_hide_the_next_one)
 			     "def downgrade():\n    pass\n", true),
 			 "empty-downgrade@4:1", "SQL guarded to run on PostgreSQL only");
 }
+
+/* A data migration need not undo itself; a column already NOT NULL is not made so again */
+Test(analyze, data_only_upgrades_and_existing_nullable_false)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute(\"UPDATE orders SET note = '' WHERE note IS NULL\")\n"
+			     "    op.get_bind().execute(sa.text('DELETE FROM orders WHERE id < 0'))\n"
+			     "def downgrade():\n    pass\n", true), "",
+			 "rows written, nothing of the schema changed");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('CREATE TABLE t (id int)')\n"
+			     "def downgrade():\n    pass\n", true), "non-idempotent-sql@2:17 empty-downgrade@3:1");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.alter_column('orders', 'note', nullable=False, existing_nullable=False,\n"
+			     "                    server_default='')\n"
+			     "def downgrade():\n"
+			     "    op.alter_column('orders', 'note', server_default=None)\n", true), "");
+}
