@@ -665,12 +665,51 @@ check_still_read(struct ctx *c, const struct migration_op *op, const char *table
 			 or_unknown(table), column, path, line);
 }
 
+/* Does an operation after op in upgrade() make a table called name again? */
+static bool
+made_again(const struct ctx *c, const struct migration_op *op, const char *name)
+{
+	const struct migration_fn *up = &c->m->upgrade;
+
+	for (const struct migration_op *o = op + 1; name && o >= up->ops && o < up->ops + up->n_ops; o++) {
+		enum op_kind kind = op_kind_of(o);
+		const char *made = kind == OP_CREATE_TABLE ? op_table(o) :
+				   kind == OP_RENAME_TABLE ? op_string(o, "new_table_name") : NULL;
+
+		if (made && !strcmp(made, name))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The table-rebuild pattern SQLite needs for most ALTERs: rename t to t_tmp,
+ * create t anew, copy the rows, drop t_tmp.  Is table such a t_tmp?
+ */
+static bool
+rebuilt_from(const struct ctx *c, const struct migration_op *op, const char *table)
+{
+	const struct migration_fn *up = &c->m->upgrade;
+
+	for (const struct migration_op *o = up->ops; table && o < op && o < up->ops + up->n_ops; o++) {
+		const char *to = op_kind_of(o) == OP_RENAME_TABLE ? op_string(o, "new_table_name") : NULL;
+
+		if (to && !strcmp(to, table) && made_again(c, o, op_table(o)))
+			return true;
+	}
+	return false;
+}
+
 static int
 check_drop(struct ctx *c, const struct migration_op *op)
 {
 	const char *table = op_table(op);
 
 	if (!existed(c, op, table))
+		return 0;
+	/* a rebuild keeps the table's name and rows: what is dropped is the scaffolding */
+	if ((op_kind_of(op) == OP_RENAME_TABLE && made_again(c, op, table)) ||
+	    (op_kind_of(op) == OP_DROP_TABLE && rebuilt_from(c, op, table)))
 		return 0;
 	if (op_kind_of(op) == OP_DROP_TABLE)
 		return report_op(c, RULE_DROP_TABLE, table, op,

@@ -1399,3 +1399,20 @@ Test(analyze, data_only_upgrades_and_existing_nullable_false)
 			     "def downgrade():\n"
 			     "    op.alter_column('orders', 'note', server_default=None)\n", true), "");
 }
+
+/* securedrop rebuilds SQLite tables: rename, create anew, copy, drop the old copy */
+Test(analyze, a_table_rebuilt_under_its_own_name_is_not_renamed_or_lost)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.rename_table('orders', 'orders_tmp')\n"
+			     "    op.create_table('orders', sa.Column('id', sa.Integer(), primary_key=True))\n"
+			     "    op.execute('INSERT INTO orders SELECT id FROM orders_tmp')\n"
+			     "    op.drop_table('orders_tmp')\n"
+			     "def downgrade():\n    pass\n", true), "empty-downgrade@6:1");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.rename_table('orders', 'orders_old')\n"
+			     "    op.drop_table('orders_old')\n"
+			     "def downgrade():\n    pass\n", true),
+			 "rename-table@2:5 drop-table@3:5 empty-downgrade@4:1",
+			 "renamed and dropped, never made again: gone");
+}
