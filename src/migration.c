@@ -486,6 +486,20 @@ walk_with(struct walker *w, TSNode with)
  * TABLE = "orders" (or any literal, or a string built from known names) is
  * known from here on, and any other value makes the name unknown.
  */
+static bool takes_bind(const struct walker *w, TSNode call);
+
+/*
+ * session = sa.orm.Session(bind=op.get_bind()): an ORM session on the
+ * migration's connection writes through it, as the connection does.
+ */
+static bool
+is_session(const struct walker *w, const char *callee, TSNode call)
+{
+	size_t len = strlen(callee);
+
+	return len >= 7 && !strcmp(callee + len - 7, "Session") && takes_bind(w, call);
+}
+
 static int
 note_assignment(struct walker *w, TSNode asg)
 {
@@ -510,7 +524,7 @@ note_assignment(struct walker *w, TSNode asg)
 	if (rc == 0 && node_is(right, "call") &&
 	    !(callee = compact_text(w->src, ts_node_child_by_field_name(right, "function", 8))))
 		rc = -1;
-	if (rc == 0 && callee && !strcmp(callee, "op.get_bind"))
+	if (rc == 0 && callee && (!strcmp(callee, "op.get_bind") || is_session(w, callee, right)))
 		rc = strvec_push(&w->binds, name);
 	else if (rc == 0 && callee && !strcmp(callee, "op.get_context"))
 		rc = strvec_push(&w->contexts, name);

@@ -1416,3 +1416,23 @@ Test(analyze, a_table_rebuilt_under_its_own_name_is_not_renamed_or_lost)
 			 "rename-table@2:5 drop-table@3:5 empty-downgrade@4:1",
 			 "renamed and dropped, never made again: gone");
 }
+
+/* neutron backfills through an ORM session on the migration's connection */
+Test(analyze, a_backfill_through_a_session_on_the_connection_counts)
+{
+	static const char *const src = "import sqlalchemy as sa\n"
+		"t = sa.table('orders', sa.column('note'))\n"
+		"def upgrade():\n"
+		"    session = %s\n"
+		"    session.execute(t.update().values(note=''))\n"
+		"    op.alter_column('orders', 'note', nullable=False)\n"
+		"def downgrade():\n"
+		"    op.alter_column('orders', 'note', nullable=True)\n";
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), src, "sa.orm.Session(bind=op.get_bind())");
+	cr_expect_not(strstr(run(buf, true), "set-not-null-without-backfill"), "%s", run(buf, true));
+	snprintf(buf, sizeof(buf), src, "make_session()");
+	cr_expect(strstr(run(buf, true), "set-not-null-without-backfill"),
+		  "a session on some other connection writes elsewhere");
+}
