@@ -70,6 +70,18 @@ node_text(const char *src, TSNode n)
 	return mr_strndup(src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
 }
 
+/* Is n's source text exactly text?  A null node is not. */
+static bool
+text_is(const char *src, TSNode n, const char *text)
+{
+	size_t len;
+
+	if (ts_node_is_null(n))
+		return false;
+	len = ts_node_end_byte(n) - ts_node_start_byte(n);
+	return strlen(text) == len && !memcmp(src + ts_node_start_byte(n), text, len);
+}
+
 /* The source of n without blanks: "op.get_context()\n  .autocommit_block". */
 static char *
 compact_text(const char *src, TSNode n)
@@ -183,6 +195,19 @@ read_value(struct walker *w, TSNode v, struct pyarg *a)
 
 	set_pos(v, &a->line, &a->col);
 	v = unwrap_parens(v);
+	/* sa.text("UPDATE ... :x").bindparams(x=1): the parameters leave the SQL as written */
+	while (node_is(v, "call")) {
+		TSNode fn = ts_node_child_by_field_name(v, "function", 8);
+		TSNode obj = node_is(fn, "attribute") ? ts_node_child_by_field_name(fn, "object", 6) :
+			     (TSNode){ 0 };
+		TSNode attr = node_is(fn, "attribute") ? ts_node_child_by_field_name(fn, "attribute", 9) :
+			      (TSNode){ 0 };
+
+		if (ts_node_is_null(obj) || !node_is(obj, "call") ||
+		    (!text_is(w->src, attr, "bindparams") && !text_is(w->src, attr, "execution_options")))
+			break;
+		v = obj;
+	}
 	type = ts_node_type(v);
 	if ((rc = read_const(w, v, a)) != 0)
 		return rc < 0 ? -1 : 0;
@@ -607,17 +632,6 @@ may_follow(const struct walker *w, TSNode def)
 	return true;
 }
 
-/* Is n's source text exactly text?  A null node is not. */
-static bool
-text_is(const char *src, TSNode n, const char *text)
-{
-	size_t len;
-
-	if (ts_node_is_null(n))
-		return false;
-	len = ts_node_end_byte(n) - ts_node_start_byte(n);
-	return strlen(text) == len && !memcmp(src + ts_node_start_byte(n), text, len);
-}
 
 /*
  * Binds parameter name of the helper callee to the argument value (NULL: not

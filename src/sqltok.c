@@ -117,6 +117,11 @@ read_update(struct sqlcur *c, struct sql_stmt *st)
 	st->kind = SQL_UPDATE;
 	while (sqlcur_accept(c, "low_priority") || sqlcur_accept(c, "ignore") || sqlcur_accept(c, "only"))
 		;
+	/* SQLite's UPDATE OR IGNORE / REPLACE / ROLLBACK / ABORT / FAIL */
+	if (sqlcur_accept(c, "or"))
+		(void)(sqlcur_accept(c, "ignore") || sqlcur_accept(c, "replace") ||
+		       sqlcur_accept(c, "rollback") || sqlcur_accept(c, "abort") ||
+		       sqlcur_accept(c, "fail"));
 	return sqlcur_push_name(c, st, &st->tables) < 0 ? -1 : 0;
 }
 

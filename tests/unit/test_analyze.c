@@ -1436,3 +1436,16 @@ Test(analyze, a_backfill_through_a_session_on_the_connection_counts)
 	cr_expect(strstr(run(buf, true), "set-not-null-without-backfill"),
 		  "a session on some other connection writes elsewhere");
 }
+
+/* securedrop's backfill: sa.text("UPDATE OR IGNORE ...").bindparams(...) */
+Test(analyze, a_backfill_with_bound_parameters_counts)
+{
+	const char *out = run("def upgrade():\n"
+			      "    op.execute(sa.text(\"UPDATE OR IGNORE orders SET note = :n \"\n"
+			      "                       \"WHERE note IS NULL\").bindparams(n=''))\n"
+			      "    op.alter_column('orders', 'note', nullable=False)\n"
+			      "def downgrade():\n"
+			      "    op.alter_column('orders', 'note', nullable=True)\n", true);
+
+	cr_expect_not(strstr(out, "set-not-null-without-backfill"), "%s", out);
+}

@@ -300,6 +300,10 @@ Test(sqltok, update_needs_where)
 	expect_str(st->table, "orders", "table");
 	expect_stmt("UPDATE orders SET placed_at = created_at WHERE placed_at IS NULL", SQL_UPDATE,
 		    SQL_F(WHERE), 0);
+	/* SQLite's conflict clause (securedrop) */
+	st = expect_stmt("UPDATE OR IGNORE instance_config SET valid_until = 0 WHERE valid_until IS NULL",
+			 SQL_UPDATE, SQL_F(WHERE), 0);
+	expect_str(st->table, "instance_config", "table after OR IGNORE");
 }
 
 Test(sqltok, with_prefix_reads_the_main_statement)
