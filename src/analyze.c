@@ -390,8 +390,10 @@ sql_backfills(const struct migration_op *op, const char *table, const char *colu
 		char buf[512];
 		const char *t = sql_table_key(&script.v[i], buf, sizeof(buf));
 
+		/* table NULL: a table that cannot be known, which any UPDATE or DELETE may be */
 		found = found || ((script.v[i].kind == SQL_UPDATE || script.v[i].kind == SQL_DELETE) &&
-				  t && !strcmp(t, table) && (!column || strstr(sql, column)));
+				  (!table || (t && !strcmp(t, table))) &&
+				  (!column || strstr(sql, column)));
 	}
 	sql_script_free(&script);
 	return found;
@@ -411,9 +413,10 @@ backfilled(const struct ctx *c, const struct migration_op *upto, const char *tab
 	size_t from = col ? col->created_in : 0;
 	char t[128];
 
-	for (const struct migration_op *op = c->m->upgrade.ops; table && op < upto; op++)
+	/* an UPDATE of a table whose name cannot be known may be this one's backfill */
+	for (const struct migration_op *op = c->m->upgrade.ops; op < upto; op++)
 		if (sql_backfills(op, table, NULL) ||
-		    (core_update(c->m, op, t, sizeof(t)) && (!t[0] || !strcmp(t, table))))
+		    (core_update(c->m, op, t, sizeof(t)) && (!t[0] || !table || !strcmp(t, table))))
 			return true;
 	for (size_t k = from; table && column && k < c->at; k++) {
 		const struct migration_fn *up = &c->all[k]->upgrade;

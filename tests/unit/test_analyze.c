@@ -1449,3 +1449,21 @@ Test(analyze, a_backfill_with_bound_parameters_counts)
 
 	cr_expect_not(strstr(out, "set-not-null-without-backfill"), "%s", out);
 }
+
+/* neutron: for table, model in TABLE_MODELS: a backfill and a NOT NULL on tables not known */
+Test(analyze, an_update_of_an_unknown_table_may_be_the_backfill_of_another_unknown_one)
+{
+	const char *out = run("def upgrade():\n"
+			      "    for table, model in TABLE_MODELS:\n"
+			      "        op.execute(model.update().values(x=1))\n"
+			      "    for table, model in TABLE_MODELS:\n"
+			      "        op.alter_column(table, 'x', nullable=False)\n"
+			      "def downgrade():\n    pass\n", true);
+
+	cr_expect_not(strstr(out, "set-not-null-without-backfill"), "%s", out);
+	out = run("def upgrade():\n"
+		  "    for table, model in TABLE_MODELS:\n"
+		  "        op.alter_column(table, 'x', nullable=False)\n"
+		  "def downgrade():\n    pass\n", true);
+	cr_expect(strstr(out, "set-not-null-without-backfill"), "no update at all: %s", out);
+}
