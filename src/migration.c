@@ -52,6 +52,7 @@ struct walker {
 	struct strvec contexts;         /* names bound to op.get_context() */
 	bool in_autocommit;
 	unsigned not_on;                /* dialects the enclosing if-branches exclude */
+	struct strvec dialect_names;    /* names bound to the dialect's name: d = bind.dialect.name */
 	int depth;
 	TSNode def;                     /* the function walked */
 	const struct walker *caller;    /* the walker of the function that called this one */
@@ -512,6 +513,7 @@ walk_with(struct walker *w, TSNode with)
  * known from here on, and any other value makes the name unknown.
  */
 static bool takes_bind(const struct walker *w, TSNode call);
+static bool is_dialect_name(const struct walker *w, TSNode n);
 
 /*
  * session = sa.orm.Session(bind=op.get_bind()): an ORM session on the
@@ -546,6 +548,10 @@ note_assignment(struct walker *w, TSNode asg)
 	else if (rc == 0)
 		rc = pyscope_bind(&w->scope, name, PYARG_OTHER, NULL);
 	free(text);
+	/* dialect = context.get_context().dialect.name: later tests of it test the dialect */
+	if (rc == 0 && (node_is(right, "attribute") && is_dialect_name(w, right)) &&
+	    !strvec_contains(&w->dialect_names, name))
+		rc = strvec_push(&w->dialect_names, name);
 	if (rc == 0 && node_is(right, "call") &&
 	    !(callee = compact_text(w->src, ts_node_child_by_field_name(right, "function", 8))))
 		rc = -1;
@@ -749,6 +755,7 @@ walker_free(struct walker *w)
 	strvec_free(&w->batch_aliases);
 	strvec_free(&w->batch_tables);
 	strvec_free(&w->binds);
+	strvec_free(&w->dialect_names);
 	strvec_free(&w->contexts);
 }
 
@@ -895,7 +902,7 @@ dialect_bit(const char *name)
 
 /* The dialects a string or a list, tuple or set of strings names (*on); false if not that. */
 static bool
-named_dialects(const char *src, TSNode n, unsigned *on)
+named_dialects(const struct walker *w, TSNode n, unsigned *on)
 {
 	char *text;
 	bool is_list = node_is(n, "list") || node_is(n, "tuple") || node_is(n, "set");
@@ -904,26 +911,37 @@ named_dialects(const char *src, TSNode n, unsigned *on)
 	*on = 0;
 	for (uint32_t i = 0; i < count; i++) {
 		TSNode item = is_list ? ts_node_named_child(n, i) : n;
-		int rc;
+		enum pyarg_kind kind;
 
-		if (!node_is(item, "string"))
+		/* "mysql", or a name bound to it: MYSQL_ENGINE = "mysql" */
+		if (pyconst_eval(w->src, item, &w->scope, &kind, &text) != 1)
 			return false;
-		if ((rc = pysrc_string(src, item, &text)) <= 0)
-			return false;
-		*on |= dialect_bit(text);
+		if (kind == PYARG_STRING && text)
+			*on |= dialect_bit(text);
 		free(text);
+		if (kind != PYARG_STRING)
+			return false;
 	}
 	return true;
 }
 
 /* Does n read the dialect's name: bind.dialect.name, context.get_context().dialect.name? */
 static bool
-is_dialect_name(const char *src, TSNode n)
+is_dialect_name(const struct walker *w, TSNode n)
 {
+	const char *src = w->src;
 	char *text = compact_text(src, n);
+
+	if (text && strvec_contains(&w->dialect_names, text)) {
+		free(text);
+		return true;
+	}
 	size_t len = text ? strlen(text) : 0;
-	bool yes = len >= strlen(".dialect.name") &&
-		   !strcmp(text + len - strlen(".dialect.name"), ".dialect.name");
+	/* ... .dialect.name, or an Engine's name: engine.name, connection.engine.name */
+	bool yes = (len >= strlen(".dialect.name") &&
+		    !strcmp(text + len - strlen(".dialect.name"), ".dialect.name")) ||
+		   (len >= strlen("engine.name") &&
+		    !strcmp(text + len - strlen("engine.name"), "engine.name"));
 
 	free(text);
 	return yes;
@@ -935,13 +953,14 @@ is_dialect_name(const char *src, TSNode n)
  * and not / and / or of such tests.  false when it tests anything else.
  */
 static bool
-dialect_condition(const char *src, TSNode n, unsigned *on)
+dialect_condition(const struct walker *w, TSNode n, unsigned *on)
 {
+	const char *src = w->src;
 	unsigned a, b;
 
 	n = unwrap_parens(n);
 	if (node_is(n, "not_operator")) {
-		if (!dialect_condition(src, ts_node_child_by_field_name(n, "argument", 8), &a))
+		if (!dialect_condition(w, ts_node_child_by_field_name(n, "argument", 8), &a))
 			return false;
 		*on = DIALECT_ANY & ~a;
 		return true;
@@ -949,15 +968,15 @@ dialect_condition(const char *src, TSNode n, unsigned *on)
 	if (node_is(n, "boolean_operator")) {
 		TSNode op = ts_node_child_by_field_name(n, "operator", 8);
 
-		if (!dialect_condition(src, ts_node_child_by_field_name(n, "left", 4), &a) ||
-		    !dialect_condition(src, ts_node_child_by_field_name(n, "right", 5), &b))
+		if (!dialect_condition(w, ts_node_child_by_field_name(n, "left", 4), &a) ||
+		    !dialect_condition(w, ts_node_child_by_field_name(n, "right", 5), &b))
 			return false;
 		*on = text_is(src, op, "and") ? a & b : a | b;
 		return true;
 	}
 	if (node_is(n, "comparison_operator") && ts_node_named_child_count(n) == 2 &&
-	    is_dialect_name(src, ts_node_named_child(n, 0)) &&
-	    named_dialects(src, ts_node_named_child(n, 1), &a)) {
+	    is_dialect_name(w, ts_node_named_child(n, 0)) &&
+	    named_dialects(w, ts_node_named_child(n, 1), &a)) {
 		/* the operator: the unnamed children between the two operands */
 		bool negated = false, known = false;
 
@@ -993,7 +1012,7 @@ walk_if(struct walker *w, TSNode n)
 	int rc = walk(w, ts_node_child_by_field_name(n, "condition", 9));
 
 	if (rc == 0) {
-		bool known = dialect_condition(w->src, ts_node_child_by_field_name(n, "condition", 9), &on);
+		bool known = dialect_condition(w, ts_node_child_by_field_name(n, "condition", 9), &on);
 
 		w->not_on = saved | (known ? DIALECT_ANY & ~on : 0);
 		rc = walk(w, ts_node_child_by_field_name(n, "consequence", 11));
@@ -1010,7 +1029,7 @@ walk_if(struct walker *w, TSNode n)
 			w->not_on = saved;
 			if ((rc = walk(w, cond)) < 0)
 				break;
-			known = dialect_condition(w->src, cond, &on);
+			known = dialect_condition(w, cond, &on);
 			w->not_on = saved | (chain && known ? DIALECT_ANY & ~(on & left) :
 					     known ? DIALECT_ANY & ~on : 0);
 			rc = walk(w, ts_node_child_by_field_name(alt, "consequence", 11));

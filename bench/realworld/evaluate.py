@@ -310,6 +310,9 @@ def main():
     for sq_rule, mr_rules in SQUAWK_TO_MIGREVIEW.items():
         for r in mr_rules:
             reverse.setdefault(r, set()).add(sq_rule)
+    # what refine() maps on UNIQUE and PRIMARY KEY constraints
+    reverse["unique-constraint-on-existing-table"] |= {"constraint-missing-not-valid",
+                                                       "adding-serial-primary-key-field"}
     only_mine = []
     for rev, fs in found.items():
         if res["rendered"].get(rev) != "ok":

@@ -432,7 +432,8 @@ Test(migration, loops_over_literal_strings_are_walked_once_per_item)
 /* rucio and glance guard each dialect's DDL with the dialect's name */
 Test(migration, branches_on_the_dialects_name_say_where_their_operations_run)
 {
-	read_src("def upgrade():\n"
+	read_src("MYSQL = 'mysql'\n"
+		 "def upgrade():\n"
 		 "    if context.get_context().dialect.name in ['oracle', 'mysql']:\n"
 		 "        op.drop_column('a', 'x')\n"
 		 "    elif op.get_bind().dialect.name == 'postgresql':\n"
@@ -443,8 +444,16 @@ Test(migration, branches_on_the_dialects_name_say_where_their_operations_run)
 		 "        op.drop_column('d', 'x')\n"
 		 "    if not (engine.dialect.name == 'mysql' or engine.dialect.name == 'sqlite'):\n"
 		 "        op.drop_column('e', 'x')\n"
-		 "    op.drop_column('f', 'x')\n");
-	cr_assert_eq(m.upgrade.n_ops, 6);
+		 "    op.drop_column('f', 'x')\n"
+		 "    if connection.engine.name == 'mysql':\n"
+		 "        op.drop_column('g', 'x')\n"
+		 "    dialect = context.get_context().dialect.name\n"
+		 "    if dialect == MYSQL:\n"
+		 "        op.drop_column('h', 'x')\n");
+	cr_assert_eq(m.upgrade.n_ops, 8);
+	cr_expect_eq(up(7)->not_on, DIALECT_POSTGRESQL | DIALECT_SQLITE,
+		     "a name holding the dialect's name, against a constant");
+	cr_expect_eq(up(6)->not_on, DIALECT_POSTGRESQL | DIALECT_SQLITE, "an Engine's name");
 	cr_expect_eq(up(0)->not_on, DIALECT_POSTGRESQL | DIALECT_SQLITE);
 	cr_expect_eq(up(1)->not_on, DIALECT_MYSQL | DIALECT_SQLITE);
 	cr_expect_eq(up(2)->not_on, DIALECT_POSTGRESQL | DIALECT_MYSQL, "else: sqlite (or oracle)");
