@@ -97,9 +97,12 @@ def main():
     print()
 
     only = collections.Counter()
+    unread = []
     for n, r in results.items():
         for f in r.get("only_migreview", []):
             only[f["rule"]] += 1
+            if (n, f["revision"], f["rule"]) not in classified:
+                unread.append((n, f["revision"], f["rule"]))
     print("| migreview rule, where squawk has nothing of the same kind on the migration | "
           "findings |")
     print("|---|---:|")
@@ -107,6 +110,9 @@ def main():
         print("| %s | %d |" % (rule, k))
     print()
 
+    if unread:
+        print("Not classified yet: %s" % ", ".join(" ".join(u) for u in unread))
+        print()
     print("Misses not classified as squawk's mistakes (%d):" % len(open_misses))
     print()
     for n, p, c in open_misses:
