@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analyze_int.h"
 #include "migreview/appcode.h"
@@ -400,6 +401,37 @@ sql_backfills(const struct migration_op *op, const char *table, const char *colu
 }
 
 /*
+ * f"UPDATE {table} SET col = ... WHERE col IS NULL" with the table known only
+ * at run time (a loop over a list built as it runs): an UPDATE or DELETE of a
+ * table named at run time that names column may be column's backfill.
+ */
+static bool
+runtime_update(const struct migration_op *op, const char *column)
+{
+	const struct pyarg *a = op_kind_of(op) == OP_EXECUTE ? op_param(op, "sqltext") : NULL;
+	const char *text, *p;
+
+	if (a && a->kind == PYARG_CALL && !strcmp(a->call->name, "text") && a->call->n_args)
+		a = &a->call->args[0];
+	if (!a || a->kind != PYARG_OTHER || !(text = a->text) || (text[0] != 'f' && text[0] != 'F'))
+		return false;
+	for (p = text; *p; p++) {
+		const char *q = p;
+
+		if (strncasecmp(q, "update ", 7) && strncasecmp(q, "delete from ", 12))
+			continue;
+		q += tolower((unsigned char)*q) == 'u' ? 7 : 12;
+		if (!strncasecmp(q, "or ", 3)) {        /* UPDATE OR IGNORE */
+			q += 3 + strcspn(q + 3, " ");
+			q += *q == ' ';
+		}
+		if (*q == '{' && strstr(q, column))
+			return true;
+	}
+	return false;
+}
+
+/*
  * A backfill of table before SET NOT NULL: an UPDATE (raw SQL or SQLAlchemy
  * Core, of that table or of one that cannot be known) or a DELETE earlier in
  * this upgrade; or, in an earlier migration since the column was added, an
@@ -415,7 +447,7 @@ backfilled(const struct ctx *c, const struct migration_op *upto, const char *tab
 
 	/* an UPDATE of a table whose name cannot be known may be this one's backfill */
 	for (const struct migration_op *op = c->m->upgrade.ops; op < upto; op++)
-		if (sql_backfills(op, table, NULL) ||
+		if (sql_backfills(op, table, NULL) || (column && runtime_update(op, column)) ||
 		    (core_update(c->m, op, t, sizeof(t)) && (!t[0] || !table || !strcmp(t, table))))
 			return true;
 	for (size_t k = from; table && column && k < c->at; k++) {

@@ -1467,3 +1467,22 @@ Test(analyze, an_update_of_an_unknown_table_may_be_the_backfill_of_another_unkno
 		  "def downgrade():\n    pass\n", true);
 	cr_expect(strstr(out, "set-not-null-without-backfill"), "no update at all: %s", out);
 }
+
+/* securedrop backfills each table of a list built at run time with an f-string UPDATE */
+Test(analyze, an_update_of_a_table_named_at_run_time_may_be_the_backfill)
+{
+	static const char *const src = "def upgrade():\n"
+		"    for table in needs_migration:\n"
+		"        op.execute(sa.text(f\"UPDATE OR IGNORE {table} SET %s = :j \"\n"
+		"                           \"WHERE %s IS NULL\").bindparams(j=1))\n"
+		"    op.alter_column('orders', 'note', nullable=False)\n"
+		"def downgrade():\n"
+		"    op.alter_column('orders', 'note', nullable=True)\n";
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), src, "note", "note");
+	cr_expect_not(strstr(run(buf, true), "set-not-null-without-backfill"), "%s", run(buf, true));
+	snprintf(buf, sizeof(buf), src, "other", "other");
+	cr_expect(strstr(run(buf, true), "set-not-null-without-backfill"),
+		  "an UPDATE of another column backfills nothing here");
+}
