@@ -59,17 +59,7 @@ struct walker {
 	struct follow_cost *cost;       /* shared by upgrade() or downgrade() and its helpers */
 };
 
-static bool
-node_is(TSNode n, const char *type)
-{
-	return !strcmp(ts_node_type(n), type);
-}
 
-static char *
-node_text(const char *src, TSNode n)
-{
-	return mr_strndup(src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
-}
 
 /* Is n's source text exactly text?  A null node is not. */
 static bool
@@ -87,7 +77,7 @@ text_is(const char *src, TSNode n, const char *text)
 static char *
 compact_text(const char *src, TSNode n)
 {
-	char *t = node_text(src, n), *o = t;
+	char *t = pysrc_node_text(src, n), *o = t;
 
 	if (!t)
 		return NULL;
@@ -103,9 +93,9 @@ static TSNode
 chain_root(TSNode n)
 {
 	for (;;) {
-		if (node_is(n, "attribute"))
+		if (pysrc_node_is(n, "attribute"))
 			n = ts_node_child_by_field_name(n, "object", 6);
-		else if (node_is(n, "call"))
+		else if (pysrc_node_is(n, "call"))
 			n = ts_node_child_by_field_name(n, "function", 8);
 		else
 			return n;
@@ -130,7 +120,7 @@ static void pycall_free(struct pycall *c);
 static TSNode
 unwrap_parens(TSNode n)
 {
-	while (node_is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
+	while (pysrc_node_is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
 		n = ts_node_named_child(n, 0);
 	return n;
 }
@@ -149,7 +139,7 @@ read_items(struct walker *w, TSNode seq, struct pyarg *a)
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode item = ts_node_named_child(seq, i);
 
-		if (node_is(item, "comment"))
+		if (pysrc_node_is(item, "comment"))
 			continue;
 		if (read_value(w, item, &a->items[a->n_items++]) < 0)
 			return -1;
@@ -176,15 +166,15 @@ read_const(struct walker *w, TSNode v, struct pyarg *a)
 	enum pyarg_kind kind;
 	int rc;
 
-	if (!node_is(v, "string") && !node_is(v, "concatenated_string") &&
-	    !node_is(v, "identifier") && !node_is(v, "binary_operator") && !node_is(v, "call"))
+	if (!pysrc_node_is(v, "string") && !pysrc_node_is(v, "concatenated_string") &&
+	    !pysrc_node_is(v, "identifier") && !pysrc_node_is(v, "binary_operator") && !pysrc_node_is(v, "call"))
 		return 0;
 	rc = pyconst_eval(w->src, v, &w->scope, &kind, &a->text);
 	if (rc != 1)
 		return rc;
 	a->kind = kind;
 	/* op.f("ix_x"): a name no naming convention changes (naming.h) */
-	a->final = node_is(v, "call") && is_op_f(w->src, v);
+	a->final = pysrc_node_is(v, "call") && is_op_f(w->src, v);
 	return a->text || (a->text = mr_strdup("None")) ? 1 : -1;
 }
 
@@ -197,14 +187,14 @@ read_value(struct walker *w, TSNode v, struct pyarg *a)
 	set_pos(v, &a->line, &a->col);
 	v = unwrap_parens(v);
 	/* sa.text("UPDATE ... :x").bindparams(x=1): the parameters leave the SQL as written */
-	while (node_is(v, "call")) {
+	while (pysrc_node_is(v, "call")) {
 		TSNode fn = ts_node_child_by_field_name(v, "function", 8);
-		TSNode obj = node_is(fn, "attribute") ? ts_node_child_by_field_name(fn, "object", 6) :
+		TSNode obj = pysrc_node_is(fn, "attribute") ? ts_node_child_by_field_name(fn, "object", 6) :
 			     (TSNode){ 0 };
-		TSNode attr = node_is(fn, "attribute") ? ts_node_child_by_field_name(fn, "attribute", 9) :
+		TSNode attr = pysrc_node_is(fn, "attribute") ? ts_node_child_by_field_name(fn, "attribute", 9) :
 			      (TSNode){ 0 };
 
-		if (ts_node_is_null(obj) || !node_is(obj, "call") ||
+		if (ts_node_is_null(obj) || !pysrc_node_is(obj, "call") ||
 		    (!text_is(w->src, attr, "bindparams") && !text_is(w->src, attr, "execution_options")))
 			break;
 		v = obj;
@@ -221,8 +211,8 @@ read_value(struct walker *w, TSNode v, struct pyarg *a)
 		a->kind = PYARG_OTHER;  /* an f-string with fields, bytes */
 	} else if (!strcmp(type, "integer") || !strcmp(type, "float") ||
 		   (!strcmp(type, "unary_operator") &&
-		    (node_is(ts_node_named_child(v, 0), "integer") ||
-		     node_is(ts_node_named_child(v, 0), "float")))) {
+		    (pysrc_node_is(ts_node_named_child(v, 0), "integer") ||
+		     pysrc_node_is(ts_node_named_child(v, 0), "float")))) {
 		a->kind = PYARG_NUMBER;
 	} else if (!strcmp(type, "true") || !strcmp(type, "false")) {
 		a->kind = PYARG_BOOL;
@@ -247,7 +237,7 @@ read_value(struct walker *w, TSNode v, struct pyarg *a)
 	} else {
 		a->kind = PYARG_OTHER;
 	}
-	a->text = node_text(w->src, v);
+	a->text = pysrc_node_text(w->src, v);
 	return a->text ? 0 : -1;
 }
 
@@ -275,13 +265,13 @@ read_call(struct walker *w, TSNode call, struct pycall *out)
 		TSNode arg = ts_node_named_child(args, i);
 		struct pyarg *a;
 
-		if (node_is(arg, "comment"))
+		if (pysrc_node_is(arg, "comment"))
 			continue;
 		a = &out->args[out->n_args++];
-		if (node_is(arg, "keyword_argument")) {
+		if (pysrc_node_is(arg, "keyword_argument")) {
 			TSNode name = ts_node_child_by_field_name(arg, "name", 4);
 
-			a->keyword = node_text(w->src, name);
+			a->keyword = pysrc_node_text(w->src, name);
 			if (!a->keyword || read_value(w, ts_node_child_by_field_name(arg, "value", 5), a) < 0)
 				return -1;
 		} else if (read_value(w, arg, a) < 0) {
@@ -301,7 +291,7 @@ is_op_call(const struct walker *w, TSNode call, const char **batch_table, bool *
 
 	*batch_table = NULL;
 	*via_bind = false;
-	if (ts_node_is_null(root) || !node_is(root, "identifier"))
+	if (ts_node_is_null(root) || !pysrc_node_is(root, "identifier"))
 		return false;
 	len = ts_node_end_byte(root) - ts_node_start_byte(root);
 	if (len >= sizeof(name))
@@ -436,7 +426,7 @@ with_item(struct walker *w, TSNode value)
 	char *callee;
 	int rc = 0;
 
-	if (node_is(value, "as_pattern")) {
+	if (pysrc_node_is(value, "as_pattern")) {
 		call = unwrap_parens(ts_node_named_child(value, 0));
 		alias = ts_node_child_by_field_name(value, "alias", 5);
 		/* whatever it was, the name now holds the context manager */
@@ -444,7 +434,7 @@ with_item(struct walker *w, TSNode value)
 		    pyscope_forget(&w->scope, w->src, ts_node_named_child(alias, 0)) < 0)
 			return -1;
 	}
-	if (!node_is(call, "call"))
+	if (!pysrc_node_is(call, "call"))
 		return walk(w, value);
 	if (!(callee = compact_text(w->src, ts_node_child_by_field_name(call, "function", 8))))
 		return -1;
@@ -489,12 +479,12 @@ walk_with(struct walker *w, TSNode with)
 		if (ts_node_is_null(value))
 			continue;
 		value = unwrap_parens(value);
-		if (!node_is(value, "tuple")) {
+		if (!pysrc_node_is(value, "tuple")) {
 			rc = with_item(w, value);
 			continue;
 		}
 		for (uint32_t k = 0; k < ts_node_named_child_count(value) && rc == 0; k++)
-			if (!node_is(ts_node_named_child(value, k), "comment"))
+			if (!pysrc_node_is(ts_node_named_child(value, k), "comment"))
 				rc = with_item(w, unwrap_parens(ts_node_named_child(value, k)));
 	}
 	if (rc == 0)
@@ -538,9 +528,9 @@ note_assignment(struct walker *w, TSNode asg)
 
 	if (ts_node_is_null(left) || ts_node_is_null(right))
 		return 0;
-	if (!node_is(left, "identifier"))
+	if (!pysrc_node_is(left, "identifier"))
 		return pyscope_forget(&w->scope, w->src, left);
-	if (!(name = node_text(w->src, left)))
+	if (!(name = pysrc_node_text(w->src, left)))
 		return -1;
 	rc = pyconst_eval(w->src, right, &w->scope, &kind, &text);
 	if (rc == 1)
@@ -549,10 +539,10 @@ note_assignment(struct walker *w, TSNode asg)
 		rc = pyscope_bind(&w->scope, name, PYARG_OTHER, NULL);
 	free(text);
 	/* dialect = context.get_context().dialect.name: later tests of it test the dialect */
-	if (rc == 0 && (node_is(right, "attribute") && is_dialect_name(w, right)) &&
+	if (rc == 0 && (pysrc_node_is(right, "attribute") && is_dialect_name(w, right)) &&
 	    !strvec_contains(&w->dialect_names, name))
 		rc = strvec_push(&w->dialect_names, name);
-	if (rc == 0 && node_is(right, "call") &&
+	if (rc == 0 && pysrc_node_is(right, "call") &&
 	    !(callee = compact_text(w->src, ts_node_child_by_field_name(right, "function", 8))))
 		rc = -1;
 	if (rc == 0 && callee && (!strcmp(callee, "op.get_bind") || is_session(w, callee, right)))
@@ -576,15 +566,15 @@ takes_bind(const struct walker *w, TSNode call)
 		const char *text;
 		size_t len;
 
-		if (node_is(a, "keyword_argument"))
+		if (pysrc_node_is(a, "keyword_argument"))
 			a = ts_node_child_by_field_name(a, "value", 5);
 		if (ts_node_is_null(a))
 			continue;
 		text = w->src + ts_node_start_byte(a);
 		len = ts_node_end_byte(a) - ts_node_start_byte(a);
-		if (node_is(a, "call") && len >= 11 && !memcmp(text, "op.get_bind", 11))
+		if (pysrc_node_is(a, "call") && len >= 11 && !memcmp(text, "op.get_bind", 11))
 			return true;
-		for (size_t k = 0; node_is(a, "identifier") && k < w->binds.n; k++)
+		for (size_t k = 0; pysrc_node_is(a, "identifier") && k < w->binds.n; k++)
 			if (strlen(w->binds.v[k]) == len && !memcmp(w->binds.v[k], text, len))
 				return true;
 	}
@@ -610,7 +600,7 @@ helper_def(const struct walker *w, TSNode call, TSNode *def)
 	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
 	size_t len;
 
-	if (ts_node_is_null(fn) || !node_is(fn, "identifier"))
+	if (ts_node_is_null(fn) || !pysrc_node_is(fn, "identifier"))
 		return false;
 	len = ts_node_end_byte(fn) - ts_node_start_byte(fn);
 	for (size_t i = w->mod->fn_names.n; i-- > 0;) {
@@ -658,13 +648,13 @@ bind_param(const struct walker *w, struct walker *callee, const char *name, TSNo
 	free(text);
 	if (rc < 0 || ts_node_is_null(value))
 		return rc < 0 ? -1 : 0;
-	if (node_is(value, "call") && text_is(w->src, ts_node_child_by_field_name(value, "function", 8),
+	if (pysrc_node_is(value, "call") && text_is(w->src, ts_node_child_by_field_name(value, "function", 8),
 					      "op.get_bind"))
 		return strvec_push(&callee->binds, name);
-	if (node_is(value, "call") && text_is(w->src, ts_node_child_by_field_name(value, "function", 8),
+	if (pysrc_node_is(value, "call") && text_is(w->src, ts_node_child_by_field_name(value, "function", 8),
 					      "op.get_context"))
 		return strvec_push(&callee->contexts, name);
-	if (!node_is(value, "identifier"))
+	if (!pysrc_node_is(value, "identifier"))
 		return 0;
 	for (size_t i = w->batch_aliases.n; i-- > 0;)
 		if (text_is(w->src, value, w->batch_aliases.v[i]))
@@ -691,12 +681,12 @@ call_arg(const char *src, TSNode args, uint32_t pos, bool keyword_only, const ch
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode a = ts_node_named_child(args, i);
 
-		if (node_is(a, "keyword_argument")) {
+		if (pysrc_node_is(a, "keyword_argument")) {
 			if (text_is(src, ts_node_child_by_field_name(a, "name", 4), name))
 				return ts_node_child_by_field_name(a, "value", 5);
-		} else if (node_is(a, "list_splat") || node_is(a, "dictionary_splat")) {
+		} else if (pysrc_node_is(a, "list_splat") || pysrc_node_is(a, "dictionary_splat")) {
 			*unknown = true;        /* f(*args), f(**kw): any parameter may come from it */
-		} else if (!node_is(a, "comment") && positional++ == pos && !keyword_only) {
+		} else if (!pysrc_node_is(a, "comment") && positional++ == pos && !keyword_only) {
 			return a;
 		}
 	}
@@ -718,22 +708,22 @@ bind_params(const struct walker *w, struct walker *callee, TSNode def, TSNode ar
 		char *text;
 		int rc;
 
-		if (node_is(p, "keyword_separator") || node_is(p, "list_splat_pattern") ||
-		    node_is(p, "dictionary_splat_pattern")) {
+		if (pysrc_node_is(p, "keyword_separator") || pysrc_node_is(p, "list_splat_pattern") ||
+		    pysrc_node_is(p, "dictionary_splat_pattern")) {
 			keyword_only = true;
 			if (pyscope_forget(&callee->scope, w->src, ts_node_named_child(p, 0)) < 0)
 				return -1;
 			continue;
 		}
-		if (node_is(p, "default_parameter") || node_is(p, "typed_default_parameter")) {
+		if (pysrc_node_is(p, "default_parameter") || pysrc_node_is(p, "typed_default_parameter")) {
 			name = ts_node_child_by_field_name(p, "name", 4);
 			dflt = ts_node_child_by_field_name(p, "value", 5);
-		} else if (node_is(p, "typed_parameter")) {
+		} else if (pysrc_node_is(p, "typed_parameter")) {
 			name = ts_node_named_child(p, 0);
 		}
-		if (!node_is(name, "identifier"))
+		if (!pysrc_node_is(name, "identifier"))
 			continue;       /* the / separator */
-		if (!(text = node_text(w->src, name)))
+		if (!(text = pysrc_node_text(w->src, name)))
 			return -1;
 		value = call_arg(w->src, args, pos++, keyword_only, text, &unknown);
 		/* a default is evaluated where the def is, in the module's scope */
@@ -798,20 +788,20 @@ module_sequence(const char *src, TSNode any, TSNode name)
 	for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
 		TSNode stmt = ts_node_named_child(root, i), asg, left;
 
-		if (!node_is(stmt, "expression_statement"))
+		if (!pysrc_node_is(stmt, "expression_statement"))
 			continue;
 		asg = ts_node_named_child(stmt, 0);
-		if (ts_node_is_null(asg) || !node_is(asg, "assignment"))
+		if (ts_node_is_null(asg) || !pysrc_node_is(asg, "assignment"))
 			continue;
 		left = ts_node_child_by_field_name(asg, "left", 4);
-		if (node_is(left, "identifier") &&
+		if (pysrc_node_is(left, "identifier") &&
 		    ts_node_end_byte(left) - ts_node_start_byte(left) ==
 		    ts_node_end_byte(name) - ts_node_start_byte(name) &&
 		    !memcmp(src + ts_node_start_byte(left), src + ts_node_start_byte(name),
 			    ts_node_end_byte(name) - ts_node_start_byte(name)))
 			found = unwrap_parens(ts_node_child_by_field_name(asg, "right", 5));
 	}
-	return !ts_node_is_null(found) && (node_is(found, "tuple") || node_is(found, "list")) ?
+	return !ts_node_is_null(found) && (pysrc_node_is(found, "tuple") || pysrc_node_is(found, "list")) ?
 	       found : (TSNode){ 0 };
 }
 
@@ -832,10 +822,10 @@ walk_for_literals(struct walker *w, TSNode loop)
 	int rc = 0;
 
 	if (ts_node_is_null(var) || ts_node_is_null(seq) || ts_node_is_null(body) ||
-	    !node_is(var, "identifier"))
+	    !pysrc_node_is(var, "identifier"))
 		return 0;
-	if (node_is(seq, "identifier")) {
-		char *seq_name = node_text(w->src, seq);
+	if (pysrc_node_is(seq, "identifier")) {
+		char *seq_name = pysrc_node_text(w->src, seq);
 		size_t at;
 		bool local;
 
@@ -848,7 +838,7 @@ walk_for_literals(struct walker *w, TSNode loop)
 			return 0;
 		seq = module_sequence(w->src, loop, seq);
 	}
-	if (ts_node_is_null(seq) || (!node_is(seq, "tuple") && !node_is(seq, "list")))
+	if (ts_node_is_null(seq) || (!pysrc_node_is(seq, "tuple") && !pysrc_node_is(seq, "list")))
 		return 0;
 	n = ts_node_named_child_count(seq);
 	if (n == 0 || n > MAX_UNROLL)
@@ -866,7 +856,7 @@ walk_for_literals(struct walker *w, TSNode loop)
 			return known < 0 ? -1 : 0;
 		}
 	}
-	if (!(name = node_text(w->src, var)))
+	if (!(name = pysrc_node_text(w->src, var)))
 		rc = -1;
 	for (uint32_t i = 0; i < n && rc == 0; i++) {
 		rc = pyscope_bind(&w->scope, name, PYARG_STRING, values[i]);
@@ -905,7 +895,7 @@ static bool
 named_dialects(const struct walker *w, TSNode n, unsigned *on)
 {
 	char *text;
-	bool is_list = node_is(n, "list") || node_is(n, "tuple") || node_is(n, "set");
+	bool is_list = pysrc_node_is(n, "list") || pysrc_node_is(n, "tuple") || pysrc_node_is(n, "set");
 	uint32_t count = is_list ? ts_node_named_child_count(n) : 1;
 
 	*on = 0;
@@ -959,13 +949,13 @@ dialect_condition(const struct walker *w, TSNode n, unsigned *on)
 	unsigned a, b;
 
 	n = unwrap_parens(n);
-	if (node_is(n, "not_operator")) {
+	if (pysrc_node_is(n, "not_operator")) {
 		if (!dialect_condition(w, ts_node_child_by_field_name(n, "argument", 8), &a))
 			return false;
 		*on = DIALECT_ANY & ~a;
 		return true;
 	}
-	if (node_is(n, "boolean_operator")) {
+	if (pysrc_node_is(n, "boolean_operator")) {
 		TSNode op = ts_node_child_by_field_name(n, "operator", 8);
 
 		if (!dialect_condition(w, ts_node_child_by_field_name(n, "left", 4), &a) ||
@@ -974,7 +964,7 @@ dialect_condition(const struct walker *w, TSNode n, unsigned *on)
 		*on = text_is(src, op, "and") ? a & b : a | b;
 		return true;
 	}
-	if (node_is(n, "comparison_operator") && ts_node_named_child_count(n) == 2 &&
+	if (pysrc_node_is(n, "comparison_operator") && ts_node_named_child_count(n) == 2 &&
 	    is_dialect_name(w, ts_node_named_child(n, 0)) &&
 	    named_dialects(w, ts_node_named_child(n, 1), &a)) {
 		/* the operator: the unnamed children between the two operands */
@@ -1022,7 +1012,7 @@ walk_if(struct walker *w, TSNode n)
 	for (uint32_t i = 0; rc == 0 && i < ts_node_named_child_count(n); i++) {
 		TSNode alt = ts_node_named_child(n, i);
 
-		if (node_is(alt, "elif_clause")) {
+		if (pysrc_node_is(alt, "elif_clause")) {
 			TSNode cond = ts_node_child_by_field_name(alt, "condition", 9);
 			bool known;
 
@@ -1035,7 +1025,7 @@ walk_if(struct walker *w, TSNode n)
 			rc = walk(w, ts_node_child_by_field_name(alt, "consequence", 11));
 			chain = chain && known;
 			left &= known ? ~on : DIALECT_ANY;
-		} else if (node_is(alt, "else_clause")) {
+		} else if (pysrc_node_is(alt, "else_clause")) {
 			w->not_on = saved | (chain ? DIALECT_ANY & ~left : 0);
 			rc = walk(w, ts_node_child_by_field_name(alt, "body", 4));
 		}
@@ -1055,25 +1045,25 @@ walk(struct walker *w, TSNode n)
 	if (ts_node_is_null(n) || w->depth >= MAX_DEPTH)
 		return 0;
 	w->cost->nodes++;
-	if (node_is(n, "call") && is_op_call(w, n, &batch_table, &via_bind))
+	if (pysrc_node_is(n, "call") && is_op_call(w, n, &batch_table, &via_bind))
 		return is_accessor(w->src, n) ? 0 : add_op(w, n, batch_table, via_bind);
-	if (node_is(n, "call") && helper_def(w, n, &def))
+	if (pysrc_node_is(n, "call") && helper_def(w, n, &def))
 		return walk_helper(w, n, def);
-	if (node_is(n, "call") && takes_bind(w, n))
+	if (pysrc_node_is(n, "call") && takes_bind(w, n))
 		return add_op(w, n, NULL, true);
-	if (node_is(n, "assignment") && note_assignment(w, n) < 0)
+	if (pysrc_node_is(n, "assignment") && note_assignment(w, n) < 0)
 		return -1;
-	if (node_is(n, "for_statement") && (rc = walk_for_literals(w, n)) != 0)
+	if (pysrc_node_is(n, "for_statement") && (rc = walk_for_literals(w, n)) != 0)
 		return rc < 0 ? -1 : 0;
-	if ((node_is(n, "for_statement") || node_is(n, "for_in_clause") ||
-	     node_is(n, "augmented_assignment")) &&
+	if ((pysrc_node_is(n, "for_statement") || pysrc_node_is(n, "for_in_clause") ||
+	     pysrc_node_is(n, "augmented_assignment")) &&
 	    pyscope_forget(&w->scope, w->src, ts_node_child_by_field_name(n, "left", 4)) < 0)
 		return -1;
-	if (node_is(n, "import_statement") || node_is(n, "import_from_statement"))
+	if (pysrc_node_is(n, "import_statement") || pysrc_node_is(n, "import_from_statement"))
 		return read_import(w->m, w->src, n);
 	w->depth++;
-	rc = node_is(n, "with_statement") ? walk_with(w, n) :
-	     node_is(n, "if_statement") ? walk_if(w, n) : walk_children(w, n);
+	rc = pysrc_node_is(n, "with_statement") ? walk_with(w, n) :
+	     pysrc_node_is(n, "if_statement") ? walk_if(w, n) : walk_children(w, n);
 	w->depth--;
 	return rc;
 }
@@ -1085,10 +1075,10 @@ raises_not_implemented(const char *src, TSNode stmt)
 	TSNode e;
 	size_t len = strlen("NotImplementedError");
 
-	if (!node_is(stmt, "raise_statement") || ts_node_named_child_count(stmt) == 0)
+	if (!pysrc_node_is(stmt, "raise_statement") || ts_node_named_child_count(stmt) == 0)
 		return false;
 	e = ts_node_named_child(stmt, 0);
-	if (node_is(e, "call"))
+	if (pysrc_node_is(e, "call"))
 		e = ts_node_child_by_field_name(e, "function", 8);
 	return ts_node_end_byte(e) - ts_node_start_byte(e) == len &&
 	       !memcmp(src + ts_node_start_byte(e), "NotImplementedError", len);
@@ -1105,14 +1095,14 @@ classify_body(const char *src, TSNode body, struct migration_fn *fn)
 		TSNode s = ts_node_named_child(body, i);
 		TSNode e = ts_node_named_child(s, 0);
 
-		if (node_is(s, "comment") || node_is(s, "pass_statement"))
+		if (pysrc_node_is(s, "comment") || pysrc_node_is(s, "pass_statement"))
 			continue;
 		if (raises_not_implemented(src, s)) {
 			fn->not_implemented = true;
 			continue;
 		}
-		if (node_is(s, "expression_statement") && ts_node_named_child_count(s) == 1 &&
-		    (node_is(e, "string") || node_is(e, "ellipsis")))
+		if (pysrc_node_is(s, "expression_statement") && ts_node_named_child_count(s) == 1 &&
+		    (pysrc_node_is(e, "string") || pysrc_node_is(e, "ellipsis")))
 			continue;
 		fn->empty = false;
 	}
@@ -1181,20 +1171,20 @@ note_op_names(struct migration *m, const char *src, TSNode stmt, TSNode module)
 
 		/* the imported names: what is not the module_name, a comment or a * */
 		if ((!ts_node_is_null(module) && ts_node_eq(item, module)) ||
-		    (!node_is(item, "dotted_name") && !node_is(item, "aliased_import")))
+		    (!pysrc_node_is(item, "dotted_name") && !pysrc_node_is(item, "aliased_import")))
 			continue;
-		if (node_is(item, "aliased_import")) {
+		if (pysrc_node_is(item, "aliased_import")) {
 			name = ts_node_child_by_field_name(item, "name", 4);
 			alias = ts_node_child_by_field_name(item, "alias", 5);
 		}
 		/* an operation under another name would not be known by its name: left out */
 		if (from_op && ts_node_is_null(alias) &&
-		    strvec_push_owned(&m->op_functions, node_text(src, name)) < 0)
+		    strvec_push_owned(&m->op_functions, pysrc_node_text(src, name)) < 0)
 			return -1;
 		if (!ts_node_is_null(alias) &&
 		    ((!from_op && text_is(src, module, "alembic") && text_is(src, name, "op")) ||
 		     (ts_node_is_null(module) && text_is(src, name, "alembic.op"))) &&
-		    strvec_push_owned(&m->op_names, node_text(src, alias)) < 0)
+		    strvec_push_owned(&m->op_names, pysrc_node_text(src, alias)) < 0)
 			return -1;
 	}
 	return 0;
@@ -1206,7 +1196,7 @@ read_import(struct migration *m, const char *src, TSNode stmt)
 {
 	uint32_t n = ts_node_named_child_count(stmt);
 
-	if (node_is(stmt, "import_from_statement")) {
+	if (pysrc_node_is(stmt, "import_from_statement")) {
 		TSNode module = ts_node_child_by_field_name(stmt, "module_name", 11);
 
 		return note_op_names(m, src, stmt, module) < 0 ? -1 : add_import(m, src, module);
@@ -1216,9 +1206,9 @@ read_import(struct migration *m, const char *src, TSNode stmt)
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode name = ts_node_named_child(stmt, i);
 
-		if (node_is(name, "aliased_import"))
+		if (pysrc_node_is(name, "aliased_import"))
 			name = ts_node_child_by_field_name(name, "name", 4);
-		if (node_is(name, "dotted_name") && add_import(m, src, name) < 0)
+		if (pysrc_node_is(name, "dotted_name") && add_import(m, src, name) < 0)
 			return -1;
 	}
 	return 0;
@@ -1232,18 +1222,18 @@ read_alias(struct migration *m, const struct module *mod, const char *src, TSNod
 	struct walker w = { .src = src, .m = m, .mod = mod, .scope = { .outer = &mod->globals } };
 	struct migration_alias *a;
 
-	if (ts_node_is_null(asg) || !node_is(asg, "assignment"))
+	if (ts_node_is_null(asg) || !pysrc_node_is(asg, "assignment"))
 		return 0;
 	left = ts_node_child_by_field_name(asg, "left", 4);
 	right = ts_node_child_by_field_name(asg, "right", 5);
-	if (ts_node_is_null(left) || ts_node_is_null(right) || !node_is(left, "identifier") ||
-	    !node_is(right, "call"))
+	if (ts_node_is_null(left) || ts_node_is_null(right) || !pysrc_node_is(left, "identifier") ||
+	    !pysrc_node_is(right, "call"))
 		return 0;
 	if (mr_grow(&m->aliases, &m->cap_aliases, m->n_aliases + 1, sizeof(*m->aliases)) < 0)
 		return -1;
 	a = &m->aliases[m->n_aliases++];
 	memset(a, 0, sizeof(*a));
-	if (!(a->name = node_text(src, left)))
+	if (!(a->name = pysrc_node_text(src, left)))
 		return -1;
 	return read_call(&w, right, &a->call);
 }
@@ -1281,13 +1271,13 @@ read_module_name(struct module *mod, const char *src, TSNode stmt)
 	char *name, *text = NULL;
 	int rc;
 
-	if (ts_node_is_null(asg) || !node_is(asg, "assignment"))
+	if (ts_node_is_null(asg) || !pysrc_node_is(asg, "assignment"))
 		return 0;
 	left = ts_node_child_by_field_name(asg, "left", 4);
 	right = ts_node_child_by_field_name(asg, "right", 5);
-	if (ts_node_is_null(left) || !node_is(left, "identifier"))
+	if (ts_node_is_null(left) || !pysrc_node_is(left, "identifier"))
 		return pyscope_forget(&mod->globals, src, left);
-	if (!(name = node_text(src, left)))
+	if (!(name = pysrc_node_text(src, left)))
 		return -1;
 	rc = ts_node_is_null(right) ? 0 : pyconst_eval(src, right, &mod->globals, &kind, &text);
 	if (rc == 1)
@@ -1309,18 +1299,18 @@ read_module(struct module *mod, TSTree *tree, const char *src)
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode stmt = ts_node_named_child(root, i);
 
-		if (node_is(stmt, "decorated_definition"))
+		if (pysrc_node_is(stmt, "decorated_definition"))
 			stmt = ts_node_child_by_field_name(stmt, "definition", 10);
-		if (node_is(stmt, "expression_statement") && read_module_name(mod, src, stmt) < 0)
+		if (pysrc_node_is(stmt, "expression_statement") && read_module_name(mod, src, stmt) < 0)
 			return -1;
-		if (!node_is(stmt, "function_definition"))
+		if (!pysrc_node_is(stmt, "function_definition"))
 			continue;
 		if (mr_grow(&mod->fn_defs, &mod->cap_fn_defs, mod->fn_names.n + 1,
 			    sizeof(*mod->fn_defs)) < 0)
 			return -1;
 		mod->fn_defs[mod->fn_names.n] = stmt;
 		if (strvec_push_owned(&mod->fn_names,
-				      node_text(src, ts_node_child_by_field_name(stmt, "name", 4))) < 0)
+				      pysrc_node_text(src, ts_node_child_by_field_name(stmt, "name", 4))) < 0)
 			return -1;
 	}
 	return 0;
@@ -1348,17 +1338,17 @@ migration_from_tree(TSTree *tree, const char *src, struct migration *m, struct m
 	     more = ts_tree_cursor_goto_next_sibling(&c)) {
 		TSNode stmt = ts_tree_cursor_current_node(&c), name;
 
-		if (node_is(stmt, "decorated_definition"))
+		if (pysrc_node_is(stmt, "decorated_definition"))
 			stmt = ts_node_child_by_field_name(stmt, "definition", 10);
-		if (node_is(stmt, "import_statement") || node_is(stmt, "import_from_statement")) {
+		if (pysrc_node_is(stmt, "import_statement") || pysrc_node_is(stmt, "import_from_statement")) {
 			rc = read_import(m, src, stmt);
 			continue;
 		}
-		if (node_is(stmt, "expression_statement")) {
+		if (pysrc_node_is(stmt, "expression_statement")) {
 			rc = read_alias(m, &mod, src, stmt);
 			continue;
 		}
-		if (!node_is(stmt, "function_definition"))
+		if (!pysrc_node_is(stmt, "function_definition"))
 			continue;
 		name = ts_node_child_by_field_name(stmt, "name", 4);
 		if (ts_node_end_byte(name) - ts_node_start_byte(name) == 7 &&

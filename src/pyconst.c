@@ -62,17 +62,7 @@ struct thing {
 	TSNode node;
 };
 
-static bool
-node_is(TSNode n, const char *type)
-{
-	return !strcmp(ts_node_type(n), type);
-}
 
-static char *
-node_text(const char *src, TSNode n)
-{
-	return mr_strndup(src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
-}
 
 static void __attribute__((format(printf, 2, 3)))
 fail(struct lookup *lk, const char *fmt, ...)
@@ -134,7 +124,7 @@ read_assignment(struct module *m, TSNode asg)
 	TSNode value = asg, targets[16];
 	size_t nt = 0;
 
-	while (node_is(value, "assignment")) {
+	while (pysrc_node_is(value, "assignment")) {
 		if (nt < MR_ARRAY_SIZE(targets))
 			targets[nt++] = ts_node_child_by_field_name(value, "left", 4);
 		value = ts_node_child_by_field_name(value, "right", 5);
@@ -142,8 +132,8 @@ read_assignment(struct module *m, TSNode asg)
 			return 0;
 	}
 	for (size_t i = 0; i < nt; i++)
-		if (node_is(targets[i], "identifier") &&
-		    bind(m, node_text(m->src, targets[i]),
+		if (pysrc_node_is(targets[i], "identifier") &&
+		    bind(m, pysrc_node_text(m->src, targets[i]),
 			 (struct binding){ .kind = BIND_VALUE, .value = value }) < 0)
 			return -1;
 	return 0;
@@ -159,7 +149,7 @@ dotted(const char *src, TSNode n)
 		TSNode part = ts_node_named_child(n, i);
 		char *more;
 
-		if (!node_is(part, "identifier"))
+		if (!pysrc_node_is(part, "identifier"))
 			continue;
 		more = mr_printf("%s%s%.*s", out, *out ? "." : "",
 				 (int)(ts_node_end_byte(part) - ts_node_start_byte(part)),
@@ -178,10 +168,10 @@ read_import(struct module *m, TSNode stmt)
 		TSNode item = ts_node_named_child(stmt, i);
 		char *mod, *name;
 
-		if (node_is(item, "aliased_import")) {
+		if (pysrc_node_is(item, "aliased_import")) {
 			mod = dotted(m->src, ts_node_child_by_field_name(item, "name", 4));
-			name = node_text(m->src, ts_node_child_by_field_name(item, "alias", 5));
-		} else if (node_is(item, "dotted_name")) {
+			name = pysrc_node_text(m->src, ts_node_child_by_field_name(item, "alias", 5));
+		} else if (pysrc_node_is(item, "dotted_name")) {
 			mod = dotted(m->src, item);
 			name = mod ? mr_strndup(mod, strcspn(mod, ".")) : NULL;
 			if (mod)
@@ -205,14 +195,14 @@ from_module(const char *src, TSNode mod)
 {
 	char *prefix = NULL, *name = NULL, *out;
 
-	if (node_is(mod, "dotted_name"))
+	if (pysrc_node_is(mod, "dotted_name"))
 		return dotted(src, mod);
 	for (uint32_t i = 0; i < ts_node_named_child_count(mod); i++) {
 		TSNode part = ts_node_named_child(mod, i);
 
-		if (node_is(part, "import_prefix") && !prefix)
-			prefix = node_text(src, part);
-		else if (node_is(part, "dotted_name") && !name)
+		if (pysrc_node_is(part, "import_prefix") && !prefix)
+			prefix = pysrc_node_text(src, part);
+		else if (pysrc_node_is(part, "dotted_name") && !name)
 			name = dotted(src, part);
 	}
 	out = prefix ? mr_printf("%s%s", prefix, name ? name : "") : NULL;
@@ -236,16 +226,16 @@ read_from_import(struct module *m, TSNode stmt)
 
 		if (ts_node_eq(item, modnode))
 			continue;
-		if (node_is(item, "aliased_import")) {
+		if (pysrc_node_is(item, "aliased_import")) {
 			name = ts_node_child_by_field_name(item, "name", 4);
 			alias = ts_node_child_by_field_name(item, "alias", 5);
-		} else if (node_is(item, "dotted_name")) {
+		} else if (pysrc_node_is(item, "dotted_name")) {
 			name = alias = item;
 		} else {
 			continue;       /* from x import *: nothing said by name */
 		}
 		what = dotted(m->src, name);
-		as = node_text(m->src, alias);
+		as = pysrc_node_text(m->src, alias);
 		copy = mr_strdup(mod);
 		if (!what || !as || !copy) {
 			free(what);
@@ -270,12 +260,12 @@ read_definition(struct module *m, TSNode stmt)
 {
 	TSNode name;
 
-	if (node_is(stmt, "decorated_definition"))
+	if (pysrc_node_is(stmt, "decorated_definition"))
 		stmt = ts_node_child_by_field_name(stmt, "definition", 10);
 	name = ts_node_is_null(stmt) ? stmt : ts_node_child_by_field_name(stmt, "name", 4);
 	if (ts_node_is_null(name))
 		return 0;
-	return bind(m, node_text(m->src, name), (struct binding){ .kind = BIND_OTHER });
+	return bind(m, pysrc_node_text(m->src, name), (struct binding){ .kind = BIND_OTHER });
 }
 
 static int
@@ -289,15 +279,15 @@ read_bindings(struct module *m)
 	     more = ts_tree_cursor_goto_next_sibling(&cursor)) {
 		TSNode stmt = ts_tree_cursor_current_node(&cursor);
 
-		if (node_is(stmt, "expression_statement") && ts_node_named_child_count(stmt) == 1 &&
-		    node_is(ts_node_named_child(stmt, 0), "assignment"))
+		if (pysrc_node_is(stmt, "expression_statement") && ts_node_named_child_count(stmt) == 1 &&
+		    pysrc_node_is(ts_node_named_child(stmt, 0), "assignment"))
 			rc = read_assignment(m, ts_node_named_child(stmt, 0));
-		else if (node_is(stmt, "import_statement"))
+		else if (pysrc_node_is(stmt, "import_statement"))
 			rc = read_import(m, stmt);
-		else if (node_is(stmt, "import_from_statement"))
+		else if (pysrc_node_is(stmt, "import_from_statement"))
 			rc = read_from_import(m, stmt);
-		else if (node_is(stmt, "function_definition") || node_is(stmt, "class_definition") ||
-			 node_is(stmt, "decorated_definition"))
+		else if (pysrc_node_is(stmt, "function_definition") || pysrc_node_is(stmt, "class_definition") ||
+			 pysrc_node_is(stmt, "decorated_definition"))
 			rc = read_definition(m, stmt);
 	}
 	ts_tree_cursor_delete(&cursor);

@@ -10,11 +10,6 @@
 /* Deeper expressions than this ("a" + "b" + ... ) are not known: no name needs them. */
 #define MAX_EVAL_DEPTH 64
 
-static bool
-node_is(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
 
 static bool
 node_text_is(const char *src, TSNode n, const char *text)
@@ -62,7 +57,7 @@ pyscope_forget(struct pyscope *s, const char *src, TSNode target)
 {
 	uint32_t n;
 
-	if (node_is(target, "identifier")) {
+	if (pysrc_node_is(target, "identifier")) {
 		char *name = mr_strndup(src + ts_node_start_byte(target),
 					ts_node_end_byte(target) - ts_node_start_byte(target));
 		int rc = name ? pyscope_bind(s, name, PYARG_OTHER, NULL) : -1;
@@ -71,10 +66,10 @@ pyscope_forget(struct pyscope *s, const char *src, TSNode target)
 		return rc;
 	}
 	/* a, b = ... / (a, b) / [a, *rest]: attributes and subscripts bind no name */
-	if (!node_is(target, "pattern_list") && !node_is(target, "tuple_pattern") &&
-	    !node_is(target, "list_pattern") && !node_is(target, "list_splat_pattern") &&
-	    !node_is(target, "tuple") && !node_is(target, "list") &&
-	    !node_is(target, "expression_list"))
+	if (!pysrc_node_is(target, "pattern_list") && !pysrc_node_is(target, "tuple_pattern") &&
+	    !pysrc_node_is(target, "list_pattern") && !pysrc_node_is(target, "list_splat_pattern") &&
+	    !pysrc_node_is(target, "tuple") && !pysrc_node_is(target, "list") &&
+	    !pysrc_node_is(target, "expression_list"))
 		return 0;
 	n = ts_node_named_child_count(target);
 	for (uint32_t i = 0; i < n; i++)
@@ -159,7 +154,7 @@ fstring_value(const char *src, TSNode str, const struct pyscope *s, int depth, c
 	bool raw = false, is_f = false;
 	int rc = 1;
 
-	if (n < 2 || !node_is(start, "string_start"))
+	if (n < 2 || !pysrc_node_is(start, "string_start"))
 		return 0;
 	for (uint32_t i = ts_node_start_byte(start); i < ts_node_end_byte(start); i++) {
 		char c = src[i];
@@ -176,12 +171,12 @@ fstring_value(const char *src, TSNode str, const struct pyscope *s, int depth, c
 		enum pyarg_kind kind;
 		char *text = NULL;
 
-		if (node_is(part, "string_content")) {
+		if (pysrc_node_is(part, "string_content")) {
 			rc = fstring_content(src, part, raw, acc);
 			continue;
 		}
 		/* {x!r}, {x:>3}, {x=} change the text: not known */
-		if (!node_is(part, "interpolation") || ts_node_child_count(part) != 3)
+		if (!pysrc_node_is(part, "interpolation") || ts_node_child_count(part) != 3)
 			return 0;
 		rc = eval(src, ts_node_child_by_field_name(part, "expression", 10), s, depth + 1,
 			  &kind, &text);
@@ -201,15 +196,15 @@ fstring_value(const char *src, TSNode str, const struct pyscope *s, int depth, c
 static int
 string_eval(const char *src, TSNode n, const struct pyscope *s, int depth, char **text)
 {
-	uint32_t count = node_is(n, "concatenated_string") ? ts_node_named_child_count(n) : 1;
+	uint32_t count = pysrc_node_is(n, "concatenated_string") ? ts_node_named_child_count(n) : 1;
 	char *acc = NULL;
 	int rc = 1;
 
 	for (uint32_t i = 0; i < count && rc == 1; i++) {
-		TSNode part = node_is(n, "concatenated_string") ? ts_node_named_child(n, i) : n;
+		TSNode part = pysrc_node_is(n, "concatenated_string") ? ts_node_named_child(n, i) : n;
 		char *plain = NULL;
 
-		if (!node_is(part, "string"))
+		if (!pysrc_node_is(part, "string"))
 			continue;       /* comments between the parts */
 		rc = pysrc_string(src, part, &plain);
 		if (rc == 1) {
@@ -270,7 +265,7 @@ static int
 percent_eval(const char *src, const char *fmt, TSNode right, const struct pyscope *s, int depth,
 	     char **text)
 {
-	bool tuple = node_is(right, "tuple");
+	bool tuple = pysrc_node_is(right, "tuple");
 	uint32_t n = tuple ? ts_node_named_child_count(right) : 1;
 	char **args = calloc(n + 1, sizeof(*args));
 	size_t got = 0;
@@ -356,34 +351,34 @@ eval(const char *src, TSNode n, const struct pyscope *s, int depth, enum pyarg_k
 	size_t len;
 
 	*text = NULL;
-	while (node_is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
+	while (pysrc_node_is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
 		n = ts_node_named_child(n, 0);
 	if (ts_node_is_null(n) || depth > MAX_EVAL_DEPTH)
 		return 0;
 	start = src + ts_node_start_byte(n);
 	len = ts_node_end_byte(n) - ts_node_start_byte(n);
 	*kind = PYARG_STRING;
-	if (node_is(n, "string") || node_is(n, "concatenated_string"))
+	if (pysrc_node_is(n, "string") || pysrc_node_is(n, "concatenated_string"))
 		return string_eval(src, n, s, depth, text);
-	if (node_is(n, "binary_operator"))
+	if (pysrc_node_is(n, "binary_operator"))
 		return binary_eval(src, n, s, depth, text);
-	if (node_is(n, "call"))
+	if (pysrc_node_is(n, "call"))
 		return call_eval(src, n, s, depth, text);
-	if (node_is(n, "integer") || node_is(n, "float") ||
-	    (node_is(n, "unary_operator") && (node_is(ts_node_named_child(n, 0), "integer") ||
-					      node_is(ts_node_named_child(n, 0), "float")))) {
+	if (pysrc_node_is(n, "integer") || pysrc_node_is(n, "float") ||
+	    (pysrc_node_is(n, "unary_operator") && (pysrc_node_is(ts_node_named_child(n, 0), "integer") ||
+					      pysrc_node_is(ts_node_named_child(n, 0), "float")))) {
 		*kind = PYARG_NUMBER;
 		return (*text = mr_strndup(start, len)) ? 1 : -1;
 	}
-	if (node_is(n, "true") || node_is(n, "false")) {
+	if (pysrc_node_is(n, "true") || pysrc_node_is(n, "false")) {
 		*kind = PYARG_BOOL;
 		return (*text = mr_strndup(start, len)) ? 1 : -1;
 	}
-	if (node_is(n, "none")) {
+	if (pysrc_node_is(n, "none")) {
 		*kind = PYARG_NONE;
 		return 1;
 	}
-	if (node_is(n, "identifier")) {
+	if (pysrc_node_is(n, "identifier")) {
 		char *name = mr_strndup(start, len);
 		const struct pybinding *b;
 

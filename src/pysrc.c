@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "migreview/pysrc.h"
+#include "migreview/util.h"
 
 const TSLanguage *tree_sitter_python(void);
 
@@ -50,10 +51,16 @@ pysrc_parser_free(struct pysrc_parser *p)
 	free(p);
 }
 
-static bool
-node_is(TSNode n, const char *type)
+bool
+pysrc_node_is(TSNode n, const char *type)
 {
-	return !strcmp(ts_node_type(n), type);
+	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
+}
+
+char *
+pysrc_node_text(const char *src, TSNode n)
+{
+	return mr_strndup(src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
 }
 
 static void
@@ -123,7 +130,7 @@ string_value(const char *src, TSNode str, struct strvec *acc)
 		return 0;
 	start = ts_node_named_child(str, 0);
 	end = ts_node_named_child(str, n - 1);
-	if (!node_is(start, "string_start") || !node_is(end, "string_end"))
+	if (!pysrc_node_is(start, "string_start") || !pysrc_node_is(end, "string_end"))
 		return 0;
 	prefix = src + ts_node_start_byte(start);
 	body = src + ts_node_end_byte(start);
@@ -134,7 +141,7 @@ string_value(const char *src, TSNode str, struct strvec *acc)
 		raw = raw || *q == 'r' || *q == 'R';
 	}
 	for (uint32_t i = 1; i + 1 < n; i++)
-		if (!node_is(ts_node_named_child(str, i), "string_content"))
+		if (!pysrc_node_is(ts_node_named_child(str, i), "string_content"))
 			return 0;
 	o = buf = malloc((size_t)(stop - body) + 1);
 	if (!buf)
@@ -167,15 +174,15 @@ literal_string(const char *src, TSNode n, struct strvec *acc)
 	struct strvec one = { 0 };
 	int rc = 0;
 
-	if (node_is(n, "string")) {
+	if (pysrc_node_is(n, "string")) {
 		rc = string_value(src, n, &one);
-	} else if (node_is(n, "concatenated_string")) {
+	} else if (pysrc_node_is(n, "concatenated_string")) {
 		uint32_t count = ts_node_named_child_count(n);
 
 		for (uint32_t i = 0; i < count; i++) {
 			TSNode part = ts_node_named_child(n, i);
 
-			if (!node_is(part, "string"))
+			if (!pysrc_node_is(part, "string"))
 				continue;       /* comments between the parts */
 			rc = string_value(src, part, &one);
 			if (rc <= 0)
@@ -206,7 +213,7 @@ pysrc_string(const char *src, TSNode n, char **out)
 static TSNode
 unwrap_parens(TSNode n)
 {
-	while (node_is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
+	while (pysrc_node_is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
 		n = ts_node_named_child(n, 0);
 	return n;
 }
@@ -219,16 +226,16 @@ pysrc_dotted_name(const char *src, TSNode n, char **out)
 	int rc;
 
 	*out = NULL;
-	if (node_is(n, "identifier")) {
+	if (pysrc_node_is(n, "identifier")) {
 		*out = mr_strndup(src + ts_node_start_byte(n),
 				  ts_node_end_byte(n) - ts_node_start_byte(n));
 		return *out ? 1 : -1;
 	}
-	if (!node_is(n, "attribute"))
+	if (!pysrc_node_is(n, "attribute"))
 		return 0;
 	obj = ts_node_child_by_field_name(n, "object", 6);
 	attr = ts_node_child_by_field_name(n, "attribute", 9);
-	if (ts_node_is_null(obj) || ts_node_is_null(attr) || !node_is(attr, "identifier"))
+	if (ts_node_is_null(obj) || ts_node_is_null(attr) || !pysrc_node_is(attr, "identifier"))
 		return 0;
 	if ((rc = pysrc_dotted_name(src, obj, &left)) <= 0)
 		return rc;
@@ -316,11 +323,11 @@ pysrc_value(const char *src, TSNode v, struct pyval *val)
 	val->line = at.row + 1;
 	val->col = at.column + 1;
 	v = unwrap_parens(v);
-	if (node_is(v, "none")) {
+	if (pysrc_node_is(v, "none")) {
 		val->kind = PYVAL_NONE;
 		return 0;
 	}
-	if (node_is(v, "tuple") || node_is(v, "list") || node_is(v, "expression_list")) {
+	if (pysrc_node_is(v, "tuple") || pysrc_node_is(v, "list") || pysrc_node_is(v, "expression_list")) {
 		uint32_t count = ts_node_named_child_count(v);
 
 		val->is_sequence = true;
@@ -328,7 +335,7 @@ pysrc_value(const char *src, TSNode v, struct pyval *val)
 		for (uint32_t i = 0; i < count && rc >= 0; i++) {
 			TSNode item = ts_node_named_child(v, i);
 
-			if (!node_is(item, "comment") &&
+			if (!pysrc_node_is(item, "comment") &&
 			    (rc = value_item(src, unwrap_parens(item), val)) == 0)
 				other = true;
 		}
@@ -379,7 +386,7 @@ read_assignment(const struct reader *r, TSNode asg)
 	TSNode targets[16];
 	size_t nt = 0;
 
-	while (node_is(value, "assignment")) {
+	while (pysrc_node_is(value, "assignment")) {
 		TSNode left = ts_node_child_by_field_name(value, "left", 4);
 
 		if (nt < MR_ARRAY_SIZE(targets))
@@ -391,7 +398,7 @@ read_assignment(const struct reader *r, TSNode asg)
 	for (size_t i = 0; i < nt; i++) {
 		struct pyval *field;
 
-		if (!node_is(targets[i], "identifier"))
+		if (!pysrc_node_is(targets[i], "identifier"))
 			continue;
 		field = header_field(r->out, r->src + ts_node_start_byte(targets[i]),
 				     ts_node_end_byte(targets[i]) - ts_node_start_byte(targets[i]));
@@ -410,7 +417,7 @@ read_docstring(const struct reader *r, TSNode stmt)
 	size_t len;
 	int rc;
 
-	if (!node_is(stmt, "expression_statement") || ts_node_named_child_count(stmt) != 1)
+	if (!pysrc_node_is(stmt, "expression_statement") || ts_node_named_child_count(stmt) != 1)
 		return 0;
 	lit = ts_node_named_child(stmt, 0);
 	rc = literal_string(r->src, lit, &doc);
@@ -439,7 +446,7 @@ find_error(TSNode root, unsigned *line, unsigned *col)
 	for (;;) {
 		TSNode n = ts_tree_cursor_current_node(&c);
 
-		if (ts_node_is_missing(n) || node_is(n, "ERROR")) {
+		if (ts_node_is_missing(n) || pysrc_node_is(n, "ERROR")) {
 			at = ts_node_start_point(n);
 			break;
 		}
@@ -594,14 +601,14 @@ pysrc_header_from_tree(TSTree *tree, const char *src, struct pysrc_header *out,
 	     more = ts_tree_cursor_goto_next_sibling(&cursor)) {
 		TSNode stmt = ts_tree_cursor_current_node(&cursor);
 
-		if (!ts_node_is_named(stmt) || node_is(stmt, "comment"))
+		if (!ts_node_is_named(stmt) || pysrc_node_is(stmt, "comment"))
 			continue;
 		if (first)
 			rc = read_docstring(&r, stmt);
 		first = false;
-		if (rc == 0 && node_is(stmt, "expression_statement") &&
+		if (rc == 0 && pysrc_node_is(stmt, "expression_statement") &&
 		    ts_node_named_child_count(stmt) == 1 &&
-		    node_is(ts_node_named_child(stmt, 0), "assignment"))
+		    pysrc_node_is(ts_node_named_child(stmt, 0), "assignment"))
 			rc = read_assignment(&r, ts_node_named_child(stmt, 0));
 	}
 	ts_tree_cursor_delete(&cursor);

@@ -113,6 +113,12 @@ TSTree *pysrc_parse(struct pysrc_parser *parser, const char *src, size_t len,
  */
 int pysrc_string(const char *src, TSNode n, char **out);
 
+/* Is n of tree-sitter type `type`?  A null node is of none. */
+bool pysrc_node_is(TSNode n, const char *type);
+
+/* n's source text, allocated; NULL when memory runs out. */
+char *pysrc_node_text(const char *src, TSNode n);
+
 /* The compiled-in tree-sitter-python grammar. */
 const TSLanguage *pysrc_language(void);
 
