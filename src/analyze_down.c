@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,25 @@
  * (an ORM session's writes): a data migration need not undo itself.  SQL built
  * at run time could be anything: it counts as a change.
  */
+/* execute(t.update()...), execute(sa.delete(t)...): SQLAlchemy Core writing rows. */
+static bool
+core_dml(const struct migration_op *op)
+{
+	static const char *const verbs[] = { "update", "delete", "insert" };
+	const struct pyarg *a = pycall_arg(&op->call, 0, NULL);
+
+	if (strcmp(op->call.name, "execute") != 0 || !a || a->kind != PYARG_CALL)
+		return false;
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		char call[16];
+
+		snprintf(call, sizeof(call), "%s(", verbs[i]);
+		if (!strcmp(a->call->name, verbs[i]) || strstr(a->call->callee, call))
+			return true;
+	}
+	return false;
+}
+
 static bool
 changes_schema(const struct migration_fn *up)
 {
@@ -30,7 +50,7 @@ changes_schema(const struct migration_fn *up)
 		struct sql_script script;
 		bool ddl = false;
 
-		if (kind == OP_BULK_INSERT || (kind == OP_OTHER && op->via_bind))
+		if (kind == OP_BULK_INSERT || (kind == OP_OTHER && op->via_bind) || core_dml(op))
 			continue;
 		if (kind != OP_EXECUTE || !(text = op_sql(op, &arg)) ||
 		    sql_scan(text, strlen(text), &script, NULL) < 0)
