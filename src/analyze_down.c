@@ -273,18 +273,41 @@ sql_drops_type(const char *sql, const char *name)
 	return found;
 }
 
-/* Does the downgrade drop enum type name (DROP TYPE in SQL, or Enum(...).drop(bind))? */
+/* Is the object of X.drop(...) the enum type name: an inline Enum(name=...) or a module-level one? */
 static bool
-drops_enum(const struct migration_fn *down, const char *name)
+drop_of_enum(const struct migration *m, const struct migration_op *op, const char *name)
 {
-	for (size_t i = 0; i < down->n_ops; i++) {
-		const struct migration_op *op = &down->ops[i];
+	const char *callee = op->call.callee;
+	size_t len = strlen(callee);
+	const struct pycall *alias;
+	const struct pyarg *ename;
+	char object[128];
+
+	if (strcmp(op->call.name, "drop") != 0)
+		return false;
+	if (strstr(callee, name))
+		return true;    /* sa.Enum(..., name="x").drop(bind) */
+	if (len <= strlen(".drop") || len - strlen(".drop") >= sizeof(object))
+		return false;
+	/* status_type.drop(bind), with status_type = sa.Enum(..., name="x") at module level */
+	snprintf(object, sizeof(object), "%.*s", (int)(len - strlen(".drop")), callee);
+	alias = migration_alias(m, object);
+	ename = alias ? pycall_arg(alias, (size_t)-1, "name") : NULL;
+	return ename && ename->kind == PYARG_STRING && !strcmp(ename->text, name);
+}
+
+/* Does fn drop enum type name (DROP TYPE in SQL, or Enum(...).drop(bind))? */
+static bool
+drops_enum(const struct migration *m, const struct migration_fn *fn, const char *name)
+{
+	for (size_t i = 0; i < fn->n_ops; i++) {
+		const struct migration_op *op = &fn->ops[i];
 		const struct pyarg *arg;
 		const char *sql = op_sql(op, &arg);
 
 		if (sql && sql_drops_type(sql, name))
 			return true;
-		if (!strcmp(op->call.name, "drop") && strstr(op->call.callee, name))
+		if (drop_of_enum(m, op, name))
 			return true;
 	}
 	return false;
@@ -295,7 +318,7 @@ static bool
 dropped_later(const struct ctx *c, const char *name)
 {
 	for (size_t k = c->at + 1; k < c->n_all; k++)
-		if (drops_enum(&c->all[k]->upgrade, name))
+		if (drops_enum(c->all[k], &c->all[k]->upgrade, name))
 			return true;
 	return false;
 }
@@ -307,7 +330,7 @@ check_enums(struct ctx *c)
 		const struct schema_enum *e = &c->schema->enums[i];
 
 		if (e->created_in != c->at || !c->m->downgrade.present || c->m->downgrade.empty ||
-		    drops_enum(&c->m->downgrade, e->name))
+		    drops_enum(c->m, &c->m->downgrade, e->name))
 			continue;
 		if (report(c, RULE_ENUM_NOT_DROPPED_IN_DOWNGRADE, NULL, e->line, e->col,
 			   "upgrade() creates enum type %s, which downgrade() leaves behind: the next "

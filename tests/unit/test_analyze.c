@@ -1503,3 +1503,16 @@ Test(analyze, data_migrations_through_sqlalchemy_core_need_no_downgrade)
 			     "    op.add_column('orders', sa.Column('x', sa.Text()))\n"
 			     "def downgrade():\n    pass\n", true), "empty-downgrade@4:1");
 }
+
+/* hypothesis/h drops its enum type through the module-level Enum it created it with */
+Test(analyze, an_enum_dropped_through_its_module_level_name_is_dropped)
+{
+	cr_expect_str_eq(run("import sqlalchemy as sa\n"
+			     "joinable = sa.Enum('a', 'b', name='group_joinable_by')\n"
+			     "def upgrade():\n"
+			     "    joinable.create(op.get_bind())\n"
+			     "    op.add_column('orders', sa.Column('j', joinable, nullable=True))\n"
+			     "def downgrade():\n"
+			     "    op.drop_column('orders', 'j')\n"
+			     "    joinable.drop(op.get_bind())\n", true), "");
+}
