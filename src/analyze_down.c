@@ -169,16 +169,33 @@ undone_later(const struct ctx *c, size_t i, enum op_kind undo, const char *table
 	return false;
 }
 
+/* Does text hold word as a word of its own (not inside a longer name)? */
+static bool
+names_word(const char *text, const char *word)
+{
+	size_t len = strlen(word);
+
+	for (const char *p = text; len && (p = strstr(p, word)); p++) {
+		bool before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		bool after = isalnum((unsigned char)p[len]) || p[len] == '_';
+
+		if (!before && !after)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Does downgrade() drop a column of the key op makes (an FK's local
- * columns, an index's or unique constraint's columns)?  PostgreSQL, MySQL
- * and SQLite drop the key with its column.
+ * columns, an index's or unique constraint's columns, a column a CHECK's
+ * condition names)?  PostgreSQL, MySQL and SQLite drop the key with its column.
  */
 static bool
 key_column_dropped(const struct ctx *c, const struct migration_op *op, const char *table)
 {
+	bool check = op_kind_of(op) == OP_CREATE_CHECK;
 	const struct pyarg *cols = op_param(op, op_kind_of(op) == OP_CREATE_FK ? "local_cols" :
-					    "columns");
+					    check ? "condition" : "columns");
 	const struct migration_fn *down = &c->m->downgrade;
 
 	for (size_t i = 0; cols && i < down->n_ops; i++) {
@@ -187,6 +204,9 @@ key_column_dropped(const struct ctx *c, const struct migration_op *op, const cha
 
 		if (op_kind_of(d) != OP_DROP_COLUMN || !t || !column || strcmp(t, table) != 0)
 			continue;
+		/* a CHECK whose condition names the column goes with it */
+		if (check && cols->kind == PYARG_STRING && names_word(cols->text, column))
+			return true;
 		if (cols->kind == PYARG_STRING && !strcmp(cols->text, column))
 			return true;
 		for (size_t k = 0; cols->kind == PYARG_LIST && k < cols->n_items; k++)

@@ -1516,3 +1516,21 @@ Test(analyze, an_enum_dropped_through_its_module_level_name_is_dropped)
 			     "    op.drop_column('orders', 'j')\n"
 			     "    joinable.drop(op.get_bind())\n", true), "");
 }
+
+/* rucio: the downgrade drops the column, and the CHECK on it with it */
+Test(analyze, a_check_on_a_dropped_column_goes_with_it)
+{
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('purge', sa.Boolean(), server_default='0'))\n"
+			     "    op.create_check_constraint('ck_purge_nn', 'orders', 'purge IS NOT NULL',\n"
+			     "                               postgresql_not_valid=True)\n"
+			     "def downgrade():\n"
+			     "    op.drop_column('orders', 'purge')\n", true), "");
+	cr_expect(strstr(run("def upgrade():\n"
+			     "    op.add_column('orders', sa.Column('purge', sa.Boolean(), server_default='0'))\n"
+			     "    op.create_check_constraint('ck_purge_nn', 'orders', 'purged IS NOT NULL',\n"
+			     "                               postgresql_not_valid=True)\n"
+			     "def downgrade():\n"
+			     "    op.drop_column('orders', 'purge')\n", true), "downgrade-not-inverse"),
+		  "purged is another column");
+}
