@@ -53,6 +53,9 @@ struct walker {
 	bool in_autocommit;
 	unsigned not_on;                /* dialects the enclosing if-branches exclude */
 	struct strvec dialect_names;    /* names bound to the dialect's name: d = bind.dialect.name */
+	struct strvec call_names;       /* local names bound to a call: col = sa.Column("x", ...) */
+	TSNode *call_nodes;             /* ... and the call, in step (null once rebound) */
+	size_t cap_call_nodes;
 	int depth;
 	TSNode def;                     /* the function walked */
 	const struct walker *caller;    /* the walker of the function that called this one */
@@ -178,6 +181,16 @@ read_const(struct walker *w, TSNode v, struct pyarg *a)
 	return a->text || (a->text = mr_strdup("None")) ? 1 : -1;
 }
 
+/* The call a local name stands for, or a null node. */
+static TSNode
+local_call(const struct walker *w, TSNode id)
+{
+	for (size_t i = 0; i < w->call_names.n; i++)
+		if (text_is(w->src, id, w->call_names.v[i]))
+			return w->call_nodes[i];
+	return (TSNode){ 0 };
+}
+
 static int
 read_value(struct walker *w, TSNode v, struct pyarg *a)
 {
@@ -218,6 +231,17 @@ read_value(struct walker *w, TSNode v, struct pyarg *a)
 		a->kind = PYARG_BOOL;
 	} else if (!strcmp(type, "none")) {
 		a->kind = PYARG_NONE;
+	} else if (!strcmp(type, "identifier") && !ts_node_is_null(local_call(w, v)) &&
+		   w->depth < MAX_DEPTH) {
+		/* a local name for a call reads as the call, at the name's position */
+		a->kind = PYARG_CALL;
+		a->call = calloc(1, sizeof(*a->call));
+		if (!a->call)
+			return -1;
+		w->depth++;
+		rc = read_call(w, local_call(w, v), a->call);
+		w->depth--;
+		return rc;
 	} else if (!strcmp(type, "identifier") || !strcmp(type, "attribute")) {
 		a->kind = PYARG_NAME;
 	} else if (!strcmp(type, "call") && w->depth < MAX_DEPTH) {
@@ -517,6 +541,44 @@ is_session(const struct walker *w, const char *callee, TSNode call)
 	return len >= 7 && !strcmp(callee + len - 7, "Session") && takes_bind(w, call);
 }
 
+/*
+ * name = sa.Column("is_public", sa.Boolean) in a function: an argument that
+ * names it later reads as the call (manila's op.add_column("t", is_public)).
+ * Bound to anything else, the name no longer stands for a call.
+ */
+static int
+note_call(struct walker *w, const char *name, TSNode right)
+{
+	TSNode call = unwrap_parens(right);
+	bool construct = false;
+	size_t i;
+
+	/* a SQLAlchemy construct (Column, Table, Enum, sa.table, sa.text): not any call */
+	if (pysrc_node_is(call, "call")) {
+		char *callee = compact_text(w->src, ts_node_child_by_field_name(call, "function", 8));
+		const char *last = callee ? strrchr(callee, '.') : NULL;
+
+		if (!callee)
+			return -1;
+		last = last ? last + 1 : callee;
+		construct = isupper((unsigned char)last[0]) || !strcmp(last, "table") ||
+			    !strcmp(last, "column") || !strcmp(last, "text");
+		free(callee);
+	}
+	for (i = 0; i < w->call_names.n && strcmp(w->call_names.v[i], name); i++)
+		;
+	if (i == w->call_names.n) {
+		if (!construct)
+			return 0;
+		if (mr_grow(&w->call_nodes, &w->cap_call_nodes, i + 1, sizeof(*w->call_nodes)) < 0 ||
+		    strvec_push(&w->call_names, name) < 0)
+			return -1;
+	}
+	w->call_nodes[i] = construct ? call : (TSNode){ 0 };
+	return 0;
+}
+
+
 static int
 note_assignment(struct walker *w, TSNode asg)
 {
@@ -532,6 +594,10 @@ note_assignment(struct walker *w, TSNode asg)
 		return pyscope_forget(&w->scope, w->src, left);
 	if (!(name = pysrc_node_text(w->src, left)))
 		return -1;
+	if (note_call(w, name, right) < 0) {
+		free(name);
+		return -1;
+	}
 	rc = pyconst_eval(w->src, right, &w->scope, &kind, &text);
 	if (rc == 1)
 		rc = pyscope_bind(&w->scope, name, kind, text);
@@ -746,6 +812,8 @@ walker_free(struct walker *w)
 	strvec_free(&w->batch_tables);
 	strvec_free(&w->binds);
 	strvec_free(&w->dialect_names);
+	strvec_free(&w->call_names);
+	free(w->call_nodes);
 	strvec_free(&w->contexts);
 }
 

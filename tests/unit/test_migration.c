@@ -461,3 +461,21 @@ Test(migration, branches_on_the_dialects_name_say_where_their_operations_run)
 	cr_expect_eq(up(4)->not_on, DIALECT_MYSQL | DIALECT_SQLITE);
 	cr_expect_eq(up(5)->not_on, 0);
 }
+
+/* manila keeps a Column in a name and adds it: the argument reads as the Column */
+Test(migration, a_local_name_for_a_sqlalchemy_construct_reads_as_it)
+{
+	read_src("def upgrade():\n"
+		 "    is_public = sql.Column('is_public', sql.Boolean)\n"
+		 "    op.add_column('share_types', is_public)\n"
+		 "    other = compute()\n"
+		 "    op.add_column('share_types', other)\n"
+		 "    is_public = 'no longer a column'\n"
+		 "    op.add_column('share_types', is_public)\n");
+	cr_assert_eq(m.upgrade.n_ops, 3);
+	cr_assert_eq(up(0)->call.args[1].kind, PYARG_CALL);
+	cr_expect_str_eq(up(0)->call.args[1].call->name, "Column");
+	cr_expect_str_eq(pycall_arg(up(0)->call.args[1].call, 0, NULL)->text, "is_public");
+	cr_expect_neq(up(1)->call.args[1].kind, PYARG_CALL, "a function's result is not known");
+	cr_expect_eq(up(2)->call.args[1].kind, PYARG_STRING, "bound again to a string");
+}
