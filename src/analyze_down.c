@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analyze_int.h"
 #include "migreview/sqltok.h"
@@ -169,17 +170,17 @@ undone_later(const struct ctx *c, size_t i, enum op_kind undo, const char *table
 	return false;
 }
 
-/* Does text hold word as a word of its own (not inside a longer name)? */
+/* Does text hold word as a word of its own, in any case as SQL's unquoted names are? */
 static bool
 names_word(const char *text, const char *word)
 {
 	size_t len = strlen(word);
 
-	for (const char *p = text; len && (p = strstr(p, word)); p++) {
+	for (const char *p = text; len && *p; p++) {
 		bool before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
-		bool after = isalnum((unsigned char)p[len]) || p[len] == '_';
 
-		if (!before && !after)
+		if (!before && !strncasecmp(p, word, len) &&
+		    !isalnum((unsigned char)p[len]) && p[len] != '_')
 			return true;
 	}
 	return false;

@@ -1522,10 +1522,10 @@ Test(analyze, a_check_on_a_dropped_column_goes_with_it)
 {
 	cr_expect_str_eq(run("def upgrade():\n"
 			     "    op.add_column('orders', sa.Column('purge', sa.Boolean(), server_default='0'))\n"
-			     "    op.create_check_constraint('ck_purge_nn', 'orders', 'purge IS NOT NULL',\n"
+			     "    op.create_check_constraint('ck_purge_nn', 'orders', 'PURGE IS NOT NULL',\n"
 			     "                               postgresql_not_valid=True)\n"
 			     "def downgrade():\n"
-			     "    op.drop_column('orders', 'purge')\n", true), "");
+			     "    op.drop_column('orders', 'purge')\n", true), "", "unquoted: any case");
 	cr_expect(strstr(run("def upgrade():\n"
 			     "    op.add_column('orders', sa.Column('purge', sa.Boolean(), server_default='0'))\n"
 			     "    op.create_check_constraint('ck_purge_nn', 'orders', 'purged IS NOT NULL',\n"
