@@ -62,20 +62,6 @@ struct walker {
 	struct follow_cost *cost;       /* shared by upgrade() or downgrade() and its helpers */
 };
 
-
-
-/* Is n's source text exactly text?  A null node is not. */
-static bool
-text_is(const char *src, TSNode n, const char *text)
-{
-	size_t len;
-
-	if (ts_node_is_null(n))
-		return false;
-	len = ts_node_end_byte(n) - ts_node_start_byte(n);
-	return strlen(text) == len && !memcmp(src + ts_node_start_byte(n), text, len);
-}
-
 /* The source of n without blanks: "op.get_context()\n  .autocommit_block". */
 static char *
 compact_text(const char *src, TSNode n)
@@ -186,7 +172,7 @@ static TSNode
 local_call(const struct walker *w, TSNode id)
 {
 	for (size_t i = 0; i < w->call_names.n; i++)
-		if (text_is(w->src, id, w->call_names.v[i]))
+		if (pysrc_node_text_is(w->src, id, w->call_names.v[i]))
 			return w->call_nodes[i];
 	return (TSNode){ 0 };
 }
@@ -195,6 +181,7 @@ static int
 read_value(struct walker *w, TSNode v, struct pyarg *a)
 {
 	const char *type;
+	TSNode call;
 	int rc;
 
 	set_pos(v, &a->line, &a->col);
@@ -208,7 +195,7 @@ read_value(struct walker *w, TSNode v, struct pyarg *a)
 			      (TSNode){ 0 };
 
 		if (ts_node_is_null(obj) || !pysrc_node_is(obj, "call") ||
-		    (!text_is(w->src, attr, "bindparams") && !text_is(w->src, attr, "execution_options")))
+		    (!pysrc_node_text_is(w->src, attr, "bindparams") && !pysrc_node_text_is(w->src, attr, "execution_options")))
 			break;
 		v = obj;
 	}
@@ -231,7 +218,7 @@ read_value(struct walker *w, TSNode v, struct pyarg *a)
 		a->kind = PYARG_BOOL;
 	} else if (!strcmp(type, "none")) {
 		a->kind = PYARG_NONE;
-	} else if (!strcmp(type, "identifier") && !ts_node_is_null(local_call(w, v)) &&
+	} else if (!strcmp(type, "identifier") && !ts_node_is_null(call = local_call(w, v)) &&
 		   w->depth < MAX_DEPTH) {
 		/* a local name for a call reads as the call, at the name's position */
 		a->kind = PYARG_CALL;
@@ -239,7 +226,7 @@ read_value(struct walker *w, TSNode v, struct pyarg *a)
 		if (!a->call)
 			return -1;
 		w->depth++;
-		rc = read_call(w, local_call(w, v), a->call);
+		rc = read_call(w, call, a->call);
 		w->depth--;
 		return rc;
 	} else if (!strcmp(type, "identifier") || !strcmp(type, "attribute")) {
@@ -578,7 +565,6 @@ note_call(struct walker *w, const char *name, TSNode right)
 	return 0;
 }
 
-
 static int
 note_assignment(struct walker *w, TSNode asg)
 {
@@ -694,7 +680,6 @@ may_follow(const struct walker *w, TSNode def)
 	return true;
 }
 
-
 /*
  * Binds parameter name of the helper callee to the argument value (NULL: not
  * passed): a literal or known string, or a connection, migration context or
@@ -714,23 +699,23 @@ bind_param(const struct walker *w, struct walker *callee, const char *name, TSNo
 	free(text);
 	if (rc < 0 || ts_node_is_null(value))
 		return rc < 0 ? -1 : 0;
-	if (pysrc_node_is(value, "call") && text_is(w->src, ts_node_child_by_field_name(value, "function", 8),
+	if (pysrc_node_is(value, "call") && pysrc_node_text_is(w->src, ts_node_child_by_field_name(value, "function", 8),
 					      "op.get_bind"))
 		return strvec_push(&callee->binds, name);
-	if (pysrc_node_is(value, "call") && text_is(w->src, ts_node_child_by_field_name(value, "function", 8),
+	if (pysrc_node_is(value, "call") && pysrc_node_text_is(w->src, ts_node_child_by_field_name(value, "function", 8),
 					      "op.get_context"))
 		return strvec_push(&callee->contexts, name);
 	if (!pysrc_node_is(value, "identifier"))
 		return 0;
 	for (size_t i = w->batch_aliases.n; i-- > 0;)
-		if (text_is(w->src, value, w->batch_aliases.v[i]))
+		if (pysrc_node_text_is(w->src, value, w->batch_aliases.v[i]))
 			return strvec_push(&callee->batch_aliases, name) < 0 ||
 			       strvec_push(&callee->batch_tables, w->batch_tables.v[i]) < 0 ? -1 : 0;
 	for (size_t i = 0; i < w->binds.n; i++)
-		if (text_is(w->src, value, w->binds.v[i]))
+		if (pysrc_node_text_is(w->src, value, w->binds.v[i]))
 			return strvec_push(&callee->binds, name);
 	for (size_t i = 0; i < w->contexts.n; i++)
-		if (text_is(w->src, value, w->contexts.v[i]))
+		if (pysrc_node_text_is(w->src, value, w->contexts.v[i]))
 			return strvec_push(&callee->contexts, name);
 	return 0;
 }
@@ -748,7 +733,7 @@ call_arg(const char *src, TSNode args, uint32_t pos, bool keyword_only, const ch
 		TSNode a = ts_node_named_child(args, i);
 
 		if (pysrc_node_is(a, "keyword_argument")) {
-			if (text_is(src, ts_node_child_by_field_name(a, "name", 4), name))
+			if (pysrc_node_text_is(src, ts_node_child_by_field_name(a, "name", 4), name))
 				return ts_node_child_by_field_name(a, "value", 5);
 		} else if (pysrc_node_is(a, "list_splat") || pysrc_node_is(a, "dictionary_splat")) {
 			*unknown = true;        /* f(*args), f(**kw): any parameter may come from it */
@@ -945,17 +930,11 @@ walk_for_literals(struct walker *w, TSNode loop)
 	return rc < 0 ? -1 : 1;
 }
 
-/* DIALECT_* of a dialect name SQLAlchemy gives; 0 for those migreview does not analyse. */
+/* DIALECT_* of a dialect name SQLAlchemy gives (its mariadb is MySQL's); 0 for others. */
 static unsigned
 dialect_bit(const char *name)
 {
-	if (!strcmp(name, "postgresql"))
-		return DIALECT_POSTGRESQL;
-	if (!strcmp(name, "mysql") || !strcmp(name, "mariadb"))
-		return DIALECT_MYSQL;
-	if (!strcmp(name, "sqlite"))
-		return DIALECT_SQLITE;
-	return 0;
+	return !strcmp(name, "mariadb") ? DIALECT_MYSQL : dialect_parse(name);
 }
 
 /* The dialects a string or a list, tuple or set of strings names (*on); false if not that. */
@@ -987,19 +966,14 @@ named_dialects(const struct walker *w, TSNode n, unsigned *on)
 static bool
 is_dialect_name(const struct walker *w, TSNode n)
 {
-	const char *src = w->src;
-	char *text = compact_text(src, n);
-
-	if (text && strvec_contains(&w->dialect_names, text)) {
-		free(text);
-		return true;
-	}
+	char *text = compact_text(w->src, n);
 	size_t len = text ? strlen(text) : 0;
 	/* ... .dialect.name, or an Engine's name: engine.name, connection.engine.name */
-	bool yes = (len >= strlen(".dialect.name") &&
-		    !strcmp(text + len - strlen(".dialect.name"), ".dialect.name")) ||
-		   (len >= strlen("engine.name") &&
-		    !strcmp(text + len - strlen("engine.name"), "engine.name"));
+	bool yes = text && (strvec_contains(&w->dialect_names, text) ||
+			    (len >= strlen(".dialect.name") &&
+			     !strcmp(text + len - strlen(".dialect.name"), ".dialect.name")) ||
+			    (len >= strlen("engine.name") &&
+			     !strcmp(text + len - strlen("engine.name"), "engine.name")));
 
 	free(text);
 	return yes;
@@ -1029,7 +1003,7 @@ dialect_condition(const struct walker *w, TSNode n, unsigned *on)
 		if (!dialect_condition(w, ts_node_child_by_field_name(n, "left", 4), &a) ||
 		    !dialect_condition(w, ts_node_child_by_field_name(n, "right", 5), &b))
 			return false;
-		*on = text_is(src, op, "and") ? a & b : a | b;
+		*on = pysrc_node_text_is(src, op, "and") ? a & b : a | b;
 		return true;
 	}
 	if (pysrc_node_is(n, "comparison_operator") && ts_node_named_child_count(n) == 2 &&
@@ -1043,11 +1017,11 @@ dialect_condition(const struct walker *w, TSNode n, unsigned *on)
 
 			if (ts_node_is_named(c))
 				continue;
-			if (text_is(src, c, "==") || text_is(src, c, "in"))
+			if (pysrc_node_text_is(src, c, "==") || pysrc_node_text_is(src, c, "in"))
 				known = true;
-			else if (text_is(src, c, "!=") || text_is(src, c, "not in"))
+			else if (pysrc_node_text_is(src, c, "!=") || pysrc_node_text_is(src, c, "not in"))
 				known = negated = true;
-			else if (text_is(src, c, "not"))
+			else if (pysrc_node_text_is(src, c, "not"))
 				negated = true;
 		}
 		if (!known)
@@ -1232,7 +1206,7 @@ add_import(struct migration *m, const char *src, TSNode name)
 static int
 note_op_names(struct migration *m, const char *src, TSNode stmt, TSNode module)
 {
-	bool from_op = text_is(src, module, "alembic.op");
+	bool from_op = pysrc_node_text_is(src, module, "alembic.op");
 
 	for (uint32_t i = 0; i < ts_node_named_child_count(stmt); i++) {
 		TSNode item = ts_node_named_child(stmt, i), name = item, alias = { 0 };
@@ -1250,8 +1224,8 @@ note_op_names(struct migration *m, const char *src, TSNode stmt, TSNode module)
 		    strvec_push_owned(&m->op_functions, pysrc_node_text(src, name)) < 0)
 			return -1;
 		if (!ts_node_is_null(alias) &&
-		    ((!from_op && text_is(src, module, "alembic") && text_is(src, name, "op")) ||
-		     (ts_node_is_null(module) && text_is(src, name, "alembic.op"))) &&
+		    ((!from_op && pysrc_node_text_is(src, module, "alembic") && pysrc_node_text_is(src, name, "op")) ||
+		     (ts_node_is_null(module) && pysrc_node_text_is(src, name, "alembic.op"))) &&
 		    strvec_push_owned(&m->op_names, pysrc_node_text(src, alias)) < 0)
 			return -1;
 	}

@@ -62,8 +62,6 @@ struct thing {
 	TSNode node;
 };
 
-
-
 static void __attribute__((format(printf, 2, 3)))
 fail(struct lookup *lk, const char *fmt, ...)
 {

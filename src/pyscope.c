@@ -10,15 +10,6 @@
 /* Deeper expressions than this ("a" + "b" + ... ) are not known: no name needs them. */
 #define MAX_EVAL_DEPTH 64
 
-
-static bool
-node_text_is(const char *src, TSNode n, const char *text)
-{
-	size_t len = ts_node_end_byte(n) - ts_node_start_byte(n);
-
-	return strlen(text) == len && !memcmp(src + ts_node_start_byte(n), text, len);
-}
-
 int
 pyscope_bind(struct pyscope *s, const char *name, enum pyarg_kind kind, const char *text)
 {
@@ -296,7 +287,7 @@ static int
 binary_eval(const char *src, TSNode n, const struct pyscope *s, int depth, char **text)
 {
 	TSNode op = ts_node_child_by_field_name(n, "operator", 8);
-	bool plus = node_text_is(src, op, "+"), percent = node_text_is(src, op, "%");
+	bool plus = pysrc_node_text_is(src, op, "+"), percent = pysrc_node_text_is(src, op, "%");
 	enum pyarg_kind lk, rk;
 	char *left = NULL, *right = NULL;
 	int rc;
@@ -331,7 +322,7 @@ call_eval(const char *src, TSNode n, const struct pyscope *s, int depth, char **
 	enum pyarg_kind kind;
 	int rc;
 
-	if (!node_text_is(src, fn, "op.f") || ts_node_is_null(args) ||
+	if (!pysrc_node_text_is(src, fn, "op.f") || ts_node_is_null(args) ||
 	    ts_node_named_child_count(args) != 1)
 		return 0;
 	rc = eval(src, ts_node_named_child(args, 0), s, depth + 1, &kind, text);

@@ -63,6 +63,17 @@ pysrc_node_text(const char *src, TSNode n)
 	return mr_strndup(src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
 }
 
+bool
+pysrc_node_text_is(const char *src, TSNode n, const char *text)
+{
+	size_t len;
+
+	if (ts_node_is_null(n))
+		return false;
+	len = ts_node_end_byte(n) - ts_node_start_byte(n);
+	return strlen(text) == len && !memcmp(src + ts_node_start_byte(n), text, len);
+}
+
 static void
 put_utf8(char **o, unsigned long cp)
 {

@@ -119,6 +119,9 @@ bool pysrc_node_is(TSNode n, const char *type);
 /* n's source text, allocated; NULL when memory runs out. */
 char *pysrc_node_text(const char *src, TSNode n);
 
+/* Is n's source text exactly text?  A null node is not. */
+bool pysrc_node_text_is(const char *src, TSNode n, const char *text);
+
 /* The compiled-in tree-sitter-python grammar. */
 const TSLanguage *pysrc_language(void);
 
