@@ -140,23 +140,21 @@ existed(const struct ctx *c, const struct migration_op *op, const char *table)
 }
 
 static bool
+is_true_arg(const struct pyarg *a)
+{
+	return a && a->kind == PYARG_BOOL && !strcmp(a->text, "True");
+}
+
+static bool
 kw_true(const struct migration_op *op, const char *keyword)
 {
-	const struct pyarg *a = pycall_arg(&op->call, (size_t)-1, keyword);
-
-	return a && a->kind == PYARG_BOOL && !strcmp(a->text, "True");
+	return is_true_arg(pycall_arg(&op->call, (size_t)-1, keyword));
 }
 
 static bool
 kw_false(const struct pyarg *a)
 {
 	return a && a->kind == PYARG_BOOL && !strcmp(a->text, "False");
-}
-
-static bool
-is_true_arg(const struct pyarg *a)
-{
-	return a && a->kind == PYARG_BOOL && !strcmp(a->text, "True");
 }
 
 static const char *
@@ -171,10 +169,6 @@ or_unknown(const char *s)
 static bool
 is_volatile_default(const struct pyarg *d)
 {
-	static const char *const volatile_fns[] = {
-		"random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4",
-		"clock_timestamp", "timeofday", "nextval",
-	};
 	const char *text;
 
 	if (!d)
@@ -185,8 +179,8 @@ is_volatile_default(const struct pyarg *d)
 		text = d->call->callee;         /* sa.func.random() */
 	else
 		return false;
-	for (size_t i = 0; i < MR_ARRAY_SIZE(volatile_fns); i++)
-		if (strstr(text, volatile_fns[i]))
+	for (const char *const *f = sql_volatile_functions; *f; f++)
+		if (strstr(text, *f))
 			return true;
 	return false;
 }
@@ -238,24 +232,32 @@ check_inline_keys(struct ctx *c, const struct migration_op *op, const struct pyc
  * key SQLAlchemy numbers itself (ADD COLUMN id SERIAL), or sa.Identity()?
  * Every existing row then gets nextval(), a volatile default.
  */
+/* sa.String(20) → "String", sa.Text → "Text", Text → "Text"; NULL if not a type. */
+static const char *
+type_name(const struct pyarg *t)
+{
+	const char *dot;
+
+	if (t && t->kind == PYARG_CALL)
+		return t->call->name;
+	if (!t || t->kind != PYARG_NAME || !t->text)
+		return NULL;
+	dot = strrchr(t->text, '.');
+	return dot ? dot + 1 : t->text;
+}
+
 static bool
 is_serial(const struct pycall *col)
 {
-	const struct pyarg *pk = pycall_arg(col, (size_t)-1, "primary_key");
-	const struct pyarg *type = pycall_arg(col, 1, "type_");
-	const char *name = NULL, *dot;
+	const char *name = type_name(pycall_arg(col, 1, "type_"));
 
 	for (size_t i = 0; i < col->n_args; i++)
 		if (col->args[i].kind == PYARG_CALL && !strcmp(col->args[i].call->name, "Identity"))
 			return true;
-	if (!pk || pk->kind != PYARG_BOOL || strcmp(pk->text, "True") != 0 ||
+	if (!is_true_arg(pycall_arg(col, (size_t)-1, "primary_key")) ||
 	    kw_false(pycall_arg(col, (size_t)-1, "autoincrement")) ||
-	    pycall_arg(col, (size_t)-1, "server_default") || !type)
+	    pycall_arg(col, (size_t)-1, "server_default"))
 		return false;
-	if (type->kind == PYARG_CALL)
-		name = type->call->name;
-	else if (type->kind == PYARG_NAME)
-		name = (dot = strrchr(type->text, '.')) ? dot + 1 : type->text;
 	return name && (!strcmp(name, "Integer") || !strcmp(name, "BigInteger") ||
 			!strcmp(name, "SmallInteger"));
 }
@@ -460,20 +462,6 @@ backfilled(const struct ctx *c, const struct migration_op *upto, const char *tab
 				return true;
 	}
 	return false;
-}
-
-/* sa.String(20) → "String", sa.Text → "Text", Text → "Text"; NULL if not a type. */
-static const char *
-type_name(const struct pyarg *t)
-{
-	const char *dot;
-
-	if (t && t->kind == PYARG_CALL)
-		return t->call->name;
-	if (!t || t->kind != PYARG_NAME || !t->text)
-		return NULL;
-	dot = strrchr(t->text, '.');
-	return dot ? dot + 1 : t->text;
 }
 
 /* Integer widths and string lengths, to tell a narrowing change. */

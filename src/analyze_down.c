@@ -13,12 +13,6 @@
 #include "analyze_int.h"
 #include "migreview/sqltok.h"
 
-/*
- * Does upgrade() change the schema?  Not when all it does is write rows: literal
- * UPDATE, DELETE, INSERT or SELECT, bulk_insert, or statements on a connection
- * (an ORM session's writes): a data migration need not undo itself.  SQL built
- * at run time could be anything: it counts as a change.
- */
 /* execute(t.update()...), execute(sa.delete(t)...): SQLAlchemy Core writing rows. */
 static bool
 core_dml(const struct migration_op *op)
@@ -38,6 +32,12 @@ core_dml(const struct migration_op *op)
 	return false;
 }
 
+/*
+ * Does upgrade() change the schema?  Not when all it does is write rows: literal
+ * UPDATE, DELETE, INSERT or SELECT, bulk_insert, or statements on a connection
+ * (an ORM session's writes): a data migration need not undo itself.  SQL built
+ * at run time could be anything: it counts as a change.
+ */
 static bool
 changes_schema(const struct migration_fn *up)
 {
@@ -264,9 +264,6 @@ check_inverse(struct ctx *c)
 			      downgrade_sql_names(c, name))) ||
 			    downgrade_has(c, OP_DROP_TABLE, table, NULL, NULL) ||
 			    (kind != OP_ADD_COLUMN && key_column_dropped(c, op, table)) ||
-			    /* an index made a constraint (ADD CONSTRAINT ... USING INDEX) */
-			    (kind == OP_CREATE_INDEX &&
-			     downgrade_has(c, OP_DROP_CONSTRAINT, table, "constraint_name", name)) ||
 			    undone_later(c, i, pairs[p].undo, table, pairs[p].name, name))
 				continue;
 			if (report_op(c, RULE_DOWNGRADE_NOT_INVERSE, table, op,

@@ -6,20 +6,17 @@
 
 #include "sqlcur.h"
 
-/*
- * A call at i of a function PostgreSQL evaluates once per row, the same
- * functions as analyze.c's is_volatile_default() looks for in op.* defaults.
- */
+const char *const sql_volatile_functions[] = {
+	"random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4",
+	"clock_timestamp", "timeofday", "nextval", NULL,
+};
+
+/* A call at i of a function PostgreSQL evaluates once per row. */
 static bool
 is_volatile_call(const struct sqlcur *a, size_t i)
 {
-	static const char *const fns[] = {
-		"random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4",
-		"clock_timestamp", "timeofday", "nextval",
-	};
-
-	for (size_t k = 0; k < MR_ARRAY_SIZE(fns); k++)
-		if (sqlcur_is_word(a, i, fns[k]) && sqlcur_is_type(a, i + 1, TK_LPAREN))
+	for (const char *const *f = sql_volatile_functions; *f; f++)
+		if (sqlcur_is_word(a, i, *f) && sqlcur_is_type(a, i + 1, TK_LPAREN))
 			return true;
 	return false;
 }

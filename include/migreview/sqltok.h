@@ -203,6 +203,13 @@ void sql_script_free(struct sql_script *s);
 const char *sql_kind_name(enum sql_kind k);
 const char *sql_flag_name(enum sql_flag f);
 
+/*
+ * Functions PostgreSQL evaluates once per row, so that a column default
+ * calling one rewrites the table: "random", "nextval", ...; NULL-terminated.
+ * The SQL scanner (sqlalter.c) and the op.* checks (analyze.c) share it.
+ */
+extern const char *const sql_volatile_functions[];
+
 /* Is name a row id column: "id" or ending in "_id", in any case? */
 bool sql_is_id_column(const char *name);
 
