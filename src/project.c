@@ -617,7 +617,7 @@ use_directory(struct project *p, const char *dir, struct mr_error *err)
 static void
 run_from_hint(const struct project *p, const char *value, char *hint, size_t size)
 {
-	char *top = project_repository_top(p->root), *cur = mr_path_dirname(p->root);
+	char *top = mr_path_repository_top(p->root), *cur = mr_path_dirname(p->root);
 
 	while (top && cur && strcmp(cur, p->root)) {
 		char *cand = mr_path_join(cur, value), *rel, *up;

@@ -30,9 +30,6 @@ int project_toml_bool(const struct project *p, const char *table, const char *ke
 /* The keys under tool.TABLE that hold values, dotted below it ("severity.drop-column"). */
 int project_toml_keys(const struct project *p, const char *table, struct strvec *out);
 
-/* The nearest directory from dir upward that holds .git (a directory or a worktree's file), else "/". */
-char *project_repository_top(const char *dir);
-
 /*
  * key's value given as a package resource ("myapp.db:migrations", which
  * Alembic resolves by importing myapp.db) as an absolute path in *out,

@@ -101,26 +101,6 @@ out:
 	return rc;
 }
 
-char *
-project_repository_top(const char *dir)
-{
-	char *cur = mr_strdup(dir);
-
-	while (cur) {
-		char *git = mr_path_join(cur, ".git"), *up;
-		struct stat st;
-		bool here = git && lstat(git, &st) == 0;
-
-		free(git);
-		if (here || !strcmp(cur, "/"))
-			return cur;
-		up = mr_path_dirname(cur);
-		free(cur);
-		cur = up;
-	}
-	return NULL;
-}
-
 /*
  * The places in sys.path's order as far as it can be known: prepend_sys_path,
  * the directory Alembic runs in, the ini's directory and those above it up
@@ -136,7 +116,7 @@ search_open(const struct project *p, struct search *s, struct mr_error *err)
 
 	if (read_prepend(p, &s->prepend, err) < 0)
 		return -1;
-	if (!(s->top = project_repository_top(p->root)))
+	if (!(s->top = mr_path_repository_top(p->root)))
 		return mr_error_oom(err);
 	for (size_t i = 0; rc == 0 && i < s->prepend.n; i++)
 		rc = add_dir(&s->dirs, s->prepend.v[i]);

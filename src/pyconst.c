@@ -359,14 +359,6 @@ module_at(struct lookup *lk, const char *path)
 
 /* ---- finding modules ---- */
 
-static bool
-is_file(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /*
  * The file of module dotted under base (or the roots): *path is a new string
  * (NULL for a namespace package, a directory without __init__.py); false
@@ -395,9 +387,9 @@ find_module(struct lookup *lk, const char *base, const char *dotted, char **path
 
 		if ((*rel && !py) || !dir || !init)
 			lk->oom = true;
-		else if (py && is_file(py))
+		else if (py && mr_is_file(py))
 			*path = py, py = NULL, found = true;
-		else if (is_file(init))
+		else if (mr_is_file(init))
 			*path = init, init = NULL, found = true;
 		else if (*rel && mr_is_dir(dir))
 			found = true;
@@ -674,38 +666,29 @@ resolve_items(struct lookup *lk, struct module *m, struct pyval *v, int steps)
 
 /* ---- the resolver ---- */
 
-static bool
-has_git(const char *dir)
-{
-	char *git = mr_path_join(dir, ".git");
-	struct stat st;
-	bool yes = git && lstat(git, &st) == 0;
-
-	free(git);
-	return yes;
-}
-
 /* dir and its parents up to the repository's top (the first holding .git), or to /. */
 static int
 add_parents(struct strvec *roots, const char *dir)
 {
-	char *cur = mr_path_absolute(dir), *up;
+	char *cur = mr_path_absolute(dir), *top = cur ? mr_path_repository_top(cur) : NULL, *up;
+	int rc = -1;
 
-	while (cur) {
-		bool top = has_git(cur) || !strcmp(cur, "/");
+	while (cur && top) {
+		bool last = !strcmp(cur, top);
 
 		if (!strvec_contains(roots, cur) && strvec_push(roots, cur) < 0)
 			break;
-		if (top) {
-			free(cur);
-			return 0;
+		if (last) {
+			rc = 0;
+			break;
 		}
 		up = mr_path_dirname(cur);
 		free(cur);
 		cur = up;
 	}
 	free(cur);
-	return -1;
+	free(top);
+	return rc;
 }
 
 struct pyconst *

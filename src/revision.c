@@ -23,7 +23,7 @@ struct one_file {
 	struct revision *rev;
 	struct findings *fs;
 	size_t index;
-	struct pyconst *consts;         /* NULL: names of constants are not looked up */
+	struct pyconst *consts;         /* looks up the names of constants */
 };
 
 /* A finding about the file, at its rule's default severity: settings apply later. */
@@ -190,22 +190,8 @@ resolve_constants(const struct one_file *l, TSTree *tree, const char *src,
 	for (size_t i = 0; i < MR_ARRAY_SIZE(fields); i++) {
 		struct pyval *v = fields[i];
 
-		if (v->kind != PYVAL_REFS)
-			continue;
-		if (l->consts) {
-			if (pyconst_resolve(l->consts, tree, src, l->rev->path, v) < 0)
-				return -1;
-			continue;
-		}
-		/* nothing to look them up with: the literal parts only */
-		for (size_t k = v->items.n; k-- > 0;)
-			if (v->is_ref[k]) {
-				free(v->items.v[k]);
-				memmove(v->items.v + k, v->items.v + k + 1,
-					(v->items.n - k - 1) * sizeof(*v->items.v));
-				v->items.n--;
-			}
-		v->kind = PYVAL_OTHER;
+		if (v->kind == PYVAL_REFS && pyconst_resolve(l->consts, tree, src, l->rev->path, v) < 0)
+			return -1;
 	}
 	return 0;
 }

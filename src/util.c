@@ -487,6 +487,26 @@ mr_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+char *
+mr_path_repository_top(const char *dir)
+{
+	char *cur = mr_strdup(dir);
+
+	while (cur) {
+		char *git = mr_path_join(cur, ".git"), *up;
+		struct stat st;
+		bool here = git && lstat(git, &st) == 0;
+
+		free(git);
+		if (here || !strcmp(cur, "/"))
+			return cur;
+		up = mr_path_dirname(cur);
+		free(cur);
+		cur = up;
+	}
+	return NULL;
+}
+
 bool
 mr_is_file(const char *path)
 {

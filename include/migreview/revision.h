@@ -69,9 +69,9 @@ enum {
 
 /*
  * Reads path (shown as relpath) into rev, parsing it once.  Header values
- * that name constants are looked up with consts (see pyconst.h; NULL: they
- * are not known).  Problems with the file are added to findings with the
- * revision index given; only running out of memory fails.
+ * that name constants are looked up with consts (see pyconst.h).  Problems
+ * with the file are added to findings with the revision index given; only
+ * running out of memory fails.
  */
 struct pyconst;
 int revision_load(struct revision *rev, struct pysrc_parser *parser, const char *path,

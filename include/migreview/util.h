@@ -97,6 +97,8 @@ int mr_read_file_head(const char *path, enum mr_file_kind kind, size_t head, cha
 char *mr_path_join(const char *dir, const char *name);
 char *mr_path_dirname(const char *path);
 char *mr_path_absolute(const char *path);       /* lexically normalised */
+/* The nearest directory from dir upward that holds .git (a directory or a worktree's file), else "/". */
+char *mr_path_repository_top(const char *dir);
 char *mr_path_relative(const char *path, const char *base);
 bool mr_is_dir(const char *path);
 
