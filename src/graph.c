@@ -992,3 +992,41 @@ graph_find_prefix(const struct graph *g, const char *name)
 		}
 	return n == 1 ? found : (size_t)-1;
 }
+
+/* Marks the revisions r needs that are not marked yet: whether there were any. */
+static bool
+mark_needed(const struct revision *r, bool *mark)
+{
+	bool grew = false;
+
+	for (size_t k = 0; k < r->n_parents; k++)
+		if (!mark[r->parents[k]])
+			grew = mark[r->parents[k]] = true;
+	for (size_t k = 0; k < r->n_dep_parents; k++)
+		if (!mark[r->dep_parents[k]])
+			grew = mark[r->dep_parents[k]] = true;
+	return grew;
+}
+
+size_t
+graph_ancestry(const struct graph *g, size_t rev, bool *mark)
+{
+	bool grew = true;
+	size_t n = 0;
+
+	mark[rev] = true;
+	/*
+	 * Review order puts what a revision needs before it, so one pass from
+	 * the heads down marks it all; the next only confirms that, unless an
+	 * edge was left out of the order (a cycle), which it then follows.
+	 */
+	while (grew) {
+		grew = false;
+		for (size_t k = g->n_order; k-- > 0;)
+			if (mark[g->order[k]] && mark_needed(&g->revs[g->order[k]], mark))
+				grew = true;
+	}
+	for (size_t i = 0; i < g->n; i++)
+		n += mark[i];
+	return n;
+}

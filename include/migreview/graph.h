@@ -15,6 +15,7 @@
 #ifndef MIGREVIEW_GRAPH_H
 #define MIGREVIEW_GRAPH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "migreview/error.h"
@@ -53,6 +54,13 @@ size_t graph_find(const struct graph *g, const char *id);
 
 /* The revision with this id, or the only one it is a prefix of; else (size_t)-1. */
 size_t graph_find_prefix(const struct graph *g, const char *name);
+
+/*
+ * Marks rev and everything `alembic upgrade rev` applies before it (its
+ * ancestors along down_revision and depends_on) in mark, g->n entries the
+ * caller owns; returns how many are marked in all.
+ */
+size_t graph_ancestry(const struct graph *g, size_t rev, bool *mark);
 
 void graph_free(struct graph *g);
 

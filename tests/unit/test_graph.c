@@ -137,6 +137,50 @@ Test(graph, dependency_on_own_ancestor)
 	expect_alembic("p; q<p; r<q^p; s<r", "s r q p", "s", "p");
 }
 
+/* The ids graph_ancestry() marks for rev, in discovery order, as "a b". */
+static const char *
+ancestry(const char *rev, size_t *n)
+{
+	bool *mark = calloc(g.n + 1, sizeof(bool));
+	size_t *ids = calloc(g.n + 1, sizeof(size_t)), k = 0;
+	const char *out;
+
+	cr_assert(mark && ids);
+	*n = graph_ancestry(&g, graph_find(&g, rev), mark);
+	for (size_t i = 0; i < g.n; i++)
+		if (mark[i])
+			ids[k++] = i;
+	out = graph_spec_ids(&g, ids, k);
+	free(mark);
+	free(ids);
+	return out;
+}
+
+Test(graph, ancestry_is_what_upgrading_to_a_revision_applies)
+{
+	size_t n;
+
+	build_ok("a; b<a; c<a; d<b,c; e<d");
+	cr_expect_str_eq(ancestry("b", &n), "a b", "one branch, not the other");
+	cr_expect_eq(n, 2);
+	cr_expect_str_eq(ancestry("d", &n), "a b c d", "a merge needs both branches");
+	cr_expect_str_eq(ancestry("a", &n), "a");
+	graph_free(&g);
+	/* depends_on: y needs b of the other branch, and all b needs */
+	build_ok("a; b<a; x; y<x^b; z<y");
+	cr_expect_str_eq(ancestry("z", &n), "a b x y z");
+	cr_expect_eq(n, 5);
+	cr_expect_str_eq(ancestry("b", &n), "a b");
+}
+
+Test(graph, ancestry_through_a_cycle_ends)
+{
+	size_t n;
+
+	build_ok("a<c; b<a; c<b; d<c");
+	cr_expect_str_eq(ancestry("d", &n), "a b c d");
+}
+
 Test(graph, missing_parent_is_reported_and_the_rest_still_orders)
 {
 	build_ok("a; b<a; c<zz");
