@@ -26,6 +26,7 @@ struct cli {
 	const char *format;     /* --format text|json|sarif */
 	const char *since;      /* --since GITREF */
 	bool require_signoff;   /* --require-signoff */
+	bool include_baseline;  /* --include-baseline: history is checked too */
 	const char *database_url; /* --database-url URL */
 	bool all;               /* --all */
 	bool trust;             /* --trust: consent to run the project's code */

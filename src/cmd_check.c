@@ -28,6 +28,7 @@ struct gate {
 	struct strvec discounted;       /* decisions that do not count, one line each */
 	struct migration_review *states;
 	bool *scope;            /* --since: per revision, whether its file changed; else NULL */
+	bool with_history;      /* --include-baseline: the history is in the scope too */
 	char *uri_prefix;       /* SARIF: the ini's directory from the top of its git work tree */
 	struct analysis_config cfg;     /* the settings the analysis ran with: its dialect */
 	struct {
@@ -35,11 +36,15 @@ struct gate {
 	} n;                    /* within the scope */
 };
 
-/* Whether revision rev is in the scope of the check (all of them without --since). */
+/*
+ * Whether revision rev is in the scope of the check: all of them without
+ * --since, but the history up to the baseline only with --include-baseline.
+ */
 static bool
 scoped(const struct gate *gt, size_t rev)
 {
-	return !gt->scope || rev >= gt->r.g.n || gt->scope[rev];
+	return (!gt->scope || rev >= gt->r.g.n || gt->scope[rev]) &&
+	       (gt->with_history || !report_history(&gt->r, rev));
 }
 
 /* Whether a finding's item is accepted or waived for the file as it is. */
@@ -336,6 +341,8 @@ run_gate(const struct cli *cli, struct gate *gt)
 	if (rc == 0)
 		rc = analysis_config_load(r->settings ? r->settings : &r->p, &gt->cfg, &err);
 	if (rc == 0)
+		rc = report_baseline(r, r->settings ? r->settings : &r->p, &err);
+	if (rc == 0)
 		rc = report_adopt(r, &all, &err);
 	findings_free(&all);
 	if (rc == 0)
@@ -506,7 +513,7 @@ limit_files(struct gate *gt, int argc, char **argv)
 	/* the project lists its files by real path already (as Alembic loads them) */
 	for (size_t i = 0; rc == 0 && i < g->n; i++)
 		for (int a = 0; a < argc && !keep[i]; a++)
-			keep[i] = !strcmp(g->revs[i].path, named[a]) && (!gt->scope || gt->scope[i]);
+			keep[i] = !strcmp(g->revs[i].path, named[a]) && scoped(gt, i);
 	for (int a = 0; named && a < argc; a++)
 		free(named[a]);
 	free(named);
@@ -665,6 +672,7 @@ cmd_check(const struct cli *given)
 		return EXIT_USAGE;
 	if ((found = project_of_files(&local, &abs)) != 0)
 		return found > 0 ? EXIT_CLEAN : EXIT_USAGE;
+	gt.with_history = cli->include_baseline;
 	if (run_gate(cli, &gt) < 0 || (cli->since && limit_scope(&gt, cli->since) < 0) ||
 	    (cli->argc > 0 && limit_files(&gt, cli->argc, cli->argv) < 0))
 		goto out;
@@ -697,6 +705,10 @@ cmd_check(const struct cli *given)
 		doc = format == FORMAT_JSON ? report_json(&gt) : report_sarif(&gt);
 		if (doc)
 			add_dialect(&gt, format, doc);
+		if (doc && format == FORMAT_JSON && gt.r.history)
+			json_object_set_new(doc, "baseline", json_pack(
+				"{s:s, s:i, s:b}", "revision", gt.r.g.revs[gt.r.baseline].id,
+				"history", (json_int_t)gt.r.n_history, "included", gt.with_history));
 		if (doc && format == FORMAT_JSON && gt.trust.ref)
 			json_object_set_new(doc, "gate", json_pack(
 				"{s:s, s:s, s:b, s:o}", "trust_ref", gt.trust.ref, "settings",
@@ -719,6 +731,11 @@ cmd_check(const struct cli *given)
 		cmd_error("migreview: dialect %s (%s)\n", dialect_names(gt.cfg.dialect, dialect,
 			  sizeof(dialect)), from ? from : "?");
 		free(from);
+		if (gt.r.history)
+			cmd_error("migreview: baseline %s: %zu migrations up to it are history, %s\n",
+				  gt.r.g.revs[gt.r.baseline].id, gt.r.n_history, gt.with_history ?
+				  "checked too (--include-baseline)" :
+				  "outside the gate (--include-baseline checks them)");
 		cmd_error("migreview: %zu migrations%s%s%s, %zu findings (%zu errors, %zu warnings",
 			gt.n.migrations, cli->argc ? " of the files named" : "",
 			cli->since ? " changed since " : "", cli->since ? cli->since : "",

@@ -52,7 +52,7 @@ static const struct command {
 };
 
 enum { OPT_THEME = 256, OPT_JSON, OPT_ORDER, OPT_FORMAT, OPT_SINCE, OPT_SIGNOFF, OPT_URL, OPT_ALL,
-       OPT_TRUST, OPT_TRUST_REF, OPT_ACCEPT };
+       OPT_TRUST, OPT_TRUST_REF, OPT_ACCEPT, OPT_BASELINE };
 
 /*
  * Every option, said once: the getopt table, the usage lines, each
@@ -89,6 +89,9 @@ static const struct option_info {
 	{ "require-signoff", no_argument, OPT_SIGNOFF, NULL, FOR(CHECK),
 	  "fail unless every migration is signed off for\n"
 	  "its current content and nothing is blocked" },
+	{ "include-baseline", no_argument, OPT_BASELINE, NULL, FOR(CHECK),
+	  "gate the history up to [migreview] baseline\n"
+	  "too, as if there were none" },
 	{ "trust-ref", required_argument, OPT_TRUST_REF, "REF", FOR(CHECK) | FOR(SETTINGS),
 	  "take the settings that can weaken the gate, and\n"
 	  "who may sign off, from REF's tree (in CI: the\n"
@@ -245,6 +248,7 @@ parse(int argc, char **argv, struct cli *cli, struct parsed *ps)
 		case OPT_FORMAT: cli->format = optarg; break;
 		case OPT_SINCE: cli->since = optarg; break;
 		case OPT_SIGNOFF: cli->require_signoff = true; break;
+		case OPT_BASELINE: cli->include_baseline = true; break;
 		case OPT_URL: cli->database_url = optarg; break;
 		case OPT_ALL: cli->all = true; break;
 		case OPT_TRUST: cli->trust = true; break;

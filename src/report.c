@@ -306,9 +306,27 @@ report_worst(const struct report *r, size_t rev)
 	return worst;
 }
 
+int
+report_baseline(struct report *r, const struct project *settings, struct mr_error *err)
+{
+	free(r->history);
+	return settings_baseline(settings, &r->g, &r->history, &r->baseline, &r->n_history, err);
+}
+
+size_t
+report_count(const struct report *r, enum severity at_least)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->all.n; i++)
+		n += r->all.v[i].severity >= at_least && !report_history(r, r->all.v[i].revision);
+	return n;
+}
+
 void
 report_free(struct report *r)
 {
+	free(r->history);
 	free(r->by_order);
 	free(r->first);
 	free(r->count);

@@ -1,4 +1,4 @@
-/* [migreview] settings for the analyser: dialect, large tables, rules. */
+/* [migreview] settings for the analyser (dialect, large tables, rules) and the baseline. */
 #include "config.h"
 
 #include <ctype.h>
@@ -287,4 +287,32 @@ analysis_config_severity(const struct analysis_config *cfg, const struct rule *r
 	if (set->overridden)
 		*sev = set->severity;
 	return true;
+}
+
+int
+settings_baseline(const struct project *p, const struct graph *g, bool **history, size_t *at,
+		  size_t *n, struct mr_error *err)
+{
+	char *value = NULL;
+	size_t rev;
+
+	*history = NULL;
+	*n = 0;
+	if (project_setting(p, "baseline", &value, err) < 0)
+		return -1;
+	if (!value)
+		return 0;
+	rev = *value ? graph_find_prefix(g, value) : (size_t)-1;
+	if (rev == (size_t)-1) {
+		bad_setting(p, "baseline", err, "'%s' is no revision's id, nor the start of only "
+			    "one", value);
+		free(value);
+		return -1;
+	}
+	free(value);
+	if (!(*history = calloc(g->n + 1, sizeof(**history))))
+		return mr_error_oom(err);
+	*at = rev;
+	*n = graph_ancestry(g, rev, *history);
+	return 0;
 }

@@ -170,7 +170,7 @@ _migreview()
 		case $cmd in
 		'') list='-c --config -d --directory -n --name --theme --since --trust --help --version' ;;
 		list) list='--json --order --config --directory --name --help' ;;
-		check) list='--format --since --require-signoff --trust-ref --config --directory --name --help' ;;
+		check) list='--format --since --require-signoff --include-baseline --trust-ref --config --directory --name --help' ;;
 		settings) list='--trust-ref --accept --config --directory --name --help' ;;
 		test) list='--all --database-url --trust --config --directory --name --help' ;;
 		diff) list='--config --directory --name --help' ;;

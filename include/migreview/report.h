@@ -9,6 +9,7 @@
 #ifndef MIGREVIEW_REPORT_H
 #define MIGREVIEW_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "migreview/error.h"
@@ -24,6 +25,9 @@ struct report {
 	size_t *first;                  /* per revision: its first finding in all */
 	size_t *count;                  /* per revision: how many it has */
 	const struct project *settings; /* whose settings apply when not p's (borrowed), or NULL */
+	bool *history;                  /* per revision: up to [migreview] baseline; NULL: none */
+	size_t baseline;                /* the baseline's revision, when history is set */
+	size_t n_history;
 };
 
 /*
@@ -80,6 +84,23 @@ report_findings(const struct report *r, size_t rev, size_t *n)
 	*n = rev < r->g.n && r->count ? r->count[rev] : 0;
 	return rev < r->g.n && r->first ? r->first[rev] : 0;
 }
+
+/*
+ * Reads [migreview] baseline from settings into r->history (see
+ * settings_baseline()): history is outside the gate and the counts, and
+ * never stale, but still analysed and shown.
+ */
+int report_baseline(struct report *r, const struct project *settings, struct mr_error *err);
+
+/* Whether revision rev is history: at or below the baseline. */
+static inline bool
+report_history(const struct report *r, size_t rev)
+{
+	return r->history && rev < r->g.n && r->history[rev];
+}
+
+/* How many findings outside the history have severity at_least or worse. */
+size_t report_count(const struct report *r, enum severity at_least);
 
 /* The worst severity among revision rev's findings, or -1 without any. */
 int report_worst(const struct report *r, size_t rev);

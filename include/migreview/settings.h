@@ -12,6 +12,7 @@
 
 #include "migreview/error.h"
 #include "migreview/finding.h"
+#include "migreview/graph.h"
 #include "migreview/naming.h"
 #include "migreview/project.h"
 #include "migreview/rules.h"
@@ -66,5 +67,16 @@ void analysis_config_free(struct analysis_config *cfg);
  */
 bool analysis_config_severity(const struct analysis_config *cfg, const struct rule *r,
 			      const char *table, enum severity *sev);
+
+/*
+ * [migreview] baseline = REV (an id or a unique prefix of one): REV and its
+ * ancestry in g (graph_ancestry()) are history, which a project adopting
+ * migreview leaves outside the gate.  *history is a new array, one entry
+ * per revision of g, that the caller frees; NULL without the setting.
+ * *at is REV's index, *n how many revisions are history.  A REV that names
+ * no revision of g is an error naming the setting and its file.
+ */
+int settings_baseline(const struct project *p, const struct graph *g, bool **history,
+		      size_t *at, size_t *n, struct mr_error *err);
 
 #endif
