@@ -4,13 +4,13 @@
  *
  * With a trusted ref (in CI, the base branch), every setting that can
  * weaken the gate — disabled rules, severities, large tables, the dialect,
- * the review file, the version locations, whether signatures are required
- * and who may sign — is read from the ref's alembic.ini and pyproject.toml,
- * not from the working tree.  A working tree that changes any of them is
- * described change by change, and its settings apply only once that change
- * is itself signed off: an accepted decision on the pseudo-revision
- * "@settings", item "settings", bound to the content id of the new gate
- * settings (and signed, when signatures are required).
+ * the baseline, the review file, the version locations, whether signatures
+ * are required and who may sign — is read from the ref's alembic.ini and
+ * pyproject.toml, not from the working tree.  A working tree that changes
+ * any of them is described change by change, and its settings apply only
+ * once that change is itself signed off: an accepted decision on the
+ * pseudo-revision "@settings", item "settings", bound to the content id of
+ * the new gate settings (and signed, when signatures are required).
  *
  * With signatures required (require_signatures = true), a decision counts
  * only when trust_verify() accepts it against the allowed-signers file
