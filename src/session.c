@@ -144,9 +144,9 @@ read_project(struct session *s, struct report *r, struct mr_error *err)
 	struct project_where w = { s->config, s->section, s->directory };
 
 	memset(r, 0, sizeof(*r));
-	if (project_open_at(&r->p, &w, err) < 0)
+	if (project_open_at(&r->p, &w, err) < 0 || graph_load(&r->g, &r->p, SESSION_LOAD, err) < 0)
 		return -1;
-	return graph_load(&r->g, &r->p, SESSION_LOAD, err);
+	return report_baseline(r, &r->p, err);
 }
 
 int
@@ -428,7 +428,9 @@ session_totals(struct session *s, size_t *signed_off, size_t *stale, size_t *blo
 		for (size_t k = 0; k < s->rep.g.n_order; k++) {
 			struct migration_review m;
 
-			if (!session_review_state(s, s->rep.g.order[k], &m))
+			/* history is outside the gate: never stale, never waiting */
+			if (report_history(&s->rep, s->rep.g.order[k]) ||
+			    !session_review_state(s, s->rep.g.order[k], &m))
 				continue;
 			s->totals.signed_off += m.state == MIGRATION_SIGNED;
 			s->totals.stale += m.state == MIGRATION_STALE;

@@ -158,7 +158,7 @@ int session_decide(struct session *s, size_t rev, int item, enum decision_status
  */
 int session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err);
 
-/* How many migrations in the graph are signed off, stale and blocked. */
+/* How many migrations in the graph, history left out, are signed off, stale and blocked. */
 void session_totals(struct session *s, size_t *signed_off, size_t *stale, size_t *blocked);
 
 /* Waits for a running save and saves what is still pending: before quitting. */

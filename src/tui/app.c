@@ -164,8 +164,9 @@ draw_status_line(struct app *app)
 {
 	int y = app->scr.rows - 1;
 	struct span sp = span_at(y, 0, app->scr.cols);
-	size_t errors = findings_count(&app->s.rep.all, SEVERITY_ERROR);
-	size_t warnings = findings_count(&app->s.rep.all, SEVERITY_WARNING) - errors;
+	/* the counts leave the baseline's history out, as the gate does */
+	size_t errors = report_count(&app->s.rep, SEVERITY_ERROR);
+	size_t warnings = report_count(&app->s.rep, SEVERITY_WARNING) - errors;
 	uint16_t style = STYLE_UI(THEME_UI_STATUS);
 	size_t signed_off, stale, blocked;
 	char buf[200];
@@ -190,7 +191,8 @@ draw_status_line(struct app *app)
 	}
 	decide_totals(app, &signed_off, &stale, &blocked);
 	snprintf(buf, sizeof(buf), " %zu/%zu signed off \xc2\xb7 %zu stale \xc2\xb7 %zu blocked "
-		 "\xc2\xb7 %zu error%s \xc2\xb7 %zu warning%s", signed_off, app->s.rep.g.n_order, stale,
+		 "\xc2\xb7 %zu error%s \xc2\xb7 %zu warning%s", signed_off,
+		 app->s.rep.g.n_order - app->s.rep.n_history, stale,
 		 blocked, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	if (app->scr.ascii)
 		for (char *p = strstr(buf, "\xc2\xb7"); p; p = strstr(p, "\xc2\xb7"))

@@ -85,6 +85,8 @@ enum theme_attr {
 	  "the selected row of a pane without focus") \
 	X(LIST_DIMMED,        "list.dimmed",        THEME_A_DIM, \
 	  "rows that matter less: signed-off migrations, items without findings") \
+	X(LIST_HISTORY,       "list.history",       THEME_A_DIM | THEME_A_ITALIC, \
+	  "history: the migrations up to [migreview] baseline, outside the gate") \
 	X(LIST_REVISION,      "list.revision",      0, \
 	  "revision ids in the migration list") \
 	X(LIST_HEAD,          "list.head",          THEME_A_BOLD, \

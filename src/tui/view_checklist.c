@@ -363,9 +363,10 @@ checklist_title(struct view *v, struct app *app, char *buf, size_t size)
 	if (rev >= app->s.rep.g.n)
 		snprintf(buf, size, "Checklist");
 	else
-		snprintf(buf, size, "Checklist %.12s  %zu finding%s",
+		snprintf(buf, size, "Checklist %.12s  %zu finding%s%s",
 			 app->s.rep.g.revs[rev].id ? app->s.rep.g.revs[rev].id : "", n,
-			 n == 1 ? "" : "s");
+			 n == 1 ? "" : "s", report_history(&app->s.rep, rev) ?
+			 "  history: outside the gate" : "");
 }
 
 static size_t

@@ -13,14 +13,15 @@
 
 /*
  * The mark of a migration: blocked, signed off or stale; an open one's says
- * how much its findings weigh.
+ * how much its findings weigh, and so does history's, which is outside the
+ * gate and never waits for a decision.
  */
 static void
 draw_mark(struct app *app, struct span *sp, size_t rev)
 {
 	int worst = report_worst(&app->s.rep, rev);
 	struct migration_review m;
-	bool known = app_review_state(app, rev, &m);
+	bool known = !report_history(&app->s.rep, rev) && app_review_state(app, rev, &m);
 	uint32_t ch;
 	uint16_t style;
 
@@ -113,6 +114,9 @@ list_draw(struct view *v, struct app *app, struct rect r)
 		/* --since: what did not change is there for context, dimmed */
 		if (app->scope && !app->scope[app->rows[row]])
 			span_restyle(&app->scr, &sp, 0, r.w, STYLE_UI(THEME_UI_LIST_DIMMED));
+		/* the baseline's history is there to browse, outside the gate */
+		if (report_history(&app->s.rep, app->rows[row]))
+			span_restyle(&app->scr, &sp, 0, r.w, STYLE_UI(THEME_UI_LIST_HISTORY));
 		if (row == v->cursor)
 			span_restyle(&app->scr, &sp, 0, r.w,
 				     STYLE_UI(focused ? THEME_UI_LIST_SELECTED
