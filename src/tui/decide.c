@@ -19,10 +19,49 @@ app_review_state(struct app *app, size_t rev, struct migration_review *out)
 	return session_review_state(&app->s, rev, out);
 }
 
-void
-decide_totals(struct app *app, size_t *signed_off, size_t *stale, size_t *blocked)
+/* Counted again at every draw: a scope is a pull request's few migrations. */
+static void
+scope_counts(struct app *app, struct decide_counts *c)
 {
-	session_totals(&app->s, signed_off, stale, blocked);
+	const struct report *rep = &app->s.rep;
+
+	for (size_t k = 0; k < rep->g.n_order; k++) {
+		struct migration_review m;
+
+		if (!app->scope[rep->g.order[k]])
+			continue;
+		c->migrations++;
+		if (!app_review_state(app, rep->g.order[k], &m))
+			continue;
+		c->signed_off += m.state == MIGRATION_SIGNED;
+		c->stale += m.state == MIGRATION_STALE;
+		c->blocked += m.state == MIGRATION_BLOCKED;
+	}
+	/* a file outside the graph has findings too */
+	for (size_t rev = 0; rev < rep->g.n; rev++) {
+		size_t n, first = report_findings(rep, rev, &n);
+
+		for (size_t i = first; app->scope[rev] && i < first + n; i++) {
+			c->errors += rep->all.v[i].severity == SEVERITY_ERROR;
+			c->warnings += rep->all.v[i].severity == SEVERITY_WARNING;
+		}
+	}
+}
+
+void
+decide_counts(struct app *app, struct decide_counts *c)
+{
+	const struct report *rep = &app->s.rep;
+
+	memset(c, 0, sizeof(*c));
+	if (app->scope) {
+		scope_counts(app, c);
+		return;
+	}
+	c->migrations = rep->g.n_order;
+	session_totals(&app->s, &c->signed_off, &c->stale, &c->blocked);
+	c->errors = findings_count(&rep->all, SEVERITY_ERROR);
+	c->warnings = findings_count(&rep->all, SEVERITY_WARNING) - c->errors;
 }
 
 /*
