@@ -440,47 +440,115 @@ ref_tree(struct gitinfo *gi, const char *ref, git_object **obj, git_object **tre
 	return 0;
 }
 
-int
-gitinfo_changed_since(struct gitinfo *gi, const char *ref, struct strvec *out,
-		      struct mr_error *err)
+/* The changes from ref to the working tree, with libgit2's rename detection. */
+static int
+diff_since(struct gitinfo *gi, const char *ref, git_diff **diff, struct mr_error *err)
 {
 	git_object *obj = NULL, *tree = NULL;
-	git_diff *diff = NULL;
 	git_diff_options opts;
 	git_diff_find_options find;
 	int rc = -1;
 
+	*diff = NULL;
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
 	if (ref_tree(gi, ref, &obj, &tree, err) < 0)
 		goto out;
 	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
 	find.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
-	if (git_diff_tree_to_workdir_with_index(&diff, gi->repo, (git_tree *)tree, &opts) < 0 ||
-	    git_diff_find_similar(diff, &find) < 0) {
+	if (git_diff_tree_to_workdir_with_index(diff, gi->repo, (git_tree *)tree, &opts) < 0 ||
+	    git_diff_find_similar(*diff, &find) < 0) {
+		git_diff_free(*diff);
+		*diff = NULL;
 		git_fail(err, ref);
 		goto out;
 	}
+	rc = 0;
+out:
+	git_object_free(tree);
+	git_object_free(obj);
+	return rc;
+}
+
+/* What a change brings to review: nothing for a file deleted, unchanged or only moved. */
+static enum gitinfo_change
+change_of(const git_diff_delta *d)
+{
+	switch (d->status) {
+	case GIT_DELTA_DELETED:
+	case GIT_DELTA_UNMODIFIED:
+	case GIT_DELTA_IGNORED:
+		return GITINFO_UNCHANGED;
+	case GIT_DELTA_ADDED:
+	case GIT_DELTA_UNTRACKED:
+	case GIT_DELTA_COPIED:
+		return GITINFO_ADDED;
+	case GIT_DELTA_RENAMED:
+		return !git_oid_is_zero(&d->new_file.id) &&
+		       git_oid_equal(&d->old_file.id, &d->new_file.id) ? GITINFO_UNCHANGED
+								       : GITINFO_RENAMED;
+	default:
+		return GITINFO_MODIFIED;
+	}
+}
+
+int
+gitinfo_changed_since(struct gitinfo *gi, const char *ref, struct strvec *out,
+		      struct mr_error *err)
+{
+	git_diff *diff;
+
+	if (diff_since(gi, ref, &diff, err) < 0)
+		return -1;
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 
-		if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_UNMODIFIED ||
-		    d->status == GIT_DELTA_IGNORED)
-			continue;
-		/* a file that only moved brings nothing new to review */
-		if (d->status == GIT_DELTA_RENAMED && !git_oid_is_zero(&d->new_file.id) &&
-		    git_oid_equal(&d->old_file.id, &d->new_file.id))
-			continue;
-		if (strvec_push_owned(out, absolute(gi, d->new_file.path)) < 0) {
+		if (change_of(d) != GITINFO_UNCHANGED &&
+		    strvec_push_owned(out, absolute(gi, d->new_file.path)) < 0) {
+			git_diff_free(diff);
+			return mr_error_oom(err);
+		}
+	}
+	git_diff_free(diff);
+	return 0;
+}
+
+int
+gitinfo_changes_since(struct gitinfo *gi, const char *ref, const struct graph *g,
+		      enum gitinfo_change **changes, struct mr_error *err)
+{
+	git_diff *diff;
+	struct strmap at = { 0 };
+	int rc = -1;
+
+	*changes = NULL;
+	if (diff_since(gi, ref, &diff, err) < 0)
+		return -1;
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++)
+		if (change_of(git_diff_get_delta(diff, i)) != GITINFO_UNCHANGED &&
+		    strmap_put_owned(&at, absolute(gi, git_diff_get_delta(diff, i)->new_file.path),
+				     i) < 0) {
 			mr_error_oom(err);
 			goto out;
 		}
+	*changes = calloc(g->n + 1, sizeof(**changes));
+	if (!*changes) {
+		mr_error_oom(err);
+		goto out;
+	}
+	/* changed paths are real paths in the working tree; so must the revisions' be */
+	for (size_t i = 0; i < g->n; i++) {
+		char *real = realpath(g->revs[i].path, NULL);
+		size_t k;
+
+		if (strmap_get(&at, real ? real : g->revs[i].path, &k))
+			(*changes)[i] = change_of(git_diff_get_delta(diff, k));
+		free(real);
 	}
 	rc = 0;
 out:
+	strmap_free(&at, true);
 	git_diff_free(diff);
-	git_object_free(tree);
-	git_object_free(obj);
 	return rc;
 }
 
@@ -488,35 +556,68 @@ int
 gitinfo_scope_since(struct gitinfo *gi, const char *ref, const struct graph *g, bool **scope,
 		    struct mr_error *err)
 {
-	struct strvec changed = { 0 };
-	struct strmap set = { 0 };
-	int rc = -1;
+	enum gitinfo_change *changes;
 
 	*scope = NULL;
-	if (gitinfo_changed_since(gi, ref, &changed, err) < 0)
-		goto out;
-	for (size_t i = 0; i < changed.n; i++)
-		if (strmap_put(&set, changed.v[i], i) < 0) {
-			mr_error_oom(err);
-			goto out;
-		}
+	if (gitinfo_changes_since(gi, ref, g, &changes, err) < 0)
+		return -1;
 	*scope = calloc(g->n + 1, sizeof(bool));
 	if (!*scope) {
-		mr_error_oom(err);
-		goto out;
+		free(changes);
+		return mr_error_oom(err);
 	}
-	/* changed paths are real paths in the working tree; so must the revisions' be */
-	for (size_t i = 0; i < g->n; i++) {
-		char *real = realpath(g->revs[i].path, NULL);
-		size_t ignored;
+	for (size_t i = 0; i < g->n; i++)
+		(*scope)[i] = changes[i] != GITINFO_UNCHANGED;
+	free(changes);
+	return 0;
+}
 
-		(*scope)[i] = strmap_get(&set, real ? real : g->revs[i].path, &ignored);
-		free(real);
+/* The diff's lines of the file at rel from ref's content (old_rel there; NULL: none) to now. */
+static int
+print_since(struct gitinfo *gi, const char *ref, const git_diff_delta *d, const char *rel,
+	    const char *now, size_t len, struct strvec *out, struct mr_error *err)
+{
+	git_blob *old = NULL;
+	git_diff_options opts;
+	const char *old_rel = change_of(d) == GITINFO_ADDED ? NULL : d->old_file.path;
+	int rc;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if (old_rel && git_blob_lookup(&old, gi->repo, &d->old_file.id) < 0)
+		return git_fail(err, old_rel);
+	rc = strvec_push_owned(out, old_rel ? mr_printf("F--- a/%s (in %s)", old_rel, ref) :
+				    mr_printf("F--- /dev/null (not in %s)", ref));
+	if (rc == 0)
+		rc = strvec_push_owned(out, mr_printf("F+++ b/%s (now)", rel));
+	if (rc == 0)
+		rc = git_diff_blob_to_buffer(old, old_rel, now, len, rel, &opts, NULL, NULL,
+					     diff_hunk, diff_line, out);
+	git_blob_free(old);
+	return rc < 0 ? mr_error_oom(err) : 0;
+}
+
+int
+gitinfo_since_diff(struct gitinfo *gi, const char *ref, const char *path, const char *now,
+		   size_t len, struct strvec *out, struct mr_error *err)
+{
+	git_diff *diff;
+	char *rel = relative(gi, path);
+	int rc = 1;
+
+	if (!rel)
+		return mr_error_set(err, "%s is outside the git working tree %s", path, gi->workdir);
+	if (diff_since(gi, ref, &diff, err) < 0) {
+		free(rel);
+		return -1;
 	}
-	rc = 0;
-out:
-	strmap_free(&set, false);
-	strvec_free(&changed);
+	for (size_t i = 0; i < git_diff_num_deltas(diff) && rc == 1; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (change_of(d) != GITINFO_UNCHANGED && !strcmp(d->new_file.path, rel))
+			rc = print_since(gi, ref, d, rel, now, len, out, err);
+	}
+	git_diff_free(diff);
+	free(rel);
 	return rc;
 }
 

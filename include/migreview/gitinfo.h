@@ -83,6 +83,22 @@ int gitinfo_blob_diff(struct gitinfo *gi, const char *blob, const char *path,
 int gitinfo_changed_since(struct gitinfo *gi, const char *ref, struct strvec *out,
 			  struct mr_error *err);
 
+/* How a file changed between a ref and the working tree. */
+enum gitinfo_change {
+	GITINFO_UNCHANGED,      /* also: only moved, or not there */
+	GITINFO_ADDED,
+	GITINFO_MODIFIED,
+	GITINFO_RENAMED,        /* moved and changed */
+};
+
+/*
+ * How each revision's file changed since ref: *changes (allocated, one per
+ * revision of g, the caller frees it); the files other than
+ * GITINFO_UNCHANGED are those gitinfo_changed_since() finds.
+ */
+int gitinfo_changes_since(struct gitinfo *gi, const char *ref, const struct graph *g,
+			  enum gitinfo_change **changes, struct mr_error *err);
+
 /*
  * The --since scope of a graph: *scope (allocated, one per revision of g,
  * the caller frees it) says whether the revision's file is among those
@@ -90,6 +106,15 @@ int gitinfo_changed_since(struct gitinfo *gi, const char *ref, struct strvec *ou
  */
 int gitinfo_scope_since(struct gitinfo *gi, const char *ref, const struct graph *g,
 			bool **scope, struct mr_error *err);
+
+/*
+ * What changed in the file at path since ref, as a diff (see above) from
+ * its content in ref (under its old name when it was renamed; none when it
+ * was added) to now: 0, or 1 when the file is not among those
+ * gitinfo_changed_since() finds (nothing in out).
+ */
+int gitinfo_since_diff(struct gitinfo *gi, const char *ref, const char *path, const char *now,
+		       size_t len, struct strvec *out, struct mr_error *err);
 
 /*
  * The content of the file at path (absolute, in the working tree) as it is

@@ -34,6 +34,7 @@
 	A(SEARCH_PREV,    SEARCH, "N",               "Previous match") \
 	A(HISTORY,        VIEWS,  "H",               "Git history of the migration's file") \
 	A(DIFF,           VIEWS,  "d",               "Diff against the signed-off version") \
+	A(SINCE_DIFF,     VIEWS,  "D",               "Diff against the --since ref") \
 	A(SCOPE,          VIEWS,  "s",               "Show or hide migrations outside --since") \
 	A(TEST,           VIEWS,  "t",               "Run the up/down test of the migration (runs its code)") \
 	A(HELP,           VIEWS,  "?",               "This help") \

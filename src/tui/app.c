@@ -164,11 +164,8 @@ draw_status_line(struct app *app)
 {
 	int y = app->scr.rows - 1;
 	struct span sp = span_at(y, 0, app->scr.cols);
-	/* the counts leave the baseline's history out, as the gate does */
-	size_t errors = report_count(&app->s.rep, SEVERITY_ERROR);
-	size_t warnings = report_count(&app->s.rep, SEVERITY_WARNING) - errors;
 	uint16_t style = STYLE_UI(THEME_UI_STATUS);
-	size_t signed_off, stale, blocked;
+	struct decide_counts c;
 	char buf[200];
 
 	screen_fill(&app->scr, y, 0, app->scr.cols, style);
@@ -189,11 +186,11 @@ draw_status_line(struct app *app)
 		span_str(&app->scr, &sp, style, buf);
 		return;
 	}
-	decide_totals(app, &signed_off, &stale, &blocked);
-	snprintf(buf, sizeof(buf), " %zu/%zu signed off \xc2\xb7 %zu stale \xc2\xb7 %zu blocked "
-		 "\xc2\xb7 %zu error%s \xc2\xb7 %zu warning%s", signed_off,
-		 app->s.rep.g.n_order - app->s.rep.n_history, stale,
-		 blocked, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	decide_counts(app, &c);
+	snprintf(buf, sizeof(buf), " %zu/%zu%s signed off \xc2\xb7 %zu stale \xc2\xb7 %zu blocked "
+		 "\xc2\xb7 %zu error%s \xc2\xb7 %zu warning%s", c.signed_off, c.migrations,
+		 app->scope ? " in scope" : "", c.stale, c.blocked, c.errors, c.errors == 1 ? "" : "s",
+		 c.warnings, c.warnings == 1 ? "" : "s");
 	if (app->scr.ascii)
 		for (char *p = strstr(buf, "\xc2\xb7"); p; p = strstr(p, "\xc2\xb7"))
 			memcpy(p, "- ", 2);
@@ -409,6 +406,9 @@ global_action(struct app *app, enum action a)
 	case ACTION_DIFF:
 		gitview_signoff_diff(app);
 		return true;
+	case ACTION_SINCE_DIFF:
+		gitview_since_diff(app);
+		return true;
 	case ACTION_SCOPE:
 		gitview_toggle_scope(app);
 		return true;
@@ -560,6 +560,16 @@ resize(struct app *app)
 	return screen_resize(&app->scr, cols, rows);
 }
 
+/* With --since the review starts at the first migration in scope, not at the base. */
+static size_t
+start_row(const struct app *app)
+{
+	for (size_t row = 0; app->scope && row < app->n_rows; row++)
+		if (app->scope[app->rows[row]])
+			return row;
+	return 0;
+}
+
 static int
 open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 {
@@ -590,7 +600,9 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 		return -1;
 	if (testrun_open(app, opts->database_url, opts->trust) < 0)
 		return mr_error_oom(err);
-	app_select_row(app, 0);
+	app_select_row(app, start_row(app));
+	/* drawn for the first time, the list scrolls only as far as the row needs */
+	app->views[VIEW_LIST].top = 0;
 	if (app->conf.problems.n)
 		app_message(app, true, "%s%s", app->conf.problems.v[0],
 			    app->conf.problems.n > 1 ? " (and more lines of it)" : "");

@@ -19,10 +19,53 @@ app_review_state(struct app *app, size_t rev, struct migration_review *out)
 	return session_review_state(&app->s, rev, out);
 }
 
-void
-decide_totals(struct app *app, size_t *signed_off, size_t *stale, size_t *blocked)
+/* Counted again at every draw: a scope is a pull request's few migrations. */
+static void
+scope_counts(struct app *app, struct decide_counts *c)
 {
-	session_totals(&app->s, signed_off, stale, blocked);
+	const struct report *rep = &app->s.rep;
+
+	for (size_t k = 0; k < rep->g.n_order; k++) {
+		struct migration_review m;
+
+		if (!app->scope[rep->g.order[k]] || report_history(rep, rep->g.order[k]))
+			continue;
+		c->migrations++;
+		if (!app_review_state(app, rep->g.order[k], &m))
+			continue;
+		c->signed_off += m.state == MIGRATION_SIGNED;
+		c->stale += m.state == MIGRATION_STALE;
+		c->blocked += m.state == MIGRATION_BLOCKED;
+	}
+	/* a file outside the graph has findings too */
+	for (size_t rev = 0; rev < rep->g.n; rev++) {
+		size_t n, first;
+
+		if (!app->scope[rev] || report_history(rep, rev))
+			continue;
+		first = report_findings(rep, rev, &n);
+		for (size_t i = first; i < first + n; i++) {
+			c->errors += rep->all.v[i].severity == SEVERITY_ERROR;
+			c->warnings += rep->all.v[i].severity == SEVERITY_WARNING;
+		}
+	}
+}
+
+void
+decide_counts(struct app *app, struct decide_counts *c)
+{
+	const struct report *rep = &app->s.rep;
+
+	memset(c, 0, sizeof(*c));
+	if (app->scope) {
+		scope_counts(app, c);
+		return;
+	}
+	/* the counts leave the baseline's history out, as the gate does */
+	c->migrations = rep->g.n_order - rep->n_history;
+	session_totals(&app->s, &c->signed_off, &c->stale, &c->blocked);
+	c->errors = report_count(rep, SEVERITY_ERROR);
+	c->warnings = report_count(rep, SEVERITY_WARNING) - c->errors;
 }
 
 /*

@@ -7,8 +7,12 @@
 
 struct app;
 
-/* Signed off, stale and blocked migrations, counted again after a change. */
-void decide_totals(struct app *app, size_t *signed_off, size_t *stale, size_t *blocked);
+/* What the status line counts: over the --since scope when there is one, else the graph. */
+struct decide_counts {
+	size_t migrations, signed_off, stale, blocked;
+	size_t errors, warnings;        /* the findings of those migrations */
+};
+void decide_counts(struct app *app, struct decide_counts *c);
 /* Takes the last decision back, or (redo) takes it again. */
 void decide_undo(struct app *app, bool redo);
 /* The reason prompt ended with Enter: decides, or keeps asking when it is empty. */

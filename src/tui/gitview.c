@@ -36,6 +36,8 @@ struct git_state {
 
 	struct strvec diff;
 	char diff_title[512];
+
+	enum gitinfo_change *changes;   /* --since: per revision, how its file changed */
 };
 
 static struct git_state *
@@ -44,13 +46,30 @@ gs(const struct app *app)
 	return app->git;
 }
 
+/* The scope is the migrations whose files changed: the marks and the scope in one diff. */
+static int
+changes_since(struct app *app, struct mr_error *err)
+{
+	struct git_state *s = gs(app);
+
+	free(s->changes);
+	if (gitinfo_changes_since(s->gi, app->since, &app->s.rep.g, &s->changes, err) < 0)
+		return -1;
+	app->scope = calloc(app->s.rep.g.n + 1, sizeof(bool));
+	if (!app->scope)
+		return mr_error_oom(err);
+	for (size_t i = 0; i < app->s.rep.g.n; i++)
+		app->scope[i] = s->changes[i] != GITINFO_UNCHANGED;
+	return 0;
+}
+
 static int
 scope_since(struct app *app, struct mr_error *err)
 {
 	if (!gs(app)->gi)
 		return mr_error_set(err, "--since %s: %s", app->since, gs(app)->problem);
 	app->hide_unscoped = false;
-	return gitinfo_scope_since(gs(app)->gi, app->since, &app->s.rep.g, &app->scope, err);
+	return changes_since(app, err);
 }
 
 int
@@ -302,6 +321,47 @@ gitview_commit_diff(struct app *app, size_t commit)
 	show_diff(app, &lines, title);
 }
 
+enum gitinfo_change
+gitview_change(const struct app *app, size_t rev)
+{
+	struct git_state *s = gs(app);
+
+	return s && s->changes && rev < app->s.rep.g.n ? s->changes[rev] : GITINFO_UNCHANGED;
+}
+
+void
+gitview_since_diff(struct app *app)
+{
+	struct git_state *s = gs(app);
+	size_t rev = app_selected(app);
+	const struct revision *r = rev < app->s.rep.g.n ? &app->s.rep.g.revs[rev] : NULL;
+	struct strvec lines = { 0 };
+	struct mr_error err;
+	char title[512];
+	int rc;
+
+	if (!app->since) {
+		app_message(app, true, "no ref to compare with: start migreview with --since GITREF");
+		return;
+	}
+	if (!r) {
+		app_message(app, true, "no migration selected");
+		return;
+	}
+	/* the content shown and analysed, not what the disk has by now */
+	rc = gitinfo_since_diff(s->gi, app->since, r->path, r->text, r->text_len, &lines, &err);
+	if (rc != 0) {
+		if (rc < 0)
+			app_message(app, true, "%s", err.msg);
+		else
+			app_message(app, false, "unchanged since %s", app->since);
+		strvec_free(&lines);
+		return;
+	}
+	snprintf(title, sizeof(title), "Changes since %s: %s", app->since, r->relpath);
+	show_diff(app, &lines, title);
+}
+
 void
 gitview_toggle_scope(struct app *app)
 {
@@ -328,6 +388,8 @@ gitview_graph_changed(struct app *app, struct mr_error *err)
 	s->hist_rev = (size_t)-1;
 	free(app->scope);
 	app->scope = NULL;
+	free(s->changes);
+	s->changes = NULL;
 	return app->since ? scope_since(app, err) : 0;
 }
 
@@ -342,6 +404,7 @@ gitview_close(struct app *app)
 	file_history_free(&s->hist);
 	strvec_free(&s->diff);
 	gitinfo_free(s->gi);
+	free(s->changes);
 	free(s);
 	app->git = NULL;
 	free(app->scope);

@@ -1,9 +1,9 @@
 /*
  * Git in the UI: the history of the selected migration's file, read on a
  * thread as the selection moves (the history view and the "added by" note
- * come from it), diffs of a commit or since sign-off for the diff view, and
- * the --since scope of the list.  Outside a repository everything else
- * works and these say why they cannot.
+ * come from it), diffs of a commit, since sign-off or since the --since ref
+ * for the diff view, and the --since scope of the list with its marks.
+ * Outside a repository everything else works and these say why they cannot.
  */
 #ifndef MIGREVIEW_TUI_GITVIEW_H
 #define MIGREVIEW_TUI_GITVIEW_H
@@ -32,6 +32,10 @@ void gitview_history(struct app *app);          /* H */
 void gitview_signoff_diff(struct app *app);     /* d */
 void gitview_commit_diff(struct app *app, size_t commit);
 void gitview_toggle_scope(struct app *app);     /* s */
+void gitview_since_diff(struct app *app);       /* D */
+
+/* With --since: how the revision's file changed since the ref (the list's A, M, R). */
+enum gitinfo_change gitview_change(const struct app *app, size_t rev);
 
 /* For the views: the history shown (NULL while it is read) and how far the walk got. */
 const struct file_history *gitview_file_history(const struct app *app, size_t *progress);

@@ -1,4 +1,7 @@
-/* The migration list: review order, graph lanes, a status mark per migration. */
+/*
+ * The migration list: review order, graph lanes, a status mark per migration
+ * and, with --since, how its file changed since the ref.
+ */
 #include "config.h"
 
 #include <ctype.h>
@@ -8,6 +11,7 @@
 
 #include "migreview/rules.h"
 #include "tui/app.h"
+#include "tui/gitview.h"
 
 #define REV_COLS 12
 
@@ -51,6 +55,28 @@ draw_mark(struct app *app, struct span *sp, size_t rev)
 	sp->col += 2;
 }
 
+/* --since: how the migration's file changed since the ref; blank when it did not. */
+static void
+draw_change(struct app *app, struct span *sp, size_t rev)
+{
+	static const struct {
+		char mark;
+		enum theme_ui_slot slot;
+	} marks[] = {
+		[GITINFO_ADDED] = { 'A', THEME_UI_DIFF_ADD },
+		[GITINFO_MODIFIED] = { 'M', THEME_UI_DIFF_HUNK },
+		[GITINFO_RENAMED] = { 'R', THEME_UI_DIFF_HEADER },
+	};
+	enum gitinfo_change c = gitview_change(app, rev);
+
+	if (!app->scope)
+		return;
+	if (c != GITINFO_UNCHANGED)
+		screen_put(&app->scr, sp->y, sp->x + sp->col, (uint32_t)marks[c].mark,
+			   STYLE_UI(marks[c].slot));
+	sp->col += 2;
+}
+
 static void
 draw_graph(struct app *app, struct span *sp, size_t row)
 {
@@ -79,6 +105,7 @@ draw_row(struct app *app, struct span *sp, size_t row)
 	int id_start;
 
 	draw_mark(app, sp, rev);
+	draw_change(app, sp, rev);
 	draw_graph(app, sp, row);
 	id_start = sp->col;
 	if (r->in_graph && r->id)

@@ -187,6 +187,76 @@ Test(gitinfo, changed_since_a_ref)
 	gitinfo_free(gi);
 }
 
+/* A graph of the repository's files, enough for gitinfo_changes_since(). */
+static void
+graph_of(struct graph *g, const char *const *rels, size_t n)
+{
+	memset(g, 0, sizeof(*g));
+	g->revs = calloc(n, sizeof(*g->revs));
+	cr_assert(g->revs);
+	g->n = n;
+	for (size_t i = 0; i < n; i++)
+		g->revs[i].path = at(rels[i]);
+}
+
+Test(gitinfo, how_each_file_changed_since_a_ref)
+{
+	static const char *const rels[] = { "b.py", "c.py", "e.py", "new.py", "d.py" };
+	struct gitinfo *gi = open_repo();
+	enum gitinfo_change *ch;
+	struct mr_error err;
+	struct graph g;
+
+	sh("printf 'new\\n' >new.py && git tag moved && printf 'e2\\n' >>e.py");
+	graph_of(&g, rels, MR_ARRAY_SIZE(rels));
+	cr_assert(gitinfo_changes_since(gi, "start", &g, &ch, &err) == 0, "%s", err.msg);
+	cr_assert_eq(ch[0], GITINFO_ADDED, "b.py was added");
+	cr_assert_eq(ch[1], GITINFO_RENAMED, "a.py became c.py and changed");
+	cr_assert_eq(ch[2], GITINFO_RENAMED, "d.py became e.py, changed in the working tree");
+	cr_assert_eq(ch[3], GITINFO_ADDED, "untracked");
+	cr_assert_eq(ch[4], GITINFO_UNCHANGED, "deleted");
+	free(ch);
+	cr_assert(gitinfo_changes_since(gi, "moved", &g, &ch, &err) == 0, "%s", err.msg);
+	cr_assert_eq(ch[0], GITINFO_UNCHANGED);
+	cr_assert_eq(ch[2], GITINFO_MODIFIED, "e.py changed in the working tree");
+	free(ch);
+	for (size_t i = 0; i < g.n; i++)
+		free(g.revs[i].path);
+	free(g.revs);
+	gitinfo_free(gi);
+}
+
+Test(gitinfo, the_diff_since_a_ref)
+{
+	struct gitinfo *gi = open_repo();
+	struct strvec out = { 0 };
+	struct mr_error err;
+	char *b = at("b.py"), *c = at("c.py"), *e = at("e.py");
+	const char *now = "one\ntwo\nthree\nfour\nfive\n";
+
+	cr_assert(gitinfo_since_diff(gi, "start", c, now, strlen(now), &out, &err) == 0, "%s",
+		  err.msg);
+	cr_assert(strvec_contains(&out, "F--- a/a.py (in start)"), "from the old name");
+	cr_assert(strvec_contains(&out, "F+++ b/c.py (now)"));
+	cr_assert(strvec_contains(&out, " two"));
+	cr_assert(strvec_contains(&out, "+three"));
+	cr_assert(strvec_contains(&out, "+five"), "the content given, not the disk's");
+	strvec_free(&out);
+	cr_assert(gitinfo_since_diff(gi, "start", b, "b2\n", 3, &out, &err) == 0, "%s", err.msg);
+	cr_assert(strvec_contains(&out, "F--- /dev/null (not in start)"), "added");
+	cr_assert(strvec_contains(&out, "+b2"));
+	strvec_free(&out);
+	cr_assert(gitinfo_since_diff(gi, "start", e, "d\n", 2, &out, &err) == 1, "only moved");
+	cr_assert_eq(out.n, 0);
+	cr_assert(gitinfo_since_diff(gi, "nope", e, "d\n", 2, &out, &err) < 0);
+	cr_assert(strstr(err.msg, "unknown git ref 'nope'"), "%s", err.msg);
+	free(b);
+	free(c);
+	free(e);
+	strvec_free(&out);
+	gitinfo_free(gi);
+}
+
 Test(gitinfo, the_diff_since_a_blob)
 {
 	struct gitinfo *gi = open_repo();
