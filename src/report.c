@@ -294,18 +294,6 @@ report_evidence(struct report *r, const struct review *rv, struct mr_error *err)
 	return 0;
 }
 
-int
-report_worst(const struct report *r, size_t rev)
-{
-	size_t n, first = report_findings(r, rev, &n);
-	int worst = -1;
-
-	for (size_t i = first; i < first + n; i++)
-		if ((int)r->all.v[i].severity > worst)
-			worst = (int)r->all.v[i].severity;
-	return worst;
-}
-
 void
 report_free(struct report *r)
 {

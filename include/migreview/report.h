@@ -81,9 +81,6 @@ report_findings(const struct report *r, size_t rev, size_t *n)
 	return rev < r->g.n && r->first ? r->first[rev] : 0;
 }
 
-/* The worst severity among revision rev's findings, or -1 without any. */
-int report_worst(const struct report *r, size_t rev);
-
 void report_free(struct report *r);
 
 #endif
