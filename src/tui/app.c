@@ -122,7 +122,12 @@ app_draw_title(struct app *app, struct rect r, const char *text, bool focused)
 	uint16_t style = STYLE_UI(focused ? THEME_UI_PANE_TITLE_FOCUSED : THEME_UI_PANE_TITLE);
 
 	screen_fill(&app->scr, r.y, r.x, r.w, style);
+	/* a mark as well as a style: the focus shows without colour too */
 	span_str(&app->scr, &sp, style, " ");
+	if (focused)
+		screen_put(&app->scr, sp.y, sp.x + sp.col, screen_glyph(&app->scr, 0x25B8, '>'),
+			   style);
+	sp.col += 2;
 	span_str(&app->scr, &sp, style, text);
 }
 
@@ -164,11 +169,10 @@ draw_status_line(struct app *app)
 {
 	int y = app->scr.rows - 1;
 	struct span sp = span_at(y, 0, app->scr.cols);
-	size_t errors = findings_count(&app->s.rep.all, SEVERITY_ERROR);
-	size_t warnings = findings_count(&app->s.rep.all, SEVERITY_WARNING) - errors;
 	uint16_t style = STYLE_UI(THEME_UI_STATUS);
-	size_t signed_off, stale, blocked;
+	size_t signed_off, stale, blocked, errors, warnings, decided;
 	char buf[200];
+	int n;
 
 	screen_fill(&app->scr, y, 0, app->scr.cols, style);
 	if (app->prompt.active) {
@@ -189,9 +193,14 @@ draw_status_line(struct app *app)
 		return;
 	}
 	decide_totals(app, &signed_off, &stale, &blocked);
-	snprintf(buf, sizeof(buf), " %zu/%zu signed off \xc2\xb7 %zu stale \xc2\xb7 %zu blocked "
-		 "\xc2\xb7 %zu error%s \xc2\xb7 %zu warning%s", signed_off, app->s.rep.g.n_order, stale,
-		 blocked, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	session_finding_totals(&app->s, &errors, &warnings, &decided);
+	/* accepted findings are no longer counted as problems, but not forgotten either */
+	n = snprintf(buf, sizeof(buf), " %zu/%zu signed off \xc2\xb7 %zu stale \xc2\xb7 %zu blocked "
+		     "\xc2\xb7 %zu open error%s \xc2\xb7 %zu open warning%s", signed_off,
+		     app->s.rep.g.n_order, stale, blocked, errors, errors == 1 ? "" : "s", warnings,
+		     warnings == 1 ? "" : "s");
+	if (decided && n > 0 && (size_t)n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - (size_t)n, " \xc2\xb7 %zu decided", decided);
 	if (app->scr.ascii)
 		for (char *p = strstr(buf, "\xc2\xb7"); p; p = strstr(p, "\xc2\xb7"))
 			memcpy(p, "- ", 2);
