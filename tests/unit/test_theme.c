@@ -218,6 +218,26 @@ Test(theme, dark_suits_a_dark_background_and_light_a_light_one)
 	expect_legible("light", false);
 }
 
+/*
+ * The dark theme is what a terminal gets whose background could not be told
+ * (theme_background()): on a light one its text must stay readable, so no
+ * text on the terminal's own background is near white.
+ */
+Test(theme, dark_stays_readable_on_a_light_background)
+{
+	load_shipped("dark");
+	for (int s = 0; s < THEME_UI_COUNT; s++) {
+		const struct theme_style *st = theme_ui(&th, s);
+
+		if (st->fg >= 0 && st->bg < 0)
+			cr_expect_leq(luma(st->fg), 200, "[ui] %s is near white", theme_ui_name(s));
+	}
+	for (size_t k = 0; k < th.n_syntax; k++)
+		if (th.syntax[k].style.fg >= 0 && th.syntax[k].style.bg < 0)
+			cr_expect_leq(luma(th.syntax[k].style.fg), 200, "%s is near white",
+				      th.syntax[k].name);
+}
+
 /* With 8 colours a grey becomes black or white; text must not vanish. */
 Test(theme, shipped_text_stays_visible_in_8_colours)
 {
