@@ -24,6 +24,7 @@ struct cli {
 	const char *order;      /* --order review|history */
 	bool json;              /* --json */
 	const char *format;     /* --format text|json|sarif */
+	const char *color;      /* --color auto|always|never */
 	const char *since;      /* --since GITREF */
 	bool require_signoff;   /* --require-signoff */
 	bool include_baseline;  /* --include-baseline: history is checked too */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <string.h>
 
+#include "check_tty.h"
 #include "cmd.h"
 #include "migreview/gatetrust.h"
 #include "migreview/gitinfo.h"
@@ -67,8 +68,9 @@ sarif_level(enum severity sev)
 	return levels[sev];
 }
 
+/* Piped: one line per finding, as editors and CI logs read them. */
 static void
-print_text(const struct gate *gt)
+print_lines(const struct gate *gt)
 {
 	const struct report *r = &gt->r;
 
@@ -92,6 +94,54 @@ print_text(const struct gate *gt)
 		free(path);
 		free(msg);
 	}
+}
+
+/* At a terminal: grouped per migration, with a count per rule (check_tty.h). */
+static int
+print_grouped(const struct gate *gt, bool colour)
+{
+	const struct report *r = &gt->r;
+	struct check_line *lines = calloc(r->all.n ? r->all.n : 1, sizeof(*lines));
+	size_t n = 0;
+	int rc;
+
+	if (!lines)
+		return -1;
+	for (size_t k = 0; k < r->all.n; k++) {
+		const struct finding *f = &r->all.v[r->by_order[k]];
+
+		if (scoped(gt, f->revision))
+			lines[n++] = (struct check_line){ f, decided(gt, f) };
+	}
+	rc = check_tty_print(stdout, &r->g, lines, n, colour);
+	free(lines);
+	return rc;
+}
+
+/*
+ * --color WHEN: auto (the default) groups the report for a person when
+ * stdout is a terminal, coloured unless NO_COLOR is set; always groups and
+ * colours wherever it goes; never groups at a terminal, without colour.
+ */
+static int
+parse_color(const char *when, bool *grouped, bool *colour)
+{
+	const char *no_color = getenv("NO_COLOR");
+	bool tty = isatty(STDOUT_FILENO);
+
+	if (!when || !strcmp(when, "auto")) {
+		*grouped = tty;
+		*colour = tty && !(no_color && *no_color);
+	} else if (!strcmp(when, "always")) {
+		*grouped = *colour = true;
+	} else if (!strcmp(when, "never")) {
+		*grouped = tty;
+		*colour = false;
+	} else {
+		cmd_error("migreview: --color must be auto, always or never, not '%s'\n", when);
+		return -1;
+	}
+	return 0;
 }
 
 static json_t *
@@ -664,11 +714,12 @@ cmd_check(const struct cli *given)
 	json_t *doc = NULL;
 	char **abs;
 	size_t not_signed;
-	bool settings_signed;
+	bool settings_signed, grouped, colour;
 	struct strvec trust = { 0 };
 	int rc = EXIT_USAGE, found;
 
-	if (cli->format && parse_format(cli->format, &format) < 0)
+	if ((cli->format && parse_format(cli->format, &format) < 0) ||
+	    parse_color(cli->color, &grouped, &colour) < 0)
 		return EXIT_USAGE;
 	if ((found = project_of_files(&local, &abs)) != 0)
 		return found > 0 ? EXIT_CLEAN : EXIT_USAGE;
@@ -698,7 +749,12 @@ cmd_check(const struct cli *given)
 		free(line);
 	}
 	if (format == FORMAT_TEXT) {
-		print_text(&gt);
+		if (!grouped)
+			print_lines(&gt);
+		else if (print_grouped(&gt, colour) < 0) {
+			cmd_error("migreview: out of memory\n");
+			goto out;
+		}
 		if (cli->require_signoff)
 			print_signoff(&gt);
 	} else {

@@ -52,7 +52,7 @@ static const struct command {
 };
 
 enum { OPT_THEME = 256, OPT_JSON, OPT_ORDER, OPT_FORMAT, OPT_SINCE, OPT_SIGNOFF, OPT_URL, OPT_ALL,
-       OPT_TRUST, OPT_TRUST_REF, OPT_ACCEPT, OPT_BASELINE };
+       OPT_TRUST, OPT_TRUST_REF, OPT_ACCEPT, OPT_BASELINE, OPT_COLOR };
 
 /*
  * Every option, said once: the getopt table, the usage lines, each
@@ -84,6 +84,10 @@ static const struct option_info {
 	  "'review' (base → head, the default) or\n'history' (as alembic history)" },
 	{ "format", required_argument, OPT_FORMAT, "FMT", FOR(CHECK),
 	  "text (the default), json or sarif" },
+	{ "color", required_argument, OPT_COLOR, "WHEN", FOR(CHECK),
+	  "auto, always or never: at a terminal (or\n"
+	  "always), findings grouped per migration and\n"
+	  "coloured (not with never or NO_COLOR)" },
 	{ "since", required_argument, OPT_SINCE, "GITREF", FOR(UI) | FOR(CHECK),
 	  "only the migrations added or changed between\nGITREF and the working tree" },
 	{ "require-signoff", no_argument, OPT_SIGNOFF, NULL, FOR(CHECK),
@@ -246,6 +250,7 @@ parse(int argc, char **argv, struct cli *cli, struct parsed *ps)
 		case OPT_JSON: cli->json = true; break;
 		case OPT_ORDER: cli->order = optarg; break;
 		case OPT_FORMAT: cli->format = optarg; break;
+		case OPT_COLOR: cli->color = optarg; break;
 		case OPT_SINCE: cli->since = optarg; break;
 		case OPT_SIGNOFF: cli->require_signoff = true; break;
 		case OPT_BASELINE: cli->include_baseline = true; break;

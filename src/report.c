@@ -295,32 +295,10 @@ report_evidence(struct report *r, const struct review *rv, struct mr_error *err)
 }
 
 int
-report_worst(const struct report *r, size_t rev)
-{
-	size_t n, first = report_findings(r, rev, &n);
-	int worst = -1;
-
-	for (size_t i = first; i < first + n; i++)
-		if ((int)r->all.v[i].severity > worst)
-			worst = (int)r->all.v[i].severity;
-	return worst;
-}
-
-int
 report_baseline(struct report *r, const struct project *settings, struct mr_error *err)
 {
 	free(r->history);
 	return settings_baseline(settings, &r->g, &r->history, &r->baseline, &r->n_history, err);
-}
-
-size_t
-report_count(const struct report *r, enum severity at_least)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < r->all.n; i++)
-		n += r->all.v[i].severity >= at_least && !report_history(r, r->all.v[i].revision);
-	return n;
 }
 
 void

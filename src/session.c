@@ -420,27 +420,72 @@ session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err)
 	return rc;
 }
 
+/* Whether finding f's item is decided (or has nothing to decide) for its file as read. */
+static bool
+finding_decided(const struct session *s, const struct finding *f, size_t *rev,
+		struct migration_review *m, bool *known)
+{
+	enum item_state st;
+
+	/* findings come grouped by file: one review state per file */
+	if (f->revision != *rev) {
+		*rev = f->revision;
+		*known = session_review_state(s, *rev, m);
+	}
+	st = *known ? m->items[f->rule->item] : ITEM_OPEN;
+	return st == ITEM_DONE || st == ITEM_NOT_APPLICABLE;
+}
+
+static void
+count_totals(struct session *s)
+{
+	size_t rev = FINDING_NO_REVISION;
+	struct migration_review m;
+	bool known = false;
+
+	memset(&s->totals, 0, sizeof(s->totals));
+	for (size_t k = 0; k < s->rep.g.n_order; k++) {
+		/* history is outside the gate: never stale, never waiting */
+		if (report_history(&s->rep, s->rep.g.order[k]) ||
+		    !session_review_state(s, s->rep.g.order[k], &m))
+			continue;
+		s->totals.signed_off += m.state == MIGRATION_SIGNED;
+		s->totals.stale += m.state == MIGRATION_STALE;
+		s->totals.blocked += m.state == MIGRATION_BLOCKED;
+	}
+	for (size_t i = 0; i < s->rep.all.n; i++) {
+		const struct finding *f = &s->rep.all.v[i];
+
+		if (f->severity < SEVERITY_WARNING || report_history(&s->rep, f->revision))
+			continue;
+		if (finding_decided(s, f, &rev, &m, &known))
+			s->totals.decided++;
+		else if (f->severity == SEVERITY_ERROR)
+			s->totals.open_errors++;
+		else
+			s->totals.open_warnings++;
+	}
+}
+
 void
 session_totals(struct session *s, size_t *signed_off, size_t *stale, size_t *blocked)
 {
-	if (s->totals.dirty) {
-		s->totals.signed_off = s->totals.stale = s->totals.blocked = 0;
-		for (size_t k = 0; k < s->rep.g.n_order; k++) {
-			struct migration_review m;
-
-			/* history is outside the gate: never stale, never waiting */
-			if (report_history(&s->rep, s->rep.g.order[k]) ||
-			    !session_review_state(s, s->rep.g.order[k], &m))
-				continue;
-			s->totals.signed_off += m.state == MIGRATION_SIGNED;
-			s->totals.stale += m.state == MIGRATION_STALE;
-			s->totals.blocked += m.state == MIGRATION_BLOCKED;
-		}
-		s->totals.dirty = false;
-	}
+	if (s->totals.dirty)
+		count_totals(s);
 	*signed_off = s->totals.signed_off;
 	*stale = s->totals.stale;
 	*blocked = s->totals.blocked;
+}
+
+void
+session_finding_totals(struct session *s, size_t *open_errors, size_t *open_warnings,
+		       size_t *decided)
+{
+	if (s->totals.dirty)
+		count_totals(s);
+	*open_errors = s->totals.open_errors;
+	*open_warnings = s->totals.open_warnings;
+	*decided = s->totals.decided;
 }
 
 int

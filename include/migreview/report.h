@@ -99,12 +99,6 @@ report_history(const struct report *r, size_t rev)
 	return r->history && rev < r->g.n && r->history[rev];
 }
 
-/* How many findings outside the history have severity at_least or worse. */
-size_t report_count(const struct report *r, enum severity at_least);
-
-/* The worst severity among revision rev's findings, or -1 without any. */
-int report_worst(const struct report *r, size_t rev);
-
 void report_free(struct report *r);
 
 #endif

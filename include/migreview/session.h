@@ -87,6 +87,7 @@ struct session {
 	struct session_undo undo;
 	struct {                /* where the migrations stand, counted again after a change */
 		size_t signed_off, stale, blocked;
+		size_t open_errors, open_warnings, decided;     /* findings, info left out */
 		bool dirty;
 	} totals;
 	long long next_poll_ms;         /* monotonic: when the files are looked at again */
@@ -160,6 +161,13 @@ int session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err
 
 /* How many migrations in the graph, history left out, are signed off, stale and blocked. */
 void session_totals(struct session *s, size_t *signed_off, size_t *stale, size_t *blocked);
+
+/*
+ * How many error and warning findings are open, and how many are decided:
+ * their item is accepted or waived for the file as read (or does not apply).
+ */
+void session_finding_totals(struct session *s, size_t *open_errors, size_t *open_warnings,
+			    size_t *decided);
 
 /* Waits for a running save and saves what is still pending: before quitting. */
 int session_flush(struct session *s, struct mr_error *err);

@@ -122,7 +122,12 @@ app_draw_title(struct app *app, struct rect r, const char *text, bool focused)
 	uint16_t style = STYLE_UI(focused ? THEME_UI_PANE_TITLE_FOCUSED : THEME_UI_PANE_TITLE);
 
 	screen_fill(&app->scr, r.y, r.x, r.w, style);
+	/* a mark as well as a style: the focus shows without colour too */
 	span_str(&app->scr, &sp, style, " ");
+	if (focused)
+		screen_put(&app->scr, sp.y, sp.x + sp.col, screen_glyph(&app->scr, 0x25B8, '>'),
+			   style);
+	sp.col += 2;
 	span_str(&app->scr, &sp, style, text);
 }
 
@@ -167,6 +172,7 @@ draw_status_line(struct app *app)
 	uint16_t style = STYLE_UI(THEME_UI_STATUS);
 	struct decide_counts c;
 	char buf[200];
+	int n;
 
 	screen_fill(&app->scr, y, 0, app->scr.cols, style);
 	if (app->prompt.active) {
@@ -187,10 +193,13 @@ draw_status_line(struct app *app)
 		return;
 	}
 	decide_counts(app, &c);
-	snprintf(buf, sizeof(buf), " %zu/%zu%s signed off \xc2\xb7 %zu stale \xc2\xb7 %zu blocked "
-		 "\xc2\xb7 %zu error%s \xc2\xb7 %zu warning%s", c.signed_off, c.migrations,
-		 app->scope ? " in scope" : "", c.stale, c.blocked, c.errors, c.errors == 1 ? "" : "s",
-		 c.warnings, c.warnings == 1 ? "" : "s");
+	/* accepted findings are no longer counted as problems, but not forgotten either */
+	n = snprintf(buf, sizeof(buf), " %zu/%zu%s signed off \xc2\xb7 %zu stale \xc2\xb7 %zu blocked "
+		     "\xc2\xb7 %zu open error%s \xc2\xb7 %zu open warning%s", c.signed_off,
+		     c.migrations, app->scope ? " in scope" : "", c.stale, c.blocked, c.errors,
+		     c.errors == 1 ? "" : "s", c.warnings, c.warnings == 1 ? "" : "s");
+	if (c.decided && n > 0 && (size_t)n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - (size_t)n, " \xc2\xb7 %zu decided", c.decided);
 	if (app->scr.ascii)
 		for (char *p = strstr(buf, "\xc2\xb7"); p; p = strstr(p, "\xc2\xb7"))
 			memcpy(p, "- ", 2);

@@ -39,14 +39,26 @@ scope_counts(struct app *app, struct decide_counts *c)
 	}
 	/* a file outside the graph has findings too */
 	for (size_t rev = 0; rev < rep->g.n; rev++) {
+		struct migration_review m;
 		size_t n, first;
+		bool known;
 
 		if (!app->scope[rev] || report_history(rep, rev))
 			continue;
+		known = app_review_state(app, rev, &m);
 		first = report_findings(rep, rev, &n);
 		for (size_t i = first; i < first + n; i++) {
-			c->errors += rep->all.v[i].severity == SEVERITY_ERROR;
-			c->warnings += rep->all.v[i].severity == SEVERITY_WARNING;
+			const struct finding *f = &rep->all.v[i];
+			enum item_state st = known ? m.items[f->rule->item] : ITEM_OPEN;
+
+			if (f->severity < SEVERITY_WARNING)
+				continue;
+			if (st == ITEM_DONE || st == ITEM_NOT_APPLICABLE)
+				c->decided++;
+			else if (f->severity == SEVERITY_ERROR)
+				c->errors++;
+			else
+				c->warnings++;
 		}
 	}
 }
@@ -64,8 +76,7 @@ decide_counts(struct app *app, struct decide_counts *c)
 	/* the counts leave the baseline's history out, as the gate does */
 	c->migrations = rep->g.n_order - rep->n_history;
 	session_totals(&app->s, &c->signed_off, &c->stale, &c->blocked);
-	c->errors = report_count(rep, SEVERITY_ERROR);
-	c->warnings = report_count(rep, SEVERITY_WARNING) - c->errors;
+	session_finding_totals(&app->s, &c->errors, &c->warnings, &c->decided);
 }
 
 /*

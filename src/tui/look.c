@@ -1,5 +1,6 @@
 /*
- * How the UI looks: finding the theme (--theme, [migreview] theme, dark) in
+ * How the UI looks: finding the theme (--theme, [migreview] theme, else light
+ * or dark as the terminal's background is) in
  * the user's, the installed and the source tree's themes/, and turning it
  * into the style of every number the screen uses, reduced to the colours
  * the terminal has.
@@ -80,13 +81,15 @@ try_theme(struct app *app, const char *want, const char *setting, bool *loaded,
  * The theme asked for with --theme, which must load; else the project's
  * theme setting (a path in it is relative to the project), else the
  * reviewer's default: each of these came from a file, and one that does not
- * load falls back to the next with its problem shown; last dark, or the
- * built-in monochrome one when no dark.theme is installed.
+ * load falls back to the next with its problem shown; last light or dark,
+ * as the terminal's background is, or the built-in monochrome one when that
+ * theme is not installed.
  */
 int
 app_load_theme(struct app *app, const char *name, const char *user_default, struct mr_error *err)
 {
 	char *setting = NULL, *want, *place, *where;
+	const char *fallback;
 	bool loaded = false;
 	int rc = 0;
 
@@ -112,9 +115,11 @@ app_load_theme(struct app *app, const char *name, const char *user_default, stru
 	}
 	if (rc < 0 || loaded)
 		return rc;
-	if ((rc = load_theme(app, "dark", err)) < 0) {
+	/* nobody chose: the theme that suits the terminal's background, dark when unknown */
+	fallback = term_background(app->term) == THEME_BG_LIGHT ? "light" : "dark";
+	if ((rc = load_theme(app, fallback, err)) < 0) {
 		theme_free(&app->theme);
-		app_message(app, true, "no dark.theme installed: monochrome");
+		app_message(app, true, "no %s.theme installed: monochrome", fallback);
 		rc = theme_builtin(&app->theme, err);
 	}
 	return rc;

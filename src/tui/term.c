@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,9 @@
 #include "migreview/util.h"
 #include "tui/keys.h"
 #include "tui/term.h"
+
+/* How long the terminal has to say its background colour. */
+#define BACKGROUND_TIMEOUT_MS 200
 
 struct term {
 	bool headless;
@@ -167,6 +171,61 @@ int
 term_colors(const struct term *t)
 {
 	return t->colors;
+}
+
+/* Whether buf holds a whole DA1 reply ("ESC [ ? ... c"). */
+static bool
+has_da1(const char *buf, size_t len)
+{
+	for (const char *p = buf; (p = memmem(p, len - (size_t)(p - buf), "\033[?", 3)); p++) {
+		const char *q = p + 3;
+
+		while (q < buf + len && (isdigit((unsigned char)*q) || *q == ';'))
+			q++;
+		if (q < buf + len && *q == 'c')
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Asks the terminal for its background colour (OSC 11) and then for its
+ * attributes (DA1), which every terminal answers: once that answer is in,
+ * no OSC 11 reply is coming.  A terminal that answers neither costs the
+ * timeout, once; curses has the terminal in cbreak mode without echo, and
+ * has read nothing yet.
+ */
+static enum theme_background
+query_background(void)
+{
+	static const char ask[] = "\033]11;?\033\\\033[c";
+	struct timespec start;
+	char buf[256];
+	size_t n = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (write(STDOUT_FILENO, ask, sizeof(ask) - 1) != (ssize_t)sizeof(ask) - 1)
+		return THEME_BG_UNKNOWN;
+	while (n < sizeof(buf) && !has_da1(buf, n)) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		int left = BACKGROUND_TIMEOUT_MS - (int)ms_since(&start);
+		ssize_t got;
+
+		if (left <= 0 || poll(&pfd, 1, left) <= 0)
+			break;
+		if ((got = read(STDIN_FILENO, buf + n, sizeof(buf) - n)) <= 0)
+			break;
+		n += (size_t)got;
+	}
+	return theme_background_osc11(buf, n);
+}
+
+enum theme_background
+term_background(struct term *t)
+{
+	enum theme_background bg = t->headless ? THEME_BG_UNKNOWN : query_background();
+
+	return bg != THEME_BG_UNKNOWN ? bg : theme_background_colorfgbg(getenv("COLORFGBG"));
 }
 
 static attr_t

@@ -50,6 +50,12 @@ bool term_utf8(const struct term *t);
 /* How many colours the UI may use: 0 for monochrome. */
 int term_colors(const struct term *t);
 /*
+ * The terminal's background, asked of the terminal itself (OSC 11, waiting
+ * a fifth of a second at most), else as $COLORFGBG says; headless, only
+ * $COLORFGBG.  Call it before the first key is read.
+ */
+enum theme_background term_background(struct term *t);
+/*
  * Hands the term the styles, already reduced with theme_reduce(), and
  * their names for <styles>; the caller keeps names alive.
  */

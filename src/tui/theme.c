@@ -239,6 +239,67 @@ theme_colors(int terminal_colors, const char *no_color)
 	return no_color && *no_color ? 0 : terminal_colors;
 }
 
+enum theme_background
+theme_background_colorfgbg(const char *value)
+{
+	const char *last = value ? strrchr(value, ';') : NULL;
+	char *end;
+	long bg;
+
+	if (!last)
+		return THEME_BG_UNKNOWN;
+	errno = 0;
+	bg = strtol(last + 1, &end, 10);
+	if (end == last + 1 || *end || errno || bg < 0 || bg > 15)
+		return THEME_BG_UNKNOWN;
+	/* rxvt's convention: white (7) and the bright colours but grey (8) are light */
+	return bg == 7 || bg > 8 ? THEME_BG_LIGHT : THEME_BG_DARK;
+}
+
+/* One colour component of an OSC 11 reply at *p: 1 to 4 hex digits, as 0-1; -1 if not. */
+static double
+osc_component(const char **p, const char *stop)
+{
+	unsigned long v = 0;
+	int digits = 0;
+
+	for (; *p < stop && isxdigit((unsigned char)**p); (*p)++) {
+		if (++digits > 4)
+			return -1;
+		v = v * 16 + (unsigned long)(isdigit((unsigned char)**p) ? **p - '0' :
+					     tolower((unsigned char)**p) - 'a' + 10);
+	}
+	return digits ? (double)v / (double)((1ul << (4 * digits)) - 1) : -1;
+}
+
+enum theme_background
+theme_background_osc11(const char *buf, size_t len)
+{
+	static const char head[] = "\033]11;rgb";
+	const char *at = memmem(buf, len, head, sizeof(head) - 1), *p, *stop = buf + len;
+	double c[3];
+
+	if (!at)
+		return THEME_BG_UNKNOWN;
+	p = at + sizeof(head) - 1;
+	if (p < stop && *p == 'a')
+		p++;            /* rgba:, from rxvt: the alpha does not matter */
+	if (p >= stop || *p++ != ':')
+		return THEME_BG_UNKNOWN;
+	for (int i = 0; i < 3; i++) {
+		if ((c[i] = osc_component(&p, stop)) < 0)
+			return THEME_BG_UNKNOWN;
+		if (i < 2 && (p >= stop || *p++ != '/'))
+			return THEME_BG_UNKNOWN;
+	}
+	if (p < stop && *p == '/' && (++p, osc_component(&p, stop) < 0))
+		return THEME_BG_UNKNOWN;
+	/* only a whole reply counts: it ends with BEL or ST */
+	if (!(p < stop && *p == '\a') && !(p + 1 < stop && p[0] == '\033' && p[1] == '\\'))
+		return THEME_BG_UNKNOWN;
+	return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2] > 0.5 ? THEME_BG_LIGHT : THEME_BG_DARK;
+}
+
 const struct theme_style *
 theme_ui(const struct theme *t, enum theme_ui_slot slot)
 {

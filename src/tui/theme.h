@@ -232,6 +232,27 @@ int theme_ui_find(const char *name);
 int theme_colors(int terminal_colors, const char *no_color);
 
 /*
+ * The terminal's background, to pick the light or the dark theme when the
+ * reviewer chose none: what its OSC 11 reply says, else $COLORFGBG.
+ */
+enum theme_background { THEME_BG_UNKNOWN, THEME_BG_DARK, THEME_BG_LIGHT };
+
+/*
+ * $COLORFGBG ("15;0", "0;default;15", as rxvt and others set it): its last
+ * field is the background's colour number, 0-15; white (7) and the bright
+ * colours but grey (8) are light.  Anything else is unknown.
+ */
+enum theme_background theme_background_colorfgbg(const char *value);
+
+/*
+ * The reply to an OSC 11 query ("ESC ] 11 ; rgb:RRRR/GGGG/BBBB" and BEL or
+ * ST; 1 to 4 hex digits a component, rgba: too) anywhere in buf, which may
+ * hold other replies around it: light when its luma is above half.  A
+ * reply cut short or malformed is unknown.
+ */
+enum theme_background theme_background_osc11(const char *buf, size_t len);
+
+/*
  * Adapts every style to a terminal with this many colours: 256 or more keeps
  * them; 16 to 255 maps each colour to the nearest of the 16 basic ones by hue
  * and lightness (so 88-colour terminals get the safe set); 8 to 15 to the

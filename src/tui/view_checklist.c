@@ -23,6 +23,7 @@ struct checklist_state {
 	struct entry *v;
 	size_t n, cap;
 	size_t per_item[CHECK_ITEM_COUNT];
+	bool reveal;            /* the next draw scrolls the cursor item's findings in too */
 };
 
 static struct checklist_state *
@@ -326,6 +327,7 @@ static void
 checklist_draw(struct view *v, struct app *app, struct rect r)
 {
 	struct checklist_state *c = cl_of(v);
+	size_t last = v->cursor;
 	int y = r.y;
 
 	for (int i = 0; i < r.h; i++)
@@ -336,13 +338,16 @@ checklist_draw(struct view *v, struct app *app, struct rect r)
 		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_LIST_DIMMED), "no migration selected");
 		return;
 	}
-	/* scroll by entries until the cursor's entry fits whole */
+	/* scroll by entries until the cursor's entry fits whole, with its findings if asked */
 	if (v->cursor < v->top)
 		v->top = v->cursor;
+	while (c->reveal && last + 1 < c->n && c->v[last + 1].finding != NO_FINDING)
+		last++;
+	c->reveal = false;
 	for (;;) {
 		int used = 0;
 
-		for (size_t k = v->top; k <= v->cursor; k++)
+		for (size_t k = v->top; k <= last; k++)
 			used += draw_entry(app, c, &c->v[k], r, 0, 0, false);
 		if (used <= r.h || v->top == v->cursor)
 			break;
@@ -399,6 +404,8 @@ goto_item(struct view *v, struct app *app, int dir)
 		enum item_state st = state_of(app, c->v[k].item);
 
 		if (c->v[k].finding == NO_FINDING && (st == ITEM_OPEN || st == ITEM_STALE)) {
+			/* the item is decided on its findings: they come into view with it */
+			c->reveal = true;
 			view_goto(v, app, k);
 			return;
 		}

@@ -16,16 +16,46 @@
 #define REV_COLS 12
 
 /*
+ * What the mark of an open migration says about its findings, decided ones
+ * left out: the worst severity (-1 for none), and whether a to-do remains
+ * that is no problem in itself (not-tested: no run recorded yet).
+ */
+static int
+open_worst(struct app *app, size_t rev, const struct migration_review *m, bool known,
+	   bool *untested)
+{
+	size_t n, first = report_findings(&app->s.rep, rev, &n);
+	int worst = -1;
+
+	*untested = false;
+	for (size_t i = first; i < first + n; i++) {
+		const struct finding *f = &app->s.rep.all.v[i];
+		enum item_state st = known ? m->items[f->rule->item] : ITEM_OPEN;
+
+		if (st == ITEM_DONE || st == ITEM_NOT_APPLICABLE)
+			continue;
+		if (f->rule == &rules[RULE_NOT_TESTED])
+			*untested = true;
+		else if ((int)f->severity > worst)
+			worst = (int)f->severity;
+	}
+	return worst;
+}
+
+/*
  * The mark of a migration: blocked, signed off or stale; an open one's says
- * how much its findings weigh, and so does history's, which is outside the
- * gate and never waits for a decision.
+ * how much its open findings weigh, by shape as well as colour (NO_COLOR):
+ * a disc for errors, a triangle for warnings, a ring for notes, a question
+ * mark for a migration that only waits for its test run.  History's mark
+ * (the baseline's, outside the gate) only says how much its findings weigh.
  */
 static void
 draw_mark(struct app *app, struct span *sp, size_t rev)
 {
-	int worst = report_worst(&app->s.rep, rev);
 	struct migration_review m;
-	bool known = !report_history(&app->s.rep, rev) && app_review_state(app, rev, &m);
+	bool history = report_history(&app->s.rep, rev), untested;
+	bool known = !history && app_review_state(app, rev, &m);
+	int worst = open_worst(app, rev, &m, known, &untested);
 	uint32_t ch;
 	uint16_t style;
 
@@ -41,9 +71,15 @@ draw_mark(struct app *app, struct span *sp, size_t rev)
 	} else if (rev < app->s.rep.g.n && !app->s.rep.g.revs[rev].in_graph) {
 		ch = '!';
 		style = STYLE_UI(THEME_UI_FINDING_ERROR);
-	} else if (worst >= SEVERITY_WARNING) {
+	} else if (worst == SEVERITY_ERROR) {
 		ch = screen_glyph(&app->scr, 0x25CF, '*');
-		style = STYLE_UI(worst == SEVERITY_ERROR ? THEME_UI_FINDING_ERROR : THEME_UI_FINDING_WARNING);
+		style = STYLE_UI(THEME_UI_FINDING_ERROR);
+	} else if (worst == SEVERITY_WARNING) {
+		ch = screen_glyph(&app->scr, 0x25B2, '^');
+		style = STYLE_UI(THEME_UI_FINDING_WARNING);
+	} else if (untested && !history) {
+		ch = '?';
+		style = STYLE_UI(THEME_UI_MARK_OPEN);
 	} else if (worst == SEVERITY_INFO) {
 		ch = screen_glyph(&app->scr, 0x25CB, 'o');
 		style = STYLE_UI(THEME_UI_MARK_OPEN);

@@ -218,6 +218,26 @@ Test(theme, dark_suits_a_dark_background_and_light_a_light_one)
 	expect_legible("light", false);
 }
 
+/*
+ * The dark theme is what a terminal gets whose background could not be told
+ * (theme_background()): on a light one its text must stay readable, so no
+ * text on the terminal's own background is near white.
+ */
+Test(theme, dark_stays_readable_on_a_light_background)
+{
+	load_shipped("dark");
+	for (int s = 0; s < THEME_UI_COUNT; s++) {
+		const struct theme_style *st = theme_ui(&th, s);
+
+		if (st->fg >= 0 && st->bg < 0)
+			cr_expect_leq(luma(st->fg), 200, "[ui] %s is near white", theme_ui_name(s));
+	}
+	for (size_t k = 0; k < th.n_syntax; k++)
+		if (th.syntax[k].style.fg >= 0 && th.syntax[k].style.bg < 0)
+			cr_expect_leq(luma(th.syntax[k].style.fg), 200, "%s is near white",
+				      th.syntax[k].name);
+}
+
 /* With 8 colours a grey becomes black or white; text must not vanish. */
 Test(theme, shipped_text_stays_visible_in_8_colours)
 {
@@ -540,4 +560,60 @@ Test(theme, colour_rgb_follows_xterm)
 	cr_expect(rgb[0] == 128 && rgb[1] == 128 && rgb[2] == 128);
 	cr_expect_eq(theme_color_rgb(-1, rgb), -1);
 	cr_expect_eq(theme_color_rgb(256, rgb), -1);
+}
+
+Test(theme, colorfgbg_names_the_background)
+{
+	cr_expect_eq(theme_background_colorfgbg("15;0"), THEME_BG_DARK);
+	cr_expect_eq(theme_background_colorfgbg("0;15"), THEME_BG_LIGHT);
+	cr_expect_eq(theme_background_colorfgbg("0;default;7"), THEME_BG_LIGHT);
+	cr_expect_eq(theme_background_colorfgbg("7;8"), THEME_BG_DARK);
+	cr_expect_eq(theme_background_colorfgbg("15;4"), THEME_BG_DARK);
+	cr_expect_eq(theme_background_colorfgbg(NULL), THEME_BG_UNKNOWN);
+	cr_expect_eq(theme_background_colorfgbg(""), THEME_BG_UNKNOWN);
+	cr_expect_eq(theme_background_colorfgbg("15"), THEME_BG_UNKNOWN);
+	cr_expect_eq(theme_background_colorfgbg("15;default"), THEME_BG_UNKNOWN);
+	cr_expect_eq(theme_background_colorfgbg("15;"), THEME_BG_UNKNOWN);
+	cr_expect_eq(theme_background_colorfgbg("0;16"), THEME_BG_UNKNOWN);
+	cr_expect_eq(theme_background_colorfgbg("0;-1"), THEME_BG_UNKNOWN);
+}
+
+static enum theme_background
+osc11(const char *reply)
+{
+	return theme_background_osc11(reply, strlen(reply));
+}
+
+Test(theme, an_osc_11_reply_names_the_background)
+{
+	/* as xterm and tmux answer, with ST or BEL, among other replies */
+	cr_expect_eq(osc11("\033]11;rgb:ffff/ffff/ffff\033\\\033[?1;2c"), THEME_BG_LIGHT);
+	cr_expect_eq(osc11("\033]11;rgb:1c1c/1c1c/1c1c\a"), THEME_BG_DARK);
+	cr_expect_eq(osc11("x\033]11;rgb:fd/f6/e3\a"), THEME_BG_LIGHT);      /* solarized light */
+	cr_expect_eq(osc11("\033]11;rgb:0/2/3\033\\"), THEME_BG_DARK);
+	cr_expect_eq(osc11("\033]11;rgba:ffff/ffff/ffff/8000\a"), THEME_BG_LIGHT);
+	/* blue alone is dark, green alone light: luma, not the average */
+	cr_expect_eq(osc11("\033]11;rgb:0000/0000/ffff\a"), THEME_BG_DARK);
+	cr_expect_eq(osc11("\033]11;rgb:0000/ffff/0000\a"), THEME_BG_LIGHT);
+}
+
+Test(theme, a_garbage_or_partial_osc_11_reply_is_unknown)
+{
+	static const char *const bad[] = {
+		"",
+		"\033[?1;2c",                           /* no OSC 11 support: DA1 alone */
+		"\033]11;rgb:ffff/ffff/ffff",           /* cut short */
+		"\033]11;rgb:ffff/ffff\a",
+		"\033]11;rgb:fffff/ffff/ffff\a",        /* five digits */
+		"\033]11;rgb:gggg/ffff/ffff\a",
+		"\033]11;rgb:/ffff/ffff\a",
+		"\033]11;#ffffff\a",
+		"\033]11;rgb:ffff/ffff/ffff/\a",
+		"\033]10;rgb:ffff/ffff/ffff\a",         /* the foreground */
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		cr_expect_eq(osc11(bad[i]), THEME_BG_UNKNOWN, "reply %zu", i);
+	/* the length bounds the reply: no terminator past it is seen */
+	cr_expect_eq(theme_background_osc11("\033]11;rgb:ffff/ffff/ffff\a", 23), THEME_BG_UNKNOWN);
 }
