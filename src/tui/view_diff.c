@@ -40,7 +40,9 @@ first_cols(const char *l, int w)
 static int
 line_rows(const char *l, int w)
 {
-	int width = text_width(l + 1, strlen(l + 1)), first = first_cols(l, w);
+	/* measured from the +, - or space, as its tab stops count */
+	int width = is_header(l) ? text_width(l + 1, strlen(l + 1)) : text_width(l, strlen(l)) - 1;
+	int first = first_cols(l, w);
 
 	if (!width || width <= first || w < 2)
 		return 1;
