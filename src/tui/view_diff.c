@@ -71,13 +71,14 @@ draw_line(struct view *v, struct app *app, struct rect r, int y, size_t row, int
 
 	for (int part = 0; part < rows && part < max; part++) {
 		struct span sp = span_at(y + part, r.x, r.w), t;
+		int lead = part || !is_header(l) ? 1 : 0;       /* the +, - or continuation column */
 
 		screen_fill(&app->scr, y + part, r.x, r.w, STYLE_UI(THEME_UI_TEXT));
 		if (part)
 			screen_put(&app->scr, sp.y, sp.x, screen_glyph(&app->scr, 0x21aa, '+'), style);
-		else if (!is_header(l))
+		else if (lead)
 			span_text(&app->scr, &sp, style, l, 1);
-		t = span_at(sp.y, sp.x + (part || !is_header(l)), part ? r.w - 1 : first);
+		t = span_at(sp.y, sp.x + lead, part ? r.w - 1 : first);
 		t.skip = !app->wrap ? v->hscroll : part ? first + (part - 1) * (r.w - 1) : 0;
 		/* tab stops as git's: counted from the +, - or space */
 		t.tab_origin = is_header(l) ? 0 : -1;
