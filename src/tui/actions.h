@@ -13,12 +13,14 @@
 	A(PAGE_UP,        MOVE,   "<PgUp> <C-b>",    "Previous page") \
 	A(MOVE_FIRST,     MOVE,   "g <Home>",        "First line") \
 	A(MOVE_LAST,      MOVE,   "G <End>",         "Last line") \
-	A(SCROLL_LEFT,    MOVE,   "h <Left>",        "Scroll the source left") \
-	A(SCROLL_RIGHT,   MOVE,   "l <Right>",       "Scroll the source right") \
+	A(SCROLL_LEFT,    MOVE,   "h <Left>",        "Scroll left: source, diff, history, test output") \
+	A(SCROLL_RIGHT,   MOVE,   "l <Right>",       "Scroll right: source, diff, history, test output") \
 	A(NEXT_MIGRATION, MOVE,   "J",               "Next migration, from any pane") \
 	A(PREV_MIGRATION, MOVE,   "K",               "Previous migration, from any pane") \
 	A(NEXT_PANE,      PANES,  "<Tab>",           "Next pane") \
 	A(PREV_PANE,      PANES,  "<S-Tab>",         "Previous pane") \
+	A(MAXIMISE,       PANES,  "z",               "Maximise the focused pane, or show every pane again") \
+	A(WRAP,           PANES,  "W",               "Wrap long lines of the source and diffs, or cut them again") \
 	A(ENTER,          PANES,  "<Enter>",         "Open: a finding at its source line, a migration's checklist") \
 	A(NEXT_UNDECIDED, REVIEW, "]",               "Next undecided checklist item") \
 	A(PREV_UNDECIDED, REVIEW, "[",               "Previous undecided checklist item") \

@@ -85,6 +85,7 @@ app_push(struct app *app, enum view_id id)
 		app->n_overlay--;
 	app->overlay[app->n_overlay++] = id;
 	v->cursor = v->top = 0;
+	v->hscroll = 0;
 }
 
 void
@@ -94,6 +95,7 @@ app_select_row(struct app *app, size_t row)
 
 	list->cursor = row < app->n_rows ? row : app->n_rows ? app->n_rows - 1 : 0;
 	view_scroll(list, list->height);
+	app->jumped_finding = (size_t)-1;
 	for (size_t i = 0; i < VIEW_COUNT; i++)
 		if (app->views[i].ops->select)
 			app->views[i].ops->select(&app->views[i], app);
@@ -113,6 +115,13 @@ app_show_line(struct app *app, unsigned line)
 	v->top = v->cursor > (size_t)v->height / 2 ? v->cursor - (size_t)v->height / 2 : 0;
 	if (v->ops->moved)
 		v->ops->moved(v, app);
+}
+
+void
+app_show_finding(struct app *app, size_t finding)
+{
+	app->jumped_finding = finding;
+	app_show_line(app, app->s.rep.all.v[finding].line);
 }
 
 void
@@ -225,7 +234,8 @@ layout(struct app *app, struct rect body, struct rect out[N_PANES], bool shown[N
 
 	for (size_t i = 0; i < N_PANES; i++)
 		shown[i] = true;
-	app->single = w < SPLIT_COLS;
+	/* maximised, the focused pane is drawn as on a narrow terminal */
+	app->single = w < SPLIT_COLS || app->maximised;
 	if (app->single) {
 		for (size_t i = 0; i < N_PANES; i++) {
 			shown[i] = panes[i] == app->focus;
@@ -262,7 +272,8 @@ single_title(struct app *app, char *buf, size_t size)
 		else
 			used += (size_t)snprintf(buf + used, size - used, "[%s] ", own);
 	if (used < size)
-		snprintf(buf + used, size - used, " Tab: next pane");
+		snprintf(buf + used, size - used, app->maximised ? " Tab: next pane, z: every pane" :
+			 " Tab: next pane");
 }
 
 static void
@@ -389,6 +400,29 @@ move_migration(struct app *app, int dir)
 		app_message(app, false, dir > 0 ? "last migration" : "first migration");
 }
 
+static void
+maximise(struct app *app)
+{
+	if (app->n_overlay) {
+		app_message(app, false, "this view has the whole screen already");
+	} else if (app->single && !app->maximised) {
+		app_message(app, false, "one pane at a time already: the terminal is narrow");
+	} else {
+		app->maximised = !app->maximised;
+		app_message(app, false, app->maximised ? "maximised: z shows every pane again" :
+			    "every pane shown");
+	}
+}
+
+/* Wrapped lines start at their first column: what was scrolled away shows again. */
+static void
+toggle_wrap(struct app *app)
+{
+	app->wrap = !app->wrap;
+	app->views[VIEW_SOURCE].hscroll = app->views[VIEW_DIFF].hscroll = 0;
+	app_message(app, false, app->wrap ? "long lines wrap" : "long lines are cut: h and l scroll");
+}
+
 /* Actions that mean the same in every view; false for the others. */
 static bool
 global_action(struct app *app, enum action a)
@@ -428,6 +462,12 @@ global_action(struct app *app, enum action a)
 	case ACTION_PREV_PANE:
 		if (!app->n_overlay)
 			cycle_pane(app, a == ACTION_NEXT_PANE ? 1 : -1);
+		return true;
+	case ACTION_MAXIMISE:
+		maximise(app);
+		return true;
+	case ACTION_WRAP:
+		toggle_wrap(app);
 		return true;
 	case ACTION_NEXT_MIGRATION:
 	case ACTION_PREV_MIGRATION:
@@ -604,6 +644,7 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	for (size_t i = 0; i < VIEW_COUNT; i++)
 		app->views[i].ops = view_table[i];
 	app->focus = VIEW_LIST;
+	app->jumped_finding = (size_t)-1;
 	app->since = opts->since;
 	if (gitview_open(app, err) < 0)
 		return -1;

@@ -75,6 +75,9 @@ struct app {
 	bool hide_unscoped;     /* the list shows only the migrations in scope */
 	const char *since;
 	bool single;            /* the last layout showed one pane at a time */
+	bool maximised;         /* z: the focused pane has the screen to itself */
+	bool wrap;              /* W: long lines of the source and diffs wrap */
+	size_t jumped_finding;  /* the finding Enter showed, named while its line has the cursor */
 
 	char message[512];
 	bool message_error;
@@ -100,6 +103,8 @@ void app_shorten_review_path(const struct app *app, char *text);
 char *app_shown_path(const char *path);
 /* Focuses the source at line (1-based). */
 void app_show_line(struct app *app, unsigned line);
+/* Focuses the source at a finding's line (an index into the report's), naming that finding. */
+void app_show_finding(struct app *app, size_t finding);
 /* The report's findings changed: every pane reads them again, keeping its place. */
 void app_findings_changed(struct app *app);
 /* Moves the list cursor to row and tells every pane. */

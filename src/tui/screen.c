@@ -247,7 +247,7 @@ text_width(const char *t, size_t len)
 
 		glyph_next(t + i, len - i, none.ascii, &g);
 		i += g.len;
-		w += g.esc[0] ? (int)strlen(g.esc) : g.width < 0 ? TAB_STOP : g.width;
+		w += g.esc[0] ? (int)strlen(g.esc) : g.width < 0 ? TAB_STOP - w % TAB_STOP : g.width;
 	}
 	return w;
 }

@@ -68,7 +68,7 @@ void span_pad(struct screen *s, struct span *sp, uint16_t style);
 /* Sets the style of the span's cells from column a to b (relative to x). */
 void span_restyle(struct screen *s, const struct span *sp, int a, int b, uint16_t style);
 
-/* The display width text would take (escapes included; tabs as one stop). */
+/* The display width text would take (escapes included; tabs to the next stop from its start). */
 int text_width(const char *t, size_t len);
 
 /*

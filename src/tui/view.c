@@ -3,6 +3,9 @@
 
 #include "tui/app.h"
 
+/* The columns h and l scroll by. */
+#define HSCROLL_STEP 8
+
 void
 view_scroll(struct view *v, int h)
 {
@@ -13,6 +16,38 @@ view_scroll(struct view *v, int h)
 		v->top = v->cursor;
 	else if (v->cursor >= v->top + rows)
 		v->top = v->cursor - rows + 1;
+}
+
+void
+view_scroll_wrapped(struct view *v, struct app *app, int h,
+		    int (*rows_of)(struct view *v, struct app *app, size_t row))
+{
+	view_scroll(v, h);
+	for (;;) {
+		int used = 0;
+
+		for (size_t k = v->top; k <= v->cursor && used <= h; k++)
+			used += rows_of(v, app, k);
+		if (used <= h || v->top == v->cursor)
+			return;
+		v->top++;
+	}
+}
+
+bool
+view_hscroll(struct view *v, struct app *app, enum action a, bool wrapped)
+{
+	if (a != ACTION_SCROLL_LEFT && a != ACTION_SCROLL_RIGHT)
+		return false;
+	if (wrapped) {
+		app_message(app, false, "long lines wrap: nothing to scroll (W cuts them again)");
+		return true;
+	}
+	if (a == ACTION_SCROLL_RIGHT)
+		v->hscroll += HSCROLL_STEP;
+	else
+		v->hscroll = v->hscroll > HSCROLL_STEP ? v->hscroll - HSCROLL_STEP : 0;
+	return true;
 }
 
 void

@@ -41,6 +41,7 @@ struct view {
 	const struct view_ops *ops;
 	size_t cursor, top;     /* row under the cursor, first row shown */
 	int height;             /* body rows at the last draw */
+	int hscroll;            /* display columns scrolled away on the left (h, l) */
 	void *priv;
 };
 
@@ -71,5 +72,16 @@ bool view_move(struct view *v, struct app *app, enum action a);
 void view_goto(struct view *v, struct app *app, size_t row);
 /* Adjusts top so that the cursor is within a body of h rows. */
 void view_scroll(struct view *v, int h);
+/*
+ * As view_scroll, for rows that take rows_of(row) screen rows each (wrapped
+ * lines): the cursor's row ends within the body, unless it is taller.
+ */
+void view_scroll_wrapped(struct view *v, struct app *app, int h,
+			 int (*rows_of)(struct view *v, struct app *app, size_t row));
+/*
+ * h and l for a view whose lines can be wider than the screen (wrapped: when
+ * its lines wrap now, there is nothing to scroll); false for other actions.
+ */
+bool view_hscroll(struct view *v, struct app *app, enum action a, bool wrapped);
 
 #endif

@@ -450,7 +450,7 @@ checklist_key(struct view *v, struct app *app, enum action a)
 			app_message(app, false, "no findings for this item");
 			return true;
 		}
-		app_show_line(app, app->s.rep.all.v[e->finding].line);
+		app_show_finding(app, e->finding);
 		return true;
 	case ACTION_ACCEPT:
 		app_decide(app, app_selected(app), e->item, DECISION_ACCEPTED, NULL);

@@ -56,6 +56,7 @@ history_draw(struct view *v, struct app *app, struct rect r)
 
 		screen_fill(&app->scr, r.y + i, r.x, r.w, STYLE_UI(THEME_UI_LIST));
 		sp.col = 1;
+		sp.skip = v->hscroll;
 		if (!h) {
 			if (i == 0) {
 				char buf[64];
@@ -122,6 +123,8 @@ history_key(struct view *v, struct app *app, enum action a)
 	size_t progress;
 	const struct file_history *h = gitview_file_history(app, &progress);
 
+	if (view_hscroll(v, app, a, false))
+		return true;
 	if (a != ACTION_ENTER || !h)
 		return false;
 	if (v->cursor < offset(h))

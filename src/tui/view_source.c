@@ -21,7 +21,7 @@ struct source {
 	size_t n_lines;
 	struct hl_spans spans;
 	signed char *worst;     /* per line: worst finding severity, or -1 */
-	int hscroll;
+	int width;              /* of the body at the last draw, for the rows a wrapped line takes */
 	char error[MR_ERROR_MAX];       /* why there is nothing to show */
 };
 
@@ -88,7 +88,6 @@ load(struct source *s, struct app *app, size_t rev)
 
 	unload(s);
 	s->rev = rev;
-	s->hscroll = 0;
 	if (rev >= app->s.rep.g.n)
 		return;
 	r = &app->s.rep.g.revs[rev];
@@ -130,6 +129,7 @@ source_select(struct view *v, struct app *app)
 	}
 	load(src_of(v), app, app_selected(app));
 	v->cursor = v->top = 0;
+	v->hscroll = 0;
 }
 
 /* The first span that ends after offset. */
@@ -196,41 +196,96 @@ digits(size_t n)
 	return d;
 }
 
+/* The width of the text beside the gutter, in a body of width w. */
+static int
+text_cols(struct source *s, int w)
+{
+	return w - digits(s->n_lines) - 2;
+}
+
+/* The bytes of a line, without its line break. */
 static void
-draw_line(struct view *v, struct app *app, struct rect r, int i, int num_w)
+line_bytes(struct source *s, size_t line, size_t *a, size_t *b)
+{
+	*a = s->lines[line];
+	*b = s->lines[line + 1];
+	while (*b > *a && (s->buf[*b - 1] == '\n' || s->buf[*b - 1] == '\r'))
+		(*b)--;
+}
+
+/* The screen rows a line takes: one, or as many as its text needs when lines wrap. */
+static int
+line_rows(struct view *v, struct app *app, size_t line)
 {
 	struct source *s = src_of(v);
-	size_t line = v->top + (size_t)i;
-	struct span g = span_at(r.y + i, r.x, r.w), t;
 	size_t a, b;
+	int cols = text_cols(s, s->width), w;
+
+	if (!app->wrap || cols < 1)
+		return 1;
+	line_bytes(s, line, &a, &b);
+	w = text_width(s->buf + a, b - a);
+	return w > cols ? (w + cols - 1) / cols : 1;
+}
+
+/*
+ * The gutter of a screen row: the finding mark and the line number on a
+ * line's first row, a continuation mark on the rows it wrapped onto.
+ */
+static void
+draw_gutter(struct view *v, struct app *app, struct span *g, size_t line, int part)
+{
+	struct source *s = src_of(v);
+	int num_w = digits(s->n_lines);
+	uint16_t num_style = STYLE_UI(line == v->cursor && app->focus == VIEW_SOURCE ?
+				      THEME_UI_CURSOR_LINE : THEME_UI_LINE_NUMBER);
 	char num[32];
 	static const enum theme_ui_slot sev_slot[] = {
 		THEME_UI_FINDING_INFO, THEME_UI_FINDING_WARNING, THEME_UI_FINDING_ERROR,
 	};
 
-	if (s->worst[line] >= 0)
-		span_str(&app->scr, &g, STYLE_UI(sev_slot[(int)s->worst[line]]),
+	if (part == 0 && s->worst[line] >= 0)
+		span_str(&app->scr, g, STYLE_UI(sev_slot[(int)s->worst[line]]),
 			 (const char *[]){ "i", "W", "E" }[(int)s->worst[line]]);
 	else
-		span_str(&app->scr, &g, STYLE_UI(THEME_UI_GUTTER), " ");
-	snprintf(num, sizeof(num), "%*zu", num_w > 20 ? 20 : num_w, line + 1);
-	span_str(&app->scr, &g, STYLE_UI(line == v->cursor && app->focus == VIEW_SOURCE ?
-					THEME_UI_CURSOR_LINE : THEME_UI_LINE_NUMBER), num);
-	span_str(&app->scr, &g, STYLE_UI(THEME_UI_GUTTER), " ");
-	t = span_at(g.y, g.x + g.col, g.w - g.col);
-	t.skip = s->hscroll;
-	a = s->lines[line];
-	b = s->lines[line + 1];
-	while (b > a && (s->buf[b - 1] == '\n' || s->buf[b - 1] == '\r'))
-		b--;
-	draw_text(app, s, &t, a, b);
+		span_str(&app->scr, g, STYLE_UI(THEME_UI_GUTTER), " ");
+	if (part == 0) {
+		snprintf(num, sizeof(num), "%*zu", num_w > 20 ? 20 : num_w, line + 1);
+		span_str(&app->scr, g, num_style, num);
+	} else {
+		snprintf(num, sizeof(num), "%*s", num_w > 20 ? 19 : num_w - 1, "");
+		span_str(&app->scr, g, num_style, num);
+		screen_put(&app->scr, g->y, g->x + g->col, screen_glyph(&app->scr, 0x21aa, '+'),
+			   num_style);
+		g->col++;
+	}
+	span_str(&app->scr, g, STYLE_UI(THEME_UI_GUTTER), " ");
+}
+
+/* Draws a line from screen row y, on at most max rows; returns the rows it took. */
+static int
+draw_line(struct view *v, struct app *app, struct rect r, int y, size_t line, int max)
+{
+	struct source *s = src_of(v);
+	int rows = line_rows(v, app, line), cols = text_cols(s, r.w);
+	size_t a, b;
+
+	line_bytes(s, line, &a, &b);
+	for (int part = 0; part < rows && part < max; part++) {
+		struct span g = span_at(y + part, r.x, r.w), t;
+
+		draw_gutter(v, app, &g, line, part);
+		t = span_at(g.y, g.x + g.col, g.w - g.col);
+		t.skip = app->wrap ? part * cols : v->hscroll;
+		draw_text(app, s, &t, a, b);
+	}
+	return rows;
 }
 
 static void
 source_draw(struct view *v, struct app *app, struct rect r)
 {
 	struct source *s = src_of(v);
-	int num_w;
 
 	for (int i = 0; i < r.h; i++)
 		screen_fill(&app->scr, r.y + i, r.x, r.w, STYLE_UI(THEME_UI_TEXT));
@@ -245,10 +300,10 @@ source_draw(struct view *v, struct app *app, struct rect r)
 				 "no migrations in this project's version locations");
 		return;
 	}
-	view_scroll(v, r.h);
-	num_w = digits(s->n_lines);
-	for (int i = 0; i < r.h && v->top + (size_t)i < s->n_lines; i++)
-		draw_line(v, app, r, i, num_w);
+	s->width = r.w;
+	view_scroll_wrapped(v, app, r.h, line_rows);
+	for (size_t line = v->top, y = 0; (int)y < r.h && line < s->n_lines; line++)
+		y += (size_t)draw_line(v, app, r, r.y + (int)y, line, r.h - (int)y);
 }
 
 static void
@@ -283,14 +338,22 @@ source_matches(struct view *v, struct app *app, size_t row, const char *needle)
 	return app_find(s->buf + s->lines[row], s->lines[row + 1] - s->lines[row], needle);
 }
 
-/* The status line names the findings of the cursor line. */
+/*
+ * The status line names a finding of the cursor line: the one Enter showed
+ * while the cursor is on its line, else the line's first.
+ */
 static void
 source_moved(struct view *v, struct app *app)
 {
 	struct source *s = src_of(v);
 	size_t n, first = report_findings(&app->s.rep, s->rev, &n);
+	size_t jumped = app->jumped_finding, from = first;
 
-	for (size_t i = first; i < first + n; i++) {
+	if (jumped >= first && jumped < first + n && app->s.rep.all.v[jumped].line == v->cursor + 1)
+		from = jumped;
+	else
+		app->jumped_finding = (size_t)-1;
+	for (size_t i = from; i < first + n; i++) {
 		const struct finding *f = &app->s.rep.all.v[i];
 
 		if (f->line == v->cursor + 1) {
@@ -304,20 +367,7 @@ source_moved(struct view *v, struct app *app)
 static bool
 source_key(struct view *v, struct app *app, enum action a)
 {
-	struct source *s = src_of(v);
-
-	(void)app;
-	if (!s)
-		return false;
-	if (a == ACTION_SCROLL_RIGHT) {
-		s->hscroll += 8;
-		return true;
-	}
-	if (a == ACTION_SCROLL_LEFT) {
-		s->hscroll = s->hscroll > 8 ? s->hscroll - 8 : 0;
-		return true;
-	}
-	return false;
+	return src_of(v) && view_hscroll(v, app, a, app->wrap);
 }
 
 static void

@@ -29,6 +29,7 @@ test_draw(struct view *v, struct app *app, struct rect r)
 				 STYLE_UI(THEME_UI_DIFF_HUNK) : STYLE_UI(THEME_UI_TEXT);
 
 		screen_fill(&app->scr, r.y + i, r.x, r.w, STYLE_UI(THEME_UI_TEXT));
+		sp.skip = v->hscroll;
 		span_str(&app->scr, &sp, style, l);
 		if (row == v->cursor && row < n && app->views[VIEW_TEST].ops == v->ops)
 			span_restyle(&app->scr, &sp, 0, 1, STYLE_UI(THEME_UI_CURSOR_LINE));
@@ -71,10 +72,17 @@ test_matches(struct view *v, struct app *app, size_t row, const char *needle)
 	return hit;
 }
 
+static bool
+test_key(struct view *v, struct app *app, enum action a)
+{
+	return view_hscroll(v, app, a, false);
+}
+
 const struct view_ops test_view_ops = {
 	.name = "Test",
 	.draw = test_draw,
 	.title = test_title,
+	.key = test_key,
 	.rows = test_rows,
 	.matches = test_matches,
 };

@@ -582,6 +582,9 @@ Test(screen, text_width_is_the_display_width)
 	cr_expect_eq(text_width("\xe4\xb8\xad" "x", 4), 3);
 	cr_expect_eq(text_width("e\xcc\x81", 3), 1);
 	cr_expect_eq(text_width("\t", 1), 8);
+	/* a tab goes to the next stop, as span_text draws it: a wrapped line's rows count right */
+	cr_expect_eq(text_width("abc\tx", 5), 9);
+	cr_expect_eq(text_width("abcdefgh\t", 9), 16);
 	cr_expect_eq(text_width("\x1b", 1), 4);
 	cr_expect_eq(text_width("\xe2\x80\xae", 3), 6);
 	cr_expect_eq(text_width("\xff", 1), 4);
@@ -590,12 +593,14 @@ Test(screen, text_width_is_the_display_width)
 
 Test(screen, text_width_matches_what_span_text_draws)
 {
-	const char *t = "a\x1b\xe4\xb8\xad\xcc\x81\xff" "b";
-	struct span sp = span_at(0, 0, 12);
+	const char *t = "a\x1b\xe4\xb8\xad\xcc\x81\xff" "b", *tabs = "ab\tcdefghij\tk";
+	struct span sp = span_at(0, 0, 12), wide = span_at(1, 0, 40);
 
 	span_str(&scr, &sp, 1, t);
 	cr_expect_eq(sp.col, text_width(t, strlen(t)));
 	cr_expect_eq(sp.col, 12);
+	span_str(&scr, &wide, 1, tabs);
+	cr_expect_eq(wide.col, text_width(tabs, strlen(tabs)));
 }
 
 Test(screen, ascii_screens_escape_everything_past_ascii)
@@ -840,7 +845,9 @@ Test(keys, some_default_bindings)
 	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, MRK_TAB), ACTION_NEXT_PANE);
 	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, MRK_ENTER), ACTION_ENTER);
 	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, 'Q'), ACTION_QUIT_ALL);
-	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, 'z'), ACTION_NONE);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, 'z'), ACTION_MAXIMISE);
+	cr_expect_eq(keymap_lookup(&km, VIEW_DIFF, 'W'), ACTION_WRAP);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, 'Z'), ACTION_NONE);
 	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, MRK_ESC), ACTION_NONE);
 	keymap_free(&km);
 }
@@ -937,7 +944,7 @@ Test(userconf, set_and_bind_lines_apply_and_bad_lines_say_where)
 				"bind help q none\n"
 				"bind mian y accept\n"
 				"bind main yy accept\n"
-				"bind main z acept\n"
+				"bind main Z acept\n"
 				"set colour = red\n"
 				"frobnicate\n"
 				"bind main\n");
@@ -951,7 +958,7 @@ Test(userconf, set_and_bind_lines_apply_and_bad_lines_say_where)
 	cr_expect_eq(keymap_lookup(&km, VIEW_DIFF, MRK_CTRL('d')), ACTION_PAGE_DOWN);
 	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, '#'), ACTION_BLOCK);
 	cr_expect_eq(keymap_lookup(&km, VIEW_HELP, 'q'), ACTION_NONE);
-	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, 'z'), ACTION_NONE);
+	cr_expect_eq(keymap_lookup(&km, VIEW_LIST, 'Z'), ACTION_NONE);
 	cr_assert_eq(uc.problems.n, 6);
 	cr_expect(strstr(uc.problems.v[0], ":8: unknown view 'mian'"), "%s", uc.problems.v[0]);
 	cr_expect(strstr(uc.problems.v[1], ":9: 'yy' is not one key"), "%s", uc.problems.v[1]);
