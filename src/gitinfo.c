@@ -6,15 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "migreview/gitinfo.h"
+#include "gitinfo_int.h"
 
-struct gitinfo {
-	git_repository *repo;
-	char *workdir;          /* real path, with a trailing '/' */
-};
-
-static int
-git_fail(struct mr_error *err, const char *what)
+int
+gitinfo_fail(struct mr_error *err, const char *what)
 {
 	const git_error *e = git_error_last();
 
@@ -50,7 +45,7 @@ gitinfo_open(struct gitinfo **out, const char *dir, struct mr_error *err)
 				  "user (if you trust it: git config --global --add "
 				  "safe.directory PATH)", dir);
 	else if (rc < 0)
-		rc = git_fail(err, dir);
+		rc = gitinfo_fail(err, dir);
 	else if (git_repository_is_bare(gi->repo))
 		rc = mr_error_set(err, "%s is in a bare repository: there is no working tree", dir);
 	else if (!realpath(git_repository_workdir(gi->repo), real) ||
@@ -75,9 +70,8 @@ gitinfo_free(struct gitinfo *gi)
 	git_libgit2_shutdown();
 }
 
-/* path relative to the working tree, or NULL when it is outside. */
-static char *
-relative(const struct gitinfo *gi, const char *path)
+char *
+gitinfo_relative(const struct gitinfo *gi, const char *path)
 {
 	char real[PATH_MAX];
 	size_t n = strlen(gi->workdir);
@@ -107,202 +101,6 @@ static char *
 absolute(const struct gitinfo *gi, const char *rel)
 {
 	return mr_printf("%s%s", gi->workdir, rel);
-}
-
-/* ---- history ---- */
-
-static const git_oid *
-entry_id(git_tree *tree, const char *rel, git_tree_entry **keep)
-{
-	*keep = NULL;
-	if (!tree || git_tree_entry_bypath(keep, tree, rel) < 0)
-		return NULL;
-	return git_tree_entry_id(*keep);
-}
-
-/* The path the file had in the parent, when this commit renamed it there; else NULL. */
-static char *
-renamed_from(git_repository *repo, git_tree *parent, git_tree *tree, const char *rel)
-{
-	git_diff *diff = NULL;
-	git_diff_find_options find;
-	char *from = NULL;
-
-	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
-	if (git_diff_tree_to_tree(&diff, repo, parent, tree, NULL) < 0)
-		return NULL;
-	find.flags = GIT_DIFF_FIND_RENAMES;
-	if (git_diff_find_similar(diff, &find) == 0)
-		for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
-			const git_diff_delta *d = git_diff_get_delta(diff, i);
-
-			if (d->status == GIT_DELTA_RENAMED && !strcmp(d->new_file.path, rel)) {
-				from = mr_strdup(d->old_file.path);
-				break;
-			}
-		}
-	git_diff_free(diff);
-	return from;
-}
-
-static int
-record(struct gitinfo *gi, struct file_history *h, git_commit *c, const char *rel,
-       const char *old_rel, bool added)
-{
-	const git_signature *who = git_commit_author(c);
-	struct file_commit fc = { 0 };
-
-	git_oid_tostr(fc.id, sizeof(fc.id), git_commit_id(c));
-	fc.time = who->when.time;
-	fc.offset = who->when.offset;
-	fc.author = mr_printf("%s <%s>", who->name, who->email);
-	fc.summary = mr_strdup(git_commit_summary(c) ? git_commit_summary(c) : "");
-	fc.path = absolute(gi, rel);
-	fc.old_path = old_rel ? absolute(gi, old_rel) : NULL;
-	fc.added = added;
-	if (!fc.author || !fc.summary || !fc.path || (old_rel && !fc.old_path) ||
-	    mr_grow(&h->v, &h->cap, h->n + 1, sizeof(*h->v)) < 0) {
-		free(fc.author);
-		free(fc.summary);
-		free(fc.path);
-		free(fc.old_path);
-		return -1;
-	}
-	h->v[h->n++] = fc;
-	return 0;
-}
-
-/*
- * Whether commit c changed the file at *rel: it differs from every parent
- * (a merge that took one side unchanged did not change it).  On a rename
- * *rel becomes the old path.
- */
-static int
-visit(struct gitinfo *gi, git_commit *c, char **rel, struct file_history *h)
-{
-	git_tree *tree = NULL;
-	git_tree_entry *mine = NULL;
-	const git_oid *id;
-	unsigned n = git_commit_parentcount(c);
-	bool changed = true;
-	int rc = 0;
-
-	if (git_commit_tree(&tree, c) < 0)
-		return -1;
-	id = entry_id(tree, *rel, &mine);
-	if (!id)
-		goto out;       /* not at this path here */
-	for (unsigned p = 0; p < n && changed; p++) {
-		git_commit *parent = NULL;
-		git_tree *ptree = NULL;
-		git_tree_entry *theirs = NULL;
-		const git_oid *pid;
-
-		if (git_commit_parent(&parent, c, p) < 0 || git_commit_tree(&ptree, parent) < 0) {
-			git_commit_free(parent);
-			rc = -1;
-			goto out;
-		}
-		pid = entry_id(ptree, *rel, &theirs);
-		if (pid && git_oid_equal(pid, id))
-			changed = false;
-		if (changed && !pid && p == 0) {
-			char *from = renamed_from(gi->repo, ptree, tree, *rel);
-
-			rc = record(gi, h, c, *rel, from, !from);
-			if (from) {
-				free(*rel);
-				*rel = from;
-			}
-			changed = false;        /* recorded */
-		}
-		git_tree_entry_free(theirs);
-		git_tree_free(ptree);
-		git_commit_free(parent);
-	}
-	if (changed)
-		rc = record(gi, h, c, *rel, NULL, n == 0);
-out:
-	git_tree_entry_free(mine);
-	git_tree_free(tree);
-	return rc;
-}
-
-/* Whether the working tree's file differs from HEAD's. */
-static bool
-uncommitted(struct gitinfo *gi, const char *path, const char *rel)
-{
-	git_object *head = NULL;
-	git_tree *tree = NULL;
-	git_tree_entry *e = NULL;
-	git_oid now;
-	bool differs = true;
-
-	if (git_revparse_single(&head, gi->repo, "HEAD^{tree}") == 0) {
-		tree = (git_tree *)head;
-		if (git_tree_entry_bypath(&e, tree, rel) == 0 &&
-		    git_odb_hashfile(&now, path, GIT_OBJECT_BLOB) == 0)
-			differs = !git_oid_equal(&now, git_tree_entry_id(e));
-	}
-	git_tree_entry_free(e);
-	git_object_free(head);
-	return differs;
-}
-
-int
-gitinfo_file_history(struct gitinfo *gi, const char *path, struct file_history *out,
-		     atomic_size_t *progress, atomic_bool *cancel, struct mr_error *err)
-{
-	git_revwalk *walk = NULL;
-	git_oid oid;
-	char *rel = relative(gi, path);
-	int rc = 0;
-
-	memset(out, 0, sizeof(*out));
-	if (!rel)
-		return mr_error_set(err, "%s is outside the git working tree %s", path, gi->workdir);
-	out->uncommitted = uncommitted(gi, path, rel);
-	if (git_revwalk_new(&walk, gi->repo) < 0) {
-		free(rel);
-		return git_fail(err, "cannot walk the history");
-	}
-	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-	if (git_revwalk_push_head(walk) < 0) {
-		/* a repository without commits has no history yet */
-		git_revwalk_free(walk);
-		free(rel);
-		return 0;
-	}
-	while (git_revwalk_next(&oid, walk) == 0) {
-		git_commit *c = NULL;
-
-		if (cancel && atomic_load(cancel))
-			break;
-		if (git_commit_lookup(&c, gi->repo, &oid) < 0 || visit(gi, c, &rel, out) < 0) {
-			git_commit_free(c);
-			rc = git_fail(err, "cannot read the history");
-			break;
-		}
-		git_commit_free(c);
-		if (progress)
-			atomic_fetch_add(progress, 1);
-	}
-	git_revwalk_free(walk);
-	free(rel);
-	return rc;
-}
-
-void
-file_history_free(struct file_history *h)
-{
-	for (size_t i = 0; i < h->n; i++) {
-		free(h->v[i].author);
-		free(h->v[i].summary);
-		free(h->v[i].path);
-		free(h->v[i].old_path);
-	}
-	free(h->v);
-	memset(h, 0, sizeof(*h));
 }
 
 /* ---- diffs ---- */
@@ -359,7 +157,8 @@ gitinfo_commit_diff(struct gitinfo *gi, const char *id, const char *path,
 	git_diff *diff = NULL;
 	git_diff_options opts;
 	git_diff_find_options find;
-	char *paths[2] = { relative(gi, path), old_path ? relative(gi, old_path) : NULL };
+	char *paths[2] = { gitinfo_relative(gi, path),
+			   old_path ? gitinfo_relative(gi, old_path) : NULL };
 	int rc = -1;
 
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
@@ -376,7 +175,7 @@ gitinfo_commit_diff(struct gitinfo *gi, const char *id, const char *path,
 	    (git_commit_parentcount(c) > 0 &&
 	     (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&ptree, parent) < 0)) ||
 	    git_diff_tree_to_tree(&diff, gi->repo, ptree, tree, &opts) < 0) {
-		git_fail(err, id);
+		gitinfo_fail(err, id);
 		goto out;
 	}
 	find.flags = GIT_DIFF_FIND_RENAMES;
@@ -405,7 +204,7 @@ gitinfo_blob_diff(struct gitinfo *gi, const char *blob, const char *path, const 
 	git_oid oid;
 	git_blob *old = NULL;
 	git_diff_options opts;
-	char *rel = relative(gi, path);
+	char *rel = gitinfo_relative(gi, path);
 	int rc;
 
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
@@ -460,7 +259,7 @@ diff_since(struct gitinfo *gi, const char *ref, git_diff **diff, struct mr_error
 	    git_diff_find_similar(*diff, &find) < 0) {
 		git_diff_free(*diff);
 		*diff = NULL;
-		git_fail(err, ref);
+		gitinfo_fail(err, ref);
 		goto out;
 	}
 	rc = 0;
@@ -584,7 +383,7 @@ print_since(struct gitinfo *gi, const char *ref, const git_diff_delta *d, const 
 
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	if (old_rel && git_blob_lookup(&old, gi->repo, &d->old_file.id) < 0)
-		return git_fail(err, old_rel);
+		return gitinfo_fail(err, old_rel);
 	rc = strvec_push_owned(out, old_rel ? mr_printf("F--- a/%s (in %s)", old_rel, ref) :
 				    mr_printf("F--- /dev/null (not in %s)", ref));
 	if (rc == 0)
@@ -601,7 +400,7 @@ gitinfo_since_diff(struct gitinfo *gi, const char *ref, const char *path, const 
 		   size_t len, struct strvec *out, struct mr_error *err)
 {
 	git_diff *diff;
-	char *rel = relative(gi, path);
+	char *rel = gitinfo_relative(gi, path);
 	int rc = 1;
 
 	if (!rel)
@@ -628,7 +427,7 @@ gitinfo_file_at(struct gitinfo *gi, const char *ref, const char *path, size_t ma
 	git_object *obj = NULL, *tree = NULL;
 	git_tree_entry *entry = NULL;
 	git_blob *blob = NULL;
-	char *rel = relative(gi, path);
+	char *rel = gitinfo_relative(gi, path);
 	int rc = -1;
 
 	*buf = NULL;
@@ -648,7 +447,7 @@ gitinfo_file_at(struct gitinfo *gi, const char *ref, const char *path, size_t ma
 		goto out;
 	}
 	if (git_blob_lookup(&blob, gi->repo, git_tree_entry_id(entry)) < 0) {
-		git_fail(err, rel);
+		gitinfo_fail(err, rel);
 		goto out;
 	}
 	if ((size_t)git_blob_rawsize(blob) > max) {

@@ -60,6 +60,34 @@ int gitinfo_file_history(struct gitinfo *gi, const char *path, struct file_histo
 void file_history_free(struct file_history *h);
 
 /*
+ * The history index: what gitinfo_file_history() says of each of many
+ * files, read in one walk from HEAD that looks into a commit only when it
+ * changed a directory holding one of them.  Each file keeps the indices of
+ * its commits into one table the index shares.  It owns everything it
+ * hands out; history_index_free() releases it.
+ */
+struct history_index;
+
+struct history_summary {
+	size_t count;                   /* commits that changed the file */
+	const struct file_commit *added;        /* the oldest of them, or NULL */
+	const struct file_commit *last;         /* the newest, or NULL */
+	bool uncommitted;
+};
+
+/* The index of paths[0 .. n) (absolute); progress and cancel as above. */
+int gitinfo_history_index(struct gitinfo *gi, char *const *paths, size_t n,
+			  struct history_index **out, atomic_size_t *progress,
+			  atomic_bool *cancel, struct mr_error *err);
+/* What the index knows of paths[file]; its commits' path and old_path are NULL. */
+void history_index_summary(const struct history_index *ix, size_t file,
+			   struct history_summary *out);
+/* The full history of paths[file], as gitinfo_file_history() gives it. */
+int history_index_file(const struct history_index *ix, size_t file, struct file_history *out,
+		       struct mr_error *err);
+void history_index_free(struct history_index *ix);
+
+/*
  * A unified diff, one line per entry, each starting with its kind:
  * 'F' file header, 'H' hunk header, '+', '-', ' ' lines, '\\' notes.
  */

@@ -1,4 +1,4 @@
-/* Git in the UI: history on a thread, diffs, the --since scope. */
+/* Git in the UI: the history index on a thread, diffs, the --since scope. */
 #include "config.h"
 
 #include <stdatomic.h>
@@ -16,22 +16,23 @@ struct git_state {
 	struct gitinfo *gi;             /* for diffs, on this thread; NULL outside git */
 	char problem[MR_ERROR_MAX];     /* why git is not available */
 
-	/* the history walk of one file, on its own thread with its own repository */
+	/* the history index of every migration, on its own thread with its own repository */
 	struct {
 		thrd_t thread;
 		bool running;
 		atomic_bool done, cancel;
 		atomic_size_t progress;
-		char *root, *path;
-		size_t rev;
-		struct file_history hist;
+		char *root;
+		struct strvec paths;    /* one per revision of the graph, in its order */
+		struct history_index *ix;
 		int rc;
 		struct mr_error err;
 	} job;
+	struct history_index *ix;       /* NULL until the job is done */
 
 	size_t hist_rev;                /* whose history hist is; (size_t)-1 for none */
-	struct file_history hist;
-	bool want_view;                 /* H was pressed before the history was in */
+	struct file_history hist;       /* from the index, for the history view */
+	bool want_view;                 /* H was pressed before the index was in */
 	char added[256];
 
 	struct strvec diff;
@@ -72,6 +73,47 @@ scope_since(struct app *app, struct mr_error *err)
 	return changes_since(app, err);
 }
 
+static int
+index_main(void *arg)
+{
+	struct git_state *s = arg;
+	struct gitinfo *gi;
+
+	s->job.rc = gitinfo_open(&gi, s->job.root, &s->job.err);
+	if (s->job.rc == 0) {
+		s->job.rc = gitinfo_history_index(gi, s->job.paths.v, s->job.paths.n, &s->job.ix,
+						  &s->job.progress, &s->job.cancel, &s->job.err);
+		gitinfo_free(gi);
+	}
+	atomic_store(&s->job.done, true);
+	return 0;
+}
+
+/* Reads the history of every migration of the graph, on a thread: moving never waits on git. */
+static void
+start_index(struct app *app)
+{
+	struct git_state *s = gs(app);
+	bool ok;
+
+	if (!s->gi)
+		return;
+	atomic_init(&s->job.done, false);
+	atomic_init(&s->job.cancel, false);
+	atomic_init(&s->job.progress, 0);
+	ok = (s->job.root = mr_strdup(app->s.rep.p.root)) != NULL;
+	for (size_t i = 0; ok && i < app->s.rep.g.n; i++)
+		ok = strvec_push(&s->job.paths, app->s.rep.g.revs[i].path) == 0;
+	if (!ok || thrd_create(&s->job.thread, index_main, s) != thrd_success) {
+		free(s->job.root);
+		s->job.root = NULL;
+		strvec_free(&s->job.paths);
+		snprintf(s->problem, sizeof(s->problem), "cannot start reading the history");
+		return;
+	}
+	s->job.running = true;
+}
+
 int
 gitview_open(struct app *app, struct mr_error *err)
 {
@@ -84,23 +126,8 @@ gitview_open(struct app *app, struct mr_error *err)
 	s->hist_rev = (size_t)-1;
 	if (gitinfo_open(&s->gi, app->s.rep.p.root, &why) < 0)
 		snprintf(s->problem, sizeof(s->problem), "%s", why.msg);
+	start_index(app);
 	return app->since ? scope_since(app, err) : 0;
-}
-
-static int
-walk_main(void *arg)
-{
-	struct git_state *s = arg;
-	struct gitinfo *gi;
-
-	s->job.rc = gitinfo_open(&gi, s->job.root, &s->job.err);
-	if (s->job.rc == 0) {
-		s->job.rc = gitinfo_file_history(gi, s->job.path, &s->job.hist, &s->job.progress,
-						 &s->job.cancel, &s->job.err);
-		gitinfo_free(gi);
-	}
-	atomic_store(&s->job.done, true);
-	return 0;
 }
 
 static void
@@ -111,66 +138,57 @@ join(struct git_state *s)
 	thrd_join(s->job.thread, NULL);
 	s->job.running = false;
 	free(s->job.root);
-	free(s->job.path);
-	s->job.root = s->job.path = NULL;
+	s->job.root = NULL;
+	strvec_free(&s->job.paths);
 }
 
-/* Stops a walk under way and drops what it found. */
+/* Stops the index under way, drops the one in and what was taken from it. */
 static void
-cancel_walk(struct git_state *s)
+drop_index(struct git_state *s)
 {
-	if (!s->job.running)
-		return;
-	atomic_store(&s->job.cancel, true);
-	join(s);
-	file_history_free(&s->job.hist);
+	if (s->job.running) {
+		atomic_store(&s->job.cancel, true);
+		join(s);
+		history_index_free(s->job.ix);
+		s->job.ix = NULL;
+	}
+	history_index_free(s->ix);
+	s->ix = NULL;
+	file_history_free(&s->hist);
+	s->hist_rev = (size_t)-1;
+	s->want_view = false;
+}
+
+/* The selected migration's history from the index, for the history view. */
+static bool
+take_history(struct app *app)
+{
+	struct git_state *s = gs(app);
+	size_t rev = app_selected(app);
+	struct mr_error err;
+
+	if (rev == s->hist_rev)
+		return true;
+	file_history_free(&s->hist);
+	s->hist_rev = (size_t)-1;
+	if (history_index_file(s->ix, rev, &s->hist, &err) < 0) {
+		app_message(app, true, "%s", err.msg);
+		return false;
+	}
+	s->hist_rev = rev;
+	return true;
 }
 
 void
 gitview_selected(struct app *app)
 {
 	struct git_state *s = gs(app);
-	size_t rev = app_selected(app);
 
-	if (!s || !s->gi || rev >= app->s.rep.g.n || rev == s->hist_rev ||
-	    (s->job.running && rev == s->job.rev))
-		return;
-	cancel_walk(s);
-	file_history_free(&s->hist);
-	s->hist_rev = (size_t)-1;
-	s->added[0] = '\0';
-	s->want_view = false;
-	atomic_init(&s->job.done, false);
-	atomic_init(&s->job.cancel, false);
-	atomic_init(&s->job.progress, 0);
-	s->job.rev = rev;
-	s->job.root = mr_strdup(app->s.rep.p.root);
-	s->job.path = mr_strdup(app->s.rep.g.revs[rev].path);
-	if (!s->job.root || !s->job.path ||
-	    thrd_create(&s->job.thread, walk_main, s) != thrd_success) {
-		free(s->job.root);
-		free(s->job.path);
-		s->job.root = s->job.path = NULL;
-		return;
+	if (s && s->hist_rev != app_selected(app)) {
+		file_history_free(&s->hist);
+		s->hist_rev = (size_t)-1;
+		s->want_view = false;
 	}
-	s->job.running = true;
-}
-
-static void
-format_added(struct git_state *s)
-{
-	const struct file_commit *first = s->hist.n ? &s->hist.v[s->hist.n - 1] : NULL;
-	time_t t;
-	struct tm tm;
-	char day[16];
-
-	s->added[0] = '\0';
-	if (!first)
-		return;
-	t = (time_t)(first->time + first->offset * 60);
-	gmtime_r(&t, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-	snprintf(s->added, sizeof(s->added), "added %s by %s", day, first->author);
 }
 
 bool
@@ -182,16 +200,14 @@ gitview_poll(struct app *app, bool wait)
 		return false;
 	join(s);
 	if (s->job.rc < 0) {
+		snprintf(s->problem, sizeof(s->problem), "%s", s->job.err.msg);
 		app_message(app, true, "%s", s->job.err.msg);
-		file_history_free(&s->job.hist);
 		s->want_view = false;
 		return true;
 	}
-	s->hist = s->job.hist;
-	memset(&s->job.hist, 0, sizeof(s->job.hist));
-	s->hist_rev = s->job.rev;
-	format_added(s);
-	if (s->want_view && s->hist_rev == app_selected(app))
+	s->ix = s->job.ix;
+	s->job.ix = NULL;
+	if (s->want_view && app_selected(app) < app->s.rep.g.n && take_history(app))
 		app_push(app, VIEW_HISTORY);
 	s->want_view = false;
 	return true;
@@ -216,8 +232,24 @@ const char *
 gitview_added(const struct app *app)
 {
 	struct git_state *s = gs(app);
+	size_t rev = app_selected(app);
+	struct history_summary sum;
+	time_t t;
+	struct tm tm;
+	char day[16];
 
-	return s && s->hist_rev == app_selected(app) && s->added[0] ? s->added : NULL;
+	if (s && s->job.running)
+		return "history: reading...";
+	if (!s || !s->ix || rev >= app->s.rep.g.n)
+		return NULL;
+	history_index_summary(s->ix, rev, &sum);
+	if (!sum.added)
+		return NULL;
+	t = (time_t)(sum.added->time + sum.added->offset * 60);
+	gmtime_r(&t, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	snprintf(s->added, sizeof(s->added), "added %s by %s", day, sum.added->author);
+	return s->added;
 }
 
 const struct strvec *
@@ -240,11 +272,16 @@ gitview_history(struct app *app)
 		app_message(app, true, "no migration selected");
 		return;
 	}
-	if (s->hist_rev == app_selected(app)) {
-		app_push(app, VIEW_HISTORY);
+	if (s->ix) {
+		if (take_history(app))
+			app_push(app, VIEW_HISTORY);
 		return;
 	}
-	/* the walk is under way: the view opens when it is done */
+	if (!s->job.running) {
+		app_message(app, true, "no history: %s", s->problem);
+		return;
+	}
+	/* the index is being read: the view opens when it is in */
 	s->want_view = true;
 	app_message(app, false, "reading the history...");
 }
@@ -383,9 +420,8 @@ gitview_graph_changed(struct app *app, struct mr_error *err)
 
 	if (!s)
 		return 0;
-	cancel_walk(s);
-	file_history_free(&s->hist);
-	s->hist_rev = (size_t)-1;
+	drop_index(s);
+	start_index(app);
 	free(app->scope);
 	app->scope = NULL;
 	free(s->changes);
@@ -400,8 +436,7 @@ gitview_close(struct app *app)
 
 	if (!s)
 		return;
-	cancel_walk(s);
-	file_history_free(&s->hist);
+	drop_index(s);
 	strvec_free(&s->diff);
 	gitinfo_free(s->gi);
 	free(s->changes);

@@ -1,8 +1,9 @@
 /*
- * Git in the UI: the history of the selected migration's file, read on a
- * thread as the selection moves (the history view and the "added by" note
- * come from it), diffs of a commit, since sign-off or since the --since ref
- * for the diff view, and the --since scope of the list with its marks.
+ * Git in the UI: the history index of every migration, read once on a
+ * thread when the UI opens (the history view and the "added by" note come
+ * from it, so moving the selection never waits on git), diffs of a commit,
+ * since sign-off or since the --since ref for the diff view, and the
+ * --since scope of the list with its marks.
  * Outside a repository everything else works and these say why they cannot.
  */
 #ifndef MIGREVIEW_TUI_GITVIEW_H
@@ -22,9 +23,9 @@ void gitview_close(struct app *app);
 /* The session read the graph again: its indices changed (history, --since scope). */
 int gitview_graph_changed(struct app *app, struct mr_error *err);
 
-/* The selection moved: starts reading the new file's history. */
+/* The selection moved: the history taken for the view is another file's. */
 void gitview_selected(struct app *app);
-/* Takes a finished history in (headless: waits for it); true when the screen changed. */
+/* Takes the finished index in (headless: waits for it); true when the screen changed. */
 bool gitview_poll(struct app *app, bool wait);
 bool gitview_busy(const struct app *app);
 
@@ -39,7 +40,10 @@ enum gitinfo_change gitview_change(const struct app *app, size_t rev);
 
 /* For the views: the history shown (NULL while it is read) and how far the walk got. */
 const struct file_history *gitview_file_history(const struct app *app, size_t *progress);
-/* "added 2026-01-01 by Ann <ann@example.com>" for the selected file, or NULL. */
+/*
+ * "added 2026-01-01 by Ann <ann@example.com>" for the selected file,
+ * "history: reading..." while the index is read, or NULL.
+ */
 const char *gitview_added(const struct app *app);
 /* The diff view's lines ('F', 'H', '+', '-', ' ' first) and title. */
 const struct strvec *gitview_diff(const struct app *app, const char **title);

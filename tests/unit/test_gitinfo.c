@@ -147,6 +147,80 @@ Test(gitinfo, a_merge_that_took_one_side_is_not_a_change)
 	gitinfo_free(gi);
 }
 
+/* The side of a merge that brought a new file: the merge took it as it was there. */
+Test(gitinfo, a_merge_that_brought_a_file_from_the_other_side_is_not_a_change)
+{
+	struct gitinfo *gi = open_repo();
+	struct file_history h;
+	struct mr_error err;
+	char *f = at("f.py");
+
+	sh("git checkout -qb feat && printf 'f\\n' >f.py && git add f.py && git commit -qm 'add f' && "
+	   "git checkout -q main && printf 'x\\n' >x.txt && git add x.txt && git commit -qm 'main: x' && "
+	   "git merge -q --no-ff feat -m 'merge feat'");
+	cr_assert(gitinfo_file_history(gi, f, &h, NULL, NULL, &err) == 0, "%s", err.msg);
+	cr_assert_eq(h.n, 1, "%zu commits, the newest %s", h.n, h.n ? h.v[0].summary : "");
+	cr_assert_str_eq(h.v[0].summary, "add f");
+	cr_assert(h.v[0].added);
+	file_history_free(&h);
+	free(f);
+	gitinfo_free(gi);
+}
+
+/*
+ * One index for all the files: when each was added and last changed, by
+ * whom, how many commits changed it; a rename and a merge as the history of
+ * one file says.
+ */
+Test(gitinfo, the_history_index_of_several_files)
+{
+	struct gitinfo *gi = open_repo();
+	struct history_index *ix;
+	struct history_summary sum;
+	struct file_history h;
+	struct mr_error err;
+	char *paths[] = { at("c.py"), at("b.py"), at("e.py"), at("new.py") };
+	atomic_size_t progress = 0;
+
+	sh("GIT_AUTHOR_NAME=Bob GIT_AUTHOR_DATE=2026-02-03T10:00:00Z "
+	   "sh -c \"printf 'five\\n' >>c.py && git commit -qam 'change c'\"");
+	sh("printf 'new\\n' >new.py");
+	cr_assert(gitinfo_history_index(gi, paths, 4, &ix, &progress, NULL, &err) == 0, "%s",
+		  err.msg);
+	cr_assert_eq(atomic_load(&progress), 8, "%zu commits read", atomic_load(&progress));
+	history_index_summary(ix, 0, &sum);
+	cr_assert_eq(sum.count, 4);
+	cr_assert_str_eq(sum.added->summary, "add a");
+	cr_assert_str_eq(sum.added->author, "Ann <ann@example.com>");
+	cr_assert_str_eq(sum.last->summary, "change c");
+	cr_assert_str_eq(sum.last->author, "Bob <ann@example.com>");
+	cr_assert_eq(sum.last->time, 1770112800);
+	cr_assert(!sum.uncommitted);
+	history_index_summary(ix, 1, &sum);
+	cr_assert_eq(sum.count, 2, "b.py: %zu commits (not the merge)", sum.count);
+	cr_assert_str_eq(sum.last->summary, "side: b");
+	history_index_summary(ix, 2, &sum);
+	cr_assert_eq(sum.count, 2);
+	cr_assert_str_eq(sum.last->summary, "move d");
+	history_index_summary(ix, 3, &sum);
+	cr_assert_eq(sum.count, 0);
+	cr_assert_null(sum.added);
+	cr_assert(sum.uncommitted);
+	/* the full history of c.py: the rename names both paths, older commits the old one */
+	cr_assert(history_index_file(ix, 0, &h, &err) == 0, "%s", err.msg);
+	cr_assert_eq(h.n, 4);
+	cr_assert_str_eq(h.v[1].summary, "rename a to c");
+	cr_assert_str_eq(h.v[1].path, paths[0]);
+	cr_assert(strstr(h.v[1].old_path, "/a.py"), "%s", h.v[1].old_path);
+	cr_assert(strstr(h.v[2].path, "/a.py"), "%s", h.v[2].path);
+	cr_assert(h.v[3].added && !h.v[2].added);
+	file_history_free(&h);
+	history_index_free(ix);
+	for (size_t i = 0; i < 4; i++)
+		free(paths[i]);
+	gitinfo_free(gi);
+}
+
 Test(gitinfo, uncommitted_changes_are_noticed)
 {
 	struct gitinfo *gi = open_repo();
