@@ -212,8 +212,8 @@ draw_status_line(struct app *app)
 	if (app->scr.ascii)
 		for (char *p = strstr(buf, "\xc2\xb7"); p; p = strstr(p, "\xc2\xb7"))
 			memcpy(p, "- ", 2);
-	/* a problem that does not fit beside the progress gets the line to itself */
-	if (!app->message_error || text_width(buf, strlen(buf)) + 2 +
+	/* a message that does not fit beside the progress gets the line to itself */
+	if (!app->message[0] || text_width(buf, strlen(buf)) + 2 +
 	    text_width(app->message, strlen(app->message)) <= app->scr.cols) {
 		span_str(&app->scr, &sp, style, buf);
 		span_str(&app->scr, &sp, style, "  ");
