@@ -29,6 +29,7 @@ enum {
 #define KEY_ENUM(id, name) MRK_##id,
 	SPECIAL_KEYS(KEY_ENUM)
 #undef KEY_ENUM
+	MRK_MOUSE,              /* a click or a wheel turn: term_mouse() says which */
 };
 
 #define MRK_CTRL(c) ((c) & 0x1f)

@@ -11,42 +11,61 @@
 
 #define REV_COLS 12
 
+const struct list_legend list_legend[LIST_MARK_COUNT] = {
+	[LIST_MARK_BLOCKED] = { 0x2717, 'x', THEME_UI_MARK_BLOCKED,
+				"blocked: an item is blocked, with a reason" },
+	[LIST_MARK_SIGNED] = { 0x2713, '+', THEME_UI_MARK_SIGNED,
+			       "signed off: every item decided for this content" },
+	[LIST_MARK_STALE] = { '~', '~', THEME_UI_MARK_STALE,
+			      "stale: decided, and the file changed since" },
+	[LIST_MARK_NOT_IN_GRAPH] = { '!', '!', THEME_UI_FINDING_ERROR,
+				     "not in the graph: no revision id, or a duplicate shadows it" },
+	[LIST_MARK_ERROR] = { 0x25CF, '*', THEME_UI_FINDING_ERROR, "open, with error findings" },
+	[LIST_MARK_WARNING] = { 0x25CF, '*', THEME_UI_FINDING_WARNING,
+				"open, with warning findings" },
+	[LIST_MARK_INFO] = { 0x25CB, 'o', THEME_UI_MARK_OPEN, "open, with notes only" },
+	[LIST_MARK_CLEAN] = { 0x00B7, '.', THEME_UI_LIST_DIMMED, "open, no findings" },
+	[LIST_LANE_REVISION] = { 0x25CF, '*', THEME_UI_GRAPH,
+				 "graph: a migration on its line of descent, base at the top" },
+	[LIST_LANE_LINE] = { 0x2502, '|', THEME_UI_GRAPH, "graph: a line of descent passing by" },
+	[LIST_LANE_BRANCH] = { 0x2510, '+', THEME_UI_GRAPH,
+			       "graph: a branch opens (two migrations share a parent)" },
+	[LIST_LANE_MERGE] = { 0x2518, '+', THEME_UI_GRAPH,
+			      "graph: a merge closes (a migration with two parents)" },
+	[LIST_LANE_MORE] = { 0x2026, '>', THEME_UI_GRAPH, "graph: more lanes than are drawn" },
+};
+
 /*
  * The mark of a migration: blocked, signed off or stale; an open one's says
  * how much its findings weigh.
  */
-static void
-draw_mark(struct app *app, struct span *sp, size_t rev)
+static enum list_mark
+mark_of(struct app *app, size_t rev)
 {
 	int worst = report_worst(&app->s.rep, rev);
 	struct migration_review m;
 	bool known = app_review_state(app, rev, &m);
-	uint32_t ch;
-	uint16_t style;
 
-	if (known && m.state == MIGRATION_BLOCKED) {
-		ch = screen_glyph(&app->scr, 0x2717, 'x');
-		style = STYLE_UI(THEME_UI_MARK_BLOCKED);
-	} else if (known && m.state == MIGRATION_SIGNED) {
-		ch = screen_glyph(&app->scr, 0x2713, '+');
-		style = STYLE_UI(THEME_UI_MARK_SIGNED);
-	} else if (known && m.state == MIGRATION_STALE) {
-		ch = '~';
-		style = STYLE_UI(THEME_UI_MARK_STALE);
-	} else if (rev < app->s.rep.g.n && !app->s.rep.g.revs[rev].in_graph) {
-		ch = '!';
-		style = STYLE_UI(THEME_UI_FINDING_ERROR);
-	} else if (worst >= SEVERITY_WARNING) {
-		ch = screen_glyph(&app->scr, 0x25CF, '*');
-		style = STYLE_UI(worst == SEVERITY_ERROR ? THEME_UI_FINDING_ERROR : THEME_UI_FINDING_WARNING);
-	} else if (worst == SEVERITY_INFO) {
-		ch = screen_glyph(&app->scr, 0x25CB, 'o');
-		style = STYLE_UI(THEME_UI_MARK_OPEN);
-	} else {
-		ch = screen_glyph(&app->scr, 0x00B7, '.');
-		style = STYLE_UI(THEME_UI_LIST_DIMMED);
-	}
-	screen_put(&app->scr, sp->y, sp->x + sp->col, ch, style);
+	if (known && m.state == MIGRATION_BLOCKED)
+		return LIST_MARK_BLOCKED;
+	if (known && m.state == MIGRATION_SIGNED)
+		return LIST_MARK_SIGNED;
+	if (known && m.state == MIGRATION_STALE)
+		return LIST_MARK_STALE;
+	if (rev < app->s.rep.g.n && !app->s.rep.g.revs[rev].in_graph)
+		return LIST_MARK_NOT_IN_GRAPH;
+	if (worst >= SEVERITY_WARNING)
+		return worst == SEVERITY_ERROR ? LIST_MARK_ERROR : LIST_MARK_WARNING;
+	return worst == SEVERITY_INFO ? LIST_MARK_INFO : LIST_MARK_CLEAN;
+}
+
+static void
+draw_mark(struct app *app, struct span *sp, size_t rev)
+{
+	const struct list_legend *m = &list_legend[mark_of(app, rev)];
+
+	screen_put(&app->scr, sp->y, sp->x + sp->col, screen_glyph(&app->scr, m->glyph, m->ascii),
+		   STYLE_UI(m->slot));
 	sp->col += 2;
 }
 
@@ -239,6 +258,12 @@ list_key(struct view *v, struct app *app, enum action a)
 	return false;
 }
 
+/* The panes' keys, and Enter: to the checklist. */
+static const enum action list_own[] = {
+	ACTION_NEXT_PANE, ACTION_PREV_PANE, ACTION_NEXT_UNDECIDED, ACTION_PREV_UNDECIDED,
+	ACTION_ENTER, ACTION_NONE,
+};
+
 const struct view_ops list_view_ops = {
 	.name = "Migrations",
 	.draw = list_draw,
@@ -248,4 +273,5 @@ const struct view_ops list_view_ops = {
 	.matches = list_matches,
 	.moved = list_moved,
 	.close = list_close,
+	.own = list_own,
 };

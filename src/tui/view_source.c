@@ -333,6 +333,12 @@ source_close(struct view *v)
 	v->priv = NULL;
 }
 
+/* The panes' keys, and the horizontal scroll. */
+static const enum action source_own[] = {
+	ACTION_NEXT_PANE, ACTION_PREV_PANE, ACTION_NEXT_UNDECIDED, ACTION_PREV_UNDECIDED,
+	ACTION_SCROLL_LEFT, ACTION_SCROLL_RIGHT, ACTION_NONE,
+};
+
 const struct view_ops source_view_ops = {
 	.name = "Source",
 	.select = source_select,
@@ -343,4 +349,5 @@ const struct view_ops source_view_ops = {
 	.matches = source_matches,
 	.moved = source_moved,
 	.close = source_close,
+	.own = source_own,
 };
