@@ -195,6 +195,8 @@ open_curses(struct term *t, struct mr_error *err)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/* mouse reports are read here (curses_escape()), not as the terminfo's kmous */
+	keyok(KEY_MOUSE, FALSE);
 	curs_set(0);
 	if (has_colors() && start_color() == OK) {
 		use_default_colors();
@@ -497,8 +499,6 @@ term_note_ready(struct term *t)
 
 /* The longest mouse report kept: "65;10000;10000M" and room to spare. */
 #define MOUSE_REPORT_MAX 24
-/* How much of a longer one is read and dropped before giving up on it. */
-#define MOUSE_REPORT_DROP 4096
 
 /* Hands a character or a curses key code back, to be read next. */
 static void
@@ -537,7 +537,8 @@ curses_escape(struct term *t)
 		unread(OK, first);
 		return MRK_ESC;
 	}
-	for (size_t seen = 0; seen < MOUSE_REPORT_DROP && (r = get_wch(&wc)) == OK; seen++) {
+	/* a longer one is read to its end all the same, however long: then dropped */
+	while ((r = get_wch(&wc)) == OK) {
 		bool param = (wc >= '0' && wc <= '9') || wc == ';';
 
 		if (n < sizeof(buf))
