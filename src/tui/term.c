@@ -511,12 +511,13 @@ unread(int r, wint_t wc)
 }
 
 /*
- * After ESC: an SGR mouse report ("[<0;12;5M") is read whole, up to its
- * final byte or the first byte that cannot be in one, so that no part of
- * it, however long or broken, is read as keys; it is dropped unless it is a
- * click or the wheel while the mouse is on.  What a report cannot start
- * with is handed back to be read as keys.  MRK_MOUSE, MRK_ESC, or
- * TERM_TIMEOUT for a report dropped.
+ * After ESC: an SGR mouse report ("[<0;12;5M") is read whole, as ECMA-48
+ * delimits a control sequence: up to its final byte (@ to ~), whatever
+ * comes before it, so that no part of it, however long or broken, is read
+ * as keys; it is dropped unless it is a click or the wheel while the mouse
+ * is on.  An ESC within it starts a sequence of its own.  What a report
+ * cannot start with is handed back to be read as keys.  MRK_MOUSE, MRK_ESC,
+ * or TERM_TIMEOUT for a report dropped.
  */
 static int
 curses_escape(struct term *t)
@@ -537,14 +538,15 @@ curses_escape(struct term *t)
 		unread(OK, first);
 		return MRK_ESC;
 	}
-	/* a longer one is read to its end all the same, however long: then dropped */
 	while ((r = get_wch(&wc)) == OK) {
-		bool param = (wc >= '0' && wc <= '9') || wc == ';';
-
+		if (wc == MRK_ESC) {
+			unread(r, wc);
+			return TERM_TIMEOUT;
+		}
 		if (n < sizeof(buf))
 			buf[n] = (char)(wc < 0x80 ? wc : 0x7f);
 		n++;
-		if (!param)
+		if (wc >= 0x40 && wc <= 0x7e)
 			break;
 	}
 	return n <= sizeof(buf) && mouse_parse(buf, n, &t->event) && t->mouse ? MRK_MOUSE
