@@ -48,7 +48,7 @@ wheel(struct view *v, struct app *app, int dir)
 }
 
 void
-app_mouse(struct app *app, struct term_mouse ev)
+app_mouse(struct app *app, struct key_mouse ev)
 {
 	enum view_id id;
 	struct view *v;
@@ -59,8 +59,8 @@ app_mouse(struct app *app, struct term_mouse ev)
 		return;
 	if (!app->n_overlay)
 		app->focus = id;
-	if (ev.kind != TERM_MOUSE_CLICK) {
-		wheel(v, app, ev.kind == TERM_MOUSE_WHEEL_DOWN ? 1 : -1);
+	if (ev.kind != KEY_MOUSE_CLICK) {
+		wheel(v, app, ev.kind == KEY_MOUSE_WHEEL_DOWN ? 1 : -1);
 		return;
 	}
 	/* the title bar only focuses */

@@ -21,7 +21,7 @@ struct term {
 	bool headless;
 	bool utf8;
 	bool mouse;                     /* reporting is on (term_set_mouse) */
-	struct term_mouse event;        /* the last MRK_MOUSE's */
+	struct key_mouse event;        /* the last MRK_MOUSE's */
 	int cols, rows;
 	int colors;
 
@@ -375,52 +375,6 @@ dump_styles(struct term *t)
 	fflush(stdout);
 }
 
-/*
- * Reads the parameters of an SGR mouse report, "B;X;YM", into *out: true
- * for a left click (any modifier) and the wheel, false for the rest
- * (releases, drags, other buttons) and for anything malformed.  Numbers are
- * bounded before they can overflow.
- */
-static bool
-mouse_parse(const char *s, size_t n, struct term_mouse *out)
-{
-	long v[3] = { 0 };
-	int k = 0, digits = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] >= '0' && s[i] <= '9' && v[k] < 100000) {
-			v[k] = v[k] * 10 + (s[i] - '0');
-			digits++;
-		} else if (s[i] == ';' && digits && k < 2) {
-			k++;
-			digits = 0;
-		} else {
-			break;
-		}
-	}
-	if (k != 2 || !digits || i + 1 != n || s[i] != 'M' || v[1] < 1 || v[2] < 1 ||
-	    v[1] > 10000 || v[2] > 10000)
-		return false;
-	/* shift, meta and control (4, 8, 16) do not change what a button does */
-	switch (v[0] & ~28L) {
-	case 0:
-		out->kind = TERM_MOUSE_CLICK;
-		break;
-	case 64:
-		out->kind = TERM_MOUSE_WHEEL_UP;
-		break;
-	case 65:
-		out->kind = TERM_MOUSE_WHEEL_DOWN;
-		break;
-	default:
-		return false;
-	}
-	out->x = (int)v[1] - 1;
-	out->y = (int)v[2] - 1;
-	return true;
-}
-
 /* Skips blanks and comments; returns whether anything is left. */
 static bool
 skip_blank(struct term *t)
@@ -465,7 +419,7 @@ read_script(struct term *t)
 
 			if (!end)
 				return TERM_SCRIPT_ERROR;
-			got = mouse_parse(t->pos + 7, (size_t)(end - t->pos - 7), &t->event);
+			got = keys_mouse_parse(t->pos + 7, (size_t)(end - t->pos - 7), &t->event);
 			note_key(t, t->pos, end + 1);
 			t->pos = end + 1;
 			if (got && t->mouse)
@@ -549,7 +503,7 @@ curses_escape(struct term *t)
 		if (wc >= 0x40 && wc <= 0x7e)
 			break;
 	}
-	return n <= sizeof(buf) && mouse_parse(buf, n, &t->event) && t->mouse ? MRK_MOUSE
+	return n <= sizeof(buf) && keys_mouse_parse(buf, n, &t->event) && t->mouse ? MRK_MOUSE
 										: TERM_TIMEOUT;
 }
 
@@ -698,7 +652,7 @@ term_set_mouse(struct term *t, bool on)
 	t->mouse = on;
 }
 
-struct term_mouse
+struct key_mouse
 term_mouse(const struct term *t)
 {
 	return t->event;

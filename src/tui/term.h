@@ -27,6 +27,7 @@
 #include <stdbool.h>
 
 #include "migreview/error.h"
+#include "tui/keys.h"
 #include "tui/screen.h"
 #include "tui/theme.h"
 
@@ -76,14 +77,6 @@ int term_read_key(struct term *t, bool poll);
  */
 int term_stop_signal(void);
 
-/* A mouse event, as MRK_MOUSE reports it: cells are 0-based. */
-enum term_mouse_kind { TERM_MOUSE_CLICK, TERM_MOUSE_WHEEL_UP, TERM_MOUSE_WHEEL_DOWN };
-
-struct term_mouse {
-	enum term_mouse_kind kind;
-	int x, y;
-};
-
 /*
  * Turns mouse reporting on or off (xterm's modes 1000 and 1006).  While on,
  * term_read_key() returns MRK_MOUSE for a left click or a wheel turn; a
@@ -93,7 +86,7 @@ struct term_mouse {
  */
 void term_set_mouse(struct term *t, bool on);
 /* The event the last MRK_MOUSE stands for. */
-struct term_mouse term_mouse(const struct term *t);
+struct key_mouse term_mouse(const struct term *t);
 
 /*
  * Puts text on the clipboard of the terminal through OSC 52; terminals
