@@ -57,12 +57,13 @@ app_mouse(struct app *app, struct key_mouse ev)
 	/* a prompt waits for its line; what is under it must not change meanwhile */
 	if (app->prompt.active || !(v = view_under(app, ev.x, ev.y, &id)))
 		return;
-	if (!app->n_overlay)
-		app->focus = id;
+	/* the wheel scrolls where it points and leaves the focus where it is */
 	if (ev.kind != KEY_MOUSE_CLICK) {
 		wheel(v, app, ev.kind == KEY_MOUSE_WHEEL_DOWN ? 1 : -1);
 		return;
 	}
+	if (!app->n_overlay)
+		app->focus = id;
 	/* the title bar only focuses */
 	row = view_row_at(v, app, ev.y - v->area.y - 1);
 	if (row != (size_t)-1)

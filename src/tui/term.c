@@ -21,7 +21,7 @@ struct term {
 	bool headless;
 	bool utf8;
 	bool mouse;                     /* reporting is on (term_set_mouse) */
-	struct key_mouse event;        /* the last MRK_MOUSE's */
+	struct key_mouse event;         /* the last MRK_MOUSE's */
 	int cols, rows;
 	int colors;
 
