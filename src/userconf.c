@@ -57,6 +57,21 @@ split(char *line, char **words)
 	return n;
 }
 
+/* set mouse = false: the terminal keeps its own selection and scrolling. */
+static int
+set_mouse(struct userconf *uc, unsigned line, const char *value)
+{
+	static const char *const off[] = { "false", "no", "off", "0" };
+	static const char *const on[] = { "true", "yes", "on", "1" };
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(off); i++)
+		if (!strcmp(value, off[i]) || !strcmp(value, on[i])) {
+			uc->mouse_off = !strcmp(value, off[i]);
+			return 0;
+		}
+	return userconf_problem(uc, line, "set mouse: expected true or false, not '%s'", value);
+}
+
 static int
 do_set(struct userconf *uc, unsigned line, char **w, int n)
 {
@@ -69,6 +84,8 @@ do_set(struct userconf *uc, unsigned line, char **w, int n)
 		value = w[2];
 	else
 		return userconf_problem(uc, line, "expected 'set NAME = VALUE'");
+	if (!strcmp(w[1], "mouse"))
+		return set_mouse(uc, line, value);
 	if (strcmp(w[1], "theme"))
 		return userconf_problem(uc, line, "unknown setting '%s'", w[1]);
 	free(uc->theme);

@@ -39,6 +39,7 @@
 	A(SINCE_DIFF,     VIEWS,  "D",               "Diff against the --since ref") \
 	A(SCOPE,          VIEWS,  "s",               "Show or hide migrations outside --since") \
 	A(TEST,           VIEWS,  "t",               "Run the up/down test of the migration (runs its code)") \
+	A(COPY_ID,        VIEWS,  "y",               "Copy the migration's revision id (OSC 52)") \
 	A(HELP,           VIEWS,  "?",               "This help") \
 	A(REDRAW,         VIEWS,  "<C-l>",           "Redraw the screen") \
 	A(QUIT,           VIEWS,  "q",               "Close the view; quit from the main view") \

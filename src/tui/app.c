@@ -284,6 +284,7 @@ draw_pane(struct app *app, enum view_id id, struct rect r, bool single)
 
 	if (r.h < 2 || r.w < 4)
 		return;
+	v->area = r;
 	if (single)
 		single_title(app, title, sizeof(title));
 	else
@@ -314,6 +315,8 @@ draw(struct app *app)
 	bool shown[N_PANES];
 
 	screen_clear(&app->scr, STYLE_UI(THEME_UI_TEXT));
+	for (size_t i = 0; i < VIEW_COUNT; i++)
+		app->views[i].area = (struct rect){ 0 };
 	if (app->scr.cols < MIN_COLS || app->scr.rows < MIN_ROWS) {
 		struct span a = span_at(0, 0, app->scr.cols), b = span_at(1, 0, app->scr.cols);
 		char buf[80];
@@ -423,6 +426,31 @@ toggle_wrap(struct app *app)
 	app_message(app, false, app->wrap ? "long lines wrap" : "long lines are cut: h and l scroll");
 }
 
+/*
+ * y: the selected migration's revision id to the terminal's clipboard.  An
+ * id with a control or non-ASCII character is not copied: what is pasted
+ * must be what the list shows.
+ */
+static void
+copy_id(struct app *app)
+{
+	size_t rev = app_selected(app);
+	const char *id = rev < app->s.rep.g.n ? app->s.rep.g.revs[rev].id : NULL;
+
+	if (!id || !app->s.rep.g.revs[rev].in_graph) {
+		app_message(app, true, "no revision id to copy");
+		return;
+	}
+	for (const char *p = id; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f) {
+			app_message(app, true, "not copied: the revision id has characters "
+				    "a terminal would not show as they are");
+			return;
+		}
+	term_copy(app->term, id);
+	app_message(app, false, "copied %s", id);
+}
+
 /* Actions that mean the same in every view; false for the others. */
 static bool
 global_action(struct app *app, enum action a)
@@ -457,6 +485,9 @@ global_action(struct app *app, enum action a)
 		return true;
 	case ACTION_TEST:
 		testrun_start(app);
+		return true;
+	case ACTION_COPY_ID:
+		copy_id(app);
 		return true;
 	case ACTION_NEXT_PANE:
 	case ACTION_PREV_PANE:
@@ -636,6 +667,7 @@ open_app(struct app *app, const struct tui_options *opts, struct mr_error *err)
 	if (keymap_default(&app->keys) < 0 ||
 	    userconf_read(&app->conf, userconf_bind, &app->keys) < 0)
 		return mr_error_oom(err);
+	term_set_mouse(app->term, !app->conf.mouse_off);
 	if (app_load_theme(app, opts->theme, app->conf.theme, err) < 0)
 		return -1;
 	if (app_setup_styles(app) < 0 || list_rows(app) < 0 ||
@@ -849,6 +881,8 @@ tui_run(const struct tui_options *opts, struct mr_error *err)
 			if (resize(&app) < 0)
 				break;
 			force = true;
+		} else if (key == MRK_MOUSE) {
+			app_mouse(&app, term_mouse(app.term));
 		} else if (keymap_lookup(&app.keys, app_focused_id(&app), key) == ACTION_REDRAW && !app.prompt.active) {
 			force = true;
 		} else {

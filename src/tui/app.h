@@ -132,6 +132,8 @@ void app_decide(struct app *app, size_t rev, int item, enum decision_status stat
 void app_ask_reason(struct app *app, size_t rev, int item, enum decision_status status);
 /* The view keys go to: the top overlay, else the focused pane. */
 int app_focused_id(const struct app *app);
+/* A click or a wheel turn (mouse.c). */
+void app_mouse(struct app *app, struct key_mouse ev);
 /* Case-insensitive unless needle has a capital letter (smartcase). */
 const char *app_find(const char *hay, size_t len, const char *needle);
 

@@ -102,6 +102,47 @@ keys_name(int key, char *buf, size_t size)
 	return buf;
 }
 
+/* Numbers are bounded before they can overflow. */
+bool
+keys_mouse_parse(const char *s, size_t n, struct key_mouse *out)
+{
+	long v[3] = { 0 };
+	int k = 0, digits = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9' && v[k] < 100000) {
+			v[k] = v[k] * 10 + (s[i] - '0');
+			digits++;
+		} else if (s[i] == ';' && digits && k < 2) {
+			k++;
+			digits = 0;
+		} else {
+			break;
+		}
+	}
+	if (k != 2 || !digits || i + 1 != n || s[i] != 'M' || v[1] < 1 || v[2] < 1 ||
+	    v[1] > 10000 || v[2] > 10000)
+		return false;
+	/* shift, meta and control (4, 8, 16) do not change what a button does */
+	switch (v[0] & ~28L) {
+	case 0:
+		out->kind = KEY_MOUSE_CLICK;
+		break;
+	case 64:
+		out->kind = KEY_MOUSE_WHEEL_UP;
+		break;
+	case 65:
+		out->kind = KEY_MOUSE_WHEEL_DOWN;
+		break;
+	default:
+		return false;
+	}
+	out->x = (int)v[1] - 1;
+	out->y = (int)v[2] - 1;
+	return true;
+}
+
 int
 keymap_default(struct keymap *km)
 {

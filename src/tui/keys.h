@@ -29,9 +29,26 @@ enum {
 #define KEY_ENUM(id, name) MRK_##id,
 	SPECIAL_KEYS(KEY_ENUM)
 #undef KEY_ENUM
+	MRK_MOUSE,              /* a click or a wheel turn: term_mouse() says which */
 };
 
 #define MRK_CTRL(c) ((c) & 0x1f)
+
+/* A mouse event, as MRK_MOUSE reports it: cells are 0-based. */
+enum key_mouse_kind { KEY_MOUSE_CLICK, KEY_MOUSE_WHEEL_UP, KEY_MOUSE_WHEEL_DOWN };
+
+struct key_mouse {
+	enum key_mouse_kind kind;
+	int x, y;
+};
+
+/*
+ * Reads the n bytes of an SGR mouse report after its ESC [ <, "B;X;YM",
+ * into *out: true for a left click (any modifier) and the wheel, at a cell
+ * within 10000x10000; false for the rest (releases, drags, other buttons)
+ * and for anything malformed, *out then untouched.
+ */
+bool keys_mouse_parse(const char *s, size_t n, struct key_mouse *out);
 
 /*
  * Reads one key name at *s ("j", "<Down>", "<C-r>", a UTF-8 character),

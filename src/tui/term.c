@@ -24,6 +24,8 @@
 struct term {
 	bool headless;
 	bool utf8;
+	bool mouse;                     /* reporting is on (term_set_mouse) */
+	struct key_mouse event;         /* the last MRK_MOUSE's */
 	int cols, rows;
 	int colors;
 
@@ -80,11 +82,46 @@ open_headless(struct term *t, const char *size, struct mr_error *err)
 
 /* The signal that asked the UI to stop (SIGINT, SIGTERM, SIGHUP), or 0. */
 static volatile sig_atomic_t stop_signal;
+/* Ctrl-Z: the key loop suspends the UI (suspend()). */
+static volatile sig_atomic_t suspend_asked;
 
 static void
 on_stop(int sig)
 {
 	stop_signal = sig;
+}
+
+static void
+on_suspend(int sig)
+{
+	(void)sig;
+	suspend_asked = 1;
+}
+
+/* What the terminal is told directly, past curses: modes and the clipboard. */
+static void
+emit(const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(STDOUT_FILENO, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Clicks and the wheel (1000), reported as SGR (1006): no column limit, no raw bytes. */
+static void
+mouse_mode(bool on)
+{
+	if (on)
+		emit("\033[?1000h\033[?1006h", 16);
+	else
+		emit("\033[?1006l\033[?1000l", 16);
 }
 
 /*
@@ -104,6 +141,40 @@ catch_stop_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/*
+ * Before newterm(), so that curses keeps its own handler out: the UI, not
+ * curses, suspends itself, turning the mouse off first, so that the shell
+ * does not get mouse reports while it is stopped.
+ */
+static void
+catch_suspend(void)
+{
+	struct sigaction sa = { .sa_handler = on_suspend };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTSTP, &sa, NULL);
+}
+
+/* Ctrl-Z: the terminal as it was until fg, then the UI's modes again. */
+static void
+suspend(struct term *t)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	suspend_asked = 0;
+	if (t->mouse)
+		mouse_mode(false);
+	endwin();
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGTSTP, &dfl, NULL);
+	raise(SIGTSTP);
+	/* here after fg */
+	catch_suspend();
+	refresh();
+	if (t->mouse)
+		mouse_mode(true);
+}
+
 int
 term_stop_signal(void)
 {
@@ -117,6 +188,7 @@ open_curses(struct term *t, struct mr_error *err)
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return mr_error_set(err, "the review UI needs a terminal; "
 				    "`migreview list` and `migreview check` work without one");
+	catch_suspend();
 	t->scr = newterm(NULL, stdout, stdin);
 	if (!t->scr)
 		return mr_error_set(err, "cannot use the terminal '%s'",
@@ -127,6 +199,8 @@ open_curses(struct term *t, struct mr_error *err)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/* mouse reports are read here (curses_escape()), not as the terminfo's kmous */
+	keyok(KEY_MOUSE, FALSE);
 	curs_set(0);
 	if (has_colors() && start_color() == OK) {
 		use_default_colors();
@@ -398,6 +472,19 @@ read_script(struct term *t)
 			print_stats(t);
 			continue;
 		}
+		if (!strncmp(t->pos, "<mouse ", 7)) {
+			const char *end = strchr(t->pos, '>');
+			bool got;
+
+			if (!end)
+				return TERM_SCRIPT_ERROR;
+			got = keys_mouse_parse(t->pos + 7, (size_t)(end - t->pos - 7), &t->event);
+			note_key(t, t->pos, end + 1);
+			t->pos = end + 1;
+			if (got && t->mouse)
+				return MRK_MOUSE;
+			continue;
+		}
 		if (!strncmp(t->pos, "<resize ", 8)) {
 			int cols, rows, n = 0;
 
@@ -423,8 +510,64 @@ term_note_ready(struct term *t)
 	t->ready_ms = ms_since(&t->opened);
 }
 
+/* The longest mouse report kept: "65;10000;10000M" and room to spare. */
+#define MOUSE_REPORT_MAX 24
+
+/* Hands a character or a curses key code back, to be read next. */
+static void
+unread(int r, wint_t wc)
+{
+	if (r == OK)
+		unget_wch((wchar_t)wc);
+	else if (r == KEY_CODE_YES)
+		ungetch((int)wc);
+}
+
+/*
+ * After ESC: an SGR mouse report ("[<0;12;5M") is read whole, as ECMA-48
+ * delimits a control sequence: up to its final byte (@ to ~), whatever
+ * comes before it, so that no part of it, however long or broken, is read
+ * as keys; it is dropped unless it is a click or the wheel while the mouse
+ * is on.  An ESC within it starts a sequence of its own.  What a report
+ * cannot start with is handed back to be read as keys.  MRK_MOUSE, MRK_ESC,
+ * or TERM_TIMEOUT for a report dropped.
+ */
 static int
-curses_key(bool poll)
+curses_escape(struct term *t)
+{
+	char buf[MOUSE_REPORT_MAX];
+	size_t n = 0;
+	wint_t wc, first;
+	int r;
+
+	timeout(25);
+	if ((r = get_wch(&first)) != OK || first != '[') {
+		unread(r, first);
+		return MRK_ESC;
+	}
+	if ((r = get_wch(&wc)) != OK || wc != '<') {
+		/* curses reads back the last handed back first */
+		unread(r, wc);
+		unread(OK, first);
+		return MRK_ESC;
+	}
+	while ((r = get_wch(&wc)) == OK) {
+		if (wc == MRK_ESC) {
+			unread(r, wc);
+			return TERM_TIMEOUT;
+		}
+		if (n < sizeof(buf))
+			buf[n] = (char)(wc < 0x80 ? wc : 0x7f);
+		n++;
+		if (wc >= 0x40 && wc <= 0x7e)
+			break;
+	}
+	return n <= sizeof(buf) && keys_mouse_parse(buf, n, &t->event) && t->mouse ? MRK_MOUSE
+										: TERM_TIMEOUT;
+}
+
+static int
+curses_key(struct term *t, bool poll)
 {
 	static const struct { int curses, key; } map[] = {
 		{ KEY_UP, MRK_UP }, { KEY_DOWN, MRK_DOWN }, { KEY_LEFT, MRK_LEFT },
@@ -434,13 +577,17 @@ curses_key(bool poll)
 		{ KEY_RESIZE, MRK_RESIZE }, { KEY_ENTER, MRK_ENTER },
 	};
 
-	timeout(poll ? 100 : -1);
 	for (;;) {
 		wint_t wc;
 		int r;
 
+		timeout(poll ? 100 : -1);
 		if (stop_signal)
 			return TERM_EOF;
+		if (suspend_asked) {
+			suspend(t);
+			return MRK_RESIZE;      /* all drawn anew, at the size it has now */
+		}
 		errno = 0;
 		r = get_wch(&wc);
 		if (r == ERR) {
@@ -453,7 +600,9 @@ curses_key(bool poll)
 				return MRK_ENTER;
 			if (wc == 0x7f || wc == 0x08)
 				return MRK_BACKSPACE;
-			return (int)wc;
+			if (wc == MRK_ESC && (r = curses_escape(t)) == TERM_TIMEOUT)
+				continue;
+			return wc == MRK_ESC ? r : (int)wc;
 		}
 		for (size_t i = 0; i < MR_ARRAY_SIZE(map); i++)
 			if (map[i].curses == (int)wc)
@@ -467,7 +616,7 @@ term_read_key(struct term *t, bool poll)
 	int key;
 
 	if (!t->headless)
-		return curses_key(poll);
+		return curses_key(t, poll);
 	if (t->timing) {
 		double ms = ms_since(&t->key_start);
 
@@ -555,11 +704,53 @@ term_flush(struct term *t, const struct screen *s, bool force)
 }
 
 void
+term_set_mouse(struct term *t, bool on)
+{
+	if (t->scr && on != t->mouse)
+		mouse_mode(on);
+	t->mouse = on;
+}
+
+struct key_mouse
+term_mouse(const struct term *t)
+{
+	return t->event;
+}
+
+void
+term_copy(struct term *t, const char *text)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = strlen(text), len = 0;
+	char *out;
+
+	if (!t->scr || !(out = malloc(4 * (n / 3 + 1) + 16)))
+		return;
+	len += (size_t)sprintf(out, "\033]52;c;");
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned long v = (unsigned long)(unsigned char)text[i] << 16;
+
+		v |= i + 1 < n ? (unsigned long)(unsigned char)text[i + 1] << 8 : 0;
+		v |= i + 2 < n ? (unsigned long)(unsigned char)text[i + 2] : 0;
+		out[len++] = b64[v >> 18 & 63];
+		out[len++] = b64[v >> 12 & 63];
+		out[len++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		out[len++] = i + 2 < n ? b64[v & 63] : '=';
+	}
+	out[len++] = '\a';
+	emit(out, len);
+	free(out);
+}
+
+void
 term_close(struct term *t)
 {
 	if (!t)
 		return;
 	if (t->scr) {
+		if (t->mouse)
+			mouse_mode(false);
 		endwin();
 		delscreen(t->scr);
 	}

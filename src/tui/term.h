@@ -13,6 +13,11 @@
  *   <styles>        write, row by row, which style each run of cells has
  *   <stats>         write the time to the first screen, to the findings,
  *                   and per-key timings
+ *   <mouse B;X;YM>  a mouse report as a terminal sends it after ESC [ <
+ *                   (SGR, mode 1006): "0;12;5M" a left click on column 12,
+ *                   row 5 (1-based), "64;..." and "65;..." the wheel up and
+ *                   down; read by the terminal's own parser, so a malformed
+ *                   one is dropped as a terminal's would be
  *
  * The end of the script quits.
  */
@@ -22,6 +27,7 @@
 #include <stdbool.h>
 
 #include "migreview/error.h"
+#include "tui/keys.h"
 #include "tui/screen.h"
 #include "tui/theme.h"
 
@@ -76,6 +82,23 @@ int term_read_key(struct term *t, bool poll);
  * TERM_EOF, or 0: the UI then ends as after q.
  */
 int term_stop_signal(void);
+
+/*
+ * Turns mouse reporting on or off (xterm's modes 1000 and 1006).  While on,
+ * term_read_key() returns MRK_MOUSE for a left click or a wheel turn; a
+ * report that is malformed, or comes while off, is dropped whole, never
+ * read as keys.  The terminal is left with reporting off by term_close(),
+ * and while the UI is suspended (Ctrl-Z).
+ */
+void term_set_mouse(struct term *t, bool on);
+/* The event the last MRK_MOUSE stands for. */
+struct key_mouse term_mouse(const struct term *t);
+
+/*
+ * Puts text on the clipboard of the terminal through OSC 52; terminals
+ * without it ignore the sequence (headless: nothing is written).
+ */
+void term_copy(struct term *t, const char *text);
 
 /* Headless: notes when the analysis was ready, for <stats>. */
 void term_note_ready(struct term *t);

@@ -6,6 +6,45 @@
 /* The columns h and l scroll by. */
 #define HSCROLL_STEP 8
 
+static const struct view_ops *const view_ops_of[VIEW_COUNT] = {
+#define VIEW_OPS_ENTRY(id, ops) [VIEW_##id] = &ops,
+	VIEWS(VIEW_OPS_ENTRY)
+#undef VIEW_OPS_ENTRY
+};
+
+size_t
+view_row_at(struct view *v, struct app *app, int y)
+{
+	size_t row;
+
+	if (y < 0)
+		return (size_t)-1;
+	if (v->ops->row_at)
+		return v->ops->row_at(v, app, y);
+	row = v->top + (size_t)y;
+	return row < v->ops->rows(v, app) ? row : (size_t)-1;
+}
+
+/* Whether the own list of view id (-1: of any view) names a. */
+static bool
+owned(int id, enum action a)
+{
+	for (int i = 0; i < VIEW_COUNT; i++) {
+		if (id >= 0 && i != id)
+			continue;
+		for (const enum action *p = view_ops_of[i]->own; p && *p; p++)
+			if (*p == a)
+				return true;
+	}
+	return false;
+}
+
+bool
+view_takes(int id, enum action a)
+{
+	return owned(id, a) || !owned(-1, a);
+}
+
 void
 view_scroll(struct view *v, int h)
 {
@@ -32,6 +71,20 @@ view_scroll_wrapped(struct view *v, struct app *app, int h,
 			return;
 		v->top++;
 	}
+}
+
+size_t
+view_row_at_wrapped(struct view *v, struct app *app, int y,
+		    int (*rows_of)(struct view *v, struct app *app, size_t row))
+{
+	size_t n = v->ops->rows(v, app);
+
+	for (size_t k = v->top; k < n && y >= 0; k++) {
+		y -= rows_of(v, app, k);
+		if (y < 0)
+			return k;
+	}
+	return (size_t)-1;
 }
 
 bool

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tui/actions.h"
 
@@ -34,6 +35,14 @@ struct view_ops {
 	bool (*matches)(struct view *v, struct app *app, size_t row, const char *needle);
 	/* called when the cursor moved to another row */
 	void (*moved)(struct view *v, struct app *app);
+	/* the row drawn on line y of the body (0: its first), or (size_t)-1; NULL: top + y */
+	size_t (*row_at)(struct view *v, struct app *app, int y);
+	/*
+	 * the actions that mean something in this view and not in every one
+	 * (Tab between panes, Enter, h/l), ACTION_NONE last: the help lists an
+	 * action some view names here only over the views that name it
+	 */
+	const enum action *own;
 	void (*close)(struct view *v);
 };
 
@@ -42,6 +51,7 @@ struct view {
 	size_t cursor, top;     /* row under the cursor, first row shown */
 	int height;             /* body rows at the last draw */
 	int hscroll;            /* display columns scrolled away on the left (h, l) */
+	struct rect area;       /* where it was drawn last, title bar included; w 0: not shown */
 	void *priv;
 };
 
@@ -66,10 +76,36 @@ enum view_id {
 VIEWS(VIEW_OPS_DECL)
 #undef VIEW_OPS_DECL
 
+/*
+ * The marks and glyphs of the migration list and what each means, in the
+ * order the help shows them (view_list.c): a new mark is one entry here.
+ */
+enum list_mark {
+	LIST_MARK_BLOCKED, LIST_MARK_SIGNED, LIST_MARK_STALE, LIST_MARK_NOT_IN_GRAPH,
+	LIST_MARK_ERROR, LIST_MARK_WARNING, LIST_MARK_UNTESTED, LIST_MARK_INFO, LIST_MARK_CLEAN,
+	LIST_MARK_ADDED, LIST_MARK_MODIFIED, LIST_MARK_RENAMED,
+	LIST_LANE_REVISION, LIST_LANE_LINE, LIST_LANE_BRANCH, LIST_LANE_MERGE,
+	LIST_LANE_MORE,
+	LIST_MARK_COUNT
+};
+
+struct list_legend {
+	uint32_t glyph;         /* as drawn */
+	char ascii;             /* as drawn without UTF-8 */
+	int slot;               /* the theme slot (theme.h) it is drawn in */
+	const char *meaning;
+};
+
+extern const struct list_legend list_legend[LIST_MARK_COUNT];
+
 /* The moves every view shares (lines, pages, first, last); false for other actions. */
 bool view_move(struct view *v, struct app *app, enum action a);
 /* Puts the cursor on row, scrolling so that it shows. */
 void view_goto(struct view *v, struct app *app, size_t row);
+/* The row under line y of the view's body, or (size_t)-1 for none. */
+size_t view_row_at(struct view *v, struct app *app, int y);
+/* Whether the help lists action a for view id: its own, or no view's own. */
+bool view_takes(int id, enum action a);
 /* Adjusts top so that the cursor is within a body of h rows. */
 void view_scroll(struct view *v, int h);
 /*
@@ -78,6 +114,9 @@ void view_scroll(struct view *v, int h);
  */
 void view_scroll_wrapped(struct view *v, struct app *app, int h,
 			 int (*rows_of)(struct view *v, struct app *app, size_t row));
+/* As view_row_at, for rows that take rows_of(row) screen rows each (wrapped lines). */
+size_t view_row_at_wrapped(struct view *v, struct app *app, int y,
+			   int (*rows_of)(struct view *v, struct app *app, size_t row));
 /*
  * h and l for a view whose lines can be wider than the screen (wrapped: when
  * its lines wrap now, there is nothing to scroll); false for other actions.

@@ -358,6 +358,21 @@ checklist_draw(struct view *v, struct app *app, struct rect r)
 		y += draw_entry(app, c, &c->v[k], r, y, r.y + r.h - y, k == v->cursor);
 }
 
+/* Entries take as many lines as their text wraps to: counted as the last draw laid them. */
+static size_t
+checklist_row_at(struct view *v, struct app *app, int y)
+{
+	struct checklist_state *c = cl_of(v);
+	struct rect r = { v->area.y + 1, v->area.x, v->area.w, v->area.h - 1 };
+
+	for (size_t k = v->top; c && k < c->n; k++) {
+		y -= draw_entry(app, c, &c->v[k], r, 0, 0, false);
+		if (y < 0)
+			return k;
+	}
+	return (size_t)-1;
+}
+
 static void
 checklist_title(struct view *v, struct app *app, char *buf, size_t size)
 {
@@ -488,6 +503,12 @@ checklist_close(struct view *v)
 	v->priv = NULL;
 }
 
+/* The panes' keys, and Enter: a finding at its line. */
+static const enum action checklist_own[] = {
+	ACTION_NEXT_PANE, ACTION_PREV_PANE, ACTION_NEXT_UNDECIDED, ACTION_PREV_UNDECIDED,
+	ACTION_ENTER, ACTION_MAXIMISE, ACTION_NONE,
+};
+
 const struct view_ops checklist_view_ops = {
 	.name = "Checklist",
 	.select = checklist_select,
@@ -497,4 +518,6 @@ const struct view_ops checklist_view_ops = {
 	.rows = checklist_rows,
 	.matches = checklist_matches,
 	.close = checklist_close,
+	.row_at = checklist_row_at,
+	.own = checklist_own,
 };

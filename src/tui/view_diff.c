@@ -89,6 +89,13 @@ draw_line(struct view *v, struct app *app, struct rect r, int y, size_t row, int
 	return rows;
 }
 
+/* The line under body row y (a click), wrapped lines taking their rows. */
+static size_t
+diff_row_at(struct view *v, struct app *app, int y)
+{
+	return view_row_at_wrapped(v, app, y, diff_line_rows);
+}
+
 static void
 diff_draw(struct view *v, struct app *app, struct rect r)
 {
@@ -142,6 +149,10 @@ diff_matches(struct view *v, struct app *app, size_t row, const char *needle)
 	return app_find(lines->v[row], strlen(lines->v[row]), needle);
 }
 
+static const enum action diff_own[] = {
+	ACTION_SCROLL_LEFT, ACTION_SCROLL_RIGHT, ACTION_WRAP, ACTION_NONE,
+};
+
 const struct view_ops diff_view_ops = {
 	.name = "Diff",
 	.draw = diff_draw,
@@ -149,4 +160,6 @@ const struct view_ops diff_view_ops = {
 	.key = diff_key,
 	.rows = diff_rows,
 	.matches = diff_matches,
+	.own = diff_own,
+	.row_at = diff_row_at,
 };

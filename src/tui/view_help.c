@@ -6,35 +6,19 @@
 
 #include "tui/app.h"
 
-/* Rows: for each group a heading and its actions, a blank row between groups. */
+/*
+ * Rows: for each group that has keys in the view below a heading and its
+ * actions, a blank row between groups; over the panes, the list's marks
+ * after the keys.
+ */
 struct help_row {
-	int group;              /* -1: blank */
-	enum action action;     /* ACTION_NONE: the heading */
+	enum { HELP_BLANK, HELP_HEADING, HELP_ACTION, HELP_MARK } kind;
+	int group;
+	enum action action;
+	enum list_mark mark;
 };
 
-static size_t
-help_rows_fill(struct help_row *out)
-{
-	size_t n = 0;
-
-	for (int g = 0; g < ACTION_GROUP_COUNT; g++) {
-		if (g > 0) {
-			if (out)
-				out[n] = (struct help_row){ -1, ACTION_NONE };
-			n++;
-		}
-		if (out)
-			out[n] = (struct help_row){ g, ACTION_NONE };
-		n++;
-		for (int a = 1; a < ACTION_COUNT; a++)
-			if ((int)actions[a].group == g) {
-				if (out)
-					out[n] = (struct help_row){ g, (enum action)a };
-				n++;
-			}
-	}
-	return n;
-}
+#define HELP_ROWS_MAX (ACTION_COUNT + 2 * ACTION_GROUP_COUNT + LIST_MARK_COUNT + 2)
 
 /* The help is about the keys of the view it was opened over. */
 static int
@@ -44,10 +28,66 @@ view_below(const struct app *app)
 }
 
 static void
+add_row(struct help_row *out, size_t *n, struct help_row row)
+{
+	if (out)
+		out[*n] = row;
+	(*n)++;
+}
+
+static size_t
+help_rows_fill(const struct app *app, struct help_row *out)
+{
+	int below = view_below(app);
+	size_t n = 0;
+
+	for (int g = 0; g < ACTION_GROUP_COUNT; g++) {
+		bool heading = false;
+
+		for (int a = 1; a < ACTION_COUNT; a++) {
+			if ((int)actions[a].group != g || !view_takes(below, (enum action)a))
+				continue;
+			if (!heading && n)
+				add_row(out, &n, (struct help_row){ .kind = HELP_BLANK });
+			if (!heading)
+				add_row(out, &n, (struct help_row){ .kind = HELP_HEADING, .group = g });
+			heading = true;
+			add_row(out, &n, (struct help_row){ .kind = HELP_ACTION, .group = g,
+							     .action = (enum action)a });
+		}
+	}
+	if (below != VIEW_LIST && below != VIEW_SOURCE && below != VIEW_CHECKLIST)
+		return n;
+	add_row(out, &n, (struct help_row){ .kind = HELP_BLANK });
+	add_row(out, &n, (struct help_row){ .kind = HELP_HEADING, .group = -1 });
+	for (int m = 0; m < LIST_MARK_COUNT; m++)
+		add_row(out, &n, (struct help_row){ .kind = HELP_MARK, .mark = (enum list_mark)m });
+	return n;
+}
+
+static const char *
+heading(const struct help_row *row)
+{
+	return row->group < 0 ? "Marks in the migration list" : action_group_names[row->group];
+}
+
+static void
+draw_mark_row(struct app *app, struct span *sp, enum list_mark m)
+{
+	const struct list_legend *l = &list_legend[m];
+
+	sp->col = 3;
+	screen_put(&app->scr, sp->y, sp->x + sp->col, screen_glyph(&app->scr, l->glyph, l->ascii),
+		   STYLE_UI(l->slot));
+	sp->col = 26;
+	span_str(&app->scr, sp, STYLE_UI(THEME_UI_HELP_TEXT), l->meaning);
+}
+
+static void
 help_draw(struct view *v, struct app *app, struct rect r)
 {
-	struct help_row rows[ACTION_COUNT + 2 * ACTION_GROUP_COUNT];
-	size_t n = help_rows_fill(rows);
+	struct help_row rows[HELP_ROWS_MAX];
+	size_t n = help_rows_fill(app, rows);
 
 	view_scroll(v, r.h);
 	for (int i = 0; i < r.h; i++) {
@@ -56,19 +96,24 @@ help_draw(struct view *v, struct app *app, struct rect r)
 		char keys[128];
 
 		screen_fill(&app->scr, r.y + i, r.x, r.w, STYLE_UI(THEME_UI_HELP_TEXT));
-		if (k >= n || rows[k].group < 0)
+		if (k >= n || rows[k].kind == HELP_BLANK)
 			continue;
-		if (rows[k].action == ACTION_NONE) {
+		if (rows[k].kind == HELP_HEADING) {
 			sp.col = 1;
-			span_str(&app->scr, &sp, STYLE_UI(THEME_UI_HELP_GROUP),
-				 action_group_names[rows[k].group]);
+			span_str(&app->scr, &sp, STYLE_UI(THEME_UI_HELP_GROUP), heading(&rows[k]));
 			continue;
 		}
-		sp.col = 3;
-		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_HELP_KEY),
-			 keymap_keys(&app->keys, view_below(app), rows[k].action, keys, sizeof(keys)));
-		sp.col = sp.col < 26 ? 26 : sp.col + 1;
-		span_str(&app->scr, &sp, STYLE_UI(THEME_UI_HELP_TEXT), actions[rows[k].action].help);
+		if (rows[k].kind == HELP_MARK) {
+			draw_mark_row(app, &sp, rows[k].mark);
+		} else {
+			sp.col = 3;
+			span_str(&app->scr, &sp, STYLE_UI(THEME_UI_HELP_KEY),
+				 keymap_keys(&app->keys, view_below(app), rows[k].action, keys,
+					     sizeof(keys)));
+			sp.col = sp.col < 26 ? 26 : sp.col + 1;
+			span_str(&app->scr, &sp, STYLE_UI(THEME_UI_HELP_TEXT),
+				 actions[rows[k].action].help);
+		}
 		if (k == v->cursor)
 			span_restyle(&app->scr, &sp, 0, r.w, STYLE_UI(THEME_UI_LIST_SELECTED));
 	}
@@ -91,26 +136,31 @@ static size_t
 help_rows(struct view *v, struct app *app)
 {
 	(void)v;
-	(void)app;
-	return help_rows_fill(NULL);
+	return help_rows_fill(app, NULL);
 }
 
 static bool
 help_matches(struct view *v, struct app *app, size_t row, const char *needle)
 {
-	struct help_row rows[ACTION_COUNT + 2 * ACTION_GROUP_COUNT];
+	struct help_row rows[HELP_ROWS_MAX];
+	const char *text;
 	char keys[128];
 
 	(void)v;
-	help_rows_fill(rows);
-	if (rows[row].group < 0)
+	help_rows_fill(app, rows);
+	switch (rows[row].kind) {
+	case HELP_HEADING:
+		return app_find(heading(&rows[row]), strlen(heading(&rows[row])), needle);
+	case HELP_MARK:
+		text = list_legend[rows[row].mark].meaning;
+		return app_find(text, strlen(text), needle);
+	case HELP_ACTION:
+		text = actions[rows[row].action].help;
+		keymap_keys(&app->keys, view_below(app), rows[row].action, keys, sizeof(keys));
+		return app_find(text, strlen(text), needle) || app_find(keys, strlen(keys), needle);
+	default:
 		return false;
-	if (rows[row].action == ACTION_NONE)
-		return app_find(action_group_names[rows[row].group],
-				strlen(action_group_names[rows[row].group]), needle);
-	keymap_keys(&app->keys, view_below(app), rows[row].action, keys, sizeof(keys));
-	return app_find(actions[rows[row].action].help, strlen(actions[rows[row].action].help),
-			needle) || app_find(keys, strlen(keys), needle);
+	}
 }
 
 const struct view_ops help_view_ops = {

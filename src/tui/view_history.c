@@ -134,6 +134,11 @@ history_key(struct view *v, struct app *app, enum action a)
 	return true;
 }
 
+/* Enter: the commit's diff. */
+static const enum action history_own[] = {
+	ACTION_ENTER, ACTION_SCROLL_LEFT, ACTION_SCROLL_RIGHT, ACTION_NONE,
+};
+
 const struct view_ops history_view_ops = {
 	.name = "History",
 	.draw = history_draw,
@@ -141,4 +146,5 @@ const struct view_ops history_view_ops = {
 	.key = history_key,
 	.rows = history_rows,
 	.matches = history_matches,
+	.own = history_own,
 };

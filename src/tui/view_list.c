@@ -15,6 +15,36 @@
 
 #define REV_COLS 12
 
+const struct list_legend list_legend[LIST_MARK_COUNT] = {
+	[LIST_MARK_BLOCKED] = { 0x2717, 'x', THEME_UI_MARK_BLOCKED,
+				"blocked: an item is blocked, with a reason" },
+	[LIST_MARK_SIGNED] = { 0x2713, '+', THEME_UI_MARK_SIGNED,
+			       "signed off: every item decided for this content" },
+	[LIST_MARK_STALE] = { '~', '~', THEME_UI_MARK_STALE,
+			      "stale: decided, and the file changed since" },
+	[LIST_MARK_NOT_IN_GRAPH] = { '!', '!', THEME_UI_FINDING_ERROR,
+				     "not in the graph: no revision id, or a duplicate shadows it" },
+	[LIST_MARK_ERROR] = { 0x25CF, '*', THEME_UI_FINDING_ERROR, "open, with error findings" },
+	[LIST_MARK_WARNING] = { 0x25B2, '^', THEME_UI_FINDING_WARNING,
+				"open, with warning findings" },
+	[LIST_MARK_UNTESTED] = { '?', '?', THEME_UI_MARK_OPEN,
+				 "open, only its up/down test run still to record" },
+	[LIST_MARK_INFO] = { 0x25CB, 'o', THEME_UI_MARK_OPEN, "open, with notes only" },
+	[LIST_MARK_CLEAN] = { 0x00B7, '.', THEME_UI_LIST_DIMMED, "open, no findings" },
+	[LIST_MARK_ADDED] = { 'A', 'A', THEME_UI_DIFF_ADD, "--since: the file was added" },
+	[LIST_MARK_MODIFIED] = { 'M', 'M', THEME_UI_DIFF_HUNK, "--since: the file was modified" },
+	[LIST_MARK_RENAMED] = { 'R', 'R', THEME_UI_DIFF_HEADER,
+				"--since: the file was renamed and changed" },
+	[LIST_LANE_REVISION] = { 0x25CF, '*', THEME_UI_GRAPH,
+				 "graph: a migration on its line of descent, base at the top" },
+	[LIST_LANE_LINE] = { 0x2502, '|', THEME_UI_GRAPH, "graph: a line of descent passing by" },
+	[LIST_LANE_BRANCH] = { 0x2510, '+', THEME_UI_GRAPH,
+			       "graph: a branch opens (two migrations share a parent)" },
+	[LIST_LANE_MERGE] = { 0x2518, '+', THEME_UI_GRAPH,
+			      "graph: a merge closes (a migration with two parents)" },
+	[LIST_LANE_MORE] = { 0x2026, '>', THEME_UI_GRAPH, "graph: more lanes than are drawn" },
+};
+
 /*
  * What the mark of an open migration says about its findings, decided ones
  * left out: the worst severity (-1 for none), and whether a to-do remains
@@ -49,45 +79,36 @@ open_worst(struct app *app, size_t rev, const struct migration_review *m, bool k
  * mark for a migration that only waits for its test run.  History's mark
  * (the baseline's, outside the gate) only says how much its findings weigh.
  */
-static void
-draw_mark(struct app *app, struct span *sp, size_t rev)
+static enum list_mark
+mark_of(struct app *app, size_t rev)
 {
 	struct migration_review m;
 	bool history = report_history(&app->s.rep, rev), untested;
 	bool known = !history && app_review_state(app, rev, &m);
 	int worst = open_worst(app, rev, &m, known, &untested);
-	uint32_t ch;
-	uint16_t style;
 
-	if (known && m.state == MIGRATION_BLOCKED) {
-		ch = screen_glyph(&app->scr, 0x2717, 'x');
-		style = STYLE_UI(THEME_UI_MARK_BLOCKED);
-	} else if (known && m.state == MIGRATION_SIGNED) {
-		ch = screen_glyph(&app->scr, 0x2713, '+');
-		style = STYLE_UI(THEME_UI_MARK_SIGNED);
-	} else if (known && m.state == MIGRATION_STALE) {
-		ch = '~';
-		style = STYLE_UI(THEME_UI_MARK_STALE);
-	} else if (rev < app->s.rep.g.n && !app->s.rep.g.revs[rev].in_graph) {
-		ch = '!';
-		style = STYLE_UI(THEME_UI_FINDING_ERROR);
-	} else if (worst == SEVERITY_ERROR) {
-		ch = screen_glyph(&app->scr, 0x25CF, '*');
-		style = STYLE_UI(THEME_UI_FINDING_ERROR);
-	} else if (worst == SEVERITY_WARNING) {
-		ch = screen_glyph(&app->scr, 0x25B2, '^');
-		style = STYLE_UI(THEME_UI_FINDING_WARNING);
-	} else if (untested && !history) {
-		ch = '?';
-		style = STYLE_UI(THEME_UI_MARK_OPEN);
-	} else if (worst == SEVERITY_INFO) {
-		ch = screen_glyph(&app->scr, 0x25CB, 'o');
-		style = STYLE_UI(THEME_UI_MARK_OPEN);
-	} else {
-		ch = screen_glyph(&app->scr, 0x00B7, '.');
-		style = STYLE_UI(THEME_UI_LIST_DIMMED);
-	}
-	screen_put(&app->scr, sp->y, sp->x + sp->col, ch, style);
+	if (known && m.state == MIGRATION_BLOCKED)
+		return LIST_MARK_BLOCKED;
+	if (known && m.state == MIGRATION_SIGNED)
+		return LIST_MARK_SIGNED;
+	if (known && m.state == MIGRATION_STALE)
+		return LIST_MARK_STALE;
+	if (rev < app->s.rep.g.n && !app->s.rep.g.revs[rev].in_graph)
+		return LIST_MARK_NOT_IN_GRAPH;
+	if (worst >= SEVERITY_WARNING)
+		return worst == SEVERITY_ERROR ? LIST_MARK_ERROR : LIST_MARK_WARNING;
+	if (untested && !history)
+		return LIST_MARK_UNTESTED;
+	return worst == SEVERITY_INFO ? LIST_MARK_INFO : LIST_MARK_CLEAN;
+}
+
+static void
+draw_mark(struct app *app, struct span *sp, size_t rev)
+{
+	const struct list_legend *m = &list_legend[mark_of(app, rev)];
+
+	screen_put(&app->scr, sp->y, sp->x + sp->col, screen_glyph(&app->scr, m->glyph, m->ascii),
+		   STYLE_UI(m->slot));
 	sp->col += 2;
 }
 
@@ -95,21 +116,18 @@ draw_mark(struct app *app, struct span *sp, size_t rev)
 static void
 draw_change(struct app *app, struct span *sp, size_t rev)
 {
-	static const struct {
-		char mark;
-		enum theme_ui_slot slot;
-	} marks[] = {
-		[GITINFO_ADDED] = { 'A', THEME_UI_DIFF_ADD },
-		[GITINFO_MODIFIED] = { 'M', THEME_UI_DIFF_HUNK },
-		[GITINFO_RENAMED] = { 'R', THEME_UI_DIFF_HEADER },
+	static const enum list_mark marks[] = {
+		[GITINFO_ADDED] = LIST_MARK_ADDED,
+		[GITINFO_MODIFIED] = LIST_MARK_MODIFIED,
+		[GITINFO_RENAMED] = LIST_MARK_RENAMED,
 	};
 	enum gitinfo_change c = gitview_change(app, rev);
 
 	if (!app->scope)
 		return;
 	if (c != GITINFO_UNCHANGED)
-		screen_put(&app->scr, sp->y, sp->x + sp->col, (uint32_t)marks[c].mark,
-			   STYLE_UI(marks[c].slot));
+		screen_put(&app->scr, sp->y, sp->x + sp->col, list_legend[marks[c]].glyph,
+			   STYLE_UI(list_legend[marks[c]].slot));
 	sp->col += 2;
 }
 
@@ -306,6 +324,12 @@ list_key(struct view *v, struct app *app, enum action a)
 	return false;
 }
 
+/* The panes' keys, and Enter: to the checklist. */
+static const enum action list_own[] = {
+	ACTION_NEXT_PANE, ACTION_PREV_PANE, ACTION_NEXT_UNDECIDED, ACTION_PREV_UNDECIDED,
+	ACTION_ENTER, ACTION_MAXIMISE, ACTION_NONE,
+};
+
 const struct view_ops list_view_ops = {
 	.name = "Migrations",
 	.draw = list_draw,
@@ -315,4 +339,5 @@ const struct view_ops list_view_ops = {
 	.matches = list_matches,
 	.moved = list_moved,
 	.close = list_close,
+	.own = list_own,
 };

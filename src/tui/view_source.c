@@ -282,6 +282,13 @@ draw_line(struct view *v, struct app *app, struct rect r, int y, size_t line, in
 	return rows;
 }
 
+/* The line under body row y (a click), wrapped lines taking their rows. */
+static size_t
+source_row_at(struct view *v, struct app *app, int y)
+{
+	return view_row_at_wrapped(v, app, y, line_rows);
+}
+
 static void
 source_draw(struct view *v, struct app *app, struct rect r)
 {
@@ -383,6 +390,12 @@ source_close(struct view *v)
 	v->priv = NULL;
 }
 
+/* The panes' keys, and the horizontal scroll. */
+static const enum action source_own[] = {
+	ACTION_NEXT_PANE, ACTION_PREV_PANE, ACTION_NEXT_UNDECIDED, ACTION_PREV_UNDECIDED,
+	ACTION_SCROLL_LEFT, ACTION_SCROLL_RIGHT, ACTION_WRAP, ACTION_MAXIMISE, ACTION_NONE,
+};
+
 const struct view_ops source_view_ops = {
 	.name = "Source",
 	.select = source_select,
@@ -393,4 +406,6 @@ const struct view_ops source_view_ops = {
 	.matches = source_matches,
 	.moved = source_moved,
 	.close = source_close,
+	.own = source_own,
+	.row_at = source_row_at,
 };

@@ -78,6 +78,10 @@ test_key(struct view *v, struct app *app, enum action a)
 	return view_hscroll(v, app, a, false);
 }
 
+static const enum action test_own[] = {
+	ACTION_SCROLL_LEFT, ACTION_SCROLL_RIGHT, ACTION_NONE,
+};
+
 const struct view_ops test_view_ops = {
 	.name = "Test",
 	.draw = test_draw,
@@ -85,4 +89,5 @@ const struct view_ops test_view_ops = {
 	.key = test_key,
 	.rows = test_rows,
 	.matches = test_matches,
+	.own = test_own,
 };

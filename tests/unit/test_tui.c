@@ -986,6 +986,49 @@ Test(keys, every_action_has_help_and_a_group)
 	cr_expect_str_eq(actions[ACTION_TEST].keys, "t");
 }
 
+static bool
+mouse(const char *report, struct key_mouse *m)
+{
+	*m = (struct key_mouse){ .kind = -1, .x = -1, .y = -1 };
+	return keys_mouse_parse(report, strlen(report), m);
+}
+
+Test(keys, a_mouse_report_gives_the_click_or_wheel_at_a_0_based_cell)
+{
+	struct key_mouse m;
+
+	cr_assert(mouse("0;12;5M", &m));
+	cr_expect_eq(m.kind, KEY_MOUSE_CLICK);
+	cr_expect_eq(m.x, 11);
+	cr_expect_eq(m.y, 4);
+	cr_assert(mouse("64;1;1M", &m));
+	cr_expect_eq(m.kind, KEY_MOUSE_WHEEL_UP);
+	cr_expect_eq(m.x, 0);
+	cr_assert(mouse("65;10000;10000M", &m));
+	cr_expect_eq(m.kind, KEY_MOUSE_WHEEL_DOWN);
+	cr_expect_eq(m.y, 9999);
+	cr_assert(mouse("4;3;3M", &m), "shift-click is a click");
+	cr_expect_eq(m.kind, KEY_MOUSE_CLICK);
+	cr_assert(mouse("16;3;3M", &m), "control-click is a click");
+}
+
+Test(keys, a_mouse_report_that_is_not_a_click_or_wheel_or_is_malformed_is_refused)
+{
+	static const char *const bad[] = {
+		"0;12;5m", "32;12;5M", "1;12;5M", "2;12;5M", "3;12;5M", "66;1;1M", "128;1;1M",
+		"0;0;5M", "0;5;0M", "0;10001;5M", "0;5;99999999999999999999M", "0;5M", "0;5;5",
+		"0;5;5;5M", ";5;5M", "0;;5M", "0;5;M", "M", "", "0;5;5MM", "0;5;5Mq", "-1;5;5M",
+		"0;-5;5M", "0;5;5 M", " 0;5;5M", "0;5\x1b;5M",
+	};
+	struct key_mouse m;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_not(mouse(bad[i], &m), "'%s' is refused", bad[i]);
+		cr_expect_eq(m.x, -1, "'%s' leaves the event alone", bad[i]);
+	}
+	cr_expect_not(keys_mouse_parse("0;5;5M", 5, &m), "the final byte is within n");
+}
+
 /* --- lanes --- */
 
 static struct graph g;

@@ -120,6 +120,27 @@ Test(userconf, trust_lines_are_absolute_paths_and_bad_ones_say_where)
 	userconf_free(&uc);
 }
 
+Test(userconf, set_mouse_takes_a_truth_value_and_the_last_line_wins)
+{
+	struct userconf uc;
+
+	load(&uc, "# nothing said: on\n");
+	cr_expect_not(uc.mouse_off);
+	userconf_free(&uc);
+	load(&uc, "set mouse = false\n");
+	cr_expect(uc.mouse_off);
+	userconf_free(&uc);
+	load(&uc, "set mouse off\nset mouse = maybe\n");
+	cr_expect(uc.mouse_off, "a value it does not know changes nothing");
+	cr_assert_eq(uc.problems.n, 1);
+	cr_expect(strstr(uc.problems.v[0], ":2: set mouse: expected true or false, not 'maybe'"),
+		  "%s", uc.problems.v[0]);
+	userconf_free(&uc);
+	load(&uc, "set mouse = no\nset mouse = yes\n");
+	cr_expect_not(uc.mouse_off);
+	userconf_free(&uc);
+}
+
 Test(userconf, a_trusted_directory_covers_a_project_whose_ini_and_env_py_lie_in_it)
 {
 	touch("shop/alembic.ini");
