@@ -57,7 +57,7 @@ draw_graph(struct app *app, struct span *sp, size_t row)
 
 	if (!app->lanes.width)
 		return;
-	if (row < app->n_graph_rows && !app->hide_unscoped) {
+	if (row < app->n_graph_rows && !filter_narrowed(app)) {
 		cells = lanes_row(&app->lanes, row);
 		for (int i = 0; i < app->lanes.width && sp->col < sp->w; i++, sp->col++)
 			screen_put(&app->scr, sp->y, sp->x + sp->col, cells[i],
@@ -123,7 +123,11 @@ list_draw(struct view *v, struct app *app, struct rect r)
 static void
 list_title(struct view *v, struct app *app, char *buf, size_t size)
 {
-	snprintf(buf, size, "Migrations %zu/%zu", app->n_rows ? v->cursor + 1 : 0, app->n_rows);
+	/* a filtered list says so where it is counted: the pane is narrow */
+	filter_describe(app, v->cursor, buf, size);
+	if (!*buf)
+		snprintf(buf, size, "Migrations %zu/%zu", app->n_rows ? v->cursor + 1 : 0,
+			 app->n_rows);
 }
 
 static size_t
@@ -134,9 +138,10 @@ list_rows(struct view *v, struct app *app)
 }
 
 /*
- * What search looks in, per revision: "id\nmessage\nrelpath", as is and
- * folded to lower case, made once per graph so that a search through
- * 10,000 rows is a memmem() per row, not a character loop over three fields.
+ * What search looks in, per revision: "id\nmessage\nrelpath\nsource", as
+ * is and folded to lower case, made once per graph so that a search through
+ * 10,000 rows is a memmem() per row, not a character loop over four fields.
+ * The source is there so that /drop_table finds the migrations that drop one.
  */
 struct list_text {
 	unsigned gen;           /* the session's graph_gen it was made for */
@@ -165,7 +170,7 @@ text_build(struct list_text *t, const struct graph *g, unsigned gen)
 
 		t->at[i] = len;
 		len += (r->id ? strlen(r->id) : 0) + (r->message ? strlen(r->message) : 0) +
-		       strlen(r->relpath) + 3;
+		       strlen(r->relpath) + 3 + (r->text ? r->text_len : 0) + 1;
 	}
 	t->text = t->at ? malloc(len + 1) : NULL;
 	t->folded = t->at ? malloc(len + 1) : NULL;
@@ -176,10 +181,15 @@ text_build(struct list_text *t, const struct graph *g, unsigned gen)
 	t->at[g->n] = len;
 	for (size_t i = 0; i < g->n; i++) {
 		const struct revision *r = &g->revs[i];
+		size_t text_len = r->text ? r->text_len : 0;
+		char *at = t->text + t->at[i];
 
 		/* a field never runs into the next: a match cannot span two */
-		snprintf(t->text + t->at[i], t->at[i + 1] - t->at[i] + 1, "%s\n%s\n%s\n",
-			 r->id ? r->id : "", r->message ? r->message : "", r->relpath);
+		at += sprintf(at, "%s\n%s\n%s\n", r->id ? r->id : "", r->message ? r->message : "",
+			      r->relpath);
+		if (text_len)
+			memcpy(at, r->text, text_len);
+		at[text_len] = '\n';
 	}
 	for (size_t k = 0; k < len; k++)
 		t->folded[k] = (char)tolower((unsigned char)t->text[k]);
