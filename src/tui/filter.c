@@ -71,10 +71,10 @@ kept(const struct app *app, enum list_filter f, size_t rev)
 static void
 add_row(struct app *app, size_t rev, size_t selected, bool *passed, size_t *row)
 {
+	*passed = *passed || rev == selected;
 	if (app->hide_unscoped && app->scope && !app->scope[rev])
 		return;
 	app->n_unfiltered++;
-	*passed = *passed || rev == selected;
 	if (!kept(app, app->filter, rev))
 		return;
 	/* the selected migration, else the first shown after it */
