@@ -45,7 +45,7 @@
 
 /* The groups of the help screen, in order: G(ID, heading). */
 #define ACTION_GROUPS(G) \
-	G(MOVE,   "Moving (a number first repeats the key: 5j, 3J, 2])") \
+	G(MOVE,   "Moving") \
 	G(PANES,  "Panes") \
 	G(REVIEW, "Deciding") \
 	G(SEARCH, "Searching") \
