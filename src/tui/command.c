@@ -94,7 +94,9 @@ filter_command(struct app *app, const char *arg)
 		return;
 	}
 	f = filter_parse(arg);
-	if (f < 0)
+	if (f == -2)
+		app_message(app, true, "'%s' starts several filters: %s", arg, filter_names());
+	else if (f < 0)
 		app_message(app, true, "no filter '%s': one of %s", arg, filter_names());
 	else
 		filter_set(app, (enum list_filter)f);

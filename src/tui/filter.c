@@ -33,7 +33,7 @@ filter_parse(const char *name)
 		if (!strncmp(full, name, n))
 			found = found == -1 ? f : -2;
 	}
-	return found >= 0 ? found : -1;
+	return found;
 }
 
 const char *

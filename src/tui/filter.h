@@ -32,7 +32,10 @@ enum list_filter {
 	LIST_FILTER_COUNT
 };
 
-/* The filter a name (or the start of one, "err"; "scope" too) means, or -1. */
+/*
+ * The filter a name (or the start of one, "err"; "scope" too) means; -1 for
+ * none, -2 for a start that fits several ("s").
+ */
 int filter_parse(const char *name);
 /* The names, for a message: "all, undecided, ..." (a static string). */
 const char *filter_names(void);
