@@ -104,13 +104,13 @@ filter_rows(struct app *app)
 void
 app_list_rows(struct app *app)
 {
-	/* the lanes belong to the whole graph: a filtered list is drawn without them */
 	app_select_row(app, filter_rows(app));
 }
 
 bool
 filter_narrowed(const struct app *app)
 {
+	/* the lanes belong to the whole graph: a filtered list is drawn without them */
 	return app->hide_unscoped || app->filter != LIST_FILTER_ALL;
 }
 
@@ -129,14 +129,14 @@ filter_describe(const struct app *app, size_t row, char *buf, size_t size)
 		 app->scr.ascii ? "-" : "\xe2\x80\x94", at, app->n_rows, app->n_unfiltered);
 }
 
-int
+void
 filter_set(struct app *app, enum list_filter f)
 {
 	char what[128];
 
 	if (f == LIST_FILTER_SCOPE && !app->scope) {
 		app_message(app, true, "no scope to filter by: start migreview with --since GITREF");
-		return -1;
+		return;
 	}
 	app->filter = f;
 	app_list_rows(app);
@@ -145,7 +145,6 @@ filter_set(struct app *app, enum list_filter f)
 		app_message(app, false, "no filter: every migration shows");
 	else
 		app_message(app, false, "%s%s", what, app->n_rows ? "" : ": none matches");
-	return 0;
 }
 
 void

@@ -42,10 +42,9 @@ const char *filter_names(void);
 /*
  * Shows only what f keeps, the selection staying on its migration when that
  * still shows, else on the next one that does; the status line says how
- * many.  -1, said on the status line, when f cannot apply (in scope without
- * --since).
+ * many, or why f cannot apply (in scope without --since).
  */
-int filter_set(struct app *app, enum list_filter f);
+void filter_set(struct app *app, enum list_filter f);
 /* f: the next filter that can apply, after the current one. */
 void filter_next(struct app *app);
 /* Whether the list shows fewer rows than the graph has (no lanes then). */
