@@ -144,7 +144,7 @@ filter_set(struct app *app, enum list_filter f)
 	if (f == LIST_FILTER_ALL)
 		app_message(app, false, "no filter: every migration shows");
 	else
-		app_message(app, false, "%s%s", what, app->n_rows ? "" : ": none matches");
+		app_message(app, false, "%s%s", what, app->n_rows ? "" : ": none");
 }
 
 void
