@@ -34,12 +34,14 @@
 	A(SEARCH,         SEARCH, "/",               "Search the focused pane") \
 	A(SEARCH_NEXT,    SEARCH, "n",               "Next match") \
 	A(SEARCH_PREV,    SEARCH, "N",               "Previous match") \
+	A(FILTER,         SEARCH, "f",               "Filter the list: undecided, errors, blocked, stale, scope, all") \
 	A(HISTORY,        VIEWS,  "H",               "Git history of the migration's file") \
 	A(DIFF,           VIEWS,  "d",               "Diff against the signed-off version") \
 	A(SINCE_DIFF,     VIEWS,  "D",               "Diff against the --since ref") \
 	A(SCOPE,          VIEWS,  "s",               "Show or hide migrations outside --since") \
 	A(TEST,           VIEWS,  "t",               "Run the up/down test of the migration (runs its code)") \
 	A(COPY_ID,        VIEWS,  "y",               "Copy the migration's revision id (OSC 52)") \
+	A(COMMAND,        VIEWS,  ":",               "Command: :goto REV, :NUMBER, :filter NAME, :quit, :help") \
 	A(HELP,           VIEWS,  "?",               "This help") \
 	A(REDRAW,         VIEWS,  "<C-l>",           "Redraw the screen") \
 	A(QUIT,           VIEWS,  "q",               "Close the view; quit from the main view") \

@@ -11,6 +11,7 @@
 #include "migreview/trust.h"
 #include "migreview/util.h"
 #include "tui/app.h"
+#include "tui/command.h"
 #include "tui/decide.h"
 #include "tui/gitview.h"
 #include "tui/testrun.h"
@@ -32,6 +33,8 @@ static const enum view_id panes[] = { VIEW_LIST, VIEW_SOURCE, VIEW_CHECKLIST };
 /* From these widths on, panes sit side by side. */
 #define SPLIT_COLS 100
 #define WIDE_COLS 160
+/* A count beyond any list or file: 99999j is the last line, not an overflow. */
+#define COUNT_MAX 99999
 
 size_t
 app_selected(const struct app *app)
@@ -390,15 +393,16 @@ search(struct app *app, int dir)
 	app_message(app, true, "not found: %s", app->search);
 }
 
+/* Selects the migration count rows down (dir 1) or up (-1), as far as there is one. */
 static void
-move_migration(struct app *app, int dir)
+move_migration(struct app *app, int dir, unsigned count)
 {
 	size_t row = app->views[VIEW_LIST].cursor;
 
 	if (dir > 0 && row + 1 < app->n_rows)
-		app_select_row(app, row + 1);
+		app_select_row(app, app->n_rows - 1 - row > count ? row + count : app->n_rows - 1);
 	else if (dir < 0 && row > 0)
-		app_select_row(app, row - 1);
+		app_select_row(app, row > count ? row - count : 0);
 	else
 		app_message(app, false, dir > 0 ? "last migration" : "first migration");
 }
@@ -502,11 +506,18 @@ global_action(struct app *app, enum action a)
 		return true;
 	case ACTION_NEXT_MIGRATION:
 	case ACTION_PREV_MIGRATION:
-		move_migration(app, a == ACTION_NEXT_MIGRATION ? 1 : -1);
+		move_migration(app, a == ACTION_NEXT_MIGRATION ? 1 : -1, 1);
 		return true;
 	case ACTION_SEARCH:
 		app->prompt_for = PROMPT_SEARCH;
 		prompt_start(&app->prompt, "/");
+		return true;
+	case ACTION_COMMAND:
+		app->prompt_for = PROMPT_COMMAND;
+		prompt_start(&app->prompt, ":");
+		return true;
+	case ACTION_FILTER:
+		filter_next(app);
 		return true;
 	case ACTION_ACCEPT:
 	case ACTION_WAIVE:
@@ -536,10 +547,115 @@ global_action(struct app *app, enum action a)
 }
 
 static void
+run_action(struct app *app, enum action a)
+{
+	struct view *v;
+
+	if (global_action(app, a))
+		return;
+	v = focused(app);
+	if (view_move(v, app, a) || (v->ops->key && v->ops->key(v, app, a)))
+		return;
+	app_message(app, false, "%s: nothing to do in this pane", actions[a].help);
+}
+
+/* Whether a count repeats a: moves do; a decision, a view or a prompt is taken once. */
+static bool
+repeats(enum action a)
+{
+	switch (a) {
+	case ACTION_PAGE_DOWN:
+	case ACTION_PAGE_UP:
+	case ACTION_SCROLL_LEFT:
+	case ACTION_SCROLL_RIGHT:
+	case ACTION_NEXT_PANE:
+	case ACTION_PREV_PANE:
+	case ACTION_NEXT_UNDECIDED:
+	case ACTION_PREV_UNDECIDED:
+	case ACTION_SEARCH_NEXT:
+	case ACTION_SEARCH_PREV:
+	case ACTION_UNDO:
+	case ACTION_REDO:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Where a repeat got to, to stop repeating once it goes no further. */
+struct place {
+	size_t view, cursor, top, migration;    /* all size_t: no padding for memcmp() */
+};
+
+static struct place
+place(struct app *app)
+{
+	const struct view *v = focused(app);
+
+	return (struct place){ (size_t)app_focused_id(app), v->cursor, v->top, app_selected(app) };
+}
+
+/*
+ * a, count times (as in vi and tig: 5j, 3J, 2]).  Lines and migrations
+ * move in one jump, so that 1000j selects one migration, not a thousand;
+ * a count before g or G goes to that line.
+ */
+static void
+run_counted(struct app *app, enum action a, unsigned count)
+{
+	struct view *v = focused(app);
+
+	switch (a) {
+	case ACTION_MOVE_DOWN:
+		view_goto(v, app, v->cursor + count);
+		return;
+	case ACTION_MOVE_UP:
+		view_goto(v, app, v->cursor > count ? v->cursor - count : 0);
+		return;
+	case ACTION_MOVE_FIRST:
+	case ACTION_MOVE_LAST:
+		view_goto(v, app, count - 1);
+		return;
+	case ACTION_NEXT_MIGRATION:
+	case ACTION_PREV_MIGRATION:
+		move_migration(app, a == ACTION_NEXT_MIGRATION ? 1 : -1, count);
+		return;
+	default:
+		break;
+	}
+	for (unsigned i = 0; i < count; i++) {
+		struct place before = place(app), after;
+
+		run_action(app, a);
+		after = place(app);
+		if (!repeats(a) || !memcmp(&before, &after, sizeof(before)))
+			return;
+	}
+}
+
+/* Digits that are bound to nothing make a count for the next key; Esc drops it. */
+static bool
+count_key(struct app *app, int key)
+{
+	if (key == MRK_ESC && app->count) {
+		app->count = 0;
+		app_message(app, false, "count cancelled");
+		return true;
+	}
+	if (key < '0' || key > '9' || (key == '0' && !app->count))
+		return false;
+	app->count = app->count * 10 + (unsigned)(key - '0');
+	if (app->count > COUNT_MAX)
+		app->count = COUNT_MAX;
+	app_message(app, false, "count %u (Esc cancels)", app->count);
+	return true;
+}
+
+static void
 handle_key(struct app *app, int key)
 {
 	enum action a;
-	struct view *v;
+	unsigned count;
 	char name[32];
 
 	if (app->prompt.active && app->prompt_for == PROMPT_CONSENT) {
@@ -555,6 +671,8 @@ handle_key(struct app *app, int key)
 
 		if (st == PROMPT_DONE && deciding) {
 			decide_reason_done(app);
+		} else if (st == PROMPT_DONE && app->prompt_for == PROMPT_COMMAND) {
+			command_run(app, app->prompt.text);
 		} else if (st == PROMPT_DONE && app->prompt.len) {
 			snprintf(app->search, sizeof(app->search), "%s", app->prompt.text);
 			search(app, 1);
@@ -567,25 +685,38 @@ handle_key(struct app *app, int key)
 		return;
 	}
 	a = keymap_lookup(&app->keys, app_focused_id(app), key);
+	if ((a == ACTION_NONE || key == MRK_ESC) && count_key(app, key))
+		return;
+	count = app->count;
+	app->count = 0;
 	if (a == ACTION_NONE) {
 		app_message(app, true, "%s is not bound to anything; ? shows the keys",
 			    keys_name(key, name, sizeof(name)));
 		return;
 	}
-	if (global_action(app, a))
-		return;
-	v = focused(app);
-	if (view_move(v, app, a) || (v->ops->key && v->ops->key(v, app, a)))
-		return;
-	app_message(app, false, "%s: nothing to do in this pane", actions[a].help);
+	if (count)
+		run_counted(app, a, count);
+	else
+		run_action(app, a);
 }
 
 void
 app_findings_changed(struct app *app)
 {
 	size_t cursor[VIEW_COUNT], top[VIEW_COUNT];
+	size_t selected = app_selected(app);
 
 	app->s.totals.dirty = true;
+	/* a filter keeps to its name: a migration signed off leaves "undecided" */
+	if (app->filter != LIST_FILTER_ALL) {
+		size_t row = filter_rows(app);
+
+		if (row >= app->n_rows || app->rows[row] != selected) {
+			app_select_row(app, row);
+			return;
+		}
+		app->views[VIEW_LIST].cursor = row;
+	}
 	for (size_t i = 0; i < VIEW_COUNT; i++) {
 		cursor[i] = app->views[i].cursor;
 		top[i] = app->views[i].top;
@@ -616,6 +747,7 @@ list_rows(struct app *app)
 	for (size_t i = 0; i < g->n; i++)
 		if (!g->revs[i].in_graph)
 			app->rows[app->n_rows++] = i;
+	app->n_unfiltered = app->n_rows;
 	return lanes_build(&app->lanes, g, app->scr.ascii);
 }
 
@@ -740,8 +872,8 @@ graph_changed(struct app *app, struct mr_error *err)
 		free(path);
 		return mr_error_oom(err);
 	}
-	if (app->hide_unscoped)
-		app_list_rows(app);
+	if (filter_narrowed(app))
+		filter_rows(app);
 	for (size_t r = 0; r < app->n_rows; r++) {
 		const struct revision *rv = &app->s.rep.g.revs[app->rows[r]];
 

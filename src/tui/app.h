@@ -14,6 +14,7 @@
 #include "migreview/report.h"
 #include "migreview/review.h"
 #include "migreview/session.h"
+#include "tui/filter.h"
 #include "tui/keys.h"
 #include "tui/userconf.h"
 #include "tui/lanes.h"
@@ -38,7 +39,7 @@ struct tui_options {
 };
 
 /* What the status-line prompt is asking for. */
-enum prompt_purpose { PROMPT_SEARCH, PROMPT_REASON, PROMPT_LIFT, PROMPT_CONSENT };
+enum prompt_purpose { PROMPT_SEARCH, PROMPT_REASON, PROMPT_LIFT, PROMPT_CONSENT, PROMPT_COMMAND };
 
 struct app {
 	struct session s;       /* what is reviewed: the views show it, decisions go through it */
@@ -64,6 +65,8 @@ struct app {
 	size_t *rows;           /* list rows: revision indices, review order then outside the graph */
 	size_t n_rows;
 	size_t n_graph_rows;    /* the first n_graph_rows rows are in the graph */
+	enum list_filter filter;        /* what the list shows (f, :filter) */
+	size_t n_unfiltered;    /* the rows the list would show without the filter */
 
 	struct view views[VIEW_COUNT];
 	enum view_id focus;     /* LIST, SOURCE or CHECKLIST */
@@ -83,6 +86,7 @@ struct app {
 	bool message_error;
 	struct prompt prompt;
 	char search[PROMPT_MAX];
+	unsigned count;         /* the digits typed before a key (5j), 0 when none */
 	bool quit;
 };
 
@@ -119,7 +123,7 @@ int app_load_theme(struct app *app, const char *name, const char *user_default,
 int app_setup_styles(struct app *app);
 /* Opens a view over the panes; q closes it. */
 void app_push(struct app *app, enum view_id id);
-/* Rebuilds the list's rows (after --since hides or shows migrations). */
+/* Rebuilds the list's rows (after --since hides or shows migrations, or a filter: filter.c). */
 void app_list_rows(struct app *app);
 /* Draws a pane title bar. */
 void app_draw_title(struct app *app, struct rect r, const char *text, bool focused);

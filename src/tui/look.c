@@ -153,25 +153,3 @@ app_setup_styles(struct app *app)
 	app->scr.escape_style = STYLE_UI(THEME_UI_ESCAPE);
 	return rc;
 }
-
-void
-app_list_rows(struct app *app)
-{
-	const struct graph *g = &app->s.rep.g;
-	size_t selected = app_selected(app), row = 0;
-
-	app->n_rows = 0;
-	for (size_t k = 0; k < g->n_order; k++)
-		if (!app->hide_unscoped || !app->scope || app->scope[g->order[k]])
-			app->rows[app->n_rows++] = g->order[k];
-	app->n_graph_rows = app->n_rows;
-	/* files Alembic would not list (no id, a duplicate) still need a reviewer */
-	for (size_t i = 0; i < g->n; i++)
-		if (!g->revs[i].in_graph && (!app->hide_unscoped || !app->scope || app->scope[i]))
-			app->rows[app->n_rows++] = i;
-	/* the lanes belong to the whole graph: a filtered list is drawn without them */
-	for (size_t r = 0; r < app->n_rows; r++)
-		if (app->rows[r] == selected)
-			row = r;
-	app_select_row(app, row);
-}

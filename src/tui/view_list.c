@@ -138,7 +138,7 @@ draw_graph(struct app *app, struct span *sp, size_t row)
 
 	if (!app->lanes.width)
 		return;
-	if (row < app->n_graph_rows && !app->hide_unscoped) {
+	if (row < app->n_graph_rows && !filter_narrowed(app)) {
 		cells = lanes_row(&app->lanes, row);
 		for (int i = 0; i < app->lanes.width && sp->col < sp->w; i++, sp->col++)
 			screen_put(&app->scr, sp->y, sp->x + sp->col, cells[i],
@@ -208,7 +208,11 @@ list_draw(struct view *v, struct app *app, struct rect r)
 static void
 list_title(struct view *v, struct app *app, char *buf, size_t size)
 {
-	snprintf(buf, size, "Migrations %zu/%zu", app->n_rows ? v->cursor + 1 : 0, app->n_rows);
+	/* a filtered list says so where it is counted: the pane is narrow */
+	filter_describe(app, v->cursor, buf, size);
+	if (!*buf)
+		snprintf(buf, size, "Migrations %zu/%zu", app->n_rows ? v->cursor + 1 : 0,
+			 app->n_rows);
 }
 
 static size_t
@@ -219,57 +223,90 @@ list_rows(struct view *v, struct app *app)
 }
 
 /*
- * What search looks in, per revision: "id\nmessage\nrelpath", as is and
- * folded to lower case, made once per graph so that a search through
- * 10,000 rows is a memmem() per row, not a character loop over three fields.
+ * What search looks in, per revision: its id, message, file name and
+ * source.  A search that ignores case reads them folded to lower case, in
+ * one buffer per graph folded a revision at a time as the search first
+ * reaches it, so that a search through 10,000 rows is a memmem() per row
+ * and the first one does not wait for every file to be folded.  The source
+ * is there so that /drop_table finds the migrations that drop one.
  */
+#define LIST_FIELDS 4
+
 struct list_text {
 	unsigned gen;           /* the session's graph_gen it was made for */
-	char *text, *folded;
-	size_t *at;             /* revision i: text[at[i] .. at[i + 1]) */
+	char *folded;
+	size_t *at;             /* revision i: folded[at[i] .. at[i + 1]) */
+	bool *made;             /* revision i is folded */
 };
+
+static void
+fields(const struct revision *r, const char *f[LIST_FIELDS], size_t len[LIST_FIELDS])
+{
+	f[0] = r->id ? r->id : "";
+	f[1] = r->message ? r->message : "";
+	f[2] = r->relpath;
+	f[3] = r->text ? r->text : "";
+	for (int k = 0; k < 3; k++)
+		len[k] = strlen(f[k]);
+	len[3] = r->text ? r->text_len : 0;
+}
 
 static void
 text_free(struct list_text *t)
 {
-	free(t->text);
 	free(t->folded);
 	free(t->at);
+	free(t->made);
 	memset(t, 0, sizeof(*t));
 }
 
 static int
 text_build(struct list_text *t, const struct graph *g, unsigned gen)
 {
-	size_t len = 0;
+	size_t total = 0;
 
 	text_free(t);
 	t->at = malloc((g->n + 1) * sizeof(size_t));
+	t->made = calloc(g->n + 1, sizeof(bool));
 	for (size_t i = 0; t->at && i < g->n; i++) {
-		const struct revision *r = &g->revs[i];
+		const char *f[LIST_FIELDS];
+		size_t len[LIST_FIELDS];
 
-		t->at[i] = len;
-		len += (r->id ? strlen(r->id) : 0) + (r->message ? strlen(r->message) : 0) +
-		       strlen(r->relpath) + 3;
+		t->at[i] = total;
+		fields(&g->revs[i], f, len);
+		for (int k = 0; k < LIST_FIELDS; k++)
+			total += len[k] + 1;
 	}
-	t->text = t->at ? malloc(len + 1) : NULL;
-	t->folded = t->at ? malloc(len + 1) : NULL;
-	if (!t->text || !t->folded) {
+	t->folded = t->at && t->made ? malloc(total + 1) : NULL;
+	if (!t->folded) {
 		text_free(t);
 		return -1;
 	}
-	t->at[g->n] = len;
-	for (size_t i = 0; i < g->n; i++) {
-		const struct revision *r = &g->revs[i];
-
-		/* a field never runs into the next: a match cannot span two */
-		snprintf(t->text + t->at[i], t->at[i + 1] - t->at[i] + 1, "%s\n%s\n%s\n",
-			 r->id ? r->id : "", r->message ? r->message : "", r->relpath);
-	}
-	for (size_t k = 0; k < len; k++)
-		t->folded[k] = (char)tolower((unsigned char)t->text[k]);
+	t->at[g->n] = total;
 	t->gen = gen;
 	return 0;
+}
+
+/* Revision rev's fields, folded, each ended by a newline: a match cannot span two. */
+static const char *
+text_folded(struct list_text *t, const struct revision *r, size_t rev)
+{
+	char *out = t->folded + t->at[rev];
+
+	if (!t->made[rev]) {
+		const char *f[LIST_FIELDS];
+		size_t len[LIST_FIELDS];
+		char *p = out;
+
+		fields(r, f, len);
+		for (int k = 0; k < LIST_FIELDS; k++) {
+			for (size_t c = 0; c < len[k]; c++)
+				*p++ = (char)tolower((unsigned char)f[k][c]);
+			*p++ = '\n';
+		}
+		t->made[rev] = true;
+	}
+	return out;
 }
 
 static bool
@@ -277,25 +314,32 @@ list_matches(struct view *v, struct app *app, size_t row, const char *needle)
 {
 	struct list_text *t = v->priv;
 	size_t rev = app->rows[row], n = strlen(needle);
+	const struct revision *r = &app->s.rep.g.revs[rev];
+	const char *f[LIST_FIELDS];
+	size_t len[LIST_FIELDS];
+	char low[PROMPT_MAX];
 	bool fold = true;
 
-	if (!t && !(t = v->priv = calloc(1, sizeof(*t))))
-		return false;
-	if ((!t->text || t->gen != app->s.graph_gen) && text_build(t, &app->s.rep.g,
-								    app->s.graph_gen) < 0)
+	if (!n || n >= sizeof(low))
 		return false;
 	/* smartcase: a capital letter makes the search exact */
 	for (const char *p = needle; *p; p++)
 		fold = fold && !isupper((unsigned char)*p);
-	if (fold) {
-		char low[PROMPT_MAX];
-
-		for (size_t k = 0; k <= n && k < sizeof(low); k++)
-			low[k] = (char)tolower((unsigned char)needle[k]);
-		return n && n < sizeof(low) &&
-		       memmem(t->folded + t->at[rev], t->at[rev + 1] - t->at[rev], low, n);
+	if (!fold) {
+		fields(r, f, len);
+		for (int k = 0; k < LIST_FIELDS; k++)
+			if (memmem(f[k], len[k], needle, n))
+				return true;
+		return false;
 	}
-	return n && memmem(t->text + t->at[rev], t->at[rev + 1] - t->at[rev], needle, n);
+	if (!t && !(t = v->priv = calloc(1, sizeof(*t))))
+		return false;
+	if ((!t->folded || t->gen != app->s.graph_gen) && text_build(t, &app->s.rep.g,
+								      app->s.graph_gen) < 0)
+		return false;
+	for (size_t k = 0; k <= n; k++)
+		low[k] = (char)tolower((unsigned char)needle[k]);
+	return memmem(text_folded(t, r, rev), t->at[rev + 1] - t->at[rev], low, n);
 }
 
 static void
