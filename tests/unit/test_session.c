@@ -326,6 +326,8 @@ Test(session, a_project_can_let_error_items_be_accepted_without_a_note)
 	sh("sed -i 's/^\\[migreview\\]$/[migreview]\\naccept_errors_needs_note = false/' "
 	   "alembic.ini");
 	open_as(&s, "Ann <ann@example.com>");
+	cr_assert_eq(s.rep.p.warnings.n, 0, "a known setting: %s",
+		     s.rep.p.warnings.n ? s.rep.p.warnings.v[0] : "");
 	item = item_with_error(&s, &rev);
 	cr_assert(session_decide(&s, rev, item, DECISION_ACCEPTED, NULL, false, &err) == 0,
 		  "%s", err.msg);
