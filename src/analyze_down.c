@@ -32,18 +32,6 @@ core_dml(const struct migration_op *op)
 	return false;
 }
 
-/*
- * Does upgrade() change the schema?  Not when all it does is read or write
- * rows: literal UPDATE, DELETE, INSERT or SELECT, SQLAlchemy Core statements,
- * bulk_insert, or statements on a connection (an ORM session's writes): a
- * data migration need not undo itself.  SQL built at run time could be
- * anything, and so could what migreview does not see: they count as a
- * change.  *op is the first operation that changes it or may (NULL when
- * migreview sees none), and what says what it does ("op.add_column",
- * "op.execute: alter table").
- */
-enum up_change { UP_DATA, UP_SCHEMA, UP_UNREADABLE, UP_UNSEEN };
-
 /* "ALTER TABLE in op.execute": a statement as SQL spells it, and what runs it. */
 static void
 sql_statement_in(char *out, size_t size, enum sql_kind kind, const char *callee)
@@ -54,6 +42,18 @@ sql_statement_in(char *out, size_t size, enum sql_kind kind, const char *callee)
 	for (size_t i = 0; i < n && out[i]; i++)
 		out[i] = (char)toupper((unsigned char)out[i]);
 }
+
+/*
+ * Does upgrade() change the schema?  Not when all it does is read or write
+ * rows: literal UPDATE, DELETE, INSERT or SELECT, SQLAlchemy Core statements,
+ * bulk_insert, or statements on a connection (an ORM session's writes): a
+ * data migration need not undo itself.  SQL built at run time could be
+ * anything, and so could what migreview does not see: they count as a
+ * change.  *op is the first operation that changes it or may (NULL when
+ * migreview sees none), and what says what it does ("op.add_column",
+ * "ALTER TABLE in op.execute").
+ */
+enum up_change { UP_DATA, UP_SCHEMA, UP_UNREADABLE, UP_UNSEEN };
 
 static enum up_change
 schema_change(const struct migration_fn *up, const struct migration_op **op_out, char *what,
