@@ -104,10 +104,13 @@ decision_text(struct app *app, enum check_item item)
 	snprintf(when, sizeof(when), "%s", d->timestamp);
 	if (strlen(when) > 10)
 		when[10] = ' ';
-	return mr_printf("%s%s by %s, %s UTC%s%s",
+	/* an accept the session does not count (tested without a passing run) says so */
+	return mr_printf("%s%s by %s, %s UTC%s%s%s",
 			 st == ITEM_STALE ? "stale, the file changed since it was " : "",
 			 decision_status_name(d->status), d->reviewer, when,
-			 d->reason ? ": " : "", d->reason ? d->reason : "");
+			 d->reason ? ": " : "", d->reason ? d->reason : "",
+			 st == ITEM_OPEN && d->status == DECISION_ACCEPTED ?
+			 "; does not count without a passing run of this content" : "");
 }
 
 /* The tested item's evidence: the runs recorded on this very content, one per database. */
