@@ -357,16 +357,20 @@ session_accept_check(const struct session *s, size_t rev, int item, const char *
 	return SESSION_NOTE_NEEDED;
 }
 
-/* Decides without touching undo: the rules of session_decide(). */
+/*
+ * Decides without touching undo: the rules of session_decide().  *taken
+ * says whether it was recorded, saved or not: a refusal is no step to undo.
+ */
 static int
 decide(struct session *s, size_t rev, int item, enum decision_status status,
-       const char *reason, bool lift, struct mr_error *err)
+       const char *reason, bool lift, bool *taken, struct mr_error *err)
 {
 	const char *why = session_refusal(s, rev);
 	const struct revision *r;
 	const struct decision *cur;
 	int rc;
 
+	*taken = false;
 	if (why)
 		return mr_error_set(err, "%s", why);
 	r = &s->rep.g.revs[rev];
@@ -388,6 +392,7 @@ decide(struct session *s, size_t rev, int item, enum decision_status status,
 	if (review_record(&s->review, r->id, checklist[item].id, status, reason, s->reviewer,
 			  r->blob, err) < 0)
 		return -1;
+	*taken = true;
 	s->totals.dirty = true;
 	start_save(s);
 	if (s->review_broken || s->save_failed)
@@ -418,11 +423,11 @@ session_decide(struct session *s, size_t rev, int item, enum decision_status sta
 		.after_reason = reason ? mr_strdup(reason) : NULL,
 	};
 	struct session_undo *u = &s->undo;
-	int rc = decide(s, rev, item, status, reason, lift, err);
+	bool taken;
+	int rc = decide(s, rev, item, status, reason, lift, &taken, err);
 
 	/* taken, even if kept unsaved: undo can take it back */
-	if ((rc < 0 && !s->review.unsaved) || rc == SESSION_LIFT_NEEDED ||
-	    rc == SESSION_NOTE_NEEDED || !st.revision) {
+	if (!taken || !st.revision) {
 		step_free(&st);
 		return rc;
 	}
@@ -444,6 +449,7 @@ session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err)
 {
 	struct session_undo *u = &s->undo;
 	struct session_step *st;
+	bool taken;
 	int rc;
 
 	if (redo ? u->done == u->n : u->done == 0)
@@ -453,7 +459,7 @@ session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err)
 	if (*rev == (size_t)-1)
 		return mr_error_set(err, "%s is no longer in the project", st->revision);
 	rc = decide(s, *rev, st->item, redo ? st->after : st->before,
-		    redo ? st->after_reason : st->before_reason, false, err);
+		    redo ? st->after_reason : st->before_reason, false, &taken, err);
 	if (rc == SESSION_LIFT_NEEDED || rc == SESSION_NOTE_NEEDED) {
 		char why[MR_ERROR_MAX];
 
@@ -462,7 +468,7 @@ session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err)
 				    "%.900s since: decide it instead, which asks for a reason" :
 				    "%.900s: accept it instead, which asks for the note", why);
 	}
-	if (rc < 0 && !s->review.unsaved)
+	if (!taken)
 		return -1;
 	u->done += redo ? 1 : -1;
 	return rc;

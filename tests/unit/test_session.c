@@ -376,3 +376,24 @@ Test(session, tested_can_be_waived_without_a_run)
 	settle(&s);
 	session_close(&s);
 }
+
+/* a refusal while decisions wait unsaved is still no decision: nothing to undo */
+Test(session, a_refused_accept_is_no_step_to_undo_while_decisions_wait_unsaved)
+{
+	struct session s;
+	struct mr_error err;
+	size_t rev, at;
+
+	open_as(&s, "Ann <ann@example.com>");
+	rev = rev_of(&s, "5931423ea539");
+	sh("printf '{\"migreview-review\":1}\\n<<<<<<< HEAD\\n' > migrations.review");
+	cr_assert(settle(&s) & SESSION_REVIEW_BROKEN);
+	cr_assert(session_decide(&s, rev, CHECK_ENUM, DECISION_ACCEPTED, NULL, false, &err) < 0);
+	cr_assert(s.review.unsaved, "kept, not saved");
+	cr_assert(session_decide(&s, rev, CHECK_TESTED, DECISION_ACCEPTED, NULL, false, &err) < 0);
+	cr_assert(strstr(err.msg, "passing up/down run"), "%s", err.msg);
+	cr_assert(session_undo(&s, false, &at, &err) <= 0, "%s", err.msg);
+	cr_assert_null(review_find(&s.review, "5931423ea539", "tested"));
+	cr_assert_eq(session_undo(&s, false, &at, &err), 1, "only the enum accept was a step");
+	session_close(&s);
+}
