@@ -911,10 +911,16 @@ check_execute(struct ctx *c, const struct migration_op *op)
 			      "in one transaction, and its rows stay locked against writers until "
 			      "the migration commits", table);
 	}
+	/* a name for a SQLAlchemy statement reads as the statement (migration.c): not here */
+	if (arg->kind == PYARG_NAME)
+		return report(c, RULE_NON_LITERAL_SQL, NULL, arg->line, arg->col,
+			      "the SQL is built at run time (%s, a name bound to neither a literal "
+			      "nor a SQLAlchemy statement): migreview cannot analyse it; review it "
+			      "by hand", arg->text);
 	return report(c, RULE_NON_LITERAL_SQL, NULL, arg->line, arg->col,
 		      "the SQL is built at run time (%s): migreview cannot analyse it; review "
 		      "it by hand", arg->kind == PYARG_OTHER ? "an f-string or expression" :
-		      arg->kind == PYARG_NAME ? "a variable" : "not a literal");
+		      "not a literal");
 }
 
 /* 'id': 42 or "customer_id": 7 in bulk_insert rows, as written. */

@@ -13,11 +13,11 @@
 #include "analyze_int.h"
 #include "migreview/sqltok.h"
 
-/* execute(t.update()...), execute(sa.delete(t)...): SQLAlchemy Core writing rows. */
+/* execute(t.update()...), execute(sa.select(t)...): SQLAlchemy Core reading or writing rows. */
 static bool
 core_dml(const struct migration_op *op)
 {
-	static const char *const verbs[] = { "update", "delete", "insert" };
+	static const char *const verbs[] = { "update", "delete", "insert", "select" };
 	const struct pyarg *a = pycall_arg(&op->call, 0, NULL);
 
 	if (strcmp(op->call.name, "execute") != 0 || !a || a->kind != PYARG_CALL)
@@ -32,17 +32,36 @@ core_dml(const struct migration_op *op)
 	return false;
 }
 
-/*
- * Does upgrade() change the schema?  Not when all it does is write rows: literal
- * UPDATE, DELETE, INSERT or SELECT, bulk_insert, or statements on a connection
- * (an ORM session's writes): a data migration need not undo itself.  SQL built
- * at run time could be anything: it counts as a change.
- */
-static bool
-changes_schema(const struct migration_fn *up)
+/* "ALTER TABLE in op.execute": a statement as SQL spells it, and what runs it. */
+static void
+sql_statement_in(char *out, size_t size, enum sql_kind kind, const char *callee)
 {
+	size_t n = strlen(sql_kind_name(kind));
+
+	snprintf(out, size, "%s in %s", sql_kind_name(kind), callee);
+	for (size_t i = 0; i < n && out[i]; i++)
+		out[i] = (char)toupper((unsigned char)out[i]);
+}
+
+/*
+ * Does upgrade() change the schema?  Not when all it does is read or write
+ * rows: literal UPDATE, DELETE, INSERT or SELECT, SQLAlchemy Core statements,
+ * bulk_insert, or statements on a connection (an ORM session's writes): a
+ * data migration need not undo itself.  SQL built at run time could be
+ * anything, and so could what migreview does not see: they count as a
+ * change.  *op is the first operation that changes it or may (NULL when
+ * migreview sees none), and what says what it does ("op.add_column",
+ * "ALTER TABLE in op.execute").
+ */
+enum up_change { UP_DATA, UP_SCHEMA, UP_UNREADABLE, UP_UNSEEN };
+
+static enum up_change
+schema_change(const struct migration_fn *up, const struct migration_op **op_out, char *what,
+	      size_t size)
+{
+	*op_out = NULL;
 	if (!up->n_ops)
-		return true;    /* it does something migreview cannot see */
+		return UP_UNSEEN;
 	for (size_t i = 0; i < up->n_ops; i++) {
 		const struct migration_op *op = &up->ops[i];
 		enum op_kind kind = op_kind_of(op);
@@ -51,23 +70,55 @@ changes_schema(const struct migration_fn *up)
 		struct sql_script script;
 		bool ddl = false;
 
+		*op_out = op;
+		snprintf(what, size, "%s", op->call.callee);
 		if (kind == OP_BULK_INSERT || (kind == OP_OTHER && op->via_bind) || core_dml(op))
 			continue;
-		if (kind != OP_EXECUTE || !(text = op_sql(op, &arg)) ||
-		    sql_scan(text, strlen(text), &script, NULL) < 0)
-			return true;
-		for (size_t k = 0; k < script.n; k++) {
+		if (kind != OP_EXECUTE)
+			return UP_SCHEMA;
+		if (!(text = op_sql(op, &arg)) || sql_scan(text, strlen(text), &script, NULL) < 0)
+			return UP_UNREADABLE;
+		for (size_t k = 0; k < script.n && !ddl; k++) {
 			enum sql_kind sk = script.v[k].kind;
 
-			ddl = ddl || (sk != SQL_SELECT && sk != SQL_INSERT && sk != SQL_UPDATE &&
-				      sk != SQL_DELETE && sk != SQL_SET && sk != SQL_BEGIN &&
-				      sk != SQL_COMMIT);
+			ddl = sk != SQL_SELECT && sk != SQL_INSERT && sk != SQL_UPDATE &&
+			      sk != SQL_DELETE && sk != SQL_SET && sk != SQL_BEGIN && sk != SQL_COMMIT;
+			if (ddl)
+				sql_statement_in(what, size, sk, op->call.callee);
 		}
 		sql_script_free(&script);
 		if (ddl)
-			return true;
+			return UP_SCHEMA;
 	}
-	return false;
+	return UP_DATA;
+}
+
+/* What upgrade() does that a downgrade() doing nothing leaves behind, said in the finding. */
+static int
+empty_downgrade(struct ctx *c, const struct migration_fn *up, const struct migration_fn *down)
+{
+	const struct migration_op *op;
+	char what[160];
+	enum up_change change = schema_change(up, &op, what, sizeof(what));
+	const char *does = down->not_implemented ? "raises NotImplementedError" : "does nothing";
+
+	switch (change) {
+	case UP_DATA:
+		return 0;
+	case UP_SCHEMA:
+		return report(c, RULE_EMPTY_DOWNGRADE, NULL, down->line, down->col,
+			      "downgrade() %s, while upgrade() changes the schema (%s at line %u)",
+			      does, what, op->call.line);
+	case UP_UNREADABLE:
+		return report(c, RULE_EMPTY_DOWNGRADE, NULL, down->line, down->col,
+			      "downgrade() %s, while upgrade() runs SQL migreview cannot read "
+			      "(%s at line %u), which may change the schema", does, what,
+			      op->call.line);
+	default:
+		return report(c, RULE_EMPTY_DOWNGRADE, NULL, down->line, down->col,
+			      "downgrade() %s, while upgrade() runs code migreview cannot follow, "
+			      "which may change the schema", does);
+	}
 }
 
 int
@@ -89,10 +140,8 @@ check_functions(struct ctx *c)
 		return report(c, RULE_MISSING_DOWNGRADE, NULL, up->present ? up->line : 1,
 			      up->present ? up->col : 1,
 			      "there is no downgrade(): `alembic downgrade` fails at this revision");
-	if (down->empty && !up->empty && !c->in->merge_point && changes_schema(up))
-		return report(c, RULE_EMPTY_DOWNGRADE, NULL, down->line, down->col,
-			      "downgrade() %s, while upgrade() changes the schema",
-			      down->not_implemented ? "raises NotImplementedError" : "does nothing");
+	if (down->empty && !up->empty && !c->in->merge_point)
+		return empty_downgrade(c, up, down);
 	return 0;
 }
 

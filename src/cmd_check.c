@@ -503,6 +503,11 @@ print_signoff(const struct gate *gt)
 			if (m->items[i] == ITEM_BLOCKED)
 				printf("%s: blocked: %s: %s (%s) [signoff]\n", path, checklist[i].id,
 				       reason ? reason : "", who ? who : "?");
+			/* review_migration() did not count it: say why, or it reads as undecided */
+			else if (m->items[i] == ITEM_OPEN && d && d->status == DECISION_ACCEPTED)
+				printf("%s: %s: the accept of %s does not count without a passing "
+				       "up/down run of this content [signoff]\n", path,
+				       checklist[i].id, who ? who : "?");
 			free(reason);
 			free(who);
 		}

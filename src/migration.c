@@ -529,9 +529,30 @@ is_session(const struct walker *w, const char *callee, TSNode call)
 }
 
 /*
+ * Whether callee starts a SQLAlchemy Core statement: sa.select(...),
+ * orders.update().values(...), sa.insert(t).from_select(...).  The first
+ * call of the chain says what it is, not its last (.where, .values).
+ */
+static bool
+core_statement(const char *callee)
+{
+	static const char *const verbs[] = { "select", "insert", "update", "delete" };
+	size_t end = strcspn(callee, "("), start = end;
+
+	while (start > 0 && (isalnum((unsigned char)callee[start - 1]) || callee[start - 1] == '_'))
+		start--;
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (end - start == strlen(verbs[i]) && !strncmp(callee + start, verbs[i], end - start))
+			return true;
+	return false;
+}
+
+/*
  * name = sa.Column("is_public", sa.Boolean) in a function: an argument that
- * names it later reads as the call (manila's op.add_column("t", is_public)).
- * Bound to anything else, the name no longer stands for a call.
+ * names it later reads as the call (manila's op.add_column("t", is_public)),
+ * and so does stmt = sa.select(...) (op.execute(stmt) runs the statement, as
+ * op.execute(sa.select(...)) does).  Bound to anything else, the name no
+ * longer stands for a call.
  */
 static int
 note_call(struct walker *w, const char *name, TSNode right)
@@ -549,7 +570,8 @@ note_call(struct walker *w, const char *name, TSNode right)
 			return -1;
 		last = last ? last + 1 : callee;
 		construct = isupper((unsigned char)last[0]) || !strcmp(last, "table") ||
-			    !strcmp(last, "column") || !strcmp(last, "text");
+			    !strcmp(last, "column") || !strcmp(last, "text") ||
+			    core_statement(callee);
 		free(callee);
 	}
 	for (i = 0; i < w->call_names.n && strcmp(w->call_names.v[i], name); i++)

@@ -27,7 +27,7 @@ present(const char *path)
 /* Keys migreview reads from [migreview]; anything else is probably a typo. */
 static const char *const settings_keys[] = {
 	"dialect", "large_tables", "review_file", "theme", "disable", "require_signatures",
-	"allowed_signers", "downgrade", "naming_convention", "baseline",
+	"allowed_signers", "downgrade", "naming_convention", "baseline", "accept_errors_needs_note",
 };
 #define SEVERITY_PREFIX "severity."
 

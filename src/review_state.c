@@ -176,6 +176,17 @@ review_item_state(const struct decision *d, const char *blob)
 	return blob && !strcmp(d->blob, blob) ? ITEM_DONE : ITEM_STALE;
 }
 
+/* An accept of `tested` stands on a passing run of the same content, whoever wrote it. */
+static bool
+tested_accept_counts(const struct review *rv, const char *revision, const char *blob,
+		     const struct decision *d)
+{
+	const struct test_run *t;
+
+	return strcmp(d->item, checklist[CHECK_TESTED].id) || d->status != DECISION_ACCEPTED ||
+	       review_test_state(rv, revision, blob, &t) == TESTED_PASSED;
+}
+
 void
 review_migration(const struct review *rv, const char *revision, const char *blob,
 		 unsigned not_applicable, struct migration_review *out)
@@ -185,6 +196,8 @@ review_migration(const struct review *rv, const char *revision, const char *blob
 		const struct decision *d = revision ? review_find(rv, revision, checklist[i].id) : NULL;
 
 		out->items[i] = review_item_state(d, blob);
+		if (out->items[i] == ITEM_DONE && !tested_accept_counts(rv, revision, blob, d))
+			out->items[i] = ITEM_OPEN;
 		if (out->items[i] == ITEM_OPEN && revision && (not_applicable >> i & 1))
 			out->items[i] = ITEM_NOT_APPLICABLE;
 		switch (out->items[i]) {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "migreview/inifile.h"
 #include "migreview/session.h"
 #include "migreview/trust.h"
 #include "migreview/util.h"
@@ -315,18 +316,67 @@ session_refusal(const struct session *s, size_t rev)
 }
 
 
-/* Decides without touching undo: the rules of session_decide(). */
+/* [migreview] accept_errors_needs_note: true unless the project says false. */
+static int
+errors_need_note(const struct session *s, struct mr_error *err)
+{
+	char *value = NULL;
+	int b = 1;
+
+	if (project_setting(&s->rep.p, "accept_errors_needs_note", &value, err) < 0)
+		return -1;
+	if (value && (b = inifile_parse_bool(value)) < 0)
+		mr_error_set(err, "accept_errors_needs_note = %.200s: not a boolean", value);
+	free(value);
+	return b;
+}
+
+int
+session_accept_check(const struct session *s, size_t rev, int item, const char *note,
+		     struct mr_error *err)
+{
+	const struct revision *r = &s->rep.g.revs[rev];
+	const struct test_run *t;
+	size_t n, first = report_findings(&s->rep, rev, &n), errors = 0;
+	int need;
+
+	/* the item's evidence is a run: the reviewer's word cannot stand in for it */
+	if (item == CHECK_TESTED && review_test_state(&s->review, r->id, r->blob, &t) !=
+	    TESTED_PASSED)
+		return mr_error_set(err, "tested needs a passing up/down run of this content: "
+				    "run it (t), or waive the item with a reason (w)");
+	for (size_t i = first; i < first + n; i++)
+		errors += s->rep.all.v[i].rule->item == (enum check_item)item &&
+			  s->rep.all.v[i].severity == SEVERITY_ERROR;
+	if (!errors || (note && *note))
+		return 0;
+	if ((need = errors_need_note(s, err)) <= 0)
+		return need;
+	mr_error_set(err, "%s has %zu error finding%s: accepting it takes a note", checklist[item].id,
+		     errors, errors == 1 ? "" : "s");
+	return SESSION_NOTE_NEEDED;
+}
+
+/*
+ * Decides without touching undo: the rules of session_decide().  *taken
+ * says whether it was recorded, saved or not: a refusal is no step to undo.
+ */
 static int
 decide(struct session *s, size_t rev, int item, enum decision_status status,
-       const char *reason, bool lift, struct mr_error *err)
+       const char *reason, bool lift, bool *taken, struct mr_error *err)
 {
 	const char *why = session_refusal(s, rev);
 	const struct revision *r;
 	const struct decision *cur;
+	int rc;
 
+	*taken = false;
 	if (why)
 		return mr_error_set(err, "%s", why);
 	r = &s->rep.g.revs[rev];
+	/* before a block is lifted: the reviewer is not asked for a reason in vain */
+	if (status == DECISION_ACCEPTED && (rc = session_accept_check(s, rev, item, reason, err)))
+		return rc;
 	cur = review_find(&s->review, r->id, checklist[item].id);
 	/* another reviewer's block is lifted only on purpose, and says why */
 	if (cur && cur->status == DECISION_BLOCKED && status != DECISION_BLOCKED &&
@@ -342,6 +392,7 @@ decide(struct session *s, size_t rev, int item, enum decision_status status,
 	if (review_record(&s->review, r->id, checklist[item].id, status, reason, s->reviewer,
 			  r->blob, err) < 0)
 		return -1;
+	*taken = true;
 	s->totals.dirty = true;
 	start_save(s);
 	if (s->review_broken || s->save_failed)
@@ -372,10 +423,11 @@ session_decide(struct session *s, size_t rev, int item, enum decision_status sta
 		.after_reason = reason ? mr_strdup(reason) : NULL,
 	};
 	struct session_undo *u = &s->undo;
-	int rc = decide(s, rev, item, status, reason, lift, err);
+	bool taken;
+	int rc = decide(s, rev, item, status, reason, lift, &taken, err);
 
 	/* taken, even if kept unsaved: undo can take it back */
-	if ((rc < 0 && !s->review.unsaved) || rc == SESSION_LIFT_NEEDED || !st.revision) {
+	if (!taken || !st.revision) {
 		step_free(&st);
 		return rc;
 	}
@@ -397,6 +449,7 @@ session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err)
 {
 	struct session_undo *u = &s->undo;
 	struct session_step *st;
+	bool taken;
 	int rc;
 
 	if (redo ? u->done == u->n : u->done == 0)
@@ -406,15 +459,16 @@ session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err)
 	if (*rev == (size_t)-1)
 		return mr_error_set(err, "%s is no longer in the project", st->revision);
 	rc = decide(s, *rev, st->item, redo ? st->after : st->before,
-		    redo ? st->after_reason : st->before_reason, false, err);
-	if (rc == SESSION_LIFT_NEEDED) {
-		char block[MR_ERROR_MAX];
+		    redo ? st->after_reason : st->before_reason, false, &taken, err);
+	if (rc == SESSION_LIFT_NEEDED || rc == SESSION_NOTE_NEEDED) {
+		char why[MR_ERROR_MAX];
 
-		snprintf(block, sizeof(block), "%s", err->msg);
-		return mr_error_set(err, "%.900s since: decide it instead, which asks for a reason",
-				    block);
+		snprintf(why, sizeof(why), "%s", err->msg);
+		return mr_error_set(err, rc == SESSION_LIFT_NEEDED ?
+				    "%.900s since: decide it instead, which asks for a reason" :
+				    "%.900s: accept it instead, which asks for the note", why);
 	}
-	if (rc < 0 && !s->review.unsaved)
+	if (!taken)
 		return -1;
 	u->done += redo ? 1 : -1;
 	return rc;

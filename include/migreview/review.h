@@ -231,7 +231,9 @@ enum item_state review_item_state(const struct decision *d, const char *blob);
 /*
  * Where a migration stands: blocked if any item is; signed off when every
  * checklist item is accepted or waived for its current blob; else stale
- * when some decision was taken on other content; else open.
+ * when some decision was taken on other content; else open.  An accepted
+ * `tested` item counts only with a passing run recorded for the blob
+ * (review_test_state()); without one it is open.
  */
 enum migration_state { MIGRATION_OPEN, MIGRATION_STALE, MIGRATION_BLOCKED, MIGRATION_SIGNED };
 

@@ -146,10 +146,24 @@ const char *session_refusal(const struct session *s, size_t rev);
  * on disk since it was read.  When the item is blocked by another reviewer
  * and lift is false, nothing is recorded and SESSION_LIFT_NEEDED is
  * returned, err naming the block: lifting it takes lift and a reason.
+ * An accept is refused as session_accept_check() says, SESSION_NOTE_NEEDED
+ * included.
  */
 #define SESSION_LIFT_NEEDED 1
+#define SESSION_NOTE_NEEDED 2
 int session_decide(struct session *s, size_t rev, int item, enum decision_status status,
 		   const char *reason, bool lift, struct mr_error *err);
+
+/*
+ * Whether item of rev can be accepted with note (NULL or "" for none): 0
+ * when it can; -1 for `tested` without a passing up/down run recorded for
+ * the content analysed (a run, not a word, is its evidence: waive it
+ * instead); SESSION_NOTE_NEEDED when the item has error findings and no
+ * note, unless [migreview] accept_errors_needs_note = false.  err says why.
+ * rev must be one session_refusal() has nothing against.
+ */
+int session_accept_check(const struct session *s, size_t rev, int item, const char *note,
+			 struct mr_error *err);
 
 /*
  * Takes the newest decision taken here back (redo: takes it again), by

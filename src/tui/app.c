@@ -520,6 +520,13 @@ global_action(struct app *app, enum action a)
 		filter_next(app);
 		return true;
 	case ACTION_ACCEPT:
+		/* one keystroke signs for one item: only where that item is in view */
+		if (app->focus != VIEW_CHECKLIST) {
+			app_message(app, true, "a accepts the item under the checklist's cursor: "
+				    "Tab to the checklist and pick the item");
+			return true;
+		}
+		/* fall through */
 	case ACTION_WAIVE:
 	case ACTION_BLOCK:
 	case ACTION_CLEAR:

@@ -46,7 +46,7 @@ struct app {
 	char *selected_id, *selected_path;      /* the selected migration, across a new graph */
 	bool kept_unsaved;      /* decisions waited unsaved: say so when they are saved */
 	enum prompt_purpose prompt_for;
-	char lift_label[512];   /* the question that lifting another's block asks */
+	char question[512];     /* what the prompt asks: why lift another's block, why accept */
 	struct {                /* the decision waiting for its reason */
 		size_t rev;
 		int item;

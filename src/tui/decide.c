@@ -96,9 +96,18 @@ apply(struct app *app, size_t rev, int item, enum decision_status status, const 
 		app->pending.item = item;
 		app->pending.status = status;
 		app->prompt_for = PROMPT_LIFT;
-		snprintf(app->lift_label, sizeof(app->lift_label), "%.400s. Lift the block, because: ",
+		snprintf(app->question, sizeof(app->question), "%.400s. Lift the block, because: ",
 			 err.msg);
-		prompt_start(&app->prompt, app->lift_label);
+		prompt_start(&app->prompt, app->question);
+		return false;
+	}
+	if (rc == SESSION_NOTE_NEEDED) {
+		app->pending.rev = rev;
+		app->pending.item = item;
+		app->pending.status = status;
+		app->prompt_for = PROMPT_REASON;
+		snprintf(app->question, sizeof(app->question), "%.400s. Accept, because: ", err.msg);
+		prompt_start(&app->prompt, app->question);
 		return false;
 	}
 	if (rc < 0) {
@@ -186,7 +195,8 @@ decide_reason_done(struct app *app)
 	if (!*p) {
 		/* the prompt stays: a waive or block without a reason is no decision */
 		app->prompt.active = true;
-		app_message(app, true, "a reason is required (Esc cancels)");
+		app_message(app, true, "%s is required (Esc cancels)",
+			    app->pending.status == DECISION_ACCEPTED ? "a note" : "a reason");
 		return false;
 	}
 	app_decide(app, app->pending.rev, app->pending.item, app->pending.status, p);

@@ -105,10 +105,13 @@ decision_text(struct app *app, enum check_item item)
 	snprintf(when, sizeof(when), "%s", d->timestamp);
 	if (strlen(when) > 10)
 		when[10] = ' ';
-	return mr_printf("%s%s by %s, %s UTC%s%s",
+	/* an accept the session does not count (tested without a passing run) says so */
+	return mr_printf("%s%s by %s, %s UTC%s%s%s",
 			 st == ITEM_STALE ? "stale, the file changed since it was " : "",
 			 decision_status_name(d->status), d->reviewer, when,
-			 d->reason ? ": " : "", d->reason ? d->reason : "");
+			 d->reason ? ": " : "", d->reason ? d->reason : "",
+			 st == ITEM_OPEN && d->status == DECISION_ACCEPTED ?
+			 "; does not count without a passing run of this content" : "");
 }
 
 /* The tested item's evidence: the runs recorded on this very content, one per database. */
@@ -428,23 +431,39 @@ goto_item(struct view *v, struct app *app, int dir)
 	app_message(app, false, "no undecided item left in this migration");
 }
 
-/* A: accepts every item without findings that is not decided for this content. */
+/*
+ * A: accepts every item without findings that is not decided for this
+ * content, and that a plain accept may take (not `tested` without a run).
+ */
 static void
 accept_clean(struct app *app, struct checklist_state *c)
 {
+	const char *why = session_refusal(&app->s, app_selected(app));
 	size_t n = 0;
+	bool untested = false;
 
+	if (why) {
+		app_message(app, true, "%s", why);
+		return;
+	}
 	for (int item = 0; item < CHECK_ITEM_COUNT; item++) {
+		struct mr_error err;
+
 		if (c->per_item[item] || state_of(app, (enum check_item)item) == ITEM_DONE ||
 		    state_of(app, (enum check_item)item) == ITEM_BLOCKED ||
 		    state_of(app, (enum check_item)item) == ITEM_NOT_APPLICABLE)
 			continue;
+		if (session_accept_check(&app->s, app_selected(app), item, NULL, &err)) {
+			untested |= item == CHECK_TESTED;
+			continue;
+		}
 		app_decide(app, app_selected(app), item, DECISION_ACCEPTED, NULL);
 		if (app->message_error)
 			return;
 		n++;
 	}
-	app_message(app, false, "accepted %zu item%s without findings", n, n == 1 ? "" : "s");
+	app_message(app, false, "accepted %zu item%s without findings%s", n, n == 1 ? "" : "s",
+		    untested ? "; tested waits for a passing run (t)" : "");
 }
 
 static bool

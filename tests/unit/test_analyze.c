@@ -1184,6 +1184,12 @@ Test(analyze, names_that_are_not_known_are_not_existing_tables)
 			     "        op.create_index('ix_' + t, 'tenant_' + t, ['id'])\n"
 			     "def downgrade():\n    pass\n", true), "empty-downgrade@6:1");
 	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute('UPDATE orders SET total = 0 WHERE total IS NULL; "
+			     "ALTER TABLE orders ADD COLUMN IF NOT EXISTS note text')\n"
+			     "def downgrade():\n    pass\n", true), "empty-downgrade@3:1");
+	cr_expect_str_eq(message_of(RULE_EMPTY_DOWNGRADE), "downgrade() does nothing, while "
+			 "upgrade() changes the schema (ALTER TABLE in op.execute at line 2)");
+	cr_expect_str_eq(run("def upgrade():\n"
 			     "    op.execute(create_sql)\n"
 			     "    op.create_index('ix_x', name, ['id'])\n"
 			     "def downgrade():\n    pass\n", true),
@@ -1533,4 +1539,34 @@ Test(analyze, a_check_on_a_dropped_column_goes_with_it)
 			     "def downgrade():\n"
 			     "    op.drop_column('orders', 'purge')\n", true), "downgrade-not-inverse"),
 		  "purged is another column");
+}
+
+/* issue 17: empty-downgrade says what upgrade() does; SQLAlchemy statements are no SQL text */
+Test(analyze, an_empty_downgrade_names_what_upgrade_does)
+{
+	cr_expect_str_eq(run("t = sa.table('orders', sa.column('id'), sa.column('total'))\n"
+			     "def upgrade():\n"
+			     "    stmt = sa.select(t.c.id).where(t.c.total > 0)\n"
+			     "    op.execute(stmt)\n"
+			     "    op.execute(sa.select(t.c.id))\n"
+			     "    done = t.update().values(total=0).where(t.c.id == 1)\n"
+			     "    op.execute(done)\n"
+			     "def downgrade():\n    pass\n", true), "",
+			 "Core statements read and write rows: a data migration, no SQL text");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute(\"UPDATE orders SET total = 0 WHERE total IS NULL\")\n"
+			     "    op.add_column('orders', sa.Column('note', sa.Text()))\n"
+			     "def downgrade():\n    pass\n", true), "empty-downgrade@4:1");
+	cr_expect_str_eq(message_of(RULE_EMPTY_DOWNGRADE), "downgrade() does nothing, while "
+			 "upgrade() changes the schema (op.add_column at line 3)");
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.execute(create_sql)\n"
+			     "def downgrade():\n    pass\n", true),
+			 "non-literal-sql@2:16 empty-downgrade@3:1");
+	cr_expect_str_eq(message_of(RULE_EMPTY_DOWNGRADE), "downgrade() does nothing, while "
+			 "upgrade() runs SQL migreview cannot read (op.execute at line 2), which "
+			 "may change the schema");
+	cr_expect_str_eq(message_of(RULE_NON_LITERAL_SQL), "the SQL is built at run time "
+			 "(create_sql, a name bound to neither a literal nor a SQLAlchemy "
+			 "statement): migreview cannot analyse it; review it by hand");
 }

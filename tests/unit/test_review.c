@@ -252,10 +252,12 @@ Test(review, an_item_that_does_not_apply_needs_no_decision)
 
 	setenv("SOURCE_DATE_EPOCH", "1795000000", 1);
 	cr_assert(load(&rv, "r", &err) == 0);
+	/* tested waived: an accept of it needs a run (below) */
 	for (int i = 0; i < CHECK_ITEM_COUNT; i++)
 		if (i != CHECK_REVERSIBLE)
-			cr_assert(review_decide(&rv, "aaa", checklist[i].id, DECISION_ACCEPTED,
-						NULL, ME, BLOB_A, &err) == 0);
+			cr_assert(review_decide(&rv, "aaa", checklist[i].id, i == CHECK_TESTED ?
+						DECISION_WAIVED : DECISION_ACCEPTED, "no db here", ME,
+						BLOB_A, &err) == 0);
 	review_migration(&rv, "aaa", BLOB_A, 0, &mr);
 	cr_assert_eq(mr.state, MIGRATION_OPEN, "the item applies: it needs a decision");
 	review_migration(&rv, "aaa", BLOB_A, reversible, &mr);
@@ -445,6 +447,37 @@ Test(review, test_runs_round_trip_after_the_decisions)
 	cr_assert_null(review_find_run(&again, "aaa", "sqlite"));
 	review_free(&rv);
 	review_free(&again);
+}
+
+Test(review, an_accept_of_tested_counts_only_with_a_passing_run_of_the_content)
+{
+	struct review rv;
+	struct migration_review mr;
+	struct mr_error err;
+	struct test_run earlier = a_run("aaa", "sqlite", TEST_PASSED, BLOB_B);
+	struct test_run failed = a_run("aaa", "postgresql", TEST_FAILED, BLOB_A);
+	struct test_run passed = a_run("aaa", "postgresql", TEST_PASSED, BLOB_A);
+
+	setenv("SOURCE_DATE_EPOCH", "1795000000", 1);
+	cr_assert(load(&rv, "r", &err) == 0);
+	for (int i = 0; i < CHECK_ITEM_COUNT; i++)
+		cr_assert(review_decide(&rv, "aaa", checklist[i].id, DECISION_ACCEPTED, NULL, ME,
+					BLOB_A, &err) == 0);
+	review_migration(&rv, "aaa", BLOB_A, 0, &mr);
+	cr_assert_eq(mr.items[CHECK_TESTED], ITEM_OPEN, "never run: the accept does not count");
+	cr_assert_eq(mr.state, MIGRATION_OPEN);
+	cr_assert_eq(mr.open, 1);
+	cr_assert(review_record_runs(&rv, &earlier, 1, &err) == 0, "%s", err.msg);
+	review_migration(&rv, "aaa", BLOB_A, 0, &mr);
+	cr_assert_eq(mr.items[CHECK_TESTED], ITEM_OPEN, "a pass of other content is no evidence");
+	cr_assert(review_record_runs(&rv, &failed, 1, &err) == 0, "%s", err.msg);
+	review_migration(&rv, "aaa", BLOB_A, 0, &mr);
+	cr_assert_eq(mr.items[CHECK_TESTED], ITEM_OPEN, "a failure of this content");
+	cr_assert(review_record_runs(&rv, &passed, 1, &err) == 0, "%s", err.msg);
+	review_migration(&rv, "aaa", BLOB_A, 0, &mr);
+	cr_assert_eq(mr.items[CHECK_TESTED], ITEM_DONE);
+	cr_assert_eq(mr.state, MIGRATION_SIGNED);
+	review_free(&rv);
 }
 
 Test(review, what_the_runs_say_of_the_current_content)

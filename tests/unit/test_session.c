@@ -202,8 +202,8 @@ Test(session, a_removed_review_file_is_read_again_not_resurrected)
 	sh("rm migrations.review");
 	cr_assert(settle(&s) & SESSION_REVIEW_CHANGED);
 	cr_assert_null(review_find(&s.review, "5931423ea539", checklist[0].id));
-	cr_assert(session_decide(&s, rev, 5, DECISION_ACCEPTED, NULL, false, &err) == 0, "%s",
-		  err.msg);
+	cr_assert(session_decide(&s, rev, CHECK_HARDCODED_DATA, DECISION_ACCEPTED, NULL, false,
+				 &err) == 0, "%s", err.msg);
 	settle(&s);
 	path = mr_printf("%s/migrations.review", dir);
 	cr_assert(mr_read_file(path, MR_FILE_REVIEW, &text, &len, &err) == 0);
@@ -276,4 +276,124 @@ Test(session, undo_and_redo_never_lift_a_block_placed_since)
 	cr_assert_eq(m.items[CHECK_ENUM], ITEM_BLOCKED);
 	session_close(&a);
 	session_close(&b);
+}
+
+/* The first item of a migration with an error finding: its revision in *rev. */
+static int
+item_with_error(const struct session *s, size_t *rev)
+{
+	for (size_t i = 0; i < s->rep.all.n; i++)
+		if (s->rep.all.v[i].severity == SEVERITY_ERROR &&
+		    s->rep.all.v[i].rule->item != CHECK_TESTED) {
+			*rev = s->rep.all.v[i].revision;
+			return (int)s->rep.all.v[i].rule->item;
+		}
+	cr_assert_fail("the example has no error finding");
+	return -1;
+}
+
+Test(session, accepting_an_item_with_error_findings_takes_a_note)
+{
+	struct session s;
+	struct mr_error err;
+	const struct decision *d;
+	size_t rev;
+	int item;
+
+	open_as(&s, "Ann <ann@example.com>");
+	item = item_with_error(&s, &rev);
+	cr_assert_eq(session_decide(&s, rev, item, DECISION_ACCEPTED, NULL, false, &err),
+		     SESSION_NOTE_NEEDED);
+	cr_assert(strstr(err.msg, "accepting it takes a note"), "%s", err.msg);
+	cr_assert_null(review_find(&s.review, s.rep.g.revs[rev].id, checklist[item].id));
+	cr_assert_eq(session_undo(&s, false, &rev, &err), 1, "nothing was taken to undo");
+	cr_assert(session_decide(&s, rev, item, DECISION_ACCEPTED, "checked by hand", false,
+				 &err) == 0, "%s", err.msg);
+	d = review_find(&s.review, s.rep.g.revs[rev].id, checklist[item].id);
+	cr_assert(d && d->status == DECISION_ACCEPTED);
+	cr_assert_str_eq(d->reason, "checked by hand", "the note is kept with the decision");
+	settle(&s);
+	session_close(&s);
+}
+
+Test(session, a_project_can_let_error_items_be_accepted_without_a_note)
+{
+	struct session s;
+	struct mr_error err;
+	size_t rev;
+	int item;
+
+	sh("sed -i 's/^\\[migreview\\]$/[migreview]\\naccept_errors_needs_note = false/' "
+	   "alembic.ini");
+	open_as(&s, "Ann <ann@example.com>");
+	cr_assert_eq(s.rep.p.warnings.n, 0, "a known setting: %s",
+		     s.rep.p.warnings.n ? s.rep.p.warnings.v[0] : "");
+	item = item_with_error(&s, &rev);
+	cr_assert(session_decide(&s, rev, item, DECISION_ACCEPTED, NULL, false, &err) == 0,
+		  "%s", err.msg);
+	settle(&s);
+	session_close(&s);
+}
+
+Test(session, tested_is_accepted_only_on_a_passing_run_of_the_content)
+{
+	struct session s;
+	struct mr_error err;
+	size_t rev;
+	struct test_run run = {
+		.revision = "5931423ea539", .database = "sqlite", .outcome = TEST_PASSED,
+		.runner = "Ann <ann@example.com>", .alembic = "1.8.1", .log = "",
+	};
+
+	open_as(&s, "Ann <ann@example.com>");
+	rev = rev_of(&s, "5931423ea539");
+	cr_assert(session_decide(&s, rev, CHECK_TESTED, DECISION_ACCEPTED, "trust me", false,
+				 &err) < 0, "no run: not even with a note");
+	cr_assert(strstr(err.msg, "passing up/down run"), "%s", err.msg);
+	cr_assert_null(review_find(&s.review, "5931423ea539", "tested"));
+	run.blob = "0000000000000000000000000000000000000000";
+	cr_assert(review_record_runs(&s.review, &run, 1, &err) == 0, "%s", err.msg);
+	cr_assert(session_decide(&s, rev, CHECK_TESTED, DECISION_ACCEPTED, NULL, false, &err) < 0,
+		  "a pass of other content");
+	run.blob = s.rep.g.revs[rev].blob;
+	cr_assert(review_record_runs(&s.review, &run, 1, &err) == 0, "%s", err.msg);
+	cr_assert(session_decide(&s, rev, CHECK_TESTED, DECISION_ACCEPTED, NULL, false,
+				 &err) == 0, "%s", err.msg);
+	settle(&s);
+	session_close(&s);
+}
+
+Test(session, tested_can_be_waived_without_a_run)
+{
+	struct session s;
+	struct mr_error err;
+	size_t rev;
+
+	open_as(&s, "Ann <ann@example.com>");
+	rev = rev_of(&s, "5931423ea539");
+	cr_assert(session_decide(&s, rev, CHECK_TESTED, DECISION_WAIVED, "no database here",
+				 false, &err) == 0, "%s", err.msg);
+	settle(&s);
+	session_close(&s);
+}
+
+/* a refusal while decisions wait unsaved is still no decision: nothing to undo */
+Test(session, a_refused_accept_is_no_step_to_undo_while_decisions_wait_unsaved)
+{
+	struct session s;
+	struct mr_error err;
+	size_t rev, at;
+
+	open_as(&s, "Ann <ann@example.com>");
+	rev = rev_of(&s, "5931423ea539");
+	sh("printf '{\"migreview-review\":1}\\n<<<<<<< HEAD\\n' > migrations.review");
+	cr_assert(settle(&s) & SESSION_REVIEW_BROKEN);
+	cr_assert(session_decide(&s, rev, CHECK_ENUM, DECISION_ACCEPTED, NULL, false, &err) < 0);
+	cr_assert(s.review.unsaved, "kept, not saved");
+	cr_assert(session_decide(&s, rev, CHECK_TESTED, DECISION_ACCEPTED, NULL, false, &err) < 0);
+	cr_assert(strstr(err.msg, "passing up/down run"), "%s", err.msg);
+	cr_assert(session_undo(&s, false, &at, &err) <= 0, "%s", err.msg);
+	cr_assert_null(review_find(&s.review, "5931423ea539", "tested"));
+	cr_assert_eq(session_undo(&s, false, &at, &err), 1, "only the enum accept was a step");
+	session_close(&s);
 }
