@@ -392,6 +392,8 @@ run_gate(const struct cli *cli, struct gate *gt)
 		rc = analysis_config_load(r->settings ? r->settings : &r->p, &gt->cfg, &err);
 	if (rc == 0)
 		rc = report_baseline(r, r->settings ? r->settings : &r->p, &err);
+	if (rc == 0 && cli->trust_ref)
+		rc = report_history_trusted(r, cli->trust_ref, &err);
 	if (rc == 0)
 		rc = report_adopt(r, &all, &err);
 	findings_free(&all);
@@ -504,7 +506,9 @@ print_signoff(const struct gate *gt)
 				printf("%s: blocked: %s: %s (%s) [signoff]\n", path, checklist[i].id,
 				       reason ? reason : "", who ? who : "?");
 			/* review_migration() did not count it: say why, or it reads as undecided */
-			else if (m->items[i] == ITEM_OPEN && d && d->status == DECISION_ACCEPTED)
+			else if (i == CHECK_TESTED && m->items[i] == ITEM_OPEN && d &&
+				 d->status == DECISION_ACCEPTED &&
+				 !review_tested_passed(&gt->review, r->g.revs[rev].id, r->g.revs[rev].blob))
 				printf("%s: %s: the accept of %s does not count without a passing "
 				       "up/down run of this content [signoff]\n", path,
 				       checklist[i].id, who ? who : "?");

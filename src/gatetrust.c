@@ -14,8 +14,8 @@
 
 /* [migreview] settings that can weaken the gate; severity.RULE are too. */
 static const char *const gate_keys[] = {
-	"accept_errors_needs_note", "allowed_signers", "baseline", "dialect", "disable",
-	"downgrade", "large_tables", "naming_convention", "require_signatures", "review_file",
+	"allowed_signers", "baseline", "dialect", "disable", "downgrade", "large_tables",
+	"naming_convention", "require_signatures", "review_file",
 };
 /* Alembic's own: another location is another set of migrations */
 static const char *const location_keys[] = {

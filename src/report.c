@@ -301,6 +301,35 @@ report_baseline(struct report *r, const struct project *settings, struct mr_erro
 	return settings_baseline(settings, &r->g, &r->history, &r->baseline, &r->n_history, err);
 }
 
+int
+report_history_trusted(struct report *r, const char *ref, struct mr_error *err)
+{
+	struct gitinfo *gi = NULL;
+	enum gitinfo_change *changes = NULL;
+	int rc = 0;
+
+	if (!r->history)
+		return 0;
+	rc = gitinfo_open(&gi, r->p.script_location ? r->p.script_location : r->p.root, err);
+	if (rc == 0)
+		rc = gitinfo_changes_since(gi, ref, &r->g, &changes, err);
+	gitinfo_free(gi);
+	if (rc < 0)
+		return -1;
+	/* the change's own migrations: what they are is the change's to say, not history */
+	if (changes[r->baseline] == GITINFO_ADDED || changes[r->baseline] == GITINFO_RENAMED)
+		rc = mr_error_set(err, "baseline %s is a migration this change adds since %s: the "
+				  "baseline must name one %s already has", r->g.revs[r->baseline].id,
+				  ref, ref);
+	for (size_t i = 0; rc == 0 && i < r->g.n; i++)
+		if (r->history[i] && (changes[i] == GITINFO_ADDED || changes[i] == GITINFO_RENAMED)) {
+			r->history[i] = false;
+			r->n_history--;
+		}
+	free(changes);
+	return rc;
+}
+
 void
 report_free(struct report *r)
 {

@@ -176,15 +176,21 @@ review_item_state(const struct decision *d, const char *blob)
 	return blob && !strcmp(d->blob, blob) ? ITEM_DONE : ITEM_STALE;
 }
 
+bool
+review_tested_passed(const struct review *rv, const char *revision, const char *blob)
+{
+	const struct test_run *t;
+
+	return review_test_state(rv, revision, blob, &t) == TESTED_PASSED;
+}
+
 /* An accept of `tested` stands on a passing run of the same content, whoever wrote it. */
 static bool
 tested_accept_counts(const struct review *rv, const char *revision, const char *blob,
 		     const struct decision *d)
 {
-	const struct test_run *t;
-
 	return strcmp(d->item, checklist[CHECK_TESTED].id) || d->status != DECISION_ACCEPTED ||
-	       review_test_state(rv, revision, blob, &t) == TESTED_PASSED;
+	       review_tested_passed(rv, revision, blob);
 }
 
 void

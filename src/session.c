@@ -336,13 +336,11 @@ session_accept_check(const struct session *s, size_t rev, int item, const char *
 		     struct mr_error *err)
 {
 	const struct revision *r = &s->rep.g.revs[rev];
-	const struct test_run *t;
 	size_t n, first = report_findings(&s->rep, rev, &n), errors = 0;
 	int need;
 
 	/* the item's evidence is a run: the reviewer's word cannot stand in for it */
-	if (item == CHECK_TESTED && review_test_state(&s->review, r->id, r->blob, &t) !=
-	    TESTED_PASSED)
+	if (item == CHECK_TESTED && !review_tested_passed(&s->review, r->id, r->blob))
 		return mr_error_set(err, "tested needs a passing up/down run of this content: "
 				    "run it (t), or waive the item with a reason (w)");
 	for (size_t i = first; i < first + n; i++)

@@ -92,6 +92,14 @@ report_findings(const struct report *r, size_t rev, size_t *n)
  */
 int report_baseline(struct report *r, const struct project *settings, struct mr_error *err);
 
+/*
+ * With a trusted ref (check --trust-ref): a migration the change adds, or
+ * renames and changes, is never history, even when an edited older file
+ * makes it an ancestor of the baseline; a baseline that names one is an
+ * error.  Edits to history's files stay outside the gate (a reformat).
+ */
+int report_history_trusted(struct report *r, const char *ref, struct mr_error *err);
+
 /* Whether revision rev is history: at or below the baseline. */
 static inline bool
 report_history(const struct report *r, size_t rev)

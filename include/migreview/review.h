@@ -154,6 +154,8 @@ enum test_state { TESTED_NEVER, TESTED_STALE, TESTED_PASSED, TESTED_FAILED };
 
 enum test_state review_test_state(const struct review *rv, const char *revision,
 				  const char *blob, const struct test_run **which);
+/* Whether the newest run of revision on content blob passed: what accepting `tested` needs. */
+bool review_tested_passed(const struct review *rv, const char *revision, const char *blob);
 
 /*
  * Merges the review file text (read elsewhere: from a git tree, say; label
