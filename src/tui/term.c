@@ -524,13 +524,16 @@ unread(int r, wint_t wc)
 }
 
 /*
- * After ESC: an SGR mouse report ("[<0;12;5M") is read whole, as ECMA-48
- * delimits a control sequence: up to its final byte (@ to ~), whatever
- * comes before it, so that no part of it, however long or broken, is read
- * as keys; it is dropped unless it is a click or the wheel while the mouse
- * is on.  An ESC within it starts a sequence of its own.  What a report
- * cannot start with is handed back to be read as keys.  MRK_MOUSE, MRK_ESC,
- * or TERM_TIMEOUT for a report dropped.
+ * After ESC: a control sequence that curses did not turn into a key is
+ * read whole and dropped, so that no byte of it is read as a key: a CSI
+ * ("[" up to its final byte, @ to ~, as ECMA-48 delimits it) or an OSC or
+ * other string ("]", "P", "_", "^" up to BEL or ESC \).  Terminals send
+ * them unasked too: a late reply to the background query (OSC 11, DA1)
+ * must not turn into "[", "?" and "c", which clears a decision.  An SGR
+ * mouse report ("[<0;12;5M") is the one kept, when it is a click or the
+ * wheel while the mouse is on.  An ESC within a sequence starts one of its
+ * own.  What no sequence starts with is handed back to be read as keys.
+ * MRK_MOUSE, MRK_ESC, or TERM_TIMEOUT for a sequence dropped.
  */
 static int
 curses_escape(struct term *t)
@@ -538,32 +541,31 @@ curses_escape(struct term *t)
 	char buf[MOUSE_REPORT_MAX];
 	size_t n = 0;
 	wint_t wc, first;
+	bool string;
 	int r;
 
 	timeout(25);
-	if ((r = get_wch(&first)) != OK || first != '[') {
+	if ((r = get_wch(&first)) != OK || !strchr("[]P_^", (int)first) || !first) {
 		unread(r, first);
 		return MRK_ESC;
 	}
-	if ((r = get_wch(&wc)) != OK || wc != '<') {
-		/* curses reads back the last handed back first */
-		unread(r, wc);
-		unread(OK, first);
-		return MRK_ESC;
-	}
+	string = first != '[';
 	while ((r = get_wch(&wc)) == OK) {
 		if (wc == MRK_ESC) {
-			unread(r, wc);
+			/* ESC \ ends a string; any other ESC starts a sequence of its own */
+			if (string && get_wch(&wc) == OK && wc == '\\')
+				return TERM_TIMEOUT;
+			unread(OK, wc);
 			return TERM_TIMEOUT;
 		}
 		if (n < sizeof(buf))
 			buf[n] = (char)(wc < 0x80 ? wc : 0x7f);
 		n++;
-		if (wc >= 0x40 && wc <= 0x7e)
+		if (string ? wc == 0x07 : wc >= 0x40 && wc <= 0x7e)
 			break;
 	}
-	return n <= sizeof(buf) && keys_mouse_parse(buf, n, &t->event) && t->mouse ? MRK_MOUSE
-										: TERM_TIMEOUT;
+	return !string && n <= sizeof(buf) && n > 0 && buf[0] == '<' &&
+	       keys_mouse_parse(buf + 1, n - 1, &t->event) && t->mouse ? MRK_MOUSE : TERM_TIMEOUT;
 }
 
 static int
