@@ -521,7 +521,7 @@ global_action(struct app *app, enum action a)
 		return true;
 	case ACTION_ACCEPT:
 		/* one keystroke signs for one item: only where that item is in view */
-		if (app->focus != VIEW_CHECKLIST) {
+		if (app_focused_id(app) != VIEW_CHECKLIST) {
 			app_message(app, true, "a accepts the item under the checklist's cursor: "
 				    "Tab to the checklist and pick the item");
 			return true;
@@ -591,7 +591,8 @@ repeats(enum action a)
 
 /* Where a repeat got to, to stop repeating once it goes no further. */
 struct place {
-	size_t view, cursor, top, migration;    /* all size_t: no padding for memcmp() */
+	/* all size_t: no padding for memcmp() */
+	size_t view, cursor, top, hscroll, migration, undone;
 };
 
 static struct place
@@ -599,7 +600,8 @@ place(struct app *app)
 {
 	const struct view *v = focused(app);
 
-	return (struct place){ (size_t)app_focused_id(app), v->cursor, v->top, app_selected(app) };
+	return (struct place){ (size_t)app_focused_id(app), v->cursor, v->top, (size_t)v->hscroll,
+			       app_selected(app), app->s.undo.done };
 }
 
 /*
@@ -627,6 +629,12 @@ run_counted(struct app *app, enum action a, unsigned count)
 	case ACTION_PREV_MIGRATION:
 		move_migration(app, a == ACTION_NEXT_MIGRATION ? 1 : -1, count);
 		return;
+	case ACTION_SEARCH_NEXT:
+	case ACTION_SEARCH_PREV:
+		/* a search wraps around: past the rows it only goes round again */
+		if (count > v->ops->rows(v, app))
+			count = (unsigned)v->ops->rows(v, app) + 1;
+		break;
 	default:
 		break;
 	}

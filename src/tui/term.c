@@ -751,10 +751,15 @@ term_close(struct term *t)
 	if (!t)
 		return;
 	if (t->scr) {
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+
 		if (t->mouse)
 			mouse_mode(false);
 		endwin();
 		delscreen(t->scr);
+		/* Ctrl-Z stops the process again once there is no UI to suspend */
+		sigemptyset(&dfl.sa_mask);
+		sigaction(SIGTSTP, &dfl, NULL);
 	}
 	free(t->shown);
 	free(t->attrs);
