@@ -255,14 +255,14 @@ walk_history(struct walk *w, atomic_size_t *progress, atomic_bool *cancel, struc
 {
 	git_revwalk *rw = NULL;
 	git_oid oid;
-	int rc = 0;
+	int rc = 0, step = GIT_ITEROVER;
 
 	if (git_revwalk_new(&rw, w->gi->repo) < 0)
 		return gitinfo_fail(err, "cannot walk the history");
 	git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
 	/* a repository without commits has no history yet */
 	if (git_revwalk_push_head(rw) == 0)
-		while (git_revwalk_next(&oid, rw) == 0) {
+		while ((step = git_revwalk_next(&oid, rw)) == 0) {
 			if (cancel && atomic_load(cancel))
 				break;
 			w->c = NULL;
@@ -275,6 +275,11 @@ walk_history(struct walk *w, atomic_size_t *progress, atomic_bool *cancel, struc
 			if (progress)
 				atomic_fetch_add(progress, 1);
 		}
+	/* a missing commit (a shallow clone, a damaged repository) is no end of the history */
+	if (rc == 0 && step != 0 && step != GIT_ITEROVER)
+		rc = gitinfo_fail(err, git_repository_is_shallow(w->gi->repo) == 1 ?
+				  "cannot read the whole history: the clone is shallow "
+				  "(git fetch --unshallow)" : "cannot read the history");
 	git_revwalk_free(rw);
 	return rc;
 }

@@ -16,18 +16,7 @@ struct git_state {
 	struct gitinfo *gi;             /* for diffs, on this thread; NULL outside git */
 	char problem[MR_ERROR_MAX];     /* why git is not available */
 
-	/* the history index of every migration, on its own thread with its own repository */
-	struct {
-		thrd_t thread;
-		bool running;
-		atomic_bool done, cancel;
-		atomic_size_t progress;
-		char *root;
-		struct strvec paths;    /* one per revision of the graph, in its order */
-		struct history_index *ix;
-		int rc;
-		struct mr_error err;
-	} job;
+	struct index_job *job;          /* the index being read; NULL when none is */
 	struct history_index *ix;       /* NULL until the job is done */
 
 	size_t hist_rev;                /* whose history hist is; (size_t)-1 for none */
@@ -40,6 +29,34 @@ struct git_state {
 
 	enum gitinfo_change *changes;   /* --since: per revision, how its file changed */
 };
+
+/*
+ * The history index of every migration, read on its own thread with its
+ * own repository.  The thread and the UI each hold the job; the last to let
+ * go frees it, so that quitting or a reload never waits for a walk (the
+ * first step of one reads every commit before it can be cancelled).
+ */
+struct index_job {
+	atomic_int holders;
+	atomic_bool done, cancel;
+	atomic_size_t progress;
+	char *root;
+	struct strvec paths;    /* one per revision of the graph, in its order */
+	struct history_index *ix;
+	int rc;
+	struct mr_error err;
+};
+
+static void
+job_release(struct index_job *job)
+{
+	if (atomic_fetch_sub(&job->holders, 1) != 1)
+		return;
+	history_index_free(job->ix);
+	free(job->root);
+	strvec_free(&job->paths);
+	free(job);
+}
 
 static struct git_state *
 gs(const struct app *app)
@@ -76,16 +93,17 @@ scope_since(struct app *app, struct mr_error *err)
 static int
 index_main(void *arg)
 {
-	struct git_state *s = arg;
+	struct index_job *job = arg;
 	struct gitinfo *gi;
 
-	s->job.rc = gitinfo_open(&gi, s->job.root, &s->job.err);
-	if (s->job.rc == 0) {
-		s->job.rc = gitinfo_history_index(gi, s->job.paths.v, s->job.paths.n, &s->job.ix,
-						  &s->job.progress, &s->job.cancel, &s->job.err);
+	job->rc = gitinfo_open(&gi, job->root, &job->err);
+	if (job->rc == 0) {
+		job->rc = gitinfo_history_index(gi, job->paths.v, job->paths.n, &job->ix,
+						&job->progress, &job->cancel, &job->err);
 		gitinfo_free(gi);
 	}
-	atomic_store(&s->job.done, true);
+	atomic_store(&job->done, true);
+	job_release(job);
 	return 0;
 }
 
@@ -94,24 +112,31 @@ static void
 start_index(struct app *app)
 {
 	struct git_state *s = gs(app);
+	struct index_job *job;
+	thrd_t thread;
 	bool ok;
 
 	if (!s->gi)
 		return;
-	atomic_init(&s->job.done, false);
-	atomic_init(&s->job.cancel, false);
-	atomic_init(&s->job.progress, 0);
-	ok = (s->job.root = mr_strdup(app->s.rep.p.root)) != NULL;
-	for (size_t i = 0; ok && i < app->s.rep.g.n; i++)
-		ok = strvec_push(&s->job.paths, app->s.rep.g.revs[i].path) == 0;
-	if (!ok || thrd_create(&s->job.thread, index_main, s) != thrd_success) {
-		free(s->job.root);
-		s->job.root = NULL;
-		strvec_free(&s->job.paths);
+	if (!(job = calloc(1, sizeof(*job)))) {
 		snprintf(s->problem, sizeof(s->problem), "cannot start reading the history");
 		return;
 	}
-	s->job.running = true;
+	atomic_init(&job->holders, 2);
+	atomic_init(&job->done, false);
+	atomic_init(&job->cancel, false);
+	atomic_init(&job->progress, 0);
+	ok = (job->root = mr_strdup(app->s.rep.p.root)) != NULL;
+	for (size_t i = 0; ok && i < app->s.rep.g.n; i++)
+		ok = strvec_push(&job->paths, app->s.rep.g.revs[i].path) == 0;
+	if (!ok || thrd_create(&thread, index_main, job) != thrd_success) {
+		atomic_store(&job->holders, 1);
+		job_release(job);
+		snprintf(s->problem, sizeof(s->problem), "cannot start reading the history");
+		return;
+	}
+	thrd_detach(thread);
+	s->job = job;
 }
 
 int
@@ -130,27 +155,14 @@ gitview_open(struct app *app, struct mr_error *err)
 	return app->since ? scope_since(app, err) : 0;
 }
 
-static void
-join(struct git_state *s)
-{
-	if (!s->job.running)
-		return;
-	thrd_join(s->job.thread, NULL);
-	s->job.running = false;
-	free(s->job.root);
-	s->job.root = NULL;
-	strvec_free(&s->job.paths);
-}
-
-/* Stops the index under way, drops the one in and what was taken from it. */
+/* Stops the index under way (without waiting for it), drops the one in and what was taken from it. */
 static void
 drop_index(struct git_state *s)
 {
-	if (s->job.running) {
-		atomic_store(&s->job.cancel, true);
-		join(s);
-		history_index_free(s->job.ix);
-		s->job.ix = NULL;
+	if (s->job) {
+		atomic_store(&s->job->cancel, true);
+		job_release(s->job);
+		s->job = NULL;
 	}
 	history_index_free(s->ix);
 	s->ix = NULL;
@@ -196,27 +208,35 @@ gitview_poll(struct app *app, bool wait)
 {
 	struct git_state *s = gs(app);
 
-	if (!s || !s->job.running || (!wait && !atomic_load(&s->job.done)))
+	struct index_job *job = s ? s->job : NULL;
+
+	if (!job)
 		return false;
-	join(s);
-	if (s->job.rc < 0) {
-		snprintf(s->problem, sizeof(s->problem), "%s", s->job.err.msg);
-		app_message(app, true, "%s", s->job.err.msg);
+	/* headless: the screens a script dumps do not depend on the thread's speed */
+	while (wait && !atomic_load(&job->done))
+		thrd_sleep(&(struct timespec){ .tv_nsec = 5000000 }, NULL);
+	if (!atomic_load(&job->done))
+		return false;
+	s->job = NULL;
+	if (job->rc < 0) {
+		snprintf(s->problem, sizeof(s->problem), "%s", job->err.msg);
+		app_message(app, true, "%s", job->err.msg);
 		s->want_view = false;
+		job_release(job);
 		return true;
 	}
-	s->ix = s->job.ix;
-	s->job.ix = NULL;
-	if (s->want_view && app_selected(app) < app->s.rep.g.n && take_history(app))
-		app_push(app, VIEW_HISTORY);
+	s->ix = job->ix;
+	job->ix = NULL;
+	job_release(job);
+	if (app_selected(app) < app->s.rep.g.n) {
+		/* H waited for it, or the history view shows a file read again */
+		if (s->want_view && take_history(app))
+			app_push(app, VIEW_HISTORY);
+		else if (app->n_overlay && app->overlay[app->n_overlay - 1] == VIEW_HISTORY)
+			take_history(app);
+	}
 	s->want_view = false;
 	return true;
-}
-
-bool
-gitview_busy(const struct app *app)
-{
-	return gs(app) && gs(app)->job.running;
 }
 
 const struct file_history *
@@ -224,7 +244,7 @@ gitview_file_history(const struct app *app, size_t *progress)
 {
 	struct git_state *s = gs(app);
 
-	*progress = s && s->job.running ? atomic_load(&s->job.progress) : 0;
+	*progress = s && s->job ? atomic_load(&s->job->progress) : 0;
 	return s && s->hist_rev == app_selected(app) ? &s->hist : NULL;
 }
 
@@ -238,7 +258,7 @@ gitview_added(const struct app *app)
 	struct tm tm;
 	char day[16];
 
-	if (s && s->job.running)
+	if (s && s->job)
 		return "history: reading...";
 	if (!s || !s->ix || rev >= app->s.rep.g.n)
 		return NULL;
@@ -277,7 +297,7 @@ gitview_history(struct app *app)
 			app_push(app, VIEW_HISTORY);
 		return;
 	}
-	if (!s->job.running) {
+	if (!s->job) {
 		app_message(app, true, "no history: %s", s->problem);
 		return;
 	}

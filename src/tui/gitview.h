@@ -27,7 +27,6 @@ int gitview_graph_changed(struct app *app, struct mr_error *err);
 void gitview_selected(struct app *app);
 /* Takes the finished index in (headless: waits for it); true when the screen changed. */
 bool gitview_poll(struct app *app, bool wait);
-bool gitview_busy(const struct app *app);
 
 void gitview_history(struct app *app);          /* H */
 void gitview_signoff_diff(struct app *app);     /* d */
