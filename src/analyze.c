@@ -1117,8 +1117,8 @@ analyze_one(struct ctx *c)
 		    schema_add_enum(c->schema, name, c->at, op->call.line, op->call.col) < 0)
 			return -1;
 	}
-	if (check_fk_indexes(c) < 0 || check_inverse(c) < 0 || check_enums(c) < 0 ||
-	    check_destructive_downgrade(c) < 0)
+	if (check_fk_indexes(c) < 0 || check_inverse(c) < 0 || check_drops_restored(c) < 0 ||
+	    check_enums(c) < 0 || check_destructive_downgrade(c) < 0)
 		return -1;
 	/* rows the downgrade touches count too; the schema is not replayed downwards */
 	for (size_t i = 0; i < c->m->downgrade.n_ops; i++)

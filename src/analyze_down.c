@@ -325,6 +325,72 @@ check_inverse(struct ctx *c)
 	return 0;
 }
 
+/* Whether downgrade() does only what migreview reads: no SQL, nothing it cannot name. */
+static bool
+downgrade_all_read(const struct ctx *c)
+{
+	const struct migration_fn *down = &c->m->downgrade;
+
+	for (size_t i = 0; i < down->n_ops; i++)
+		if (op_kind_of(&down->ops[i]) == OP_EXECUTE || op_kind_of(&down->ops[i]) == OP_OTHER ||
+		    !op_table(&down->ops[i]))
+			return false;
+	return true;
+}
+
+/* The name table had before upgrade() renamed it to it (before op i), else table itself. */
+static const char *
+name_before(const struct migration_fn *up, size_t i, const char *table)
+{
+	for (size_t k = i; k-- > 0;) {
+		const char *to = op_kind_of(&up->ops[k]) == OP_RENAME_TABLE ?
+				 op_string(&up->ops[k], "new_table_name") : NULL;
+
+		if (to && op_table(&up->ops[k]) && !strcmp(to, table))
+			table = op_table(&up->ops[k]);
+	}
+	return table;
+}
+
+/*
+ * The other way round: a table or column upgrade() drops that downgrade()
+ * does not make again is missing after a downgrade (its data is gone
+ * either way; data-loss says so).  Only where downgrade() is all op.* calls
+ * migreview reads: SQL or a call it cannot name may make it again.
+ */
+int
+check_drops_restored(struct ctx *c)
+{
+	const struct migration_fn *up = &c->m->upgrade;
+
+	if (!c->m->downgrade.present || c->m->downgrade.empty || !downgrade_all_read(c))
+		return 0;
+	for (size_t i = 0; i < up->n_ops; i++) {
+		const struct migration_op *op = &up->ops[i];
+		const char *table = op_table(op), *column = op_string(op, "column_name"), *was;
+		enum op_kind kind = op_kind_of(op);
+
+		if (!table || (kind != OP_DROP_TABLE && (kind != OP_DROP_COLUMN || !column)))
+			continue;
+		/* what downgrade() makes again has the name from before the upgrade */
+		was = name_before(up, i, table);
+		if (kind == OP_DROP_TABLE) {
+			if (!downgrade_has(c, OP_CREATE_TABLE, was, NULL, NULL) &&
+			    report_op(c, RULE_DOWNGRADE_NOT_INVERSE, table, op,
+				      "upgrade() drops table %s, which downgrade() does not create "
+				      "again: after a downgrade the schema lacks it", table) < 0)
+				return -1;
+		} else if (!downgrade_has(c, OP_ADD_COLUMN, was, NULL, NULL) &&
+			   !downgrade_has(c, OP_CREATE_TABLE, was, NULL, NULL) &&
+			   report_op(c, RULE_DOWNGRADE_NOT_INVERSE, table, op,
+				     "upgrade() drops column %s.%s, which downgrade() does not add "
+				     "again: after a downgrade the schema lacks it", table, column) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static bool
 sql_drops_type(const char *sql, const char *name)
 {

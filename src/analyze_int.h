@@ -72,6 +72,7 @@ long type_rank(const struct pyarg *t, bool *is_string);
 /* The rules on downgrade() (analyze_down.c), for the migration as a whole. */
 int check_functions(struct ctx *c);
 int check_inverse(struct ctx *c);
+int check_drops_restored(struct ctx *c);
 int check_enums(struct ctx *c);
 int check_destructive_downgrade(struct ctx *c);
 

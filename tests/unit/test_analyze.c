@@ -1570,3 +1570,29 @@ Test(analyze, an_empty_downgrade_names_what_upgrade_does)
 			 "(create_sql, a name bound to neither a literal nor a SQLAlchemy "
 			 "statement): migreview cannot analyse it; review it by hand");
 }
+
+Test(analyze, a_drop_that_downgrade_does_not_make_again)
+{
+	/* the table and a column dropped, downgrade making neither again */
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.drop_column('orders', 'note')\n"
+			     "def downgrade():\n"
+			     "    op.drop_index('ix_orders_note', table_name='orders')\n", true),
+			 "drop-column@2:5 downgrade-not-inverse@2:5");
+	cr_expect(strstr(run("def upgrade():\n"
+			     "    op.drop_table('orders')\n"
+			     "def downgrade():\n"
+			     "    op.drop_column('orders', 'id')\n", true), "downgrade-not-inverse@2:5"));
+	/* made again: no finding */
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.drop_column('orders', 'note')\n"
+			     "def downgrade():\n"
+			     "    op.add_column('orders', sa.Column('note', sa.Text()))\n", true),
+			 "drop-column@2:5");
+	/* SQL in the downgrade may make it again: not said */
+	cr_expect_str_eq(run("def upgrade():\n"
+			     "    op.drop_column('orders', 'note')\n"
+			     "def downgrade():\n"
+			     "    op.execute('ALTER TABLE orders ADD COLUMN note text')\n", true),
+			 "drop-column@2:5");
+}
