@@ -399,7 +399,10 @@ move_migration(struct app *app, int dir, unsigned count)
 {
 	size_t row = app->views[VIEW_LIST].cursor;
 
-	if (dir > 0 && row + 1 < app->n_rows)
+	/* a view over the panes shows one migration's history, diff or test: not another's */
+	if (app->n_overlay && app->overlay[app->n_overlay - 1] != VIEW_HELP)
+		app_message(app, false, "q closes this view first: it shows the selected migration");
+	else if (dir > 0 && row + 1 < app->n_rows)
 		app_select_row(app, app->n_rows - 1 - row > count ? row + count : app->n_rows - 1);
 	else if (dir < 0 && row > 0)
 		app_select_row(app, row > count ? row - count : 0);

@@ -76,8 +76,9 @@ changes_since(struct app *app, struct mr_error *err)
 	app->scope = calloc(app->s.rep.g.n + 1, sizeof(bool));
 	if (!app->scope)
 		return mr_error_oom(err);
+	/* the baseline's history is outside the gate, and so outside the review's scope */
 	for (size_t i = 0; i < app->s.rep.g.n; i++)
-		app->scope[i] = s->changes[i] != GITINFO_UNCHANGED;
+		app->scope[i] = s->changes[i] != GITINFO_UNCHANGED && !report_history(&app->s.rep, i);
 	return 0;
 }
 

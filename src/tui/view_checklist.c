@@ -525,7 +525,7 @@ checklist_close(struct view *v)
 /* The panes' keys, and Enter: a finding at its line. */
 static const enum action checklist_own[] = {
 	ACTION_NEXT_PANE, ACTION_PREV_PANE, ACTION_NEXT_UNDECIDED, ACTION_PREV_UNDECIDED,
-	ACTION_ENTER, ACTION_MAXIMISE, ACTION_NONE,
+	ACTION_ENTER, ACTION_MAXIMISE, ACTION_NEXT_MIGRATION, ACTION_PREV_MIGRATION, ACTION_NONE,
 };
 
 const struct view_ops checklist_view_ops = {

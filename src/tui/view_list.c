@@ -371,7 +371,7 @@ list_key(struct view *v, struct app *app, enum action a)
 /* The panes' keys, and Enter: to the checklist. */
 static const enum action list_own[] = {
 	ACTION_NEXT_PANE, ACTION_PREV_PANE, ACTION_NEXT_UNDECIDED, ACTION_PREV_UNDECIDED,
-	ACTION_ENTER, ACTION_MAXIMISE, ACTION_NONE,
+	ACTION_ENTER, ACTION_MAXIMISE, ACTION_NEXT_MIGRATION, ACTION_PREV_MIGRATION, ACTION_NONE,
 };
 
 const struct view_ops list_view_ops = {

@@ -347,28 +347,37 @@ source_matches(struct view *v, struct app *app, size_t row, const char *needle)
 
 /*
  * The status line names a finding of the cursor line: the one Enter showed
- * while the cursor is on its line, else the line's first.
+ * while the cursor is on its line, else the line's most severe, and how
+ * many more the line has (the checklist lists them all).
  */
 static void
 source_moved(struct view *v, struct app *app)
 {
 	struct source *s = src_of(v);
 	size_t n, first = report_findings(&app->s.rep, s->rev, &n);
-	size_t jumped = app->jumped_finding, from = first;
+	size_t jumped = app->jumped_finding, shown = (size_t)-1, on_line = 0;
+	const struct finding *f;
+	char more[32] = "";
 
-	if (jumped >= first && jumped < first + n && app->s.rep.all.v[jumped].line == v->cursor + 1)
-		from = jumped;
-	else
-		app->jumped_finding = (size_t)-1;
-	for (size_t i = from; i < first + n; i++) {
-		const struct finding *f = &app->s.rep.all.v[i];
-
-		if (f->line == v->cursor + 1) {
-			app_message(app, false, "%u:%u %s: %s [%s]", f->line, f->col,
-				    severity_name(f->severity), f->message, f->rule->id);
-			return;
-		}
+	if (!(jumped >= first && jumped < first + n &&
+	      app->s.rep.all.v[jumped].line == v->cursor + 1))
+		app->jumped_finding = jumped = (size_t)-1;
+	for (size_t i = first; i < first + n; i++) {
+		f = &app->s.rep.all.v[i];
+		if (f->line != v->cursor + 1)
+			continue;
+		on_line++;
+		if (jumped == (size_t)-1 ? shown == (size_t)-1 ||
+					   f->severity > app->s.rep.all.v[shown].severity : i == jumped)
+			shown = i;
 	}
+	if (shown == (size_t)-1)
+		return;
+	f = &app->s.rep.all.v[shown];
+	if (on_line > 1)
+		snprintf(more, sizeof(more), " (+%zu more)", on_line - 1);
+	app_message(app, false, "%u:%u %s%s: %s [%s]", f->line, f->col, severity_name(f->severity),
+		    more, f->message, f->rule->id);
 }
 
 static bool
@@ -393,7 +402,8 @@ source_close(struct view *v)
 /* The panes' keys, and the horizontal scroll. */
 static const enum action source_own[] = {
 	ACTION_NEXT_PANE, ACTION_PREV_PANE, ACTION_NEXT_UNDECIDED, ACTION_PREV_UNDECIDED,
-	ACTION_SCROLL_LEFT, ACTION_SCROLL_RIGHT, ACTION_WRAP, ACTION_MAXIMISE, ACTION_NONE,
+	ACTION_SCROLL_LEFT, ACTION_SCROLL_RIGHT, ACTION_WRAP, ACTION_MAXIMISE,
+	ACTION_NEXT_MIGRATION, ACTION_PREV_MIGRATION, ACTION_NONE,
 };
 
 const struct view_ops source_view_ops = {
