@@ -22,6 +22,8 @@ const struct list_legend list_legend[LIST_MARK_COUNT] = {
 			       "signed off: every item decided for this content" },
 	[LIST_MARK_STALE] = { '~', '~', THEME_UI_MARK_STALE,
 			      "stale: decided, and the file changed since" },
+	[LIST_MARK_HISTORY] = { 0x2013, '-', THEME_UI_LIST_HISTORY,
+				"history: up to the baseline, outside the gate" },
 	[LIST_MARK_NOT_IN_GRAPH] = { '!', '!', THEME_UI_FINDING_ERROR,
 				     "not in the graph: no revision id, or a duplicate shadows it" },
 	[LIST_MARK_ERROR] = { 0x25CF, '*', THEME_UI_FINDING_ERROR, "open, with error findings" },
@@ -76,17 +78,20 @@ open_worst(struct app *app, size_t rev, const struct migration_review *m, bool k
  * The mark of a migration: blocked, signed off or stale; an open one's says
  * how much its open findings weigh, by shape as well as colour (NO_COLOR):
  * a disc for errors, a triangle for warnings, a ring for notes, a question
- * mark for a migration that only waits for its test run.  History's mark
- * (the baseline's, outside the gate) only says how much its findings weigh.
+ * mark for a migration that only waits for its test run.  History (the
+ * baseline's, outside the gate) has a mark of its own: it waits for nothing.
  */
 static enum list_mark
 mark_of(struct app *app, size_t rev)
 {
 	struct migration_review m;
-	bool history = report_history(&app->s.rep, rev), untested;
-	bool known = !history && app_review_state(app, rev, &m);
-	int worst = open_worst(app, rev, &m, known, &untested);
+	bool known, untested;
+	int worst;
 
+	if (report_history(&app->s.rep, rev))
+		return LIST_MARK_HISTORY;
+	known = app_review_state(app, rev, &m);
+	worst = open_worst(app, rev, &m, known, &untested);
 	if (known && m.state == MIGRATION_BLOCKED)
 		return LIST_MARK_BLOCKED;
 	if (known && m.state == MIGRATION_SIGNED)
@@ -97,7 +102,7 @@ mark_of(struct app *app, size_t rev)
 		return LIST_MARK_NOT_IN_GRAPH;
 	if (worst >= SEVERITY_WARNING)
 		return worst == SEVERITY_ERROR ? LIST_MARK_ERROR : LIST_MARK_WARNING;
-	if (untested && !history)
+	if (untested)
 		return LIST_MARK_UNTESTED;
 	return worst == SEVERITY_INFO ? LIST_MARK_INFO : LIST_MARK_CLEAN;
 }
@@ -175,7 +180,12 @@ draw_row(struct app *app, struct span *sp, size_t row)
 		span_str(&app->scr, sp, STYLE_UI(THEME_UI_LIST_HEAD), "(merge) ");
 	if (r->in_graph && r->is_branch_point)
 		span_str(&app->scr, sp, STYLE_UI(THEME_UI_LIST_HEAD), "(branch) ");
-	span_str(&app->scr, sp, text, r->message && r->in_graph ? r->message : r->relpath);
+	/* without a docstring, the file's name says most (its directory is every row's) */
+	if (r->in_graph)
+		span_str(&app->scr, sp, text, r->message ? r->message :
+			 strrchr(r->relpath, '/') ? strrchr(r->relpath, '/') + 1 : r->relpath);
+	else
+		span_str(&app->scr, sp, text, r->relpath);
 }
 
 static void
