@@ -995,7 +995,7 @@ unsaved_error(const struct app *app, const struct mr_error *why, struct mr_error
 int
 tui_run(const struct tui_options *opts, struct mr_error *err)
 {
-	struct app app = { 0 };
+	struct app app = { .filter_kept = (size_t)-1 };
 	int rc = 0;
 	bool force = true;
 

@@ -67,6 +67,7 @@ struct app {
 	size_t n_graph_rows;    /* the first n_graph_rows rows are in the graph */
 	enum list_filter filter;        /* what the list shows (f, :filter) */
 	size_t n_unfiltered;    /* the rows the list would show without the filter */
+	size_t filter_kept;     /* the migration selected before a filter that shows none */
 
 	struct view views[VIEW_COUNT];
 	enum view_id focus;     /* LIST, SOURCE or CHECKLIST */

@@ -41,10 +41,12 @@ filter_names(void)
 {
 	static char names[128];
 
+	/* as :filter takes them: "scope", not "in scope" */
 	if (!names[0])
 		for (int f = 0; f < LIST_FILTER_COUNT; f++)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
-				 f ? ", " : "", filter_name[f]);
+				 f ? ", " : "", strncmp(filter_name[f], "in ", 3) ? filter_name[f] :
+				 filter_name[f] + 3);
 	return names;
 }
 
@@ -109,7 +111,14 @@ filter_rows(struct app *app)
 {
 	const struct graph *g = &app->s.rep.g;
 	size_t selected = app_selected(app), row = (size_t)-1;
-	bool passed = selected == (size_t)-1;
+	bool passed;
+
+	/* a filter that shows nothing keeps the place to come back to */
+	if (selected == (size_t)-1)
+		selected = app->filter_kept;
+	else
+		app->filter_kept = selected;
+	passed = selected == (size_t)-1;
 
 	app->n_rows = app->n_unfiltered = 0;
 	for (size_t k = 0; k < g->n_order; k++)
