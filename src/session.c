@@ -419,6 +419,7 @@ session_decide(struct session *s, size_t rev, int item, enum decision_status sta
 		.before = old ? old->status : DECISION_CLEARED,
 		.before_reason = old && old->reason ? mr_strdup(old->reason) : NULL,
 		.after_reason = reason ? mr_strdup(reason) : NULL,
+		.group = s->undo.group,
 	};
 	struct session_undo *u = &s->undo;
 	bool taken;
@@ -442,17 +443,21 @@ session_decide(struct session *s, size_t rev, int item, enum decision_status sta
 	return rc;
 }
 
-int
-session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err)
+void
+session_group(struct session *s, bool open)
+{
+	s->undo.group = open ? ++s->undo.groups : 0;
+}
+
+/* Undoes (redo: redoes) the one step next in line, as session_undo() says. */
+static int
+undo_step(struct session *s, bool redo, size_t *rev, struct mr_error *err)
 {
 	struct session_undo *u = &s->undo;
-	struct session_step *st;
+	struct session_step *st = &u->v[redo ? u->done : u->done - 1];
 	bool taken;
 	int rc;
 
-	if (redo ? u->done == u->n : u->done == 0)
-		return 1;
-	st = &u->v[redo ? u->done : u->done - 1];
 	*rev = graph_find(&s->rep.g, st->revision);
 	if (*rev == (size_t)-1)
 		return mr_error_set(err, "%s is no longer in the project", st->revision);
@@ -469,6 +474,24 @@ session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err)
 	if (!taken)
 		return -1;
 	u->done += redo ? 1 : -1;
+	return rc;
+}
+
+int
+session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err)
+{
+	struct session_undo *u = &s->undo;
+	unsigned group;
+	int rc;
+
+	if (redo ? u->done == u->n : u->done == 0)
+		return 1;
+	group = u->v[redo ? u->done : u->done - 1].group;
+	/* the rest of the step's group with it, while each goes through */
+	do
+		rc = undo_step(s, redo, rev, err);
+	while (rc == 0 && group && (redo ? u->done < u->n : u->done > 0) &&
+	       u->v[redo ? u->done : u->done - 1].group == group);
 	return rc;
 }
 

@@ -64,12 +64,14 @@ struct session_step {
 	int item;
 	enum decision_status before, after;
 	char *before_reason, *after_reason;
+	unsigned group;         /* steps of one group are undone together (A); 0: alone */
 };
 
 struct session_undo {
 	struct session_step *v;
 	size_t n, cap;
 	size_t done;            /* steps [0, done) are applied; the rest can be redone */
+	unsigned group, groups; /* the group open (0: none), and how many were opened */
 };
 
 struct session {
@@ -172,6 +174,12 @@ int session_accept_check(const struct session *s, size_t rev, int item, const ch
  * there is nothing to undo or redo.
  */
 int session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err);
+
+/*
+ * Between session_group(s, true) and session_group(s, false), the decisions
+ * taken are one step for undo and redo: what one key did, one key takes back.
+ */
+void session_group(struct session *s, bool open);
 
 /* How many migrations in the graph, history left out, are signed off, stale and blocked. */
 void session_totals(struct session *s, size_t *signed_off, size_t *stale, size_t *blocked);

@@ -138,7 +138,7 @@ void
 decide_undo(struct app *app, bool redo)
 {
 	struct mr_error err;
-	size_t rev = (size_t)-1;
+	size_t rev = (size_t)-1, before = app->s.undo.done, steps;
 	int rc = session_undo(&app->s, redo, &rev, &err);
 
 	if (rc == 1) {
@@ -158,7 +158,11 @@ decide_undo(struct app *app, bool redo)
 		return;
 	}
 	app_findings_changed(app);
-	{
+	steps = redo ? app->s.undo.done - before : before - app->s.undo.done;
+	if (steps > 1) {
+		app_message(app, false, "%s %zu decisions taken by one key", redo ? "redone" : "undone",
+			    steps);
+	} else {
 		const struct session_step *st = &app->s.undo.v[redo ? app->s.undo.done - 1 :
 								app->s.undo.done];
 

@@ -446,6 +446,8 @@ accept_clean(struct app *app, struct checklist_state *c)
 		app_message(app, true, "%s", why);
 		return;
 	}
+	/* one key, one step to undo */
+	session_group(&app->s, true);
 	for (int item = 0; item < CHECK_ITEM_COUNT; item++) {
 		struct mr_error err;
 
@@ -459,9 +461,12 @@ accept_clean(struct app *app, struct checklist_state *c)
 		}
 		app_decide(app, app_selected(app), item, DECISION_ACCEPTED, NULL);
 		if (app->message_error)
-			return;
+			break;
 		n++;
 	}
+	session_group(&app->s, false);
+	if (app->message_error)
+		return;
 	app_message(app, false, "accepted %zu item%s without findings%s", n, n == 1 ? "" : "s",
 		    untested ? "; tested waits for a passing run (t)" : "");
 }

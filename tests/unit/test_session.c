@@ -278,6 +278,39 @@ Test(session, undo_and_redo_never_lift_a_block_placed_since)
 	session_close(&b);
 }
 
+Test(session, a_group_of_decisions_is_one_step_to_undo)
+{
+	struct session a;
+	struct mr_error err;
+	struct migration_review m;
+	size_t rev, at;
+
+	open_as(&a, "Ann <ann@example.com>");
+	rev = rev_of(&a, "5931423ea539");
+	cr_assert(session_decide(&a, rev, CHECK_GRAPH, DECISION_ACCEPTED, NULL, false, &err) == 0);
+	session_group(&a, true);
+	cr_assert(session_decide(&a, rev, CHECK_ENUM, DECISION_ACCEPTED, NULL, false, &err) == 0);
+	cr_assert(session_decide(&a, rev, CHECK_HARDCODED_DATA, DECISION_ACCEPTED, NULL, false,
+				 &err) == 0);
+	session_group(&a, false);
+	settle(&a);
+	cr_assert(session_undo(&a, false, &at, &err) == 0, "%s", err.msg);
+	session_review_state(&a, rev, &m);
+	cr_expect_eq(m.items[CHECK_ENUM], ITEM_OPEN, "the group undone together");
+	cr_expect_eq(m.items[CHECK_HARDCODED_DATA], ITEM_OPEN);
+	cr_expect_eq(m.items[CHECK_GRAPH], ITEM_DONE, "not the decision before it");
+	cr_assert(session_undo(&a, true, &at, &err) == 0, "%s", err.msg);
+	session_review_state(&a, rev, &m);
+	cr_expect_eq(m.items[CHECK_ENUM], ITEM_DONE, "and redone together");
+	cr_expect_eq(m.items[CHECK_HARDCODED_DATA], ITEM_DONE);
+	cr_assert(session_undo(&a, false, &at, &err) == 0);
+	cr_assert(session_undo(&a, false, &at, &err) == 0);
+	session_review_state(&a, rev, &m);
+	cr_expect_eq(m.items[CHECK_GRAPH], ITEM_OPEN, "the lone one on its own");
+	settle(&a);
+	session_close(&a);
+}
+
 /* The first item of a migration with an error finding: its revision in *rev. */
 static int
 item_with_error(const struct session *s, size_t *rev)
