@@ -500,15 +500,12 @@ static bool
 finding_decided(const struct session *s, const struct finding *f, size_t *rev,
 		struct migration_review *m, bool *known)
 {
-	enum item_state st;
-
 	/* findings come grouped by file: one review state per file */
 	if (f->revision != *rev) {
 		*rev = f->revision;
 		*known = session_review_state(s, *rev, m);
 	}
-	st = *known ? m->items[f->rule->item] : ITEM_OPEN;
-	return st == ITEM_DONE || st == ITEM_NOT_APPLICABLE;
+	return review_item_decided(*known ? m : NULL, f->rule->item);
 }
 
 static void

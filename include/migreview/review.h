@@ -246,6 +246,16 @@ struct migration_review {
 };
 
 /*
+ * Whether item is decided in m (accepted or waived for the content, or not
+ * applicable): its findings are then no longer open.  m NULL: nothing is.
+ */
+static inline bool
+review_item_decided(const struct migration_review *m, enum check_item item)
+{
+	return m && (m->items[item] == ITEM_DONE || m->items[item] == ITEM_NOT_APPLICABLE);
+}
+
+/*
  * not_applicable: the items (bits 1 << item) that do not apply to this
  * migration under the project's settings (report_not_applicable()); one
  * without a decision is ITEM_NOT_APPLICABLE and counts as done, since

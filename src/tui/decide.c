@@ -49,11 +49,10 @@ scope_counts(struct app *app, struct decide_counts *c)
 		first = report_findings(rep, rev, &n);
 		for (size_t i = first; i < first + n; i++) {
 			const struct finding *f = &rep->all.v[i];
-			enum item_state st = known ? m.items[f->rule->item] : ITEM_OPEN;
 
 			if (f->severity < SEVERITY_WARNING)
 				continue;
-			if (st == ITEM_DONE || st == ITEM_NOT_APPLICABLE)
+			if (review_item_decided(known ? &m : NULL, f->rule->item))
 				c->decided++;
 			else if (f->severity == SEVERITY_ERROR)
 				c->errors++;

@@ -58,9 +58,9 @@ open_error(const struct app *app, size_t rev, const struct migration_review *m, 
 
 	for (size_t i = first; i < first + n; i++) {
 		const struct finding *f = &app->s.rep.all.v[i];
-		enum item_state st = known ? m->items[f->rule->item] : ITEM_OPEN;
 
-		if (f->severity == SEVERITY_ERROR && st != ITEM_DONE && st != ITEM_NOT_APPLICABLE)
+		if (f->severity == SEVERITY_ERROR && !review_item_decided(known ? m : NULL,
+									   f->rule->item))
 			return true;
 	}
 	return false;

@@ -62,9 +62,8 @@ open_worst(struct app *app, size_t rev, const struct migration_review *m, bool k
 	*untested = false;
 	for (size_t i = first; i < first + n; i++) {
 		const struct finding *f = &app->s.rep.all.v[i];
-		enum item_state st = known ? m->items[f->rule->item] : ITEM_OPEN;
 
-		if (st == ITEM_DONE || st == ITEM_NOT_APPLICABLE)
+		if (review_item_decided(known ? m : NULL, f->rule->item))
 			continue;
 		if (f->rule == &rules[RULE_NOT_TESTED])
 			*untested = true;
