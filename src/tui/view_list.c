@@ -26,7 +26,7 @@ const struct list_legend list_legend[LIST_MARK_COUNT] = {
 				"history: up to the baseline, outside the gate" },
 	[LIST_MARK_NOT_IN_GRAPH] = { '!', '!', THEME_UI_FINDING_ERROR,
 				     "not in the graph: no revision id, or a duplicate shadows it" },
-	[LIST_MARK_ERROR] = { 0x25CF, '*', THEME_UI_FINDING_ERROR, "open, with error findings" },
+	[LIST_MARK_ERROR] = { 0x25C6, '*', THEME_UI_FINDING_ERROR, "open, with error findings" },
 	[LIST_MARK_WARNING] = { 0x25B2, '^', THEME_UI_FINDING_WARNING,
 				"open, with warning findings" },
 	[LIST_MARK_UNTESTED] = { '?', '?', THEME_UI_MARK_OPEN,
