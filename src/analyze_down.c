@@ -17,19 +17,10 @@
 static bool
 core_dml(const struct migration_op *op)
 {
-	static const char *const verbs[] = { "update", "delete", "insert", "select" };
 	const struct pyarg *a = pycall_arg(&op->call, 0, NULL);
 
-	if (strcmp(op->call.name, "execute") != 0 || !a || a->kind != PYARG_CALL)
-		return false;
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
-		char call[16];
-
-		snprintf(call, sizeof(call), "%s(", verbs[i]);
-		if (!strcmp(a->call->name, verbs[i]) || strstr(a->call->callee, call))
-			return true;
-	}
-	return false;
+	return !strcmp(op->call.name, "execute") && a && a->kind == PYARG_CALL &&
+	       migration_core_statement(a->call->callee);
 }
 
 /* "ALTER TABLE in op.execute": a statement as SQL spells it, and what runs it. */

@@ -528,13 +528,8 @@ is_session(const struct walker *w, const char *callee, TSNode call)
 	return len >= 7 && !strcmp(callee + len - 7, "Session") && takes_bind(w, call);
 }
 
-/*
- * Whether callee starts a SQLAlchemy Core statement: sa.select(...),
- * orders.update().values(...), sa.insert(t).from_select(...).  The first
- * call of the chain says what it is, not its last (.where, .values).
- */
-static bool
-core_statement(const char *callee)
+bool
+migration_core_statement(const char *callee)
 {
 	static const char *const verbs[] = { "select", "insert", "update", "delete" };
 	size_t end = strcspn(callee, "("), start = end;
@@ -571,7 +566,7 @@ note_call(struct walker *w, const char *name, TSNode right)
 		last = last ? last + 1 : callee;
 		construct = isupper((unsigned char)last[0]) || !strcmp(last, "table") ||
 			    !strcmp(last, "column") || !strcmp(last, "text") ||
-			    core_statement(callee);
+			    migration_core_statement(callee);
 		free(callee);
 	}
 	for (i = 0; i < w->call_names.n && strcmp(w->call_names.v[i], name); i++)

@@ -113,6 +113,13 @@ const struct pyarg *pycall_arg(const struct pycall *call, size_t pos, const char
 /* The call a module-level name is bound to, or NULL. */
 const struct pycall *migration_alias(const struct migration *m, const char *name);
 
+/*
+ * Whether callee starts a SQLAlchemy Core statement: sa.select(...),
+ * orders.update().values(...), sa.insert(t).from_select(...).  The first
+ * call of the chain says what it is, not its last (.where, .values).
+ */
+bool migration_core_statement(const char *callee);
+
 void migration_free(struct migration *m);
 
 #endif
