@@ -47,6 +47,13 @@ struct index_job {
 	struct mr_error err;
 };
 
+/*
+ * A job its thread still reads when the UI quits: the process ends before
+ * the thread does, and a pointer held here keeps the leak checkers from
+ * calling the job lost.  Never read (volatile: the store stays).
+ */
+static struct index_job *volatile left_running;
+
 static void
 job_release(struct index_job *job)
 {
@@ -457,6 +464,8 @@ gitview_close(struct app *app)
 
 	if (!s)
 		return;
+	if (s->job && !atomic_load(&s->job->done))
+		left_running = s->job;
 	drop_index(s);
 	strvec_free(&s->diff);
 	gitinfo_free(s->gi);
