@@ -356,12 +356,14 @@ session_accept_check(const struct session *s, size_t rev, int item, const char *
 }
 
 /*
- * Decides without touching undo: the rules of session_decide().  *taken
- * says whether it was recorded, saved or not: a refusal is no step to undo.
+ * Decides without touching undo: the rules of session_decide(), on the
+ * content of blob (NULL: as read now; undo puts a decision back on the
+ * content it was taken on).  *taken says whether it was recorded, saved or
+ * not: a refusal is no step to undo.
  */
 static int
 decide(struct session *s, size_t rev, int item, enum decision_status status,
-       const char *reason, bool lift, bool *taken, struct mr_error *err)
+       const char *reason, const char *blob, bool lift, bool *taken, struct mr_error *err)
 {
 	const char *why = session_refusal(s, rev);
 	const struct revision *r;
@@ -372,8 +374,14 @@ decide(struct session *s, size_t rev, int item, enum decision_status status,
 	if (why)
 		return mr_error_set(err, "%s", why);
 	r = &s->rep.g.revs[rev];
-	/* before a block is lifted: the reviewer is not asked for a reason in vain */
-	if (status == DECISION_ACCEPTED && (rc = session_accept_check(s, rev, item, reason, err)))
+	if (!blob)
+		blob = r->blob;
+	/*
+	 * Before a block is lifted: the reviewer is not asked for a reason in
+	 * vain.  An accept on other content signs nothing off: it is stale.
+	 */
+	if (status == DECISION_ACCEPTED && !strcmp(blob, r->blob) &&
+	    (rc = session_accept_check(s, rev, item, reason, err)))
 		return rc;
 	cur = review_find(&s->review, r->id, checklist[item].id);
 	/* another reviewer's block is lifted only on purpose, and says why */
@@ -388,7 +396,7 @@ decide(struct session *s, size_t rev, int item, enum decision_status status,
 			return mr_error_set(err, "lifting %s's block needs a reason", cur->reviewer);
 	}
 	if (review_record(&s->review, r->id, checklist[item].id, status, reason, s->reviewer,
-			  r->blob, err) < 0)
+			  blob, err) < 0)
 		return -1;
 	*taken = true;
 	s->totals.dirty = true;
@@ -405,6 +413,8 @@ step_free(struct session_step *st)
 	free(st->revision);
 	free(st->before_reason);
 	free(st->after_reason);
+	free(st->before_blob);
+	free(st->after_blob);
 }
 
 int
@@ -419,14 +429,16 @@ session_decide(struct session *s, size_t rev, int item, enum decision_status sta
 		.before = old ? old->status : DECISION_CLEARED,
 		.before_reason = old && old->reason ? mr_strdup(old->reason) : NULL,
 		.after_reason = reason ? mr_strdup(reason) : NULL,
+		.before_blob = old ? mr_strdup(old->blob) : NULL,
+		.after_blob = r ? mr_strdup(r->blob) : NULL,
 		.group = s->undo.group,
 	};
 	struct session_undo *u = &s->undo;
 	bool taken;
-	int rc = decide(s, rev, item, status, reason, lift, &taken, err);
+	int rc = decide(s, rev, item, status, reason, NULL, lift, &taken, err);
 
 	/* taken, even if kept unsaved: undo can take it back */
-	if (!taken || !st.revision) {
+	if (!taken || !st.revision || (old && !st.before_blob) || (r && !st.after_blob)) {
 		step_free(&st);
 		return rc;
 	}
@@ -461,8 +473,10 @@ undo_step(struct session *s, bool redo, size_t *rev, struct mr_error *err)
 	*rev = graph_find(&s->rep.g, st->revision);
 	if (*rev == (size_t)-1)
 		return mr_error_set(err, "%s is no longer in the project", st->revision);
+	/* each on the content it was taken on: a stale decision put back stays stale */
 	rc = decide(s, *rev, st->item, redo ? st->after : st->before,
-		    redo ? st->after_reason : st->before_reason, false, &taken, err);
+		    redo ? st->after_reason : st->before_reason,
+		    redo ? st->after_blob : st->before_blob, false, &taken, err);
 	if (rc == SESSION_LIFT_NEEDED || rc == SESSION_NOTE_NEEDED) {
 		char why[MR_ERROR_MAX];
 

@@ -64,6 +64,7 @@ struct session_step {
 	int item;
 	enum decision_status before, after;
 	char *before_reason, *after_reason;
+	char *before_blob, *after_blob; /* the content each was taken on: undo keeps a stale one stale */
 	unsigned group;         /* steps of one group are undone together (A); 0: alone */
 };
 

@@ -148,6 +148,42 @@ Test(session, a_decision_binds_to_the_content_analysed_and_waits_for_it)
 	session_close(&s);
 }
 
+Test(session, undo_puts_a_stale_decision_back_stale)
+{
+	struct session s;
+	struct mr_error err;
+	struct migration_review m;
+	const struct decision *d;
+	char old[64];
+	size_t rev, at;
+
+	open_as(&s, "Ann <ann@example.com>");
+	rev = rev_of(&s, "5931423ea539");
+	cr_assert(session_decide(&s, rev, CHECK_DATA_LOSS, DECISION_ACCEPTED, NULL, false,
+				 &err) == 0, "%s", err.msg);
+	snprintf(old, sizeof(old), "%s", s.rep.g.revs[rev].blob);
+	settle(&s);
+	touch_later();
+	sh("echo '# changed' >> " CUSTOMERS);
+	settle(&s);
+	rev = rev_of(&s, "5931423ea539");
+	/* decided again on the new content, and taken back: stale again, not signed off */
+	cr_assert(session_decide(&s, rev, CHECK_DATA_LOSS, DECISION_ACCEPTED, NULL, false,
+				 &err) == 0, "%s", err.msg);
+	cr_assert(session_undo(&s, false, &at, &err) == 0, "%s", err.msg);
+	session_review_state(&s, rev, &m);
+	cr_expect_eq(m.items[CHECK_DATA_LOSS], ITEM_STALE, "the content it was taken on");
+	d = review_find(&s.review, "5931423ea539", "data-loss");
+	cr_assert(d);
+	cr_expect_str_eq(d->blob, old);
+	/* redone: on the new content again */
+	cr_assert(session_undo(&s, true, &at, &err) == 0, "%s", err.msg);
+	session_review_state(&s, rev, &m);
+	cr_expect_eq(m.items[CHECK_DATA_LOSS], ITEM_DONE);
+	settle(&s);
+	session_close(&s);
+}
+
 Test(session, another_reviewers_block_is_never_overwritten_unseen)
 {
 	struct session a, b;
