@@ -458,6 +458,45 @@ copy_id(struct app *app)
 	app_message(app, false, "copied %s", id);
 }
 
+/*
+ * Deciding and filtering act on the panes: the checklist's selected item,
+ * the list.  Over a view (help, history, a diff, a test) they would act on
+ * what is not on screen, so they wait for it to close.
+ */
+static bool
+panes_action(struct app *app, enum action a)
+{
+	if (app->n_overlay) {
+		app_message(app, true, "q closes this view first: deciding and filtering act on "
+			    "the panes");
+		return true;
+	}
+	switch (a) {
+	case ACTION_FILTER:
+		filter_next(app);
+		break;
+	case ACTION_ACCEPT:
+		/* one keystroke signs for one item: only where that item is in view */
+		if (app->focus != VIEW_CHECKLIST) {
+			app_message(app, true, "a accepts the item under the checklist's cursor: "
+				    "Tab to the checklist and pick the item");
+			break;
+		}
+		/* fall through */
+	case ACTION_WAIVE:
+	case ACTION_BLOCK:
+	case ACTION_CLEAR:
+	case ACTION_ACCEPT_CLEAN:
+		/* from any pane, on the checklist's selected item */
+		app->views[VIEW_CHECKLIST].ops->key(&app->views[VIEW_CHECKLIST], app, a);
+		break;
+	default:
+		decide_undo(app, a == ACTION_REDO);
+		break;
+	}
+	return true;
+}
+
 /* Actions that mean the same in every view; false for the others. */
 static bool
 global_action(struct app *app, enum action a)
@@ -520,27 +559,14 @@ global_action(struct app *app, enum action a)
 		prompt_start(&app->prompt, ":");
 		return true;
 	case ACTION_FILTER:
-		filter_next(app);
-		return true;
 	case ACTION_ACCEPT:
-		/* one keystroke signs for one item: only where that item is in view */
-		if (app_focused_id(app) != VIEW_CHECKLIST) {
-			app_message(app, true, "a accepts the item under the checklist's cursor: "
-				    "Tab to the checklist and pick the item");
-			return true;
-		}
-		/* fall through */
 	case ACTION_WAIVE:
 	case ACTION_BLOCK:
 	case ACTION_CLEAR:
 	case ACTION_ACCEPT_CLEAN:
-		/* from any pane, on the checklist's selected item */
-		app->views[VIEW_CHECKLIST].ops->key(&app->views[VIEW_CHECKLIST], app, a);
-		return true;
 	case ACTION_UNDO:
 	case ACTION_REDO:
-		decide_undo(app, a == ACTION_REDO);
-		return true;
+		return panes_action(app, a);
 	case ACTION_SEARCH_NEXT:
 	case ACTION_SEARCH_PREV:
 		search(app, a == ACTION_SEARCH_NEXT ? 1 : -1);
