@@ -816,12 +816,17 @@ resize(struct app *app)
 	return screen_resize(&app->scr, cols, rows);
 }
 
-/* With --since the review starts at the first migration in scope, not at the base. */
+/*
+ * The review starts at the first migration it is about, not at the base:
+ * with --since the first in scope, past the baseline's history the first
+ * after it.
+ */
 static size_t
 start_row(const struct app *app)
 {
-	for (size_t row = 0; app->scope && row < app->n_rows; row++)
-		if (app->scope[app->rows[row]])
+	for (size_t row = 0; row < app->n_rows; row++)
+		if (app->scope ? app->scope[app->rows[row]] :
+		    !report_history(&app->s.rep, app->rows[row]))
 			return row;
 	return 0;
 }

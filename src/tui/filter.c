@@ -134,7 +134,11 @@ filter_rows(struct app *app)
 void
 app_list_rows(struct app *app)
 {
-	app_select_row(app, filter_rows(app));
+	size_t row = filter_rows(app);
+
+	/* other rows: from the top, scrolled only as far as the selection needs */
+	app->views[VIEW_LIST].top = 0;
+	app_select_row(app, row);
 }
 
 bool

@@ -303,7 +303,8 @@ source_draw(struct view *v, struct app *app, struct rect r)
 			span_str(&app->scr, &sp, STYLE_UI(THEME_UI_STATUS_ERROR), s->error);
 		else
 			span_str(&app->scr, &sp, STYLE_UI(THEME_UI_LIST_DIMMED),
-				 app->n_rows ? "nothing to show" :
+				 app->n_rows ? "nothing to show" : app->n_unfiltered ?
+				 "no migration is left by the filter (f, :filter all)" :
 				 "no migrations in this project's version locations");
 		return;
 	}
