@@ -127,10 +127,11 @@ app_decide(struct app *app, size_t rev, int item, enum decision_status status,
 	if (!apply(app, rev, item, status, reason))
 		return;
 	app->prompt_for = PROMPT_SEARCH;
-	/* apply() said nothing: it went as asked */
+	/* apply() said nothing: it went as asked; a filter may have moved the list on */
 	if (!app->message[0])
-		app_message(app, false, "%s: %s%s%s", checklist[item].id,
-			    decision_status_name(status), reason ? ": " : "", reason ? reason : "");
+		app_message(app, false, "%s %s: %s%s%s", app->s.rep.g.revs[rev].id,
+			    checklist[item].id, decision_status_name(status), reason ? ": " : "",
+			    reason ? reason : "");
 }
 
 void
@@ -165,8 +166,8 @@ decide_undo(struct app *app, bool redo)
 		const struct session_step *st = &app->s.undo.v[redo ? app->s.undo.done - 1 :
 								app->s.undo.done];
 
-		app_message(app, false, "%s %s: now %s", redo ? "redone" : "undone",
-			    checklist[st->item].id,
+		app_message(app, false, "%s %s %s: now %s", redo ? "redone" : "undone",
+			    st->revision, checklist[st->item].id,
 			    decision_status_name(redo ? st->after : st->before));
 	}
 }
