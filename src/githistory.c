@@ -238,8 +238,18 @@ read_commit(struct walk *w)
 		goto out;
 	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
 	find.flags = GIT_DIFF_FIND_RENAMES;
-	rc = git_diff_tree_to_tree(&diff, w->gi->repo, ptree, tree, NULL) < 0 ||
-	     git_diff_find_similar(diff, &find) < 0 ? -1 : 0;
+	rc = git_diff_tree_to_tree(&diff, w->gi->repo, ptree, tree, NULL);
+	if (rc == 0 && git_diff_find_similar(diff, &find) < 0) {
+		/*
+		 * A blob the rename search compares is missing (a partial clone,
+		 * a damaged object, most likely no migration): this commit's
+		 * renames go unfollowed rather than the whole history unread.
+		 */
+		git_diff_free(diff);
+		diff = NULL;
+		rc = git_diff_tree_to_tree(&diff, w->gi->repo, ptree, tree, NULL);
+	}
+	rc = rc < 0 ? -1 : 0;
 	for (size_t i = 0; rc == 0 && i < git_diff_num_deltas(diff); i++)
 		rc = note(w, git_diff_get_delta(diff, i));
 out:
