@@ -39,13 +39,13 @@ diff_revision(const struct project *p, const struct revision *rev)
 		cmd_error("migreview: %s\n", err.msg);
 		goto out;
 	}
-	blob = review_reviewed_blob(&rv, rev->id);
+	review_blob_of(buf, len, now);
+	blob = review_reviewed_blob(&rv, rev->id, now);
 	if (!blob) {
 		cmd_error("migreview: %s has no decisions yet: nothing was signed off to "
 			"compare with\n", rev->id);
 		goto out;
 	}
-	review_blob_of(buf, len, now);
 	if (!strcmp(now, blob)) {
 		cmd_error("migreview: %s is unchanged since it was reviewed (blob %.10s)\n",
 			rev->relpath, blob);

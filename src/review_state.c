@@ -152,18 +152,21 @@ review_path(const struct project *p, char **out, struct mr_error *err)
 /* ---- where things stand ---- */
 
 const char *
-review_reviewed_blob(const struct review *rv, const char *revision)
+review_reviewed_blob(const struct review *rv, const char *revision, const char *blob)
 {
-	const struct decision *newest = NULL;
+	const struct decision *newest = NULL, *other = NULL;
 
 	for (int i = 0; i < CHECK_ITEM_COUNT; i++) {
 		const struct decision *d = review_find(rv, revision, checklist[i].id);
 
-		if (d && d->status != DECISION_CLEARED &&
-		    (!newest || strcmp(d->timestamp, newest->timestamp) > 0))
+		if (!d || d->status == DECISION_CLEARED)
+			continue;
+		if (!newest || strcmp(d->timestamp, newest->timestamp) > 0)
 			newest = d;
+		if (strcmp(d->blob, blob) && (!other || strcmp(d->timestamp, other->timestamp) > 0))
+			other = d;
 	}
-	return newest ? newest->blob : NULL;
+	return other ? other->blob : newest ? newest->blob : NULL;
 }
 
 enum item_state

@@ -264,8 +264,14 @@ review_item_decided(const struct migration_review *m, enum check_item item)
 void review_migration(const struct review *rv, const char *revision, const char *blob,
 		      unsigned not_applicable, struct migration_review *out);
 
-/* The blob of the newest decision on a revision: what was last reviewed; NULL without one. */
-const char *review_reviewed_blob(const struct review *rv, const char *revision);
+/*
+ * What the content of blob (as read now) is to be compared with: the blob of
+ * the newest decision on the revision taken on other content (what its stale
+ * decisions saw, even when a newer one was taken on this content), else of
+ * its newest decision; NULL without one.
+ */
+const char *review_reviewed_blob(const struct review *rv, const char *revision,
+				 const char *blob);
 
 /* Forgets rv->conflicts, once shown. */
 void review_clear_conflicts(struct review *rv);

@@ -339,7 +339,8 @@ gitview_signoff_diff(struct app *app)
 		app_message(app, true, "no migration selected");
 		return;
 	}
-	blob = review_reviewed_blob(&app->s.review, app->s.rep.g.revs[rev].id);
+	blob = review_reviewed_blob(&app->s.review, app->s.rep.g.revs[rev].id,
+				    app->s.rep.g.revs[rev].blob);
 	if (!blob) {
 		app_message(app, true, "nothing decided on this migration yet: no signed-off "
 			    "version to compare with");

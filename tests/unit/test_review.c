@@ -135,6 +135,24 @@ Test(review, the_newest_decision_per_key_wins_wherever_it_is)
 	review_free(&rv);
 }
 
+Test(review, what_d_compares_with_is_what_the_stale_decisions_saw)
+{
+	struct review rv;
+	struct mr_error err;
+
+	/* enum decided on A, then tested on B, the content now */
+	write_text("r", "{\"migreview-review\":1}\n"
+		   LINE("aaa", "enum", "accepted", "null", "2026-01-01T00:00:00.000Z", BLOB_A)
+		   LINE("aaa", "tested", "waived", "\"later\"", "2026-01-02T00:00:00.000Z", BLOB_B));
+	cr_assert(load(&rv, "r", &err) == 0, "%s", err.msg);
+	cr_expect_str_eq(review_reviewed_blob(&rv, "aaa", BLOB_B), BLOB_A,
+			 "not the newest, taken on this content: the stale one's");
+	cr_expect_str_eq(review_reviewed_blob(&rv, "aaa", BLOB_A), BLOB_B);
+	cr_expect_str_eq(review_reviewed_blob(&rv, "aaa", "0000"), BLOB_B, "else the newest");
+	cr_expect_null(review_reviewed_blob(&rv, "bbb", BLOB_A));
+	review_free(&rv);
+}
+
 Test(review, a_union_merged_file_reads_as_the_merge_of_both_branches)
 {
 	struct review rv;
