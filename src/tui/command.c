@@ -105,8 +105,11 @@ filter_command(struct app *app, const char *arg)
 static void
 quit_command(struct app *app, const char *arg)
 {
-	(void)arg;
-	app->quit = true;
+	/* :q x is a typo, not a quit */
+	if (*arg)
+		app_message(app, true, ":quit takes nothing after it");
+	else
+		app->quit = true;
 }
 
 /* The help screen: its : line names the commands. */
