@@ -369,7 +369,8 @@ review_runs(const struct review *rv, const char *revision, size_t *n)
 	while (end < rv->n_runs && !strcmp(rv->runs[end].revision, revision))
 		end++;
 	*n = end - i;
-	return rv->runs + i;
+	/* a review without runs has no array to point into */
+	return rv->runs ? rv->runs + i : NULL;
 }
 
 const struct test_run *
