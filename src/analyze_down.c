@@ -363,8 +363,14 @@ check_drops_restored(struct ctx *c)
 
 		if (!table || (kind != OP_DROP_TABLE && (kind != OP_DROP_COLUMN || !column)))
 			continue;
-		/* what downgrade() makes again has the name from before the upgrade */
+		/*
+		 * What downgrade() makes again has the name from before the upgrade;
+		 * a table upgrade() itself makes (again) under either name is no loss:
+		 * a temporary one, or SQLite's rebuild (rename, create, copy, drop).
+		 */
 		was = name_before(up, i, table);
+		if (upgrade_creates(c, table, NULL) || upgrade_creates(c, was, NULL))
+			continue;
 		if (kind == OP_DROP_TABLE) {
 			if (!downgrade_has(c, OP_CREATE_TABLE, was, NULL, NULL) &&
 			    report_op(c, RULE_DOWNGRADE_NOT_INVERSE, table, op,

@@ -1589,6 +1589,14 @@ Test(analyze, a_drop_that_downgrade_does_not_make_again)
 			     "def downgrade():\n"
 			     "    op.add_column('orders', sa.Column('note', sa.Text()))\n", true),
 			 "drop-column@2:5");
+	/* SQLite's rebuild: the old table renamed away, made again, dropped: no loss */
+	cr_expect(!strstr(run("def upgrade():\n"
+			      "    op.rename_table('orders', 'orders_tmp')\n"
+			      "    op.create_table('orders', sa.Column('id', sa.Integer()))\n"
+			      "    op.drop_table('orders_tmp')\n"
+			      "def downgrade():\n"
+			      "    op.drop_column('orders', 'note')\n", true),
+			  "downgrade-not-inverse"));
 	/* SQL in the downgrade may make it again: not said */
 	cr_expect_str_eq(run("def upgrade():\n"
 			     "    op.drop_column('orders', 'note')\n"
