@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gitinfo_int.h"
 
@@ -14,6 +15,16 @@ gitinfo_fail(struct mr_error *err, const char *what)
 	const git_error *e = git_error_last();
 
 	return mr_error_set(err, "%s: %s", what, e && e->message ? e->message : "git error");
+}
+
+void
+file_commit_day(const struct file_commit *c, char day[16])
+{
+	time_t t = (time_t)(c->time + c->offset * 60);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(day, 16, "%Y-%m-%d", &tm);
 }
 
 int

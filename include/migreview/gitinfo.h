@@ -43,6 +43,9 @@ struct file_commit {
 	bool added;             /* the file appears here */
 };
 
+/* The commit's day in its author's time zone, "2026-01-01", in day. */
+void file_commit_day(const struct file_commit *c, char day[16]);
+
 struct file_history {
 	struct file_commit *v;  /* newest first */
 	size_t n, cap;

@@ -262,8 +262,6 @@ gitview_added(const struct app *app)
 	struct git_state *s = gs(app);
 	size_t rev = app_selected(app);
 	struct history_summary sum;
-	time_t t;
-	struct tm tm;
 	char day[16];
 
 	if (s && s->job)
@@ -273,9 +271,7 @@ gitview_added(const struct app *app)
 	history_index_summary(s->ix, rev, &sum);
 	if (!sum.added)
 		return NULL;
-	t = (time_t)(sum.added->time + sum.added->offset * 60);
-	gmtime_r(&t, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	file_commit_day(sum.added, day);
 	snprintf(s->added, sizeof(s->added), "added %s by %s", day, sum.added->author);
 	return s->added;
 }

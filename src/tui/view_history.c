@@ -3,7 +3,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "tui/app.h"
 #include "tui/gitview.h"
@@ -19,11 +18,8 @@ static void
 draw_commit(struct app *app, struct span *sp, const struct file_commit *c)
 {
 	char day[16], id[12];
-	time_t t = (time_t)(c->time + c->offset * 60);
-	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	file_commit_day(c, day);
 	snprintf(id, sizeof(id), "%.10s", c->id);
 	span_str(&app->scr, sp, STYLE_UI(THEME_UI_HISTORY_COMMIT), id);
 	span_str(&app->scr, sp, STYLE_UI(THEME_UI_LIST), "  ");
