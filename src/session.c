@@ -522,56 +522,51 @@ finding_decided(const struct session *s, const struct finding *f, size_t *rev,
 	return review_item_decided(*known ? m : NULL, f->rule->item);
 }
 
-static void
-count_totals(struct session *s)
+void
+session_count(const struct session *s, const bool *scope, struct session_counts *out)
 {
 	size_t rev = FINDING_NO_REVISION;
 	struct migration_review m;
 	bool known = false;
 
-	memset(&s->totals, 0, sizeof(s->totals));
+	memset(out, 0, sizeof(*out));
 	for (size_t k = 0; k < s->rep.g.n_order; k++) {
+		size_t r = s->rep.g.order[k];
+
 		/* history is outside the gate: never stale, never waiting */
-		if (report_history(&s->rep, s->rep.g.order[k]) ||
-		    !session_review_state(s, s->rep.g.order[k], &m))
+		if (report_history(&s->rep, r) || (scope && !scope[r]))
 			continue;
-		s->totals.signed_off += m.state == MIGRATION_SIGNED;
-		s->totals.stale += m.state == MIGRATION_STALE;
-		s->totals.blocked += m.state == MIGRATION_BLOCKED;
+		out->migrations++;
+		if (!session_review_state(s, r, &m))
+			continue;
+		out->signed_off += m.state == MIGRATION_SIGNED;
+		out->stale += m.state == MIGRATION_STALE;
+		out->blocked += m.state == MIGRATION_BLOCKED;
 	}
 	for (size_t i = 0; i < s->rep.all.n; i++) {
 		const struct finding *f = &s->rep.all.v[i];
 
-		if (f->severity < SEVERITY_WARNING || report_history(&s->rep, f->revision))
+		/* a file outside the graph has findings too; one of no file is in no scope */
+		if (f->severity < SEVERITY_WARNING || report_history(&s->rep, f->revision) ||
+		    (scope && (f->revision >= s->rep.g.n || !scope[f->revision])))
 			continue;
 		if (finding_decided(s, f, &rev, &m, &known))
-			s->totals.decided++;
+			out->decided++;
 		else if (f->severity == SEVERITY_ERROR)
-			s->totals.open_errors++;
+			out->open_errors++;
 		else
-			s->totals.open_warnings++;
+			out->open_warnings++;
 	}
 }
 
-void
-session_totals(struct session *s, size_t *signed_off, size_t *stale, size_t *blocked)
+const struct session_counts *
+session_totals(struct session *s)
 {
-	if (s->totals.dirty)
-		count_totals(s);
-	*signed_off = s->totals.signed_off;
-	*stale = s->totals.stale;
-	*blocked = s->totals.blocked;
-}
-
-void
-session_finding_totals(struct session *s, size_t *open_errors, size_t *open_warnings,
-		       size_t *decided)
-{
-	if (s->totals.dirty)
-		count_totals(s);
-	*open_errors = s->totals.open_errors;
-	*open_warnings = s->totals.open_warnings;
-	*decided = s->totals.decided;
+	if (s->totals.dirty) {
+		session_count(s, NULL, &s->totals.c);
+		s->totals.dirty = false;
+	}
+	return &s->totals.c;
 }
 
 int

@@ -68,6 +68,17 @@ struct session_step {
 	unsigned group;         /* steps of one group are undone together (A); 0: alone */
 };
 
+/*
+ * Where migrations stand, the baseline's history left out as the gate
+ * leaves it: those of the graph, and how many are signed off, stale and
+ * blocked; their error and warning findings still open, and those decided
+ * (their item accepted or waived for the file as read, or not applicable).
+ */
+struct session_counts {
+	size_t migrations, signed_off, stale, blocked;
+	size_t open_errors, open_warnings, decided;
+};
+
 struct session_undo {
 	struct session_step *v;
 	size_t n, cap;
@@ -89,8 +100,7 @@ struct session {
 	char *reviewer;
 	struct session_undo undo;
 	struct {                /* where the migrations stand, counted again after a change */
-		size_t signed_off, stale, blocked;
-		size_t open_errors, open_warnings, decided;     /* findings, info left out */
+		struct session_counts c;
 		bool dirty;
 	} totals;
 	long long next_poll_ms;         /* monotonic: when the files are looked at again */
@@ -182,15 +192,11 @@ int session_undo(struct session *s, bool redo, size_t *rev, struct mr_error *err
  */
 void session_group(struct session *s, bool open);
 
-/* How many migrations in the graph, history left out, are signed off, stale and blocked. */
-void session_totals(struct session *s, size_t *signed_off, size_t *stale, size_t *blocked);
+/* The counts of the whole project, kept until a decision or a new analysis. */
+const struct session_counts *session_totals(struct session *s);
 
-/*
- * How many error and warning findings are open, and how many are decided:
- * their item is accepted or waived for the file as read (or does not apply).
- */
-void session_finding_totals(struct session *s, size_t *open_errors, size_t *open_warnings,
-			    size_t *decided);
+/* The counts of the revisions in scope (one bool per revision), counted now. */
+void session_count(const struct session *s, const bool *scope, struct session_counts *out);
 
 /* Waits for a running save and saves what is still pending: before quitting. */
 int session_flush(struct session *s, struct mr_error *err);

@@ -182,7 +182,7 @@ draw_status_line(struct app *app)
 	int y = app->scr.rows - 1;
 	struct span sp = span_at(y, 0, app->scr.cols);
 	uint16_t style = STYLE_UI(THEME_UI_STATUS);
-	struct decide_counts c;
+	struct session_counts c;
 	char buf[200];
 	int n;
 
@@ -208,8 +208,9 @@ draw_status_line(struct app *app)
 	/* accepted findings are no longer counted as problems, but not forgotten either */
 	n = snprintf(buf, sizeof(buf), " %zu/%zu%s signed off \xc2\xb7 %zu stale \xc2\xb7 %zu blocked "
 		     "\xc2\xb7 %zu open error%s \xc2\xb7 %zu open warning%s", c.signed_off,
-		     c.migrations, app->scope ? " in scope" : "", c.stale, c.blocked, c.errors,
-		     c.errors == 1 ? "" : "s", c.warnings, c.warnings == 1 ? "" : "s");
+		     c.migrations, app->scope ? " in scope" : "", c.stale, c.blocked,
+		     c.open_errors, c.open_errors == 1 ? "" : "s", c.open_warnings,
+		     c.open_warnings == 1 ? "" : "s");
 	if (c.decided && n > 0 && (size_t)n < sizeof(buf))
 		snprintf(buf + n, sizeof(buf) - (size_t)n, " \xc2\xb7 %zu decided", c.decided);
 	if (app->scr.ascii)

@@ -19,63 +19,14 @@ app_review_state(struct app *app, size_t rev, struct migration_review *out)
 	return session_review_state(&app->s, rev, out);
 }
 
-/* Counted again at every draw: a scope is a pull request's few migrations. */
-static void
-scope_counts(struct app *app, struct decide_counts *c)
-{
-	const struct report *rep = &app->s.rep;
-
-	for (size_t k = 0; k < rep->g.n_order; k++) {
-		struct migration_review m;
-
-		if (!app->scope[rep->g.order[k]] || report_history(rep, rep->g.order[k]))
-			continue;
-		c->migrations++;
-		if (!app_review_state(app, rep->g.order[k], &m))
-			continue;
-		c->signed_off += m.state == MIGRATION_SIGNED;
-		c->stale += m.state == MIGRATION_STALE;
-		c->blocked += m.state == MIGRATION_BLOCKED;
-	}
-	/* a file outside the graph has findings too */
-	for (size_t rev = 0; rev < rep->g.n; rev++) {
-		struct migration_review m;
-		size_t n, first;
-		bool known;
-
-		if (!app->scope[rev] || report_history(rep, rev))
-			continue;
-		known = app_review_state(app, rev, &m);
-		first = report_findings(rep, rev, &n);
-		for (size_t i = first; i < first + n; i++) {
-			const struct finding *f = &rep->all.v[i];
-
-			if (f->severity < SEVERITY_WARNING)
-				continue;
-			if (review_item_decided(known ? &m : NULL, f->rule->item))
-				c->decided++;
-			else if (f->severity == SEVERITY_ERROR)
-				c->errors++;
-			else
-				c->warnings++;
-		}
-	}
-}
-
 void
-decide_counts(struct app *app, struct decide_counts *c)
+decide_counts(struct app *app, struct session_counts *c)
 {
-	const struct report *rep = &app->s.rep;
-
-	memset(c, 0, sizeof(*c));
-	if (app->scope) {
-		scope_counts(app, c);
-		return;
-	}
-	/* the counts leave the baseline's history out, as the gate does */
-	c->migrations = rep->g.n_order - rep->n_history;
-	session_totals(&app->s, &c->signed_off, &c->stale, &c->blocked);
-	session_finding_totals(&app->s, &c->errors, &c->warnings, &c->decided);
+	/* counted again at every draw: a scope is a pull request's few migrations */
+	if (app->scope)
+		session_count(&app->s, app->scope, c);
+	else
+		*c = *session_totals(&app->s);
 }
 
 /*

@@ -6,14 +6,10 @@
 #include <stddef.h>
 
 struct app;
+struct session_counts;
 
 /* What the status line counts: over the --since scope when there is one, else the graph. */
-struct decide_counts {
-	size_t migrations, signed_off, stale, blocked;
-	size_t errors, warnings;        /* the open findings of those migrations */
-	size_t decided;                 /* and those whose item is decided */
-};
-void decide_counts(struct app *app, struct decide_counts *c);
+void decide_counts(struct app *app, struct session_counts *c);
 /* Takes the last decision back, or (redo) takes it again. */
 void decide_undo(struct app *app, bool redo);
 /* The reason prompt ended with Enter: decides, or keeps asking when it is empty. */
