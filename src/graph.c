@@ -962,6 +962,16 @@ graph_load(struct graph *g, const struct project *p, unsigned flags, struct mr_e
 	return graph_build(g, err);
 }
 
+int
+graph_complete(struct graph *g, const struct project *p, struct mr_error *err)
+{
+	int rc = revision_complete_all(p, g->revs, &g->findings, err);
+
+	if (rc == 0 && findings_sort(&g->findings) < 0)
+		return mr_error_oom(err);
+	return rc;
+}
+
 void
 graph_free(struct graph *g)
 {

@@ -424,8 +424,6 @@ read_docstring(const struct reader *r, TSNode stmt)
 {
 	struct strvec doc = { 0 };
 	TSNode lit;
-	const char *s;
-	size_t len;
 	int rc;
 
 	if (!pysrc_node_is(stmt, "expression_statement") || ts_node_named_child_count(stmt) != 1)
@@ -436,13 +434,7 @@ read_docstring(const struct reader *r, TSNode stmt)
 		strvec_free(&doc);
 		return rc < 0 ? mr_error_oom(r->err) : 0;
 	}
-	s = doc.v[0];
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	len = strcspn(s, "\r\n");
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	r->out->message = mr_strndup(s, len);
+	r->out->message = pysrc_doc_first_line(doc.v[0]);
 	strvec_free(&doc);
 	return r->out->message ? 0 : mr_error_oom(r->err);
 }

@@ -277,6 +277,43 @@ keep_text(struct revision *rev, char *src, size_t len, size_t size, unsigned fla
 	}
 }
 
+/* The header from the scanner, when it reads it: 1, 0 when the parser must, -1. */
+static int
+quick_header(const struct one_file *l, const char *src, size_t len)
+{
+	struct pysrc_header h;
+	int rc = pysrc_header_scan(src, len, &h);
+
+	if (rc == 1) {
+		rc = read_header(l, &h) < 0 ? -1 : 1;
+		l->rev->deferred = rc == 1;
+		pysrc_header_free(&h);
+	}
+	return rc;
+}
+
+static bool
+same_strings(const struct strvec *a, const struct strvec *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return false;
+	return true;
+}
+
+static bool
+same_header(const struct revision *a, const struct revision *b)
+{
+	return !a->id == !b->id && (!a->id || !strcmp(a->id, b->id)) &&
+	       !a->message == !b->message && (!a->message || !strcmp(a->message, b->message)) &&
+	       same_strings(&a->down, &b->down) && same_strings(&a->labels, &b->labels) &&
+	       same_strings(&a->deps, &b->deps) && a->line_id == b->line_id &&
+	       a->line_down == b->line_down && a->line_labels == b->line_labels &&
+	       a->line_deps == b->line_deps;
+}
+
 int
 revision_load(struct revision *rev, struct pysrc_parser *parser, const char *path,
 	      const char *relpath, size_t index, unsigned flags, struct pyconst *consts,
@@ -333,8 +370,53 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 			return mr_error_oom(err);
 		}
 	}
-	rc = read_source(&l, parser, src, analysed, flags, err);
+	/* the first screen: the header from the scanner, the parse later (revision_complete_all) */
+	if ((flags & REVISION_LOAD_QUICK) && (flags & REVISION_LOAD_MIGRATION) &&
+	    (flags & REVISION_LOAD_TEXT) && len == size && analysed == len)
+		rc = quick_header(&l, src, len);
+	else
+		rc = 0;
+	if (rc == 0)
+		rc = read_source(&l, parser, src, analysed, flags, err);
+	else if (rc < 0)
+		rc = mr_error_oom(err);
 	keep_text(rev, src, len, size, flags);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * What the parse adds to a header read by the scanner: the operations, and
+ * the findings about the source (syntax errors, nesting).  The parser's
+ * header must be the scanner's; *differs says when it is not.
+ */
+static int
+complete(struct revision *rev, struct pysrc_parser *parser, struct pyconst *consts,
+	 size_t index, struct findings *fs, bool *differs, struct mr_error *err)
+{
+	struct revision parsed = { .path = rev->path, .relpath = rev->relpath };
+	struct findings found = { 0 };
+	struct one_file l = { &parsed, &found, index, consts };
+	int rc = read_source(&l, parser, rev->text, rev->text_len, REVISION_LOAD_MIGRATION, err);
+
+	if (rc == 0 && !same_header(rev, &parsed))
+		*differs = true;
+	for (size_t i = 0; rc == 0 && i < found.n; i++) {
+		const struct finding *f = &found.v[i];
+
+		/* the header's own findings were made from the scanner's header */
+		if (f->rule == &rules[RULE_PARSE_ERROR] &&
+		    findings_add(fs, RULE_PARSE_ERROR, f->severity, f->path, f->line, f->col,
+				 f->revision, "%s", f->message) < 0)
+			rc = mr_error_oom(err);
+	}
+	if (rc == 0) {
+		rev->migration = parsed.migration;
+		parsed.migration = NULL;
+		rev->deferred = false;
+	}
+	findings_free(&found);
+	parsed.path = parsed.relpath = NULL;
+	revision_free(&parsed);
 	return rc;
 }
 
@@ -345,6 +427,8 @@ struct load_queue {
 	struct revision *revs;
 	const struct project *p;
 	unsigned flags;
+	bool complete;                  /* revision_complete_all(): parse what the scanner read */
+	atomic_bool differs;            /* ... and a parser's header was not the scanner's */
 	struct strvec sys_path;         /* prepend_sys_path, absolute */
 	atomic_size_t next;             /* the next file to take */
 	atomic_bool failed;
@@ -383,11 +467,20 @@ load_files(void *arg)
 	}
 	while (!atomic_load(&sh->failed) && (i = atomic_fetch_add(&sh->next, 1)) < sh->p->files.n) {
 		const char *path = sh->p->files.v[i];
-		char *rel = project_relpath(sh->p, path);
+		char *rel = NULL;
+		bool differs = false;
 
-		l->rc = rel ? revision_load(&sh->revs[i], parser, path, rel, i, sh->flags,
-					    consts, &l->findings, &l->err) : mr_error_oom(&l->err);
+		if (sh->complete)
+			l->rc = !sh->revs[i].deferred ? 0 :
+				complete(&sh->revs[i], parser, consts, i, &l->findings, &differs,
+					 &l->err);
+		else
+			l->rc = (rel = project_relpath(sh->p, path)) ?
+				revision_load(&sh->revs[i], parser, path, rel, i, sh->flags,
+					      consts, &l->findings, &l->err) : mr_error_oom(&l->err);
 		free(rel);
+		if (differs)
+			atomic_store(&sh->differs, true);
 		if (l->rc < 0)
 			atomic_store(&sh->failed, true);
 	}
@@ -454,25 +547,24 @@ sys_path_of(const struct project *p, struct strvec *out)
 	return rc;
 }
 
-int
-revision_load_all(const struct project *p, unsigned flags, struct revision **revs,
-		  struct findings *fs, struct mr_error *err)
+/* Runs the loaders over every file of sh->p, the calling thread one of them. */
+static int
+run_loaders(struct load_queue *sh, struct findings *fs, struct mr_error *err)
 {
-	struct load_queue shared = { .p = p, .flags = flags };
 	struct load_worker loaders[MAX_LOADERS] = { 0 };
 	thrd_t threads[MAX_LOADERS];
-	size_t n = loader_count(p->files.n), started = 0;
+	size_t n = loader_count(sh->p->files.n), started = 0;
 	int rc = 0;
 
-	*revs = shared.revs = calloc(p->files.n + 1, sizeof(**revs));
-	if (!shared.revs || sys_path_of(p, &shared.sys_path) < 0) {
-		strvec_free(&shared.sys_path);
+	if (sys_path_of(sh->p, &sh->sys_path) < 0) {
+		strvec_free(&sh->sys_path);
 		return mr_error_oom(err);
 	}
-	atomic_init(&shared.next, 0);
-	atomic_init(&shared.failed, false);
+	atomic_init(&sh->next, 0);
+	atomic_init(&sh->failed, false);
+	atomic_init(&sh->differs, false);
 	for (size_t t = 0; t < n; t++) {
-		loaders[t].shared = &shared;
+		loaders[t].shared = sh;
 		/* the calling thread is loader 0 */
 		if (t > 0 && thrd_create(&threads[t], load_files, &loaders[t]) != thrd_success)
 			break;
@@ -490,8 +582,31 @@ revision_load_all(const struct project *p, unsigned flags, struct revision **rev
 			rc = mr_error_oom(err);
 		findings_free(&loaders[t].findings);
 	}
-	strvec_free(&shared.sys_path);
+	strvec_free(&sh->sys_path);
 	return rc;
+}
+
+int
+revision_load_all(const struct project *p, unsigned flags, struct revision **revs,
+		  struct findings *fs, struct mr_error *err)
+{
+	struct load_queue shared = { .p = p, .flags = flags };
+
+	*revs = shared.revs = calloc(p->files.n + 1, sizeof(**revs));
+	if (!shared.revs)
+		return mr_error_oom(err);
+	return run_loaders(&shared, fs, err);
+}
+
+int
+revision_complete_all(const struct project *p, struct revision *revs, struct findings *fs,
+		      struct mr_error *err)
+{
+	struct load_queue shared = { .p = p, .revs = revs, .complete = true };
+
+	if (run_loaders(&shared, fs, err) < 0)
+		return -1;
+	return atomic_load(&shared.differs) ? 1 : 0;
 }
 
 void

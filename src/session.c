@@ -18,7 +18,10 @@ job_main(void *arg)
 {
 	struct session_job *job = arg;
 
-	job->rc = report_collect(job->p, job->g, &job->all, &job->err);
+	/* the graph was read for the first screen: the parse comes first */
+	job->rc = graph_complete(job->g, job->p, &job->err);
+	if (job->rc == 0)
+		job->rc = report_collect(job->p, job->g, &job->all, &job->err);
 	atomic_store(&job->done, true);
 	return 0;
 }
@@ -39,7 +42,13 @@ start_analysis(struct session *s, struct mr_error *err)
 	return 0;
 }
 
-/* Takes the findings over; the tested item's come from the review file's runs. */
+static int reread(struct session *s, struct mr_error *err);
+
+/*
+ * Takes the findings over; the tested item's come from the review file's
+ * runs.  1 when the graph is read again instead: a header the scanner read
+ * is not the parser's, and the project is read without the scanner.
+ */
 static int
 finish_analysis(struct session *s, struct mr_error *err)
 {
@@ -47,6 +56,10 @@ finish_analysis(struct session *s, struct mr_error *err)
 
 	thrd_join(job->thread, NULL);
 	job->running = false;
+	if (job->rc == 1) {
+		s->quick_failed = true;
+		return reread(s, err) < 0 ? -1 : 1;
+	}
 	if (job->rc < 0) {
 		findings_free(&job->all);
 		return mr_error_set(err, "the analysis failed: %.900s", job->err.msg);
@@ -143,9 +156,12 @@ static int
 read_project(struct session *s, struct report *r, struct mr_error *err)
 {
 	struct project_where w = { s->config, s->section, s->directory };
+	/* the first screen waits for no parse; the analysis parses first (graph_complete) */
+	unsigned quick = s->quick_failed ? 0 : REVISION_LOAD_QUICK;
 
 	memset(r, 0, sizeof(*r));
-	if (project_open_at(&r->p, &w, err) < 0 || graph_load(&r->g, &r->p, SESSION_LOAD, err) < 0)
+	if (project_open_at(&r->p, &w, err) < 0 ||
+	    graph_load(&r->g, &r->p, SESSION_LOAD | quick, err) < 0)
 		return -1;
 	return report_baseline(r, &r->p, err);
 }
@@ -246,8 +262,16 @@ poll_once(struct session *s, int interval_ms, bool wait, struct mr_error *err)
 	unsigned ev = 0;
 	long long now;
 
-	if (s->job.running && (wait || atomic_load(&s->job.done)))
-		ev |= SESSION_ANALYSED | (finish_analysis(s, err) < 0 ? SESSION_FAILED : 0);
+	while (s->job.running && (wait || atomic_load(&s->job.done))) {
+		int rc = finish_analysis(s, err);
+
+		if (rc == 1) {
+			ev |= SESSION_GRAPH_READ;
+			continue;
+		}
+		ev |= SESSION_ANALYSED | (rc < 0 ? SESSION_FAILED : 0);
+		break;
+	}
 	if (s->save.running && (wait || atomic_load(&s->save.done))) {
 		ev |= finish_save(s, err);
 		start_save(s);  /* what was decided meanwhile */

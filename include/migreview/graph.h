@@ -44,6 +44,14 @@ struct graph {
 int graph_load(struct graph *g, const struct project *p, unsigned flags, struct mr_error *err);
 
 /*
+ * Parses what graph_load(REVISION_LOAD_QUICK) left for later (see
+ * revision_complete_all()), adding its findings to g's: 0; 1 when a header
+ * read by the scanner is not the parser's, so the graph must be read again
+ * without REVISION_LOAD_QUICK; -1.
+ */
+int graph_complete(struct graph *g, const struct project *p, struct mr_error *err);
+
+/*
  * Builds the graph from g->revs, already filled (by graph_load, or by hand
  * in tests with path, relpath, id, down, labels and deps set).
  */

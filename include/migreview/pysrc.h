@@ -72,6 +72,21 @@ int pysrc_header_from_tree(TSTree *tree, const char *src, struct pysrc_header *o
 void pysrc_header_free(struct pysrc_header *h);
 
 /*
+ * The header of src read without the parser (src/pyheader.c), for a first
+ * screen that cannot wait for every file to be parsed: 1 when every header
+ * value and the docstring are plain literals that a scanner reads as
+ * pysrc_header_from_tree() does (out filled; parse_error is not known, so
+ * false); 0 when anything needs the parser (out empty); -1 when memory runs
+ * out.  Around a syntax error the parser may read otherwise: whoever uses
+ * the scanner's header compares it with the parser's later
+ * (revision_complete_all()).
+ */
+int pysrc_header_scan(const char *src, size_t len, struct pysrc_header *out);
+
+/* A docstring's first line, as the list shows it: new, or NULL. */
+char *pysrc_doc_first_line(const char *doc);
+
+/*
  * libtree-sitter 0.20 corrupts its heap when one statement leaves about
  * 65,536 tokens unfinished: x = ((((... or a chain of 70,000 unary minuses.
  * CPython refuses such statements long before (it allows 200 nested

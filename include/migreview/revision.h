@@ -34,6 +34,8 @@ struct revision {
 	char *text;             /* the content read (REVISION_LOAD_TEXT), or NULL */
 	size_t text_len;
 	struct mr_stamp stamp;  /* the file as it was just before it was read */
+	bool deferred;          /* REVISION_LOAD_QUICK read the header without the parser:
+				   revision_complete_all() still has to parse the text */
 
 	/* graph_build() fills the rest */
 	bool in_graph;          /* false: no id, or shadowed by a duplicate */
@@ -65,6 +67,13 @@ enum {
 	REVISION_LOAD_MIGRATION = 1 << 0,       /* the operations too (rev->migration) */
 	REVISION_LOAD_BLOB = 1 << 1,            /* the content's git blob id (rev->blob) */
 	REVISION_LOAD_TEXT = 1 << 2,            /* the content itself (rev->text) */
+	/*
+	 * With MIGRATION and TEXT: a header that pysrc_header_scan() reads is
+	 * taken from it, and the parse (the operations, syntax errors) waits
+	 * for revision_complete_all(): the UI's first screen needs the graph
+	 * only.
+	 */
+	REVISION_LOAD_QUICK = 1 << 3,
 };
 
 /*
@@ -85,6 +94,16 @@ int revision_load(struct revision *rev, struct pysrc_parser *parser, const char 
  */
 int revision_load_all(const struct project *p, unsigned flags, struct revision **revs,
 		      struct findings *findings, struct mr_error *err);
+
+/*
+ * Parses the revisions REVISION_LOAD_QUICK deferred, on all cores: their
+ * operations, and the findings only the parser makes (syntax errors) added
+ * to findings.  0; 1 when a parser's header is not the scanner's (a syntax
+ * error the parser reads around differently, say: read the project again
+ * without REVISION_LOAD_QUICK); -1 when memory runs out.
+ */
+int revision_complete_all(const struct project *p, struct revision *revs,
+			  struct findings *findings, struct mr_error *err);
 
 void revision_free(struct revision *rev);
 

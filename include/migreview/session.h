@@ -37,7 +37,8 @@
 /* The analysis, on its own thread while the graph is already shown. */
 struct session_job {
 	const struct project *p;
-	const struct graph *g;
+	struct graph *g;                /* its operations and parse findings are the job's
+					   to fill (graph_complete) until it is done */
 	struct findings all;
 	struct mr_error err;
 	int rc;
@@ -106,6 +107,7 @@ struct session {
 	long long next_poll_ms;         /* monotonic: when the files are looked at again */
 	bool hold;                      /* something runs on the project as read (a test):
 					 * changed migrations wait to be read again */
+	bool quick_failed;              /* the header scanner misread a file: read without it */
 };
 
 /* What session_poll() found, as bits. */
@@ -118,6 +120,8 @@ enum {
 	SESSION_FAILED = 1 << 5,        /* something went wrong: err says what */
 	SESSION_CONFLICT = 1 << 6,      /* a save kept another reviewer's newer decision: err */
 	SESSION_UNSAVED = 1 << 7,       /* a save failed: the decisions wait (review_problem) */
+	SESSION_GRAPH_READ = 1 << 8,    /* the graph was read again, the files unchanged (a header
+					   the scanner read was not the parser's): analysing */
 };
 
 /*

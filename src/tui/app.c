@@ -959,10 +959,11 @@ poll_session(struct app *app, bool wait)
 	if (!ev)
 		return;
 	app->s.totals.dirty = true;
-	if (ev & SESSION_FILES_CHANGED) {
+	if (ev & (SESSION_FILES_CHANGED | SESSION_GRAPH_READ)) {
 		if (graph_changed(app, &err) < 0)
 			ev |= SESSION_FAILED;
-		app_message(app, false, "migration files changed on disk: read again, analysing");
+		if (ev & SESSION_FILES_CHANGED)
+			app_message(app, false, "migration files changed on disk: read again, analysing");
 	}
 	if (ev & SESSION_ANALYSED) {
 		term_note_ready(app->term);
@@ -1035,6 +1036,9 @@ tui_run(const struct tui_options *opts, struct mr_error *err)
 		close_app(&app);
 		return -1;
 	}
+	/* the graph is shown at once, the analysis's marks as they come (screen tests wait) */
+	draw(&app);
+	term_flush(app.term, &app.scr, force);
 	while (!app.quit) {
 		int key;
 

@@ -466,3 +466,60 @@ Test(session, a_refused_accept_is_no_step_to_undo_while_decisions_wait_unsaved)
 	cr_assert_eq(session_undo(&s, false, &at, &err), 1, "only the enum accept was a step");
 	session_close(&s);
 }
+
+/*
+ * The first screen reads headers with the scanner; the analysis parses
+ * every file, so what the parser alone finds (a syntax error) is there once
+ * analysed, with the operations, and the findings are those of a full read.
+ */
+Test(session, the_quick_first_read_is_completed_by_the_analysis)
+{
+	struct session s;
+	struct mr_error err;
+	size_t rev;
+
+	sh("printf 'x = = 1\\n' >> " CUSTOMERS);
+	setenv("MIGREVIEW_REVIEWER", "Ann <ann@example.com>", 1);
+	cr_assert(session_open(&s, ini, NULL, NULL, &err) == 0, "%s", err.msg);
+	rev = rev_of(&s, "5931423ea539");
+	/* read by the scanner: the graph is there, the parse is the analysis's */
+	cr_assert(s.rep.g.revs[rev].deferred, "the header was read without the parser");
+	cr_assert_null(s.rep.g.revs[rev].migration);
+	session_poll(&s, 0, true, &err);
+	cr_assert(session_analysed(&s));
+	cr_assert_not(s.quick_failed);
+	for (size_t i = 0; i < s.rep.g.n; i++)
+		cr_assert(s.rep.g.revs[i].migration && !s.rep.g.revs[i].deferred, "%s",
+			  s.rep.g.revs[i].relpath);
+	cr_assert_eq(count_rule(&s, rev, "parse-error"), 1, "the syntax error is found");
+	session_close(&s);
+}
+
+/*
+ * Around a syntax error the parser may read a header otherwise than the
+ * scanner (here it sees no docstring): the graph is read again without the
+ * scanner, and what is shown is the parser's.
+ */
+Test(session, a_header_the_scanner_misread_is_read_again_by_the_parser)
+{
+	struct session s;
+	struct mr_error err;
+	size_t rev;
+	unsigned ev;
+
+	/* no revision line: the file's name is its id, as in Alembic 0.1 */
+	sh("printf '\"\"\"broken one\\nRevises: None\\n\"\"\"\\nref downgrade():\\n    pass\\n' "
+	   "> migrations/versions/bad1.py");
+	setenv("MIGREVIEW_REVIEWER", "Ann <ann@example.com>", 1);
+	cr_assert(session_open(&s, ini, NULL, NULL, &err) == 0, "%s", err.msg);
+	rev = rev_of(&s, "bad1");
+	cr_assert_str_eq(s.rep.g.revs[rev].message, "broken one", "the scanner's first screen");
+	ev = session_poll(&s, 0, true, &err);
+	cr_assert(ev & SESSION_GRAPH_READ, "the graph is read again");
+	cr_assert(session_analysed(&s));
+	cr_assert(s.quick_failed);
+	rev = rev_of(&s, "bad1");
+	cr_assert_null(s.rep.g.revs[rev].message, "the parser's header is shown");
+	cr_assert_eq(count_rule(&s, rev, "parse-error"), 1);
+	session_close(&s);
+}
