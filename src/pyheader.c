@@ -70,6 +70,9 @@ string_tok(struct scan *sc, struct tok *t, size_t prefix_len)
 	sc->i += open;
 	t->start = sc->i;
 	for (;;) {
+		/* most of a string is none of the bytes that matter here */
+		while (sc->i < sc->len && s[sc->i] != q && s[sc->i] != '\\' && s[sc->i] != '\n')
+			sc->i++;
 		if (sc->i >= sc->len || (!triple && s[sc->i] == '\n'))
 			return -1;      /* unterminated: a syntax error, the parser's to say */
 		if (s[sc->i] == '\\') {
@@ -155,16 +158,19 @@ op_tok(struct scan *sc, struct tok *t)
 		}
 	}
 	/* a lone \r, a form feed, a stray backslash: Python reads them its own way */
-	if (s[sc->i] == '\0' || strchr("\r\f\\\v", s[sc->i]))
+	switch (s[sc->i]) {
+	case '\0': case '\r': case '\f': case '\\': case '\v':
 		return -1;
-	if (strchr("([{", s[sc->i])) {
+	case '(': case '[': case '{':
 		/* as deep as the parser refuses to go (PYSRC_MAX_NESTING): the parser's to say */
 		if (++sc->depth > PYSRC_MAX_NESTING)
 			return -1;
-	} else if (strchr(")]}", s[sc->i])) {
+		break;
+	case ')': case ']': case '}':
 		if (!sc->depth)
 			return -1;
 		sc->depth--;
+		break;
 	}
 	t->end = ++sc->i;
 	return 0;
