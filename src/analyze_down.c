@@ -47,18 +47,17 @@ sql_statement_in(char *out, size_t size, enum sql_kind kind, const char *callee)
 enum up_change { UP_DATA, UP_SCHEMA, UP_UNREADABLE, UP_UNSEEN };
 
 static enum up_change
-schema_change(const struct migration_fn *up, const struct migration_op **op_out, char *what,
-	      size_t size)
+schema_change(const struct ctx *c, const struct migration_op **op_out, char *what, size_t size)
 {
+	const struct migration_fn *up = &c->m->upgrade;
+
 	*op_out = NULL;
 	if (!up->n_ops)
 		return UP_UNSEEN;
 	for (size_t i = 0; i < up->n_ops; i++) {
 		const struct migration_op *op = &up->ops[i];
 		enum op_kind kind = op_kind_of(op);
-		const struct pyarg *arg;
-		const char *text;
-		struct sql_script script;
+		const struct sql_script *script;
 		bool ddl = false;
 
 		*op_out = op;
@@ -67,17 +66,16 @@ schema_change(const struct migration_fn *up, const struct migration_op **op_out,
 			continue;
 		if (kind != OP_EXECUTE)
 			return UP_SCHEMA;
-		if (!(text = op_sql(op, &arg)) || sql_scan(text, strlen(text), &script, NULL) < 0)
+		if (!(script = op_script(c, op)))
 			return UP_UNREADABLE;
-		for (size_t k = 0; k < script.n && !ddl; k++) {
-			enum sql_kind sk = script.v[k].kind;
+		for (size_t k = 0; k < script->n && !ddl; k++) {
+			enum sql_kind sk = script->v[k].kind;
 
 			ddl = sk != SQL_SELECT && sk != SQL_INSERT && sk != SQL_UPDATE &&
 			      sk != SQL_DELETE && sk != SQL_SET && sk != SQL_BEGIN && sk != SQL_COMMIT;
 			if (ddl)
 				sql_statement_in(what, size, sk, op->call.callee);
 		}
-		sql_script_free(&script);
 		if (ddl)
 			return UP_SCHEMA;
 	}
@@ -86,11 +84,11 @@ schema_change(const struct migration_fn *up, const struct migration_op **op_out,
 
 /* What upgrade() does that a downgrade() doing nothing leaves behind, said in the finding. */
 static int
-empty_downgrade(struct ctx *c, const struct migration_fn *up, const struct migration_fn *down)
+empty_downgrade(struct ctx *c, const struct migration_fn *down)
 {
 	const struct migration_op *op;
 	char what[160];
-	enum up_change change = schema_change(up, &op, what, sizeof(what));
+	enum up_change change = schema_change(c, &op, what, sizeof(what));
 	const char *does = down->not_implemented ? "raises NotImplementedError" : "does nothing";
 
 	switch (change) {
@@ -132,7 +130,7 @@ check_functions(struct ctx *c)
 			      up->present ? up->col : 1,
 			      "there is no downgrade(): `alembic downgrade` fails at this revision");
 	if (down->empty && !up->empty && !c->in->merge_point)
-		return empty_downgrade(c, up, down);
+		return empty_downgrade(c, down);
 	return 0;
 }
 

@@ -14,6 +14,23 @@
 #include "migreview/schema.h"
 #include "migreview/sqltok.h"
 
+/*
+ * The UPDATEs and DELETEs of the migrations checked so far, by table
+ * (analyze_backfill.c): a SET NOT NULL looks for its backfill among those
+ * of its table, not in every earlier migration again.
+ */
+struct backfill {
+	size_t at;                              /* the migration, in review order */
+	const char *sql;                        /* literal SQL updating or deleting from the table */
+	const struct migration_op *core;        /* else a SQLAlchemy Core update of it */
+};
+
+struct backfill_index {
+	struct strmap tables;                   /* table → position in lists (keys owned) */
+	struct backfill_list { struct backfill *v; size_t n, cap; } *lists;
+	size_t n_lists, cap_lists;
+};
+
 /* What one migration's checks see. */
 struct ctx {
 	const struct analysis_config *cfg;
@@ -29,7 +46,16 @@ struct ctx {
 	bool postgresql_only_seen;      /* postgresql-only-sql said once */
 	size_t first_creation;          /* first upgrade() op that may create a table, or n_ops */
 	size_t first_unnamed_creation;  /* ... one whose name is not known, or n_ops */
+	struct sql_script *up_sql;      /* each upgrade() op's literal SQL, scanned once */
+	struct sql_script *down_sql;    /* the same for downgrade() */
+	const struct backfill_index *backfills; /* of the migrations before this one */
 };
+
+/*
+ * The statements of the literal SQL of op, an operation of the migration
+ * being checked (op_sql(), scanned once); NULL when it has none.
+ */
+const struct sql_script *op_script(const struct ctx *c, const struct migration_op *op);
 
 /*
  * Adds a finding of rule unless the rule is disabled or does not apply
@@ -65,6 +91,17 @@ const char *sql_table_key(const struct sql_stmt *st, char *buf, size_t size);
 
 /* is_new() of that table. */
 bool is_new_stmt(const struct ctx *c, const struct sql_stmt *st);
+
+/*
+ * Is there a backfill of table.column before SET NOT NULL at upto, in this
+ * upgrade or in an earlier migration?  (analyze_backfill.c)
+ */
+bool backfilled(const struct ctx *c, const struct migration_op *upto, const char *table,
+		const char *column);
+
+/* Indexes the backfills of the migration just checked, for the ones after it. */
+int backfills_add(struct backfill_index *ix, const struct ctx *c);
+void backfills_free(struct backfill_index *ix);
 
 /* Integer widths and string lengths, to tell a narrowing change; -1 if unknown. */
 long type_rank(const struct pyarg *t, bool *is_string);

@@ -706,24 +706,17 @@ add_check(struct schema *s, const struct migration_op *op)
 
 /* ALTER TABLE ... VALIDATE CONSTRAINT name in literal SQL. */
 static void
-validate_checks(struct schema *s, const struct migration_op *op)
+validate_checks(struct schema *s, const struct sql_script *script)
 {
-	const struct pyarg *a;
-	const char *sql = op_sql(op, &a);
-	struct sql_script script;
-
-	if (!sql || sql_scan(sql, strlen(sql), &script, NULL) < 0)
-		return;
-	for (size_t i = 0; i < script.n; i++)
-		for (size_t k = 0; k < script.v[i].n_actions; k++) {
-			const struct sql_action *act = &script.v[i].actions[k];
+	for (size_t i = 0; script && i < script->n; i++)
+		for (size_t k = 0; k < script->v[i].n_actions; k++) {
+			const struct sql_action *act = &script->v[i].actions[k];
 
 			for (size_t c = 0; act->name && (act->flags & SQL_F(VALIDATE_CONSTRAINT)) &&
 			     c < s->n_checks; c++)
 				if (!strcmp(s->checks[c].name, act->name))
 					s->checks[c].validated = true;
 		}
-	sql_script_free(&script);
 }
 
 static void
@@ -750,7 +743,8 @@ schema_not_null_proven(const struct schema *s, const char *table, const char *co
 }
 
 int
-schema_apply(struct schema *s, const struct migration_op *op, size_t at)
+schema_apply(struct schema *s, const struct migration_op *op, const struct sql_script *sql,
+	     size_t at)
 {
 	const char *table = op_table(op);
 
@@ -784,7 +778,7 @@ schema_apply(struct schema *s, const struct migration_op *op, size_t at)
 	case OP_CREATE_CHECK:
 		return add_check(s, op);
 	case OP_EXECUTE:
-		validate_checks(s, op);
+		validate_checks(s, sql);
 		return 0;
 	case OP_DROP_INDEX:
 	case OP_DROP_CONSTRAINT: {

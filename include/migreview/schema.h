@@ -19,6 +19,7 @@
 
 #include "migreview/migration.h"
 #include "migreview/naming.h"
+#include "migreview/sqltok.h"
 #include "migreview/util.h"
 
 #define SCHEMA_BEFORE_HISTORY ((size_t)-1)   /* created before the first migration read */
@@ -129,8 +130,12 @@ const char *op_table(const struct migration_op *op);
  */
 int schema_qualify(struct migration *m);
 
-/* Applies one operation of migration index at to the schema. */
-int schema_apply(struct schema *s, const struct migration_op *op, size_t at);
+/*
+ * Applies one operation of migration index at to the schema; sql is its
+ * literal SQL as sql_scan() reads it (op_sql()), or NULL when it has none.
+ */
+int schema_apply(struct schema *s, const struct migration_op *op, const struct sql_script *sql,
+		 size_t at);
 
 /* Records an enum type created by migration at (explicitly, with .create()). */
 int schema_add_enum(struct schema *s, const char *name, size_t at, unsigned line, unsigned col);

@@ -998,6 +998,8 @@ run3(const char *second, const char *third)
 			snprintf(buf + len, sizeof(buf) - len, "%s%s@%u:%u", len ? " " : "",
 				 fs.v[i].rule->id, fs.v[i].line, fs.v[i].col);
 	}
+	if (getenv("SHOW_RUN"))
+		fprintf(stderr, "run3: %s\n", buf);
 	return buf;
 }
 
@@ -1019,6 +1021,28 @@ Test(analyze, a_backfill_migration_of_its_own_counts_for_the_column_it_names)
 			      "def upgrade():\n" NOT_NULL),
 			 "set-not-null-without-backfill@2:5 set-not-null-scan@2:5",
 			 "an earlier update of another column");
+	cr_expect_str_eq(run3("def upgrade():\n"
+			      "    op.execute(\"UPDATE orders SET note = '' WHERE note IS NULL\")\n"
+			      "def downgrade():\n    pass\n",
+			      "def upgrade():\n"
+			      "    op.drop_column('orders', 'note')\n"
+			      "    op.add_column('orders', sa.Column('note', sa.Text()))\n"
+			      "    op.alter_column('orders', 'note', nullable=False)\n"
+			      "def downgrade():\n    pass\n"),
+			 "drop-column@2:5 set-not-null-without-backfill@4:5 set-not-null-scan@4:5 "
+			 "empty-downgrade@5:1",
+			 "an update of the column dropped before this one was added");
+	cr_expect_str_eq(run3("def upgrade():\n"
+			      "    op.execute(\"UPDATE orders SET note = '' WHERE note IS NULL\")\n"
+			      "    op.execute(\"DELETE FROM orders WHERE note IS NULL\")\n"
+			      "def downgrade():\n    pass\n",
+			      "def upgrade():\n"
+			      "    op.alter_column('orders', 'note', nullable=False)\n"
+			      "    op.alter_column('orders', 'customer_id', nullable=False)\n"
+			      "def downgrade():\n    pass\n"),
+			 "set-not-null-scan@2:5 set-not-null-without-backfill@3:5 set-not-null-scan@3:5 "
+			 "empty-downgrade@4:1",
+			 "each column finds its own backfill among the table's");
 }
 
 Test(analyze, a_lock_timeout_set_by_env_py_holds_for_every_migration)

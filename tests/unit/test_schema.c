@@ -33,8 +33,15 @@ replay(const char *src)
 {
 	migration_free(&m);
 	cr_assert_eq(migration_read(parser, src, strlen(src), &m, &err), 0, "%s", err.msg);
-	for (size_t i = 0; i < m.upgrade.n_ops; i++)
-		cr_assert_eq(schema_apply(&s, &m.upgrade.ops[i], applied), 0);
+	for (size_t i = 0; i < m.upgrade.n_ops; i++) {
+		const struct pyarg *arg;
+		const char *sql = op_sql(&m.upgrade.ops[i], &arg);
+		struct sql_script script = { 0 };
+
+		cr_assert(!sql || sql_scan(sql, strlen(sql), &script, &err) == 0);
+		cr_assert_eq(schema_apply(&s, &m.upgrade.ops[i], sql ? &script : NULL, applied), 0);
+		sql_script_free(&script);
+	}
 	applied++;
 }
 
