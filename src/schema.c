@@ -11,44 +11,50 @@
 
 #define MAX_PARAMS 6
 
-/* How op.X and batch_op.X take their positional arguments (Alembic 1.8+). */
+/*
+ * How op.X and batch_op.X take their positional arguments (Alembic 1.8+),
+ * sorted by name: sig_of() searches it for every operation a rule reads.
+ */
 static const struct op_sig {
 	const char *name;
 	enum op_kind kind;
 	const char *params[MAX_PARAMS];
 	const char *batch_params[MAX_PARAMS];
 } sigs[] = {
-	{ "create_table", OP_CREATE_TABLE, { "table_name" }, { NULL } },
-	{ "drop_table", OP_DROP_TABLE, { "table_name" }, { NULL } },
-	{ "rename_table", OP_RENAME_TABLE, { "old_table_name", "new_table_name" }, { NULL } },
 	{ "add_column", OP_ADD_COLUMN, { "table_name", "column" }, { "column" } },
-	{ "drop_column", OP_DROP_COLUMN, { "table_name", "column_name" }, { "column_name" } },
 	{ "alter_column", OP_ALTER_COLUMN, { "table_name", "column_name" }, { "column_name" } },
-	{ "create_index", OP_CREATE_INDEX, { "index_name", "table_name", "columns" },
-	  { "index_name", "columns" } },
-	{ "drop_index", OP_DROP_INDEX, { "index_name", "table_name" }, { "index_name" } },
-	{ "create_unique_constraint", OP_CREATE_UNIQUE,
-	  { "constraint_name", "table_name", "columns" }, { "constraint_name", "columns" } },
-	{ "create_primary_key", OP_CREATE_PK, { "constraint_name", "table_name", "columns" },
-	  { "constraint_name", "columns" } },
+	{ "bulk_insert", OP_BULK_INSERT, { "table", "rows" }, { NULL } },
+	{ "create_check_constraint", OP_CREATE_CHECK,
+	  { "constraint_name", "table_name", "condition" }, { "constraint_name", "condition" } },
 	{ "create_foreign_key", OP_CREATE_FK,
 	  { "constraint_name", "source_table", "referent_table", "local_cols", "remote_cols" },
 	  { "constraint_name", "referent_table", "local_cols", "remote_cols" } },
-	{ "create_check_constraint", OP_CREATE_CHECK,
-	  { "constraint_name", "table_name", "condition" }, { "constraint_name", "condition" } },
+	{ "create_index", OP_CREATE_INDEX, { "index_name", "table_name", "columns" },
+	  { "index_name", "columns" } },
+	{ "create_primary_key", OP_CREATE_PK, { "constraint_name", "table_name", "columns" },
+	  { "constraint_name", "columns" } },
+	{ "create_table", OP_CREATE_TABLE, { "table_name" }, { NULL } },
+	{ "create_unique_constraint", OP_CREATE_UNIQUE,
+	  { "constraint_name", "table_name", "columns" }, { "constraint_name", "columns" } },
+	{ "drop_column", OP_DROP_COLUMN, { "table_name", "column_name" }, { "column_name" } },
 	{ "drop_constraint", OP_DROP_CONSTRAINT, { "constraint_name", "table_name", "type_" },
 	  { "constraint_name", "type_" } },
+	{ "drop_index", OP_DROP_INDEX, { "index_name", "table_name" }, { "index_name" } },
+	{ "drop_table", OP_DROP_TABLE, { "table_name" }, { NULL } },
 	{ "execute", OP_EXECUTE, { "sqltext" }, { "sqltext" } },
-	{ "bulk_insert", OP_BULK_INSERT, { "table", "rows" }, { NULL } },
+	{ "rename_table", OP_RENAME_TABLE, { "old_table_name", "new_table_name" }, { NULL } },
 };
+
+static int
+sig_cmp(const void *name, const void *sig)
+{
+	return strcmp(name, ((const struct op_sig *)sig)->name);
+}
 
 static const struct op_sig *
 sig_of(const struct migration_op *op)
 {
-	for (size_t i = 0; i < MR_ARRAY_SIZE(sigs); i++)
-		if (!strcmp(sigs[i].name, op->call.name))
-			return &sigs[i];
-	return NULL;
+	return bsearch(op->call.name, sigs, MR_ARRAY_SIZE(sigs), sizeof(*sigs), sig_cmp);
 }
 
 enum op_kind

@@ -172,3 +172,29 @@ Test(schema, op_param_positions_and_keywords)
 	cr_expect_str_eq(op_string(op, "sqltext"), "SELECT 1");
 	cr_expect_null(op_table(op));
 }
+
+Test(schema, every_operation_is_known_by_its_name)
+{
+	static const struct { const char *name; enum op_kind kind; } ops[] = {
+		{ "rename_table", OP_RENAME_TABLE }, { "execute", OP_EXECUTE },
+		{ "drop_table", OP_DROP_TABLE }, { "drop_index", OP_DROP_INDEX },
+		{ "drop_constraint", OP_DROP_CONSTRAINT }, { "drop_column", OP_DROP_COLUMN },
+		{ "create_unique_constraint", OP_CREATE_UNIQUE }, { "create_table", OP_CREATE_TABLE },
+		{ "create_primary_key", OP_CREATE_PK }, { "create_index", OP_CREATE_INDEX },
+		{ "create_foreign_key", OP_CREATE_FK }, { "create_check_constraint", OP_CREATE_CHECK },
+		{ "bulk_insert", OP_BULK_INSERT }, { "alter_column", OP_ALTER_COLUMN },
+		{ "add_column", OP_ADD_COLUMN }, { "create_all", OP_OTHER }, { "zzz", OP_OTHER },
+		{ "add", OP_OTHER },
+	};
+	char src[2048] = "def upgrade():\n";
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(ops); i++) {
+		size_t len = strlen(src);
+
+		snprintf(src + len, sizeof(src) - len, "    op.%s()\n", ops[i].name);
+	}
+	replay(src);
+	cr_assert_eq(m.upgrade.n_ops, MR_ARRAY_SIZE(ops));
+	for (size_t i = 0; i < MR_ARRAY_SIZE(ops); i++)
+		cr_expect_eq(op_kind_of(&m.upgrade.ops[i]), ops[i].kind, "%s", ops[i].name);
+}
