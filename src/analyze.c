@@ -579,11 +579,9 @@ static const char *
 index_table(const struct ctx *c, const struct migration_op *op)
 {
 	const char *table = op_table(op), *name = op_string(op, "index_name");
+	const struct schema_index *ix = table || !name ? NULL : schema_index_named(c->schema, name);
 
-	for (size_t i = 0; !table && name && i < c->schema->n_indexes; i++)
-		if (c->schema->indexes[i].name && !strcmp(c->schema->indexes[i].name, name))
-			table = c->schema->indexes[i].table;
-	return table;
+	return ix ? ix->table : table;
 }
 
 /*
@@ -818,14 +816,15 @@ static const struct { enum op_kind kind; op_check check; } op_checks[] = {
 
 /* --- whole-migration checks --- */
 
+/* The foreign keys this migration made, still there after it, are the last ones made. */
 static int
 check_fk_indexes(struct ctx *c)
 {
-	for (size_t i = 0; i < c->schema->n_fks; i++) {
+	for (size_t i = c->first_fk; i < c->schema->n_fks; i++) {
 		const struct schema_fk *fk = &c->schema->fks[i];
 		char cols[256] = "", list[512] = "";
 
-		if (fk->created_in != c->at || schema_covering_index(c->schema, fk->table, &fk->columns))
+		if (!fk->table || schema_covering_index(c->schema, fk->table, &fk->columns))
 			continue;
 		for (size_t k = 0; k < fk->columns.n; k++) {
 			size_t cl = strlen(cols), ll = strlen(list);
@@ -919,6 +918,8 @@ analyze_one(struct ctx *c)
 	const struct migration_fn *up = &c->m->upgrade;
 	char name[128];
 
+	c->first_fk = c->schema->n_fks;
+	c->first_enum = c->schema->n_enums;
 	find_creations(c);
 	if (check_functions(c) < 0 || check_imports(c) < 0)
 		return -1;

@@ -454,10 +454,11 @@ dropped_later(const struct ctx *c, const char *name)
 int
 check_enums(struct ctx *c)
 {
-	for (size_t i = 0; i < c->schema->n_enums; i++) {
+	/* the enum types this migration made are the last ones made */
+	for (size_t i = c->first_enum; i < c->schema->n_enums; i++) {
 		const struct schema_enum *e = &c->schema->enums[i];
 
-		if (e->created_in != c->at || !c->m->downgrade.present || c->m->downgrade.empty ||
+		if (!c->m->downgrade.present || c->m->downgrade.empty ||
 		    drops_enum(c->m, &c->m->downgrade, e->name))
 			continue;
 		if (report(c, RULE_ENUM_NOT_DROPPED_IN_DOWNGRADE, NULL, e->line, e->col,

@@ -46,6 +46,7 @@ struct ctx {
 	bool postgresql_only_seen;      /* postgresql-only-sql said once */
 	size_t first_creation;          /* first upgrade() op that may create a table, or n_ops */
 	size_t first_unnamed_creation;  /* ... one whose name is not known, or n_ops */
+	size_t first_fk, first_enum;    /* the first of schema's fks and enums it makes */
 	struct sql_script *up_sql;      /* each upgrade() op's literal SQL, scanned once */
 	struct sql_script *down_sql;    /* the same for downgrade() */
 	const struct backfill_index *backfills; /* of the migrations before this one */

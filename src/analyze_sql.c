@@ -67,12 +67,9 @@ has(const struct sql_stmt *st, uint64_t flags)
 static const char *
 index_table(const struct ctx *c, const struct sql_stmt *st)
 {
-	if (st->table)
-		return st->table;
-	for (size_t i = 0; st->object && i < c->schema->n_indexes; i++)
-		if (c->schema->indexes[i].name && !strcmp(c->schema->indexes[i].name, st->object))
-			return c->schema->indexes[i].table;
-	return NULL;
+	const struct schema_index *ix = st->table ? NULL : schema_index_named(c->schema, st->object);
+
+	return st->table ? st->table : ix ? ix->table : NULL;
 }
 
 /* The table op.bulk_insert() writes: sa.table("name", ...) inline or by a module-level name. */
