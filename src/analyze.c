@@ -454,45 +454,6 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 
 /* --- table, index and constraint checks --- */
 
-/* Does op add table.column: add_column, create_table, or a rename to it? */
-static bool
-adds_column(const struct migration_op *op, const char *table, const char *column)
-{
-	enum op_kind kind = op_kind_of(op);
-	const char *t = op_table(op);
-	const struct pyarg *col, *name;
-
-	if (!t || strcmp(t, table) != 0)
-		return false;
-	if (kind == OP_ALTER_COLUMN)
-		return op_string(op, "new_column_name") && !strcmp(op_string(op, "new_column_name"), column);
-	for (size_t i = kind == OP_CREATE_TABLE ? 1 : 0; i < op->call.n_args; i++) {
-		col = kind == OP_ADD_COLUMN ? op_param(op, "column") : &op->call.args[i];
-		name = col && col->kind == PYARG_CALL && !strcmp(col->call->name, "Column") ?
-		       pycall_arg(col->call, 0, "name") : NULL;
-		if (name && name->kind == PYARG_STRING && !strcmp(name->text, column))
-			return true;
-		if (kind != OP_CREATE_TABLE)
-			break;
-	}
-	return false;
-}
-
-/* Is table.column added again after op, in this migration or a later one? */
-static bool
-added_back(const struct ctx *c, const struct migration_op *op, const char *table,
-	   const char *column)
-{
-	for (size_t j = c->at; j < c->n_all; j++) {
-		const struct migration_fn *up = &c->all[j]->upgrade;
-
-		for (size_t i = 0; i < up->n_ops; i++)
-			if ((j > c->at || &up->ops[i] > op) && adds_column(&up->ops[i], table, column))
-				return true;
-	}
-	return false;
-}
-
 /*
  * The application code that ships with this migration still names the
  * column.  Today's code goes with the migrations that have not shipped; a
@@ -504,10 +465,14 @@ check_still_read(struct ctx *c, const struct migration_op *op, const char *table
 {
 	const char *path;
 	unsigned line;
+	int back;
 
 	if (!c->cfg->app || (c->cfg->unshipped && !c->cfg->unshipped[c->in->revision]) ||
-	    !table || !column || added_back(c, op, table, column) ||
-	    !appcode_find(c->cfg->app, table, column, &path, &line))
+	    !table || !column)
+		return 0;
+	if ((back = added_back(c, op, table, column)) != 0)
+		return back < 0 ? -1 : 0;
+	if (!appcode_find(c->cfg->app, table, column, &path, &line))
 		return 0;
 	return report_op(c, RULE_DROP_COLUMN_STILL_READ, table, op,
 			 "%s.%s is dropped, but %s:%u still names it: the release that runs "
@@ -1000,12 +965,13 @@ analyze_migrations(struct migration *const *migrations, const struct analysis_in
 {
 	struct schema schema = { .naming = &cfg->naming };
 	struct backfill_index backfills = { 0 };
+	struct later_index later = { 0 };
 	int rc = 0;
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct ctx c = { .cfg = cfg, .in = &inputs[i], .at = i, .schema = &schema,
 				 .m = migrations[i], .all = migrations, .n_all = n, .out = out,
-				 .backfills = &backfills };
+				 .backfills = &backfills, .later = &later };
 
 		if (scan_sql(&c.m->upgrade, &c.up_sql) < 0 ||
 		    scan_sql(&c.m->downgrade, &c.down_sql) < 0 || analyze_one(&c) < 0 ||
@@ -1016,6 +982,7 @@ analyze_migrations(struct migration *const *migrations, const struct analysis_in
 		free_sql(c.down_sql, &c.m->downgrade);
 	}
 	backfills_free(&backfills);
+	later_free(&later);
 	schema_free(&schema);
 	return rc;
 }

@@ -386,23 +386,7 @@ check_drops_restored(struct ctx *c)
 	return 0;
 }
 
-static bool
-sql_drops_type(const char *sql, const char *name)
-{
-	struct sql_script script;
-	bool found = false;
-
-	if (sql_scan(sql, strlen(sql), &script, NULL) < 0)
-		return false;
-	for (size_t i = 0; i < script.n; i++)
-		found = found || (script.v[i].kind == SQL_DROP_TYPE &&
-				  strvec_contains(&script.v[i].objects, name));
-	sql_script_free(&script);
-	return found;
-}
-
-/* Is the object of X.drop(...) the enum type name: an inline Enum(name=...) or a module-level one? */
-static bool
+bool
 drop_of_enum(const struct migration *m, const struct migration_op *op, const char *name)
 {
 	const char *callee = op->call.callee;
@@ -424,50 +408,43 @@ drop_of_enum(const struct migration *m, const struct migration_op *op, const cha
 	return ename && ename->kind == PYARG_STRING && !strcmp(ename->text, name);
 }
 
-/* Does fn drop enum type name (DROP TYPE in SQL, or Enum(...).drop(bind))? */
+/* Does downgrade() drop enum type name (DROP TYPE in SQL, or Enum(...).drop(bind))? */
 static bool
-drops_enum(const struct migration *m, const struct migration_fn *fn, const char *name)
+downgrade_drops_enum(const struct ctx *c, const char *name)
 {
-	for (size_t i = 0; i < fn->n_ops; i++) {
-		const struct migration_op *op = &fn->ops[i];
-		const struct pyarg *arg;
-		const char *sql = op_sql(op, &arg);
+	const struct migration_fn *down = &c->m->downgrade;
 
-		if (sql && sql_drops_type(sql, name))
-			return true;
-		if (drop_of_enum(m, op, name))
+	for (size_t i = 0; i < down->n_ops; i++) {
+		const struct sql_script *script = op_script(c, &down->ops[i]);
+
+		for (size_t k = 0; script && k < script->n; k++)
+			if (script->v[k].kind == SQL_DROP_TYPE && strvec_contains(&script->v[k].objects, name))
+				return true;
+		if (drop_of_enum(c->m, &down->ops[i], name))
 			return true;
 	}
-	return false;
-}
-
-/* Does any later upgrade() drop enum type name? */
-static bool
-dropped_later(const struct ctx *c, const char *name)
-{
-	for (size_t k = c->at + 1; k < c->n_all; k++)
-		if (drops_enum(c->all[k], &c->all[k]->upgrade, name))
-			return true;
 	return false;
 }
 
 int
 check_enums(struct ctx *c)
 {
+	int later;
+
 	/* the enum types this migration made are the last ones made */
 	for (size_t i = c->first_enum; i < c->schema->n_enums; i++) {
 		const struct schema_enum *e = &c->schema->enums[i];
 
 		if (!c->m->downgrade.present || c->m->downgrade.empty ||
-		    drops_enum(c->m, &c->m->downgrade, e->name))
+		    downgrade_drops_enum(c, e->name))
 			continue;
 		if (report(c, RULE_ENUM_NOT_DROPPED_IN_DOWNGRADE, NULL, e->line, e->col,
 			   "upgrade() creates enum type %s, which downgrade() leaves behind: the next "
 			   "upgrade fails with 'type \"%s\" already exists'", e->name, e->name) < 0)
 			return -1;
-		if (!dropped_later(c, e->name) &&
-		    report(c, RULE_ENUM_TYPE_NEVER_DROPPED, NULL, e->line, e->col,
-			   "no migration ever drops enum type %s", e->name) < 0)
+		if ((later = dropped_later(c, e->name)) < 0 ||
+		    (!later && report(c, RULE_ENUM_TYPE_NEVER_DROPPED, NULL, e->line, e->col,
+				      "no migration ever drops enum type %s", e->name) < 0))
 			return -1;
 	}
 	return 0;

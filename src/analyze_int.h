@@ -31,6 +31,26 @@ struct backfill_index {
 	size_t n_lists, cap_lists;
 };
 
+/*
+ * What the migrations after one do, for the rules that look ahead
+ * (analyze_later.c), each part read the first time a rule asks.
+ */
+struct later_drop {
+	size_t at;                              /* the migration */
+	const struct migration_op *op;          /* an X.drop(...) call in its upgrade() */
+};
+
+struct later_index {
+	bool added_read, drops_read;
+	size_t *first_op;               /* per migration: the number of its first upgrade() op */
+	struct strmap add_tables;       /* table → position in add_columns */
+	struct strmap *add_columns;     /* column → number of the last op that adds it */
+	size_t n_add, cap_add;
+	struct strmap dropped_types;    /* enum type → the last migration whose SQL drops it */
+	struct later_drop *drops;
+	size_t n_drops, cap_drops;
+};
+
 /* What one migration's checks see. */
 struct ctx {
 	const struct analysis_config *cfg;
@@ -50,6 +70,7 @@ struct ctx {
 	struct sql_script *up_sql;      /* each upgrade() op's literal SQL, scanned once */
 	struct sql_script *down_sql;    /* the same for downgrade() */
 	const struct backfill_index *backfills; /* of the migrations before this one */
+	struct later_index *later;      /* of the migrations after it */
 };
 
 /*
@@ -103,6 +124,21 @@ bool backfilled(const struct ctx *c, const struct migration_op *upto, const char
 /* Indexes the backfills of the migration just checked, for the ones after it. */
 int backfills_add(struct backfill_index *ix, const struct ctx *c);
 void backfills_free(struct backfill_index *ix);
+
+/*
+ * Is table.column added again after op, an upgrade() op of the migration
+ * being checked, there or in a later migration?  1 yes, 0 no, -1 out of memory.
+ */
+int added_back(const struct ctx *c, const struct migration_op *op, const char *table,
+	       const char *column);
+
+/* Does the upgrade() of a later migration drop enum type name?  The same answers. */
+int dropped_later(const struct ctx *c, const char *name);
+
+void later_free(struct later_index *ix);
+
+/* Is op, a call in m, X.drop(...) of enum type name (inline Enum(name=...) or a module-level one)? */
+bool drop_of_enum(const struct migration *m, const struct migration_op *op, const char *name);
 
 /* Integer widths and string lengths, to tell a narrowing change; -1 if unknown. */
 long type_rank(const struct pyarg *t, bool *is_string);

@@ -1045,6 +1045,54 @@ Test(analyze, a_backfill_migration_of_its_own_counts_for_the_column_it_names)
 			 "each column finds its own backfill among the table's");
 }
 
+Test(analyze, only_a_later_migration_drops_an_enum_type_for_good)
+{
+	static const char makes[] = "def upgrade():\n"
+		"    op.create_table('o', sa.Column('s', sa.Enum('a', name='st')))\n"
+		"def downgrade():\n    op.drop_table('o')\n";
+	static const char drops_sql[] = "def upgrade():\n    op.execute('DROP TYPE st')\n"
+		"def downgrade():\n    pass\n";
+	static const char drops_call[] = "def upgrade():\n"
+		"    sa.Enum(name='st').drop(op.get_bind())\ndef downgrade():\n    pass\n";
+
+	cr_expect_str_eq(run3(drops_sql, makes), "enum-not-dropped-in-downgrade@2:41 "
+			 "enum-type-never-dropped@2:41",
+			 "a DROP TYPE before the type is made does not drop it");
+	cr_expect_str_eq(run3(drops_call, makes), "enum-not-dropped-in-downgrade@2:41 "
+			 "enum-type-never-dropped@2:41");
+	run3(makes, drops_call);
+	for (size_t i = 0; i < fs.n; i++)
+		cr_expect_neq(fs.v[i].rule, &rules[RULE_ENUM_TYPE_NEVER_DROPPED],
+			      "the type is dropped by a later migration's .drop(bind)");
+	cr_expect(fs.n > 0 && fs.v[0].rule == &rules[RULE_ENUM_NOT_DROPPED_IN_DOWNGRADE]);
+}
+
+/* A column added back after the drop, in the same migration or a later one, is not today's. */
+Test(analyze, drop_column_still_read_unless_added_back_later)
+{
+	struct appcode app = { 0 };
+	static const char drop[] = "def upgrade():\n    op.drop_column('orders', 'note')\n"
+				   "def downgrade():\n    pass\n";
+	static const char add_drop[] = "def upgrade():\n"
+		"    op.add_column('orders', sa.Column('note', sa.Text()))\n"
+		"    op.drop_column('orders', 'note')\ndef downgrade():\n    pass\n";
+	static const char readd[] = "def upgrade():\n"
+		"    op.create_table('orders', sa.Column('note', sa.Text()))\n"
+		"def downgrade():\n    pass\n";
+
+	strvec_push(&app.paths, "app/models.py");
+	strvec_push(&app.texts, "class Order(Base):\n    __tablename__ = 'orders'\n"
+				"    note = Column(Text)\n");
+	cfg.app = &app;
+	cr_expect_str_eq(run3(readd, drop), "drop-column@2:5 drop-column-still-read@2:5 "
+			 "empty-downgrade@3:1", "made again before the drop: no excuse");
+	cr_expect_str_eq(run3(drop, readd), "empty-downgrade@3:1");
+	cr_expect_str_eq(run3(drop, add_drop), "drop-column@3:5 drop-column-still-read@3:5 "
+			 "empty-downgrade@4:1", "added before its own drop");
+	cfg.app = NULL;
+	appcode_free(&app);
+}
+
 Test(analyze, a_lock_timeout_set_by_env_py_holds_for_every_migration)
 {
 	cfg.by_rule[RULE_MISSING_LOCK_TIMEOUT].disabled = false;
