@@ -154,10 +154,12 @@ downgrade_has(const struct ctx *c, enum op_kind kind, const char *table, const c
 	for (size_t i = 0; i < down->n_ops; i++) {
 		const struct migration_op *op = &down->ops[i];
 		char buf[256];
-		const char *t = op_table(op), *v = param ? name_of(c, op, param, buf, sizeof(buf)) : NULL;
+		const char *t, *v;
 
 		if (op_kind_of(op) != kind)
 			continue;
+		t = op_table(op);
+		v = param ? name_of(c, op, param, buf, sizeof(buf)) : NULL;
 		if (table && t && strcmp(t, table) && kind != OP_DROP_INDEX &&
 		    kind != OP_DROP_CONSTRAINT)
 			continue;
