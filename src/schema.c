@@ -222,7 +222,7 @@ named_make(struct schema *s, struct strmap *map, const char *name)
 	return n;
 }
 
-/* Files pos under name in map, in slots the field at offset of struct schema_named. */
+/* Files pos under name in map, in the list of what bears it at field (an offsetof()). */
 static int
 file_under(struct schema *s, struct strmap *map, const char *name, size_t field, size_t pos)
 {
