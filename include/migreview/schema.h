@@ -145,6 +145,13 @@ const char *op_sql(const struct migration_op *op, const struct pyarg **arg);
 const char *op_table(const struct migration_op *op);
 
 /*
+ * name as the keyword (schema=, referent_schema=) of op places it:
+ * "schema.name" (into buf) for a schema other than public, else name itself.
+ */
+const char *op_in_schema(const struct migration_op *op, const char *keyword, const char *name,
+			 char *buf, size_t size);
+
+/*
  * Sets table_key on the operations of m that name a schema, for op_table().
  * migration_from_tree() calls it; -1 when out of memory.
  */
