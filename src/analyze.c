@@ -416,17 +416,18 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 	const char *table = op_table(op), *column = op_string(op, "column_name");
 	const struct schema_column *col = schema_column(c->schema, table, column);
 	const struct pyarg *nullable = op_param(op, "nullable");
+	int back;
 
 	if (!existed(c, op, table))
 		return 0;
 	/* existing_nullable=False: it is NOT NULL already, the call changes something else */
 	if (kw_false(nullable) && (!col || col->nullable) &&
 	    !kw_false(pycall_arg(&op->call, (size_t)-1, "existing_nullable"))) {
-		if (!backfilled(c, op, table, column) &&
-		    report_op(c, RULE_SET_NOT_NULL_WITHOUT_BACKFILL, table, op,
-			      "%s.%s becomes NOT NULL with no backfill before it in this migration: "
-			      "any NULL left makes the ALTER fail", or_unknown(table),
-			      or_unknown(column)) < 0)
+		if ((back = backfilled(c, op, table, column)) < 0 ||
+		    (!back && report_op(c, RULE_SET_NOT_NULL_WITHOUT_BACKFILL, table, op,
+					"%s.%s becomes NOT NULL with no backfill before it in this "
+					"migration: any NULL left makes the ALTER fail",
+					or_unknown(table), or_unknown(column)) < 0))
 			return -1;
 		if (!schema_not_null_proven(c->schema, table, column) &&
 		    report_op(c, RULE_SET_NOT_NULL_SCAN, table, op,

@@ -146,34 +146,58 @@ runtime_update(const struct migration_op *op, const char *column)
 	return false;
 }
 
+/* The column's reading of list, made when it has none; NULL when out of memory. */
+static struct backfill_seen *
+seen_of(struct backfill_list *list, const char *column)
+{
+	size_t pos;
+
+	if (strmap_get(&list->columns, column, &pos))
+		return &list->seen[pos];
+	/* the key is the migration's own string, there as long as the analysis */
+	if (mr_grow(&list->seen, &list->cap_seen, list->n_seen + 1, sizeof(*list->seen)) < 0 ||
+	    strmap_put(&list->columns, column, list->n_seen) < 0)
+		return NULL;
+	list->seen[list->n_seen] = (struct backfill_seen){ 0, false, 0 };
+	return &list->seen[list->n_seen++];
+}
+
 /*
  * A backfill of table before SET NOT NULL: an UPDATE (raw SQL or SQLAlchemy
  * Core, of that table or of one that cannot be known) or a DELETE earlier in
  * this upgrade; or, in an earlier migration since the column was added, an
  * UPDATE of that table that names the column (a backfill migration of its own).
  */
-bool
+int
 backfilled(const struct ctx *c, const struct migration_op *upto, const char *table,
 	   const char *column)
 {
 	const struct schema_column *col = schema_column(c->schema, table, column);
 	size_t from = col ? col->created_in : 0, pos;
-	const struct backfill_list *list;
+	struct backfill_list *list;
+	struct backfill_seen *seen;
 	char t[128];
 
 	/* an UPDATE of a table whose name cannot be known may be this one's backfill */
 	for (const struct migration_op *op = c->m->upgrade.ops; op < upto; op++)
 		if (sql_backfills(c, op, table) || (column && runtime_update(op, column)) ||
 		    (core_update(c->m, op, t, sizeof(t)) && (!t[0] || !table || !strcmp(t, table))))
-			return true;
+			return 1;
 	if (!table || !column || !strmap_get(&c->backfills->tables, table, &pos))
-		return false;
+		return 0;
 	list = &c->backfills->lists[pos];
-	for (size_t i = list->n; i-- > 0 && list->v[i].at >= from;)
-		if (list->v[i].sql ? strstr(list->v[i].sql, column) != NULL :
-		    core_names_column(list->v[i].core, column))
-			return true;
-	return false;
+	if (!(seen = seen_of(list, column)))
+		return -1;
+	/* what earlier questions about the column read need not be read again */
+	for (; seen->read < list->n; seen->read++) {
+		const struct backfill *b = &list->v[seen->read];
+
+		if (b->sql ? strstr(b->sql, column) != NULL : core_names_column(b->core, column)) {
+			seen->found = true;
+			seen->last = b->at;
+		}
+	}
+	return seen->found && seen->last >= from;
 }
 
 /* Files b under table. */
@@ -227,8 +251,11 @@ backfills_add(struct backfill_index *ix, const struct ctx *c)
 void
 backfills_free(struct backfill_index *ix)
 {
-	for (size_t i = 0; i < ix->n_lists; i++)
+	for (size_t i = 0; i < ix->n_lists; i++) {
 		free(ix->lists[i].v);
+		free(ix->lists[i].seen);
+		strmap_free(&ix->lists[i].columns, false);
+	}
 	free(ix->lists);
 	strmap_free(&ix->tables, true);
 	memset(ix, 0, sizeof(*ix));

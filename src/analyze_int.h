@@ -25,9 +25,24 @@ struct backfill {
 	const struct migration_op *core;        /* else a SQLAlchemy Core update of it */
 };
 
+/* What a column's questions have read of its table's backfills so far. */
+struct backfill_seen {
+	size_t read;                            /* entries read */
+	bool found;                             /* one of them names the column: */
+	size_t last;                            /* the last migration that does */
+};
+
+struct backfill_list {
+	struct backfill *v;                     /* in review order */
+	size_t n, cap;
+	struct strmap columns;                  /* column → position in seen (keys borrowed) */
+	struct backfill_seen *seen;
+	size_t n_seen, cap_seen;
+};
+
 struct backfill_index {
 	struct strmap tables;                   /* table → position in lists (keys owned) */
-	struct backfill_list { struct backfill *v; size_t n, cap; } *lists;
+	struct backfill_list *lists;
 	size_t n_lists, cap_lists;
 };
 
@@ -69,7 +84,7 @@ struct ctx {
 	size_t first_fk, first_enum;    /* the first of schema's fks and enums it makes */
 	struct sql_script *up_sql;      /* each upgrade() op's literal SQL, scanned once */
 	struct sql_script *down_sql;    /* the same for downgrade() */
-	const struct backfill_index *backfills; /* of the migrations before this one */
+	struct backfill_index *backfills;       /* of the migrations before this one */
 	struct later_index *later;      /* of the migrations after it */
 };
 
@@ -116,10 +131,11 @@ bool is_new_stmt(const struct ctx *c, const struct sql_stmt *st);
 
 /*
  * Is there a backfill of table.column before SET NOT NULL at upto, in this
- * upgrade or in an earlier migration?  (analyze_backfill.c)
+ * upgrade or in an earlier migration (analyze_backfill.c)?  1 yes, 0 no,
+ * -1 out of memory.
  */
-bool backfilled(const struct ctx *c, const struct migration_op *upto, const char *table,
-		const char *column);
+int backfilled(const struct ctx *c, const struct migration_op *upto, const char *table,
+	       const char *column);
 
 /* Indexes the backfills of the migration just checked, for the ones after it. */
 int backfills_add(struct backfill_index *ix, const struct ctx *c);

@@ -1045,6 +1045,54 @@ Test(analyze, a_backfill_migration_of_its_own_counts_for_the_column_it_names)
 			 "each column finds its own backfill among the table's");
 }
 
+/* The findings of revision k of a chain that starts with BASE, as run() gives them. */
+static const char *
+run_chain(const char *const *srcs, size_t n, size_t k)
+{
+	static char buf[1024];
+	struct analysis_input in[8] = { { BASE, strlen(BASE), "versions/0.py", 0, false } };
+
+	cr_assert_lt(n, MR_ARRAY_SIZE(in));
+	for (size_t i = 0; i < n; i++)
+		in[i + 1] = (struct analysis_input){ srcs[i], strlen(srcs[i]), "versions/n.py", i + 1,
+						     false };
+	findings_free(&fs);
+	cr_assert_eq(analyze_sources(in, n + 1, &cfg, &fs, &err), 0, "%s", err.msg);
+	cr_assert_eq(findings_sort(&fs), 0);
+	buf[0] = '\0';
+	for (size_t i = 0; i < fs.n; i++) {
+		size_t len = strlen(buf);
+
+		if (fs.v[i].revision == k)
+			snprintf(buf + len, sizeof(buf) - len, "%s%s@%u:%u", len ? " " : "",
+				 fs.v[i].rule->id, fs.v[i].line, fs.v[i].col);
+	}
+	return buf;
+}
+
+Test(analyze, a_column_added_again_needs_a_backfill_of_its_own)
+{
+	static const char *const chain[] = {
+		"def upgrade():\n    op.execute(\"UPDATE orders SET note = ''\")\n"
+		"def downgrade():\n    pass\n",
+		"def upgrade():\n" NOT_NULL,
+		"def upgrade():\n    op.drop_column('orders', 'note')\n"
+		"    op.add_column('orders', sa.Column('note', sa.Text()))\n"
+		"def downgrade():\n    pass\n",
+		"def upgrade():\n" NOT_NULL,
+		"def upgrade():\n    op.alter_column('orders', 'note', nullable=True)\n"
+		"    op.execute(\"UPDATE orders SET note = '' WHERE note IS NULL\")\n"
+		"def downgrade():\n    pass\n",
+		"def upgrade():\n" NOT_NULL,
+	};
+
+	cr_expect_str_eq(run_chain(chain, 6, 2), "set-not-null-scan@2:5");
+	cr_expect_str_eq(run_chain(chain, 6, 4), "set-not-null-without-backfill@2:5 "
+			 "set-not-null-scan@2:5", "the update was of the column dropped since");
+	cr_expect_str_eq(run_chain(chain, 6, 6), "set-not-null-scan@2:5",
+			 "the new column's own backfill, read after an earlier question");
+}
+
 Test(analyze, only_a_later_migration_drops_an_enum_type_for_good)
 {
 	static const char makes[] = "def upgrade():\n"
