@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "analyze_int.h"
 #include "migreview/appcode.h"
@@ -81,11 +80,10 @@ is_new_stmt(const struct ctx *c, const struct sql_stmt *st)
  * built at run time and literal SQL that creates a table count too.
  */
 static bool
-may_create(const struct migration_op *o, bool unnamed)
+may_create(const struct ctx *c, const struct migration_op *o, bool unnamed)
 {
 	const struct pyarg *arg;
-	const char *sql;
-	struct sql_script script;
+	const struct sql_script *script;
 	bool found = false;
 
 	if (op_kind_of(o) == OP_CREATE_TABLE)
@@ -94,13 +92,11 @@ may_create(const struct migration_op *o, bool unnamed)
 		return true;
 	if (unnamed || op_kind_of(o) != OP_EXECUTE)
 		return false;
-	if (!(sql = op_sql(o, &arg)))
+	if (!op_sql(o, &arg))
 		return arg && !(arg->kind == PYARG_CALL && strcmp(arg->call->name, "text") != 0);
-	if (sql_scan(sql, strlen(sql), &script, NULL) < 0)
-		return false;
-	for (size_t i = 0; i < script.n; i++)
-		found = found || script.v[i].kind == SQL_CREATE_TABLE;
-	sql_script_free(&script);
+	script = op_script(c, o);
+	for (size_t i = 0; i < script->n; i++)
+		found = found || script->v[i].kind == SQL_CREATE_TABLE;
 	return found;
 }
 
@@ -112,9 +108,9 @@ find_creations(struct ctx *c)
 
 	c->first_creation = c->first_unnamed_creation = up->n_ops;
 	for (size_t i = up->n_ops; i-- > 0;) {
-		if (may_create(&up->ops[i], true))
+		if (may_create(c, &up->ops[i], true))
 			c->first_creation = c->first_unnamed_creation = i;
-		else if (may_create(&up->ops[i], false))
+		else if (may_create(c, &up->ops[i], false))
 			c->first_creation = i;
 	}
 }
@@ -295,175 +291,6 @@ check_add_column(struct ctx *c, const struct migration_op *op)
 				 name && name->kind == PYARG_STRING ? name->text : "?");
 }
 
-/* The table name a Core table expression stands for: t bound to sa.table("t", ...). */
-static void
-core_table_name(const struct migration *m, const char *expr, size_t len, char *out,
-		size_t size)
-{
-	char name[128];
-	const struct pycall *call;
-	const char *q;
-
-	out[0] = '\0';
-	while (len && *expr == ' ')
-		expr++, len--;
-	if (len >= sizeof(name))
-		return;
-	memcpy(name, expr, len);
-	name[len] = '\0';
-	if ((q = strchr(name, '(')) && (q = strpbrk(q, "'\""))) {
-		/* an inline sa.table("t", ...) */
-		snprintf(out, size, "%.*s", (int)strcspn(q + 1, "'\""), q + 1);
-		return;
-	}
-	call = migration_alias(m, name);
-	if (call && (!strcmp(call->name, "table") || !strcmp(call->name, "Table")) &&
-	    call->n_args && call->args[0].kind == PYARG_STRING)
-		snprintf(out, size, "%s", call->args[0].text);
-}
-
-/*
- * Is op an execute() of a SQLAlchemy Core UPDATE (t.update()..., sa.update(t)...)?
- * table gets its table, or "" when it cannot be known.
- */
-static bool
-core_update(const struct migration *m, const struct migration_op *op, char *table, size_t size)
-{
-	const struct pyarg *arg = op_kind_of(op) == OP_EXECUTE ? op_param(op, "sqltext") : NULL;
-	const char *callee, *u, *obj;
-
-	if (!arg || arg->kind != PYARG_CALL)
-		return false;
-	callee = arg->call->callee;
-	for (u = strstr(callee, "update"); u; u = strstr(u + 1, "update"))
-		if ((u == callee || !(isalnum((unsigned char)u[-1]) || u[-1] == '_')) &&
-		    (u[6] == '(' || u[6] == '\0'))
-			break;
-	if (!u)
-		return false;
-	for (obj = u; obj > callee && (isalnum((unsigned char)obj[-1]) || obj[-1] == '_' ||
-				       obj[-1] == '.'); obj--)
-		;
-	/* t.update(): the table is t; sa.update(t) / update(t): the argument */
-	if (u > obj && strncmp(obj, "sa.", 3) && strncmp(obj, "sqlalchemy.", 11) &&
-	    strncmp(obj, "sql.", 4)) {
-		core_table_name(m, obj, (size_t)(u - 1 - obj), table, size);
-	} else if (u[6] == '(') {
-		core_table_name(m, u + 7, strcspn(u + 7, ",)"), table, size);
-	} else {
-		const struct pyarg *t = arg->call->n_args ? &arg->call->args[0] : NULL;
-
-		table[0] = '\0';
-		if (t && t->kind == PYARG_NAME)
-			core_table_name(m, t->text, strlen(t->text), table, size);
-		else if (t && t->kind == PYARG_CALL && t->call->n_args &&
-			 t->call->args[0].kind == PYARG_STRING)
-			snprintf(table, size, "%s", t->call->args[0].text);
-	}
-	return true;
-}
-
-/* Does a Core update's text (or its final .values(...) keywords) name column? */
-static bool
-core_names_column(const struct migration_op *op, const char *column)
-{
-	const struct pyarg *arg = op_param(op, "sqltext");
-
-	if (strstr(arg->call->callee, column))
-		return true;
-	for (size_t i = 0; i < arg->call->n_args; i++)
-		if ((arg->call->args[i].keyword && !strcmp(arg->call->args[i].keyword, column)) ||
-		    (arg->call->args[i].text && strstr(arg->call->args[i].text, column)))
-			return true;
-	return false;
-}
-
-/* Raw SQL: an UPDATE of table (naming column, if given), or a DELETE from it. */
-static bool
-sql_backfills(const struct migration_op *op, const char *table, const char *column)
-{
-	const struct pyarg *arg;
-	const char *sql = op_kind_of(op) == OP_EXECUTE ? op_sql(op, &arg) : NULL;
-	struct sql_script script;
-	bool found = false;
-
-	if (!sql || sql_scan(sql, strlen(sql), &script, NULL) < 0)
-		return false;
-	for (size_t i = 0; i < script.n; i++) {
-		char buf[512];
-		const char *t = sql_table_key(&script.v[i], buf, sizeof(buf));
-
-		/* table NULL: a table that cannot be known, which any UPDATE or DELETE may be */
-		found = found || ((script.v[i].kind == SQL_UPDATE || script.v[i].kind == SQL_DELETE) &&
-				  (!table || (t && !strcmp(t, table))) &&
-				  (!column || strstr(sql, column)));
-	}
-	sql_script_free(&script);
-	return found;
-}
-
-/*
- * f"UPDATE {table} SET col = ... WHERE col IS NULL" with the table known only
- * at run time (a loop over a list built as it runs): an UPDATE or DELETE of a
- * table named at run time that names column may be column's backfill.
- */
-static bool
-runtime_update(const struct migration_op *op, const char *column)
-{
-	const struct pyarg *a = op_kind_of(op) == OP_EXECUTE ? op_param(op, "sqltext") : NULL;
-	const char *text, *p;
-
-	if (a && a->kind == PYARG_CALL && !strcmp(a->call->name, "text") && a->call->n_args)
-		a = &a->call->args[0];
-	if (!a || a->kind != PYARG_OTHER || !(text = a->text) || (text[0] != 'f' && text[0] != 'F'))
-		return false;
-	for (p = text; *p; p++) {
-		const char *q = p;
-
-		if (strncasecmp(q, "update ", 7) && strncasecmp(q, "delete from ", 12))
-			continue;
-		q += tolower((unsigned char)*q) == 'u' ? 7 : 12;
-		if (!strncasecmp(q, "or ", 3)) {        /* UPDATE OR IGNORE */
-			q += 3 + strcspn(q + 3, " ");
-			q += *q == ' ';
-		}
-		if (*q == '{' && strstr(q, column))
-			return true;
-	}
-	return false;
-}
-
-/*
- * A backfill of table before SET NOT NULL: an UPDATE (raw SQL or SQLAlchemy
- * Core, of that table or of one that cannot be known) or a DELETE earlier in
- * this upgrade; or, in an earlier migration since the column was added, an
- * UPDATE of that table that names the column (a backfill migration of its own).
- */
-static bool
-backfilled(const struct ctx *c, const struct migration_op *upto, const char *table,
-	   const char *column)
-{
-	const struct schema_column *col = schema_column(c->schema, table, column);
-	size_t from = col ? col->created_in : 0;
-	char t[128];
-
-	/* an UPDATE of a table whose name cannot be known may be this one's backfill */
-	for (const struct migration_op *op = c->m->upgrade.ops; op < upto; op++)
-		if (sql_backfills(op, table, NULL) || (column && runtime_update(op, column)) ||
-		    (core_update(c->m, op, t, sizeof(t)) && (!t[0] || !table || !strcmp(t, table))))
-			return true;
-	for (size_t k = from; table && column && k < c->at; k++) {
-		const struct migration_fn *up = &c->all[k]->upgrade;
-
-		for (size_t i = 0; i < up->n_ops; i++)
-			if (sql_backfills(&up->ops[i], table, column) ||
-			    (core_update(c->all[k], &up->ops[i], t, sizeof(t)) &&
-			     !strcmp(t, table) && core_names_column(&up->ops[i], column)))
-				return true;
-	}
-	return false;
-}
-
 /* Integer widths and string lengths, to tell a narrowing change. */
 long
 type_rank(const struct pyarg *t, bool *is_string)
@@ -589,17 +416,18 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 	const char *table = op_table(op), *column = op_string(op, "column_name");
 	const struct schema_column *col = schema_column(c->schema, table, column);
 	const struct pyarg *nullable = op_param(op, "nullable");
+	int back;
 
 	if (!existed(c, op, table))
 		return 0;
 	/* existing_nullable=False: it is NOT NULL already, the call changes something else */
 	if (kw_false(nullable) && (!col || col->nullable) &&
 	    !kw_false(pycall_arg(&op->call, (size_t)-1, "existing_nullable"))) {
-		if (!backfilled(c, op, table, column) &&
-		    report_op(c, RULE_SET_NOT_NULL_WITHOUT_BACKFILL, table, op,
-			      "%s.%s becomes NOT NULL with no backfill before it in this migration: "
-			      "any NULL left makes the ALTER fail", or_unknown(table),
-			      or_unknown(column)) < 0)
+		if ((back = backfilled(c, op, table, column)) < 0 ||
+		    (!back && report_op(c, RULE_SET_NOT_NULL_WITHOUT_BACKFILL, table, op,
+					"%s.%s becomes NOT NULL with no backfill before it in this "
+					"migration: any NULL left makes the ALTER fail",
+					or_unknown(table), or_unknown(column)) < 0))
 			return -1;
 		if (!schema_not_null_proven(c->schema, table, column) &&
 		    report_op(c, RULE_SET_NOT_NULL_SCAN, table, op,
@@ -627,45 +455,6 @@ check_alter_column(struct ctx *c, const struct migration_op *op)
 
 /* --- table, index and constraint checks --- */
 
-/* Does op add table.column: add_column, create_table, or a rename to it? */
-static bool
-adds_column(const struct migration_op *op, const char *table, const char *column)
-{
-	enum op_kind kind = op_kind_of(op);
-	const char *t = op_table(op);
-	const struct pyarg *col, *name;
-
-	if (!t || strcmp(t, table) != 0)
-		return false;
-	if (kind == OP_ALTER_COLUMN)
-		return op_string(op, "new_column_name") && !strcmp(op_string(op, "new_column_name"), column);
-	for (size_t i = kind == OP_CREATE_TABLE ? 1 : 0; i < op->call.n_args; i++) {
-		col = kind == OP_ADD_COLUMN ? op_param(op, "column") : &op->call.args[i];
-		name = col && col->kind == PYARG_CALL && !strcmp(col->call->name, "Column") ?
-		       pycall_arg(col->call, 0, "name") : NULL;
-		if (name && name->kind == PYARG_STRING && !strcmp(name->text, column))
-			return true;
-		if (kind != OP_CREATE_TABLE)
-			break;
-	}
-	return false;
-}
-
-/* Is table.column added again after op, in this migration or a later one? */
-static bool
-added_back(const struct ctx *c, const struct migration_op *op, const char *table,
-	   const char *column)
-{
-	for (size_t j = c->at; j < c->n_all; j++) {
-		const struct migration_fn *up = &c->all[j]->upgrade;
-
-		for (size_t i = 0; i < up->n_ops; i++)
-			if ((j > c->at || &up->ops[i] > op) && adds_column(&up->ops[i], table, column))
-				return true;
-	}
-	return false;
-}
-
 /*
  * The application code that ships with this migration still names the
  * column.  Today's code goes with the migrations that have not shipped; a
@@ -677,10 +466,14 @@ check_still_read(struct ctx *c, const struct migration_op *op, const char *table
 {
 	const char *path;
 	unsigned line;
+	int back;
 
 	if (!c->cfg->app || (c->cfg->unshipped && !c->cfg->unshipped[c->in->revision]) ||
-	    !table || !column || added_back(c, op, table, column) ||
-	    !appcode_find(c->cfg->app, table, column, &path, &line))
+	    !table || !column)
+		return 0;
+	if ((back = added_back(c, op, table, column)) != 0)
+		return back < 0 ? -1 : 0;
+	if (!appcode_find(c->cfg->app, table, column, &path, &line))
 		return 0;
 	return report_op(c, RULE_DROP_COLUMN_STILL_READ, table, op,
 			 "%s.%s is dropped, but %s:%u still names it: the release that runs "
@@ -752,11 +545,9 @@ static const char *
 index_table(const struct ctx *c, const struct migration_op *op)
 {
 	const char *table = op_table(op), *name = op_string(op, "index_name");
+	const struct schema_index *ix = table || !name ? NULL : schema_index_named(c->schema, name);
 
-	for (size_t i = 0; !table && name && i < c->schema->n_indexes; i++)
-		if (c->schema->indexes[i].name && !strcmp(c->schema->indexes[i].name, name))
-			table = c->schema->indexes[i].table;
-	return table;
+	return ix ? ix->table : table;
 }
 
 /*
@@ -991,14 +782,15 @@ static const struct { enum op_kind kind; op_check check; } op_checks[] = {
 
 /* --- whole-migration checks --- */
 
+/* The foreign keys this migration made, still there after it, are the last ones made. */
 static int
 check_fk_indexes(struct ctx *c)
 {
-	for (size_t i = 0; i < c->schema->n_fks; i++) {
+	for (size_t i = c->first_fk; i < c->schema->n_fks; i++) {
 		const struct schema_fk *fk = &c->schema->fks[i];
 		char cols[256] = "", list[512] = "";
 
-		if (fk->created_in != c->at || schema_covering_index(c->schema, fk->table, &fk->columns))
+		if (!fk->table || schema_covering_index(c->schema, fk->table, &fk->columns))
 			continue;
 		for (size_t k = 0; k < fk->columns.n; k++) {
 			size_t cl = strlen(cols), ll = strlen(list);
@@ -1092,6 +884,8 @@ analyze_one(struct ctx *c)
 	const struct migration_fn *up = &c->m->upgrade;
 	char name[128];
 
+	c->first_fk = c->schema->n_fks;
+	c->first_enum = c->schema->n_enums;
 	find_creations(c);
 	if (check_functions(c) < 0 || check_imports(c) < 0)
 		return -1;
@@ -1111,7 +905,7 @@ analyze_one(struct ctx *c)
 		for (size_t k = 0; k < MR_ARRAY_SIZE(op_checks); k++)
 			if (op_checks[k].kind == kind && op_checks[k].check(c, op) < 0)
 				return -1;
-		if (schema_apply(c->schema, op, c->at) < 0)
+		if (schema_apply(c->schema, op, op_script(c, op), c->at) < 0)
 			return -1;
 		if (created_enum(c, op, name, sizeof(name)) &&
 		    schema_add_enum(c->schema, name, c->at, op->call.line, op->call.col) < 0)
@@ -1128,6 +922,42 @@ analyze_one(struct ctx *c)
 	return 0;
 }
 
+const struct sql_script *
+op_script(const struct ctx *c, const struct migration_op *op)
+{
+	const struct migration_fn *up = &c->m->upgrade;
+	const struct pyarg *arg;
+
+	if (!op_sql(op, &arg))
+		return NULL;
+	return op >= up->ops && op < up->ops + up->n_ops ? &c->up_sql[op - up->ops] :
+	       &c->down_sql[op - c->m->downgrade.ops];
+}
+
+/* Scans the literal SQL of each operation of fn into (*out)[i]; empty where there is none. */
+static int
+scan_sql(const struct migration_fn *fn, struct sql_script **out)
+{
+	if (!(*out = calloc(fn->n_ops + 1, sizeof(**out))))
+		return -1;
+	for (size_t i = 0; i < fn->n_ops; i++) {
+		const struct pyarg *arg;
+		const char *sql = op_sql(&fn->ops[i], &arg);
+
+		if (sql && sql_scan(sql, strlen(sql), &(*out)[i], NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+free_sql(struct sql_script *scripts, const struct migration_fn *fn)
+{
+	for (size_t i = 0; scripts && i < fn->n_ops; i++)
+		sql_script_free(&scripts[i]);
+	free(scripts);
+}
+
 /* Replays and checks migrations[i], described by inputs[i], in order. */
 static int
 analyze_migrations(struct migration *const *migrations, const struct analysis_input *inputs,
@@ -1135,16 +965,25 @@ analyze_migrations(struct migration *const *migrations, const struct analysis_in
 		   struct mr_error *err)
 {
 	struct schema schema = { .naming = &cfg->naming };
+	struct backfill_index backfills = { 0 };
+	struct later_index later = { 0 };
 	int rc = 0;
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		struct ctx c = { cfg, &inputs[i], i, &schema, migrations[i], migrations, n, out,
-				 false, { 0 }, false, 0, 0 };
+		struct ctx c = { .cfg = cfg, .in = &inputs[i], .at = i, .schema = &schema,
+				 .m = migrations[i], .all = migrations, .n_all = n, .out = out,
+				 .backfills = &backfills, .later = &later };
 
-		if (analyze_one(&c) < 0)
+		if (scan_sql(&c.m->upgrade, &c.up_sql) < 0 ||
+		    scan_sql(&c.m->downgrade, &c.down_sql) < 0 || analyze_one(&c) < 0 ||
+		    backfills_add(&backfills, &c) < 0)
 			rc = mr_error_oom(err);
 		strvec_free(&c.sql_tables);
+		free_sql(c.up_sql, &c.m->upgrade);
+		free_sql(c.down_sql, &c.m->downgrade);
 	}
+	backfills_free(&backfills);
+	later_free(&later);
 	schema_free(&schema);
 	return rc;
 }

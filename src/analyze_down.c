@@ -47,18 +47,17 @@ sql_statement_in(char *out, size_t size, enum sql_kind kind, const char *callee)
 enum up_change { UP_DATA, UP_SCHEMA, UP_UNREADABLE, UP_UNSEEN };
 
 static enum up_change
-schema_change(const struct migration_fn *up, const struct migration_op **op_out, char *what,
-	      size_t size)
+schema_change(const struct ctx *c, const struct migration_op **op_out, char *what, size_t size)
 {
+	const struct migration_fn *up = &c->m->upgrade;
+
 	*op_out = NULL;
 	if (!up->n_ops)
 		return UP_UNSEEN;
 	for (size_t i = 0; i < up->n_ops; i++) {
 		const struct migration_op *op = &up->ops[i];
 		enum op_kind kind = op_kind_of(op);
-		const struct pyarg *arg;
-		const char *text;
-		struct sql_script script;
+		const struct sql_script *script;
 		bool ddl = false;
 
 		*op_out = op;
@@ -67,17 +66,16 @@ schema_change(const struct migration_fn *up, const struct migration_op **op_out,
 			continue;
 		if (kind != OP_EXECUTE)
 			return UP_SCHEMA;
-		if (!(text = op_sql(op, &arg)) || sql_scan(text, strlen(text), &script, NULL) < 0)
+		if (!(script = op_script(c, op)))
 			return UP_UNREADABLE;
-		for (size_t k = 0; k < script.n && !ddl; k++) {
-			enum sql_kind sk = script.v[k].kind;
+		for (size_t k = 0; k < script->n && !ddl; k++) {
+			enum sql_kind sk = script->v[k].kind;
 
 			ddl = sk != SQL_SELECT && sk != SQL_INSERT && sk != SQL_UPDATE &&
 			      sk != SQL_DELETE && sk != SQL_SET && sk != SQL_BEGIN && sk != SQL_COMMIT;
 			if (ddl)
 				sql_statement_in(what, size, sk, op->call.callee);
 		}
-		sql_script_free(&script);
 		if (ddl)
 			return UP_SCHEMA;
 	}
@@ -86,11 +84,11 @@ schema_change(const struct migration_fn *up, const struct migration_op **op_out,
 
 /* What upgrade() does that a downgrade() doing nothing leaves behind, said in the finding. */
 static int
-empty_downgrade(struct ctx *c, const struct migration_fn *up, const struct migration_fn *down)
+empty_downgrade(struct ctx *c, const struct migration_fn *down)
 {
 	const struct migration_op *op;
 	char what[160];
-	enum up_change change = schema_change(up, &op, what, sizeof(what));
+	enum up_change change = schema_change(c, &op, what, sizeof(what));
 	const char *does = down->not_implemented ? "raises NotImplementedError" : "does nothing";
 
 	switch (change) {
@@ -132,7 +130,7 @@ check_functions(struct ctx *c)
 			      up->present ? up->col : 1,
 			      "there is no downgrade(): `alembic downgrade` fails at this revision");
 	if (down->empty && !up->empty && !c->in->merge_point)
-		return empty_downgrade(c, up, down);
+		return empty_downgrade(c, down);
 	return 0;
 }
 
@@ -156,10 +154,12 @@ downgrade_has(const struct ctx *c, enum op_kind kind, const char *table, const c
 	for (size_t i = 0; i < down->n_ops; i++) {
 		const struct migration_op *op = &down->ops[i];
 		char buf[256];
-		const char *t = op_table(op), *v = param ? name_of(c, op, param, buf, sizeof(buf)) : NULL;
+		const char *t, *v;
 
 		if (op_kind_of(op) != kind)
 			continue;
+		t = op_table(op);
+		v = param ? name_of(c, op, param, buf, sizeof(buf)) : NULL;
 		if (table && t && strcmp(t, table) && kind != OP_DROP_INDEX &&
 		    kind != OP_DROP_CONSTRAINT)
 			continue;
@@ -388,23 +388,7 @@ check_drops_restored(struct ctx *c)
 	return 0;
 }
 
-static bool
-sql_drops_type(const char *sql, const char *name)
-{
-	struct sql_script script;
-	bool found = false;
-
-	if (sql_scan(sql, strlen(sql), &script, NULL) < 0)
-		return false;
-	for (size_t i = 0; i < script.n; i++)
-		found = found || (script.v[i].kind == SQL_DROP_TYPE &&
-				  strvec_contains(&script.v[i].objects, name));
-	sql_script_free(&script);
-	return found;
-}
-
-/* Is the object of X.drop(...) the enum type name: an inline Enum(name=...) or a module-level one? */
-static bool
+bool
 drop_of_enum(const struct migration *m, const struct migration_op *op, const char *name)
 {
 	const char *callee = op->call.callee;
@@ -426,49 +410,43 @@ drop_of_enum(const struct migration *m, const struct migration_op *op, const cha
 	return ename && ename->kind == PYARG_STRING && !strcmp(ename->text, name);
 }
 
-/* Does fn drop enum type name (DROP TYPE in SQL, or Enum(...).drop(bind))? */
+/* Does downgrade() drop enum type name (DROP TYPE in SQL, or Enum(...).drop(bind))? */
 static bool
-drops_enum(const struct migration *m, const struct migration_fn *fn, const char *name)
+downgrade_drops_enum(const struct ctx *c, const char *name)
 {
-	for (size_t i = 0; i < fn->n_ops; i++) {
-		const struct migration_op *op = &fn->ops[i];
-		const struct pyarg *arg;
-		const char *sql = op_sql(op, &arg);
+	const struct migration_fn *down = &c->m->downgrade;
 
-		if (sql && sql_drops_type(sql, name))
-			return true;
-		if (drop_of_enum(m, op, name))
+	for (size_t i = 0; i < down->n_ops; i++) {
+		const struct sql_script *script = op_script(c, &down->ops[i]);
+
+		for (size_t k = 0; script && k < script->n; k++)
+			if (script->v[k].kind == SQL_DROP_TYPE && strvec_contains(&script->v[k].objects, name))
+				return true;
+		if (drop_of_enum(c->m, &down->ops[i], name))
 			return true;
 	}
-	return false;
-}
-
-/* Does any later upgrade() drop enum type name? */
-static bool
-dropped_later(const struct ctx *c, const char *name)
-{
-	for (size_t k = c->at + 1; k < c->n_all; k++)
-		if (drops_enum(c->all[k], &c->all[k]->upgrade, name))
-			return true;
 	return false;
 }
 
 int
 check_enums(struct ctx *c)
 {
-	for (size_t i = 0; i < c->schema->n_enums; i++) {
+	int later;
+
+	/* the enum types this migration made are the last ones made */
+	for (size_t i = c->first_enum; i < c->schema->n_enums; i++) {
 		const struct schema_enum *e = &c->schema->enums[i];
 
-		if (e->created_in != c->at || !c->m->downgrade.present || c->m->downgrade.empty ||
-		    drops_enum(c->m, &c->m->downgrade, e->name))
+		if (!c->m->downgrade.present || c->m->downgrade.empty ||
+		    downgrade_drops_enum(c, e->name))
 			continue;
 		if (report(c, RULE_ENUM_NOT_DROPPED_IN_DOWNGRADE, NULL, e->line, e->col,
 			   "upgrade() creates enum type %s, which downgrade() leaves behind: the next "
 			   "upgrade fails with 'type \"%s\" already exists'", e->name, e->name) < 0)
 			return -1;
-		if (!dropped_later(c, e->name) &&
-		    report(c, RULE_ENUM_TYPE_NEVER_DROPPED, NULL, e->line, e->col,
-			   "no migration ever drops enum type %s", e->name) < 0)
+		if ((later = dropped_later(c, e->name)) < 0 ||
+		    (!later && report(c, RULE_ENUM_TYPE_NEVER_DROPPED, NULL, e->line, e->col,
+				      "no migration ever drops enum type %s", e->name) < 0))
 			return -1;
 	}
 	return 0;

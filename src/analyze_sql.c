@@ -67,12 +67,9 @@ has(const struct sql_stmt *st, uint64_t flags)
 static const char *
 index_table(const struct ctx *c, const struct sql_stmt *st)
 {
-	if (st->table)
-		return st->table;
-	for (size_t i = 0; st->object && i < c->schema->n_indexes; i++)
-		if (c->schema->indexes[i].name && !strcmp(c->schema->indexes[i].name, st->object))
-			return c->schema->indexes[i].table;
-	return NULL;
+	const struct schema_index *ix = st->table ? NULL : schema_index_named(c->schema, st->object);
+
+	return st->table ? st->table : ix ? ix->table : NULL;
 }
 
 /* The table op.bulk_insert() writes: sa.table("name", ...) inline or by a module-level name. */
@@ -122,22 +119,17 @@ rows_kept(const struct sql_at *s, const char *table)
 
 	for (size_t i = 0; i < fn->n_ops && !kept; i++) {
 		const struct migration_op *op = &fn->ops[i];
-		const struct pyarg *arg;
-		const char *sql = op_kind_of(op) == OP_EXECUTE ? op_sql(op, &arg) : NULL;
+		const struct sql_script *script = op_kind_of(op) == OP_EXECUTE ? op_script(s->c, op) : NULL;
 		const char *bulk = op_kind_of(op) == OP_BULK_INSERT ? bulk_insert_table(s->c, op) : NULL;
-		struct sql_script script;
 
 		if (bulk && op > s->op && !strcmp(bulk, table))
 			return true;
-		if (!sql || sql_scan(sql, strlen(sql), &script, NULL) < 0)
-			continue;
-		for (size_t k = 0; k < script.n && !kept; k++) {
-			bool before = op < s->op || (op == s->op && script.v[k].offset < s->st->offset);
+		for (size_t k = 0; script && k < script->n && !kept; k++) {
+			bool before = op < s->op || (op == s->op && script->v[k].offset < s->st->offset);
 
-			if (op != s->op || script.v[k].offset != s->st->offset)
-				kept = keeps_rows(&script.v[k], table, before);
+			if (op != s->op || script->v[k].offset != s->st->offset)
+				kept = keeps_rows(&script->v[k], table, before);
 		}
-		sql_script_free(&script);
 	}
 	return kept;
 }
@@ -424,15 +416,11 @@ upgrade_creates_any(const struct ctx *c, const char *table, const char *column)
 	bool found = upgrade_creates(c, table, column);
 
 	for (size_t i = 0; !found && i < up->n_ops; i++) {
-		const struct pyarg *arg;
-		const char *text = op_kind_of(&up->ops[i]) == OP_EXECUTE ? op_sql(&up->ops[i], &arg) : NULL;
-		struct sql_script script;
+		const struct sql_script *script = op_kind_of(&up->ops[i]) == OP_EXECUTE ?
+						  op_script(c, &up->ops[i]) : NULL;
 
-		if (!text || sql_scan(text, strlen(text), &script, NULL) < 0)
-			continue;
-		for (size_t k = 0; k < script.n && !found; k++)
-			found = sql_creates(&script.v[k], table, column);
-		sql_script_free(&script);
+		for (size_t k = 0; script && k < script->n && !found; k++)
+			found = sql_creates(&script->v[k], table, column);
 	}
 	return found;
 }
@@ -512,52 +500,43 @@ check_sql(struct ctx *c, const struct migration_op *op, bool downgrade)
 {
 	const struct pyarg *arg;
 	const char *text = op_sql(op, &arg);
-	struct sql_script script;
-	struct mr_error err;
+	const struct sql_script *script = op_script(c, op);
 	int rc = 0;
 
 	if (!text)
 		return 0;
 	if (arg->kind == PYARG_CALL)
 		arg = &arg->call->args[0];      /* sa.text("..."): the string itself */
-	if (sql_scan(text, strlen(text), &script, &err) < 0)
-		return -1;
-	for (size_t i = 0; i < script.n && rc == 0; i++) {
-		struct sql_at s = { c, op, arg, text, &script.v[i] };
-		enum sql_kind kind = script.v[i].kind;
+	for (size_t i = 0; i < script->n && rc == 0; i++) {
+		struct sql_at s = { c, op, arg, text, &script->v[i] };
+		enum sql_kind kind = script->v[i].kind;
 
 		rc = check_dialect_sql(&s);
 		if (rc == 0)
 			rc = check_rows(&s);
 		if (rc == 0 && downgrade && (kind == SQL_DELETE || kind == SQL_TRUNCATE))
-			rc = report_sql(&s, RULE_DESTRUCTIVE_DOWNGRADE, script.v[i].table,
-					script.v[i].offset, "downgrade() deletes rows of %s: what was "
+			rc = report_sql(&s, RULE_DESTRUCTIVE_DOWNGRADE, script->v[i].table,
+					script->v[i].offset, "downgrade() deletes rows of %s: what was "
 					"written since the upgrade is lost on rollback",
-					script.v[i].table ? script.v[i].table : "a table");
+					script->v[i].table ? script->v[i].table : "a table");
 		if (rc == 0 && downgrade)
 			rc = check_downgrade_drops(&s);
 		if (rc == 0 && !downgrade)
 			rc = check_upgrade_sql(&s);
 	}
-	sql_script_free(&script);
 	return rc;
 }
 
 /* --- missing-lock-timeout --- */
 
 static bool
-sets_lock_timeout(const struct migration_op *op)
+sets_lock_timeout(const struct ctx *c, const struct migration_op *op)
 {
-	const struct pyarg *arg;
-	const char *text = op_sql(op, &arg);
-	struct sql_script script;
+	const struct sql_script *script = op_script(c, op);
 	bool found = false;
 
-	if (!text || sql_scan(text, strlen(text), &script, NULL) < 0)
-		return false;
-	for (size_t i = 0; i < script.n; i++)
-		found = found || has(&script.v[i], SQL_F(LOCK_TIMEOUT));
-	sql_script_free(&script);
+	for (size_t i = 0; script && i < script->n; i++)
+		found = found || has(&script->v[i], SQL_F(LOCK_TIMEOUT));
 	return found;
 }
 
@@ -601,9 +580,7 @@ locked_table(const struct ctx *c, const struct migration_op *op)
 {
 	enum op_kind kind = op_kind_of(op);
 	const char *table = op_table(op);
-	const struct pyarg *arg;
-	const char *text;
-	struct sql_script script;
+	const struct sql_script *script;
 	static char found[256];
 
 	switch (kind) {
@@ -629,11 +606,11 @@ locked_table(const struct ctx *c, const struct migration_op *op)
 		return table && !is_new(c, table) ? table : NULL;
 	}
 	case OP_EXECUTE:
-		if (!(text = op_sql(op, &arg)) || sql_scan(text, strlen(text), &script, NULL) < 0)
+		if (!(script = op_script(c, op)))
 			return NULL;
 		found[0] = '\0';
-		for (size_t i = 0; i < script.n && !found[0]; i++) {
-			const struct sql_stmt *st = &script.v[i];
+		for (size_t i = 0; i < script->n && !found[0]; i++) {
+			const struct sql_stmt *st = &script->v[i];
 
 			/* VALIDATE CONSTRAINT takes a lock that lets reads and writes through */
 			bool alter = st->kind == SQL_ALTER_TABLE &&
@@ -649,7 +626,6 @@ locked_table(const struct ctx *c, const struct migration_op *op)
 				 index_table(c, st) && !is_new(c, index_table(c, st)))
 				snprintf(found, sizeof(found), "%s", index_table(c, st));
 		}
-		sql_script_free(&script);
 		return found[0] ? found : NULL;
 	default:
 		return NULL;
@@ -665,7 +641,7 @@ check_lock_timeout(struct ctx *c, const struct migration_op *op)
 	if (c->lock_timeout_seen || c->cfg->lock_timeout_everywhere ||
 	    (op->not_on & c->cfg->dialect))
 		return 0;
-	if (sets_lock_timeout(op)) {
+	if (sets_lock_timeout(c, op)) {
 		c->lock_timeout_seen = true;
 		return 0;
 	}

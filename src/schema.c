@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,183 +10,71 @@
 #include "migreview/schema.h"
 #include "migreview/sqltok.h"
 
-#define MAX_PARAMS 6
-
-/* How op.X and batch_op.X take their positional arguments (Alembic 1.8+). */
-static const struct op_sig {
-	const char *name;
-	enum op_kind kind;
-	const char *params[MAX_PARAMS];
-	const char *batch_params[MAX_PARAMS];
-} sigs[] = {
-	{ "create_table", OP_CREATE_TABLE, { "table_name" }, { NULL } },
-	{ "drop_table", OP_DROP_TABLE, { "table_name" }, { NULL } },
-	{ "rename_table", OP_RENAME_TABLE, { "old_table_name", "new_table_name" }, { NULL } },
-	{ "add_column", OP_ADD_COLUMN, { "table_name", "column" }, { "column" } },
-	{ "drop_column", OP_DROP_COLUMN, { "table_name", "column_name" }, { "column_name" } },
-	{ "alter_column", OP_ALTER_COLUMN, { "table_name", "column_name" }, { "column_name" } },
-	{ "create_index", OP_CREATE_INDEX, { "index_name", "table_name", "columns" },
-	  { "index_name", "columns" } },
-	{ "drop_index", OP_DROP_INDEX, { "index_name", "table_name" }, { "index_name" } },
-	{ "create_unique_constraint", OP_CREATE_UNIQUE,
-	  { "constraint_name", "table_name", "columns" }, { "constraint_name", "columns" } },
-	{ "create_primary_key", OP_CREATE_PK, { "constraint_name", "table_name", "columns" },
-	  { "constraint_name", "columns" } },
-	{ "create_foreign_key", OP_CREATE_FK,
-	  { "constraint_name", "source_table", "referent_table", "local_cols", "remote_cols" },
-	  { "constraint_name", "referent_table", "local_cols", "remote_cols" } },
-	{ "create_check_constraint", OP_CREATE_CHECK,
-	  { "constraint_name", "table_name", "condition" }, { "constraint_name", "condition" } },
-	{ "drop_constraint", OP_DROP_CONSTRAINT, { "constraint_name", "table_name", "type_" },
-	  { "constraint_name", "type_" } },
-	{ "execute", OP_EXECUTE, { "sqltext" }, { "sqltext" } },
-	{ "bulk_insert", OP_BULK_INSERT, { "table", "rows" }, { NULL } },
-};
-
-static const struct op_sig *
-sig_of(const struct migration_op *op)
-{
-	for (size_t i = 0; i < MR_ARRAY_SIZE(sigs); i++)
-		if (!strcmp(sigs[i].name, op->call.name))
-			return &sigs[i];
-	return NULL;
-}
-
-enum op_kind
-op_kind_of(const struct migration_op *op)
-{
-	const struct op_sig *sig = sig_of(op);
-
-	return sig ? sig->kind : OP_OTHER;
-}
-
-const struct pyarg *
-op_param(const struct migration_op *op, const char *param)
-{
-	const struct op_sig *sig = sig_of(op);
-	const char *const *names = sig ? (op->batch_table ? sig->batch_params : sig->params) : NULL;
-	size_t pos = (size_t)-1;
-
-	for (size_t i = 0; names && i < MAX_PARAMS && names[i]; i++)
-		if (!strcmp(names[i], param))
-			pos = i;
-	return pycall_arg(&op->call, pos, param);
-}
-
-const char *
-op_string(const struct migration_op *op, const char *param)
-{
-	const struct pyarg *a = op_param(op, param);
-
-	return a && a->kind == PYARG_STRING ? a->text : NULL;
-}
-
-/* The table of the enclosing batch_alter_table; NULL when its name is not known. */
-static const char *
-batch_name(const struct migration_op *op)
-{
-	return op->batch_table && op->batch_table[0] ? op->batch_table : NULL;
-}
-
-/* The table as written, without a schema= keyword's schema. */
-static const char *
-op_table_name(const struct migration_op *op)
-{
-	switch (op_kind_of(op)) {
-	case OP_CREATE_FK:
-		return op->batch_table ? batch_name(op) : op_string(op, "source_table");
-	case OP_RENAME_TABLE:
-		return op_string(op, "old_table_name");
-	case OP_BULK_INSERT:
-	case OP_EXECUTE:
-	case OP_OTHER:
-		return batch_name(op);
-	default:
-		return op->batch_table ? batch_name(op) : op_string(op, "table_name");
-	}
-}
-
-const char *
-op_table(const struct migration_op *op)
-{
-	return op->table_key ? op->table_key : op_table_name(op);
-}
-
-/* name in the schema that keyword (schema=, referent_schema=) of op gives, into buf. */
-static const char *
-in_schema(const struct migration_op *op, const char *keyword, const char *name, char *buf,
-	  size_t size)
-{
-	const struct pyarg *schema = pycall_arg(&op->call, (size_t)-1, keyword);
-
-	/* public is where PostgreSQL puts a table no schema names */
-	if (!name || !schema || schema->kind != PYARG_STRING || !schema->text[0] ||
-	    !strcmp(schema->text, "public"))
-		return name;
-	snprintf(buf, size, "%s.%s", schema->text, name);
-	return buf;
-}
-
 static int
-qualify_fn(struct migration_fn *fn)
+slots_push(struct schema_slots *sl, size_t pos)
 {
-	for (size_t i = 0; i < fn->n_ops; i++) {
-		struct migration_op *op = &fn->ops[i];
-		const char *table = op_table_name(op);
-		char buf[512];
-		const char *key;
-
-		if (op->batch_table || op->table_key || !table)
-			continue;       /* a batch's schema is in its batch_table already */
-		key = in_schema(op, op_kind_of(op) == OP_CREATE_FK ? "source_schema" : "schema",
-				table, buf, sizeof(buf));
-		if (key != table && !(op->table_key = mr_strdup(key)))
-			return -1;
-	}
+	if (mr_grow(&sl->v, &sl->cap, sl->n + 1, sizeof(*sl->v)) < 0)
+		return -1;
+	sl->v[sl->n++] = pos;
 	return 0;
 }
 
-int
-schema_qualify(struct migration *m)
+/* Takes pos out of sl; the others keep their order. */
+static void
+slots_remove(struct schema_slots *sl, size_t pos)
 {
-	return qualify_fn(&m->upgrade) < 0 || qualify_fn(&m->downgrade) < 0 ? -1 : 0;
+	for (size_t i = sl->n; i-- > 0;)
+		if (sl->v[i] == pos) {
+			memmove(&sl->v[i], &sl->v[i + 1], (--sl->n - i) * sizeof(*sl->v));
+			return;
+		}
 }
 
-const char *
-op_sql(const struct migration_op *op, const struct pyarg **arg)
+/* What bears name in map (by_table or by_name), or NULL. */
+static struct schema_named *
+named(const struct schema *s, const struct strmap *map, const char *name)
 {
-	const struct pyarg *a = op_param(op, "sqltext");
+	size_t i;
 
-	*arg = a;
-	if (!a)
+	return name && strmap_get(map, name, &i) ? &s->named[i] : NULL;
+}
+
+/* The same, made empty when there is none; NULL when out of memory.  It may move s->named. */
+static struct schema_named *
+named_make(struct schema *s, struct strmap *map, const char *name)
+{
+	struct schema_named *n = named(s, map, name);
+	char *key;
+
+	if (n)
+		return n;
+	if (mr_grow(&s->named, &s->cap_named, s->n_named + 1, sizeof(*s->named)) < 0 ||
+	    !(key = mr_strdup(name)) || strmap_put_owned(map, key, s->n_named) < 0)
 		return NULL;
-	if (a->kind == PYARG_STRING)
-		return a->text;
-	if (a->kind == PYARG_CALL && !strcmp(a->call->name, "text") && a->call->n_args &&
-	    a->call->args[0].kind == PYARG_STRING)
-		return a->call->args[0].text;
-	return NULL;
+	n = &s->named[s->n_named++];
+	memset(n, 0, sizeof(*n));
+	return n;
 }
 
-/* --- the schema itself --- */
+/* Files pos under name in map, in the list of what bears it at field (an offsetof()). */
+static int
+file_under(struct schema *s, struct strmap *map, const char *name, size_t field, size_t pos)
+{
+	struct schema_named *n = named_make(s, map, name);
+
+	return n ? slots_push((struct schema_slots *)((char *)n + field), pos) : -1;
+}
 
 struct schema_table *
 schema_table(const struct schema *s, const char *name)
 {
-	size_t i;
+	const struct schema_named *n = named(s, &s->by_table, name);
+	size_t last = 0;
 
-	return name && strmap_get(&s->table_index, name, &i) ? &s->tables[i] : NULL;
-}
-
-/* After a drop or rename the positions and names move: index them again. */
-static int
-reindex_tables(struct schema *s)
-{
-	strmap_free(&s->table_index, false);
-	for (size_t i = 0; i < s->n_tables; i++)
-		if (strmap_put(&s->table_index, s->tables[i].name, i) < 0)
-			return -1;
-	return 0;
+	/* two tables of one name (one was renamed to the other's): the one made last */
+	for (size_t i = 0; n && i < n->tables.n; i++)
+		last = n->tables.v[i] > last ? n->tables.v[i] : last;
+	return n && n->tables.n ? &s->tables[last] : NULL;
 }
 
 struct schema_column *
@@ -202,11 +91,14 @@ schema_column(const struct schema *s, const char *table, const char *column)
 const struct schema_index *
 schema_covering_index(const struct schema *s, const char *table, const struct strvec *columns)
 {
-	for (size_t i = 0; i < s->n_indexes; i++) {
-		const struct schema_index *ix = &s->indexes[i];
+	const struct schema_named *n = named(s, &s->by_table, table);
+	const struct schema_index *first = NULL;
+
+	for (size_t i = 0; n && i < n->indexes.n; i++) {
+		const struct schema_index *ix = &s->indexes[n->indexes.v[i]];
 		size_t k;
 
-		if (strcmp(ix->table, table) != 0 || ix->columns.n < columns->n)
+		if (ix->columns.n < columns->n || (first && ix > first))
 			continue;
 		/* the FK's columns must lead the index, in any order among themselves */
 		for (k = 0; k < columns->n; k++) {
@@ -218,9 +110,18 @@ schema_covering_index(const struct schema *s, const char *table, const struct st
 				break;
 		}
 		if (k == columns->n)
-			return ix;
+			first = ix;
 	}
-	return NULL;
+	return first;
+}
+
+const struct schema_index *
+schema_index_named(const struct schema *s, const char *name)
+{
+	const struct schema_named *n = named(s, &s->by_name, name);
+
+	/* filed as they were made, so the first is the oldest */
+	return n && n->indexes.n ? &s->indexes[n->indexes.v[0]] : NULL;
 }
 
 /* "users.id" → "users"; a column object sa.ForeignKey(users.c.id) stays unknown. */
@@ -264,11 +165,15 @@ add_index(struct schema *s, const char *name, const char *table, const struct st
 		free(ix->name);
 		return -1;
 	}
+	s->n_indexes++;
 	for (size_t i = 0; i < cols->n; i++)
 		if (strvec_push(&ix->columns, cols->v[i]) < 0)
 			return -1;
-	s->n_indexes++;
-	return 0;
+	if (file_under(s, &s->by_table, table, offsetof(struct schema_named, indexes),
+		       s->n_indexes - 1) < 0)
+		return -1;
+	return name ? file_under(s, &s->by_name, name, offsetof(struct schema_named, indexes),
+				 s->n_indexes - 1) : 0;
 }
 
 static int
@@ -279,7 +184,7 @@ add_fk(struct schema *s, const char *name, const char *table, const struct strve
 
 	if (mr_grow(&s->fks, &s->cap_fks, s->n_fks + 1, sizeof(*s->fks)) < 0)
 		return -1;
-	fk = &s->fks[s->n_fks];
+	fk = &s->fks[s->n_fks++];
 	memset(fk, 0, sizeof(*fk));
 	fk->created_in = at;
 	fk->line = line;
@@ -290,25 +195,32 @@ add_fk(struct schema *s, const char *name, const char *table, const struct strve
 	for (size_t i = 0; i < cols->n; i++)
 		if (strvec_push(&fk->columns, cols->v[i]) < 0)
 			return -1;
-	s->n_fks++;
-	return 0;
+	if (file_under(s, &s->by_table, table, offsetof(struct schema_named, fks), s->n_fks - 1) < 0 ||
+	    file_under(s, &s->by_table, referent, offsetof(struct schema_named, referring),
+		       s->n_fks - 1) < 0)
+		return -1;
+	return name ? file_under(s, &s->by_name, name, offsetof(struct schema_named, fks),
+				 s->n_fks - 1) : 0;
 }
 
 int
 schema_add_enum(struct schema *s, const char *name, size_t at, unsigned line, unsigned col)
 {
-	for (size_t i = 0; i < s->n_enums; i++)
-		if (!strcmp(s->enums[i].name, name))
-			return 0;
+	struct schema_enum *e;
+
+	if (strmap_get(&s->enum_index, name, NULL))
+		return 0;
 	if (mr_grow(&s->enums, &s->cap_enums, s->n_enums + 1, sizeof(*s->enums)) < 0)
 		return -1;
-	s->enums[s->n_enums].created_in = at;
-	s->enums[s->n_enums].line = line;
-	s->enums[s->n_enums].col = col;
-	if (!(s->enums[s->n_enums].name = mr_strdup(name)))
+	e = &s->enums[s->n_enums];
+	e->created_in = at;
+	e->line = line;
+	e->col = col;
+	if (!(e->name = mr_strdup(name)))
 		return -1;
 	s->n_enums++;
-	return 0;
+	/* the key is the enum's own name, which stays as long as the schema */
+	return strmap_put(&s->enum_index, e->name, s->n_enums - 1);
 }
 
 /* Strings of a list argument ("columns", "local_cols"); expressions as "<expr>". */
@@ -450,9 +362,11 @@ create_table(struct schema *s, const struct migration_op *op, size_t at)
 	t = &s->tables[s->n_tables];
 	memset(t, 0, sizeof(*t));
 	t->created_in = at;
-	if (!(t->name = mr_strdup(name)) || strmap_put(&s->table_index, t->name, s->n_tables) < 0)
+	if (!(t->name = mr_strdup(name)))
 		return -1;
-	s->n_tables++;
+	if (file_under(s, &s->by_table, name, offsetof(struct schema_named, tables),
+		       s->n_tables++) < 0)
+		return -1;
 	for (size_t i = 1; rc == 0 && i < op->call.n_args; i++) {
 		const struct pyarg *a = &op->call.args[i];
 
@@ -474,6 +388,7 @@ index_free(struct schema_index *ix)
 	free(ix->name);
 	free(ix->table);
 	strvec_free(&ix->columns);
+	memset(ix, 0, sizeof(*ix));
 }
 
 static void
@@ -483,30 +398,49 @@ fk_free(struct schema_fk *fk)
 	free(fk->table);
 	free(fk->referent);
 	strvec_free(&fk->columns);
+	memset(fk, 0, sizeof(*fk));
+}
+
+static void
+drop_index_at(struct schema *s, size_t pos)
+{
+	struct schema_index *ix = &s->indexes[pos];
+	struct schema_named *n;
+
+	if ((n = named(s, &s->by_table, ix->table)))
+		slots_remove(&n->indexes, pos);
+	if ((n = named(s, &s->by_name, ix->name)))
+		slots_remove(&n->indexes, pos);
+	index_free(ix);
+}
+
+static void
+drop_fk_at(struct schema *s, size_t pos)
+{
+	struct schema_fk *fk = &s->fks[pos];
+	struct schema_named *n;
+
+	if ((n = named(s, &s->by_table, fk->table)))
+		slots_remove(&n->fks, pos);
+	if ((n = named(s, &s->by_table, fk->referent)))
+		slots_remove(&n->referring, pos);
+	if ((n = named(s, &s->by_name, fk->name)))
+		slots_remove(&n->fks, pos);
+	fk_free(fk);
 }
 
 /* Removes the indexes and FKs that match: by table (and column), or by name. */
 static void
 remove_keys(struct schema *s, const char *table, const char *column, const char *name)
 {
-	for (size_t i = s->n_indexes; i-- > 0;) {
-		struct schema_index *ix = &s->indexes[i];
+	struct schema_named *n = name ? named(s, &s->by_name, name) : named(s, &s->by_table, table);
 
-		if (name ? !(ix->name && !strcmp(ix->name, name)) :
-		    strcmp(ix->table, table) || (column && !strvec_contains(&ix->columns, column)))
-			continue;
-		index_free(ix);
-		memmove(ix, ix + 1, (--s->n_indexes - i) * sizeof(*ix));
-	}
-	for (size_t i = s->n_fks; i-- > 0;) {
-		struct schema_fk *fk = &s->fks[i];
-
-		if (name ? !(fk->name && !strcmp(fk->name, name)) :
-		    strcmp(fk->table, table) || (column && !strvec_contains(&fk->columns, column)))
-			continue;
-		fk_free(fk);
-		memmove(fk, fk + 1, (--s->n_fks - i) * sizeof(*fk));
-	}
+	for (size_t i = n ? n->indexes.n : 0; i-- > 0;)
+		if (name || !column || strvec_contains(&s->indexes[n->indexes.v[i]].columns, column))
+			drop_index_at(s, n->indexes.v[i]);
+	for (size_t i = n ? n->fks.n : 0; i-- > 0;)
+		if (name || !column || strvec_contains(&s->fks[n->fks.v[i]].columns, column))
+			drop_fk_at(s, n->fks.v[i]);
 }
 
 static void
@@ -518,19 +452,19 @@ table_free(struct schema_table *t)
 	}
 	free(t->columns);
 	free(t->name);
+	memset(t, 0, sizeof(*t));
 }
 
-static int
+static void
 drop_table(struct schema *s, const char *name)
 {
 	struct schema_table *t = schema_table(s, name);
 
 	if (!t)
-		return 0;
+		return;
 	remove_keys(s, name, NULL, NULL);
+	slots_remove(&named(s, &s->by_table, name)->tables, (size_t)(t - s->tables));
 	table_free(t);
-	memmove(t, t + 1, (size_t)(s->tables + --s->n_tables - t) * sizeof(*t));
-	return reindex_tables(s);
 }
 
 static int
@@ -551,18 +485,30 @@ static int
 rename_table(struct schema *s, const char *from, const char *to)
 {
 	struct schema_table *t = schema_table(s, from);
+	struct schema_named *src, *dst;
+	size_t pos = t ? (size_t)(t - s->tables) : 0;
 
-	if (!t || !to)
+	if (!t || !to || !strcmp(from, to))
 		return 0;
-	if (rename_in(&t->name, from, to) < 0 || reindex_tables(s) < 0)
+	if (!(dst = named_make(s, &s->by_table, to)))
 		return -1;
-	for (size_t i = 0; i < s->n_indexes; i++)
-		if (rename_in(&s->indexes[i].table, from, to) < 0)
+	src = named(s, &s->by_table, from);
+	if (rename_in(&t->name, from, to) < 0 || slots_push(&dst->tables, pos) < 0)
+		return -1;
+	slots_remove(&src->tables, pos);
+	for (size_t i = 0; i < src->indexes.n; i++)
+		if (rename_in(&s->indexes[src->indexes.v[i]].table, from, to) < 0 ||
+		    slots_push(&dst->indexes, src->indexes.v[i]) < 0)
 			return -1;
-	for (size_t i = 0; i < s->n_fks; i++)
-		if (rename_in(&s->fks[i].table, from, to) < 0 ||
-		    rename_in(&s->fks[i].referent, from, to) < 0)
+	for (size_t i = 0; i < src->fks.n; i++)
+		if (rename_in(&s->fks[src->fks.v[i]].table, from, to) < 0 ||
+		    slots_push(&dst->fks, src->fks.v[i]) < 0)
 			return -1;
+	for (size_t i = 0; i < src->referring.n; i++)
+		if (rename_in(&s->fks[src->referring.v[i]].referent, from, to) < 0 ||
+		    slots_push(&dst->referring, src->referring.v[i]) < 0)
+			return -1;
+	src->indexes.n = src->fks.n = src->referring.n = 0;
 	return 0;
 }
 
@@ -588,6 +534,7 @@ alter_column(struct schema *s, const struct migration_op *op)
 	const struct pyarg *nullable = op_param(op, "nullable"), *type = op_param(op, "type_");
 	const struct pyarg *dflt = op_param(op, "server_default");
 	const char *rename = op_string(op, "new_column_name");
+	const struct schema_named *n = named(s, &s->by_table, table);
 
 	if (!c)
 		return 0;
@@ -612,10 +559,13 @@ alter_column(struct schema *s, const struct migration_op *op)
 			c->name = old;
 			return -1;
 		}
-		for (size_t i = 0; i < s->n_indexes; i++)
-			for (size_t k = 0; !strcmp(s->indexes[i].table, table) && k < s->indexes[i].columns.n; k++)
-				if (rename_in(&s->indexes[i].columns.v[k], old, rename) < 0)
+		for (size_t i = 0; n && i < n->indexes.n; i++) {
+			struct strvec *cols = &s->indexes[n->indexes.v[i]].columns;
+
+			for (size_t k = 0; k < cols->n; k++)
+				if (rename_in(&cols->v[k], old, rename) < 0)
 					return -1;
+		}
 		free(old);
 	}
 	return 0;
@@ -637,7 +587,7 @@ add_key(struct schema *s, const struct migration_op *op, size_t at, enum op_kind
 
 		if (kind == OP_CREATE_FK) {
 			char buf[512];
-			const char *ref = in_schema(op, "referent_schema",
+			const char *ref = op_in_schema(op, "referent_schema",
 						    op_string(op, "referent_table"), buf, sizeof(buf));
 
 			rc = add_fk(s, name, table, &cols, ref ? ref : "?", at, op->call.line,
@@ -695,62 +645,74 @@ add_check(struct schema *s, const struct migration_op *op)
 		free(column);
 		return -1;
 	}
-	ck = &s->checks[s->n_checks];
+	ck = &s->checks[s->n_checks++];
 	ck->column = column;
 	ck->validated = !(nv && nv->kind == PYARG_BOOL && !strcmp(nv->text, "True"));
 	ck->name = mr_strdup(name);
 	ck->table = mr_strdup(table);
-	s->n_checks++;
-	return ck->name && ck->table ? 0 : -1;
+	if (!ck->name || !ck->table ||
+	    file_under(s, &s->by_table, table, offsetof(struct schema_named, checks),
+		       s->n_checks - 1) < 0)
+		return -1;
+	return file_under(s, &s->by_name, name, offsetof(struct schema_named, checks),
+			  s->n_checks - 1);
 }
 
 /* ALTER TABLE ... VALIDATE CONSTRAINT name in literal SQL. */
 static void
-validate_checks(struct schema *s, const struct migration_op *op)
+validate_checks(struct schema *s, const struct sql_script *script)
 {
-	const struct pyarg *a;
-	const char *sql = op_sql(op, &a);
-	struct sql_script script;
+	for (size_t i = 0; script && i < script->n; i++)
+		for (size_t k = 0; k < script->v[i].n_actions; k++) {
+			const struct sql_action *act = &script->v[i].actions[k];
+			const struct schema_named *n = act->flags & SQL_F(VALIDATE_CONSTRAINT) ?
+						       named(s, &s->by_name, act->name) : NULL;
 
-	if (!sql || sql_scan(sql, strlen(sql), &script, NULL) < 0)
-		return;
-	for (size_t i = 0; i < script.n; i++)
-		for (size_t k = 0; k < script.v[i].n_actions; k++) {
-			const struct sql_action *act = &script.v[i].actions[k];
-
-			for (size_t c = 0; act->name && (act->flags & SQL_F(VALIDATE_CONSTRAINT)) &&
-			     c < s->n_checks; c++)
-				if (!strcmp(s->checks[c].name, act->name))
-					s->checks[c].validated = true;
+			for (size_t c = 0; n && c < n->checks.n; c++)
+				s->checks[n->checks.v[c]].validated = true;
 		}
-	sql_script_free(&script);
+}
+
+static void
+check_free(struct schema_check *ck)
+{
+	free(ck->name);
+	free(ck->table);
+	free(ck->column);
+	memset(ck, 0, sizeof(*ck));
 }
 
 static void
 drop_check(struct schema *s, const char *name)
 {
-	for (size_t i = s->n_checks; name && i-- > 0;) {
-		if (strcmp(s->checks[i].name, name) != 0)
-			continue;
-		free(s->checks[i].name);
-		free(s->checks[i].table);
-		free(s->checks[i].column);
-		memmove(&s->checks[i], &s->checks[i + 1], (--s->n_checks - i) * sizeof(*s->checks));
+	struct schema_named *n = named(s, &s->by_name, name), *t;
+
+	for (size_t i = n ? n->checks.n : 0; i-- > 0;) {
+		size_t pos = n->checks.v[i];
+
+		if ((t = named(s, &s->by_table, s->checks[pos].table)))
+			slots_remove(&t->checks, pos);
+		check_free(&s->checks[pos]);
 	}
+	if (n)
+		n->checks.n = 0;
 }
 
 bool
 schema_not_null_proven(const struct schema *s, const char *table, const char *column)
 {
-	for (size_t i = 0; table && column && i < s->n_checks; i++)
-		if (s->checks[i].validated && !strcmp(s->checks[i].table, table) &&
-		    !strcmp(s->checks[i].column, column))
+	const struct schema_named *n = column ? named(s, &s->by_table, table) : NULL;
+
+	for (size_t i = 0; n && i < n->checks.n; i++)
+		if (s->checks[n->checks.v[i]].validated &&
+		    !strcmp(s->checks[n->checks.v[i]].column, column))
 			return true;
 	return false;
 }
 
 int
-schema_apply(struct schema *s, const struct migration_op *op, size_t at)
+schema_apply(struct schema *s, const struct migration_op *op, const struct sql_script *sql,
+	     size_t at)
 {
 	const char *table = op_table(op);
 
@@ -758,12 +720,13 @@ schema_apply(struct schema *s, const struct migration_op *op, size_t at)
 	case OP_CREATE_TABLE:
 		return create_table(s, op, at);
 	case OP_DROP_TABLE:
-		return drop_table(s, table);
+		drop_table(s, table);
+		return 0;
 	case OP_RENAME_TABLE: {
 		char buf[512];
 
 		/* Alembic renames within the schema= given */
-		return rename_table(s, table, in_schema(op, "schema", op_string(op, "new_table_name"),
+		return rename_table(s, table, op_in_schema(op, "schema", op_string(op, "new_table_name"),
 							buf, sizeof(buf)));
 	}
 	case OP_ADD_COLUMN: {
@@ -784,7 +747,7 @@ schema_apply(struct schema *s, const struct migration_op *op, size_t at)
 	case OP_CREATE_CHECK:
 		return add_check(s, op);
 	case OP_EXECUTE:
-		validate_checks(s, op);
+		validate_checks(s, sql);
 		return 0;
 	case OP_DROP_INDEX:
 	case OP_DROP_CONSTRAINT: {
@@ -812,13 +775,20 @@ schema_free(struct schema *s)
 		fk_free(&s->fks[i]);
 	for (size_t i = 0; i < s->n_enums; i++)
 		free(s->enums[i].name);
-	for (size_t i = 0; i < s->n_checks; i++) {
-		free(s->checks[i].name);
-		free(s->checks[i].table);
-		free(s->checks[i].column);
+	for (size_t i = 0; i < s->n_checks; i++)
+		check_free(&s->checks[i]);
+	for (size_t i = 0; i < s->n_named; i++) {
+		free(s->named[i].tables.v);
+		free(s->named[i].indexes.v);
+		free(s->named[i].fks.v);
+		free(s->named[i].checks.v);
+		free(s->named[i].referring.v);
 	}
+	strmap_free(&s->by_table, true);
+	strmap_free(&s->by_name, true);
+	strmap_free(&s->enum_index, false);
+	free(s->named);
 	free(s->checks);
-	strmap_free(&s->table_index, false);
 	free(s->tables);
 	free(s->indexes);
 	free(s->fks);

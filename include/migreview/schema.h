@@ -9,6 +9,10 @@
  * their arguments in different positions, and op_param() finds a parameter
  * by its Alembic name whichever way it was passed.
  *
+ * What is dropped keeps its place in the arrays, emptied (a NULL name or
+ * table), so that positions never move: the schema is indexed by table
+ * and by name, and each operation touches only what it names.
+ *
  * struct schema owns all of its strings; schema_free() releases them.
  */
 #ifndef MIGREVIEW_SCHEMA_H
@@ -19,6 +23,7 @@
 
 #include "migreview/migration.h"
 #include "migreview/naming.h"
+#include "migreview/sqltok.h"
 #include "migreview/util.h"
 
 #define SCHEMA_BEFORE_HISTORY ((size_t)-1)   /* created before the first migration read */
@@ -32,7 +37,7 @@ struct schema_column {
 };
 
 struct schema_table {
-	char *name;
+	char *name;             /* NULL once dropped */
 	struct schema_column *columns;
 	size_t n_columns, cap_columns;
 	size_t created_in;      /* migration index */
@@ -41,7 +46,7 @@ struct schema_table {
 /* An index, or a primary key / unique constraint, which index their columns too. */
 struct schema_index {
 	char *name;             /* NULL when unnamed */
-	char *table;
+	char *table;            /* NULL once dropped */
 	struct strvec columns;  /* in key order */
 	bool unique;
 	bool constraint;        /* a PK or unique constraint rather than an index */
@@ -50,7 +55,7 @@ struct schema_index {
 
 struct schema_fk {
 	char *name;
-	char *table;
+	char *table;            /* NULL once dropped */
 	struct strvec columns;
 	char *referent;
 	size_t created_in;
@@ -65,24 +70,40 @@ struct schema_enum {
 
 /* A CHECK (column IS NOT NULL): once validated, SET NOT NULL need not scan. */
 struct schema_check {
-	char *name;
+	char *name;             /* NULL once dropped */
 	char *table;
 	char *column;
 	bool validated;
 };
 
+/* Positions in one of the schema's arrays. */
+struct schema_slots {
+	size_t *v;
+	size_t n, cap;
+};
+
+/* What bears one name: the tables and keys of a table, or the keys named so. */
+struct schema_named {
+	struct schema_slots tables, indexes, fks, checks;
+	struct schema_slots referring;  /* foreign keys to the table */
+};
+
 struct schema {
+	/* each in the order made, the dropped ones included */
 	struct schema_table *tables;
 	size_t n_tables, cap_tables;
-	struct strmap table_index;      /* table name → position in tables */
 	struct schema_index *indexes;
 	size_t n_indexes, cap_indexes;
 	struct schema_fk *fks;
 	size_t n_fks, cap_fks;
-	struct schema_enum *enums;
+	struct schema_enum *enums;      /* never dropped */
 	size_t n_enums, cap_enums;
 	struct schema_check *checks;
 	size_t n_checks, cap_checks;
+	/* what is not dropped, by table and by its own name (positions in named) */
+	struct strmap by_table, by_name, enum_index;
+	struct schema_named *named;
+	size_t n_named, cap_named;
 	const struct naming *naming;    /* names constraints and indexes (borrowed), or NULL */
 };
 
@@ -124,13 +145,24 @@ const char *op_sql(const struct migration_op *op, const struct pyarg **arg);
 const char *op_table(const struct migration_op *op);
 
 /*
+ * name as the keyword (schema=, referent_schema=) of op places it:
+ * "schema.name" (into buf) for a schema other than public, else name itself.
+ */
+const char *op_in_schema(const struct migration_op *op, const char *keyword, const char *name,
+			 char *buf, size_t size);
+
+/*
  * Sets table_key on the operations of m that name a schema, for op_table().
  * migration_from_tree() calls it; -1 when out of memory.
  */
 int schema_qualify(struct migration *m);
 
-/* Applies one operation of migration index at to the schema. */
-int schema_apply(struct schema *s, const struct migration_op *op, size_t at);
+/*
+ * Applies one operation of migration index at to the schema; sql is its
+ * literal SQL as sql_scan() reads it (op_sql()), or NULL when it has none.
+ */
+int schema_apply(struct schema *s, const struct migration_op *op, const struct sql_script *sql,
+		 size_t at);
 
 /* Records an enum type created by migration at (explicitly, with .create()). */
 int schema_add_enum(struct schema *s, const char *name, size_t at, unsigned line, unsigned col);
@@ -144,6 +176,9 @@ struct schema_column *schema_column(const struct schema *s, const char *table, c
 /* An index, PK or unique constraint of table whose leading columns are columns. */
 const struct schema_index *schema_covering_index(const struct schema *s, const char *table,
 						 const struct strvec *columns);
+
+/* The first index (or PK, unique constraint) made of those called name, or NULL. */
+const struct schema_index *schema_index_named(const struct schema *s, const char *name);
 
 void schema_free(struct schema *s);
 

@@ -998,6 +998,8 @@ run3(const char *second, const char *third)
 			snprintf(buf + len, sizeof(buf) - len, "%s%s@%u:%u", len ? " " : "",
 				 fs.v[i].rule->id, fs.v[i].line, fs.v[i].col);
 	}
+	if (getenv("SHOW_RUN"))
+		fprintf(stderr, "run3: %s\n", buf);
 	return buf;
 }
 
@@ -1019,6 +1021,124 @@ Test(analyze, a_backfill_migration_of_its_own_counts_for_the_column_it_names)
 			      "def upgrade():\n" NOT_NULL),
 			 "set-not-null-without-backfill@2:5 set-not-null-scan@2:5",
 			 "an earlier update of another column");
+	cr_expect_str_eq(run3("def upgrade():\n"
+			      "    op.execute(\"UPDATE orders SET note = '' WHERE note IS NULL\")\n"
+			      "def downgrade():\n    pass\n",
+			      "def upgrade():\n"
+			      "    op.drop_column('orders', 'note')\n"
+			      "    op.add_column('orders', sa.Column('note', sa.Text()))\n"
+			      "    op.alter_column('orders', 'note', nullable=False)\n"
+			      "def downgrade():\n    pass\n"),
+			 "drop-column@2:5 set-not-null-without-backfill@4:5 set-not-null-scan@4:5 "
+			 "empty-downgrade@5:1",
+			 "an update of the column dropped before this one was added");
+	cr_expect_str_eq(run3("def upgrade():\n"
+			      "    op.execute(\"UPDATE orders SET note = '' WHERE note IS NULL\")\n"
+			      "    op.execute(\"DELETE FROM orders WHERE note IS NULL\")\n"
+			      "def downgrade():\n    pass\n",
+			      "def upgrade():\n"
+			      "    op.alter_column('orders', 'note', nullable=False)\n"
+			      "    op.alter_column('orders', 'customer_id', nullable=False)\n"
+			      "def downgrade():\n    pass\n"),
+			 "set-not-null-scan@2:5 set-not-null-without-backfill@3:5 set-not-null-scan@3:5 "
+			 "empty-downgrade@4:1",
+			 "each column finds its own backfill among the table's");
+}
+
+/* The findings of revision k of a chain that starts with BASE, as run() gives them. */
+static const char *
+run_chain(const char *const *srcs, size_t n, size_t k)
+{
+	static char buf[1024];
+	struct analysis_input in[8] = { { BASE, strlen(BASE), "versions/0.py", 0, false } };
+
+	cr_assert_lt(n, MR_ARRAY_SIZE(in));
+	for (size_t i = 0; i < n; i++)
+		in[i + 1] = (struct analysis_input){ srcs[i], strlen(srcs[i]), "versions/n.py", i + 1,
+						     false };
+	findings_free(&fs);
+	cr_assert_eq(analyze_sources(in, n + 1, &cfg, &fs, &err), 0, "%s", err.msg);
+	cr_assert_eq(findings_sort(&fs), 0);
+	buf[0] = '\0';
+	for (size_t i = 0; i < fs.n; i++) {
+		size_t len = strlen(buf);
+
+		if (fs.v[i].revision == k)
+			snprintf(buf + len, sizeof(buf) - len, "%s%s@%u:%u", len ? " " : "",
+				 fs.v[i].rule->id, fs.v[i].line, fs.v[i].col);
+	}
+	return buf;
+}
+
+Test(analyze, a_column_added_again_needs_a_backfill_of_its_own)
+{
+	static const char *const chain[] = {
+		"def upgrade():\n    op.execute(\"UPDATE orders SET note = ''\")\n"
+		"def downgrade():\n    pass\n",
+		"def upgrade():\n" NOT_NULL,
+		"def upgrade():\n    op.drop_column('orders', 'note')\n"
+		"    op.add_column('orders', sa.Column('note', sa.Text()))\n"
+		"def downgrade():\n    pass\n",
+		"def upgrade():\n" NOT_NULL,
+		"def upgrade():\n    op.alter_column('orders', 'note', nullable=True)\n"
+		"    op.execute(\"UPDATE orders SET note = '' WHERE note IS NULL\")\n"
+		"def downgrade():\n    pass\n",
+		"def upgrade():\n" NOT_NULL,
+	};
+
+	cr_expect_str_eq(run_chain(chain, 6, 2), "set-not-null-scan@2:5");
+	cr_expect_str_eq(run_chain(chain, 6, 4), "set-not-null-without-backfill@2:5 "
+			 "set-not-null-scan@2:5", "the update was of the column dropped since");
+	cr_expect_str_eq(run_chain(chain, 6, 6), "set-not-null-scan@2:5",
+			 "the new column's own backfill, read after an earlier question");
+}
+
+Test(analyze, only_a_later_migration_drops_an_enum_type_for_good)
+{
+	static const char makes[] = "def upgrade():\n"
+		"    op.create_table('o', sa.Column('s', sa.Enum('a', name='st')))\n"
+		"def downgrade():\n    op.drop_table('o')\n";
+	static const char drops_sql[] = "def upgrade():\n    op.execute('DROP TYPE st')\n"
+		"def downgrade():\n    pass\n";
+	static const char drops_call[] = "def upgrade():\n"
+		"    sa.Enum(name='st').drop(op.get_bind())\ndef downgrade():\n    pass\n";
+
+	cr_expect_str_eq(run3(drops_sql, makes), "enum-not-dropped-in-downgrade@2:41 "
+			 "enum-type-never-dropped@2:41",
+			 "a DROP TYPE before the type is made does not drop it");
+	cr_expect_str_eq(run3(drops_call, makes), "enum-not-dropped-in-downgrade@2:41 "
+			 "enum-type-never-dropped@2:41");
+	run3(makes, drops_call);
+	for (size_t i = 0; i < fs.n; i++)
+		cr_expect_neq(fs.v[i].rule, &rules[RULE_ENUM_TYPE_NEVER_DROPPED],
+			      "the type is dropped by a later migration's .drop(bind)");
+	cr_expect(fs.n > 0 && fs.v[0].rule == &rules[RULE_ENUM_NOT_DROPPED_IN_DOWNGRADE]);
+}
+
+/* A column added back after the drop, in the same migration or a later one, is not today's. */
+Test(analyze, drop_column_still_read_unless_added_back_later)
+{
+	struct appcode app = { 0 };
+	static const char drop[] = "def upgrade():\n    op.drop_column('orders', 'note')\n"
+				   "def downgrade():\n    pass\n";
+	static const char add_drop[] = "def upgrade():\n"
+		"    op.add_column('orders', sa.Column('note', sa.Text()))\n"
+		"    op.drop_column('orders', 'note')\ndef downgrade():\n    pass\n";
+	static const char readd[] = "def upgrade():\n"
+		"    op.create_table('orders', sa.Column('note', sa.Text()))\n"
+		"def downgrade():\n    pass\n";
+
+	strvec_push(&app.paths, "app/models.py");
+	strvec_push(&app.texts, "class Order(Base):\n    __tablename__ = 'orders'\n"
+				"    note = Column(Text)\n");
+	cfg.app = &app;
+	cr_expect_str_eq(run3(readd, drop), "drop-column@2:5 drop-column-still-read@2:5 "
+			 "empty-downgrade@3:1", "made again before the drop: no excuse");
+	cr_expect_str_eq(run3(drop, readd), "empty-downgrade@3:1");
+	cr_expect_str_eq(run3(drop, add_drop), "drop-column@3:5 drop-column-still-read@3:5 "
+			 "empty-downgrade@4:1", "added before its own drop");
+	cfg.app = NULL;
+	appcode_free(&app);
 }
 
 Test(analyze, a_lock_timeout_set_by_env_py_holds_for_every_migration)
