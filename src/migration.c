@@ -122,7 +122,8 @@ read_items(struct walker *w, TSNode seq, struct pyarg *a)
 	uint32_t n = ts_node_named_child_count(seq);
 
 	a->kind = PYARG_LIST;
-	a->items = calloc(n + 1, sizeof(*a->items));
+	/* n counts comments too; one for none, as calloc(0) may give NULL */
+	a->items = calloc(n ? n : 1, sizeof(*a->items));
 	if (!a->items)
 		return -1;
 	for (uint32_t i = 0; i < n; i++) {
@@ -269,7 +270,7 @@ read_call(struct walker *w, TSNode call, struct pycall *out)
 		return -1;
 	dot = strrchr(out->callee, '.');
 	out->name = dot ? dot + 1 : out->callee;
-	out->args = calloc(n + 1, sizeof(*out->args));
+	out->args = calloc(n ? n : 1, sizeof(*out->args));
 	if (!out->args)
 		return -1;
 	for (uint32_t i = 0; i < n; i++) {
@@ -1383,6 +1384,19 @@ module_free(struct module *mod)
 	free(mod->fn_defs);
 }
 
+/* The operations grew by doubling; a project's migrations are all kept at once. */
+static void
+fit_ops(struct migration_fn *fn)
+{
+	struct migration_op *fit;
+
+	if (fn->n_ops && fn->n_ops < fn->cap_ops &&
+	    (fit = realloc(fn->ops, fn->n_ops * sizeof(*fn->ops)))) {
+		fn->ops = fit;
+		fn->cap_ops = fn->n_ops;
+	}
+}
+
 int
 migration_from_tree(TSTree *tree, const char *src, struct migration *m, struct mr_error *err)
 {
@@ -1420,6 +1434,10 @@ migration_from_tree(TSTree *tree, const char *src, struct migration *m, struct m
 	ts_tree_cursor_delete(&c);
 	if (rc == 0)
 		rc = schema_qualify(m);
+	if (rc == 0) {
+		fit_ops(&m->upgrade);
+		fit_ops(&m->downgrade);
+	}
 	module_free(&mod);
 	if (rc < 0) {
 		migration_free(m);

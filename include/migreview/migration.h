@@ -34,15 +34,16 @@ enum pyarg_kind {
 
 struct pycall;
 
+/* Packed into 48 bytes: a project's migrations hold millions of these at once. */
 struct pyarg {
 	char *keyword;          /* NULL for a positional argument */
-	enum pyarg_kind kind;
 	char *text;
-	bool final;             /* a string given through op.f(): no naming convention applies */
 	struct pycall *call;
 	struct pyarg *items;
-	size_t n_items;
+	unsigned n_items;
 	unsigned line, col;
+	enum pyarg_kind kind : 8;
+	bool final : 1;         /* a string given through op.f(): no naming convention applies */
 };
 
 struct pycall {
