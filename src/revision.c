@@ -9,6 +9,7 @@
 #include <threads.h>
 #include <unistd.h>
 
+#include "migreview/parsecache.h"
 #include "migreview/pyconst.h"
 #include "migreview/review.h"
 #include "migreview/revision.h"
@@ -24,6 +25,7 @@ struct one_file {
 	struct findings *fs;
 	size_t index;
 	struct pyconst *consts;         /* looks up the names of constants */
+	bool own_content;               /* what was read depends on the content alone */
 };
 
 /* A finding about the file, at its rule's default severity: settings apply later. */
@@ -227,6 +229,11 @@ read_source(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 		return mr_error_oom(err);
 	}
 	rc = pysrc_header_from_tree(tree, src, &h, err);
+	/* a legacy id is the file's name; a constant's value is another module's */
+	if (rc == 0 && (h.revision.kind == PYVAL_ABSENT || h.revision.kind == PYVAL_REFS ||
+			h.down_revision.kind == PYVAL_REFS || h.branch_labels.kind == PYVAL_REFS ||
+			h.depends_on.kind == PYVAL_REFS))
+		l->own_content = false;
 	if (rc == 0) {
 		rc = resolve_constants(l, tree, src, &h) < 0 || read_header(l, &h) < 0 ?
 		     mr_error_oom(err) : 0;
@@ -238,6 +245,30 @@ read_source(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 					 mr_error_oom(err);
 	}
 	ts_tree_delete(tree);
+	return rc;
+}
+
+/* read_source(), or what it made of the same content before (parsecache.h). */
+static int
+read_cached(struct one_file *l, struct pysrc_parser *parser, const char *src, size_t len,
+	    unsigned flags, struct mr_error *err)
+{
+	char own[REVIEW_BLOB_HEX + 1];
+	const char *blob = l->rev->blob;
+	size_t first = l->fs->n;
+	int rc;
+
+	/* the content's id, hashed once when REVISION_LOAD_BLOB already did */
+	if (!blob[0]) {
+		review_blob_of(src, len, own);
+		blob = own;
+	}
+	if ((rc = parsecache_load(blob, flags, l->rev, l->fs, l->index)) != 0)
+		return rc < 0 ? mr_error_oom(err) : 0;
+	l->own_content = true;
+	rc = read_source(l, parser, src, len, flags, err);
+	if (rc == 0 && l->own_content)
+		parsecache_store(blob, flags, l->rev, l->fs->v + first, l->fs->n - first);
 	return rc;
 }
 
@@ -282,7 +313,7 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 	      const char *relpath, size_t index, unsigned flags, struct pyconst *consts,
 	      struct findings *fs, struct mr_error *err)
 {
-	struct one_file l = { rev, fs, index, consts };
+	struct one_file l = { rev, fs, index, consts, false };
 	struct mr_error rerr;
 	char *src;
 	size_t len, size, analysed;
@@ -333,7 +364,11 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 			return mr_error_oom(err);
 		}
 	}
-	rc = read_source(&l, parser, src, analysed, flags, err);
+	/* a file read whole and analysed whole is what the cache keeps */
+	if (analysed == size && parsecache_enabled())
+		rc = read_cached(&l, parser, src, len, flags, err);
+	else
+		rc = read_source(&l, parser, src, analysed, flags, err);
 	keep_text(rev, src, len, size, flags);
 	return rc;
 }
