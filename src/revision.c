@@ -268,7 +268,7 @@ read_cached(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 	l->own_content = true;
 	rc = read_source(l, parser, src, len, flags, err);
 	if (rc == 0 && l->own_content)
-		parsecache_store(blob, flags, l->rev, l->fs->v + first, l->fs->n - first);
+		parsecache_store(blob, flags, l->rev, l->fs, first);
 	return rc;
 }
 

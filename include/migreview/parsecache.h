@@ -48,11 +48,12 @@ int parsecache_load(const char *blob, unsigned flags, struct revision *rev,
 
 /*
  * Keeps what a parse of the content blob made: rev's header fields, its
- * migration when flags asked for it, and the n findings found about it.
- * Failing to write is not an error: the entry is simply not there.
+ * migration when flags asked for it, and the findings about it, those of fs
+ * from index first on.  Failing to write is not an error: the entry is
+ * simply not there.
  */
 void parsecache_store(const char *blob, unsigned flags, const struct revision *rev,
-		      const struct finding *found, size_t n);
+		      const struct findings *fs, size_t first);
 
 /* What the cache did in this process, for the tests and measurements. */
 struct parsecache_stats {

@@ -49,7 +49,7 @@ round_trip(unsigned flags, const struct revision *rev, const struct findings *fs
 	struct revision again = { .relpath = rev->relpath };
 	struct findings fs2 = { 0 };
 
-	parsecache_store(blob, flags, rev, fs->v, fs->n);
+	parsecache_store(blob, flags, rev, fs, 0);
 	if (parsecache_load(blob, flags, &again, &fs2, 0) != 1 ||
 	    (rev->id ? !again.id || strcmp(rev->id, again.id) : again.id != NULL) ||
 	    !same_strvec(&rev->down, &again.down) || !same_strvec(&rev->deps, &again.deps) ||

@@ -240,9 +240,10 @@ static void
 forge(const char *blob)
 {
 	struct revision rev = { 0 };
+	struct findings none = { 0 };
 
 	rev.id = (char *)"forged";
-	parsecache_store(blob, REVISION_LOAD_MIGRATION, &rev, NULL, 0);
+	parsecache_store(blob, REVISION_LOAD_MIGRATION, &rev, &none, 0);
 }
 
 static char *
