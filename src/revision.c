@@ -9,6 +9,7 @@
 #include <threads.h>
 #include <unistd.h>
 
+#include "migreview/parsecache.h"
 #include "migreview/pyconst.h"
 #include "migreview/review.h"
 #include "migreview/revision.h"
@@ -24,6 +25,7 @@ struct one_file {
 	struct findings *fs;
 	size_t index;
 	struct pyconst *consts;         /* looks up the names of constants */
+	bool own_content;               /* what was read depends on the content alone */
 };
 
 /* A finding about the file, at its rule's default severity: settings apply later. */
@@ -227,6 +229,11 @@ read_source(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 		return mr_error_oom(err);
 	}
 	rc = pysrc_header_from_tree(tree, src, &h, err);
+	/* a legacy id is the file's name; a constant's value is another module's */
+	if (rc == 0 && (h.revision.kind == PYVAL_ABSENT || h.revision.kind == PYVAL_REFS ||
+			h.down_revision.kind == PYVAL_REFS || h.branch_labels.kind == PYVAL_REFS ||
+			h.depends_on.kind == PYVAL_REFS))
+		l->own_content = false;
 	if (rc == 0) {
 		rc = resolve_constants(l, tree, src, &h) < 0 || read_header(l, &h) < 0 ?
 		     mr_error_oom(err) : 0;
@@ -239,42 +246,6 @@ read_source(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 	}
 	ts_tree_delete(tree);
 	return rc;
-}
-
-/*
- * A file over REVISION_MAX_ANALYSED (size bytes, of which len were read) is
- * analysed for its header only: the finding that says so, and in *cut the
- * length of the header, ended at a line end.
- */
-static int
-header_only(const struct one_file *l, const char *src, size_t len, size_t size, size_t *cut)
-{
-	char beyond[128] = "";
-
-	*cut = len < REVISION_HEADER_BYTES ? len : REVISION_HEADER_BYTES;
-	while (*cut > 0 && src[*cut - 1] != '\n')
-		(*cut)--;
-	if (len < size)
-		snprintf(beyond, sizeof(beyond), "; over %zu MB it is not even read whole, so no "
-			 "decision can be taken on it", mr_file_max(MR_FILE_MIGRATION) >> 20);
-	return problem(l, RULE_FILE_TOO_LARGE, 0, 0,
-		       "the file is %.1f MB: migreview read only its first %u KB (the revision "
-		       "identifiers) and checked no rule on it; files over %u MB are not "
-		       "analysed%s", (double)size / (1 << 20),
-		       REVISION_HEADER_BYTES >> 10, REVISION_MAX_ANALYSED >> 20, beyond);
-}
-
-/* What the findings are about is what the reviewer is shown: src is kept, or freed. */
-static void
-keep_text(struct revision *rev, char *src, size_t len, size_t size, unsigned flags)
-{
-	/* a file not read whole is not shown as if it were */
-	if ((flags & REVISION_LOAD_TEXT) && len == size) {
-		rev->text = src;
-		rev->text_len = len;
-	} else {
-		free(src);
-	}
 }
 
 /* The header from the scanner, when it reads it: 1, 0 when the parser must, -1. */
@@ -314,15 +285,81 @@ same_header(const struct revision *a, const struct revision *b)
 	       a->line_deps == b->line_deps;
 }
 
+/*
+ * read_source(), or what it made of the same content before (parsecache.h);
+ * quick: on a miss, the scanner's header when it reads it, the parse later.
+ */
+static int
+read_cached(struct one_file *l, struct pysrc_parser *parser, const char *src, size_t len,
+	    unsigned flags, bool quick, struct mr_error *err)
+{
+	char own[REVIEW_BLOB_HEX + 1];
+	const char *blob = l->rev->blob;
+	size_t first = l->fs->n;
+	int rc;
+
+	/* the content's id, hashed once when REVISION_LOAD_BLOB already did */
+	if (!blob[0]) {
+		review_blob_of(src, len, own);
+		blob = own;
+	}
+	if ((rc = parsecache_load(blob, flags, l->rev, l->fs, l->index)) != 0)
+		return rc < 0 ? mr_error_oom(err) : 0;
+	if (quick && (rc = quick_header(l, src, len)) != 0)
+		return rc < 0 ? mr_error_oom(err) : 0;
+	l->own_content = true;
+	rc = read_source(l, parser, src, len, flags, err);
+	if (rc == 0 && l->own_content)
+		parsecache_store(blob, flags, l->rev, l->fs, first);
+	return rc;
+}
+
+/*
+ * A file over REVISION_MAX_ANALYSED (size bytes, of which len were read) is
+ * analysed for its header only: the finding that says so, and in *cut the
+ * length of the header, ended at a line end.
+ */
+static int
+header_only(const struct one_file *l, const char *src, size_t len, size_t size, size_t *cut)
+{
+	char beyond[128] = "";
+
+	*cut = len < REVISION_HEADER_BYTES ? len : REVISION_HEADER_BYTES;
+	while (*cut > 0 && src[*cut - 1] != '\n')
+		(*cut)--;
+	if (len < size)
+		snprintf(beyond, sizeof(beyond), "; over %zu MB it is not even read whole, so no "
+			 "decision can be taken on it", mr_file_max(MR_FILE_MIGRATION) >> 20);
+	return problem(l, RULE_FILE_TOO_LARGE, 0, 0,
+		       "the file is %.1f MB: migreview read only its first %u KB (the revision "
+		       "identifiers) and checked no rule on it; files over %u MB are not "
+		       "analysed%s", (double)size / (1 << 20),
+		       REVISION_HEADER_BYTES >> 10, REVISION_MAX_ANALYSED >> 20, beyond);
+}
+
+/* What the findings are about is what the reviewer is shown: src is kept, or freed. */
+static void
+keep_text(struct revision *rev, char *src, size_t len, size_t size, unsigned flags)
+{
+	/* a file not read whole is not shown as if it were */
+	if ((flags & REVISION_LOAD_TEXT) && len == size) {
+		rev->text = src;
+		rev->text_len = len;
+	} else {
+		free(src);
+	}
+}
+
 int
 revision_load(struct revision *rev, struct pysrc_parser *parser, const char *path,
 	      const char *relpath, size_t index, unsigned flags, struct pyconst *consts,
 	      struct findings *fs, struct mr_error *err)
 {
-	struct one_file l = { rev, fs, index, consts };
+	struct one_file l = { rev, fs, index, consts, false };
 	struct mr_error rerr;
 	char *src;
 	size_t len, size, analysed;
+	bool quick;
 	const char *nul;
 	unsigned line, col;
 	size_t bad;
@@ -370,16 +407,19 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 			return mr_error_oom(err);
 		}
 	}
-	/* the first screen: the header from the scanner, the parse later (revision_complete_all) */
-	if ((flags & REVISION_LOAD_QUICK) && (flags & REVISION_LOAD_MIGRATION) &&
-	    (flags & REVISION_LOAD_TEXT) && len == size && analysed == len)
-		rc = quick_header(&l, src, len);
+	/*
+	 * A file read whole and analysed whole is what the cache keeps.  For
+	 * the first screen a header the scanner reads is enough: the parse
+	 * waits for revision_complete_all().
+	 */
+	quick = (flags & REVISION_LOAD_QUICK) && (flags & REVISION_LOAD_MIGRATION) &&
+		(flags & REVISION_LOAD_TEXT) && len == size && analysed == len;
+	if (analysed == size && parsecache_enabled())
+		rc = read_cached(&l, parser, src, len, flags, quick, err);
+	else if (quick && (rc = quick_header(&l, src, len)) != 0)
+		rc = rc < 0 ? mr_error_oom(err) : 0;
 	else
-		rc = 0;
-	if (rc == 0)
 		rc = read_source(&l, parser, src, analysed, flags, err);
-	else if (rc < 0)
-		rc = mr_error_oom(err);
 	keep_text(rev, src, len, size, flags);
 	return rc < 0 ? -1 : 0;
 }
@@ -395,9 +435,12 @@ complete(struct revision *rev, struct pysrc_parser *parser, struct pyconst *cons
 {
 	struct revision parsed = { .path = rev->path, .relpath = rev->relpath };
 	struct findings found = { 0 };
-	struct one_file l = { &parsed, &found, index, consts };
+	struct one_file l = { &parsed, &found, index, consts, true };
 	int rc = read_source(&l, parser, rev->text, rev->text_len, REVISION_LOAD_MIGRATION, err);
 
+	/* the scanner read it because the cache did not have it */
+	if (rc == 0 && l.own_content && rev->blob[0] && parsecache_enabled())
+		parsecache_store(rev->blob, REVISION_LOAD_MIGRATION, &parsed, &found, 0);
 	if (rc == 0 && !same_header(rev, &parsed))
 		*differs = true;
 	for (size_t i = 0; rc == 0 && i < found.n; i++) {

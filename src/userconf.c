@@ -57,19 +57,22 @@ split(char *line, char **words)
 	return n;
 }
 
-/* set mouse = false: the terminal keeps its own selection and scrolling. */
+/*
+ * set mouse = false: the terminal keeps its own selection and scrolling.
+ * set cache = false: every run parses every migration (parsecache.h).
+ */
 static int
-set_mouse(struct userconf *uc, unsigned line, const char *value)
+set_off(struct userconf *uc, unsigned line, const char *name, const char *value, bool *off_out)
 {
 	static const char *const off[] = { "false", "no", "off", "0" };
 	static const char *const on[] = { "true", "yes", "on", "1" };
 
 	for (size_t i = 0; i < MR_ARRAY_SIZE(off); i++)
 		if (!strcmp(value, off[i]) || !strcmp(value, on[i])) {
-			uc->mouse_off = !strcmp(value, off[i]);
+			*off_out = !strcmp(value, off[i]);
 			return 0;
 		}
-	return userconf_problem(uc, line, "set mouse: expected true or false, not '%s'", value);
+	return userconf_problem(uc, line, "set %s: expected true or false, not '%s'", name, value);
 }
 
 static int
@@ -85,7 +88,9 @@ do_set(struct userconf *uc, unsigned line, char **w, int n)
 	else
 		return userconf_problem(uc, line, "expected 'set NAME = VALUE'");
 	if (!strcmp(w[1], "mouse"))
-		return set_mouse(uc, line, value);
+		return set_off(uc, line, w[1], value, &uc->mouse_off);
+	if (!strcmp(w[1], "cache"))
+		return set_off(uc, line, w[1], value, &uc->cache_off);
 	if (strcmp(w[1], "theme"))
 		return userconf_problem(uc, line, "unknown setting '%s'", w[1]);
 	free(uc->theme);

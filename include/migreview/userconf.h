@@ -6,6 +6,7 @@
  *   # a comment
  *   set theme = light             a default the project and --theme override
  *   set mouse = false             no mouse reporting in the UI (true: the default)
+ *   set cache = false             no parse cache (parsecache.h; true: the default)
  *   trust PATH                    consent to run this project's code (test, t)
  *   bind VIEW KEY ACTION          the UI's key bindings (tui/userconf.h)
  *
@@ -30,6 +31,7 @@ struct userconf {
 	char *path;             /* the file read, or NULL when there is none */
 	char *theme;            /* set theme, or NULL */
 	bool mouse_off;         /* set mouse = false */
+	bool cache_off;         /* set cache = false */
 	struct strvec trusted;  /* trust lines: absolute paths, ~ expanded */
 	struct strvec problems;
 };

@@ -14,7 +14,7 @@
 #include "migreview/util.h"
 
 static char dir[64];
-static char *ini;
+static char *ini, *cache;
 
 #define CUSTOMERS "migrations/versions/2024_01_08_5931423ea539_create_customers_products_and_carts.py"
 
@@ -34,6 +34,9 @@ setup(void)
 	cr_assert(mkdtemp(dir));
 	sh("cp -R " EXAMPLES "/shop/. . && rm -f migrations.review && chmod -R u+w .");
 	ini = mr_printf("%s/alembic.ini", dir);
+	/* a parse cache of the test's own: what it finds there is what it put */
+	cache = mr_printf("%s/cache", dir);
+	setenv("XDG_CACHE_HOME", cache, 1);
 	unsetenv("SOURCE_DATE_EPOCH");
 	setenv("MIGREVIEW_SIGNING_KEY", "", 1);
 }
@@ -46,6 +49,7 @@ teardown(void)
 	cr_assert(system(cmd) == 0);
 	free(cmd);
 	free(ini);
+	free(cache);
 }
 
 TestSuite(session, .init = setup, .fini = teardown);
@@ -521,5 +525,32 @@ Test(session, a_header_the_scanner_misread_is_read_again_by_the_parser)
 	rev = rev_of(&s, "bad1");
 	cr_assert_null(s.rep.g.revs[rev].message, "the parser's header is shown");
 	cr_assert_eq(count_rule(&s, rev, "parse-error"), 1);
+	session_close(&s);
+}
+
+/*
+ * What the analysis parses after a quick first screen goes into the parse
+ * cache, so the next first screen has every file's operations at once.
+ */
+Test(session, the_analysis_fills_the_cache_for_the_next_first_screen)
+{
+	struct session s;
+	struct mr_error err;
+	size_t rev;
+
+	unsetenv("MIGREVIEW_CACHE");
+	setenv("MIGREVIEW_REVIEWER", "Ann <ann@example.com>", 1);
+	cr_assert(session_open(&s, ini, NULL, NULL, &err) == 0, "%s", err.msg);
+	rev = rev_of(&s, "5931423ea539");
+	cr_assert(s.rep.g.revs[rev].deferred, "an empty cache: the scanner reads the header");
+	session_poll(&s, 0, true, &err);
+	cr_assert(session_analysed(&s));
+	session_close(&s);
+	cr_assert(session_open(&s, ini, NULL, NULL, &err) == 0, "%s", err.msg);
+	for (size_t i = 0; i < s.rep.g.n; i++)
+		cr_assert(!s.rep.g.revs[i].deferred && s.rep.g.revs[i].migration,
+			  "%s: from the cache, operations and all", s.rep.g.revs[i].relpath);
+	session_poll(&s, 0, true, &err);
+	cr_assert(session_analysed(&s));
 	session_close(&s);
 }

@@ -141,6 +141,26 @@ Test(userconf, set_mouse_takes_a_truth_value_and_the_last_line_wins)
 	userconf_free(&uc);
 }
 
+Test(userconf, set_cache_false_turns_the_parse_cache_off)
+{
+	struct userconf uc;
+
+	load(&uc, "set mouse = false\n");
+	cr_expect_not(uc.cache_off);
+	userconf_free(&uc);
+	load(&uc, "set cache = false\n");
+	cr_expect(uc.cache_off);
+	cr_expect_not(uc.mouse_off);
+	cr_expect_eq(uc.problems.n, 0);
+	userconf_free(&uc);
+	load(&uc, "set cache off\nset cache = later\n");
+	cr_expect(uc.cache_off);
+	cr_assert_eq(uc.problems.n, 1);
+	cr_expect(strstr(uc.problems.v[0], ":2: set cache: expected true or false, not 'later'"),
+		  "%s", uc.problems.v[0]);
+	userconf_free(&uc);
+}
+
 Test(userconf, a_trusted_directory_covers_a_project_whose_ini_and_env_py_lie_in_it)
 {
 	touch("shop/alembic.ini");

@@ -1,0 +1,632 @@
+/* The parse cache's entries, byte by byte: what one holds and how it is read back. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migreview/parsecache.h"
+#include "parsecache_int.h"
+
+/*
+ * An entry: a fixed header, the build's names, then the payload, which
+ * only the checksum covers (so that the build's fields can be told apart
+ * from damage).  Numbers in the payload are canonical LEB128, strings a
+ * length plus one (0 for NULL) and their bytes, never a NUL among them.
+ */
+static const char magic[8] = "MRPCACHE";
+enum {
+	OFF_FORMAT = 8, OFF_ABI = 12, OFF_EXE = 16, OFF_BLOB = 24, OFF_FLAGS = 44,
+	OFF_PAYLOAD_LEN = 48, OFF_CHECKSUM = 52, OFF_NAMES = PARSECACHE_HEADER,
+};
+#define BLOB_RAW PARSECACHE_BLOB_RAW
+
+/* How deeply arguments nest (migration.c stops at 200, plus the calls it follows). */
+#define MAX_NESTING 512
+
+enum { ENTRY_MIGRATION = 1 << 0 };      /* the entry has the migration section */
+
+uint64_t
+parsecache_hash(uint64_t h, const unsigned char *p, size_t len)
+{
+	for (; len >= 8; p += 8, len -= 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15u;
+		h ^= h >> 32;
+	}
+	for (; len > 0; p++, len--)
+		h = (h ^ *p) * 0x100000001b3u;
+	return h ^ (h >> 29);
+}
+
+/* --- writing --- */
+
+struct out {
+	unsigned char *v;
+	size_t n, cap;
+	bool failed;            /* out of memory, or too deep or large to keep */
+	int depth;
+};
+
+static void
+put_bytes(struct out *o, const void *p, size_t len)
+{
+	if (len == 0)
+		return;
+	if (o->failed || mr_grow(&o->v, &o->cap, o->n + len, 1) < 0 || o->n + len > PARSECACHE_ENTRY_MAX) {
+		o->failed = true;
+		return;
+	}
+	memcpy(o->v + o->n, p, len);
+	o->n += len;
+}
+
+static void
+put_u(struct out *o, uint64_t v)
+{
+	unsigned char b[10];
+	size_t n = 0;
+
+	do {
+		b[n] = v & 0x7f;
+		v >>= 7;
+		b[n++] |= v ? 0x80 : 0;
+	} while (v);
+	put_bytes(o, b, n);
+}
+
+static void
+put_str(struct out *o, const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	put_u(o, s ? len + 1 : 0);
+	put_bytes(o, s, len);
+}
+
+static void
+put_strvec(struct out *o, const struct strvec *sv)
+{
+	put_u(o, sv->n);
+	for (size_t i = 0; i < sv->n; i++)
+		put_str(o, sv->v[i]);
+}
+
+static void put_call(struct out *o, const struct pycall *c);
+
+static void
+put_arg(struct out *o, const struct pyarg *a)
+{
+	put_str(o, a->keyword);
+	put_u(o, a->kind);
+	put_str(o, a->text);
+	put_u(o, a->final | (unsigned)!!a->call << 1 | (unsigned)!!a->items << 2);
+	put_u(o, a->line);
+	put_u(o, a->col);
+	if (++o->depth > MAX_NESTING)
+		o->failed = true;
+	if (a->call && !o->failed)
+		put_call(o, a->call);
+	if (a->items) {
+		put_u(o, a->n_items);
+		for (size_t i = 0; i < a->n_items && !o->failed; i++)
+			put_arg(o, &a->items[i]);
+	}
+	o->depth--;
+}
+
+static void
+put_call(struct out *o, const struct pycall *c)
+{
+	put_str(o, c->callee);
+	put_u(o, c->line);
+	put_u(o, c->col);
+	put_u(o, c->end_line);
+	put_u(o, c->end_col);
+	put_u(o, c->n_args);
+	for (size_t i = 0; i < c->n_args && !o->failed; i++)
+		put_arg(o, &c->args[i]);
+}
+
+static void
+put_fn(struct out *o, const struct migration_fn *fn)
+{
+	put_u(o, fn->present | (unsigned)fn->empty << 1 | (unsigned)fn->not_implemented << 2);
+	put_u(o, fn->line);
+	put_u(o, fn->col);
+	put_u(o, fn->n_ops);
+	for (size_t i = 0; i < fn->n_ops; i++) {
+		const struct migration_op *op = &fn->ops[i];
+
+		put_call(o, &op->call);
+		put_str(o, op->batch_table);
+		put_str(o, op->table_key);
+		put_u(o, op->in_autocommit | (unsigned)op->ends_transaction << 1 |
+		      (unsigned)op->via_bind << 2);
+		put_u(o, op->not_on);
+	}
+}
+
+static void
+put_migration(struct out *o, const struct migration *m)
+{
+	put_u(o, m != NULL);
+	if (!m)
+		return;
+	put_fn(o, &m->upgrade);
+	put_fn(o, &m->downgrade);
+	put_u(o, m->n_imports);
+	for (size_t i = 0; i < m->n_imports; i++) {
+		put_str(o, m->imports[i].module);
+		put_u(o, m->imports[i].line);
+		put_u(o, m->imports[i].col);
+	}
+	put_u(o, m->n_aliases);
+	for (size_t i = 0; i < m->n_aliases; i++) {
+		put_str(o, m->aliases[i].name);
+		put_call(o, &m->aliases[i].call);
+	}
+	put_strvec(o, &m->op_names);
+	put_strvec(o, &m->op_functions);
+}
+
+static void
+put_u32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void
+put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* The header for this build, its checksum and length left to fill: where the payload starts. */
+static size_t
+put_header(struct out *o, const unsigned char *blob, uint64_t exe, unsigned flags)
+{
+	unsigned char h[OFF_NAMES] = { 0 };
+	size_t vlen = strlen(PACKAGE_VERSION), glen = strlen(parsecache_grammar);
+
+	memcpy(h, magic, sizeof(magic));
+	put_u32(h + OFF_FORMAT, PARSECACHE_FORMAT);
+	put_u32(h + OFF_ABI, ts_language_version(pysrc_language()));
+	put_u64(h + OFF_EXE, exe);
+	memcpy(h + OFF_BLOB, blob, BLOB_RAW);
+	put_u32(h + OFF_FLAGS, flags);
+	put_bytes(o, h, sizeof(h));
+	put_u(o, vlen);
+	put_bytes(o, PACKAGE_VERSION, vlen);
+	put_u(o, glen);
+	put_bytes(o, parsecache_grammar, glen);
+	return o->n;
+}
+
+static void
+put_payload(struct out *o, unsigned flags, const struct revision *rev,
+	    const struct findings *fs, size_t first)
+{
+	put_str(o, rev->id);
+	put_strvec(o, &rev->down);
+	put_strvec(o, &rev->labels);
+	put_strvec(o, &rev->deps);
+	put_str(o, rev->message);
+	put_u(o, rev->line_id);
+	put_u(o, rev->line_down);
+	put_u(o, rev->line_labels);
+	put_u(o, rev->line_deps);
+	put_u(o, fs->n - first);
+	for (size_t i = first; i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+
+		put_u(o, (uint64_t)rule_id_of(f->rule));
+		put_u(o, f->severity);
+		put_u(o, f->line);
+		put_u(o, f->col);
+		put_str(o, f->message);
+	}
+	if (flags & ENTRY_MIGRATION)
+		put_migration(o, rev->migration);
+}
+
+unsigned char *
+parsecache_encode(const unsigned char *blob, uint64_t exe, unsigned flags,
+		  const struct revision *rev, const struct findings *fs, size_t first, size_t *len)
+{
+	unsigned entry = flags & REVISION_LOAD_MIGRATION ? ENTRY_MIGRATION : 0;
+	struct out o = { 0 };
+	size_t start = put_header(&o, blob, exe, entry);
+
+	put_payload(&o, entry, rev, fs, first);
+	if (o.failed) {
+		free(o.v);
+		return NULL;
+	}
+	put_u32(o.v + OFF_PAYLOAD_LEN, (uint32_t)(o.n - start));
+	put_u64(o.v + OFF_CHECKSUM, parsecache_hash(0, o.v + start, o.n - start));
+	*len = o.n;
+	return o.v;
+}
+
+/* --- reading: anything unexpected makes the entry bad, never a crash --- */
+
+struct in {
+	const unsigned char *p, *end;
+	bool bad;
+	int depth;
+};
+
+/* A canonical LEB128 number no larger than max. */
+static uint64_t
+get_u(struct in *in, uint64_t max)
+{
+	uint64_t v = 0;
+
+	for (int shift = 0; !in->bad && in->p < in->end && shift < 64; shift += 7) {
+		unsigned char b = *in->p++;
+
+		if ((shift == 63 && b > 1) || (shift > 0 && b == 0))
+			break;          /* overflows, or is not the shortest form */
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v <= max ? v : (in->bad = true, 0);
+	}
+	in->bad = true;
+	return 0;
+}
+
+static unsigned
+get_uint(struct in *in)
+{
+	return (unsigned)get_u(in, UINT_MAX);
+}
+
+/* What is left to read, after the number just read. */
+static uint64_t
+left(const struct in *in)
+{
+	return (uint64_t)(in->end - in->p);
+}
+
+/* A count of items of at least min_size bytes each: no more than the rest can hold. */
+static size_t
+get_count(struct in *in, size_t min_size)
+{
+	uint64_t n = get_u(in, UINT64_MAX);
+
+	if (n > left(in) / min_size)
+		in->bad = true;
+	return in->bad ? 0 : (size_t)n;
+}
+
+/* A string or NULL; *out is left NULL when the entry is bad. */
+static int
+get_str(struct in *in, char **out)
+{
+	uint64_t n = get_u(in, UINT64_MAX);
+	size_t len;
+
+	*out = NULL;
+	if (in->bad || n == 0)
+		return 0;
+	len = (size_t)(n - 1);
+	if (n - 1 > left(in) || memchr(in->p, '\0', len)) {
+		in->bad = true;
+		return 0;
+	}
+	*out = mr_strndup((const char *)in->p, len);
+	in->p += len;
+	return *out ? 0 : -1;
+}
+
+static int
+get_needed_str(struct in *in, char **out)
+{
+	int rc = get_str(in, out);
+
+	if (rc == 0 && !*out)
+		in->bad = true;
+	return rc;
+}
+
+static int
+get_strvec(struct in *in, struct strvec *sv)
+{
+	size_t n = get_count(in, 1);
+
+	for (size_t i = 0; i < n && !in->bad; i++) {
+		char *s;
+
+		if (get_needed_str(in, &s) < 0 || (s && strvec_push_owned(sv, s) < 0))
+			return -1;
+	}
+	return 0;
+}
+
+/* Flag bits no larger than mask. */
+static unsigned
+get_bits(struct in *in, unsigned mask)
+{
+	uint64_t v = get_u(in, mask);
+
+	if (v & ~(uint64_t)mask)
+		in->bad = true;
+	return (unsigned)v;
+}
+
+static int get_call(struct in *in, struct pycall *c);
+
+/* The least a pyarg, a call and an op take in an entry. */
+enum { ARG_MIN = 6, CALL_MIN = 6, OP_MIN = CALL_MIN + 4 };
+
+static int
+get_arg(struct in *in, struct pyarg *a)
+{
+	unsigned bits;
+
+	if (get_str(in, &a->keyword) < 0)
+		return -1;
+	a->kind = (enum pyarg_kind)get_u(in, PYARG_OTHER);
+	if (get_str(in, &a->text) < 0)
+		return -1;
+	bits = get_bits(in, 7);
+	a->final = bits & 1;
+	a->line = get_uint(in);
+	a->col = get_uint(in);
+	if (++in->depth > MAX_NESTING)
+		in->bad = true;
+	if ((bits & 2) && !in->bad &&
+	    (!(a->call = calloc(1, sizeof(*a->call))) || get_call(in, a->call) < 0))
+		return -1;
+	if ((bits & 4) && !in->bad) {
+		size_t n = get_count(in, ARG_MIN);
+
+		if (!(a->items = calloc(n ? n : 1, sizeof(*a->items))))
+			return -1;
+		a->n_items = n;
+		for (size_t i = 0; i < n && !in->bad; i++)
+			if (get_arg(in, &a->items[i]) < 0)
+				return -1;
+	}
+	in->depth--;
+	return 0;
+}
+
+static int
+get_call(struct in *in, struct pycall *c)
+{
+	const char *dot;
+	size_t n;
+
+	if (get_needed_str(in, &c->callee) < 0)
+		return -1;
+	if (in->bad)
+		return 0;
+	dot = strrchr(c->callee, '.');
+	c->name = dot ? dot + 1 : c->callee;
+	c->line = get_uint(in);
+	c->col = get_uint(in);
+	c->end_line = get_uint(in);
+	c->end_col = get_uint(in);
+	n = get_count(in, ARG_MIN);
+	if (in->bad || !(c->args = calloc(n ? n : 1, sizeof(*c->args))))
+		return in->bad ? 0 : -1;
+	c->n_args = n;
+	for (size_t i = 0; i < n && !in->bad; i++)
+		if (get_arg(in, &c->args[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+get_fn(struct in *in, struct migration_fn *fn)
+{
+	unsigned bits = get_bits(in, 7);
+	size_t n;
+
+	fn->present = bits & 1;
+	fn->empty = bits & 2;
+	fn->not_implemented = bits & 4;
+	fn->line = get_uint(in);
+	fn->col = get_uint(in);
+	n = get_count(in, OP_MIN);
+	if (in->bad || n == 0)
+		return 0;
+	if (!(fn->ops = calloc(n, sizeof(*fn->ops))))
+		return -1;
+	fn->n_ops = fn->cap_ops = n;
+	for (size_t i = 0; i < n && !in->bad; i++) {
+		struct migration_op *op = &fn->ops[i];
+
+		if (get_call(in, &op->call) < 0 || get_str(in, &op->batch_table) < 0 ||
+		    get_str(in, &op->table_key) < 0)
+			return -1;
+		bits = get_bits(in, 7);
+		op->in_autocommit = bits & 1;
+		op->ends_transaction = bits & 2;
+		op->via_bind = bits & 4;
+		op->not_on = get_bits(in, DIALECT_ANY);
+	}
+	return 0;
+}
+
+static int
+get_migration(struct in *in, struct migration *m)
+{
+	size_t n;
+
+	if (get_fn(in, &m->upgrade) < 0 || get_fn(in, &m->downgrade) < 0)
+		return -1;
+	n = in->bad ? 0 : get_count(in, 3);
+	if (n && !(m->imports = calloc(n, sizeof(*m->imports))))
+		return -1;
+	m->n_imports = m->cap_imports = n;
+	for (size_t i = 0; i < n && !in->bad; i++) {
+		if (get_needed_str(in, &m->imports[i].module) < 0)
+			return -1;
+		m->imports[i].line = get_uint(in);
+		m->imports[i].col = get_uint(in);
+	}
+	n = in->bad ? 0 : get_count(in, 1 + CALL_MIN);
+	if (n && !(m->aliases = calloc(n, sizeof(*m->aliases))))
+		return -1;
+	m->n_aliases = m->cap_aliases = n;
+	for (size_t i = 0; i < n && !in->bad; i++)
+		if (get_needed_str(in, &m->aliases[i].name) < 0 ||
+		    get_call(in, &m->aliases[i].call) < 0)
+			return -1;
+	if (get_strvec(in, &m->op_names) < 0 || get_strvec(in, &m->op_functions) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+get_findings(struct in *in, const char *relpath, size_t index, struct findings *fs)
+{
+	size_t n = get_count(in, 5);
+
+	for (size_t i = 0; i < n && !in->bad; i++) {
+		enum rule_id rule = (enum rule_id)get_u(in, RULE_COUNT - 1);
+		enum severity sev = (enum severity)get_u(in, SEVERITY_ERROR);
+		unsigned line = get_uint(in), col = get_uint(in);
+		char *msg;
+
+		if (get_needed_str(in, &msg) < 0)
+			return -1;
+		if (msg && findings_add(fs, rule, sev, relpath, line, col, index, "%s", msg) < 0) {
+			free(msg);
+			return -1;
+		}
+		free(msg);
+	}
+	return 0;
+}
+
+/* The payload into tmp and fs, which the caller frees whatever happens. */
+static int
+get_payload(struct in *in, unsigned flags, bool want_migration, struct revision *tmp,
+	    struct findings *fs, size_t index)
+{
+	if (get_str(in, &tmp->id) < 0 || get_strvec(in, &tmp->down) < 0 ||
+	    get_strvec(in, &tmp->labels) < 0 || get_strvec(in, &tmp->deps) < 0 ||
+	    get_str(in, &tmp->message) < 0)
+		return -1;
+	tmp->line_id = get_uint(in);
+	tmp->line_down = get_uint(in);
+	tmp->line_labels = get_uint(in);
+	tmp->line_deps = get_uint(in);
+	if (get_findings(in, tmp->relpath, index, fs) < 0)
+		return -1;
+	/* a header-only reader skips the migration, which the checksum vouched for */
+	if (!(flags & ENTRY_MIGRATION) || !want_migration || in->bad)
+		return 0;
+	if (!get_u(in, 1))
+		return 0;
+	if (!(tmp->migration = calloc(1, sizeof(*tmp->migration))))
+		return -1;
+	return get_migration(in, tmp->migration);
+}
+
+static uint32_t
+get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t
+get_u64(const unsigned char *p)
+{
+	return get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+}
+
+/* Is the name at in (a length and bytes) exactly s? */
+static bool
+name_is(struct in *in, const char *s)
+{
+	uint64_t len = get_u(in, UINT64_MAX);
+	bool same;
+
+	if (len > left(in))
+		in->bad = true;
+	same = !in->bad && len == strlen(s) && !memcmp(in->p, s, strlen(s));
+
+	in->p += in->bad ? 0 : len;
+	return same;
+}
+
+/* Moves what was decoded into rev and fs. */
+static int
+commit(struct revision *rev, struct revision *tmp, struct findings *fs, struct findings *found)
+{
+	if (found->n) {
+		if (mr_grow(&fs->v, &fs->cap, fs->n + found->n, sizeof(*fs->v)) < 0)
+			return -1;
+		memcpy(fs->v + fs->n, found->v, found->n * sizeof(*found->v));
+		fs->n += found->n;
+	}
+	free(found->v);
+	memset(found, 0, sizeof(*found));
+	rev->id = tmp->id;
+	rev->down = tmp->down;
+	rev->labels = tmp->labels;
+	rev->deps = tmp->deps;
+	rev->message = tmp->message;
+	rev->migration = tmp->migration;
+	rev->line_id = tmp->line_id;
+	rev->line_down = tmp->line_down;
+	rev->line_labels = tmp->line_labels;
+	rev->line_deps = tmp->line_deps;
+	memset(tmp, 0, sizeof(*tmp));
+	return 0;
+}
+
+int
+parsecache_entry_decode(const unsigned char *buf, size_t len, const unsigned char *blob,
+			uint64_t exe, unsigned want, struct revision *rev, struct findings *fs,
+			size_t index)
+{
+	bool trusted = !blob;
+	struct in in = { buf + OFF_NAMES, buf + len, false, 0 };
+	struct revision tmp = { .relpath = rev->relpath };
+	struct findings found = { 0 };
+	unsigned flags;
+	uint32_t payload;
+	bool skipped;
+	int rc;
+
+	if (len < OFF_NAMES || memcmp(buf, magic, sizeof(magic)))
+		return 0;
+	flags = get_u32(buf + OFF_FLAGS);
+	payload = get_u32(buf + OFF_PAYLOAD_LEN);
+	/* a header-only entry cannot answer for the migration */
+	if ((flags & ~(unsigned)ENTRY_MIGRATION) ||
+	    ((want & REVISION_LOAD_MIGRATION) && !(flags & ENTRY_MIGRATION)))
+		return 0;
+	if (!trusted && (get_u32(buf + OFF_FORMAT) != PARSECACHE_FORMAT ||
+			 get_u32(buf + OFF_ABI) != ts_language_version(pysrc_language()) ||
+			 get_u64(buf + OFF_EXE) != exe ||
+			 memcmp(buf + OFF_BLOB, blob, BLOB_RAW)))
+		return 0;
+	if (!name_is(&in, PACKAGE_VERSION) && !trusted)
+		return 0;
+	if (!name_is(&in, parsecache_grammar) && !trusted)
+		return 0;
+	if (in.bad || (size_t)(in.end - in.p) != payload ||
+	    (!trusted && get_u64(buf + OFF_CHECKSUM) != parsecache_hash(0, in.p, payload)))
+		return 0;
+	skipped = (flags & ENTRY_MIGRATION) && !(want & REVISION_LOAD_MIGRATION);
+	rc = get_payload(&in, flags, !skipped, &tmp, &found, index);
+	/* nothing may follow what was read, unless the migration was skipped */
+	if (rc == 0 && !in.bad && (in.p == in.end || skipped))
+		rc = commit(rev, &tmp, fs, &found) < 0 ? -1 : 1;
+	tmp.relpath = NULL;
+	revision_free(&tmp);
+	findings_free(&found);
+	return rc;
+}

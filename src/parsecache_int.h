@@ -1,0 +1,40 @@
+/*
+ * The parse cache's entries, between parsecache.c (where they live, which
+ * build may believe them) and parsecache_entry.c (what one holds, byte by
+ * byte).
+ */
+#ifndef MIGREVIEW_PARSECACHE_INT_H
+#define MIGREVIEW_PARSECACHE_INT_H
+
+#include <stdint.h>
+
+#include "migreview/parsecache.h"
+
+#define PARSECACHE_BLOB_RAW 20          /* a blob id's bytes */
+#define PARSECACHE_HEADER 60            /* no entry is shorter */
+/* What an entry may hold: a migration's entry is about as large as its source. */
+#define PARSECACHE_ENTRY_MAX (4 * REVISION_MAX_ANALYSED)
+
+/* A fast 64-bit hash (not cryptographic): damage and rebuilds, not attacks. */
+uint64_t parsecache_hash(uint64_t h, const unsigned char *p, size_t len);
+
+/*
+ * The entry for content blob written by this build (exe: the executable's
+ * hash) of what revision_load() read with flags: rev and the findings of fs
+ * from first on.  A new buffer in *out, or NULL when memory runs out or the
+ * entry would be too large or too deep to read back.
+ */
+unsigned char *parsecache_encode(const unsigned char *blob, uint64_t exe, unsigned flags,
+				 const struct revision *rev, const struct findings *fs,
+				 size_t first, size_t *len);
+
+/*
+ * Decodes an entry into rev and fs as parsecache_load() says: 1, 0 when buf
+ * is no good entry of build exe for blob (blob NULL: of any build, its
+ * checksum unchecked), -1 when memory runs out.
+ */
+int parsecache_entry_decode(const unsigned char *buf, size_t len, const unsigned char *blob,
+			    uint64_t exe, unsigned want, struct revision *rev,
+			    struct findings *fs, size_t index);
+
+#endif
