@@ -257,7 +257,7 @@ quick_header(const struct one_file *l, const char *src, size_t len)
 
 	if (rc == 1) {
 		rc = read_header(l, &h) < 0 ? -1 : 1;
-		l->rev->deferred = rc == 1;
+		l->rev->deferred = rc == 1 ? REVISION_DEFERRED_PARSE : REVISION_DEFERRED_NONE;
 		pysrc_header_free(&h);
 	}
 	return rc;
@@ -303,7 +303,12 @@ read_cached(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 		review_blob_of(src, len, own);
 		blob = own;
 	}
-	if ((rc = parsecache_load(blob, flags, l->rev, l->fs, l->index)) != 0)
+	/* quick: decoding every file's operations is most of a warm first screen */
+	rc = parsecache_load(blob, quick ? flags & ~(unsigned)REVISION_LOAD_MIGRATION : flags,
+			     l->rev, l->fs, l->index);
+	if (rc == 1 && quick)
+		l->rev->deferred = REVISION_DEFERRED_OPERATIONS;
+	if (rc != 0)
 		return rc < 0 ? mr_error_oom(err) : 0;
 	if (quick && (rc = quick_header(l, src, len)) != 0)
 		return rc < 0 ? mr_error_oom(err) : 0;
@@ -413,7 +418,8 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 	 * waits for revision_complete_all().
 	 */
 	quick = (flags & REVISION_LOAD_QUICK) && (flags & REVISION_LOAD_MIGRATION) &&
-		(flags & REVISION_LOAD_TEXT) && len == size && analysed == len;
+		(flags & REVISION_LOAD_BLOB) && (flags & REVISION_LOAD_TEXT) && len == size &&
+		analysed == len;
 	if (analysed == size && parsecache_enabled())
 		rc = read_cached(&l, parser, src, len, flags, quick, err);
 	else if (quick && (rc = quick_header(&l, src, len)) != 0)
@@ -425,9 +431,10 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 }
 
 /*
- * What the parse adds to a header read by the scanner: the operations, and
- * the findings about the source (syntax errors, nesting).  The parser's
- * header must be the scanner's; *differs says when it is not.
+ * What a quick read left for later: the operations, from the cache or a
+ * parse, and after the scanner the findings only the parser makes (syntax
+ * errors, nesting).  The header read now must be the one read then;
+ * *differs says when it is not.
  */
 static int
 complete(struct revision *rev, struct pysrc_parser *parser, struct pyconst *consts,
@@ -436,17 +443,23 @@ complete(struct revision *rev, struct pysrc_parser *parser, struct pyconst *cons
 	struct revision parsed = { .path = rev->path, .relpath = rev->relpath };
 	struct findings found = { 0 };
 	struct one_file l = { &parsed, &found, index, consts, true };
-	int rc = read_source(&l, parser, rev->text, rev->text_len, REVISION_LOAD_MIGRATION, err);
+	int rc = 0;
 
-	/* the scanner read it because the cache did not have it */
-	if (rc == 0 && l.own_content && rev->blob[0] && parsecache_enabled())
-		parsecache_store(rev->blob, REVISION_LOAD_MIGRATION, &parsed, &found, 0);
+	if (rev->deferred == REVISION_DEFERRED_OPERATIONS)
+		rc = parsecache_load(rev->blob, REVISION_LOAD_MIGRATION, &parsed, &found, index);
+	if (rc == 0) {
+		rc = read_source(&l, parser, rev->text, rev->text_len, REVISION_LOAD_MIGRATION, err);
+		if (rc == 0 && l.own_content && parsecache_enabled())
+			parsecache_store(rev->blob, REVISION_LOAD_MIGRATION, &parsed, &found, 0);
+	} else {
+		rc = rc < 0 ? mr_error_oom(err) : 0;
+	}
 	if (rc == 0 && !same_header(rev, &parsed))
 		*differs = true;
-	for (size_t i = 0; rc == 0 && i < found.n; i++) {
+	/* the header's findings were made when it was read; the cache gave all of them */
+	for (size_t i = 0; rc == 0 && rev->deferred == REVISION_DEFERRED_PARSE && i < found.n; i++) {
 		const struct finding *f = &found.v[i];
 
-		/* the header's own findings were made from the scanner's header */
 		if (f->rule == &rules[RULE_PARSE_ERROR] &&
 		    findings_add(fs, RULE_PARSE_ERROR, f->severity, f->path, f->line, f->col,
 				 f->revision, "%s", f->message) < 0)
@@ -455,7 +468,7 @@ complete(struct revision *rev, struct pysrc_parser *parser, struct pyconst *cons
 	if (rc == 0) {
 		rev->migration = parsed.migration;
 		parsed.migration = NULL;
-		rev->deferred = false;
+		rev->deferred = REVISION_DEFERRED_NONE;
 	}
 	findings_free(&found);
 	parsed.path = parsed.relpath = NULL;
@@ -514,7 +527,7 @@ load_files(void *arg)
 		bool differs = false;
 
 		if (sh->complete)
-			l->rc = !sh->revs[i].deferred ? 0 :
+			l->rc = sh->revs[i].deferred == REVISION_DEFERRED_NONE ? 0 :
 				complete(&sh->revs[i], parser, consts, i, &l->findings, &differs,
 					 &l->err);
 		else

@@ -20,6 +20,14 @@
 #include "migreview/pysrc.h"
 #include "migreview/util.h"
 
+/* What a quick read (REVISION_LOAD_QUICK) left for later. */
+enum revision_deferred {
+	REVISION_DEFERRED_NONE,
+	REVISION_DEFERRED_PARSE,        /* the scanner read the header: the parse is to come */
+	REVISION_DEFERRED_OPERATIONS,   /* the cache gave the header and the findings: the
+					   operations are to come (from it, or a parse) */
+};
+
 struct revision {
 	char *path;             /* as discovered (absolute) */
 	char *relpath;          /* relative to the ini's directory */
@@ -34,8 +42,8 @@ struct revision {
 	char *text;             /* the content read (REVISION_LOAD_TEXT), or NULL */
 	size_t text_len;
 	struct mr_stamp stamp;  /* the file as it was just before it was read */
-	bool deferred;          /* REVISION_LOAD_QUICK read the header without the parser:
-				   revision_complete_all() still has to parse the text */
+	enum revision_deferred deferred;        /* what REVISION_LOAD_QUICK left for
+						   revision_complete_all() */
 
 	/* graph_build() fills the rest */
 	bool in_graph;          /* false: no id, or shadowed by a duplicate */
@@ -68,10 +76,10 @@ enum {
 	REVISION_LOAD_BLOB = 1 << 1,            /* the content's git blob id (rev->blob) */
 	REVISION_LOAD_TEXT = 1 << 2,            /* the content itself (rev->text) */
 	/*
-	 * With MIGRATION and TEXT: a header that pysrc_header_scan() reads is
-	 * taken from it, and the parse (the operations, syntax errors) waits
-	 * for revision_complete_all(): the UI's first screen needs the graph
-	 * only.
+	 * With MIGRATION, BLOB and TEXT: the header and findings from the
+	 * cache, else a header pysrc_header_scan() reads; the operations (and
+	 * after the scanner the parse's findings) wait for
+	 * revision_complete_all(): the UI's first screen needs the graph only.
 	 */
 	REVISION_LOAD_QUICK = 1 << 3,
 };

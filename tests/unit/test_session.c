@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "migreview/parsecache.h"
 #include "migreview/session.h"
 #include "migreview/util.h"
 
@@ -530,12 +531,14 @@ Test(session, a_header_the_scanner_misread_is_read_again_by_the_parser)
 
 /*
  * What the analysis parses after a quick first screen goes into the parse
- * cache, so the next first screen has every file's operations at once.
+ * cache: the next first screen takes each header and its findings from it,
+ * and the analysis the operations, with no parse at all.
  */
 Test(session, the_analysis_fills_the_cache_for_the_next_first_screen)
 {
 	struct session s;
 	struct mr_error err;
+	struct parsecache_stats before, after;
 	size_t rev;
 
 	unsetenv("MIGREVIEW_CACHE");
@@ -546,11 +549,18 @@ Test(session, the_analysis_fills_the_cache_for_the_next_first_screen)
 	session_poll(&s, 0, true, &err);
 	cr_assert(session_analysed(&s));
 	session_close(&s);
+	parsecache_stats(&before);
 	cr_assert(session_open(&s, ini, NULL, NULL, &err) == 0, "%s", err.msg);
 	for (size_t i = 0; i < s.rep.g.n; i++)
-		cr_assert(!s.rep.g.revs[i].deferred && s.rep.g.revs[i].migration,
-			  "%s: from the cache, operations and all", s.rep.g.revs[i].relpath);
+		cr_assert_eq(s.rep.g.revs[i].deferred, REVISION_DEFERRED_OPERATIONS,
+			     "%s: the header from the cache", s.rep.g.revs[i].relpath);
 	session_poll(&s, 0, true, &err);
 	cr_assert(session_analysed(&s));
+	parsecache_stats(&after);
+	for (size_t i = 0; i < s.rep.g.n; i++)
+		cr_assert(s.rep.g.revs[i].migration, "%s", s.rep.g.revs[i].relpath);
+	cr_assert_eq(after.misses + after.rejected, before.misses + before.rejected,
+		     "nothing was parsed");
+	cr_assert_eq(after.hits - before.hits, 2 * s.rep.g.n, "headers, then operations");
 	session_close(&s);
 }
