@@ -466,16 +466,16 @@ new_needle(struct list_search *ls, const struct graph *g, unsigned gen, const ch
 	return 0;
 }
 
-/* Whether s[0 .. len) folded holds low (folded already). */
+/* Whether s[0 .. len) folded holds the needle folded: read once, from the start, until it does. */
 static bool
-holds_folded(const struct list_search *ls, const char *s, size_t len, const char *low, size_t n)
+holds_folded(const struct list_search *ls, const char *s, size_t len)
 {
-	for (size_t i = 0; i + n <= len; i++) {
+	for (size_t i = 0; i + ls->len <= len; i++) {
 		size_t k = 0;
 
-		while (k < n && ls->fold[(unsigned char)s[i + k]] == (unsigned char)low[k])
+		while (k < ls->len && ls->fold[(unsigned char)s[i + k]] == (unsigned char)ls->low[k])
 			k++;
-		if (k == n)
+		if (k == ls->len)
 			return true;
 	}
 	return false;
@@ -483,37 +483,17 @@ holds_folded(const struct list_search *ls, const char *s, size_t len, const char
 
 /* Whether r holds the needle, read field by field: a match never spans two. */
 static bool
-holds(const struct list_search *ls, const struct revision *r, const char *needle,
-      const char *low, size_t n, bool exact)
+holds(const struct list_search *ls, const struct revision *r)
 {
 	const char *f[FIELDS];
 	size_t len[FIELDS];
 
 	fields(r, f, len);
 	for (int k = 0; k < FIELDS; k++)
-		if (exact ? memmem(f[k], len[k], needle, n) != NULL
-		    : holds_folded(ls, f[k], len[k], low, n))
+		if (ls->exact ? memmem(f[k], len[k], ls->needle, ls->len) != NULL
+		    : holds_folded(ls, f[k], len[k]))
 			return true;
 	return false;
-}
-
-/* Without memory for the kept answers: revision rev read now. */
-static bool
-holds_now(const struct list_search *ls, const struct revision *r, const char *needle)
-{
-	size_t n = strlen(needle);
-	char *low = malloc(n + 1);
-	bool exact = false, yes;
-
-	if (!low)
-		return false;
-	for (size_t i = 0; i <= n; i++) {
-		exact = exact || isupper((unsigned char)needle[i]);
-		low[i] = (char)ls->fold[(unsigned char)needle[i]];
-	}
-	yes = holds(ls, r, needle, low, n, exact);
-	free(low);
-	return yes;
 }
 
 bool
@@ -524,7 +504,7 @@ list_search_matches(struct list_search *ls, const struct graph *g, unsigned gen,
 		return false;
 	if (!ls->needle || ls->needle_gen != gen || strcmp(ls->needle, needle)) {
 		if (new_needle(ls, g, gen, needle) < 0)
-			return holds_now(ls, &g->revs[rev], needle);
+			return false;
 	} else if (!ls->indexed && ls->ix && ls->started == gen) {
 		/* the index came in since: what it rules out is not read */
 		candidates(ls);
@@ -533,7 +513,7 @@ list_search_matches(struct list_search *ls, const struct graph *g, unsigned gen,
 		return false;
 	if (!bit(ls->known, rev)) {
 		set_bit(ls->known, rev);
-		if (holds(ls, &g->revs[rev], ls->needle, ls->low, ls->len, ls->exact))
+		if (holds(ls, &g->revs[rev]))
 			set_bit(ls->found, rev);
 	}
 	return bit(ls->found, rev);
