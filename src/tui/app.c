@@ -1039,8 +1039,8 @@ tui_run(const struct tui_options *opts, struct mr_error *err)
 		int key;
 
 		/* screen tests see the analysed screen: keys wait for the findings */
-		poll_session(&app, term_headless(app.term));
 		list_view_poll(&app, term_headless(app.term));
+		poll_session(&app, term_headless(app.term));
 		draw(&app);
 		term_flush(app.term, &app.scr, force);
 		force = false;

@@ -240,10 +240,10 @@ search_of(struct view *v)
 }
 
 /*
- * The search index of the graph shown, built on a thread once the analysis
- * is done (the first screen does not share the cores with it); the session
- * holds the files as read meanwhile.  wait: the screen tests' and the
- * benchmark's keys find it in.
+ * The search index of the graph shown, built on a thread beside the
+ * analysis (a tenth of its work), so that it is in by the time the
+ * findings are; the session holds the files as read meanwhile.  wait: the
+ * screen tests' and the benchmark's keys find it in.
  */
 void
 list_view_poll(struct app *app, bool wait)
@@ -252,8 +252,7 @@ list_view_poll(struct app *app, bool wait)
 
 	if (!ls)
 		return;
-	if (!list_search_building(ls) && !app->s.job.running &&
-	    list_search_gen(ls) != app->s.graph_gen &&
+	if (!list_search_building(ls) && list_search_gen(ls) != app->s.graph_gen &&
 	    list_search_index(ls, &app->s.rep.g, app->s.graph_gen) == 0)
 		app->s.hold++;
 	if (list_search_building(ls) && list_search_finish(ls, wait))
