@@ -220,7 +220,8 @@ build(struct gram_job *job)
 	ix->words = (job->n + 63) / 64;
 	ix->slot = calloc(GRAMS, sizeof(*ix->slot));
 	job->mark = calloc(GRAMS / 64, sizeof(uint64_t));
-	job->distinct = malloc(GRAMS * sizeof(uint32_t));
+	/* note_gram() writes one past the grams it keeps */
+	job->distinct = malloc((GRAMS + 1) * sizeof(uint32_t));
 	job->filled = calloc(GRAMS, sizeof(uint32_t));
 	if (!ix->slot || !job->mark || !job->distinct || !job->filled || job->n >= UINT32_MAX)
 		return -1;

@@ -1491,3 +1491,33 @@ Test(list_search, a_match_never_spans_two_fields_or_lines)
 	cr_expect_not(list_search_matches(ls, &one, 0, 0, ""));
 	list_search_free(ls);
 }
+
+/*
+ * A revision of 4 MB of random bytes has grams in every bucket the index
+ * hashes them to: all are kept (AddressSanitizer sees a write past them).
+ */
+Test(list_search, a_revision_with_every_gram_is_indexed)
+{
+	struct list_search *ls = list_search_new();
+	size_t n = 4 << 20;
+	struct revision r = { .id = "big", .relpath = "big.py", .text = malloc(n + 1), .text_len = n };
+	struct graph one = { .revs = &r, .n = 1 };
+	unsigned seed = 4;
+	char needle[9];
+
+	cr_assert_not_null(ls);
+	cr_assert_not_null(r.text);
+	for (size_t i = 0; i < n; i++)
+		do
+			r.text[i] = (char)(1 + rand_r(&seed) % 255);
+		while (r.text[i] == '\n');
+	r.text[n] = '\0';
+	cr_assert_eq(list_search_index(ls, &one, 0), 0);
+	cr_assert(list_search_finish(ls, true));
+	memcpy(needle, r.text + n / 2, 8);
+	needle[8] = '\0';
+	cr_expect_eq(list_search_matches(ls, &one, 0, 0, needle), reference(&r, needle), "%s", needle);
+	cr_expect(list_search_matches(ls, &one, 0, 0, "big.py"));
+	free(r.text);
+	list_search_free(ls);
+}
