@@ -1039,13 +1039,14 @@ tui_run(const struct tui_options *opts, struct mr_error *err)
 		int key;
 
 		/* screen tests see the analysed screen: keys wait for the findings */
-		list_view_poll(&app, term_headless(app.term));
 		poll_session(&app, term_headless(app.term));
 		draw(&app);
 		term_flush(app.term, &app.scr, force);
 		force = false;
+		/* round again after a wait: the look at the files that came due meanwhile is not a key's */
 		if (gitview_poll(&app, term_headless(app.term)) ||
-		    testrun_poll(&app, term_headless(app.term)))
+		    testrun_poll(&app, term_headless(app.term)) ||
+		    list_view_poll(&app, term_headless(app.term)))
 			continue;
 		/* never blocked for long: the files on disk are looked at while idle */
 		key = term_read_key(app.term, true);

@@ -240,23 +240,26 @@ search_of(struct view *v)
 }
 
 /*
- * The search index of the graph shown, built on a thread beside the
- * analysis (a tenth of its work), so that it is in by the time the
- * findings are; the session holds the files as read meanwhile.  wait: the
- * screen tests' and the benchmark's keys find it in.
+ * The search index of the graph shown, built on a thread once the analysis
+ * is done: the analysis may read the files again when it ends, and while
+ * the index is built the session holds them as read.  wait: the screen
+ * tests' and the benchmark's keys find it in.
  */
-void
+bool
 list_view_poll(struct app *app, bool wait)
 {
 	struct list_search *ls = search_of(&app->views[VIEW_LIST]);
 
 	if (!ls)
-		return;
-	if (!list_search_building(ls) && list_search_gen(ls) != app->s.graph_gen &&
+		return false;
+	if (!list_search_building(ls) && !app->s.job.running &&
+	    list_search_gen(ls) != app->s.graph_gen &&
 	    list_search_index(ls, &app->s.rep.g, app->s.graph_gen) == 0)
 		app->s.hold++;
-	if (list_search_building(ls) && list_search_finish(ls, wait))
-		app->s.hold--;
+	if (!list_search_building(ls) || !list_search_finish(ls, wait))
+		return false;
+	app->s.hold--;
+	return true;
 }
 
 static bool
