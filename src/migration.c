@@ -83,9 +83,9 @@ chain_root(TSNode n)
 {
 	for (;;) {
 		if (pysrc_node_is(n, "attribute"))
-			n = ts_node_child_by_field_name(n, "object", 6);
+			n = pysrc_field(n, PYSRC_FIELD_OBJECT);
 		else if (pysrc_node_is(n, "call"))
-			n = ts_node_child_by_field_name(n, "function", 8);
+			n = pysrc_field(n, PYSRC_FIELD_FUNCTION);
 		else
 			return n;
 		if (ts_node_is_null(n))
@@ -141,7 +141,7 @@ read_items(struct walker *w, TSNode seq, struct pyarg *a)
 static bool
 is_op_f(const char *src, TSNode call)
 {
-	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+	TSNode fn = pysrc_field(call, PYSRC_FIELD_FUNCTION);
 	char *text = ts_node_is_null(fn) ? NULL : compact_text(src, fn);
 	bool yes = text && !strcmp(text, "op.f");
 
@@ -189,10 +189,10 @@ read_value(struct walker *w, TSNode v, struct pyarg *a)
 	v = unwrap_parens(v);
 	/* sa.text("UPDATE ... :x").bindparams(x=1): the parameters leave the SQL as written */
 	while (pysrc_node_is(v, "call")) {
-		TSNode fn = ts_node_child_by_field_name(v, "function", 8);
-		TSNode obj = pysrc_node_is(fn, "attribute") ? ts_node_child_by_field_name(fn, "object", 6) :
+		TSNode fn = pysrc_field(v, PYSRC_FIELD_FUNCTION);
+		TSNode obj = pysrc_node_is(fn, "attribute") ? pysrc_field(fn, PYSRC_FIELD_OBJECT) :
 			     (TSNode){ 0 };
-		TSNode attr = pysrc_node_is(fn, "attribute") ? ts_node_child_by_field_name(fn, "attribute", 9) :
+		TSNode attr = pysrc_node_is(fn, "attribute") ? pysrc_field(fn, PYSRC_FIELD_ATTRIBUTE) :
 			      (TSNode){ 0 };
 
 		if (ts_node_is_null(obj) || !pysrc_node_is(obj, "call") ||
@@ -256,8 +256,8 @@ read_value(struct walker *w, TSNode v, struct pyarg *a)
 static int
 read_call(struct walker *w, TSNode call, struct pycall *out)
 {
-	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
-	TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+	TSNode fn = pysrc_field(call, PYSRC_FIELD_FUNCTION);
+	TSNode args = pysrc_field(call, PYSRC_FIELD_ARGUMENTS);
 	TSPoint end = ts_node_end_point(call);
 	uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
 	const char *dot;
@@ -281,10 +281,10 @@ read_call(struct walker *w, TSNode call, struct pycall *out)
 			continue;
 		a = &out->args[out->n_args++];
 		if (pysrc_node_is(arg, "keyword_argument")) {
-			TSNode name = ts_node_child_by_field_name(arg, "name", 4);
+			TSNode name = pysrc_field(arg, PYSRC_FIELD_NAME);
 
 			a->keyword = pysrc_node_text(w->src, name);
-			if (!a->keyword || read_value(w, ts_node_child_by_field_name(arg, "value", 5), a) < 0)
+			if (!a->keyword || read_value(w, pysrc_field(arg, PYSRC_FIELD_VALUE), a) < 0)
 				return -1;
 		} else if (read_value(w, arg, a) < 0) {
 			return -1;
@@ -297,7 +297,7 @@ read_call(struct walker *w, TSNode call, struct pycall *out)
 static bool
 is_op_call(const struct walker *w, TSNode call, const char **batch_table, bool *via_bind)
 {
-	TSNode root = chain_root(ts_node_child_by_field_name(call, "function", 8));
+	TSNode root = chain_root(pysrc_field(call, PYSRC_FIELD_FUNCTION));
 	char name[64];
 	uint32_t len;
 
@@ -322,7 +322,7 @@ is_op_call(const struct walker *w, TSNode call, const char **batch_table, bool *
 		return true;
 	}
 	/* create_index(...) imported from alembic.op is called bare: the root is the callee */
-	if (ts_node_eq(root, ts_node_child_by_field_name(call, "function", 8)))
+	if (ts_node_eq(root, pysrc_field(call, PYSRC_FIELD_FUNCTION)))
 		return strvec_contains(&w->m->op_functions, name);
 	return !strcmp(name, "op") || strvec_contains(&w->m->op_names, name);
 }
@@ -440,7 +440,7 @@ with_item(struct walker *w, TSNode value)
 
 	if (pysrc_node_is(value, "as_pattern")) {
 		call = unwrap_parens(ts_node_named_child(value, 0));
-		alias = ts_node_child_by_field_name(value, "alias", 5);
+		alias = pysrc_field(value, PYSRC_FIELD_ALIAS);
 		/* whatever it was, the name now holds the context manager */
 		if (!ts_node_is_null(alias) &&
 		    pyscope_forget(&w->scope, w->src, ts_node_named_child(alias, 0)) < 0)
@@ -448,7 +448,7 @@ with_item(struct walker *w, TSNode value)
 	}
 	if (!pysrc_node_is(call, "call"))
 		return walk(w, value);
-	if (!(callee = compact_text(w->src, ts_node_child_by_field_name(call, "function", 8))))
+	if (!(callee = compact_text(w->src, pysrc_field(call, PYSRC_FIELD_FUNCTION))))
 		return -1;
 	if (is_autocommit_block(w, callee)) {
 		w->in_autocommit = true;
@@ -486,7 +486,7 @@ walk_with(struct walker *w, TSNode with)
 	int rc = 0;
 
 	for (uint32_t i = 0; i < n && rc == 0; i++) {
-		TSNode value = ts_node_child_by_field_name(ts_node_named_child(clause, i), "value", 5);
+		TSNode value = pysrc_field(ts_node_named_child(clause, i), PYSRC_FIELD_VALUE);
 
 		if (ts_node_is_null(value))
 			continue;
@@ -500,7 +500,7 @@ walk_with(struct walker *w, TSNode with)
 				rc = with_item(w, unwrap_parens(ts_node_named_child(value, k)));
 	}
 	if (rc == 0)
-		rc = walk(w, ts_node_child_by_field_name(with, "body", 4));
+		rc = walk(w, pysrc_field(with, PYSRC_FIELD_BODY));
 	while (w->batch_aliases.n > aliases) {
 		free(w->batch_aliases.v[--w->batch_aliases.n]);
 		free(w->batch_tables.v[--w->batch_tables.n]);
@@ -559,7 +559,7 @@ note_call(struct walker *w, const char *name, TSNode right)
 
 	/* a SQLAlchemy construct (Column, Table, Enum, sa.table, sa.text): not any call */
 	if (pysrc_node_is(call, "call")) {
-		char *callee = compact_text(w->src, ts_node_child_by_field_name(call, "function", 8));
+		char *callee = compact_text(w->src, pysrc_field(call, PYSRC_FIELD_FUNCTION));
 		const char *last = callee ? strrchr(callee, '.') : NULL;
 
 		if (!callee)
@@ -586,8 +586,8 @@ note_call(struct walker *w, const char *name, TSNode right)
 static int
 note_assignment(struct walker *w, TSNode asg)
 {
-	TSNode left = ts_node_child_by_field_name(asg, "left", 4);
-	TSNode right = ts_node_child_by_field_name(asg, "right", 5);
+	TSNode left = pysrc_field(asg, PYSRC_FIELD_LEFT);
+	TSNode right = pysrc_field(asg, PYSRC_FIELD_RIGHT);
 	enum pyarg_kind kind;
 	char *callee = NULL, *name, *text = NULL;
 	int rc;
@@ -613,7 +613,7 @@ note_assignment(struct walker *w, TSNode asg)
 	    !strvec_contains(&w->dialect_names, name))
 		rc = strvec_push(&w->dialect_names, name);
 	if (rc == 0 && pysrc_node_is(right, "call") &&
-	    !(callee = compact_text(w->src, ts_node_child_by_field_name(right, "function", 8))))
+	    !(callee = compact_text(w->src, pysrc_field(right, PYSRC_FIELD_FUNCTION))))
 		rc = -1;
 	if (rc == 0 && callee && (!strcmp(callee, "op.get_bind") || is_session(w, callee, right)))
 		rc = strvec_push(&w->binds, name);
@@ -628,7 +628,7 @@ note_assignment(struct walker *w, TSNode asg)
 static bool
 takes_bind(const struct walker *w, TSNode call)
 {
-	TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+	TSNode args = pysrc_field(call, PYSRC_FIELD_ARGUMENTS);
 	uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
 
 	for (uint32_t i = 0; i < n; i++) {
@@ -637,7 +637,7 @@ takes_bind(const struct walker *w, TSNode call)
 		size_t len;
 
 		if (pysrc_node_is(a, "keyword_argument"))
-			a = ts_node_child_by_field_name(a, "value", 5);
+			a = pysrc_field(a, PYSRC_FIELD_VALUE);
 		if (ts_node_is_null(a))
 			continue;
 		text = w->src + ts_node_start_byte(a);
@@ -655,7 +655,7 @@ takes_bind(const struct walker *w, TSNode call)
 static bool
 is_accessor(const char *src, TSNode call)
 {
-	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+	TSNode fn = pysrc_field(call, PYSRC_FIELD_FUNCTION);
 	const char *text = src + ts_node_start_byte(fn);
 	size_t len = ts_node_end_byte(fn) - ts_node_start_byte(fn);
 
@@ -667,7 +667,7 @@ is_accessor(const char *src, TSNode call)
 static bool
 helper_def(const struct walker *w, TSNode call, TSNode *def)
 {
-	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+	TSNode fn = pysrc_field(call, PYSRC_FIELD_FUNCTION);
 	size_t len;
 
 	if (ts_node_is_null(fn) || !pysrc_node_is(fn, "identifier"))
@@ -717,10 +717,10 @@ bind_param(const struct walker *w, struct walker *callee, const char *name, TSNo
 	free(text);
 	if (rc < 0 || ts_node_is_null(value))
 		return rc < 0 ? -1 : 0;
-	if (pysrc_node_is(value, "call") && pysrc_node_text_is(w->src, ts_node_child_by_field_name(value, "function", 8),
+	if (pysrc_node_is(value, "call") && pysrc_node_text_is(w->src, pysrc_field(value, PYSRC_FIELD_FUNCTION),
 					      "op.get_bind"))
 		return strvec_push(&callee->binds, name);
-	if (pysrc_node_is(value, "call") && pysrc_node_text_is(w->src, ts_node_child_by_field_name(value, "function", 8),
+	if (pysrc_node_is(value, "call") && pysrc_node_text_is(w->src, pysrc_field(value, PYSRC_FIELD_FUNCTION),
 					      "op.get_context"))
 		return strvec_push(&callee->contexts, name);
 	if (!pysrc_node_is(value, "identifier"))
@@ -751,8 +751,8 @@ call_arg(const char *src, TSNode args, uint32_t pos, bool keyword_only, const ch
 		TSNode a = ts_node_named_child(args, i);
 
 		if (pysrc_node_is(a, "keyword_argument")) {
-			if (pysrc_node_text_is(src, ts_node_child_by_field_name(a, "name", 4), name))
-				return ts_node_child_by_field_name(a, "value", 5);
+			if (pysrc_node_text_is(src, pysrc_field(a, PYSRC_FIELD_NAME), name))
+				return pysrc_field(a, PYSRC_FIELD_VALUE);
 		} else if (pysrc_node_is(a, "list_splat") || pysrc_node_is(a, "dictionary_splat")) {
 			*unknown = true;        /* f(*args), f(**kw): any parameter may come from it */
 		} else if (!pysrc_node_is(a, "comment") && positional++ == pos && !keyword_only) {
@@ -766,7 +766,7 @@ call_arg(const char *src, TSNode args, uint32_t pos, bool keyword_only, const ch
 static int
 bind_params(const struct walker *w, struct walker *callee, TSNode def, TSNode args)
 {
-	TSNode params = ts_node_child_by_field_name(def, "parameters", 10);
+	TSNode params = pysrc_field(def, PYSRC_FIELD_PARAMETERS);
 	uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params), pos = 0;
 	bool keyword_only = false;
 	struct walker module = { .src = w->src, .scope = { .outer = &w->mod->globals } };
@@ -785,8 +785,8 @@ bind_params(const struct walker *w, struct walker *callee, TSNode def, TSNode ar
 			continue;
 		}
 		if (pysrc_node_is(p, "default_parameter") || pysrc_node_is(p, "typed_default_parameter")) {
-			name = ts_node_child_by_field_name(p, "name", 4);
-			dflt = ts_node_child_by_field_name(p, "value", 5);
+			name = pysrc_field(p, PYSRC_FIELD_NAME);
+			dflt = pysrc_field(p, PYSRC_FIELD_VALUE);
 		} else if (pysrc_node_is(p, "typed_parameter")) {
 			name = ts_node_named_child(p, 0);
 		}
@@ -829,7 +829,7 @@ walker_free(struct walker *w)
 static int
 walk_helper(struct walker *w, TSNode call, TSNode def)
 {
-	TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+	TSNode args = pysrc_field(call, PYSRC_FIELD_ARGUMENTS);
 	struct walker callee = { .src = w->src, .m = w->m, .fn = w->fn, .mod = w->mod,
 				 .scope = { .outer = &w->mod->globals },
 				 .in_autocommit = w->in_autocommit, .depth = w->depth + 1,
@@ -842,7 +842,7 @@ walk_helper(struct walker *w, TSNode call, TSNode def)
 	w->cost->calls++;
 	rc = bind_params(w, &callee, def, args);
 	if (rc == 0)
-		rc = walk(&callee, ts_node_child_by_field_name(def, "body", 4));
+		rc = walk(&callee, pysrc_field(def, PYSRC_FIELD_BODY));
 	walker_free(&callee);
 	return rc;
 }
@@ -864,13 +864,13 @@ module_sequence(const char *src, TSNode any, TSNode name)
 		asg = ts_node_named_child(stmt, 0);
 		if (ts_node_is_null(asg) || !pysrc_node_is(asg, "assignment"))
 			continue;
-		left = ts_node_child_by_field_name(asg, "left", 4);
+		left = pysrc_field(asg, PYSRC_FIELD_LEFT);
 		if (pysrc_node_is(left, "identifier") &&
 		    ts_node_end_byte(left) - ts_node_start_byte(left) ==
 		    ts_node_end_byte(name) - ts_node_start_byte(name) &&
 		    !memcmp(src + ts_node_start_byte(left), src + ts_node_start_byte(name),
 			    ts_node_end_byte(name) - ts_node_start_byte(name)))
-			found = unwrap_parens(ts_node_child_by_field_name(asg, "right", 5));
+			found = unwrap_parens(pysrc_field(asg, PYSRC_FIELD_RIGHT));
 	}
 	return !ts_node_is_null(found) && (pysrc_node_is(found, "tuple") || pysrc_node_is(found, "list")) ?
 	       found : (TSNode){ 0 };
@@ -885,9 +885,9 @@ module_sequence(const char *src, TSNode any, TSNode name)
 static int
 walk_for_literals(struct walker *w, TSNode loop)
 {
-	TSNode var = ts_node_child_by_field_name(loop, "left", 4);
-	TSNode seq = unwrap_parens(ts_node_child_by_field_name(loop, "right", 5));
-	TSNode body = ts_node_child_by_field_name(loop, "body", 4);
+	TSNode var = pysrc_field(loop, PYSRC_FIELD_LEFT);
+	TSNode seq = unwrap_parens(pysrc_field(loop, PYSRC_FIELD_RIGHT));
+	TSNode body = pysrc_field(loop, PYSRC_FIELD_BODY);
 	char *name, *values[MAX_UNROLL];
 	uint32_t n;
 	int rc = 0;
@@ -944,7 +944,7 @@ walk_for_literals(struct walker *w, TSNode loop)
 	if (rc == 0 && pyscope_forget(&w->scope, w->src, var) < 0)
 		rc = -1;
 	if (rc == 0)
-		rc = walk(w, ts_node_child_by_field_name(loop, "alternative", 11));
+		rc = walk(w, pysrc_field(loop, PYSRC_FIELD_ALTERNATIVE));
 	return rc < 0 ? -1 : 1;
 }
 
@@ -1010,16 +1010,16 @@ dialect_condition(const struct walker *w, TSNode n, unsigned *on)
 
 	n = unwrap_parens(n);
 	if (pysrc_node_is(n, "not_operator")) {
-		if (!dialect_condition(w, ts_node_child_by_field_name(n, "argument", 8), &a))
+		if (!dialect_condition(w, pysrc_field(n, PYSRC_FIELD_ARGUMENT), &a))
 			return false;
 		*on = DIALECT_ANY & ~a;
 		return true;
 	}
 	if (pysrc_node_is(n, "boolean_operator")) {
-		TSNode op = ts_node_child_by_field_name(n, "operator", 8);
+		TSNode op = pysrc_field(n, PYSRC_FIELD_OPERATOR);
 
-		if (!dialect_condition(w, ts_node_child_by_field_name(n, "left", 4), &a) ||
-		    !dialect_condition(w, ts_node_child_by_field_name(n, "right", 5), &b))
+		if (!dialect_condition(w, pysrc_field(n, PYSRC_FIELD_LEFT), &a) ||
+		    !dialect_condition(w, pysrc_field(n, PYSRC_FIELD_RIGHT), &b))
 			return false;
 		*on = pysrc_node_text_is(src, op, "and") ? a & b : a | b;
 		return true;
@@ -1059,13 +1059,13 @@ walk_if(struct walker *w, TSNode n)
 {
 	unsigned saved = w->not_on, left = DIALECT_ANY, on;
 	bool chain = true;      /* every condition so far tested the dialect only */
-	int rc = walk(w, ts_node_child_by_field_name(n, "condition", 9));
+	int rc = walk(w, pysrc_field(n, PYSRC_FIELD_CONDITION));
 
 	if (rc == 0) {
-		bool known = dialect_condition(w, ts_node_child_by_field_name(n, "condition", 9), &on);
+		bool known = dialect_condition(w, pysrc_field(n, PYSRC_FIELD_CONDITION), &on);
 
 		w->not_on = saved | (known ? DIALECT_ANY & ~on : 0);
-		rc = walk(w, ts_node_child_by_field_name(n, "consequence", 11));
+		rc = walk(w, pysrc_field(n, PYSRC_FIELD_CONSEQUENCE));
 		chain = known;
 		left &= known ? ~on : DIALECT_ANY;
 	}
@@ -1073,7 +1073,7 @@ walk_if(struct walker *w, TSNode n)
 		TSNode alt = ts_node_named_child(n, i);
 
 		if (pysrc_node_is(alt, "elif_clause")) {
-			TSNode cond = ts_node_child_by_field_name(alt, "condition", 9);
+			TSNode cond = pysrc_field(alt, PYSRC_FIELD_CONDITION);
 			bool known;
 
 			w->not_on = saved;
@@ -1082,12 +1082,12 @@ walk_if(struct walker *w, TSNode n)
 			known = dialect_condition(w, cond, &on);
 			w->not_on = saved | (chain && known ? DIALECT_ANY & ~(on & left) :
 					     known ? DIALECT_ANY & ~on : 0);
-			rc = walk(w, ts_node_child_by_field_name(alt, "consequence", 11));
+			rc = walk(w, pysrc_field(alt, PYSRC_FIELD_CONSEQUENCE));
 			chain = chain && known;
 			left &= known ? ~on : DIALECT_ANY;
 		} else if (pysrc_node_is(alt, "else_clause")) {
 			w->not_on = saved | (chain ? DIALECT_ANY & ~left : 0);
-			rc = walk(w, ts_node_child_by_field_name(alt, "body", 4));
+			rc = walk(w, pysrc_field(alt, PYSRC_FIELD_BODY));
 		}
 	}
 	w->not_on = saved;
@@ -1117,7 +1117,7 @@ walk(struct walker *w, TSNode n)
 		return rc < 0 ? -1 : 0;
 	if ((pysrc_node_is(n, "for_statement") || pysrc_node_is(n, "for_in_clause") ||
 	     pysrc_node_is(n, "augmented_assignment")) &&
-	    pyscope_forget(&w->scope, w->src, ts_node_child_by_field_name(n, "left", 4)) < 0)
+	    pyscope_forget(&w->scope, w->src, pysrc_field(n, PYSRC_FIELD_LEFT)) < 0)
 		return -1;
 	if (pysrc_node_is(n, "import_statement") || pysrc_node_is(n, "import_from_statement"))
 		return read_import(w->m, w->src, n);
@@ -1139,7 +1139,7 @@ raises_not_implemented(const char *src, TSNode stmt)
 		return false;
 	e = ts_node_named_child(stmt, 0);
 	if (pysrc_node_is(e, "call"))
-		e = ts_node_child_by_field_name(e, "function", 8);
+		e = pysrc_field(e, PYSRC_FIELD_FUNCTION);
 	return ts_node_end_byte(e) - ts_node_start_byte(e) == len &&
 	       !memcmp(src + ts_node_start_byte(e), "NotImplementedError", len);
 }
@@ -1175,7 +1175,7 @@ read_function(struct migration *m, const struct module *mod, const char *src, TS
 	struct follow_cost cost = { 0 };
 	struct walker w = { .src = src, .m = m, .fn = fn, .mod = mod,
 			    .scope = { .outer = &mod->globals }, .def = def, .cost = &cost };
-	TSNode body = ts_node_child_by_field_name(def, "body", 4);
+	TSNode body = pysrc_field(def, PYSRC_FIELD_BODY);
 	int rc;
 
 	/* a later definition replaces an earlier one, as in Python */
@@ -1234,8 +1234,8 @@ note_op_names(struct migration *m, const char *src, TSNode stmt, TSNode module)
 		    (!pysrc_node_is(item, "dotted_name") && !pysrc_node_is(item, "aliased_import")))
 			continue;
 		if (pysrc_node_is(item, "aliased_import")) {
-			name = ts_node_child_by_field_name(item, "name", 4);
-			alias = ts_node_child_by_field_name(item, "alias", 5);
+			name = pysrc_field(item, PYSRC_FIELD_NAME);
+			alias = pysrc_field(item, PYSRC_FIELD_ALIAS);
 		}
 		/* an operation under another name would not be known by its name: left out */
 		if (from_op && ts_node_is_null(alias) &&
@@ -1257,7 +1257,7 @@ read_import(struct migration *m, const char *src, TSNode stmt)
 	uint32_t n = ts_node_named_child_count(stmt);
 
 	if (pysrc_node_is(stmt, "import_from_statement")) {
-		TSNode module = ts_node_child_by_field_name(stmt, "module_name", 11);
+		TSNode module = pysrc_field(stmt, PYSRC_FIELD_MODULE_NAME);
 
 		return note_op_names(m, src, stmt, module) < 0 ? -1 : add_import(m, src, module);
 	}
@@ -1267,7 +1267,7 @@ read_import(struct migration *m, const char *src, TSNode stmt)
 		TSNode name = ts_node_named_child(stmt, i);
 
 		if (pysrc_node_is(name, "aliased_import"))
-			name = ts_node_child_by_field_name(name, "name", 4);
+			name = pysrc_field(name, PYSRC_FIELD_NAME);
 		if (pysrc_node_is(name, "dotted_name") && add_import(m, src, name) < 0)
 			return -1;
 	}
@@ -1284,8 +1284,8 @@ read_alias(struct migration *m, const struct module *mod, const char *src, TSNod
 
 	if (ts_node_is_null(asg) || !pysrc_node_is(asg, "assignment"))
 		return 0;
-	left = ts_node_child_by_field_name(asg, "left", 4);
-	right = ts_node_child_by_field_name(asg, "right", 5);
+	left = pysrc_field(asg, PYSRC_FIELD_LEFT);
+	right = pysrc_field(asg, PYSRC_FIELD_RIGHT);
 	if (ts_node_is_null(left) || ts_node_is_null(right) || !pysrc_node_is(left, "identifier") ||
 	    !pysrc_node_is(right, "call"))
 		return 0;
@@ -1333,8 +1333,8 @@ read_module_name(struct module *mod, const char *src, TSNode stmt)
 
 	if (ts_node_is_null(asg) || !pysrc_node_is(asg, "assignment"))
 		return 0;
-	left = ts_node_child_by_field_name(asg, "left", 4);
-	right = ts_node_child_by_field_name(asg, "right", 5);
+	left = pysrc_field(asg, PYSRC_FIELD_LEFT);
+	right = pysrc_field(asg, PYSRC_FIELD_RIGHT);
 	if (ts_node_is_null(left) || !pysrc_node_is(left, "identifier"))
 		return pyscope_forget(&mod->globals, src, left);
 	if (!(name = pysrc_node_text(src, left)))
@@ -1360,7 +1360,7 @@ read_module(struct module *mod, TSTree *tree, const char *src)
 		TSNode stmt = ts_node_named_child(root, i);
 
 		if (pysrc_node_is(stmt, "decorated_definition"))
-			stmt = ts_node_child_by_field_name(stmt, "definition", 10);
+			stmt = pysrc_field(stmt, PYSRC_FIELD_DEFINITION);
 		if (pysrc_node_is(stmt, "expression_statement") && read_module_name(mod, src, stmt) < 0)
 			return -1;
 		if (!pysrc_node_is(stmt, "function_definition"))
@@ -1370,7 +1370,7 @@ read_module(struct module *mod, TSTree *tree, const char *src)
 			return -1;
 		mod->fn_defs[mod->fn_names.n] = stmt;
 		if (strvec_push_owned(&mod->fn_names,
-				      pysrc_node_text(src, ts_node_child_by_field_name(stmt, "name", 4))) < 0)
+				      pysrc_node_text(src, pysrc_field(stmt, PYSRC_FIELD_NAME))) < 0)
 			return -1;
 	}
 	return 0;
@@ -1412,7 +1412,7 @@ migration_from_tree(TSTree *tree, const char *src, struct migration *m, struct m
 		TSNode stmt = ts_tree_cursor_current_node(&c), name;
 
 		if (pysrc_node_is(stmt, "decorated_definition"))
-			stmt = ts_node_child_by_field_name(stmt, "definition", 10);
+			stmt = pysrc_field(stmt, PYSRC_FIELD_DEFINITION);
 		if (pysrc_node_is(stmt, "import_statement") || pysrc_node_is(stmt, "import_from_statement")) {
 			rc = read_import(m, src, stmt);
 			continue;
@@ -1423,7 +1423,7 @@ migration_from_tree(TSTree *tree, const char *src, struct migration *m, struct m
 		}
 		if (!pysrc_node_is(stmt, "function_definition"))
 			continue;
-		name = ts_node_child_by_field_name(stmt, "name", 4);
+		name = pysrc_field(stmt, PYSRC_FIELD_NAME);
 		if (ts_node_end_byte(name) - ts_node_start_byte(name) == 7 &&
 		    !memcmp(src + ts_node_start_byte(name), "upgrade", 7))
 			rc = read_function(m, &mod, src, stmt, &m->upgrade);

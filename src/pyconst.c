@@ -124,8 +124,8 @@ read_assignment(struct module *m, TSNode asg)
 
 	while (pysrc_node_is(value, "assignment")) {
 		if (nt < MR_ARRAY_SIZE(targets))
-			targets[nt++] = ts_node_child_by_field_name(value, "left", 4);
-		value = ts_node_child_by_field_name(value, "right", 5);
+			targets[nt++] = pysrc_field(value, PYSRC_FIELD_LEFT);
+		value = pysrc_field(value, PYSRC_FIELD_RIGHT);
 		if (ts_node_is_null(value))
 			return 0;
 	}
@@ -167,8 +167,8 @@ read_import(struct module *m, TSNode stmt)
 		char *mod, *name;
 
 		if (pysrc_node_is(item, "aliased_import")) {
-			mod = dotted(m->src, ts_node_child_by_field_name(item, "name", 4));
-			name = pysrc_node_text(m->src, ts_node_child_by_field_name(item, "alias", 5));
+			mod = dotted(m->src, pysrc_field(item, PYSRC_FIELD_NAME));
+			name = pysrc_node_text(m->src, pysrc_field(item, PYSRC_FIELD_ALIAS));
 		} else if (pysrc_node_is(item, "dotted_name")) {
 			mod = dotted(m->src, item);
 			name = mod ? mr_strndup(mod, strcspn(mod, ".")) : NULL;
@@ -212,7 +212,7 @@ from_module(const char *src, TSNode mod)
 static int
 read_from_import(struct module *m, TSNode stmt)
 {
-	TSNode modnode = ts_node_child_by_field_name(stmt, "module_name", 11);
+	TSNode modnode = pysrc_field(stmt, PYSRC_FIELD_MODULE_NAME);
 	uint32_t count = ts_node_named_child_count(stmt);
 	char *mod;
 
@@ -225,8 +225,8 @@ read_from_import(struct module *m, TSNode stmt)
 		if (ts_node_eq(item, modnode))
 			continue;
 		if (pysrc_node_is(item, "aliased_import")) {
-			name = ts_node_child_by_field_name(item, "name", 4);
-			alias = ts_node_child_by_field_name(item, "alias", 5);
+			name = pysrc_field(item, PYSRC_FIELD_NAME);
+			alias = pysrc_field(item, PYSRC_FIELD_ALIAS);
 		} else if (pysrc_node_is(item, "dotted_name")) {
 			name = alias = item;
 		} else {
@@ -259,8 +259,8 @@ read_definition(struct module *m, TSNode stmt)
 	TSNode name;
 
 	if (pysrc_node_is(stmt, "decorated_definition"))
-		stmt = ts_node_child_by_field_name(stmt, "definition", 10);
-	name = ts_node_is_null(stmt) ? stmt : ts_node_child_by_field_name(stmt, "name", 4);
+		stmt = pysrc_field(stmt, PYSRC_FIELD_DEFINITION);
+	name = ts_node_is_null(stmt) ? stmt : pysrc_field(stmt, PYSRC_FIELD_NAME);
 	if (ts_node_is_null(name))
 		return 0;
 	return bind(m, pysrc_node_text(m->src, name), (struct binding){ .kind = BIND_OTHER });

@@ -169,7 +169,7 @@ fstring_value(const char *src, TSNode str, const struct pyscope *s, int depth, c
 		/* {x!r}, {x:>3}, {x=} change the text: not known */
 		if (!pysrc_node_is(part, "interpolation") || ts_node_child_count(part) != 3)
 			return 0;
-		rc = eval(src, ts_node_child_by_field_name(part, "expression", 10), s, depth + 1,
+		rc = eval(src, pysrc_field(part, PYSRC_FIELD_EXPRESSION), s, depth + 1,
 			  &kind, &text);
 		if (rc == 1 && kind != PYARG_OTHER) {
 			const char *shown = as_str(kind, text);
@@ -286,7 +286,7 @@ percent_eval(const char *src, const char *fmt, TSNode right, const struct pyscop
 static int
 binary_eval(const char *src, TSNode n, const struct pyscope *s, int depth, char **text)
 {
-	TSNode op = ts_node_child_by_field_name(n, "operator", 8);
+	TSNode op = pysrc_field(n, PYSRC_FIELD_OPERATOR);
 	bool plus = pysrc_node_text_is(src, op, "+"), percent = pysrc_node_text_is(src, op, "%");
 	enum pyarg_kind lk, rk;
 	char *left = NULL, *right = NULL;
@@ -294,16 +294,16 @@ binary_eval(const char *src, TSNode n, const struct pyscope *s, int depth, char 
 
 	if (!plus && !percent)
 		return 0;
-	rc = eval(src, ts_node_child_by_field_name(n, "left", 4), s, depth + 1, &lk, &left);
+	rc = eval(src, pysrc_field(n, PYSRC_FIELD_LEFT), s, depth + 1, &lk, &left);
 	if (rc == 1 && lk != PYARG_STRING)
 		rc = 0;
 	if (rc == 1 && percent) {
-		rc = percent_eval(src, left, ts_node_child_by_field_name(n, "right", 5), s, depth, text);
+		rc = percent_eval(src, left, pysrc_field(n, PYSRC_FIELD_RIGHT), s, depth, text);
 		free(left);
 		return rc;
 	}
 	if (rc == 1)
-		rc = eval(src, ts_node_child_by_field_name(n, "right", 5), s, depth + 1, &rk, &right);
+		rc = eval(src, pysrc_field(n, PYSRC_FIELD_RIGHT), s, depth + 1, &rk, &right);
 	if (rc == 1 && rk != PYARG_STRING)
 		rc = 0;
 	if (rc == 1)
@@ -317,8 +317,8 @@ binary_eval(const char *src, TSNode n, const struct pyscope *s, int depth, char 
 static int
 call_eval(const char *src, TSNode n, const struct pyscope *s, int depth, char **text)
 {
-	TSNode fn = ts_node_child_by_field_name(n, "function", 8);
-	TSNode args = ts_node_child_by_field_name(n, "arguments", 9);
+	TSNode fn = pysrc_field(n, PYSRC_FIELD_FUNCTION);
+	TSNode args = pysrc_field(n, PYSRC_FIELD_ARGUMENTS);
 	enum pyarg_kind kind;
 	int rc;
 

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 #include "migreview/pysrc.h"
 #include "migreview/util.h"
@@ -24,6 +25,30 @@ const TSLanguage *
 pysrc_language(void)
 {
 	return tree_sitter_python();
+}
+
+static TSFieldId field_ids[PYSRC_FIELD_COUNT];
+static once_flag field_ids_once = ONCE_FLAG_INIT;
+
+static void
+look_up_fields(void)
+{
+	static const char *const names[] = {
+#define PYSRC_FIELD_NAME(id, name) [PYSRC_FIELD_##id] = name,
+		PYSRC_FIELDS(PYSRC_FIELD_NAME)
+#undef PYSRC_FIELD_NAME
+	};
+
+	for (int f = 0; f < PYSRC_FIELD_COUNT; f++)
+		field_ids[f] = ts_language_field_id_for_name(tree_sitter_python(), names[f],
+							     (uint32_t)strlen(names[f]));
+}
+
+TSNode
+pysrc_field(TSNode n, enum pysrc_field f)
+{
+	call_once(&field_ids_once, look_up_fields);
+	return ts_node_child_by_field_id(n, field_ids[f]);
 }
 
 struct pysrc_parser *
@@ -244,8 +269,8 @@ pysrc_dotted_name(const char *src, TSNode n, char **out)
 	}
 	if (!pysrc_node_is(n, "attribute"))
 		return 0;
-	obj = ts_node_child_by_field_name(n, "object", 6);
-	attr = ts_node_child_by_field_name(n, "attribute", 9);
+	obj = pysrc_field(n, PYSRC_FIELD_OBJECT);
+	attr = pysrc_field(n, PYSRC_FIELD_ATTRIBUTE);
 	if (ts_node_is_null(obj) || ts_node_is_null(attr) || !pysrc_node_is(attr, "identifier"))
 		return 0;
 	if ((rc = pysrc_dotted_name(src, obj, &left)) <= 0)
@@ -398,11 +423,11 @@ read_assignment(const struct reader *r, TSNode asg)
 	size_t nt = 0;
 
 	while (pysrc_node_is(value, "assignment")) {
-		TSNode left = ts_node_child_by_field_name(value, "left", 4);
+		TSNode left = pysrc_field(value, PYSRC_FIELD_LEFT);
 
 		if (nt < MR_ARRAY_SIZE(targets))
 			targets[nt++] = left;
-		value = ts_node_child_by_field_name(value, "right", 5);
+		value = pysrc_field(value, PYSRC_FIELD_RIGHT);
 		if (ts_node_is_null(value))
 			return 0;               /* annotation only: "revision: str" */
 	}

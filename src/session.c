@@ -42,12 +42,10 @@ start_analysis(struct session *s, struct mr_error *err)
 	return 0;
 }
 
-static int reread(struct session *s, struct mr_error *err);
-
 /*
  * Takes the findings over; the tested item's come from the review file's
- * runs.  1 when the graph is read again instead: a header the scanner read
- * is not the parser's, and the project is read without the scanner.
+ * runs.  1 when a header the scanner read is not the parser's: the project
+ * is to be read again without the scanner (read_again()).
  */
 static int
 finish_analysis(struct session *s, struct mr_error *err)
@@ -57,8 +55,8 @@ finish_analysis(struct session *s, struct mr_error *err)
 	thrd_join(job->thread, NULL);
 	job->running = false;
 	if (job->rc == 1) {
-		s->quick_failed = true;
-		return reread(s, err) < 0 ? -1 : 1;
+		s->quick_failed = s->reread = true;
+		return 1;
 	}
 	if (job->rc < 0) {
 		findings_free(&job->all);
@@ -234,6 +232,14 @@ reread(struct session *s, struct mr_error *err)
 	return start_analysis(s, err);
 }
 
+/* The project read again without the header scanner, which misread a file. */
+static int
+read_again(struct session *s, struct mr_error *err)
+{
+	s->reread = false;
+	return reread(s, err);
+}
+
 /* The review file changed on disk: read it again, and save what waited for it. */
 static unsigned
 review_changed(struct session *s, struct mr_error *err)
@@ -265,11 +271,13 @@ poll_once(struct session *s, int interval_ms, bool wait, struct mr_error *err)
 	while (s->job.running && (wait || atomic_load(&s->job.done))) {
 		int rc = finish_analysis(s, err);
 
-		if (rc == 1) {
-			ev |= SESSION_GRAPH_READ;
+		/* what runs on the files as read (a test, the search index) keeps them */
+		if (rc == 1 && !s->hold) {
+			ev |= SESSION_GRAPH_READ | (read_again(s, err) < 0 ? SESSION_FAILED : 0);
 			continue;
 		}
-		ev |= SESSION_ANALYSED | (rc < 0 ? SESSION_FAILED : 0);
+		if (rc != 1)
+			ev |= SESSION_ANALYSED | (rc < 0 ? SESSION_FAILED : 0);
 		break;
 	}
 	if (s->save.running && (wait || atomic_load(&s->save.done))) {
@@ -286,7 +294,9 @@ poll_once(struct session *s, int interval_ms, bool wait, struct mr_error *err)
 	else if (s->save_failed && !s->save.running)
 		start_save(s);
 	/* a change during an analysis is seen when it is done */
-	if (!s->job.running && !s->hold && files_changed(s))
+	if (!s->job.running && !s->hold && s->reread)
+		ev |= SESSION_GRAPH_READ | (read_again(s, err) < 0 ? SESSION_FAILED : 0);
+	else if (!s->job.running && !s->hold && files_changed(s))
 		ev |= SESSION_FILES_CHANGED | (reread(s, err) < 0 ? SESSION_FAILED : 0);
 	return ev;
 }

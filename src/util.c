@@ -280,22 +280,25 @@ open_checked(const char *path, const struct file_kind *k, struct stat *st,
 	return fd;
 }
 
-/* Reads up to want bytes of fd into a NUL-terminated *buf: 0 or an errno value. */
+/*
+ * Reads up to want bytes of fd into a NUL-terminated *buf: 0 or an errno
+ * value.  The buffer is hint bytes (the size fstat gave) and one more,
+ * which holds the NUL or, read into, tells a file that grew since: it
+ * grows only then, and a file of 3 KB takes 3 KB, not a buffer of 64 KB
+ * that the allocator must consolidate when it is freed.
+ */
 static int
-read_upto(int fd, size_t want, char **buf, size_t *len)
+read_upto(int fd, size_t want, size_t hint, char **buf, size_t *len)
 {
-	char *data = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = (hint < want ? hint : want) + 1;
+	char *data = malloc(cap);
 
+	if (!data)
+		return ENOMEM;
 	for (;;) {
-		size_t chunk = want - n < 65536 ? want - n : 65536;
-		ssize_t got;
+		size_t chunk = want - n < cap - n ? want - n : cap - n;
+		ssize_t got = chunk ? read(fd, data + n, chunk) : 0;
 
-		if (mr_grow(&data, &cap, n + chunk + 1, 1) < 0) {
-			free(data);
-			return ENOMEM;
-		}
-		got = chunk ? read(fd, data + n, chunk) : 0;
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
@@ -305,8 +308,16 @@ read_upto(int fd, size_t want, char **buf, size_t *len)
 			return e;
 		}
 		n += (size_t)got;
-		if (got == 0)
+		if (got == 0 || n == want)
 			break;
+		if (n == cap && mr_grow(&data, &cap, n + 1, 1) < 0) {
+			free(data);
+			return ENOMEM;
+		}
+	}
+	if (n == cap && mr_grow(&data, &cap, n + 1, 1) < 0) {
+		free(data);
+		return ENOMEM;
 	}
 	data[n] = '\0';
 	*buf = data;
@@ -328,7 +339,9 @@ mr_read_file_head(const char *path, enum mr_file_kind kind, size_t head, char **
 		return -1;
 	/* a regular file's size tells at once; reading one byte past max tells the rest */
 	over = S_ISREG(st.st_mode) && (uintmax_t)st.st_size > k->max;
-	e = over && !head ? EFBIG : read_upto(fd, over ? head : k->max + 1, buf, len);
+	e = over && !head ? EFBIG : read_upto(fd, over ? head : k->max + 1,
+					       S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536,
+					       buf, len);
 	close(fd);
 	if (e == 0) {
 		full = !over ? *len : (uintmax_t)st.st_size > SIZE_MAX ? SIZE_MAX :

@@ -105,9 +105,11 @@ struct session {
 		bool dirty;
 	} totals;
 	long long next_poll_ms;         /* monotonic: when the files are looked at again */
-	bool hold;                      /* something runs on the project as read (a test):
-					 * changed migrations wait to be read again */
+	unsigned hold;                  /* how many things run on the project as read (a
+					 * test, the list's search index): changed
+					 * migrations wait to be read again */
 	bool quick_failed;              /* the header scanner misread a file: read without it */
+	bool reread;                    /* ... and the project waits for no hold to be read again */
 };
 
 /* What session_poll() found, as bits. */

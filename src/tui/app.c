@@ -1047,8 +1047,10 @@ tui_run(const struct tui_options *opts, struct mr_error *err)
 		draw(&app);
 		term_flush(app.term, &app.scr, force);
 		force = false;
+		/* round again after a wait: the look at the files that came due meanwhile is not a key's */
 		if (gitview_poll(&app, term_headless(app.term)) ||
-		    testrun_poll(&app, term_headless(app.term)))
+		    testrun_poll(&app, term_headless(app.term)) ||
+		    list_view_poll(&app, term_headless(app.term)))
 			continue;
 		/* never blocked for long: the files on disk are looked at while idle */
 		key = term_read_key(app.term, true);

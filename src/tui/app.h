@@ -126,6 +126,12 @@ int app_setup_styles(struct app *app);
 void app_push(struct app *app, enum view_id id);
 /* Rebuilds the list's rows (after --since hides or shows migrations, or a filter: filter.c). */
 void app_list_rows(struct app *app);
+/*
+ * Starts the list's search index of a graph read anew and analysed, on a
+ * thread, and takes it in when it is done (true); wait: until it is
+ * (view_list.c).
+ */
+bool list_view_poll(struct app *app, bool wait);
 /* Draws a pane title bar. */
 void app_draw_title(struct app *app, struct rect r, const char *text, bool focused);
 /* Where a revision's review stands for its content as read (session.h). */

@@ -170,7 +170,7 @@ start(struct app *app, struct testrun_state *s, size_t rev)
 	uptest_run_free(&s->run);
 	s->p = &app->s.rep.p;
 	/* the test reads the project as the session has it: not read again under it */
-	app->s.hold = true;
+	app->s.hold++;
 	s->rev = rev;
 	s->rev_id = mr_strdup(app->s.rep.g.revs[rev].id);
 	atomic_store(&s->done, false);
@@ -178,7 +178,7 @@ start(struct app *app, struct testrun_state *s, size_t rev)
 	if (!s->rev_id || thrd_create(&s->thread, test_main, s) != thrd_success) {
 		free(s->rev_id);
 		s->rev_id = NULL;
-		app->s.hold = false;
+		app->s.hold--;
 		app_message(app, true, "cannot start the test");
 		return;
 	}
@@ -298,7 +298,7 @@ testrun_poll(struct app *app, bool wait)
 		return false;
 	join(s);
 	take_result(app, s);
-	app->s.hold = false;
+	app->s.hold--;
 	return true;
 }
 

@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "migreview/rules.h"
 #include "tui/app.h"
 #include "tui/gitview.h"
+#include "tui/listsearch.h"
 
 #define REV_COLS 12
 
@@ -231,132 +231,50 @@ list_rows(struct view *v, struct app *app)
 	return app->n_rows;
 }
 
+static struct list_search *
+search_of(struct view *v)
+{
+	if (!v->priv)
+		v->priv = list_search_new();
+	return v->priv;
+}
+
 /*
- * What search looks in, per revision: its id, message, file name and
- * source.  A search that ignores case reads them folded to lower case, in
- * one buffer per graph folded a revision at a time as the search first
- * reaches it, so that a search through 10,000 rows is a memmem() per row
- * and the first one does not wait for every file to be folded.  The source
- * is there so that /drop_table finds the migrations that drop one.
+ * The search index of the graph shown, built on a thread once the analysis
+ * is done: the analysis may read the files again when it ends, and while
+ * the index is built the session holds them as read.  wait: the screen
+ * tests' and the benchmark's keys find it in.
  */
-#define LIST_FIELDS 4
-
-struct list_text {
-	unsigned gen;           /* the session's graph_gen it was made for */
-	char *folded;
-	size_t *at;             /* revision i: folded[at[i] .. at[i + 1]) */
-	bool *made;             /* revision i is folded */
-};
-
-static void
-fields(const struct revision *r, const char *f[LIST_FIELDS], size_t len[LIST_FIELDS])
+bool
+list_view_poll(struct app *app, bool wait)
 {
-	f[0] = r->id ? r->id : "";
-	f[1] = r->message ? r->message : "";
-	f[2] = r->relpath;
-	f[3] = r->text ? r->text : "";
-	for (int k = 0; k < 3; k++)
-		len[k] = strlen(f[k]);
-	len[3] = r->text ? r->text_len : 0;
-}
+	struct list_search *ls = search_of(&app->views[VIEW_LIST]);
 
-static void
-text_free(struct list_text *t)
-{
-	free(t->folded);
-	free(t->at);
-	free(t->made);
-	memset(t, 0, sizeof(*t));
-}
-
-static int
-text_build(struct list_text *t, const struct graph *g, unsigned gen)
-{
-	size_t total = 0;
-
-	text_free(t);
-	t->at = malloc((g->n + 1) * sizeof(size_t));
-	t->made = calloc(g->n + 1, sizeof(bool));
-	for (size_t i = 0; t->at && i < g->n; i++) {
-		const char *f[LIST_FIELDS];
-		size_t len[LIST_FIELDS];
-
-		t->at[i] = total;
-		fields(&g->revs[i], f, len);
-		for (int k = 0; k < LIST_FIELDS; k++)
-			total += len[k] + 1;
-	}
-	t->folded = t->at && t->made ? malloc(total + 1) : NULL;
-	if (!t->folded) {
-		text_free(t);
-		return -1;
-	}
-	t->at[g->n] = total;
-	t->gen = gen;
-	return 0;
-}
-
-/* Revision rev's fields, folded, each ended by a newline: a match cannot span two. */
-static const char *
-text_folded(struct list_text *t, const struct revision *r, size_t rev)
-{
-	char *out = t->folded + t->at[rev];
-
-	if (!t->made[rev]) {
-		const char *f[LIST_FIELDS];
-		size_t len[LIST_FIELDS];
-		char *p = out;
-
-		fields(r, f, len);
-		for (int k = 0; k < LIST_FIELDS; k++) {
-			for (size_t c = 0; c < len[k]; c++)
-				*p++ = (char)tolower((unsigned char)f[k][c]);
-			*p++ = '\n';
-		}
-		t->made[rev] = true;
-	}
-	return out;
+	if (!ls)
+		return false;
+	if (!list_search_building(ls) && !app->s.job.running &&
+	    list_search_gen(ls) != app->s.graph_gen &&
+	    list_search_index(ls, &app->s.rep.g, app->s.graph_gen) == 0)
+		app->s.hold++;
+	if (!list_search_building(ls) || !list_search_finish(ls, wait))
+		return false;
+	app->s.hold--;
+	return true;
 }
 
 static bool
 list_matches(struct view *v, struct app *app, size_t row, const char *needle)
 {
-	struct list_text *t = v->priv;
-	size_t rev = app->rows[row], n = strlen(needle);
-	const struct revision *r = &app->s.rep.g.revs[rev];
-	const char *f[LIST_FIELDS];
-	size_t len[LIST_FIELDS];
-	char low[PROMPT_MAX];
-	bool fold = true;
+	struct list_search *ls = search_of(v);
 
-	if (!n || n >= sizeof(low))
-		return false;
-	/* smartcase: a capital letter makes the search exact */
-	for (const char *p = needle; *p; p++)
-		fold = fold && !isupper((unsigned char)*p);
-	if (!fold) {
-		fields(r, f, len);
-		for (int k = 0; k < LIST_FIELDS; k++)
-			if (memmem(f[k], len[k], needle, n))
-				return true;
-		return false;
-	}
-	if (!t && !(t = v->priv = calloc(1, sizeof(*t))))
-		return false;
-	if ((!t->folded || t->gen != app->s.graph_gen) && text_build(t, &app->s.rep.g,
-								      app->s.graph_gen) < 0)
-		return false;
-	for (size_t k = 0; k <= n; k++)
-		low[k] = (char)tolower((unsigned char)needle[k]);
-	return memmem(text_folded(t, r, rev), t->at[rev + 1] - t->at[rev], low, n);
+	return ls && list_search_matches(ls, &app->s.rep.g, app->s.graph_gen, app->rows[row],
+					 needle);
 }
 
 static void
 list_close(struct view *v)
 {
-	if (v->priv)
-		text_free(v->priv);
-	free(v->priv);
+	list_search_free(v->priv);
 	v->priv = NULL;
 }
 

@@ -289,3 +289,39 @@ Test(pysrc, more_than_200_open_brackets_is_what_python_refuses)
 	free(ok);
 	free(deep);
 }
+
+/* A field name the grammar does not have would find nothing, silently: each is one of its own. */
+Test(pysrc, every_field_read_is_the_grammar_s)
+{
+	static const char *const names[] = {
+#define FIELD_NAME(id, name) [PYSRC_FIELD_##id] = name,
+		PYSRC_FIELDS(FIELD_NAME)
+#undef FIELD_NAME
+	};
+
+	for (int f = 0; f < PYSRC_FIELD_COUNT; f++)
+		cr_expect_neq(ts_language_field_id_for_name(pysrc_language(), names[f],
+							    (uint32_t)strlen(names[f])), 0,
+			      "%s", names[f]);
+}
+
+/* pysrc_field() finds the child ts_node_child_by_field_name() finds. */
+Test(pysrc, field_finds_the_child_of_that_name)
+{
+	const char *src = "x = op.create_table('t', sa.Column('id'))\n";
+	TSTree *tree = pysrc_parse(parser, src, strlen(src), NULL);
+	TSNode asg = ts_node_named_child(ts_node_named_child(ts_tree_root_node(tree), 0), 0);
+	TSNode call = ts_node_child_by_field_name(asg, "right", 5);
+
+	cr_assert(pysrc_node_is(asg, "assignment"));
+	cr_expect(ts_node_eq(pysrc_field(asg, PYSRC_FIELD_LEFT),
+			     ts_node_child_by_field_name(asg, "left", 4)));
+	cr_expect(ts_node_eq(pysrc_field(asg, PYSRC_FIELD_RIGHT), call));
+	cr_expect(pysrc_node_is(call, "call"));
+	cr_expect(ts_node_eq(pysrc_field(call, PYSRC_FIELD_FUNCTION),
+			     ts_node_child_by_field_name(call, "function", 8)));
+	cr_expect(pysrc_node_text_is(src, pysrc_field(call, PYSRC_FIELD_FUNCTION),
+				     "op.create_table"));
+	cr_expect(ts_node_is_null(pysrc_field(call, PYSRC_FIELD_BODY)), "a call has no body");
+	ts_tree_delete(tree);
+}

@@ -488,7 +488,8 @@ Test(session, the_quick_first_read_is_completed_by_the_analysis)
 	cr_assert(session_open(&s, ini, NULL, NULL, &err) == 0, "%s", err.msg);
 	rev = rev_of(&s, "5931423ea539");
 	/* read by the scanner: the graph is there, the parse is the analysis's */
-	cr_assert(s.rep.g.revs[rev].deferred, "the header was read without the parser");
+	cr_assert_eq(s.rep.g.revs[rev].deferred, REVISION_DEFERRED_PARSE,
+		     "the header was read without the parser (%d)", s.rep.g.revs[rev].deferred);
 	cr_assert_null(s.rep.g.revs[rev].migration);
 	session_poll(&s, 0, true, &err);
 	cr_assert(session_analysed(&s));
@@ -545,7 +546,8 @@ Test(session, the_analysis_fills_the_cache_for_the_next_first_screen)
 	setenv("MIGREVIEW_REVIEWER", "Ann <ann@example.com>", 1);
 	cr_assert(session_open(&s, ini, NULL, NULL, &err) == 0, "%s", err.msg);
 	rev = rev_of(&s, "5931423ea539");
-	cr_assert(s.rep.g.revs[rev].deferred, "an empty cache: the scanner reads the header");
+	cr_assert_eq(s.rep.g.revs[rev].deferred, REVISION_DEFERRED_PARSE,
+		     "an empty cache: the scanner reads the header");
 	session_poll(&s, 0, true, &err);
 	cr_assert(session_analysed(&s));
 	session_close(&s);

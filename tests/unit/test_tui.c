@@ -4,7 +4,10 @@
  * revision graph, and the status-line prompt.  Everything is checked cell
  * by cell or string by string: these are what the terminal shows.
  */
+#include "config.h"     /* memmem */
+
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,7 @@
 #include "graph_spec.h"
 #include "tui/keys.h"
 #include "tui/lanes.h"
+#include "tui/listsearch.h"
 #include "tui/prompt.h"
 #include "tui/screen.h"
 #include "tui/userconf.h"
@@ -1293,4 +1297,227 @@ Test(prompt, a_full_line_takes_no_more_and_no_half_characters)
 	cr_expect_eq(pr.text[PROMPT_MAX - 1], '\0');
 	type((const int[]){ MRK_BACKSPACE, MRK_BACKSPACE }, 2);
 	cr_expect_eq(pr.len, PROMPT_MAX - 4);
+}
+
+/* --- list search --- */
+
+#define SEARCH_REVS 600
+
+static struct revision search_revs[SEARCH_REVS];
+static struct graph search_graph = { .revs = search_revs, .n = SEARCH_REVS };
+
+/* A word of a small alphabet, upper case now and then: needles find some texts and miss most. */
+static void
+random_word(char *out, size_t len, unsigned *seed)
+{
+	static const char alphabet[] = "abcdeFGhij_ .";
+
+	for (size_t i = 0; i < len; i++)
+		out[i] = alphabet[rand_r(seed) % (sizeof(alphabet) - 1)];
+	out[len] = '\0';
+}
+
+static char *
+random_text(size_t len, unsigned *seed)
+{
+	char *s = malloc(len + 1);
+
+	cr_assert_not_null(s);
+	random_word(s, len, seed);
+	for (size_t i = 0; i < len; i++)
+		if (rand_r(seed) % 40 == 0)
+			s[i] = '\n';
+	return s;
+}
+
+/* Revisions with random ids, messages, paths and sources of up to 3 KB. */
+static void
+search_setup(void)
+{
+	unsigned seed = 20;
+
+	utf8_locale();
+	for (size_t i = 0; i < SEARCH_REVS; i++) {
+		struct revision *r = &search_revs[i];
+
+		memset(r, 0, sizeof(*r));
+		r->id = random_text(8, &seed);
+		r->message = i % 5 ? random_text(30, &seed) : NULL;
+		r->relpath = random_text(20, &seed);
+		r->text_len = (size_t)rand_r(&seed) % 3000;
+		r->text = i % 7 ? random_text(r->text_len, &seed) : NULL;
+	}
+}
+
+static void
+search_teardown(void)
+{
+	for (size_t i = 0; i < SEARCH_REVS; i++) {
+		free(search_revs[i].id);
+		free(search_revs[i].message);
+		free(search_revs[i].relpath);
+		free(search_revs[i].text);
+	}
+}
+
+TestSuite(list_search, .init = search_setup, .fini = search_teardown);
+
+/* s folded as tolower() folds it (a new string). */
+static char *
+lower(const char *s, size_t len)
+{
+	char *out = malloc(len + 1);
+
+	cr_assert_not_null(out);
+	for (size_t i = 0; i < len; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[len] = '\0';
+	return out;
+}
+
+/* The search as it was before the index: each field, folded unless the needle has a capital. */
+static bool
+reference(const struct revision *r, const char *needle)
+{
+	const char *f[] = { r->id, r->message ? r->message : "", r->relpath,
+			    r->text ? r->text : "" };
+	size_t len[] = { strlen(f[0]), strlen(f[1]), strlen(f[2]), r->text ? r->text_len : 0 };
+	size_t n = strlen(needle);
+	bool exact = false, found = false;
+	char *low = lower(needle, n);
+
+	for (size_t i = 0; i < n; i++)
+		exact = exact || isupper((unsigned char)needle[i]);
+	for (int k = 0; k < 4 && !found; k++) {
+		char *hay = exact ? NULL : lower(f[k], len[k]);
+
+		found = memmem(exact ? f[k] : hay, len[k], exact ? needle : low, n) != NULL;
+		free(hay);
+	}
+	free(low);
+	return n && found;
+}
+
+/* Every revision answers as the reference does for needles of every length, some capitalised. */
+static void
+expect_as_reference(struct list_search *ls, unsigned gen)
+{
+	unsigned seed = 7;
+	size_t hits = 0;
+
+	for (int t = 0; t < 300; t++) {
+		char needle[8];
+
+		random_word(needle, 1 + (size_t)t % 7, &seed);
+		for (size_t rev = 0; rev < SEARCH_REVS; rev++) {
+			bool want = reference(&search_revs[rev], needle);
+
+			cr_assert_eq(list_search_matches(ls, &search_graph, gen, rev, needle), want,
+				     "needle '%s', revision %zu", needle, rev);
+			hits += want;
+		}
+	}
+	cr_assert_gt(hits, 1000, "the needles find something");
+	cr_assert_lt(hits, 300 * SEARCH_REVS / 2, "and miss much");
+}
+
+Test(list_search, finds_what_reading_every_revision_finds)
+{
+	struct list_search *ls = list_search_new();
+
+	cr_assert_not_null(ls);
+	cr_assert_eq(list_search_index(ls, &search_graph, 3), 0);
+	cr_assert(list_search_building(ls));
+	cr_assert(list_search_finish(ls, true));
+	cr_assert_not(list_search_building(ls));
+	cr_assert_eq(list_search_gen(ls), 3);
+	expect_as_reference(ls, 3);
+	list_search_free(ls);
+}
+
+Test(list_search, finds_the_same_before_the_index_is_in)
+{
+	struct list_search *ls = list_search_new();
+
+	cr_assert_not_null(ls);
+	cr_assert_eq(list_search_gen(ls), (unsigned)-1);
+	expect_as_reference(ls, 0);
+	/* an index of another graph is not used for this one */
+	cr_assert_eq(list_search_index(ls, &search_graph, 1), 0);
+	cr_assert(list_search_finish(ls, true));
+	expect_as_reference(ls, 0);
+	list_search_free(ls);
+}
+
+/* Asked again and again, a needle's answers change when the index comes in under them. */
+Test(list_search, keeps_its_answers_when_the_index_comes_in)
+{
+	struct list_search *ls = list_search_new();
+	char needle[] = "ab_";
+	bool before[SEARCH_REVS];
+
+	cr_assert_not_null(ls);
+	for (size_t rev = 0; rev < SEARCH_REVS; rev += 2)
+		before[rev] = list_search_matches(ls, &search_graph, 5, rev, needle);
+	cr_assert_eq(list_search_index(ls, &search_graph, 5), 0);
+	cr_assert(list_search_finish(ls, true));
+	for (size_t rev = 0; rev < SEARCH_REVS; rev++) {
+		bool now = list_search_matches(ls, &search_graph, 5, rev, needle);
+
+		cr_assert_eq(now, reference(&search_revs[rev], needle), "revision %zu", rev);
+		if (rev % 2 == 0)
+			cr_assert_eq(now, before[rev], "revision %zu", rev);
+	}
+	list_search_free(ls);
+}
+
+Test(list_search, a_match_never_spans_two_fields_or_lines)
+{
+	struct list_search *ls = list_search_new();
+	struct revision r = { .id = "abc123", .message = "def", .relpath = "x/y.py",
+			      .text = "line one\nline two", .text_len = 17 };
+	struct graph one = { .revs = &r, .n = 1 };
+
+	cr_assert_not_null(ls);
+	cr_assert_eq(list_search_index(ls, &one, 0), 0);
+	cr_assert(list_search_finish(ls, true));
+	cr_expect(list_search_matches(ls, &one, 0, 0, "c12"));
+	cr_expect(list_search_matches(ls, &one, 0, 0, "LiNE") == false, "a capital: exact");
+	cr_expect(list_search_matches(ls, &one, 0, 0, "e t"));
+	cr_expect(list_search_matches(ls, &one, 0, 0, "y.p"));
+	cr_expect_not(list_search_matches(ls, &one, 0, 0, "123def"), "the id, then the message");
+	cr_expect_not(list_search_matches(ls, &one, 0, 0, "3de"));
+	cr_expect_not(list_search_matches(ls, &one, 0, 0, "efx/"), "the message, then the path");
+	cr_expect_not(list_search_matches(ls, &one, 0, 0, ""));
+	list_search_free(ls);
+}
+
+/*
+ * A revision of 4 MB of random bytes has grams in every bucket the index
+ * hashes them to: all are kept (AddressSanitizer sees a write past them).
+ */
+Test(list_search, a_revision_with_every_gram_is_indexed)
+{
+	struct list_search *ls = list_search_new();
+	size_t n = 4 << 20;
+	struct revision r = { .id = "big", .relpath = "big.py", .text = malloc(n + 1), .text_len = n };
+	struct graph one = { .revs = &r, .n = 1 };
+	unsigned seed = 4;
+	char needle[9];
+
+	cr_assert_not_null(ls);
+	cr_assert_not_null(r.text);
+	for (size_t i = 0; i < n; i++)
+		do
+			r.text[i] = (char)(1 + rand_r(&seed) % 255);
+		while (r.text[i] == '\n');
+	r.text[n] = '\0';
+	cr_assert_eq(list_search_index(ls, &one, 0), 0);
+	cr_assert(list_search_finish(ls, true));
+	memcpy(needle, r.text + n / 2, 8);
+	needle[8] = '\0';
+	cr_expect_eq(list_search_matches(ls, &one, 0, 0, needle), reference(&r, needle), "%s", needle);
+	cr_expect(list_search_matches(ls, &one, 0, 0, "big.py"));
+	free(r.text);
+	list_search_free(ls);
 }

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,44 @@ Test(util, read_file_keeps_nul_bytes)
 	cr_expect_eq(errno, ENOENT, "a missing file is told apart: callers may allow it");
 	cr_expect(strstr(err.msg, "cannot open: No such file"), "%s", err.msg);
 	cr_expect_null(buf);
+}
+
+/* Every file's text is kept (the UI's): a buffer of its own size, not one of 64 KB for each. */
+Test(util, read_file_takes_a_buffer_of_the_file_s_size)
+{
+	char path[] = "/tmp/migreview-util-XXXXXX", *buf, text[3000];
+	size_t len;
+	struct mr_error err;
+	FILE *f = fdopen(mkstemp(path), "wb");
+
+	memset(text, 'x', sizeof(text));
+	fwrite(text, 1, sizeof(text), f);
+	fclose(f);
+	cr_assert_eq(mr_read_file(path, MR_FILE_MIGRATION, &buf, &len, &err), 0, "%s", err.msg);
+	cr_expect_eq(len, sizeof(text));
+	cr_expect_eq(buf[len], '\0');
+	cr_expect_lt(malloc_usable_size(buf), 2 * sizeof(text), "%zu bytes",
+		     malloc_usable_size(buf));
+	free(buf);
+	remove(path);
+}
+
+/* /proc's files say they are empty and are not: the buffer grows as they are read. */
+Test(util, read_file_reads_a_file_longer_than_its_size_says)
+{
+	char *buf;
+	size_t len;
+	struct stat st;
+	struct mr_error err;
+
+	cr_assert_eq(stat("/proc/self/status", &st), 0);
+	cr_assert_eq(st.st_size, 0);
+	cr_assert_eq(mr_read_file("/proc/self/status", MR_FILE_USERCONF, &buf, &len, &err), 0,
+		     "%s", err.msg);
+	cr_expect_gt(len, 100);
+	cr_expect_eq(strlen(buf), len);
+	cr_expect_eq(strncmp(buf, "Name:", 5), 0, "%s", buf);
+	free(buf);
 }
 
 /* A scratch directory holding name, a file of size bytes (sparse: no disk used). */
