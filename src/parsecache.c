@@ -38,12 +38,13 @@ exe_hash(uint64_t *out)
 
 	if (fd < 0)
 		return false;
-	/* full buffers are multiples of 8 bytes, so hashing them in turn is one hash */
+	/* hashed in full buffers, then the rest: the same file always hashes the same */
 	do {
 		ssize_t r = 0;
 
-		for (got = 0; got < sizeof(buf) && (r = read(fd, buf + got, sizeof(buf) - got)) > 0;)
-			got += (size_t)r;
+		for (got = 0; got < sizeof(buf); got += (size_t)r)
+			if ((r = read(fd, buf + got, sizeof(buf) - got)) <= 0)
+				break;
 		if (r < 0) {
 			close(fd);
 			return false;
@@ -97,7 +98,8 @@ cache_dir(void)
 		return NULL;
 	dir = base ? mr_printf("%s/migreview", base) : NULL;
 	if (dir && (mkdir(base, 0700) == 0 || errno == EEXIST) &&
-	    (mkdir(dir, 0700) == 0 || errno == EEXIST) && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+	    (mkdir(dir, 0700) == 0 || errno == EEXIST) && stat(dir, &st) == 0 &&
+	    S_ISDIR(st.st_mode)) {
 		free(base);
 		return dir;
 	}

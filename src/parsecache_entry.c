@@ -56,7 +56,8 @@ put_bytes(struct out *o, const void *p, size_t len)
 {
 	if (len == 0)
 		return;
-	if (o->failed || mr_grow(&o->v, &o->cap, o->n + len, 1) < 0 || o->n + len > PARSECACHE_ENTRY_MAX) {
+	if (o->failed || o->n + len > PARSECACHE_ENTRY_MAX ||
+	    mr_grow(&o->v, &o->cap, o->n + len, 1) < 0) {
 		o->failed = true;
 		return;
 	}
