@@ -261,6 +261,7 @@ struct in {
 	const unsigned char *p, *end;
 	bool bad;
 	int depth;
+	size_t args_left;       /* arguments the entry's size allows in all, at ARG_MIN bytes each */
 };
 
 /* A canonical LEB128 number no larger than max. */
@@ -366,6 +367,22 @@ static int get_call(struct in *in, struct pycall *c);
 /* The least a pyarg, a call and an op take in an entry. */
 enum { ARG_MIN = 6, CALL_MIN = 6, OP_MIN = CALL_MIN + 4 };
 
+/*
+ * n arguments or items at ARG_MIN bytes each: checked against the whole
+ * entry too, so that nested lists cannot each claim what is left of it.
+ */
+static size_t
+get_args_count(struct in *in)
+{
+	size_t n = get_count(in, ARG_MIN);
+
+	if (n > in->args_left)
+		in->bad = true;
+	else
+		in->args_left -= n;
+	return in->bad ? 0 : n;
+}
+
 static int
 get_arg(struct in *in, struct pyarg *a)
 {
@@ -377,6 +394,11 @@ get_arg(struct in *in, struct pyarg *a)
 	if (get_str(in, &a->text) < 0)
 		return -1;
 	bits = get_bits(in, 7);
+	/* what the extraction makes and the analysis relies on: a call for a call,
+	   items for a list, text for every other kind */
+	if ((a->kind == PYARG_CALL) != !!(bits & 2) || (a->kind == PYARG_LIST) != !!(bits & 4) ||
+	    (a->kind != PYARG_CALL && a->kind != PYARG_LIST) != (a->text != NULL))
+		in->bad = true;
 	a->final = bits & 1;
 	a->line = get_uint(in);
 	a->col = get_uint(in);
@@ -386,9 +408,9 @@ get_arg(struct in *in, struct pyarg *a)
 	    (!(a->call = calloc(1, sizeof(*a->call))) || get_call(in, a->call) < 0))
 		return -1;
 	if ((bits & 4) && !in->bad) {
-		size_t n = get_count(in, ARG_MIN);
+		size_t n = get_args_count(in);
 
-		if (!(a->items = calloc(n ? n : 1, sizeof(*a->items))))
+		if (!in->bad && !(a->items = calloc(n ? n : 1, sizeof(*a->items))))
 			return -1;
 		a->n_items = n;
 		for (size_t i = 0; i < n && !in->bad; i++)
@@ -415,7 +437,7 @@ get_call(struct in *in, struct pycall *c)
 	c->col = get_uint(in);
 	c->end_line = get_uint(in);
 	c->end_col = get_uint(in);
-	n = get_count(in, ARG_MIN);
+	n = get_args_count(in);
 	if (in->bad || !(c->args = calloc(n ? n : 1, sizeof(*c->args))))
 		return in->bad ? 0 : -1;
 	c->n_args = n;
@@ -593,7 +615,7 @@ parsecache_entry_decode(const unsigned char *buf, size_t len, const unsigned cha
 			size_t index)
 {
 	bool trusted = !blob;
-	struct in in = { buf + OFF_NAMES, buf + len, false, 0 };
+	struct in in = { buf + OFF_NAMES, buf + len, false, 0, len / ARG_MIN };
 	struct revision tmp = { .relpath = rev->relpath };
 	struct findings found = { 0 };
 	unsigned flags;

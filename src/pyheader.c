@@ -38,11 +38,34 @@ static const char *const long_ops[] = {
 	"->", "**", "//", "<<", ">>",
 };
 
+/* ASCII only: the parser takes some other characters for blanks (U+200B, U+FEFF) */
 static bool
 name_char(unsigned char c)
 {
-	return c == '_' || c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * The replacement field of an f-string at sc->i, just past its "{": 0 past
+ * its "}", or -1 when it holds what only the parser reads (a string, which
+ * may use the f-string's own quotes, an escape, a comment).
+ */
+static int
+fstring_field(struct scan *sc, bool triple)
+{
+	const char *s = sc->s;
+
+	for (size_t depth = 1; depth > 0; sc->i++) {
+		if (sc->i >= sc->len || strchr("'\"\\#", s[sc->i]) || (!triple && s[sc->i] == '\n'))
+			return -1;
+		if (s[sc->i] == '{' || s[sc->i] == '(' || s[sc->i] == '[')
+			depth++;
+		else if (s[sc->i] == '}' || s[sc->i] == ')' || s[sc->i] == ']')
+			depth--;
+		else if (s[sc->i] == '\n')
+			sc->line++, sc->line_start = sc->i + 1;
+	}
+	return 0;
 }
 
 static void
@@ -62,22 +85,36 @@ string_tok(struct scan *sc, struct tok *t, size_t prefix_len)
 	const char *s = sc->s;
 	char q = s[sc->i];
 	bool triple = sc->i + 2 < sc->len && s[sc->i + 1] == q && s[sc->i + 2] == q;
-	bool escape = false, value = true;
+	bool escape = false, value = true, fields = false;
 	size_t open = triple ? 3 : 1;
 
-	for (size_t k = sc->i - prefix_len; k < sc->i; k++)
+	for (size_t k = sc->i - prefix_len; k < sc->i; k++) {
 		value = value && strchr("rRuU", s[k]) != NULL;
+		fields = fields || s[k] == 'f' || s[k] == 'F';
+	}
 	sc->i += open;
 	t->start = sc->i;
 	for (;;) {
 		/* most of a string is none of the bytes that matter here */
-		while (sc->i < sc->len && s[sc->i] != q && s[sc->i] != '\\' && s[sc->i] != '\n')
+		while (sc->i < sc->len && s[sc->i] != q && s[sc->i] != '\\' && s[sc->i] != '\n' &&
+		       !(fields && s[sc->i] == '{'))
 			sc->i++;
 		if (sc->i >= sc->len || (!triple && s[sc->i] == '\n'))
 			return -1;      /* unterminated: a syntax error, the parser's to say */
 		if (s[sc->i] == '\\') {
 			escape = true;
+			/* a line continued inside the string is still a line */
+			if (sc->i + 1 < sc->len && s[sc->i + 1] == '\n')
+				sc->line++, sc->line_start = sc->i + 2;
 			sc->i += 2;
+			continue;
+		}
+		if (s[sc->i] == '{') {
+			sc->i++;
+			if (sc->i < sc->len && s[sc->i] == '{')
+				sc->i++;        /* "{{" is a brace */
+			else if (fstring_field(sc, triple) < 0)
+				return -1;
 			continue;
 		}
 		if (s[sc->i] == q && (!triple || (sc->i + 2 < sc->len && s[sc->i + 1] == q &&
@@ -158,6 +195,9 @@ op_tok(struct scan *sc, struct tok *t)
 		}
 	}
 	/* a lone \r, a form feed, a stray backslash: Python reads them its own way */
+	/* past ASCII the parser may read a blank (U+200B) or a name: the parser's to say */
+	if ((unsigned char)s[sc->i] >= 0x80)
+		return -1;
 	switch (s[sc->i]) {
 	case '\0': case '\r': case '\f': case '\\': case '\v':
 		return -1;

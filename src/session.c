@@ -236,8 +236,10 @@ reread(struct session *s, struct mr_error *err)
 static int
 read_again(struct session *s, struct mr_error *err)
 {
+	if (reread(s, err) < 0)
+		return -1;      /* tried again at the next look */
 	s->reread = false;
-	return reread(s, err);
+	return 0;
 }
 
 /* The review file changed on disk: read it again, and save what waited for it. */

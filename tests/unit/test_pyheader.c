@@ -139,6 +139,19 @@ static const struct {
 	{ "class A:\n    revision = 'x'\nrevision = 'a'\n", true },
 	{ "revision = 'a'\ndown_revision = None", true },
 	{ "", true },
+	/* found in review: the parser takes U+200B, U+FEFF and U+2060 for blanks */
+	{ "revision = \"good\"\nrevision\xe2\x80\x8b= \"evil\"\ndown_revision = None\n", false },
+	{ "revision = \"good\"\nrevision\xef\xbb\xbf= \"evil\"\n", false },
+	/* a string inside an f-string's field, in the f-string's own quotes */
+	{ "x = f\"\"\"{\"\"\"\nrevision = 'evil'\n\"\"\"}\"\"\"\nrevision = 'a'\n", false },
+	{ "x = f'''{\"\"\"'''\nrevision = 'evil'\n'''\"\"\"}'''\nrevision = 'a'\n", false },
+	/* a line continued inside a string still counts */
+	{ "x = \"\"\"a \\\nb\"\"\"\nrevision = 'r'\ndown_revision = None\n", true },
+	{ "x = 'a \\\nb'\nrevision = 'r'\ndown_revision = None\n", true },
+	/* f-strings a migration's body is full of */
+	{ "def upgrade():\n    op.execute(f\"UPDATE {table} SET x = {{1}} WHERE {cols[0]}\")\n"
+	  "revision = 'a'\ndown_revision = None\n", true },
+	{ "x = f'''{a:{w}}\n{b!r}'''\nrevision = 'a'\n", true },
 };
 
 Test(pyheader, written_cases)
