@@ -486,19 +486,44 @@ Test(session, the_quick_first_read_is_completed_by_the_analysis)
 	sh("printf 'x = = 1\\n' >> " CUSTOMERS);
 	setenv("MIGREVIEW_REVIEWER", "Ann <ann@example.com>", 1);
 	cr_assert(session_open(&s, ini, NULL, NULL, &err) == 0, "%s", err.msg);
-	rev = rev_of(&s, "5931423ea539");
-	/* read by the scanner: the graph is there, the parse is the analysis's */
-	cr_assert_eq(s.rep.g.revs[rev].deferred, REVISION_DEFERRED_PARSE,
-		     "the header was read without the parser (%d)", s.rep.g.revs[rev].deferred);
-	cr_assert_null(s.rep.g.revs[rev].migration);
+	/* the analysis runs from here on: what it completes is looked at once it is done */
 	session_poll(&s, 0, true, &err);
 	cr_assert(session_analysed(&s));
 	cr_assert_not(s.quick_failed);
 	for (size_t i = 0; i < s.rep.g.n; i++)
 		cr_assert(s.rep.g.revs[i].migration && !s.rep.g.revs[i].deferred, "%s",
 			  s.rep.g.revs[i].relpath);
+	rev = rev_of(&s, "5931423ea539");
 	cr_assert_eq(count_rule(&s, rev, "parse-error"), 1, "the syntax error is found");
 	session_close(&s);
+}
+
+/* The quick read itself, as the session's first screen makes it, and its completion. */
+Test(session, a_quick_read_leaves_the_parse_to_graph_complete)
+{
+	struct project p;
+	struct graph g;
+	struct mr_error err;
+	size_t rev, errors;
+
+	sh("printf 'x = = 1\\n' >> " CUSTOMERS);
+	cr_assert(project_open(&p, ini, NULL, &err) == 0, "%s", err.msg);
+	cr_assert(graph_load(&g, &p, REVISION_LOAD_QUICK | REVISION_LOAD_MIGRATION |
+			     REVISION_LOAD_BLOB | REVISION_LOAD_TEXT, &err) == 0, "%s", err.msg);
+	rev = graph_find(&g, "5931423ea539");
+	cr_assert_eq(g.revs[rev].deferred, REVISION_DEFERRED_PARSE, "the scanner read the header");
+	cr_assert_null(g.revs[rev].migration);
+	cr_assert_eq(findings_count(&g.findings, SEVERITY_ERROR), 0, "no parse yet");
+	cr_assert_eq(graph_complete(&g, &p, &err), 0, "%s", err.msg);
+	for (size_t i = 0; i < g.n; i++)
+		cr_assert(g.revs[i].migration && !g.revs[i].deferred, "%s", g.revs[i].relpath);
+	errors = 0;
+	for (size_t i = 0; i < g.findings.n; i++)
+		errors += g.findings.v[i].revision == rev &&
+			  g.findings.v[i].rule == &rules[RULE_PARSE_ERROR];
+	cr_assert_eq(errors, 1, "the parse's syntax error, once");
+	graph_free(&g);
+	project_free(&p);
 }
 
 /*
@@ -540,22 +565,17 @@ Test(session, the_analysis_fills_the_cache_for_the_next_first_screen)
 	struct session s;
 	struct mr_error err;
 	struct parsecache_stats before, after;
-	size_t rev;
 
 	unsetenv("MIGREVIEW_CACHE");
 	setenv("MIGREVIEW_REVIEWER", "Ann <ann@example.com>", 1);
 	cr_assert(session_open(&s, ini, NULL, NULL, &err) == 0, "%s", err.msg);
-	rev = rev_of(&s, "5931423ea539");
-	cr_assert_eq(s.rep.g.revs[rev].deferred, REVISION_DEFERRED_PARSE,
-		     "an empty cache: the scanner reads the header");
 	session_poll(&s, 0, true, &err);
 	cr_assert(session_analysed(&s));
-	session_close(&s);
 	parsecache_stats(&before);
+	cr_assert_eq(before.hits, 0, "an empty cache");
+	cr_assert_eq(before.stored, s.rep.g.n, "the analysis's parse stored every file");
+	session_close(&s);
 	cr_assert(session_open(&s, ini, NULL, NULL, &err) == 0, "%s", err.msg);
-	for (size_t i = 0; i < s.rep.g.n; i++)
-		cr_assert_eq(s.rep.g.revs[i].deferred, REVISION_DEFERRED_OPERATIONS,
-			     "%s: the header from the cache", s.rep.g.revs[i].relpath);
 	session_poll(&s, 0, true, &err);
 	cr_assert(session_analysed(&s));
 	parsecache_stats(&after);
