@@ -198,22 +198,74 @@ session_open(struct session *s, const char *config, const char *section, const c
 }
 
 /* Whether the migration files differ from those read: new, removed or changed. */
-static bool
-files_changed(const struct session *s)
+static int
+watch_main(void *arg)
 {
-	struct project_where w = { s->config, s->section, s->directory };
+	struct session_watch *wt = arg;
+	struct project_where w = { wt->config, wt->section, wt->directory };
 	struct project now;
 	struct mr_error err;
-	bool changed;
 
-	if (project_open_at(&now, &w, &err) < 0)
-		return false;   /* a half-written alembic.ini: look again later */
-	changed = now.files.n != s->rep.g.n;
-	for (size_t i = 0; !changed && i < now.files.n; i++)
-		changed = strcmp(now.files.v[i], s->rep.g.revs[i].path) ||
-			  !mr_stamp_equal(mr_stamp_of(now.files.v[i]), s->rep.g.revs[i].stamp);
-	project_free(&now);
-	return changed;
+	/* a half-written alembic.ini: look again later */
+	if (project_open_at(&now, &w, &err) == 0) {
+		wt->changed = now.files.n != wt->paths.n;
+		for (size_t i = 0; !wt->changed && i < now.files.n; i++)
+			wt->changed = strcmp(now.files.v[i], wt->paths.v[i]) ||
+				      !mr_stamp_equal(mr_stamp_of(now.files.v[i]), wt->stamps[i]);
+		project_free(&now);
+	}
+	atomic_store(&wt->done, true);
+	return 0;
+}
+
+static void
+watch_free(struct session_watch *wt)
+{
+	strvec_free(&wt->paths);
+	free(wt->stamps);
+	wt->stamps = NULL;
+}
+
+/* Starts a look at the files as they were read; false when it cannot (it is tried later). */
+static bool
+watch_start(struct session *s)
+{
+	struct session_watch *wt = &s->watch;
+	const struct graph *g = &s->rep.g;
+
+	wt->config = s->config;
+	wt->section = s->section;
+	wt->directory = s->directory;
+	wt->changed = false;
+	wt->stamps = malloc((g->n + 1) * sizeof(*wt->stamps));
+	for (size_t i = 0; wt->stamps && i < g->n; i++) {
+		wt->stamps[i] = g->revs[i].stamp;
+		if (strvec_push(&wt->paths, g->revs[i].path) < 0)
+			break;
+	}
+	atomic_init(&wt->done, false);
+	if (!wt->stamps || wt->paths.n != g->n ||
+	    thrd_create(&wt->thread, watch_main, wt) != thrd_success) {
+		watch_free(wt);
+		return false;
+	}
+	wt->running = true;
+	return true;
+}
+
+/* The look's answer, once it is done (wait: whatever it takes). */
+static bool
+watch_finish(struct session *s, bool wait, bool *changed)
+{
+	struct session_watch *wt = &s->watch;
+
+	if (!wt->running || (!wait && !atomic_load(&wt->done)))
+		return false;
+	thrd_join(wt->thread, NULL);
+	wt->running = false;
+	*changed = wt->changed;
+	watch_free(wt);
+	return true;
 }
 
 /* Reads the project again and starts analysing it; the old report stays on failure. */
@@ -264,6 +316,20 @@ review_changed(struct session *s, struct mr_error *err)
 	return ev;
 }
 
+/* What the look at the files found, when it is done: the project read again if they changed. */
+static unsigned
+look_done(struct session *s, bool wait, struct mr_error *err)
+{
+	bool changed;
+
+	if (!watch_finish(s, wait, &changed) || !changed)
+		return 0;
+	/* what runs on the files as read keeps them: the next look sees it again */
+	if (s->job.running || s->hold)
+		return 0;
+	return SESSION_FILES_CHANGED | (reread(s, err) < 0 ? SESSION_FAILED : 0);
+}
+
 static unsigned
 poll_once(struct session *s, int interval_ms, bool wait, struct mr_error *err)
 {
@@ -288,7 +354,7 @@ poll_once(struct session *s, int interval_ms, bool wait, struct mr_error *err)
 	}
 	now = mr_now_ms();
 	if (now < s->next_poll_ms)
-		return ev;
+		return ev | look_done(s, wait, err);
 	s->next_poll_ms = now + interval_ms;
 	/* our own save changes the file too: it is read when the save is done */
 	if (!s->save.running && review_changed_on_disk(&s->review))
@@ -298,9 +364,9 @@ poll_once(struct session *s, int interval_ms, bool wait, struct mr_error *err)
 	/* a change during an analysis is seen when it is done */
 	if (!s->job.running && !s->hold && s->reread)
 		ev |= SESSION_GRAPH_READ | (read_again(s, err) < 0 ? SESSION_FAILED : 0);
-	else if (!s->job.running && !s->hold && files_changed(s))
-		ev |= SESSION_FILES_CHANGED | (reread(s, err) < 0 ? SESSION_FAILED : 0);
-	return ev;
+	else if (!s->job.running && !s->hold && !s->watch.running)
+		watch_start(s);
+	return ev | look_done(s, wait, err);
 }
 
 unsigned
@@ -632,9 +698,11 @@ void
 session_close(struct session *s)
 {
 	struct mr_error ignored;
+	bool changed;
 
 	if (s->job.running)
 		thrd_join(s->job.thread, NULL);
+	watch_finish(s, true, &changed);
 	if (s->save.running)
 		finish_save(s, &ignored);
 	findings_free(&s->job.all);

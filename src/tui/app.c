@@ -953,7 +953,9 @@ poll_session(struct app *app, bool wait)
 	app->selected_id = rev < app->s.rep.g.n && app->s.rep.g.revs[rev].id ?
 			   mr_strdup(app->s.rep.g.revs[rev].id) : NULL;
 	app->selected_path = rev < app->s.rep.g.n ? mr_strdup(app->s.rep.g.revs[rev].path) : NULL;
-	ev = session_poll(&app->s, SESSION_POLL_MS, wait, &err);
+	/* a screen test waits for the analysis and the save, not for the look at the files */
+	ev = session_poll(&app->s, SESSION_POLL_MS,
+			  wait && (app->s.job.running || app->s.save.running), &err);
 	app->kept_unsaved |= app->s.review.unsaved &&
 			     (app->s.review_broken || app->s.save_failed);
 	if (!ev)
