@@ -548,6 +548,10 @@ pysrc_header_scan(const char *src, size_t len, struct pysrc_header *out)
 		/* a logical line ends: only those starting in column 1 are the module's */
 		if (ln.n && first)
 			rc = ln.v[0].col != 1 ? 0 : read_docstring(&sc, ln.v, ln.n, out);
+		/* "r:" and a line below: the parser may read "r: down_revision = ..." as one */
+		if (rc == 1 && ln.n && !starts_compound(&sc, &ln.v[0]) &&
+		    is_op(&sc, &ln.v[ln.n - 1], ":"))
+			rc = 0;
 		if (rc == 1 && ln.n && ln.v[0].col == 1 && !starts_compound(&sc, &ln.v[0]))
 			rc = read_statement(&sc, ln.v, ln.n, out);
 		first = first && !ln.n;

@@ -152,6 +152,8 @@ static const struct {
 	{ "def upgrade():\n    op.execute(f\"UPDATE {table} SET x = {{1}} WHERE {cols[0]}\")\n"
 	  "revision = 'a'\ndown_revision = None\n", true },
 	{ "x = f'''{a:{w}}\n{b!r}'''\nrevision = 'a'\n", true },
+	/* found by the fuzzer: the parser reads "r: down_revision = ..." across the line */
+	{ "revision = 'a'\nr:\n    # a comment\ndown_revision = ('b', 'c')\n", false },
 };
 
 Test(pyheader, written_cases)
