@@ -4,9 +4,10 @@
  * tokenizer that knows strings, comments, brackets and logical lines, and
  * reads the module-level assignments of the four header names when their
  * values are plain literals.  Anything else it declines, and the caller
- * parses the file: what it accepts it reads exactly as
- * pysrc_header_from_tree() does (tests/unit/test_pyheader.c compares the
- * two on every fixture and on real projects).
+ * parses the file: what it accepts in a file without a syntax error it
+ * reads exactly as pysrc_header_from_tree() does (tests/unit/test_pyheader.c
+ * and the fuzz harness "header" compare the two; around a syntax error the
+ * session compares them after the parse).
  */
 #include "config.h"
 
