@@ -521,7 +521,7 @@ pysrc_header_scan(const char *src, size_t len, struct pysrc_header *out)
 {
 	struct scan sc = { src, len, 0, 0, 1, 0 };
 	struct line ln = { 0 };
-	bool first = true;
+	bool first = true, opens_block = false;
 	int rc = 1;
 
 	memset(out, 0, sizeof(*out));
@@ -549,6 +549,9 @@ pysrc_header_scan(const char *src, size_t len, struct pysrc_header *out)
 		/* a logical line ends: only those starting in column 1 are the module's */
 		if (ln.n && first)
 			rc = ln.v[0].col != 1 ? 0 : read_docstring(&sc, ln.v, ln.n, out);
+		/* indented with no block to be in: the parser reads it as the module's */
+		if (rc == 1 && ln.n && ln.v[0].col != 1 && !opens_block)
+			rc = 0;
 		/* "r:" and a line below: the parser may read "r: down_revision = ..." as one */
 		if (rc == 1 && ln.n && !starts_compound(&sc, &ln.v[0]) &&
 		    is_op(&sc, &ln.v[ln.n - 1], ":"))
@@ -556,6 +559,8 @@ pysrc_header_scan(const char *src, size_t len, struct pysrc_header *out)
 		if (rc == 1 && ln.n && ln.v[0].col == 1 && !starts_compound(&sc, &ln.v[0]))
 			rc = read_statement(&sc, ln.v, ln.n, out);
 		first = first && !ln.n;
+		if (ln.n)
+			opens_block = is_op(&sc, &ln.v[ln.n - 1], ":") || ln.v[0].col != 1;
 		ln.n = 0;
 		if (t.kind == TOK_END)
 			break;

@@ -154,6 +154,9 @@ static const struct {
 	{ "x = f'''{a:{w}}\n{b!r}'''\nrevision = 'a'\n", true },
 	/* found by the fuzzer: the parser reads "r: down_revision = ..." across the line */
 	{ "revision = 'a'\nr:\n    # a comment\ndown_revision = ('b', 'c')\n", false },
+	/* the parser reads a line indented under no block as the module's, with no error */
+	{ "\"\"\"doc\"\"\"\nrevision = 'a'\n    down_revision = 'b'\n", false },
+	{ "revision = 'a'\nif x:\n    y = 1\n\n    z = 2\ndown_revision = None\n", true },
 };
 
 Test(pyheader, written_cases)
