@@ -930,8 +930,9 @@ op_script(const struct ctx *c, const struct migration_op *op)
 
 	if (!op_sql(op, &arg))
 		return NULL;
-	return op >= up->ops && op < up->ops + up->n_ops ? &c->up_sql[op - up->ops] :
-	       &c->down_sql[op - c->m->downgrade.ops];
+	/* an upgrade() without operations has no array at all: NULL + 0 is undefined */
+	return up->n_ops && op >= up->ops && op < up->ops + up->n_ops ?
+	       &c->up_sql[op - up->ops] : &c->down_sql[op - c->m->downgrade.ops];
 }
 
 /* Scans the literal SQL of each operation of fn into (*out)[i]; empty where there is none. */

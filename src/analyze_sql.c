@@ -112,7 +112,8 @@ keeps_rows(const struct sql_stmt *st, const char *table, bool before)
 static bool
 rows_kept(const struct sql_at *s, const char *table)
 {
-	const struct migration_fn *fn = s->op >= s->c->m->upgrade.ops &&
+	/* an upgrade() without operations has no array: NULL + 0 is undefined */
+	const struct migration_fn *fn = s->c->m->upgrade.n_ops && s->op >= s->c->m->upgrade.ops &&
 		s->op < s->c->m->upgrade.ops + s->c->m->upgrade.n_ops ? &s->c->m->upgrade :
 		&s->c->m->downgrade;
 	bool kept = false;
