@@ -552,9 +552,13 @@ pysrc_header_scan(const char *src, size_t len, struct pysrc_header *out)
 		/* indented with no block to be in: the parser reads it as the module's */
 		if (rc == 1 && ln.n && ln.v[0].col != 1 && !opens_block)
 			rc = 0;
-		/* "r:" and a line below: the parser may read "r: down_revision = ..." as one */
-		if (rc == 1 && ln.n && !starts_compound(&sc, &ln.v[0]) &&
-		    is_op(&sc, &ln.v[ln.n - 1], ":"))
+		/*
+		 * A line that ends waiting for more ("r:", "dic."): the parser may
+		 * read it with the next line as one ("r: down_revision = ...").
+		 */
+		if (rc == 1 && ln.n && ln.v[ln.n - 1].kind == TOK_OP && !closes(&sc, &ln.v[ln.n - 1]) &&
+		    !is_op(&sc, &ln.v[ln.n - 1], ",") &&
+		    !(starts_compound(&sc, &ln.v[0]) && is_op(&sc, &ln.v[ln.n - 1], ":")))
 			rc = 0;
 		if (rc == 1 && ln.n && ln.v[0].col == 1 && !starts_compound(&sc, &ln.v[0]))
 			rc = read_statement(&sc, ln.v, ln.n, out);

@@ -157,6 +157,8 @@ static const struct {
 	/* the parser reads a line indented under no block as the module's, with no error */
 	{ "\"\"\"doc\"\"\"\nrevision = 'a'\n    down_revision = 'b'\n", false },
 	{ "revision = 'a'\nif x:\n    y = 1\n\n    z = 2\ndown_revision = None\n", true },
+	/* found by the fuzzer: "dic." read with the next line */
+	{ "revision = 'a'\ndic.\nrevision = 'b'\n", false },
 };
 
 Test(pyheader, written_cases)
