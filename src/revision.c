@@ -449,7 +449,7 @@ complete(struct revision *rev, struct pysrc_parser *parser, struct pyconst *cons
 		rc = parsecache_load(rev->blob, REVISION_LOAD_MIGRATION, &parsed, &found, index);
 	if (rc == 0) {
 		rc = read_source(&l, parser, rev->text, rev->text_len, REVISION_LOAD_MIGRATION, err);
-		if (rc == 0 && l.own_content && parsecache_enabled())
+		if (rc == 0 && l.own_content)
 			parsecache_store(rev->blob, REVISION_LOAD_MIGRATION, &parsed, &found, 0);
 	} else {
 		rc = rc < 0 ? mr_error_oom(err) : 0;
