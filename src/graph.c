@@ -503,27 +503,163 @@ is_implied(const struct implied *m, size_t i, size_t d)
 }
 
 /*
+ * The same for all revisions at once, along the order of down_revision:
+ * each revision carries the set of its ancestors that share a dependency
+ * with another revision (one bit each), made of its parents' sets; a set
+ * is let go once the last child has read it, so only the revisions still
+ * waiting for children hold one.  Fills implied[] per dependency (the k-th
+ * of revision i at first_dep[i] + k); 1 when a cycle is left (the walk
+ * above then answers), -1 out of memory.
+ */
+struct ancestry {
+	size_t *bit;            /* per revision: its bit, or NONE */
+	uint64_t **set;         /* per revision: its ancestors' bits and its own (NULL: none) */
+	size_t *uses;           /* per revision: children that have not read its set yet */
+	size_t words;
+};
+
+static bool
+has_bit(const uint64_t *set, size_t bit)
+{
+	return set && set[bit / 64] >> (bit % 64) & 1;
+}
+
+/* The set of rev's ancestors, taken over from a parent read for the last time if it can. */
+static uint64_t *
+ancestors_of(struct ancestry *a, const struct revision *rev, int *oom)
+{
+	uint64_t *out = NULL;
+
+	for (size_t k = 0; k < rev->n_parents; k++) {
+		size_t p = rev->parents[k];
+		uint64_t *in = a->set[p];
+
+		if (--a->uses[p] == 0)
+			a->set[p] = NULL;
+		if (!in)
+			continue;
+		if (!out && a->uses[p] == 0) {
+			out = in;
+			continue;
+		}
+		if (!out && !(out = calloc(a->words, sizeof(*out)))) {
+			*oom = 1;
+			return NULL;
+		}
+		for (size_t w = 0; w < a->words; w++)
+			out[w] |= in[w];
+		if (a->uses[p] == 0)
+			free(in);
+	}
+	return out;
+}
+
+static int
+find_implied_all(const struct graph *g, const struct adjacency *children,
+		 const struct adjacency *dependents, const size_t *first_dep, bool *implied)
+{
+	struct ancestry a = { 0 };
+	size_t *queue = malloc((g->n + 1) * sizeof(size_t)), head = 0, tail = 0, n_bits = 0;
+	size_t *left = malloc((g->n + 1) * sizeof(size_t));
+	int rc = -1, oom = 0;
+
+	a.bit = malloc((g->n + 1) * sizeof(size_t));
+	a.set = calloc(g->n + 1, sizeof(*a.set));
+	a.uses = malloc((g->n + 1) * sizeof(size_t));
+	if (!queue || !left || !a.bit || !a.set || !a.uses)
+		goto out;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct revision *rev = &g->revs[i];
+
+		a.bit[i] = NONE;
+		for (size_t k = 0; k < rev->n_dep_parents && a.bit[i] == NONE; k++) {
+			size_t d = rev->dep_parents[k];
+
+			if (dependents->start[d + 1] - dependents->start[d] > 1)
+				a.bit[i] = n_bits++;
+		}
+		a.uses[i] = children->start[i + 1] - children->start[i];
+		if (!(left[i] = rev->n_parents))
+			queue[tail++] = i;
+	}
+	a.words = (n_bits + 63) / 64;
+	while (head < tail) {
+		size_t v = queue[head++];
+		const struct revision *rev = &g->revs[v];
+		uint64_t *anc = ancestors_of(&a, rev, &oom);
+
+		if (oom)
+			goto out;
+		for (size_t k = 0; k < rev->n_dep_parents; k++) {
+			size_t d = rev->dep_parents[k];
+
+			for (size_t e = dependents->start[d]; e < dependents->start[d + 1]; e++) {
+				size_t other = dependents->to[e];
+
+				if (other != v && a.bit[other] != NONE && has_bit(anc, a.bit[other]))
+					implied[first_dep[v] + k] = true;
+			}
+		}
+		if (a.bit[v] != NONE) {
+			if (!anc && !(anc = calloc(a.words, sizeof(*anc))))
+				goto out;
+			anc[a.bit[v] / 64] |= (uint64_t)1 << (a.bit[v] % 64);
+		}
+		if (a.uses[v])
+			a.set[v] = anc;
+		else
+			free(anc);
+		for (size_t e = children->start[v]; e < children->start[v + 1]; e++)
+			if (--left[children->to[e]] == 0)
+				queue[tail++] = children->to[e];
+	}
+	rc = tail == g->n ? 0 : 1;
+out:
+	if (a.set)
+		for (size_t i = 0; i < g->n; i++)
+			free(a.set[i]);
+	free(a.set);
+	free(a.bit);
+	free(a.uses);
+	free(left);
+	free(queue);
+	return rc;
+}
+
+/*
  * Alembic's _normalize_depends_on: a dependency that an ancestor (along
  * down_revision) already depends on is implied, and left out of the edges
  * the ordering follows.  Only the revisions that share a dependency with
- * rev can imply it, so only they are looked for among its ancestors.
+ * rev can imply it.
  */
 static int
 normalize_dependencies(struct graph *g)
 {
 	struct adjacency children = { 0 }, dependents = { 0 };
 	struct implied m = { .dependents = &dependents };
-	int rc = -1;
+	size_t *first_dep = malloc((g->n + 1) * sizeof(size_t)), n_deps = 0;
+	bool *implied = NULL;
+	int rc = -1, walk;
 
-	if (reverse_edges(g, false, &children) < 0 || reverse_edges(g, true, &dependents) < 0 ||
-	    !(m.level = levels(g, &children)))
+	if (!first_dep || reverse_edges(g, false, &children) < 0 ||
+	    reverse_edges(g, true, &dependents) < 0)
 		goto out;
-	m.candidate = calloc(g->n + 1, sizeof(size_t));
-	m.reached = calloc(g->n + 1, sizeof(size_t));
-	m.seen = calloc(g->n + 1, sizeof(size_t));
-	m.stack = malloc((g->n + 1) * sizeof(size_t));
-	if (!m.candidate || !m.reached || !m.seen || !m.stack)
+	for (size_t i = 0; i < g->n; i++) {
+		first_dep[i] = n_deps;
+		n_deps += g->revs[i].n_dep_parents;
+	}
+	if (!(implied = calloc(n_deps + 1, sizeof(*implied))) ||
+	    (walk = find_implied_all(g, &children, &dependents, first_dep, implied)) < 0)
 		goto out;
+	if (walk) {
+		m.candidate = calloc(g->n + 1, sizeof(size_t));
+		m.reached = calloc(g->n + 1, sizeof(size_t));
+		m.seen = calloc(g->n + 1, sizeof(size_t));
+		m.stack = malloc((g->n + 1) * sizeof(size_t));
+		if (!(m.level = levels(g, &children)) || !m.candidate || !m.reached || !m.seen ||
+		    !m.stack)
+			goto out;
+	}
 	for (size_t i = 0; i < g->n; i++) {
 		struct revision *rev = &g->revs[i];
 
@@ -532,9 +668,10 @@ normalize_dependencies(struct graph *g)
 				goto out;
 		if (!rev->n_dep_parents)
 			continue;
-		find_implied(g, &m, i);
+		if (walk)
+			find_implied(g, &m, i);
 		for (size_t k = 0; k < rev->n_dep_parents; k++) {
-			if (is_implied(&m, i, rev->dep_parents[k]))
+			if (walk ? is_implied(&m, i, rev->dep_parents[k]) : implied[first_dep[i] + k])
 				continue;
 			rev->n_norm_deps++;
 			if (push_unique(&rev->norm_down, &rev->n_norm_down, rev->dep_parents[k]) < 0)
@@ -552,6 +689,8 @@ out:
 	free(m.reached);
 	free(m.seen);
 	free(m.stack);
+	free(implied);
+	free(first_dep);
 	return rc;
 }
 
@@ -684,29 +823,44 @@ out:
 }
 
 /*
- * Alembic's RevisionMap._topological_sort, step for step, in linear time.
+ * Alembic's RevisionMap._topological_sort, step for step, in linear time
+ * on the histories met in practice.
  *
  * Alembic keeps the ancestors of every current head and, for a candidate,
  * looks for another head whose ancestors hold it: that head goes first.
  * Every revision not emitted yet is an ancestor of some current head (the
  * heads start as all heads and a head is replaced by the parents it had
  * left), and every revision on a path from a head down to the candidate is
- * not emitted yet (it could not have gone before the head above it).  So
+ * not emitted yet (a revision goes only after all its children).  So
  * another head descends from the candidate exactly when one of the
  * candidate's children is not emitted yet: a count per revision answers
- * it, and only then does a walk up through the children not emitted yet
- * find the first such head, as Alembic's scan in head order would.
+ * it, and only then is the first such head looked for.
+ *
+ * Which head that is, is remembered.  Each head has a key that keeps its
+ * place in Alembic's list: a head moving down to its parent keeps its key,
+ * a new head takes a key above all others.  The first head above a
+ * revision can then only move later in the list: moving down never puts a
+ * head above a revision it was not above, and new keys come last.  So the
+ * key found stays the answer as long as that head is still above: surely
+ * so while it has only moved down through revisions of one parent (what
+ * was below it is below its parent), which a version per key counts.
  */
 struct sorter {
 	struct graph *g;
 	uint64_t *todo;
-	size_t *heads;          /* current heads, in Alembic's list order */
-	size_t n_heads, cap_heads;
-	size_t *head_at;        /* per revision: its index among the heads, or NONE */
+	size_t *key;            /* per revision: its key while it is a head, else NONE */
+	size_t *key_rev;        /* per key: the revision holding it, or NONE */
+	size_t *key_version;    /* per key: bumped when its head may leave revisions below it */
+	size_t *prev, *next_key; /* per key: the heads before and after it in the list */
+	size_t first, last;     /* the list's ends (keys), NONE when empty */
+	size_t n_keys, n_heads;
 	size_t *waiting;        /* per revision: its children not emitted yet */
 	size_t *child_start;    /* children of revision i: children[child_start[i] .. [i + 1]) */
 	size_t *children;
-	size_t *seen, gen;      /* the upward walk's marks */
+	size_t *memo_key;       /* per revision: the key of the first head above it, or NONE */
+	size_t *memo_version;   /* ... and that key's version then */
+	size_t *seen, *done, gen; /* the upward walk's marks */
+	size_t *best, *next;    /* the walk's first key above a revision, its next child */
 	size_t *stack;
 };
 
@@ -728,24 +882,48 @@ bit_clear(uint64_t *b, size_t i)
 	b[i / 64] &= ~((uint64_t)1 << (i % 64));
 }
 
-static int
-add_head(struct sorter *s, size_t rev)
+static void
+hold_key(struct sorter *s, size_t rev, size_t key)
 {
-	if (mr_grow(&s->heads, &s->cap_heads, s->n_heads + 1, sizeof(*s->heads)) < 0)
-		return -1;
-	s->head_at[rev] = s->n_heads;
-	s->heads[s->n_heads++] = rev;
-	return 0;
+	s->key[rev] = key;
+	s->key_rev[key] = rev;
 }
 
+/* A new head goes last, under a key above all others. */
 static void
-remove_head(struct sorter *s, size_t idx)
+add_head(struct sorter *s, size_t rev)
 {
-	s->head_at[s->heads[idx]] = NONE;
-	memmove(s->heads + idx, s->heads + idx + 1, (s->n_heads - idx - 1) * sizeof(size_t));
+	size_t k = s->n_keys++;
+
+	hold_key(s, rev, k);
+	s->prev[k] = s->last;
+	s->next_key[k] = NONE;
+	if (s->last != NONE)
+		s->next_key[s->last] = k;
+	else
+		s->first = k;
+	s->last = k;
+	s->n_heads++;
+}
+
+/* Takes head k out of the list: the key of the head that is then current (Alembic's index - 1). */
+static size_t
+remove_head(struct sorter *s, size_t k)
+{
+	size_t before = s->prev[k], after = s->next_key[k];
+
+	s->key[s->key_rev[k]] = NONE;
+	s->key_rev[k] = NONE;
+	if (before != NONE)
+		s->next_key[before] = after;
+	else
+		s->first = after;
+	if (after != NONE)
+		s->prev[after] = before;
+	else
+		s->last = before;
 	s->n_heads--;
-	for (size_t h = idx; h < s->n_heads; h++)
-		s->head_at[s->heads[h]] = h;
+	return before != NONE ? before : after;
 }
 
 /* The first parent of rev that should become a head, or NONE. */
@@ -753,57 +931,110 @@ static size_t
 next_head(const struct sorter *s, const struct revision *rev)
 {
 	for (size_t k = 0; k < rev->n_norm_down; k++)
-		if (bit_test(s->todo, rev->norm_down[k]) && s->head_at[rev->norm_down[k]] == NONE)
+		if (bit_test(s->todo, rev->norm_down[k]) && s->key[rev->norm_down[k]] == NONE)
 			return rev->norm_down[k];
 	return NONE;
 }
 
-/* The index of the first current head that descends from cand, or NONE. */
+/* The key of the first head above rev as remembered, if that still holds; else NONE. */
+static size_t
+remembered(const struct sorter *s, size_t rev)
+{
+	size_t k = s->memo_key[rev];
+
+	if (k == NONE || s->key_rev[k] == NONE || s->key_rev[k] == rev ||
+	    s->key_version[k] != s->memo_version[rev])
+		return NONE;
+	return k;
+}
+
+static size_t
+min_key(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * The key of the first head above cand: a walk up through the children not
+ * emitted yet that stops where the answer is remembered, and remembers it
+ * for every revision it went through.
+ */
+static size_t
+walk_up(struct sorter *s, size_t cand)
+{
+	size_t sp = 0;
+
+	s->gen++;
+	s->seen[cand] = s->gen;
+	s->best[cand] = NONE;
+	s->next[cand] = s->child_start[cand];
+	s->stack[sp++] = cand;
+	while (sp) {
+		size_t v = s->stack[sp - 1], c, k;
+
+		if (s->next[v] == s->child_start[v + 1]) {
+			sp--;
+			s->done[v] = s->gen;
+			if (s->best[v] != NONE) {
+				s->memo_key[v] = s->best[v];
+				s->memo_version[v] = s->key_version[s->best[v]];
+			}
+			if (sp)
+				s->best[s->stack[sp - 1]] = min_key(s->best[s->stack[sp - 1]], s->best[v]);
+			continue;
+		}
+		c = s->children[s->next[v]++];
+		if (!bit_test(s->todo, c))
+			continue;
+		if (s->key[c] != NONE)
+			s->best[v] = min_key(s->best[v], s->key[c]);
+		if (s->seen[c] == s->gen) {
+			if (s->done[c] == s->gen)   /* else a cycle, which the sort reports */
+				s->best[v] = min_key(s->best[v], s->best[c]);
+			continue;
+		}
+		s->seen[c] = s->gen;
+		if ((k = remembered(s, c)) != NONE) {
+			s->done[c] = s->gen;
+			s->best[c] = k;
+			s->best[v] = min_key(s->best[v], k);
+			continue;
+		}
+		s->best[c] = NONE;
+		s->next[c] = s->child_start[c];
+		s->stack[sp++] = c;
+	}
+	return s->best[cand];
+}
+
+/* The key of the first current head that descends from cand, or NONE. */
 static size_t
 first_head_above(struct sorter *s, size_t cand)
 {
-	size_t sp = 0, best = NONE;
+	size_t k = remembered(s, cand);
 
-	s->gen++;
-	s->stack[sp++] = cand;
-	s->seen[cand] = s->gen;
-	while (sp) {
-		size_t v = s->stack[--sp];
-
-		for (size_t k = s->child_start[v]; k < s->child_start[v + 1]; k++) {
-			size_t c = s->children[k];
-
-			if (s->seen[c] == s->gen || !bit_test(s->todo, c))
-				continue;
-			s->seen[c] = s->gen;
-			if (s->head_at[c] != NONE && s->head_at[c] < best)
-				best = s->head_at[c];
-			s->stack[sp++] = c;
-		}
-	}
-	return best;
+	return k != NONE ? k : walk_up(s, cand);
 }
 
-/* Moves head idx down past the emitted candidate; 0, or -1 out of memory. */
-static int
-advance_head(struct sorter *s, size_t *idx, size_t cand)
+/* Moves the current head (key *cur) down past the emitted candidate. */
+static void
+advance_head(struct sorter *s, size_t *cur, size_t cand)
 {
 	const struct revision *rev = &s->g->revs[cand];
 	size_t first = next_head(s, rev), r;
 
 	if (first == NONE) {
-		remove_head(s, *idx);
-		*idx = *idx ? *idx - 1 : 0;
-		return 0;
+		*cur = remove_head(s, *cur);
+		return;
 	}
-	s->head_at[cand] = NONE;
-	s->head_at[first] = *idx;
-	s->heads[*idx] = first;
+	s->key[cand] = NONE;
+	hold_key(s, first, *cur);
+	/* what was below a revision of several parents may not be below the first */
+	if (rev->n_norm_down > 1)
+		s->key_version[*cur]++;
 	/* the other parents and dependencies become heads of their own */
 	while ((r = next_head(s, rev)) != NONE)
-		if (add_head(s, r) < 0)
-			return -1;
-	return 0;
+		add_head(s, r);
 }
 
 static void
@@ -817,29 +1048,28 @@ emit(struct sorter *s, size_t cand, size_t *out, size_t *n_out)
 		s->waiting[rev->norm_down[k]]--;
 }
 
-/* Fills out (history order, head → base); -1 when memory runs out. */
+/* Fills out (history order, head → base); -1 when only a cycle could explain it. */
 static int
 topological_sort(struct sorter *s, size_t *out, size_t *n_out)
 {
-	size_t idx = 0, switches = 0;
+	size_t cur = s->first, switches = 0;
 
 	while (s->n_heads) {
-		size_t cand = s->heads[idx];
+		size_t cand = s->key_rev[cur];
 
 		if (s->waiting[cand]) {
-			size_t h = first_head_above(s, cand);
+			size_t k = first_head_above(s, cand);
 
 			/* another head descends from us: it goes first */
-			if (h == NONE || ++switches > s->n_heads)
-				return -2;      /* only a cycle could do this */
-			idx = h;
+			if (k == NONE || ++switches > s->n_heads)
+				return -1;
+			cur = k;
 			continue;
 		}
 		switches = 0;
 		if (bit_test(s->todo, cand))
 			emit(s, cand, out, n_out);
-		if (advance_head(s, &idx, cand) < 0)
-			return -1;
+		advance_head(s, &cur, cand);
 	}
 	return 0;
 }
@@ -881,28 +1111,27 @@ static int
 order_revisions(struct graph *g, const size_t *by_rank, size_t count, struct mr_error *err)
 {
 	struct sorter s = { .g = g };
+	size_t **per_rev[] = { &s.key, &s.key_rev, &s.key_version, &s.prev, &s.next_key,
+			       &s.waiting, &s.memo_key, &s.memo_version, &s.seen, &s.done,
+			       &s.best, &s.next, &s.stack };
 	size_t *history = malloc((count + 1) * sizeof(size_t)), n_hist = 0;
 	int rc = -1;
 
+	for (size_t a = 0; a < sizeof(per_rev) / sizeof(*per_rev); a++)
+		if (!(*per_rev[a] = calloc(g->n + 1, sizeof(size_t))))
+			goto oom;
 	s.todo = calloc(g->n / 64 + 1, sizeof(uint64_t));
-	s.stack = malloc((g->n + 1) * sizeof(size_t));
-	s.head_at = malloc((g->n + 1) * sizeof(size_t));
-	s.waiting = calloc(g->n + 1, sizeof(size_t));
-	s.seen = calloc(g->n + 1, sizeof(size_t));
 	g->order = malloc((count + 1) * sizeof(size_t));
-	if (!history || !s.todo || !s.stack || !s.head_at || !s.waiting || !s.seen || !g->order ||
-	    index_children(&s, by_rank, count) < 0)
+	if (!history || !s.todo || !g->order || index_children(&s, by_rank, count) < 0)
 		goto oom;
 	for (size_t i = 0; i < g->n; i++)
-		s.head_at[i] = NONE;
+		s.key[i] = s.memo_key[i] = NONE;
+	s.first = s.last = NONE;
 	for (size_t k = 0; k < count; k++)
 		bit_set(s.todo, by_rank[k]);
 	for (size_t h = 0; h < g->n_heads; h++)
-		if (add_head(&s, g->heads[h]) < 0)
-			goto oom;
+		add_head(&s, g->heads[h]);
 	rc = topological_sort(&s, history, &n_hist);
-	if (rc == -1)
-		goto oom;
 	if (rc < 0 || n_hist != count) {
 		mr_error_set(err, "internal error: the revision order did not cover the graph "
 			     "(%zu of %zu revisions); please report this project's layout",
@@ -917,14 +1146,11 @@ order_revisions(struct graph *g, const size_t *by_rank, size_t count, struct mr_
 oom:
 	rc = mr_error_oom(err);
 out:
-	free(s.heads);
-	free(s.head_at);
-	free(s.waiting);
+	for (size_t a = 0; a < sizeof(per_rev) / sizeof(*per_rev); a++)
+		free(*per_rev[a]);
 	free(s.child_start);
 	free(s.children);
-	free(s.seen);
 	free(s.todo);
-	free(s.stack);
 	free(history);
 	return rc;
 }
