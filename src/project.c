@@ -233,17 +233,25 @@ ends_with(const char *s, const char *suffix)
 /* Directories a project's version locations may hold, all together. */
 #define MAX_WALKED_DIRS 10000
 
-/* Adds the file named name in dir, as Alembic >= 1.10 loads it: by real path. */
+/*
+ * Adds the file named name in dir, as Alembic >= 1.10 loads it: by real
+ * path.  real_dir is dir's real path when name is known to be no link (its
+ * real path is then real_dir's with name), else NULL.
+ */
 static int
-add_file(struct project *p, const char *dir, const char *name, struct strmap *seen,
-	 struct mr_error *err)
+add_file(struct project *p, const char *dir, const char *real_dir, const char *name,
+	 struct strmap *seen, struct mr_error *err)
 {
 	char *full = mr_path_join(dir, name), *real;
 	const char *base;
 
 	if (!full)
 		return mr_error_oom(err);
-	real = realpath(full, NULL);
+	real = real_dir ? mr_path_join(real_dir, name) : realpath(full, NULL);
+	if (!real && real_dir) {
+		free(full);
+		return mr_error_oom(err);
+	}
 	if (!real) {
 		int rc = warn(p, mr_printf("%s: cannot resolve: %s", full, strerror(errno)));
 
@@ -283,7 +291,9 @@ walk_dir(struct project *p, const char *dir, struct strmap *seen, size_t *left,
 	 struct mr_error *err)
 {
 	struct strvec files = { 0 }, dirs = { 0 };
+	struct strmap links = { 0 };    /* entries that may be links: resolved one by one */
 	bool list_files = !ends_with(dir, "__pycache__");
+	char *real_dir = NULL;
 	DIR *d;
 	struct dirent *de;
 	int rc = -1;
@@ -304,22 +314,36 @@ walk_dir(struct project *p, const char *dir, struct strmap *seen, size_t *left,
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (!(full = mr_path_join(dir, de->d_name)))
-			goto oom;
-		/* os.walk counts a symlink to a directory as a directory, and skips it */
-		is_dir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
-		if (is_dir && lstat(full, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (de->d_type == DT_REG || de->d_type == DT_DIR) {
+			is_dir = de->d_type == DT_DIR;
+		} else {
+			if (!(full = mr_path_join(dir, de->d_name)))
+				goto oom;
+			/* os.walk counts a symlink to a directory as a directory, and skips it */
+			is_dir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+			if (is_dir && lstat(full, &st) == 0 && S_ISLNK(st.st_mode)) {
+				free(full);
+				continue;
+			}
 			free(full);
-			continue;
+			if (!is_dir) {
+				char *name = strdup(de->d_name);
+
+				if (!name || strmap_put_owned(&links, name, 0) < 0)
+					goto oom;
+			}
 		}
-		free(full);
 		if (strvec_push(is_dir ? &dirs : &files, de->d_name) < 0)
 			goto oom;
 	}
 	sort_names(&files);
 	sort_names(&dirs);
+	/* one real path for the directory spares resolving every file's path */
+	if (list_files && files.n)
+		real_dir = realpath(dir, NULL);
 	for (size_t i = 0; list_files && i < files.n; i++)
-		if (add_file(p, dir, files.v[i], seen, err) < 0)
+		if (add_file(p, dir, strmap_get(&links, files.v[i], NULL) ? NULL : real_dir,
+			     files.v[i], seen, err) < 0)
 			goto out;
 	for (size_t i = 0; p->recursive && i < dirs.n; i++) {
 		char *sub = mr_path_join(dir, dirs.v[i]);
@@ -337,6 +361,8 @@ oom:
 	rc = mr_error_oom(err);
 out:
 	closedir(d);
+	free(real_dir);
+	strmap_free(&links, true);
 	strvec_free(&files);
 	strvec_free(&dirs);
 	return rc;
