@@ -375,12 +375,13 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 	rev->relpath = mr_strdup(relpath);
 	if (!rev->path || !rev->relpath)
 		return mr_error_oom(err);
-	rev->stamp = mr_stamp_of(path);
 	/* a file over the migration limit is read for its header only, however large */
 	if (mr_read_file_head(path, MR_FILE_MIGRATION, REVISION_HEADER_BYTES, &src, &len, &size,
-			      &rerr) < 0)
+			      &rev->stamp, &rerr) < 0) {
+		rev->stamp = mr_stamp_of(path);
 		return problem(&l, RULE_PARSE_ERROR, 0, 0, "%s", rerr.msg) < 0 ?
 		       mr_error_oom(err) : 0;
+	}
 	/* what a decision binds to, hashed while the whole content is at hand */
 	_Static_assert(sizeof(rev->blob) == REVIEW_BLOB_HEX + 1, "a blob id and its NUL");
 	if ((flags & REVISION_LOAD_BLOB) && len == size)

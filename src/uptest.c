@@ -58,7 +58,7 @@ shebang_of(const char *script)
 
 	/* a FIFO or a device on PATH must not hold the test up */
 	if (mr_read_file_head(script, MR_FILE_PROGRAM, sizeof(line) - 1, &text, &len, &size,
-			      NULL) < 0)
+			      NULL, NULL) < 0)
 		return NULL;
 	snprintf(line, sizeof(line), "%.*s", (int)strcspn(text, "\n"), text);
 	free(text);

@@ -246,6 +246,14 @@ file_type(mode_t mode)
 	       S_ISSOCK(mode) ? "a socket" : "not a file";
 }
 
+static struct mr_stamp
+stamp_of(const struct stat *st)
+{
+	return (struct mr_stamp){ (long long)st->st_mtim.tv_sec * 1000000000LL +
+				  st->st_mtim.tv_nsec, (long long)st->st_size,
+				  (long long)st->st_ino };
+}
+
 /*
  * Opens path for reading and fills *st.  O_NONBLOCK lets the open of a
  * FIFO return at once instead of waiting for a writer; it is cleared once
@@ -327,7 +335,7 @@ read_upto(int fd, size_t want, size_t hint, char **buf, size_t *len)
 
 int
 mr_read_file_head(const char *path, enum mr_file_kind kind, size_t head, char **buf,
-		  size_t *len, size_t *size, struct mr_error *err)
+		  size_t *len, size_t *size, struct mr_stamp *stamp, struct mr_error *err)
 {
 	const struct file_kind *k = &file_kinds[kind];
 	struct stat st;
@@ -337,6 +345,8 @@ mr_read_file_head(const char *path, enum mr_file_kind kind, size_t head, char **
 
 	if (fd < 0)
 		return -1;
+	if (stamp)
+		*stamp = stamp_of(&st);
 	/* a regular file's size tells at once; reading one byte past max tells the rest */
 	over = S_ISREG(st.st_mode) && (uintmax_t)st.st_size > k->max;
 	e = over && !head ? EFBIG : read_upto(fd, over ? head : k->max + 1,
@@ -372,7 +382,7 @@ int
 mr_read_file(const char *path, enum mr_file_kind kind, char **buf, size_t *len,
 	     struct mr_error *err)
 {
-	return mr_read_file_head(path, kind, 0, buf, len, NULL, err);
+	return mr_read_file_head(path, kind, 0, buf, len, NULL, NULL, err);
 }
 
 char *
@@ -535,8 +545,7 @@ mr_stamp_of(const char *path)
 
 	if (stat(path, &st) < 0)
 		return (struct mr_stamp){ 0, 0, 0 };
-	return (struct mr_stamp){ (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
-				  (long long)st.st_size, (long long)st.st_ino };
+	return stamp_of(&st);
 }
 
 long long

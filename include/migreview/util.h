@@ -88,10 +88,12 @@ int mr_read_file(const char *path, enum mr_file_kind kind, char **buf, size_t *l
 /*
  * mr_read_file(), except that a file larger than mr_file_max(kind) is read
  * for its first head bytes only; *size is the file's size either way (at
- * least mr_file_max(kind) + 1 for one that grew past it while read).
+ * least mr_file_max(kind) + 1 for one that grew past it while read), and
+ * *stamp (when not NULL) the file's as opened, before it was read.
  */
+struct mr_stamp;
 int mr_read_file_head(const char *path, enum mr_file_kind kind, size_t head, char **buf,
-		      size_t *len, size_t *size, struct mr_error *err);
+		      size_t *len, size_t *size, struct mr_stamp *stamp, struct mr_error *err);
 
 /* Path helpers; results are newly allocated. */
 char *mr_path_join(const char *dir, const char *name);

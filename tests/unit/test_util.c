@@ -246,18 +246,23 @@ Test(util, read_file_head_reads_only_the_head_of_a_huge_file, .timeout = 10)
 {
 	char dir[] = "/tmp/migreview-util-XXXXXX", *path, *buf = NULL;
 	size_t len, size;
+	struct mr_stamp stamp = { 0, 0, 0 };
 	struct mr_error err;
 
 	path = sized_file(dir, "huge.py", (off_t)3 << 30);
-	cr_assert_eq(mr_read_file_head(path, MR_FILE_MIGRATION, 4096, &buf, &len, &size, &err), 0,
+	cr_assert_eq(mr_read_file_head(path, MR_FILE_MIGRATION, 4096, &buf, &len, &size, NULL,
+				       &err), 0,
 		     "%s", err.msg);
 	cr_expect_eq(len, 4096);
 	cr_expect_eq(size, (size_t)3 << 30);
 	cr_expect_eq(memcmp(buf, "revision = 'x'\n", 15), 0);
 	free(buf);
 	cr_assert_eq(truncate(path, 100), 0);
-	cr_assert_eq(mr_read_file_head(path, MR_FILE_MIGRATION, 4096, &buf, &len, &size, &err), 0);
+	cr_assert_eq(mr_read_file_head(path, MR_FILE_MIGRATION, 4096, &buf, &len, &size, &stamp,
+				       &err), 0);
 	cr_expect(len == 100 && size == 100, "a file within the limit is read whole");
+	cr_expect(stamp.size == 100 && mr_stamp_equal(stamp, mr_stamp_of(path)),
+		  "the stamp is the file's as it was read");
 	free(buf);
 	remove_in(dir, path);
 }
