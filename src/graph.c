@@ -394,122 +394,13 @@ reverse_edges(const struct graph *g, bool deps, struct adjacency *out)
 }
 
 /*
- * Each revision's distance from a base along down_revision (the longest
- * one), so that an ancestor is always lower than its descendants; all zero
- * when a cycle is left, which turns the pruning that relies on it off.
- */
-static size_t *
-levels(const struct graph *g, const struct adjacency *children)
-{
-	size_t *level = calloc(g->n + 1, sizeof(size_t)), *left = malloc((g->n + 1) * sizeof(size_t));
-	size_t *queue = malloc((g->n + 1) * sizeof(size_t)), head = 0, tail = 0;
-
-	if (!level || !left || !queue) {
-		free(level);
-		level = NULL;
-		goto out;
-	}
-	for (size_t i = 0; i < g->n; i++)
-		if (!(left[i] = g->revs[i].n_parents))
-			queue[tail++] = i;
-	while (head < tail) {
-		size_t v = queue[head++];
-
-		for (size_t k = children->start[v]; k < children->start[v + 1]; k++) {
-			size_t c = children->to[k];
-
-			if (level[c] < level[v] + 1)
-				level[c] = level[v] + 1;
-			if (--left[c] == 0)
-				queue[tail++] = c;
-		}
-	}
-	if (tail < g->n)
-		memset(level, 0, g->n * sizeof(size_t));
-out:
-	free(left);
-	free(queue);
-	return level;
-}
-
-/* Scratch for normalize_dependencies(), marks by generation. */
-struct implied {
-	const struct adjacency *dependents;
-	const size_t *level;
-	size_t *candidate, *reached, *seen, *stack, gen;
-};
-
-/*
- * Whether any other revision that depends on what rev depends on is an
- * ancestor of rev: marks them reached.  The walk down from rev stops below
- * the lowest of them, and as soon as all are found.
- */
-static void
-find_implied(const struct graph *g, struct implied *m, size_t i)
-{
-	const struct revision *rev = &g->revs[i];
-	size_t need = 0, found = 0, bound = (size_t)-1, sp = 0;
-
-	m->gen++;
-	for (size_t k = 0; k < rev->n_dep_parents; k++) {
-		size_t d = rev->dep_parents[k];
-
-		for (size_t e = m->dependents->start[d]; e < m->dependents->start[d + 1]; e++) {
-			size_t a = m->dependents->to[e];
-
-			if (a == i || m->candidate[a] == m->gen)
-				continue;
-			m->candidate[a] = m->gen;
-			need++;
-			if (m->level[a] < bound)
-				bound = m->level[a];
-		}
-	}
-	if (!need)
-		return;
-	m->seen[i] = m->gen;
-	for (size_t k = 0; k < rev->n_parents; k++)
-		if (m->seen[rev->parents[k]] != m->gen) {
-			m->seen[rev->parents[k]] = m->gen;
-			m->stack[sp++] = rev->parents[k];
-		}
-	while (sp && found < need) {
-		size_t v = m->stack[--sp];
-		const struct revision *anc = &g->revs[v];
-
-		if (m->candidate[v] == m->gen) {
-			m->reached[v] = m->gen;
-			found++;
-		}
-		for (size_t k = 0; k < anc->n_parents; k++) {
-			size_t p = anc->parents[k];
-
-			if (m->seen[p] != m->gen && m->level[p] >= bound) {
-				m->seen[p] = m->gen;
-				m->stack[sp++] = p;
-			}
-		}
-	}
-}
-
-/* Whether d, a dependency of revision i, is depended on by one of i's ancestors. */
-static bool
-is_implied(const struct implied *m, size_t i, size_t d)
-{
-	for (size_t e = m->dependents->start[d]; e < m->dependents->start[d + 1]; e++)
-		if (m->dependents->to[e] != i && m->reached[m->dependents->to[e]] == m->gen)
-			return true;
-	return false;
-}
-
-/*
- * The same for all revisions at once, along the order of down_revision:
- * each revision carries the set of its ancestors that share a dependency
- * with another revision (one bit each), made of its parents' sets; a set
- * is let go once the last child has read it, so only the revisions still
- * waiting for children hold one.  Fills implied[] per dependency (the k-th
- * of revision i at first_dep[i] + k); 1 when a cycle is left (the walk
- * above then answers), -1 out of memory.
+ * Alembic's _normalize_depends_on: a dependency that an ancestor (along
+ * down_revision) already depends on is implied, and left out of the edges
+ * the ordering follows.  Only the revisions that share a dependency with
+ * another can imply one, so only they have a bit: along the order of
+ * down_revision each revision carries the set of its ancestors' bits,
+ * made of its parents' sets; a set is let go once the last child has read
+ * it, so only the revisions still waiting for children hold one.
  */
 struct ancestry {
 	size_t *bit;            /* per revision: its bit, or NONE */
@@ -554,9 +445,14 @@ ancestors_of(struct ancestry *a, const struct revision *rev, int *oom)
 	return out;
 }
 
+/*
+ * Fills implied[] per dependency (revision i's k-th is at first_dep[i] + k);
+ * -1 out of memory.  The cycles are cut by now; a revision in one would
+ * keep its dependencies.
+ */
 static int
-find_implied_all(const struct graph *g, const struct adjacency *children,
-		 const struct adjacency *dependents, const size_t *first_dep, bool *implied)
+find_implied(const struct graph *g, const struct adjacency *children,
+	     const struct adjacency *dependents, const size_t *first_dep, bool *implied)
 {
 	struct ancestry a = { 0 };
 	size_t *queue = malloc((g->n + 1) * sizeof(size_t)), head = 0, tail = 0, n_bits = 0;
@@ -613,7 +509,7 @@ find_implied_all(const struct graph *g, const struct adjacency *children,
 			if (--left[children->to[e]] == 0)
 				queue[tail++] = children->to[e];
 	}
-	rc = tail == g->n ? 0 : 1;
+	rc = 0;
 out:
 	if (a.set)
 		for (size_t i = 0; i < g->n; i++)
@@ -626,20 +522,14 @@ out:
 	return rc;
 }
 
-/*
- * Alembic's _normalize_depends_on: a dependency that an ancestor (along
- * down_revision) already depends on is implied, and left out of the edges
- * the ordering follows.  Only the revisions that share a dependency with
- * rev can imply it.
- */
+/* Each revision's edges for the ordering: its parents, then the dependencies not implied. */
 static int
 normalize_dependencies(struct graph *g)
 {
 	struct adjacency children = { 0 }, dependents = { 0 };
-	struct implied m = { .dependents = &dependents };
 	size_t *first_dep = malloc((g->n + 1) * sizeof(size_t)), n_deps = 0;
 	bool *implied = NULL;
-	int rc = -1, walk;
+	int rc = -1;
 
 	if (!first_dep || reverse_edges(g, false, &children) < 0 ||
 	    reverse_edges(g, true, &dependents) < 0)
@@ -649,29 +539,16 @@ normalize_dependencies(struct graph *g)
 		n_deps += g->revs[i].n_dep_parents;
 	}
 	if (!(implied = calloc(n_deps + 1, sizeof(*implied))) ||
-	    (walk = find_implied_all(g, &children, &dependents, first_dep, implied)) < 0)
+	    find_implied(g, &children, &dependents, first_dep, implied) < 0)
 		goto out;
-	if (walk) {
-		m.candidate = calloc(g->n + 1, sizeof(size_t));
-		m.reached = calloc(g->n + 1, sizeof(size_t));
-		m.seen = calloc(g->n + 1, sizeof(size_t));
-		m.stack = malloc((g->n + 1) * sizeof(size_t));
-		if (!(m.level = levels(g, &children)) || !m.candidate || !m.reached || !m.seen ||
-		    !m.stack)
-			goto out;
-	}
 	for (size_t i = 0; i < g->n; i++) {
 		struct revision *rev = &g->revs[i];
 
 		for (size_t k = 0; k < rev->n_parents; k++)
 			if (push_unique(&rev->norm_down, &rev->n_norm_down, rev->parents[k]) < 0)
 				goto out;
-		if (!rev->n_dep_parents)
-			continue;
-		if (walk)
-			find_implied(g, &m, i);
 		for (size_t k = 0; k < rev->n_dep_parents; k++) {
-			if (walk ? is_implied(&m, i, rev->dep_parents[k]) : implied[first_dep[i] + k])
+			if (implied[first_dep[i] + k])
 				continue;
 			rev->n_norm_deps++;
 			if (push_unique(&rev->norm_down, &rev->n_norm_down, rev->dep_parents[k]) < 0)
@@ -684,11 +561,6 @@ out:
 	free(children.to);
 	free(dependents.start);
 	free(dependents.to);
-	free((size_t *)m.level);
-	free(m.candidate);
-	free(m.reached);
-	free(m.seen);
-	free(m.stack);
 	free(implied);
 	free(first_dep);
 	return rc;

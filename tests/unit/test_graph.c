@@ -132,6 +132,16 @@ Test(graph, dependency_of_a_head_only)
 	cr_expect_eq(g.revs[2].n_norm_deps, 1);
 }
 
+Test(graph, dependency_implied_through_a_merge_far_below)
+{
+	/* b depends on x; c is above b through a merge, d beside b, e above d */
+	build_ok("a; x; b<a^x; m1<b; n<a; m<m1,n; p<m; c<p^x; d<n^x; e<d^x");
+	cr_expect_eq(g.revs[7].n_norm_deps, 0, "c: b, below it through the merge, depends on x");
+	cr_expect_eq(g.revs[8].n_norm_deps, 1, "d: b is beside it, not below");
+	cr_expect_eq(g.revs[9].n_norm_deps, 0, "e: d, its parent, depends on x");
+	cr_expect_eq(g.revs[2].n_norm_deps, 1);
+}
+
 Test(graph, dependency_on_own_ancestor)
 {
 	expect_alembic("p; q<p; r<q^p; s<r", "s r q p", "s", "p");
