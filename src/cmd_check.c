@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 #include "cmd.h"
 #include "migreview/gatetrust.h"
 #include "migreview/gitinfo.h"
+#include "migreview/jsonout.h"
 #include "migreview/report.h"
 #include "migreview/review.h"
 #include "migreview/rules.h"
@@ -144,151 +144,317 @@ parse_color(const char *when, bool *grouped, bool *colour)
 	return 0;
 }
 
-static json_t *
-strvec_json(const struct strvec *sv)
+/*
+ * The JSON and SARIF reports are streamed (jsonout.h): on a large project
+ * they run to a hundred megabytes.  They were jansson documents, and stay
+ * what jansson wrote for every input.  json_pack() refused a string that is
+ * not UTF-8 (a file name can be any bytes) and left out the value that held
+ * it: a finding, an item, a migration, a SARIF result.  The checks that
+ * decide what to write keep that.
+ */
+static bool
+utf8(const char *s)
 {
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < sv->n; i++)
-		json_array_append_new(a, json_string(sv->v[i]));
-	return a;
+	return s && jsonout_utf8(s, strlen(s));
 }
 
-static json_t *
-finding_json(const struct finding *f)
+static void
+put_str(struct jsonout *w, const char *key, const char *s)
 {
-	return json_pack("{s:s, s:s, s:i, s:i, s:s}", "rule", f->rule->id,
-			 "severity", severity_name(f->severity), "line", (json_int_t)f->line,
-			 "column", (json_int_t)f->col, "message", f->message);
+	jsonout_key(w, key);
+	jsonout_string(w, s);
 }
 
-static json_t *
-decision_json(const struct gate *gt, size_t rev, int item)
+static void
+put_int(struct jsonout *w, const char *key, long long v)
 {
-	const struct decision *d = review_find(&gt->review, gt->r.g.revs[rev].id,
-						checklist[item].id);
-
-	if (!d || d->status == DECISION_CLEARED)
-		return json_null();
-	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s}", "status",
-			 decision_status_name(d->status), "reason", d->reason,
-			 "reviewer", d->reviewer, "timestamp", d->timestamp, "blob", d->blob,
-			 "state", item_state_names[gt->states[rev].items[item]]);
+	jsonout_key(w, key);
+	jsonout_int(w, v);
 }
 
-static json_t *
-migration_json(const struct gate *gt, size_t rev)
+/* Under outside_graph a finding names its file too, when its path is UTF-8. */
+static void
+finding_out(struct jsonout *w, const struct finding *f, bool with_path)
+{
+	jsonout_begin_object(w);
+	put_str(w, "rule", f->rule->id);
+	put_str(w, "severity", severity_name(f->severity));
+	put_int(w, "line", f->line);
+	put_int(w, "column", f->col);
+	put_str(w, "message", f->message);
+	if (with_path)
+		put_str(w, "path", f->path);
+	jsonout_end_object(w);
+}
+
+/* Whether the item's decision can be written; a cleared one is written as none. */
+static bool
+decision_ok(const struct decision *d)
+{
+	return !d || d->status == DECISION_CLEARED ||
+	       ((!d->reason || utf8(d->reason)) && utf8(d->reviewer) && utf8(d->timestamp) &&
+		utf8(d->blob));
+}
+
+static void
+decision_out(struct jsonout *w, const struct gate *gt, size_t rev, int item,
+	     const struct decision *d)
+{
+	if (!d || d->status == DECISION_CLEARED) {
+		jsonout_null(w);
+		return;
+	}
+	jsonout_begin_object(w);
+	put_str(w, "status", decision_status_name(d->status));
+	jsonout_key(w, "reason");
+	if (d->reason)
+		jsonout_string(w, d->reason);
+	else
+		jsonout_null(w);
+	put_str(w, "reviewer", d->reviewer);
+	put_str(w, "timestamp", d->timestamp);
+	put_str(w, "blob", d->blob);
+	put_str(w, "state", item_state_names[gt->states[rev].items[item]]);
+	jsonout_end_object(w);
+}
+
+/* A checklist item of the revision, with its own findings filed under it. */
+static void
+item_out(struct jsonout *w, const struct gate *gt, size_t rev, int item)
 {
 	const struct report *r = &gt->r;
-	const struct revision *rv = &r->g.revs[rev];
-	json_t *items = json_array(), *fs[CHECK_ITEM_COUNT];
-	static const char *const states[] = { "open", "stale", "blocked", "signed-off" };
+	const struct decision *d = review_find(&gt->review, r->g.revs[rev].id, checklist[item].id);
 	size_t n, first = report_findings(r, rev, &n);
 
-	for (int item = 0; item < CHECK_ITEM_COUNT; item++)
-		fs[item] = json_array();
-	/* the revision's own findings, each filed under its rule's item */
+	if (!decision_ok(d))
+		return;
+	jsonout_begin_object(w);
+	put_str(w, "item", checklist[item].id);
+	put_str(w, "title", checklist[item].title);
+	jsonout_key(w, "findings");
+	jsonout_begin_array(w);
 	for (size_t i = first; i < first + n; i++)
-		json_array_append_new(fs[r->all.v[i].rule->item], finding_json(&r->all.v[i]));
+		if ((int)r->all.v[i].rule->item == item && utf8(r->all.v[i].message))
+			finding_out(w, &r->all.v[i], false);
+	jsonout_end_array(w);
+	jsonout_key(w, "decision");
+	decision_out(w, gt, rev, item, d);
+	jsonout_end_object(w);
+}
+
+static void
+migration_out(struct jsonout *w, const struct gate *gt, size_t rev)
+{
+	const struct revision *rv = &gt->r.g.revs[rev];
+	static const char *const states[] = { "open", "stale", "blocked", "signed-off" };
+
+	if ((rv->id && !utf8(rv->id)) || !utf8(rv->relpath) || !utf8(rv->blob))
+		return;
+	jsonout_begin_object(w);
+	jsonout_key(w, "revision");
+	if (rv->id)
+		jsonout_string(w, rv->id);
+	else
+		jsonout_null(w);
+	put_str(w, "path", rv->relpath);
+	put_str(w, "blob", rv->blob);
+	put_str(w, "review", states[gt->states[rev].state]);
+	jsonout_key(w, "items");
+	jsonout_begin_array(w);
 	for (int item = 0; item < CHECK_ITEM_COUNT; item++)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:o}", "item",
-						       checklist[item].id, "title",
-						       checklist[item].title, "findings", fs[item],
-						       "decision", decision_json(gt, rev, item)));
-	return json_pack("{s:s?, s:s, s:s, s:s, s:o}", "revision", rv->id, "path", rv->relpath,
-			 "blob", rv->blob, "review", states[gt->states[rev].state],
-			 "items", items);
+		item_out(w, gt, rev, item);
+	jsonout_end_array(w);
+	jsonout_end_object(w);
 }
 
 /* Findings of files outside the graph: no revision id, or shadowed by a duplicate. */
-static json_t *
-outside_json(const struct gate *gt)
+static void
+outside_out(struct jsonout *w, const struct gate *gt)
 {
 	const struct report *r = &gt->r;
-	json_t *arr = json_array();
 
-	for (size_t i = 0; arr && i < r->all.n; i++) {
+	jsonout_begin_array(w);
+	for (size_t i = 0; jsonout_ok(w) && i < r->all.n; i++) {
 		const struct finding *f = &r->all.v[i];
-		json_t *j;
 
 		if ((f->revision < r->g.n && r->g.revs[f->revision].in_graph) ||
-		    !scoped(gt, f->revision))
+		    !scoped(gt, f->revision) || !utf8(f->message))
 			continue;
-		j = finding_json(f);
-		json_object_set_new(j, "path", json_string(f->path));
-		json_array_append_new(arr, j);
+		finding_out(w, f, utf8(f->path));
 	}
-	return arr;
+	jsonout_end_array(w);
 }
 
-static json_t *
-report_json(const struct gate *gt)
+static void
+summary_out(struct jsonout *w, const struct gate *gt)
+{
+	jsonout_begin_object(w);
+	put_int(w, "migrations", (long long)gt->n.migrations);
+	put_int(w, "signed_off", (long long)gt->n.signed_off);
+	put_int(w, "findings", (long long)gt->n.findings);
+	put_int(w, "errors", (long long)gt->n.errors);
+	put_int(w, "warnings", (long long)gt->n.warnings);
+	put_int(w, "info", (long long)gt->n.info);
+	jsonout_end_object(w);
+}
+
+/* With a baseline, where it is and whether the history before it is checked. */
+static void
+baseline_out(struct jsonout *w, const struct gate *gt)
+{
+	const char *id = gt->r.g.revs[gt->r.baseline].id;
+
+	if (!utf8(id))
+		return;
+	jsonout_key(w, "baseline");
+	jsonout_begin_object(w);
+	put_str(w, "revision", id);
+	put_int(w, "history", (long long)gt->r.n_history);
+	jsonout_key(w, "included");
+	jsonout_bool(w, gt->with_history);
+	jsonout_end_object(w);
+}
+
+/* With --trust-ref, the gate's settings and what keeps decisions from counting. */
+static void
+gate_out(struct jsonout *w, const struct gate *gt, const struct strvec *problems,
+	 bool settings_signed)
+{
+	if (!utf8(gt->trust.ref) || !utf8(gt->trust.settings_id))
+		return;
+	jsonout_key(w, "gate");
+	jsonout_begin_object(w);
+	put_str(w, "trust_ref", gt->trust.ref);
+	put_str(w, "settings", gt->trust.settings_id);
+	jsonout_key(w, "settings_signed_off");
+	jsonout_bool(w, settings_signed);
+	jsonout_key(w, "problems");
+	jsonout_begin_array(w);
+	for (size_t i = 0; i < problems->n; i++)
+		if (utf8(problems->v[i]))
+			jsonout_string(w, problems->v[i]);
+	jsonout_end_array(w);
+	jsonout_end_object(w);
+}
+
+/* The target dialect and where it came from: JSON's "dialect", SARIF's run properties. */
+static void
+dialect_out(struct jsonout *w, const struct gate *gt, enum format format)
+{
+	char name[64];
+
+	if (!utf8(gt->cfg.dialect_from))
+		return;
+	dialect_names(gt->cfg.dialect, name, sizeof(name));
+	jsonout_key(w, format == FORMAT_JSON ? "dialect" : "properties");
+	jsonout_begin_object(w);
+	put_str(w, format == FORMAT_JSON ? "name" : "dialect", name);
+	put_str(w, format == FORMAT_JSON ? "source" : "dialectSource", gt->cfg.dialect_from);
+	jsonout_end_object(w);
+}
+
+static void
+report_json(struct jsonout *w, const struct gate *gt, const struct strvec *trust,
+	    bool settings_signed)
 {
 	const struct report *r = &gt->r;
-	json_t *migrations = json_array();
 
-	for (size_t k = 0; migrations && k < r->g.n_order; k++)
+	jsonout_begin_object(w);
+	jsonout_key(w, "migrations");
+	jsonout_begin_array(w);
+	for (size_t k = 0; jsonout_ok(w) && k < r->g.n_order; k++)
 		if (scoped(gt, r->g.order[k]))
-			json_array_append_new(migrations, migration_json(gt, r->g.order[k]));
-	return json_pack("{s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i, s:i}}", "migrations", migrations,
-			 "outside_graph", outside_json(gt),
-			 "summary", "migrations", (json_int_t)gt->n.migrations,
-			 "signed_off", (json_int_t)gt->n.signed_off,
-			 "findings", (json_int_t)gt->n.findings,
-			 "errors", (json_int_t)gt->n.errors,
-			 "warnings", (json_int_t)gt->n.warnings,
-			 "info", (json_int_t)gt->n.info);
+			migration_out(w, gt, r->g.order[k]);
+	jsonout_end_array(w);
+	jsonout_key(w, "outside_graph");
+	outside_out(w, gt);
+	jsonout_key(w, "summary");
+	summary_out(w, gt);
+	dialect_out(w, gt, FORMAT_JSON);
+	if (gt->r.history)
+		baseline_out(w, gt);
+	if (gt->trust.ref)
+		gate_out(w, gt, trust, settings_signed);
+	jsonout_end_object(w);
 }
 
-static json_t *
-sarif_rules(void)
+/* {"text": s}, as SARIF writes its messages */
+static void
+put_text(struct jsonout *w, const char *key, const char *s)
 {
-	json_t *arr = json_array();
-
-	for (size_t i = 0; arr && i < RULE_COUNT; i++)
-		json_array_append_new(arr, json_pack(
-			"{s:s, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}",
-			"id", rules[i].id,
-			"shortDescription", "text", rules[i].summary,
-			"fullDescription", "text", rules[i].why,
-			"help", "text", rules[i].fix,
-			"defaultConfiguration", "level", sarif_level(rules[i].severity),
-			"properties", "checklist-item", checklist[rules[i].item].id));
-	return arr;
+	jsonout_key(w, key);
+	jsonout_begin_object(w);
+	put_str(w, "text", s);
+	jsonout_end_object(w);
 }
 
-static json_t *
-sarif_result(const struct gate *gt, const struct finding *f)
+static void
+sarif_rule(struct jsonout *w, const struct rule *rule)
 {
+	jsonout_begin_object(w);
+	put_str(w, "id", rule->id);
+	put_text(w, "shortDescription", rule->summary);
+	put_text(w, "fullDescription", rule->why);
+	put_text(w, "help", rule->fix);
+	jsonout_key(w, "defaultConfiguration");
+	jsonout_begin_object(w);
+	put_str(w, "level", sarif_level(rule->severity));
+	jsonout_end_object(w);
+	jsonout_key(w, "properties");
+	jsonout_begin_object(w);
+	put_str(w, "checklist-item", checklist[rule->item].id);
+	jsonout_end_object(w);
+	jsonout_end_object(w);
+}
+
+/* A decided finding is suppressed, with the reviewer's decision as its reason. */
+static void
+sarif_suppression(struct jsonout *w, const struct gate *gt, const struct finding *f)
+{
+	const struct decision *d = review_find(&gt->review, gt->r.g.revs[f->revision].id,
+						checklist[f->rule->item].id);
+
+	jsonout_key(w, "suppressions");
+	jsonout_begin_array(w);
+	jsonout_begin_object(w);
+	put_str(w, "kind", "external");
+	put_str(w, "status", "accepted");
+	if (d->reason && utf8(d->reason))
+		put_str(w, "justification", d->reason);
+	jsonout_end_object(w);
+	jsonout_end_array(w);
+}
+
+static void
+sarif_result(struct jsonout *w, const struct gate *gt, const struct finding *f, const char *uri)
+{
+	jsonout_begin_object(w);
+	put_str(w, "ruleId", f->rule->id);
+	put_int(w, "ruleIndex", (long long)rule_id_of(f->rule));
+	put_str(w, "level", sarif_level(f->severity));
+	put_text(w, "message", f->message);
+	jsonout_key(w, "locations");
+	jsonout_begin_array(w);
+	jsonout_begin_object(w);
+	jsonout_key(w, "physicalLocation");
+	jsonout_begin_object(w);
+	jsonout_key(w, "artifactLocation");
+	jsonout_begin_object(w);
+	put_str(w, "uri", uri);
+	put_str(w, "uriBaseId", "%SRCROOT%");
+	jsonout_end_object(w);
 	/* a finding about the whole file points at its start, as code scanning expects */
-	json_t *region = json_pack("{s:i, s:i}", "startLine", (json_int_t)(f->line ? f->line : 1),
-				   "startColumn", (json_int_t)(f->col ? f->col : 1));
-	char *uri = mr_printf("%s%s", gt->uri_prefix ? gt->uri_prefix : "", f->path);
-	json_t *phys = json_pack("{s:{s:s, s:s}}", "artifactLocation", "uri", uri ? uri : f->path,
-				 "uriBaseId", "%SRCROOT%");
-
-	free(uri);
-
-	if (phys && region)
-		json_object_set_new(phys, "region", region);
-	else
-		json_decref(region);
-	json_t *res = json_pack("{s:s, s:i, s:s, s:{s:s}, s:[{s:o}]}", "ruleId", f->rule->id,
-				"ruleIndex", (json_int_t)rule_id_of(f->rule), "level",
-				sarif_level(f->severity), "message", "text", f->message,
-				"locations", "physicalLocation", phys);
-
-	/* a decided finding is suppressed, with the reviewer's decision as its reason */
-	if (res && decided(gt, f)) {
-		const struct decision *d = review_find(&gt->review, gt->r.g.revs[f->revision].id,
-							checklist[f->rule->item].id);
-		json_t *sup = json_pack("{s:s, s:s}", "kind", "external", "status", "accepted");
-
-		if (sup && d->reason)
-			json_object_set_new(sup, "justification", json_string(d->reason));
-		json_object_set_new(res, "suppressions", json_pack("[o]", sup));
-	}
-	return res;
+	jsonout_key(w, "region");
+	jsonout_begin_object(w);
+	put_int(w, "startLine", f->line ? f->line : 1);
+	put_int(w, "startColumn", f->col ? f->col : 1);
+	jsonout_end_object(w);
+	jsonout_end_object(w);
+	jsonout_end_object(w);
+	jsonout_end_array(w);
+	if (decided(gt, f))
+		sarif_suppression(w, gt, f);
+	jsonout_end_object(w);
 }
 
 /*
@@ -310,37 +476,75 @@ sarif_uri_prefix(struct gate *gt)
 	gt->uri_prefix = rel;
 }
 
-static json_t *
-report_sarif(struct gate *gt)
+static void
+sarif_results(struct jsonout *w, const struct gate *gt)
 {
 	const struct report *r = &gt->r;
-	json_t *results = json_array();
 
-	sarif_uri_prefix(gt);
+	jsonout_key(w, "results");
+	jsonout_begin_array(w);
+	for (size_t k = 0; jsonout_ok(w) && k < r->all.n; k++) {
+		const struct finding *f = &r->all.v[r->by_order[k]];
+		char *uri;
 
-	for (size_t k = 0; results && k < r->all.n; k++)
-		if (scoped(gt, r->all.v[r->by_order[k]].revision))
-			json_array_append_new(results, sarif_result(gt, &r->all.v[r->by_order[k]]));
-	return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o}]}",
-			 "$schema", SARIF_SCHEMA, "version", "2.1.0", "runs",
-			 "tool", "driver", "name", "migreview", "version", PACKAGE_VERSION,
-			 "rules", sarif_rules(), "results", results);
+		if (!scoped(gt, f->revision))
+			continue;
+		uri = mr_printf("%s%s", gt->uri_prefix ? gt->uri_prefix : "", f->path);
+		if (utf8(uri ? uri : f->path) && utf8(f->message))
+			sarif_result(w, gt, f, uri ? uri : f->path);
+		free(uri);
+	}
+	jsonout_end_array(w);
 }
 
-/* The target dialect and where it came from: JSON's "dialect", SARIF's run properties. */
 static void
-add_dialect(const struct gate *gt, enum format format, json_t *doc)
+report_sarif(struct jsonout *w, struct gate *gt)
 {
-	char name[64];
-	json_t *runs = json_object_get(doc, "runs");
+	sarif_uri_prefix(gt);
+	jsonout_begin_object(w);
+	put_str(w, "$schema", SARIF_SCHEMA);
+	put_str(w, "version", "2.1.0");
+	jsonout_key(w, "runs");
+	jsonout_begin_array(w);
+	jsonout_begin_object(w);
+	jsonout_key(w, "tool");
+	jsonout_begin_object(w);
+	jsonout_key(w, "driver");
+	jsonout_begin_object(w);
+	put_str(w, "name", "migreview");
+	put_str(w, "version", PACKAGE_VERSION);
+	jsonout_key(w, "rules");
+	jsonout_begin_array(w);
+	for (size_t i = 0; i < RULE_COUNT; i++)
+		sarif_rule(w, &rules[i]);
+	jsonout_end_array(w);
+	jsonout_end_object(w);
+	jsonout_end_object(w);
+	sarif_results(w, gt);
+	dialect_out(w, gt, FORMAT_SARIF);
+	jsonout_end_object(w);
+	jsonout_end_array(w);
+	jsonout_end_object(w);
+}
 
-	dialect_names(gt->cfg.dialect, name, sizeof(name));
+/* JSON or SARIF on stdout, as it is made: 0, or -1 when writing failed. */
+static int
+write_report(struct gate *gt, enum format format, const struct strvec *trust,
+	     bool settings_signed)
+{
+	struct jsonout *w = malloc(sizeof(*w));         /* its buffer is too big for the stack */
+	int rc;
+
+	if (!w)
+		return -1;
+	jsonout_init(w, stdout);
 	if (format == FORMAT_JSON)
-		json_object_set_new(doc, "dialect", json_pack("{s:s, s:s}", "name", name, "source",
-							      gt->cfg.dialect_from));
-	else if (json_array_size(runs))
-		json_object_set_new(json_array_get(runs, 0), "properties", json_pack(
-			"{s:s, s:s}", "dialect", name, "dialectSource", gt->cfg.dialect_from));
+		report_json(w, gt, trust, settings_signed);
+	else
+		report_sarif(w, gt);
+	rc = jsonout_finish(w);
+	free(w);
+	return rc;
 }
 
 static int
@@ -720,7 +924,6 @@ cmd_check(const struct cli *given)
 	struct cli local = *given;
 	const struct cli *cli = &local;
 	enum format format = FORMAT_TEXT;
-	json_t *doc = NULL;
 	char **abs;
 	size_t not_signed;
 	bool settings_signed, grouped, colour;
@@ -766,23 +969,10 @@ cmd_check(const struct cli *given)
 		}
 		if (cli->require_signoff)
 			print_signoff(&gt);
+	} else if (write_report(&gt, format, &trust, settings_signed) < 0) {
+		cmd_error("migreview: cannot write the report\n");
+		goto out;
 	} else {
-		doc = format == FORMAT_JSON ? report_json(&gt) : report_sarif(&gt);
-		if (doc)
-			add_dialect(&gt, format, doc);
-		if (doc && format == FORMAT_JSON && gt.r.history)
-			json_object_set_new(doc, "baseline", json_pack(
-				"{s:s, s:i, s:b}", "revision", gt.r.g.revs[gt.r.baseline].id,
-				"history", (json_int_t)gt.r.n_history, "included", gt.with_history));
-		if (doc && format == FORMAT_JSON && gt.trust.ref)
-			json_object_set_new(doc, "gate", json_pack(
-				"{s:s, s:s, s:b, s:o}", "trust_ref", gt.trust.ref, "settings",
-				gt.trust.settings_id, "settings_signed_off", settings_signed,
-				"problems", strvec_json(&trust)));
-		if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) < 0) {
-			cmd_error("migreview: cannot write the report\n");
-			goto out;
-		}
 		putchar('\n');
 	}
 	if (fflush(stdout) != 0) {
@@ -813,7 +1003,6 @@ cmd_check(const struct cli *given)
 		cmd_error("\n");
 	}
 out:
-	json_decref(doc);
 	strvec_free(&trust);
 	gate_free(&gt);
 	free_paths(abs, local.argc);
