@@ -67,7 +67,7 @@ finding_out(struct jsonout *w, const struct finding *f, bool with_path)
 	jsonout_end_object(w);
 }
 
-/* Whether the item's decision can be written; a cleared one is written as none. */
+/* Whether the decision's strings are UTF-8: else its whole item is left out. */
 static bool
 decision_ok(const struct decision *d)
 {
