@@ -2,12 +2,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
 
+#include "check_gate.h"
+#include "check_json.h"
 #include "check_tty.h"
 #include "cmd.h"
 #include "migreview/gatetrust.h"
@@ -17,56 +18,7 @@
 #include "migreview/rules.h"
 #include "migreview/settings.h"
 
-#define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
-
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF };
-
-/* The analysis and, per revision, the file's blob and where its review stands. */
-struct gate {
-	struct report r;
-	struct gate_trust trust;
-	struct review review;
-	struct strvec discounted;       /* decisions that do not count, one line each */
-	struct migration_review *states;
-	bool *scope;            /* --since: per revision, whether its file changed; else NULL */
-	bool with_history;      /* --include-baseline: the history is in the scope too */
-	char *uri_prefix;       /* SARIF: the ini's directory from the top of its git work tree */
-	struct analysis_config cfg;     /* the settings the analysis ran with: its dialect */
-	struct {
-		size_t migrations, findings, errors, warnings, info, undecided, signed_off;
-	} n;                    /* within the scope */
-};
-
-/*
- * Whether revision rev is in the scope of the check: all of them without
- * --since, but the history up to the baseline only with --include-baseline.
- */
-static bool
-scoped(const struct gate *gt, size_t rev)
-{
-	return (!gt->scope || rev >= gt->r.g.n || gt->scope[rev]) &&
-	       (gt->with_history || !report_history(&gt->r, rev));
-}
-
-/* Whether a finding's item is accepted or waived for the file as it is. */
-static bool
-decided(const struct gate *gt, const struct finding *f)
-{
-	return f->revision < gt->r.g.n && gt->r.g.revs[f->revision].in_graph &&
-	       gt->states[f->revision].items[f->rule->item] == ITEM_DONE;
-}
-
-static const char *const item_state_names[] = {
-	"open", "done", "stale", "blocked", "not-applicable",
-};
-
-static const char *
-sarif_level(enum severity sev)
-{
-	static const char *const levels[] = { "note", "warning", "error" };
-
-	return levels[sev];
-}
 
 /* Piped: one line per finding, as editors and CI logs read them. */
 static void
@@ -78,12 +30,12 @@ print_lines(const struct gate *gt)
 		const struct finding *f = &r->all.v[r->by_order[k]];
 		char *path, *msg;
 
-		if (!scoped(gt, f->revision))
+		if (!gate_scoped(gt, f->revision))
 			continue;
 		path = mr_visible(f->path);
 		msg = mr_visible(f->message);
 
-		const char *note = decided(gt, f) ? " (decided)" : "";
+		const char *note = gate_decided(gt, f) ? " (decided)" : "";
 
 		if (f->line)
 			printf("%s:%u:%u: %s: %s [%s]%s\n", path ? path : "?", f->line, f->col,
@@ -110,8 +62,8 @@ print_grouped(const struct gate *gt, bool colour)
 	for (size_t k = 0; k < r->all.n; k++) {
 		const struct finding *f = &r->all.v[r->by_order[k]];
 
-		if (scoped(gt, f->revision))
-			lines[n++] = (struct check_line){ f, decided(gt, f) };
+		if (gate_scoped(gt, f->revision))
+			lines[n++] = (struct check_line){ f, gate_decided(gt, f) };
 	}
 	rc = check_tty_print(stdout, &r->g, lines, n, colour);
 	free(lines);
@@ -142,205 +94,6 @@ parse_color(const char *when, bool *grouped, bool *colour)
 		return -1;
 	}
 	return 0;
-}
-
-static json_t *
-strvec_json(const struct strvec *sv)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < sv->n; i++)
-		json_array_append_new(a, json_string(sv->v[i]));
-	return a;
-}
-
-static json_t *
-finding_json(const struct finding *f)
-{
-	return json_pack("{s:s, s:s, s:i, s:i, s:s}", "rule", f->rule->id,
-			 "severity", severity_name(f->severity), "line", (json_int_t)f->line,
-			 "column", (json_int_t)f->col, "message", f->message);
-}
-
-static json_t *
-decision_json(const struct gate *gt, size_t rev, int item)
-{
-	const struct decision *d = review_find(&gt->review, gt->r.g.revs[rev].id,
-						checklist[item].id);
-
-	if (!d || d->status == DECISION_CLEARED)
-		return json_null();
-	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s}", "status",
-			 decision_status_name(d->status), "reason", d->reason,
-			 "reviewer", d->reviewer, "timestamp", d->timestamp, "blob", d->blob,
-			 "state", item_state_names[gt->states[rev].items[item]]);
-}
-
-static json_t *
-migration_json(const struct gate *gt, size_t rev)
-{
-	const struct report *r = &gt->r;
-	const struct revision *rv = &r->g.revs[rev];
-	json_t *items = json_array(), *fs[CHECK_ITEM_COUNT];
-	static const char *const states[] = { "open", "stale", "blocked", "signed-off" };
-	size_t n, first = report_findings(r, rev, &n);
-
-	for (int item = 0; item < CHECK_ITEM_COUNT; item++)
-		fs[item] = json_array();
-	/* the revision's own findings, each filed under its rule's item */
-	for (size_t i = first; i < first + n; i++)
-		json_array_append_new(fs[r->all.v[i].rule->item], finding_json(&r->all.v[i]));
-	for (int item = 0; item < CHECK_ITEM_COUNT; item++)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:o}", "item",
-						       checklist[item].id, "title",
-						       checklist[item].title, "findings", fs[item],
-						       "decision", decision_json(gt, rev, item)));
-	return json_pack("{s:s?, s:s, s:s, s:s, s:o}", "revision", rv->id, "path", rv->relpath,
-			 "blob", rv->blob, "review", states[gt->states[rev].state],
-			 "items", items);
-}
-
-/* Findings of files outside the graph: no revision id, or shadowed by a duplicate. */
-static json_t *
-outside_json(const struct gate *gt)
-{
-	const struct report *r = &gt->r;
-	json_t *arr = json_array();
-
-	for (size_t i = 0; arr && i < r->all.n; i++) {
-		const struct finding *f = &r->all.v[i];
-		json_t *j;
-
-		if ((f->revision < r->g.n && r->g.revs[f->revision].in_graph) ||
-		    !scoped(gt, f->revision))
-			continue;
-		j = finding_json(f);
-		json_object_set_new(j, "path", json_string(f->path));
-		json_array_append_new(arr, j);
-	}
-	return arr;
-}
-
-static json_t *
-report_json(const struct gate *gt)
-{
-	const struct report *r = &gt->r;
-	json_t *migrations = json_array();
-
-	for (size_t k = 0; migrations && k < r->g.n_order; k++)
-		if (scoped(gt, r->g.order[k]))
-			json_array_append_new(migrations, migration_json(gt, r->g.order[k]));
-	return json_pack("{s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i, s:i}}", "migrations", migrations,
-			 "outside_graph", outside_json(gt),
-			 "summary", "migrations", (json_int_t)gt->n.migrations,
-			 "signed_off", (json_int_t)gt->n.signed_off,
-			 "findings", (json_int_t)gt->n.findings,
-			 "errors", (json_int_t)gt->n.errors,
-			 "warnings", (json_int_t)gt->n.warnings,
-			 "info", (json_int_t)gt->n.info);
-}
-
-static json_t *
-sarif_rules(void)
-{
-	json_t *arr = json_array();
-
-	for (size_t i = 0; arr && i < RULE_COUNT; i++)
-		json_array_append_new(arr, json_pack(
-			"{s:s, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}",
-			"id", rules[i].id,
-			"shortDescription", "text", rules[i].summary,
-			"fullDescription", "text", rules[i].why,
-			"help", "text", rules[i].fix,
-			"defaultConfiguration", "level", sarif_level(rules[i].severity),
-			"properties", "checklist-item", checklist[rules[i].item].id));
-	return arr;
-}
-
-static json_t *
-sarif_result(const struct gate *gt, const struct finding *f)
-{
-	/* a finding about the whole file points at its start, as code scanning expects */
-	json_t *region = json_pack("{s:i, s:i}", "startLine", (json_int_t)(f->line ? f->line : 1),
-				   "startColumn", (json_int_t)(f->col ? f->col : 1));
-	char *uri = mr_printf("%s%s", gt->uri_prefix ? gt->uri_prefix : "", f->path);
-	json_t *phys = json_pack("{s:{s:s, s:s}}", "artifactLocation", "uri", uri ? uri : f->path,
-				 "uriBaseId", "%SRCROOT%");
-
-	free(uri);
-
-	if (phys && region)
-		json_object_set_new(phys, "region", region);
-	else
-		json_decref(region);
-	json_t *res = json_pack("{s:s, s:i, s:s, s:{s:s}, s:[{s:o}]}", "ruleId", f->rule->id,
-				"ruleIndex", (json_int_t)rule_id_of(f->rule), "level",
-				sarif_level(f->severity), "message", "text", f->message,
-				"locations", "physicalLocation", phys);
-
-	/* a decided finding is suppressed, with the reviewer's decision as its reason */
-	if (res && decided(gt, f)) {
-		const struct decision *d = review_find(&gt->review, gt->r.g.revs[f->revision].id,
-							checklist[f->rule->item].id);
-		json_t *sup = json_pack("{s:s, s:s}", "kind", "external", "status", "accepted");
-
-		if (sup && d->reason)
-			json_object_set_new(sup, "justification", json_string(d->reason));
-		json_object_set_new(res, "suppressions", json_pack("[o]", sup));
-	}
-	return res;
-}
-
-/*
- * Code scanning matches results to the repository's files: in a git work
- * tree, paths start from its top (backend/migrations/... for -c
- * backend/alembic.ini), else from the ini's directory.
- */
-static void
-sarif_uri_prefix(struct gate *gt)
-{
-	struct gitinfo *gi = NULL;
-	struct mr_error err;
-	char *rel;
-
-	if (gitinfo_open(&gi, gt->r.p.root, &err) < 0)
-		return;
-	rel = gitinfo_relative_dir(gi, gt->r.p.root);
-	gitinfo_free(gi);
-	gt->uri_prefix = rel;
-}
-
-static json_t *
-report_sarif(struct gate *gt)
-{
-	const struct report *r = &gt->r;
-	json_t *results = json_array();
-
-	sarif_uri_prefix(gt);
-
-	for (size_t k = 0; results && k < r->all.n; k++)
-		if (scoped(gt, r->all.v[r->by_order[k]].revision))
-			json_array_append_new(results, sarif_result(gt, &r->all.v[r->by_order[k]]));
-	return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o}]}",
-			 "$schema", SARIF_SCHEMA, "version", "2.1.0", "runs",
-			 "tool", "driver", "name", "migreview", "version", PACKAGE_VERSION,
-			 "rules", sarif_rules(), "results", results);
-}
-
-/* The target dialect and where it came from: JSON's "dialect", SARIF's run properties. */
-static void
-add_dialect(const struct gate *gt, enum format format, json_t *doc)
-{
-	char name[64];
-	json_t *runs = json_object_get(doc, "runs");
-
-	dialect_names(gt->cfg.dialect, name, sizeof(name));
-	if (format == FORMAT_JSON)
-		json_object_set_new(doc, "dialect", json_pack("{s:s, s:s}", "name", name, "source",
-							      gt->cfg.dialect_from));
-	else if (json_array_size(runs))
-		json_object_set_new(json_array_get(runs, 0), "properties", json_pack(
-			"{s:s, s:s}", "dialect", name, "dialectSource", gt->cfg.dialect_from));
 }
 
 static int
@@ -430,7 +183,7 @@ apply_trust(struct gate *gt)
 	for (size_t rev = 0; rev < r->g.n; rev++) {
 		struct migration_review *m = &gt->states[rev];
 
-		if (!r->g.revs[rev].in_graph || !scoped(gt, rev))
+		if (!r->g.revs[rev].in_graph || !gate_scoped(gt, rev))
 			continue;
 		for (int i = 0; i < CHECK_ITEM_COUNT; i++) {
 			const struct decision *d = review_find(&gt->review, r->g.revs[rev].id,
@@ -493,7 +246,7 @@ print_signoff(const struct gate *gt)
 		const struct migration_review *m = &gt->states[rev];
 		char *path;
 
-		if (m->state == MIGRATION_SIGNED || !scoped(gt, rev))
+		if (m->state == MIGRATION_SIGNED || !gate_scoped(gt, rev))
 			continue;
 		path = mr_visible(r->g.revs[rev].relpath);
 		for (int i = 0; i < CHECK_ITEM_COUNT; i++) {
@@ -572,7 +325,7 @@ limit_files(struct gate *gt, int argc, char **argv)
 	/* the project lists its files by real path already (as Alembic loads them) */
 	for (size_t i = 0; rc == 0 && i < g->n; i++)
 		for (int a = 0; a < argc && !keep[i]; a++)
-			keep[i] = !strcmp(g->revs[i].path, named[a]) && scoped(gt, i);
+			keep[i] = !strcmp(g->revs[i].path, named[a]) && gate_scoped(gt, i);
 	for (int a = 0; named && a < argc; a++)
 		free(named[a]);
 	free(named);
@@ -682,21 +435,21 @@ count(struct gate *gt)
 	const struct report *r = &gt->r;
 
 	for (size_t k = 0; k < r->g.n_order; k++)
-		if (scoped(gt, r->g.order[k])) {
+		if (gate_scoped(gt, r->g.order[k])) {
 			gt->n.migrations++;
 			gt->n.signed_off += gt->states[r->g.order[k]].state == MIGRATION_SIGNED;
 		}
 	for (size_t i = 0; i < r->all.n; i++) {
 		const struct finding *f = &r->all.v[i];
 
-		if (!scoped(gt, f->revision))
+		if (!gate_scoped(gt, f->revision))
 			continue;
 		gt->n.findings++;
 		gt->n.errors += f->severity == SEVERITY_ERROR;
 		gt->n.warnings += f->severity == SEVERITY_WARNING;
 		gt->n.info += f->severity == SEVERITY_INFO;
 		/* info findings are for reading; undecided warnings and errors hold the gate */
-		gt->n.undecided += f->severity >= SEVERITY_WARNING && !decided(gt, f);
+		gt->n.undecided += f->severity >= SEVERITY_WARNING && !gate_decided(gt, f);
 	}
 }
 
@@ -720,7 +473,6 @@ cmd_check(const struct cli *given)
 	struct cli local = *given;
 	const struct cli *cli = &local;
 	enum format format = FORMAT_TEXT;
-	json_t *doc = NULL;
 	char **abs;
 	size_t not_signed;
 	bool settings_signed, grouped, colour;
@@ -766,23 +518,11 @@ cmd_check(const struct cli *given)
 		}
 		if (cli->require_signoff)
 			print_signoff(&gt);
+	} else if ((format == FORMAT_JSON ? check_json_write(stdout, &gt, &trust, settings_signed) :
+		    check_sarif_write(stdout, &gt)) < 0) {
+		cmd_error("migreview: cannot write the report\n");
+		goto out;
 	} else {
-		doc = format == FORMAT_JSON ? report_json(&gt) : report_sarif(&gt);
-		if (doc)
-			add_dialect(&gt, format, doc);
-		if (doc && format == FORMAT_JSON && gt.r.history)
-			json_object_set_new(doc, "baseline", json_pack(
-				"{s:s, s:i, s:b}", "revision", gt.r.g.revs[gt.r.baseline].id,
-				"history", (json_int_t)gt.r.n_history, "included", gt.with_history));
-		if (doc && format == FORMAT_JSON && gt.trust.ref)
-			json_object_set_new(doc, "gate", json_pack(
-				"{s:s, s:s, s:b, s:o}", "trust_ref", gt.trust.ref, "settings",
-				gt.trust.settings_id, "settings_signed_off", settings_signed,
-				"problems", strvec_json(&trust)));
-		if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) < 0) {
-			cmd_error("migreview: cannot write the report\n");
-			goto out;
-		}
 		putchar('\n');
 	}
 	if (fflush(stdout) != 0) {
@@ -813,7 +553,6 @@ cmd_check(const struct cli *given)
 		cmd_error("\n");
 	}
 out:
-	json_decref(doc);
 	strvec_free(&trust);
 	gate_free(&gt);
 	free_paths(abs, local.argc);
