@@ -660,7 +660,13 @@ revision_complete_all(const struct project *p, struct revision *revs, struct fin
 		      struct mr_error *err)
 {
 	struct load_queue shared = { .p = p, .revs = revs, .complete = true };
+	size_t i = 0;
 
+	/* all read whole already (no quick read, or the cache had everything): no threads */
+	while (i < p->files.n && revs[i].deferred == REVISION_DEFERRED_NONE)
+		i++;
+	if (i == p->files.n)
+		return 0;
 	if (run_loaders(&shared, fs, err) < 0)
 		return -1;
 	return atomic_load(&shared.differs) ? 1 : 0;
