@@ -587,6 +587,9 @@ name_is(struct in *in, const char *s)
 static int
 commit(struct revision *rev, struct revision *tmp, struct findings *fs, struct findings *found)
 {
+	/* kept for the analysis with every other migration: in one block */
+	if (tmp->migration && migration_pack(tmp->migration) < 0)
+		return -1;
 	if (found->n) {
 		if (mr_grow(&fs->v, &fs->cap, fs->n + found->n, sizeof(*fs->v)) < 0)
 			return -1;
