@@ -52,11 +52,13 @@ findings_add(struct findings *fs, enum rule_id rule, enum severity sev,
 	return rc;
 }
 
+/* Positions in one array (arg): by revision, line and column, then insertion order. */
 static int
-finding_cmp(const void *a, const void *b)
+finding_cmp(const void *a, const void *b, void *arg)
 {
-	const struct finding *x = *(const struct finding *const *)a;
-	const struct finding *y = *(const struct finding *const *)b;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct finding *x = (const struct finding *)arg + i;
+	const struct finding *y = (const struct finding *)arg + j;
 
 	if (x->revision != y->revision)
 		return x->revision < y->revision ? -1 : 1;
@@ -64,29 +66,47 @@ finding_cmp(const void *a, const void *b)
 		return x->line < y->line ? -1 : 1;
 	if (x->col != y->col)
 		return x->col < y->col ? -1 : 1;
-	return x < y ? -1 : x > y;      /* pointers into one array: insertion order */
+	return i < j ? -1 : i > j;
+}
+
+/*
+ * Puts fs->v in the order order[] gives (order[k] the finding to come k-th),
+ * in place, one cycle of the permutation at a time: a second array of every
+ * finding would be the sort's largest allocation.  order[] is spent.
+ */
+static void
+permute(struct finding *v, size_t *order, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct finding first = v[i];
+		size_t at = i;
+
+		if (order[i] == i)
+			continue;
+		while (order[at] != i) {
+			size_t from = order[at];
+
+			v[at] = v[from];
+			order[at] = at;
+			at = from;
+		}
+		v[at] = first;
+		order[at] = at;
+	}
 }
 
 int
 findings_sort(struct findings *fs)
 {
-	const struct finding **order = malloc((fs->n + 1) * sizeof(*order));
-	struct finding *sorted = malloc((fs->n + 1) * sizeof(*sorted));
+	size_t *order = malloc((fs->n + 1) * sizeof(*order));
 
-	if (!order || !sorted) {
-		free(order);
-		free(sorted);
+	if (!order)
 		return -1;
-	}
 	for (size_t i = 0; i < fs->n; i++)
-		order[i] = &fs->v[i];
-	qsort(order, fs->n, sizeof(*order), finding_cmp);
-	for (size_t i = 0; i < fs->n; i++)
-		sorted[i] = *order[i];
+		order[i] = i;
+	qsort_r(order, fs->n, sizeof(*order), finding_cmp, fs->v);
+	permute(fs->v, order, fs->n);
 	free(order);
-	free(fs->v);
-	fs->v = sorted;
-	fs->cap = fs->n + 1;
 	return 0;
 }
 

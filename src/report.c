@@ -168,6 +168,9 @@ report_collect_since(const struct project *p, const struct graph *g, const char 
 int
 report_adopt(struct report *r, struct findings *all, struct mr_error *err)
 {
+	/* the analysis was the operations' only reader: a project's worth of them goes */
+	for (size_t i = 0; i < r->g.n; i++)
+		revision_free_migration(&r->g.revs[i]);
 	findings_free(&r->all);
 	r->all = *all;
 	*all = (struct findings){ 0 };

@@ -679,9 +679,16 @@ revision_free(struct revision *rev)
 	free(rev->parents);
 	free(rev->dep_parents);
 	free(rev->norm_down);
+	revision_free_migration(rev);
+	memset(rev, 0, sizeof(*rev));
+}
+
+void
+revision_free_migration(struct revision *rev)
+{
 	if (rev->migration) {
 		migration_free(rev->migration);
 		free(rev->migration);
+		rev->migration = NULL;
 	}
-	memset(rev, 0, sizeof(*rev));
 }

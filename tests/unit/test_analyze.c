@@ -1724,3 +1724,31 @@ Test(analyze, a_drop_that_downgrade_does_not_make_again)
 			     "    op.execute('ALTER TABLE orders ADD COLUMN note text')\n", true),
 			 "drop-column@2:5");
 }
+
+/*
+ * Findings come out by revision, line and column, those at one place in the
+ * order they were made; the sort moves them in place, along cycles of every
+ * length.
+ */
+Test(analyze, findings_sort_by_place_keeping_the_order_of_equals)
+{
+	static const struct { size_t rev; unsigned line, col; } made[] = {
+		{ 3, 1, 1 }, { 0, 9, 2 }, { 2, 5, 5 }, { 0, 9, 1 }, { 1, 1, 1 },
+		{ 0, 9, 1 }, { 3, 1, 1 }, { 2, 4, 9 }, { 0, 1, 7 }, { 3, 0, 0 },
+	};
+	const char *want = "0:1:7/8 0:9:1/3 0:9:1/5 0:9:2/1 1:1:1/4 2:4:9/7 2:5:5/2 "
+			   "3:0:0/9 3:1:1/0 3:1:1/6";
+	char buf[256] = "";
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(made); i++)
+		cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, "x.py",
+					  made[i].line, made[i].col, made[i].rev, "%zu", i), 0);
+	cr_assert_eq(findings_sort(&fs), 0);
+	for (size_t i = 0; i < fs.n; i++) {
+		size_t len = strlen(buf);
+
+		snprintf(buf + len, sizeof(buf) - len, "%s%zu:%u:%u/%s", i ? " " : "",
+			 fs.v[i].revision, fs.v[i].line, fs.v[i].col, fs.v[i].message);
+	}
+	cr_expect_str_eq(buf, want);
+}
