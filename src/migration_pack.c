@@ -7,18 +7,26 @@
 #include "config.h"
 
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "migreview/migration.h"
+#include "migreview/util.h"
 
 /*
  * Lays the copy out in base, or with base NULL only counts its size: both
- * passes run the same code, so the count is the layout.
+ * passes run the same code, so the count is the layout.  A string is kept
+ * once however often it comes (sa.Column, nullable, False: nearly half of
+ * a migration's text), and one empty array stands for all of them.
  */
 struct packer {
 	char *base;
 	size_t used;
+	struct strmap strings;  /* original → offset of its copy (keys borrowed) */
+	bool has_empty;
+	size_t empty;           /* then the offset of the empty argument array */
+	bool failed;
 };
 
 /* Room for size bytes at align; NULL while counting. */
@@ -36,14 +44,19 @@ take(struct packer *p, size_t size, size_t align)
 static char *
 pack_str(struct packer *p, const char *s)
 {
-	char *copy;
+	size_t at;
 
 	if (!s)
 		return NULL;
-	copy = take(p, strlen(s) + 1, 1);
-	if (copy)
-		strcpy(copy, s);
-	return copy;
+	if (!strmap_get(&p->strings, s, &at)) {
+		at = p->used;
+		take(p, strlen(s) + 1, 1);
+		if (p->base)
+			strcpy(p->base + at, s);
+		if (strmap_put(&p->strings, s, at) < 0)
+			p->failed = true;
+	}
+	return p->base ? p->base + at : NULL;
 }
 
 static void pack_call(struct packer *p, struct pycall *c);
@@ -56,7 +69,18 @@ pack_args(struct packer *p, const struct pyarg *v, size_t n)
 
 	if (!v)
 		return NULL;
-	out = take(p, (n ? n : 1) * sizeof(*out), alignof(struct pyarg));
+	if (!n) {
+		if (!p->has_empty) {
+			take(p, 0, alignof(struct pyarg));
+			p->has_empty = true;
+			p->empty = p->used;
+			take(p, sizeof(*out), alignof(struct pyarg));
+			if (p->base)
+				memset(p->base + p->empty, 0, sizeof(*out));
+		}
+		return p->base ? (struct pyarg *)(p->base + p->empty) : NULL;
+	}
+	out = take(p, n * sizeof(*out), alignof(struct pyarg));
 	for (size_t i = 0; i < n; i++) {
 		struct pyarg a = v[i];
 		struct pycall call;
@@ -165,17 +189,24 @@ int
 migration_pack(struct migration *m)
 {
 	struct migration counted = *m, packed = *m;
-	struct packer p = { NULL, 0 };
+	struct packer p = { 0 };
+	char *base;
 
 	if (m->block)
 		return 0;
 	pack(&p, &counted);
-	if (!(p.base = malloc(p.used ? p.used : 1)))
+	strmap_free(&p.strings, false);
+	if (p.failed || !(base = malloc(p.used ? p.used : 1)))
 		return -1;
-	p.used = 0;
+	p = (struct packer){ .base = base };
 	pack(&p, &packed);
+	strmap_free(&p.strings, false);
+	if (p.failed) {
+		free(base);
+		return -1;
+	}
 	migration_free(m);
 	*m = packed;
-	m->block = p.base;
+	m->block = base;
 	return 0;
 }

@@ -516,7 +516,10 @@ expect_call_in_block(const struct pycall *c)
 	expect_args_in_block(c->args, c->n_args);
 }
 
-/* A project's migrations are all kept while it is analysed: each is one allocation. */
+/*
+ * A project's migrations are all kept while it is analysed: each is one
+ * allocation, which holds a string once however often it comes.
+ */
 Test(migration, everything_a_migration_holds_is_in_one_block)
 {
 	const struct migration_fn *fns[] = { &m.upgrade, &m.downgrade };
@@ -529,7 +532,7 @@ Test(migration, everything_a_migration_holds_is_in_one_block)
 		 "    o.add_column('t', sa.Column('c', sa.String(20), nullable=False))\n"
 		 "    with op.batch_alter_table('u', schema='s') as b:\n"
 		 "        b.create_index('ix', ['x', 'y'], postgresql_where=None)\n"
-		 "    o.bulk_insert(t, [])\n"
+		 "    o.bulk_insert(t, [], multiinsert=sa.true())\n"
 		 "def downgrade():\n"
 		 "    drop_column('t', 'c')\n");
 	cr_assert(m.block, "the migration is packed");
@@ -539,6 +542,10 @@ Test(migration, everything_a_migration_holds_is_in_one_block)
 	cr_expect_str_eq(m.upgrade.ops[1].batch_table, "s.u");
 	cr_assert_eq(m.upgrade.ops[2].call.args[1].kind, PYARG_LIST);
 	cr_expect(m.upgrade.ops[2].call.args[1].items, "an empty list still has items");
+	cr_expect_eq(m.upgrade.ops[2].call.args[1].items, m.upgrade.ops[2].call.args[2].call->args,
+		     "one empty array stands for all");
+	cr_expect_eq(m.upgrade.ops[0].call.args[0].text, m.downgrade.ops[0].call.args[0].text,
+		     "a string is kept once");
 	for (size_t f = 0; f < MR_ARRAY_SIZE(fns); f++) {
 		expect_in_block(fns[f]->ops, "operations");
 		cr_expect_eq(fns[f]->cap_ops, fns[f]->n_ops);
