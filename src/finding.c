@@ -9,31 +9,53 @@
 #include "migreview/finding.h"
 #include "migreview/util.h"
 
+/* The one copy of s that fs keeps, or NULL when memory runs out. */
+static const char *
+intern(struct findings *fs, const char *s)
+{
+	size_t at;
+
+	if (strmap_get(&fs->text_at, s, &at))
+		return fs->texts.v[at];
+	if (strvec_push(&fs->texts, s) < 0)
+		return NULL;
+	at = fs->texts.n - 1;
+	if (strmap_put(&fs->text_at, fs->texts.v[at], at) < 0) {
+		free(fs->texts.v[at]);
+		fs->texts.n--;
+		return NULL;
+	}
+	return fs->texts.v[at];
+}
+
 int
 findings_addv(struct findings *fs, enum rule_id rule, enum severity sev,
 	      const char *path, unsigned line, unsigned col, size_t revision,
 	      const char *fmt, va_list ap)
 {
 	struct finding *f;
+	char buf[512], *long_msg = NULL;
+	const char *msg = buf;
+	va_list again;
+	int len;
 
 	if (mr_grow(&fs->v, &fs->cap, fs->n + 1, sizeof(*fs->v)) < 0)
 		return -1;
+	va_copy(again, ap);
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (len >= (int)sizeof(buf) && vasprintf(&long_msg, fmt, again) < 0)
+		len = -1;
+	va_end(again);
+	if (len < 0)
+		return -1;
+	if (long_msg)
+		msg = long_msg;
 	f = &fs->v[fs->n];
-	memset(f, 0, sizeof(*f));
-	f->rule = &rules[rule];
-	f->severity = sev;
-	f->line = line;
-	f->col = col;
-	f->revision = revision;
-	f->path = mr_strdup(path ? path : "");
-	if (vasprintf(&f->message, fmt, ap) < 0) {
-		free(f->path);
+	*f = (struct finding){ &rules[rule], sev, intern(fs, path ? path : ""), line, col,
+			       intern(fs, msg), revision };
+	free(long_msg);
+	if (!f->path || !f->message)
 		return -1;
-	}
-	if (!f->path) {
-		free(f->message);
-		return -1;
-	}
 	fs->n++;
 	return 0;
 }
@@ -96,6 +118,26 @@ permute(struct finding *v, size_t *order, size_t n)
 }
 
 int
+findings_take(struct findings *dst, struct findings *src)
+{
+	if (mr_grow(&dst->v, &dst->cap, dst->n + src->n, sizeof(*dst->v)) < 0)
+		return -1;
+	/* src's texts go with it: dst keeps its own copy of each */
+	for (size_t i = 0; i < src->n; i++) {
+		struct finding *f = &dst->v[dst->n];
+
+		*f = src->v[i];
+		f->path = intern(dst, f->path);
+		f->message = intern(dst, f->message);
+		if (!f->path || !f->message)
+			return -1;
+		dst->n++;
+	}
+	findings_free(src);
+	return 0;
+}
+
+int
 findings_sort(struct findings *fs)
 {
 	size_t *order = malloc((fs->n + 1) * sizeof(*order));
@@ -131,10 +173,8 @@ severity_name(enum severity sev)
 void
 findings_free(struct findings *fs)
 {
-	for (size_t i = 0; i < fs->n; i++) {
-		free(fs->v[i].path);
-		free(fs->v[i].message);
-	}
 	free(fs->v);
+	strvec_free(&fs->texts);
+	strmap_free(&fs->text_at, false);
 	memset(fs, 0, sizeof(*fs));
 }

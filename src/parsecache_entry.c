@@ -590,14 +590,8 @@ commit(struct revision *rev, struct revision *tmp, struct findings *fs, struct f
 	/* kept for the analysis with every other migration: in one block */
 	if (tmp->migration && migration_pack(tmp->migration) < 0)
 		return -1;
-	if (found->n) {
-		if (mr_grow(&fs->v, &fs->cap, fs->n + found->n, sizeof(*fs->v)) < 0)
-			return -1;
-		memcpy(fs->v + fs->n, found->v, found->n * sizeof(*found->v));
-		fs->n += found->n;
-	}
-	free(found->v);
-	memset(found, 0, sizeof(*found));
+	if (findings_take(fs, found) < 0)
+		return -1;
 	rev->id = tmp->id;
 	rev->down = tmp->down;
 	rev->labels = tmp->labels;

@@ -278,15 +278,11 @@ report_evidence(struct report *r, const struct review *rv, struct mr_error *err)
 
 	if (analysis_config_load(r->settings ? r->settings : &r->p, &cfg, err) < 0)
 		return -1;
-	/* the tested item's findings are the runs' alone: drop the previous ones */
-	for (size_t i = 0; i < r->all.n; i++) {
-		if (r->all.v[i].rule->item == CHECK_TESTED) {
-			free(r->all.v[i].path);
-			free(r->all.v[i].message);
-		} else {
+	/* the tested item's findings are the runs' alone: drop the previous ones (their
+	   texts stay with the findings, which make the same ones again) */
+	for (size_t i = 0; i < r->all.n; i++)
+		if (r->all.v[i].rule->item != CHECK_TESTED)
 			r->all.v[kept++] = r->all.v[i];
-		}
-	}
 	r->all.n = kept;
 	for (size_t i = 0; i < r->g.n && rc == 0; i++)
 		if (r->g.revs[i].in_graph && r->g.revs[i].blob[0])

@@ -559,21 +559,6 @@ loader_count(size_t files)
 	return n;
 }
 
-/* Moves a loader's findings to dst; the caller sorts them. */
-static int
-take_findings(struct findings *dst, struct findings *fs)
-{
-	if (!fs->n)
-		return 0;
-	if (mr_grow(&dst->v, &dst->cap, dst->n + fs->n, sizeof(*fs->v)) < 0)
-		return -1;
-	memcpy(dst->v + dst->n, fs->v, fs->n * sizeof(*fs->v));
-	dst->n += fs->n;
-	free(fs->v);
-	memset(fs, 0, sizeof(*fs));
-	return 0;
-}
-
 /*
  * prepend_sys_path as absolute directories: where the project's modules are
  * imported from, so where the constants of headers are looked for.  Alembic
@@ -634,7 +619,8 @@ run_loaders(struct load_queue *sh, struct findings *fs, struct mr_error *err)
 			*err = loaders[t].err;
 			rc = -1;
 		}
-		if (take_findings(fs, &loaders[t].findings) < 0 && rc == 0)
+		/* the caller sorts them */
+		if (findings_take(fs, &loaders[t].findings) < 0 && rc == 0)
 			rc = mr_error_oom(err);
 		findings_free(&loaders[t].findings);
 	}

@@ -1752,3 +1752,37 @@ Test(analyze, findings_sort_by_place_keeping_the_order_of_equals)
 	}
 	cr_expect_str_eq(buf, want);
 }
+
+/*
+ * A project's findings repeat their paths and many of their messages: each
+ * text is kept once, and findings moved to another set point to its copy.
+ */
+Test(analyze, findings_keep_each_text_once)
+{
+	struct findings other = { 0 };
+	char long_text[700];
+
+	memset(long_text, 'x', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, "a.py", 1, 1, 0,
+				  "same %s", "text"), 0);
+	cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, "a.py", 2, 1, 0,
+				  "same text"), 0);
+	cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, NULL, 3, 1, 0,
+				  "%s", long_text), 0);
+	cr_expect_eq(fs.v[0].path, fs.v[1].path);
+	cr_expect_eq(fs.v[0].message, fs.v[1].message);
+	cr_expect_str_eq(fs.v[1].message, "same text");
+	cr_expect_str_eq(fs.v[2].path, "");
+	cr_expect_str_eq(fs.v[2].message, long_text, "a message longer than the first try");
+	cr_assert_eq(findings_add(&other, RULE_MODEL_IMPORT, SEVERITY_ERROR, "a.py", 4, 2, 1,
+				  "moved"), 0);
+	cr_assert_eq(findings_take(&fs, &other), 0);
+	cr_expect_eq(other.n, 0);
+	findings_free(&other);
+	cr_assert_eq(fs.n, 4);
+	cr_expect_eq(fs.v[3].path, fs.v[0].path, "the moved finding's path is the set's copy");
+	cr_expect_str_eq(fs.v[3].message, "moved");
+	cr_expect(fs.v[3].line == 4 && fs.v[3].col == 2 && fs.v[3].revision == 1 &&
+		  fs.v[3].severity == SEVERITY_ERROR);
+}
