@@ -50,9 +50,15 @@ findings_addv(struct findings *fs, enum rule_id rule, enum severity sev,
 		return -1;
 	if (long_msg)
 		msg = long_msg;
+	if (!path)
+		path = "";
+	/* a migration's findings come together: most have the path of the one before */
+	if (fs->n && !strcmp(fs->v[fs->n - 1].path, path))
+		path = fs->v[fs->n - 1].path;
+	else
+		path = intern(fs, path);
 	f = &fs->v[fs->n];
-	*f = (struct finding){ &rules[rule], sev, intern(fs, path ? path : ""), line, col,
-			       intern(fs, msg), revision };
+	*f = (struct finding){ &rules[rule], sev, path, line, col, intern(fs, msg), revision };
 	free(long_msg);
 	if (!f->path || !f->message)
 		return -1;

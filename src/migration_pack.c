@@ -8,11 +8,24 @@
 
 #include <stdalign.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "migreview/migration.h"
-#include "migreview/util.h"
+
+/*
+ * Strings seen, by hash (open addressing): a migration has a few hundred
+ * distinct ones.  Once it is three quarters full, the strings not in it
+ * are laid out each time they come.
+ */
+#define SEEN_SLOTS 1024
+
+struct seen {
+	const char *s;          /* an original, NULL for a free slot */
+	size_t len, hash;
+	size_t at;              /* offset of its copy */
+};
 
 /*
  * Lays the copy out in base, or with base NULL only counts its size: both
@@ -23,10 +36,10 @@
 struct packer {
 	char *base;
 	size_t used;
-	struct strmap strings;  /* original → offset of its copy (keys borrowed) */
+	struct seen *seen;      /* [SEEN_SLOTS], filled by the count */
+	size_t n_seen;
 	bool has_empty;
 	size_t empty;           /* then the offset of the empty argument array */
-	bool failed;
 };
 
 /* Room for size bytes at align; NULL while counting. */
@@ -41,22 +54,62 @@ take(struct packer *p, size_t size, size_t align)
 	return at;
 }
 
+/* A hash of s's len bytes, eight at a time: most are short names and keywords. */
+static size_t
+str_hash(const char *s, size_t len)
+{
+	uint64_t h = len, w;
+
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15u;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s, len);
+	h = (h ^ w) * 0x9e3779b97f4a7c15u;
+	return (size_t)(h ^ h >> 32);
+}
+
+/* The slot of s, or the free one where it would go. */
+static struct seen *
+seen_slot(const struct packer *p, const char *s, size_t len, size_t hash)
+{
+	size_t i = hash % SEEN_SLOTS;
+
+	while (p->seen[i].s && (p->seen[i].hash != hash || p->seen[i].len != len ||
+				memcmp(p->seen[i].s, s, len) != 0))
+		i = (i + 1) % SEEN_SLOTS;
+	return &p->seen[i];
+}
+
+/*
+ * The count places each string where it first comes; the copy finds that
+ * place in the same table, and copies the string when it gets there.
+ */
 static char *
 pack_str(struct packer *p, const char *s)
 {
-	size_t at;
+	size_t len, hash, at;
+	struct seen *slot;
+	char *copy;
 
 	if (!s)
 		return NULL;
-	if (!strmap_get(&p->strings, s, &at)) {
-		at = p->used;
-		take(p, strlen(s) + 1, 1);
-		if (p->base)
-			strcpy(p->base + at, s);
-		if (strmap_put(&p->strings, s, at) < 0)
-			p->failed = true;
+	len = strlen(s);
+	hash = str_hash(s, len);
+	slot = seen_slot(p, s, len, hash);
+	if (!slot->s && !p->base && p->n_seen < SEEN_SLOTS / 4 * 3) {
+		*slot = (struct seen){ s, len, hash, p->used };
+		p->n_seen++;
 	}
-	return p->base ? p->base + at : NULL;
+	at = slot->s ? slot->at : p->used;
+	if (at != p->used)              /* kept already */
+		return p->base ? p->base + at : NULL;
+	copy = take(p, len + 1, 1);
+	if (copy)
+		memcpy(copy, s, len + 1);
+	return copy;
 }
 
 static void pack_call(struct packer *p, struct pycall *c);
@@ -194,17 +247,16 @@ migration_pack(struct migration *m)
 
 	if (m->block)
 		return 0;
-	pack(&p, &counted);
-	strmap_free(&p.strings, false);
-	if (p.failed || !(base = malloc(p.used ? p.used : 1)))
+	if (!(p.seen = calloc(SEEN_SLOTS, sizeof(*p.seen))))
 		return -1;
-	p = (struct packer){ .base = base };
-	pack(&p, &packed);
-	strmap_free(&p.strings, false);
-	if (p.failed) {
-		free(base);
+	pack(&p, &counted);
+	if (!(base = malloc(p.used ? p.used : 1))) {
+		free(p.seen);
 		return -1;
 	}
+	p = (struct packer){ .base = base, .seen = p.seen };
+	pack(&p, &packed);
+	free(p.seen);
 	migration_free(m);
 	*m = packed;
 	m->block = base;

@@ -570,3 +570,27 @@ Test(migration, everything_a_migration_holds_is_in_one_block)
 	cr_assert_eq(m.op_functions.n, 1);
 	expect_in_block(m.op_functions.v[0], "an op function");
 }
+
+/* Past the strings a pack looks for again, the others are kept each time they come. */
+Test(migration, a_migration_of_many_distinct_strings_packs_whole)
+{
+	size_t size = 64 + 1100 * 40, len;
+	char *src = malloc(size), name[32];
+
+	cr_assert(src);
+	len = (size_t)snprintf(src, size, "def upgrade():\n");
+	for (int i = 0; i < 1100; i++)
+		len += (size_t)snprintf(src + len, size - len, "    op.drop_table('t%d', 'same')\n", i);
+	read_src(src);
+	free(src);
+	cr_assert(m.block);
+	block_start = m.block;
+	block_end = block_start + malloc_usable_size(m.block);
+	cr_assert_eq(m.upgrade.n_ops, 1100);
+	for (size_t i = 0; i < 1100; i++) {
+		snprintf(name, sizeof(name), "t%zu", i);
+		cr_assert_str_eq(m.upgrade.ops[i].call.args[0].text, name);
+		cr_assert_str_eq(m.upgrade.ops[i].call.args[1].text, "same");
+		expect_call_in_block(&m.upgrade.ops[i].call);
+	}
+}
