@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 
 #include "migreview/analyze.h"
 #include "migreview/appcode.h"
@@ -168,9 +171,13 @@ report_collect_since(const struct project *p, const struct graph *g, const char 
 int
 report_adopt(struct report *r, struct findings *all, struct mr_error *err)
 {
-	/* the analysis was the operations' only reader: a project's worth of them goes */
+	/* the analysis was the operations' only reader: a project's worth of them goes,
+	   back to the system, as a session keeps running on what is left */
 	for (size_t i = 0; i < r->g.n; i++)
 		revision_free_migration(&r->g.revs[i]);
+#ifdef HAVE_MALLOC_TRIM
+	malloc_trim(0);
+#endif
 	findings_free(&r->all);
 	r->all = *all;
 	*all = (struct findings){ 0 };
