@@ -9,31 +9,59 @@
 #include "migreview/finding.h"
 #include "migreview/util.h"
 
+/* The one copy of s that fs keeps, or NULL when memory runs out. */
+static const char *
+intern(struct findings *fs, const char *s)
+{
+	size_t at;
+
+	if (strmap_get(&fs->text_at, s, &at))
+		return fs->texts.v[at];
+	if (strvec_push(&fs->texts, s) < 0)
+		return NULL;
+	at = fs->texts.n - 1;
+	if (strmap_put(&fs->text_at, fs->texts.v[at], at) < 0) {
+		free(fs->texts.v[at]);
+		fs->texts.n--;
+		return NULL;
+	}
+	return fs->texts.v[at];
+}
+
 int
 findings_addv(struct findings *fs, enum rule_id rule, enum severity sev,
 	      const char *path, unsigned line, unsigned col, size_t revision,
 	      const char *fmt, va_list ap)
 {
 	struct finding *f;
+	char buf[512], *long_msg = NULL;
+	const char *msg = buf;
+	va_list again;
+	int len;
 
 	if (mr_grow(&fs->v, &fs->cap, fs->n + 1, sizeof(*fs->v)) < 0)
 		return -1;
+	va_copy(again, ap);
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (len >= (int)sizeof(buf) && vasprintf(&long_msg, fmt, again) < 0)
+		len = -1;
+	va_end(again);
+	if (len < 0)
+		return -1;
+	if (long_msg)
+		msg = long_msg;
+	if (!path)
+		path = "";
+	/* a migration's findings come together: most have the path of the one before */
+	if (fs->n && !strcmp(fs->v[fs->n - 1].path, path))
+		path = fs->v[fs->n - 1].path;
+	else
+		path = intern(fs, path);
 	f = &fs->v[fs->n];
-	memset(f, 0, sizeof(*f));
-	f->rule = &rules[rule];
-	f->severity = sev;
-	f->line = line;
-	f->col = col;
-	f->revision = revision;
-	f->path = mr_strdup(path ? path : "");
-	if (vasprintf(&f->message, fmt, ap) < 0) {
-		free(f->path);
+	*f = (struct finding){ &rules[rule], sev, path, line, col, intern(fs, msg), revision };
+	free(long_msg);
+	if (!f->path || !f->message)
 		return -1;
-	}
-	if (!f->path) {
-		free(f->message);
-		return -1;
-	}
 	fs->n++;
 	return 0;
 }
@@ -52,11 +80,13 @@ findings_add(struct findings *fs, enum rule_id rule, enum severity sev,
 	return rc;
 }
 
+/* Positions in one array (arg): by revision, line and column, then insertion order. */
 static int
-finding_cmp(const void *a, const void *b)
+finding_cmp(const void *a, const void *b, void *arg)
 {
-	const struct finding *x = *(const struct finding *const *)a;
-	const struct finding *y = *(const struct finding *const *)b;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct finding *x = (const struct finding *)arg + i;
+	const struct finding *y = (const struct finding *)arg + j;
 
 	if (x->revision != y->revision)
 		return x->revision < y->revision ? -1 : 1;
@@ -64,29 +94,67 @@ finding_cmp(const void *a, const void *b)
 		return x->line < y->line ? -1 : 1;
 	if (x->col != y->col)
 		return x->col < y->col ? -1 : 1;
-	return x < y ? -1 : x > y;      /* pointers into one array: insertion order */
+	return i < j ? -1 : i > j;
+}
+
+/*
+ * Puts fs->v in the order order[] gives (order[k] the finding to come k-th),
+ * in place, one cycle of the permutation at a time: a second array of every
+ * finding would be the sort's largest allocation.  order[] is spent.
+ */
+static void
+permute(struct finding *v, size_t *order, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct finding first = v[i];
+		size_t at = i;
+
+		if (order[i] == i)
+			continue;
+		while (order[at] != i) {
+			size_t from = order[at];
+
+			v[at] = v[from];
+			order[at] = at;
+			at = from;
+		}
+		v[at] = first;
+		order[at] = at;
+	}
+}
+
+int
+findings_take(struct findings *dst, struct findings *src)
+{
+	if (mr_grow(&dst->v, &dst->cap, dst->n + src->n, sizeof(*dst->v)) < 0)
+		return -1;
+	/* src's texts go with it: dst keeps its own copy of each */
+	for (size_t i = 0; i < src->n; i++) {
+		struct finding *f = &dst->v[dst->n];
+
+		*f = src->v[i];
+		f->path = intern(dst, f->path);
+		f->message = intern(dst, f->message);
+		if (!f->path || !f->message)
+			return -1;
+		dst->n++;
+	}
+	findings_free(src);
+	return 0;
 }
 
 int
 findings_sort(struct findings *fs)
 {
-	const struct finding **order = malloc((fs->n + 1) * sizeof(*order));
-	struct finding *sorted = malloc((fs->n + 1) * sizeof(*sorted));
+	size_t *order = malloc((fs->n + 1) * sizeof(*order));
 
-	if (!order || !sorted) {
-		free(order);
-		free(sorted);
+	if (!order)
 		return -1;
-	}
 	for (size_t i = 0; i < fs->n; i++)
-		order[i] = &fs->v[i];
-	qsort(order, fs->n, sizeof(*order), finding_cmp);
-	for (size_t i = 0; i < fs->n; i++)
-		sorted[i] = *order[i];
+		order[i] = i;
+	qsort_r(order, fs->n, sizeof(*order), finding_cmp, fs->v);
+	permute(fs->v, order, fs->n);
 	free(order);
-	free(fs->v);
-	fs->v = sorted;
-	fs->cap = fs->n + 1;
 	return 0;
 }
 
@@ -111,10 +179,8 @@ severity_name(enum severity sev)
 void
 findings_free(struct findings *fs)
 {
-	for (size_t i = 0; i < fs->n; i++) {
-		free(fs->v[i].path);
-		free(fs->v[i].message);
-	}
 	free(fs->v);
+	strvec_free(&fs->texts);
+	strmap_free(&fs->text_at, false);
 	memset(fs, 0, sizeof(*fs));
 }

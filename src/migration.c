@@ -1384,19 +1384,6 @@ module_free(struct module *mod)
 	free(mod->fn_defs);
 }
 
-/* The operations grew by doubling; a project's migrations are all kept at once. */
-static void
-fit_ops(struct migration_fn *fn)
-{
-	struct migration_op *fit;
-
-	if (fn->n_ops && fn->n_ops < fn->cap_ops &&
-	    (fit = realloc(fn->ops, fn->n_ops * sizeof(*fn->ops)))) {
-		fn->ops = fit;
-		fn->cap_ops = fn->n_ops;
-	}
-}
-
 int
 migration_from_tree(TSTree *tree, const char *src, struct migration *m, struct mr_error *err)
 {
@@ -1434,10 +1421,9 @@ migration_from_tree(TSTree *tree, const char *src, struct migration *m, struct m
 	ts_tree_cursor_delete(&c);
 	if (rc == 0)
 		rc = schema_qualify(m);
-	if (rc == 0) {
-		fit_ops(&m->upgrade);
-		fit_ops(&m->downgrade);
-	}
+	/* the operations grew by doubling; a project's migrations are all kept at once */
+	if (rc == 0)
+		rc = migration_pack(m);
 	module_free(&mod);
 	if (rc < 0) {
 		migration_free(m);
@@ -1498,6 +1484,11 @@ fn_free(struct migration_fn *fn)
 void
 migration_free(struct migration *m)
 {
+	if (m->block) {
+		free(m->block);
+		memset(m, 0, sizeof(*m));
+		return;
+	}
 	fn_free(&m->upgrade);
 	fn_free(&m->downgrade);
 	for (size_t i = 0; i < m->n_imports; i++)

@@ -587,14 +587,11 @@ name_is(struct in *in, const char *s)
 static int
 commit(struct revision *rev, struct revision *tmp, struct findings *fs, struct findings *found)
 {
-	if (found->n) {
-		if (mr_grow(&fs->v, &fs->cap, fs->n + found->n, sizeof(*fs->v)) < 0)
-			return -1;
-		memcpy(fs->v + fs->n, found->v, found->n * sizeof(*found->v));
-		fs->n += found->n;
-	}
-	free(found->v);
-	memset(found, 0, sizeof(*found));
+	/* kept for the analysis with every other migration: in one block */
+	if (tmp->migration && migration_pack(tmp->migration) < 0)
+		return -1;
+	if (findings_take(fs, found) < 0)
+		return -1;
 	rev->id = tmp->id;
 	rev->down = tmp->down;
 	rev->labels = tmp->labels;

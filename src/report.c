@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 
 #include "migreview/analyze.h"
 #include "migreview/appcode.h"
@@ -168,6 +171,13 @@ report_collect_since(const struct project *p, const struct graph *g, const char 
 int
 report_adopt(struct report *r, struct findings *all, struct mr_error *err)
 {
+	/* the analysis was the operations' only reader: a project's worth of them goes,
+	   back to the system, as a session keeps running on what is left */
+	for (size_t i = 0; i < r->g.n; i++)
+		revision_free_migration(&r->g.revs[i]);
+#ifdef HAVE_MALLOC_TRIM
+	malloc_trim(0);
+#endif
 	findings_free(&r->all);
 	r->all = *all;
 	*all = (struct findings){ 0 };
@@ -275,15 +285,11 @@ report_evidence(struct report *r, const struct review *rv, struct mr_error *err)
 
 	if (analysis_config_load(r->settings ? r->settings : &r->p, &cfg, err) < 0)
 		return -1;
-	/* the tested item's findings are the runs' alone: drop the previous ones */
-	for (size_t i = 0; i < r->all.n; i++) {
-		if (r->all.v[i].rule->item == CHECK_TESTED) {
-			free(r->all.v[i].path);
-			free(r->all.v[i].message);
-		} else {
+	/* the tested item's findings are the runs' alone: drop the previous ones (their
+	   texts stay with the findings, which make the same ones again) */
+	for (size_t i = 0; i < r->all.n; i++)
+		if (r->all.v[i].rule->item != CHECK_TESTED)
 			r->all.v[kept++] = r->all.v[i];
-		}
-	}
 	r->all.n = kept;
 	for (size_t i = 0; i < r->g.n && rc == 0; i++)
 		if (r->g.revs[i].in_graph && r->g.revs[i].blob[0])

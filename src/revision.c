@@ -560,21 +560,6 @@ loader_count(size_t files)
 	return n;
 }
 
-/* Moves a loader's findings to dst; the caller sorts them. */
-static int
-take_findings(struct findings *dst, struct findings *fs)
-{
-	if (!fs->n)
-		return 0;
-	if (mr_grow(&dst->v, &dst->cap, dst->n + fs->n, sizeof(*fs->v)) < 0)
-		return -1;
-	memcpy(dst->v + dst->n, fs->v, fs->n * sizeof(*fs->v));
-	dst->n += fs->n;
-	free(fs->v);
-	memset(fs, 0, sizeof(*fs));
-	return 0;
-}
-
 /*
  * prepend_sys_path as absolute directories: where the project's modules are
  * imported from, so where the constants of headers are looked for.  Alembic
@@ -635,7 +620,8 @@ run_loaders(struct load_queue *sh, struct findings *fs, struct mr_error *err)
 			*err = loaders[t].err;
 			rc = -1;
 		}
-		if (take_findings(fs, &loaders[t].findings) < 0 && rc == 0)
+		/* the caller sorts them */
+		if (findings_take(fs, &loaders[t].findings) < 0 && rc == 0)
 			rc = mr_error_oom(err);
 		findings_free(&loaders[t].findings);
 	}
@@ -686,9 +672,16 @@ revision_free(struct revision *rev)
 	free(rev->parents);
 	free(rev->dep_parents);
 	free(rev->norm_down);
+	revision_free_migration(rev);
+	memset(rev, 0, sizeof(*rev));
+}
+
+void
+revision_free_migration(struct revision *rev)
+{
 	if (rev->migration) {
 		migration_free(rev->migration);
 		free(rev->migration);
+		rev->migration = NULL;
 	}
-	memset(rev, 0, sizeof(*rev));
 }

@@ -4,8 +4,10 @@
  * problems, the analyser's rules and the recorded test runs all produce
  * this type.
  *
- * struct findings owns every finding and every string in it; a finding's
- * rule points into the static rules[].
+ * struct findings owns every finding and every string in it, each text
+ * once however many findings show it (a project's findings repeat their
+ * paths and many of their messages); a finding's rule points into the
+ * static rules[].
  */
 #ifndef MIGREVIEW_FINDING_H
 #define MIGREVIEW_FINDING_H
@@ -14,13 +16,14 @@
 #include <stddef.h>
 
 #include "migreview/rules.h"
+#include "migreview/util.h"
 
 struct finding {
 	const struct rule *rule;        /* &rules[RULE_...]: rule->id is what is printed */
 	enum severity severity;
-	char *path;             /* relative to the ini's directory */
+	const char *path;       /* relative to the ini's directory */
 	unsigned line, col;     /* 1-based; 0 when the whole file is meant */
-	char *message;
+	const char *message;
 	size_t revision;        /* index of the revision it belongs to, or FINDING_NO_REVISION */
 };
 
@@ -29,6 +32,8 @@ struct finding {
 struct findings {
 	struct finding *v;
 	size_t n, cap;
+	struct strvec texts;    /* every path and message, once: what findings point to */
+	struct strmap text_at;  /* text → its position in texts (keys borrowed) */
 };
 
 /* Adds a finding; the message is formatted.  -1 when memory runs out. */
@@ -39,6 +44,9 @@ int findings_add(struct findings *fs, enum rule_id rule, enum severity sev,
 int findings_addv(struct findings *fs, enum rule_id rule, enum severity sev,
 		  const char *path, unsigned line, unsigned col, size_t revision,
 		  const char *fmt, va_list ap) __attribute__((format(printf, 8, 0)));
+
+/* Moves every finding of src to the end of dst, leaving src empty.  -1 when memory runs out. */
+int findings_take(struct findings *dst, struct findings *src);
 
 /* Sorts by revision, then line and column, keeping the order of equals. */
 int findings_sort(struct findings *fs);

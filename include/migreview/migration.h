@@ -96,6 +96,7 @@ struct migration {
 	size_t n_aliases, cap_aliases;
 	struct strvec op_names;         /* other names for alembic's op: from alembic import op as o */
 	struct strvec op_functions;     /* from alembic.op import create_index, drop_column */
+	void *block;                    /* all of the above once packed (migration_pack()), or NULL */
 };
 
 int migration_read(struct pysrc_parser *parser, const char *src, size_t len,
@@ -120,6 +121,14 @@ const struct pycall *migration_alias(const struct migration *m, const char *name
  * call of the chain says what it is, not its last (.where, .values).
  */
 bool migration_core_statement(const char *callee);
+
+/*
+ * Moves everything m owns into one allocation (m->block), which
+ * migration_free() then releases at once: a project's migrations are all
+ * kept while it is analysed.  A packed migration is read, never grown.
+ * -1 when memory runs out (m is left as it was).
+ */
+int migration_pack(struct migration *m);
 
 void migration_free(struct migration *m);
 

@@ -46,7 +46,8 @@ int report_open(struct report *r, const char *config, const char *section,
  * report_collect() analyses them into out (sorted), reading p and g only,
  * so it may run on another thread while this one reads them too;
  * report_adopt() takes the findings over (leaving *all empty) and indexes
- * them.  Until then the report has no findings.
+ * them, and frees every revision's operations (rev->migration), which only
+ * the analysis reads.  Until then the report has no findings.
  */
 int report_open_graph(struct report *r, const struct project_where *w, struct mr_error *err);
 

@@ -115,4 +115,7 @@ int revision_complete_all(const struct project *p, struct revision *revs,
 
 void revision_free(struct revision *rev);
 
+/* Frees rev->migration alone: once analysed, nothing reads it again. */
+void revision_free_migration(struct revision *rev);
+
 #endif

@@ -1724,3 +1724,65 @@ Test(analyze, a_drop_that_downgrade_does_not_make_again)
 			     "    op.execute('ALTER TABLE orders ADD COLUMN note text')\n", true),
 			 "drop-column@2:5");
 }
+
+/*
+ * Findings come out by revision, line and column, those at one place in the
+ * order they were made; the sort moves them in place, along cycles of every
+ * length.
+ */
+Test(analyze, findings_sort_by_place_keeping_the_order_of_equals)
+{
+	static const struct { size_t rev; unsigned line, col; } made[] = {
+		{ 3, 1, 1 }, { 0, 9, 2 }, { 2, 5, 5 }, { 0, 9, 1 }, { 1, 1, 1 },
+		{ 0, 9, 1 }, { 3, 1, 1 }, { 2, 4, 9 }, { 0, 1, 7 }, { 3, 0, 0 },
+	};
+	const char *want = "0:1:7/8 0:9:1/3 0:9:1/5 0:9:2/1 1:1:1/4 2:4:9/7 2:5:5/2 "
+			   "3:0:0/9 3:1:1/0 3:1:1/6";
+	char buf[256] = "";
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(made); i++)
+		cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, "x.py",
+					  made[i].line, made[i].col, made[i].rev, "%zu", i), 0);
+	cr_assert_eq(findings_sort(&fs), 0);
+	for (size_t i = 0; i < fs.n; i++) {
+		size_t len = strlen(buf);
+
+		snprintf(buf + len, sizeof(buf) - len, "%s%zu:%u:%u/%s", i ? " " : "",
+			 fs.v[i].revision, fs.v[i].line, fs.v[i].col, fs.v[i].message);
+	}
+	cr_expect_str_eq(buf, want);
+}
+
+/*
+ * A project's findings repeat their paths and many of their messages: each
+ * text is kept once, and findings moved to another set point to its copy.
+ */
+Test(analyze, findings_keep_each_text_once)
+{
+	struct findings other = { 0 };
+	char long_text[700];
+
+	memset(long_text, 'x', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, "a.py", 1, 1, 0,
+				  "same %s", "text"), 0);
+	cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, "a.py", 2, 1, 0,
+				  "same text"), 0);
+	cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, NULL, 3, 1, 0,
+				  "%s", long_text), 0);
+	cr_expect_eq(fs.v[0].path, fs.v[1].path);
+	cr_expect_eq(fs.v[0].message, fs.v[1].message);
+	cr_expect_str_eq(fs.v[1].message, "same text");
+	cr_expect_str_eq(fs.v[2].path, "");
+	cr_expect_str_eq(fs.v[2].message, long_text, "a message longer than the first try");
+	cr_assert_eq(findings_add(&other, RULE_MODEL_IMPORT, SEVERITY_ERROR, "a.py", 4, 2, 1,
+				  "moved"), 0);
+	cr_assert_eq(findings_take(&fs, &other), 0);
+	cr_expect_eq(other.n, 0);
+	findings_free(&other);
+	cr_assert_eq(fs.n, 4);
+	cr_expect_eq(fs.v[3].path, fs.v[0].path, "the moved finding's path is the set's copy");
+	cr_expect_str_eq(fs.v[3].message, "moved");
+	cr_expect(fs.v[3].line == 4 && fs.v[3].col == 2 && fs.v[3].revision == 1 &&
+		  fs.v[3].severity == SEVERITY_ERROR);
+}

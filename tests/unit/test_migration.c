@@ -1,5 +1,6 @@
 /* What upgrade() and downgrade() do, read without running them. */
 #include <criterion/criterion.h>
+#include <malloc.h>
 #include <string.h>
 
 #include "migreview/migration.h"
@@ -478,4 +479,118 @@ Test(migration, a_local_name_for_a_sqlalchemy_construct_reads_as_it)
 	cr_expect_str_eq(pycall_arg(up(0)->call.args[1].call, 0, NULL)->text, "is_public");
 	cr_expect_neq(up(1)->call.args[1].kind, PYARG_CALL, "a function's result is not known");
 	cr_expect_eq(up(2)->call.args[1].kind, PYARG_STRING, "bound again to a string");
+}
+
+/* Where a packed migration (migration_pack()) keeps everything: its one block. */
+static const char *block_start, *block_end;
+
+static void
+expect_in_block(const void *p, const char *what)
+{
+	cr_expect(!p || ((const char *)p >= block_start && (const char *)p < block_end),
+		  "%s lies outside the migration's block", what);
+}
+
+static void expect_call_in_block(const struct pycall *c);
+
+static void
+expect_args_in_block(const struct pyarg *v, size_t n)
+{
+	expect_in_block(v, "arguments");
+	for (size_t i = 0; i < n; i++) {
+		expect_in_block(v[i].keyword, v[i].keyword);
+		expect_in_block(v[i].text, v[i].text);
+		expect_in_block(v[i].call, "a call");
+		if (v[i].call)
+			expect_call_in_block(v[i].call);
+		expect_args_in_block(v[i].items, v[i].n_items);
+	}
+}
+
+static void
+expect_call_in_block(const struct pycall *c)
+{
+	expect_in_block(c->callee, c->callee);
+	cr_expect(c->name >= c->callee && c->name < c->callee + strlen(c->callee),
+		  "%s: the name is the callee's last component", c->callee);
+	expect_args_in_block(c->args, c->n_args);
+}
+
+/*
+ * A project's migrations are all kept while it is analysed: each is one
+ * allocation, which holds a string once however often it comes.
+ */
+Test(migration, everything_a_migration_holds_is_in_one_block)
+{
+	const struct migration_fn *fns[] = { &m.upgrade, &m.downgrade };
+
+	read_src("from alembic import op, op as o\n"
+		 "from alembic.op import drop_column\n"
+		 "import sqlalchemy as sa\n"
+		 "kind = sa.Enum('a', 'b', name='kind')\n"
+		 "def upgrade():\n"
+		 "    o.add_column('t', sa.Column('c', sa.String(20), nullable=False))\n"
+		 "    with op.batch_alter_table('u', schema='s') as b:\n"
+		 "        b.create_index('ix', ['x', 'y'], postgresql_where=None)\n"
+		 "    o.bulk_insert(t, [], multiinsert=sa.true())\n"
+		 "def downgrade():\n"
+		 "    drop_column('t', 'c')\n");
+	cr_assert(m.block, "the migration is packed");
+	block_start = m.block;
+	block_end = block_start + malloc_usable_size(m.block);
+	cr_assert_eq(m.upgrade.n_ops, 3);
+	cr_expect_str_eq(m.upgrade.ops[1].batch_table, "s.u");
+	cr_assert_eq(m.upgrade.ops[2].call.args[1].kind, PYARG_LIST);
+	cr_expect(m.upgrade.ops[2].call.args[1].items, "an empty list still has items");
+	cr_expect_eq(m.upgrade.ops[2].call.args[1].items, m.upgrade.ops[2].call.args[2].call->args,
+		     "one empty array stands for all");
+	cr_expect_eq(m.upgrade.ops[0].call.args[0].text, m.downgrade.ops[0].call.args[0].text,
+		     "a string is kept once");
+	for (size_t f = 0; f < MR_ARRAY_SIZE(fns); f++) {
+		expect_in_block(fns[f]->ops, "operations");
+		cr_expect_eq(fns[f]->cap_ops, fns[f]->n_ops);
+		for (size_t i = 0; i < fns[f]->n_ops; i++) {
+			expect_call_in_block(&fns[f]->ops[i].call);
+			expect_in_block(fns[f]->ops[i].batch_table, "batch_table");
+			expect_in_block(fns[f]->ops[i].table_key, "table_key");
+		}
+	}
+	cr_assert_eq(m.n_imports, 3);
+	expect_in_block(m.imports, "imports");
+	for (size_t i = 0; i < m.n_imports; i++)
+		expect_in_block(m.imports[i].module, m.imports[i].module);
+	cr_assert_eq(m.n_aliases, 1);
+	expect_in_block(m.aliases, "aliases");
+	expect_in_block(m.aliases[0].name, m.aliases[0].name);
+	expect_call_in_block(&m.aliases[0].call);
+	cr_assert_eq(m.op_names.n, 1);
+	cr_expect_str_eq(m.op_names.v[0], "o");
+	expect_in_block(m.op_names.v, "op_names");
+	expect_in_block(m.op_names.v[0], "an op name");
+	cr_assert_eq(m.op_functions.n, 1);
+	expect_in_block(m.op_functions.v[0], "an op function");
+}
+
+/* Past the strings a pack looks for again, the others are kept each time they come. */
+Test(migration, a_migration_of_many_distinct_strings_packs_whole)
+{
+	size_t size = 64 + 1100 * 40, len;
+	char *src = malloc(size), name[32];
+
+	cr_assert(src);
+	len = (size_t)snprintf(src, size, "def upgrade():\n");
+	for (int i = 0; i < 1100; i++)
+		len += (size_t)snprintf(src + len, size - len, "    op.drop_table('t%d', 'same')\n", i);
+	read_src(src);
+	free(src);
+	cr_assert(m.block);
+	block_start = m.block;
+	block_end = block_start + malloc_usable_size(m.block);
+	cr_assert_eq(m.upgrade.n_ops, 1100);
+	for (size_t i = 0; i < 1100; i++) {
+		snprintf(name, sizeof(name), "t%zu", i);
+		cr_assert_str_eq(m.upgrade.ops[i].call.args[0].text, name);
+		cr_assert_str_eq(m.upgrade.ops[i].call.args[1].text, "same");
+		expect_call_in_block(&m.upgrade.ops[i].call);
+	}
 }
