@@ -320,10 +320,10 @@ class CatalogWatch:
                 "downgrade restored the catalog exactly (%d objects; the upgrade changed %d)" \
                 % (len(after), changed)
         else:
-            verdict = "re-upgrade differs from upgrade" if found else \
-                "re-upgrade gave the upgrade's catalog again (%d objects)" % len(after)
+            verdict = "re-upgrade differs from upgrade"
         say("evidence", rev, what, compact_json(evidence))
-        banner(verdict + "".join("\n   " + line for line in found))
+        if found or what == "downgrade":
+            banner(verdict + "".join("\n   " + line for line in found))
 
 
 def compact_json(value):
