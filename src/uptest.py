@@ -31,9 +31,28 @@ separator and "migreview:", which migreview takes out:
 
     alembic VERSION | database NAME | step REV WHAT | pass REV
     fail REV WHAT ERROR | interrupted REV WHAT | error MESSAGE
+    evidence REV WHAT JSON
+
+An evidence line is what the run saw of the database at step WHAT of REV:
+one compact JSON object (ASCII, on one line) whose "kind" says what it is;
+migreview ignores kinds it does not know.  Kind "catalog" (see the catalog
+section below) comes after the downgrade, compared with the catalog before
+the upgrade, and after the re-upgrade, compared with the catalog after the
+upgrade:
+
+    {"kind": "catalog", "against": "upgrade-parents" | "upgrade",
+     "objects": N, "differences": ["type order_status is still there", ...],
+     "more": N, "upgrade_changes": N}
+
+"differences" lists at most 20, in a stable order, "more" counts the rest;
+"objects" is the size of the catalog after WHAT, and "upgrade_changes"
+(downgrade only) how many differences the upgrade itself made.  When the
+catalog could not be read: {"kind": "catalog", "against": ..., "error": TEXT}.
+env.py prints into the same output, so migreview trusts no line of it.
 """
 import argparse
 import inspect
+import json
 import os
 import sys
 import traceback
@@ -305,7 +324,7 @@ class CatalogWatch:
         evidence = {"kind": "catalog", "against": against}
         for shot in (before, after, self.shots.get(upgraded or what)):
             if not isinstance(shot, Catalog):
-                evidence["error"] = shot
+                evidence["error"] = shot or "no catalog was read"
                 say("evidence", rev, what, compact_json(evidence))
                 banner("the catalog after the %s could not be compared: %s" % (what, shot))
                 return
@@ -327,7 +346,6 @@ class CatalogWatch:
 
 
 def compact_json(value):
-    import json
     return json.dumps(value, separators=(",", ":"), ensure_ascii=True)
 
 
@@ -453,7 +471,6 @@ def pg_name(schema, name):
 
 
 def pg_catalog(sa, conn, cat, version_tables):
-    import json
     schemas = {}
     for (nsp,) in pg_rows(sa, conn, "SELECT n.nspname FROM pg_namespace n WHERE " + PG_OWN):
         schemas[nsp] = cat.add(0, "schema %s" % nsp, None)
@@ -461,13 +478,13 @@ def pg_catalog(sa, conn, cat, version_tables):
             SELECT e.extname, e.extversion, n.nspname
             FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"""):
         cat.add(1, "extension %s" % name, None, version=version, schema=nsp)
-    pg_types(sa, conn, cat, schemas, json)
-    relations = pg_relations(sa, conn, cat, schemas, version_tables, json)
+    pg_types(sa, conn, cat, schemas)
+    relations = pg_relations(sa, conn, cat, schemas, version_tables)
     pg_parts(sa, conn, cat, relations)
     pg_functions(sa, conn, cat, schemas)
 
 
-def pg_types(sa, conn, cat, schemas, json):
+def pg_types(sa, conn, cat, schemas):
     for nsp, name, kind, values, base, notnull, default, checks in pg_rows(sa, conn, """
             SELECT n.nspname, t.typname, t.typtype,
                    array_to_json(ARRAY(SELECT l.enumlabel::text FROM pg_enum l
@@ -490,7 +507,7 @@ PG_RELATION_KINDS = {"r": "table", "p": "table", "f": "foreign table", "v": "vie
                      "m": "materialized view"}
 
 
-def pg_relations(sa, conn, cat, schemas, version_tables, json):
+def pg_relations(sa, conn, cat, schemas, version_tables):
     """Tables, views and sequences; {oid: (key, name in words)} of those kept."""
     relations = {}
     rows = pg_rows(sa, conn, """
@@ -543,6 +560,12 @@ def pg_sequences(sa, conn, cat, schemas, relations):
 
 def pg_parts(sa, conn, cat, relations):
     """Columns, constraints, indexes and triggers of the relations kept."""
+    pg_columns(sa, conn, cat, relations)
+    pg_keys(sa, conn, cat, relations)
+    pg_triggers(sa, conn, cat, relations)
+
+
+def pg_columns(sa, conn, cat, relations):
     for rel, name, kind, notnull, default, identity, generated, collation in pg_rows(sa, conn, """
             SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                    pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
@@ -560,6 +583,10 @@ def pg_parts(sa, conn, cat, relations):
                 default=default if generated != "s" else None,
                 identity={"a": "always", "d": "by default"}.get(identity),
                 generated=default if generated == "s" else None, collation=collation)
+
+
+def pg_keys(sa, conn, cat, relations):
+    """Constraints and indexes."""
     for rel, name, definition in pg_rows(sa, conn, """
             SELECT k.conrelid, k.conname, pg_get_constraintdef(k.oid)
             FROM pg_constraint k WHERE k.conrelid <> 0"""):
@@ -578,6 +605,9 @@ def pg_parts(sa, conn, cat, relations):
             owner = "constraint %s on %s" % (backs, words) if backs else table
             cat.add(7, "index %s on %s" % (pg_name(nsp, name), words), owner,
                     definition=definition, valid=valid)
+
+
+def pg_triggers(sa, conn, cat, relations):
     for rel, name, definition, enabled in pg_rows(sa, conn, """
             SELECT t.tgrelid, t.tgname, pg_get_triggerdef(t.oid, true), t.tgenabled::text
             FROM pg_trigger t WHERE NOT t.tgisinternal"""):
@@ -645,9 +675,10 @@ def sqlite_keys(sa, conn, cat, table, key, rows):
                 for _, _, c, desc, _, is_key in sqlite_pragma(sa, conn, "index_xinfo", name)
                 if is_key]
         if origin == "c":
-            written = " ".join((sql.get(name) or "").split())
+            # the words matter only where the pragmas cannot say it all
+            written = partial or any(c.startswith("(") for c in cols)
             cat.add(7, "index %s on %s" % (name, table), key, unique=bool(unique), columns=cols,
-                    definition=written if partial or any(c.startswith("(") for c in cols) else None)
+                    definition=" ".join((sql.get(name) or "").split()) if written else None)
         elif origin == "u":
             cat.add(6, "unique (%s) on %s" % (", ".join(cols), table), key)
     fks = {}
