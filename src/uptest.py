@@ -309,7 +309,11 @@ class CatalogWatch:
             self.shots = {}
         try:
             if self.engine is None:
-                self.engine = self.sa.create_engine(self.url, poolclass=self.sa.pool.NullPool)
+                # one connection, idle between steps (it holds no lock there): a new
+                # one each time would load the server's catalog caches each time;
+                # pinged, in case a migration ended it
+                self.engine = self.sa.create_engine(self.url, poolclass=self.sa.pool.StaticPool,
+                                                    pool_pre_ping=True)
             with self.engine.connect() as conn:
                 self.shots[what] = catalog_snapshot(self.sa, conn, self.version_tables)
         except Exception as e:
@@ -571,11 +575,12 @@ def pg_columns(sa, conn, cat, relations):
                    pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
                    CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END
             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             LEFT JOIN pg_collation co ON co.oid = a.attcollation
-            WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f')
-            ORDER BY a.attrelid, a.attnum"""):
+            WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND %s"""
+            % PG_OWN):
         if rel not in relations:
             continue
         table, words = relations[rel]
@@ -589,7 +594,8 @@ def pg_keys(sa, conn, cat, relations):
     """Constraints and indexes."""
     for rel, name, definition in pg_rows(sa, conn, """
             SELECT k.conrelid, k.conname, pg_get_constraintdef(k.oid)
-            FROM pg_constraint k WHERE k.conrelid <> 0"""):
+            FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE %s""" % PG_OWN):
         if rel in relations:
             cat.add(6, "constraint %s on %s" % (name, relations[rel][1]), relations[rel][0],
                     definition=definition)
@@ -598,7 +604,7 @@ def pg_keys(sa, conn, cat, relations):
                    (SELECT k.conname FROM pg_constraint k WHERE k.conindid = x.indexrelid
                     AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))
             FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
-            JOIN pg_namespace n ON n.oid = c.relnamespace"""):
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE %s""" % PG_OWN):
         if rel in relations:
             table, words = relations[rel]
             # the index of a primary key or unique constraint comes and goes with it
@@ -610,7 +616,9 @@ def pg_keys(sa, conn, cat, relations):
 def pg_triggers(sa, conn, cat, relations):
     for rel, name, definition, enabled in pg_rows(sa, conn, """
             SELECT t.tgrelid, t.tgname, pg_get_triggerdef(t.oid, true), t.tgenabled::text
-            FROM pg_trigger t WHERE NOT t.tgisinternal"""):
+            FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND %s"""
+            % PG_OWN):
         if rel in relations:
             cat.add(9, "trigger %s on %s" % (name, relations[rel][1]), relations[rel][0],
                     definition=definition, enabled={"O": "yes", "D": "no", "R": "replica only",
