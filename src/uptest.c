@@ -386,9 +386,9 @@ catalog_count(json_t *v)
 
 /*
  * {"kind": "catalog", "against": STEP, "objects": N, "differences": [TEXT...],
- * "more": N, "upgrade_changes": N} or {"kind": "catalog", "error": TEXT}, for the downgrade or the
- * re-upgrade of the revision running.  A second line for the same step adds
- * to the first: no line can take a difference back.
+ * "more": N, "upgrade_changes": N} or {"kind": "catalog", "error": TEXT}, for
+ * the downgrade or the re-upgrade of the revision running.  A second line for
+ * the same step adds to the first: no line can take a difference back.
  */
 static int
 catalog_evidence(struct reader *r, const char *rev, const char *step, json_t *o)
