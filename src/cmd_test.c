@@ -110,6 +110,47 @@ message_of(const struct graph *g, const char *id)
 	return i != (size_t)-1 && g->revs[i].message ? g->revs[i].message : "";
 }
 
+/* "        WHAT: first difference", the others below it, as the terminal may show them. */
+static void
+report_differences(const char *what, const struct uptest_catalog *c)
+{
+	int indent = 8 + (int)strlen(what) + 2;
+
+	printf("        %s:", what);
+	for (size_t i = 0; i < c->differences.n; i++) {
+		char *shown = mr_visible(c->differences.v[i]);
+
+		printf("%*s%s\n", i ? indent : 1, "", shown ? shown : "?");
+		free(shown);
+	}
+	if (c->more)
+		printf("%*s(+%zu more)\n", c->differences.n ? indent : 1, "", c->more);
+}
+
+/* What the runner found of the catalog after the downgrade and the re-upgrade. */
+static void
+report_catalog(const struct uptest_result *res)
+{
+	const struct uptest_catalog *steps[] = { &res->down, &res->again };
+	const char *names[] = { "downgrade", "re-upgrade" };
+	const char *traces[] = { "downgrade left a trace", "re-upgrade differs from upgrade" };
+
+	for (size_t i = 0; i < 2; i++) {
+		const struct uptest_catalog *c = steps[i];
+		char *error = c->error ? mr_visible(c->error) : NULL;
+
+		if (c->error)
+			printf("        the catalog after the %s could not be compared: %s\n", names[i],
+			       error ? error : "?");
+		else if (c->differences.n || c->more)
+			report_differences(traces[i], c);
+		else if (c->compared && i == 0)
+			printf("        downgrade restored the catalog exactly (%zu objects; the "
+			       "upgrade changed %zu)\n", c->objects, c->upgrade_changes);
+		free(error);
+	}
+}
+
 static int
 report_results(const struct uptest_run *run, const struct graph *g, size_t asked)
 {
@@ -123,9 +164,14 @@ report_results(const struct uptest_run *run, const struct graph *g, size_t asked
 
 		if (res->outcome == TEST_PASSED)
 			printf("passed  %s  %s\n", id ? id : "?", msg ? msg : "");
+		else if (res->trace)
+			printf("FAILED  %s  %s (%s)\n", id ? id : "?", msg ? msg : "",
+			       res->down.differences.n || res->down.more ? "downgrade left a trace" :
+			       "re-upgrade differs from upgrade");
 		else
 			printf("FAILED  %s  %s (at the %s step)\n", id ? id : "?", msg ? msg : "",
 			       step ? step : "?");
+		report_catalog(res);
 		free(id);
 		free(msg);
 		free(step);

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "migreview/uptest.h"
 #include "migreview/util.h"
 
@@ -24,6 +26,7 @@ extern char **environ;
 #define TAIL_LINES 40           /* what is recorded of it */
 #define TAIL_BYTES 4000
 #define KILL_GRACE_MS 5000      /* after SIGINT, before SIGKILL */
+#define CATALOG_TEXT 300        /* bytes kept of one catalog difference */
 
 /* ---- finding the interpreter ---- */
 
@@ -268,6 +271,7 @@ struct reader {
 	size_t pending_len;
 	char *problem;                  /* an "error" line */
 	char *current;                  /* the revision running */
+	struct uptest_catalog down, again;      /* the current revision's, so far */
 };
 
 /* Keeps the last LOG_KEEP bytes of text in *buf. */
@@ -327,6 +331,171 @@ log_tail(const char *log, size_t len)
 	return out;
 }
 
+/* ---- evidence: what the runner saw of the database ---- */
+
+static void
+catalog_free(struct uptest_catalog *c)
+{
+	strvec_free(&c->differences);
+	free(c->error);
+	memset(c, 0, sizeof(*c));
+}
+
+/* A line of our own among the runner's output (takes text): shown and kept as output is. */
+static int
+note(struct reader *r, char *text)
+{
+	size_t len = text ? strlen(text) : 0;
+	int rc = text ? 0 : -1;
+
+	if (text && r->o->output)
+		r->o->output(r->o->ctx, text, len);
+	if (text && (keep_tail(&r->log, &r->log_len, text, len) < 0 ||
+		     keep_tail(&r->all, &r->all_len, text, len) < 0))
+		rc = -1;
+	free(text);
+	return rc;
+}
+
+/* At most CATALOG_TEXT bytes of s, cut between characters, as valid UTF-8. */
+static char *
+catalog_text(const char *s)
+{
+	size_t len = strlen(s);
+	char *cut, *out;
+
+	if (len > CATALOG_TEXT) {
+		len = CATALOG_TEXT;
+		while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
+	}
+	cut = mr_strndup(s, len);
+	out = cut ? mr_utf8_repair(cut) : NULL;
+	free(cut);
+	return out;
+}
+
+/* A count the runner gave, or 0: nothing it says can make one overflow. */
+static size_t
+catalog_count(json_t *v)
+{
+	json_int_t n = json_is_integer(v) ? json_integer_value(v) : 0;
+
+	return n > 0 ? (size_t)(n < 1000000 ? n : 1000000) : 0;
+}
+
+/*
+ * {"kind": "catalog", "against": STEP, "objects": N, "differences": [TEXT...],
+ * "more": N, "upgrade_changes": N} or {"kind": "catalog", "error": TEXT}, for
+ * the downgrade or the re-upgrade of the revision running.  A second line for
+ * the same step adds to the first: no line can take a difference back.
+ */
+static int
+catalog_evidence(struct reader *r, const char *rev, const char *step, json_t *o)
+{
+	struct uptest_catalog *c = !strcmp(step, "downgrade") ? &r->down :
+				   !strcmp(step, "re-upgrade") ? &r->again : NULL;
+	json_t *list = json_object_get(o, "differences"), *item;
+	const char *error = json_string_value(json_object_get(o, "error"));
+	size_t i;
+
+	if (!c || !r->current || strcmp(rev, r->current))
+		return note(r, mr_printf("migreview: ignored catalog evidence for the %s step of "
+					 "%s, not a step of the revision running\n", step, rev));
+	c->compared = true;
+	if (error && !c->error && !(c->error = catalog_text(error)))
+		return -1;
+	c->objects = catalog_count(json_object_get(o, "objects"));
+	c->upgrade_changes = catalog_count(json_object_get(o, "upgrade_changes"));
+	c->more += catalog_count(json_object_get(o, "more"));
+	json_array_foreach(list, i, item) {
+		const char *text = json_string_value(item);
+		char *kept;
+
+		if (!text || c->differences.n >= UPTEST_CATALOG_SHOWN) {
+			c->more++;
+			continue;
+		}
+		if (!(kept = catalog_text(text)) || strvec_push_owned(&c->differences, kept) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * An "evidence REV STEP JSON" line: a JSON object whose "kind" says who reads
+ * it; kinds read elsewhere, or by a later migreview, are left alone.  The
+ * runner shares its output with env.py, which can print anything: a line
+ * that is not such an object is noted in the output and ignored.
+ */
+static int
+evidence_line(struct reader *r, const char *rev, const char *step, const char *text)
+{
+	json_error_t jerr;
+	json_t *o = step && text ? json_loads(text, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	const char *kind = json_string_value(json_object_get(o, "kind"));
+	int rc = 0;
+
+	if (!kind)
+		rc = note(r, mr_printf("migreview: ignored an evidence line that is not a JSON "
+				       "object with a kind (%s)\n",
+				       o ? "no kind" : step && text ? jerr.text : "incomplete"));
+	else if (!strcmp(kind, "catalog"))
+		rc = catalog_evidence(r, rev, step, o);
+	json_decref(o);
+	return rc;
+}
+
+/* "downgrade left a trace: A; B (+3 more)", for the record of a revision. */
+static char *
+catalog_words(const struct uptest_catalog *c, const char *what, char *before)
+{
+	char *out = before ? mr_printf("%s; %s:", before, what) : mr_printf("%s:", what);
+
+	free(before);
+	for (size_t i = 0; out && i < c->differences.n; i++) {
+		char *longer = mr_printf("%s%s %s", out, i ? ";" : "", c->differences.v[i]);
+
+		free(out);
+		out = longer;
+	}
+	if (out && c->more) {
+		char *longer = mr_printf("%s (+%zu more)", out, c->more);
+
+		free(out);
+		out = longer;
+	}
+	return out;
+}
+
+static bool
+catalog_differs(const struct uptest_catalog *c)
+{
+	return c->differences.n || c->more;
+}
+
+/* A run whose steps all succeeded fails where the catalog differed: a trace is no pass. */
+static int
+catalog_verdict(struct uptest_result *res)
+{
+	char *words = NULL;
+
+	if (res->outcome != TEST_PASSED || (!catalog_differs(&res->down) &&
+					    !catalog_differs(&res->again)))
+		return 0;
+	if (catalog_differs(&res->down) &&
+	    !(words = catalog_words(&res->down, "downgrade left a trace", NULL)))
+		return -1;
+	if (catalog_differs(&res->again) &&
+	    !(words = catalog_words(&res->again, "re-upgrade differs from upgrade", words)))
+		return -1;
+	res->outcome = TEST_FAILED;
+	res->trace = true;
+	res->error = words;
+	res->step = mr_strdup(catalog_differs(&res->down) ? "downgrade" : "re-upgrade");
+	return res->step ? 0 : -1;
+}
+
 static int
 add_result(struct reader *r, const char *rev, enum test_outcome outcome, const char *step,
 	   const char *error)
@@ -352,7 +521,11 @@ add_result(struct reader *r, const char *rev, enum test_outcome outcome, const c
 		return -1;
 	}
 	run->n++;
-	return 0;
+	res->down = r->down;
+	res->again = r->again;
+	memset(&r->down, 0, sizeof(r->down));
+	memset(&r->again, 0, sizeof(r->again));
+	return catalog_verdict(res);
 }
 
 /* One status line of the runner (see uptest.py). */
@@ -385,6 +558,8 @@ status_line(struct reader *r, char *line)
 			free(r->current);
 			r->current = mr_strdup(rev);
 			r->log_len = 0;
+			catalog_free(&r->down);
+			catalog_free(&r->again);
 			if (!r->current)
 				return -1;
 		}
@@ -396,6 +571,8 @@ status_line(struct reader *r, char *line)
 		return add_result(r, rev, TEST_PASSED, NULL, NULL);
 	if (!strcmp(word, "fail"))
 		return add_result(r, rev, TEST_FAILED, step ? step : "?", line);
+	if (!strcmp(word, "evidence"))
+		return evidence_line(r, rev, step, line);
 	if (!strcmp(word, "interrupted"))
 		r->run->interrupted = true;
 	return 0;
@@ -613,6 +790,8 @@ out:
 	free(r.problem);
 	free(r.pending);
 	free(r.current);
+	catalog_free(&r.down);
+	catalog_free(&r.again);
 	if (!out->alembic)
 		out->alembic = mr_strdup("");
 	if (!out->database)
@@ -663,6 +842,8 @@ uptest_run_free(struct uptest_run *run)
 		free(run->v[i].step);
 		free(run->v[i].error);
 		free(run->v[i].log);
+		catalog_free(&run->v[i].down);
+		catalog_free(&run->v[i].again);
 	}
 	free(run->v);
 	free(run->python);

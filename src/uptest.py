@@ -31,9 +31,28 @@ separator and "migreview:", which migreview takes out:
 
     alembic VERSION | database NAME | step REV WHAT | pass REV
     fail REV WHAT ERROR | interrupted REV WHAT | error MESSAGE
+    evidence REV WHAT JSON
+
+An evidence line is what the run saw of the database at step WHAT of REV:
+one compact JSON object (ASCII, on one line) whose "kind" says what it is;
+migreview ignores kinds it does not know.  Kind "catalog" (see the catalog
+section below) comes after the downgrade, compared with the catalog before
+the upgrade, and after the re-upgrade, compared with the catalog after the
+upgrade:
+
+    {"kind": "catalog", "against": "upgrade-parents" | "upgrade",
+     "objects": N, "differences": ["type order_status is still there", ...],
+     "more": N, "upgrade_changes": N}
+
+"differences" lists at most 20, in a stable order, "more" counts the rest;
+"objects" is the size of the catalog after WHAT, and "upgrade_changes"
+(downgrade only) how many differences the upgrade itself made.  When the
+catalog could not be read: {"kind": "catalog", "against": ..., "error": TEXT}.
+env.py prints into the same output, so migreview trusts no line of it.
 """
 import argparse
 import inspect
+import json
 import os
 import sys
 import traceback
@@ -93,9 +112,11 @@ def main(argv):
         os.environ["MIGREVIEW_DATABASE_URL"] = text
         os.environ["DATABASE_URL"] = text
         guard_configure(EnvironmentContext, sa, scratch)
+        catalog = CatalogWatch(sa, scratch, EnvironmentContext)
         script = ScriptDirectory.from_config(cfg)
         for rev in revs:
-            if not run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep):
+            if not run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep,
+                           catalog):
                 return 1
         return 0
     except WrongDatabase as e:
@@ -116,7 +137,7 @@ def main(argv):
                       file=sys.stderr)
 
 
-def run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep):
+def run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep, catalog):
     target = script.get_revision(rev)
     parents = [p for p in to_tuple(target.down_revision)]
     steps = [("upgrade-parents", lambda: [command.upgrade(cfg, p) for p in parents]),
@@ -126,11 +147,13 @@ def run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep):
              ("re-upgrade", lambda: command.upgrade(cfg, rev))]
     for what, step in steps:
         if what == "upgrade-parents" and not parents:
+            catalog.step_done(rev, what)
             continue
         say("step", rev, what)
         banner("%s %s" % (what, rev if what != "upgrade-parents" else " ".join(parents)))
         try:
             step()
+            catalog.step_done(rev, what)
         except WrongDatabase:
             raise
         except KeyboardInterrupt:
@@ -252,6 +275,430 @@ def summary(e):
 
 def one_line(e):
     return " ".join(str(e).split()) or type(e).__name__
+
+
+# ---- the catalog: does the downgrade undo the upgrade? ----
+#
+# After each step has committed, a connection of its own reads the scratch
+# database's catalog: the downgrade must give back what was there before the
+# upgrade, and the second upgrade what the first gave.  An object is a key in
+# words ("index ix_orders_customer_id on orders") with the key of the object
+# it belongs to and its properties; Alembic's version table is left out
+# whole (its row is Alembic's business, and the table stays after a
+# downgrade to base).  A failure to read the catalog is evidence too, never
+# a failure of the test.
+
+CATALOG_SHOWN = 20      # differences listed in one evidence line; the rest are counted
+CATALOG_VALUE = 80      # characters of a property's value shown
+CATALOG_PLURAL = {"values", "checks", "inherits", "columns"}
+
+
+class CatalogWatch:
+    """Snapshots the catalog after each step of a revision, compares them, says so."""
+
+    def __init__(self, sa, url, EnvironmentContext):
+        self.sa = sa
+        self.engine = None
+        self.url = url
+        self.version_tables = {(None, "alembic_version")}
+        self.shots = {}
+        watch_version_table(EnvironmentContext, self.version_tables)
+
+    def step_done(self, rev, what):
+        if what == "upgrade-parents":
+            self.shots = {}
+        try:
+            if self.engine is None:
+                # one connection, idle between steps (it holds no lock there): a new
+                # one each time would load the server's catalog caches each time;
+                # pinged, in case a migration ended it
+                self.engine = self.sa.create_engine(self.url, poolclass=self.sa.pool.StaticPool,
+                                                    pool_pre_ping=True)
+            with self.engine.connect() as conn:
+                self.shots[what] = catalog_snapshot(self.sa, conn, self.version_tables)
+        except Exception as e:
+            self.shots[what] = "%s: %s" % (type(e).__name__, one_line(e))
+        if what == "downgrade":
+            self.compare(rev, what, "upgrade-parents", "upgrade")
+        elif what == "re-upgrade":
+            self.compare(rev, what, "upgrade", None)
+
+    def compare(self, rev, what, against, upgraded):
+        before, after = self.shots.get(against), self.shots.get(what)
+        evidence = {"kind": "catalog", "against": against}
+        for shot in (before, after, self.shots.get(upgraded or what)):
+            if not isinstance(shot, Catalog):
+                evidence["error"] = shot or "no catalog was read"
+                say("evidence", rev, what, compact_json(evidence))
+                banner("the catalog after the %s could not be compared: %s" % (what, shot))
+                return
+        found = catalog_diff(before, after, self.shots.get(upgraded))
+        evidence.update(objects=len(after), differences=found[:CATALOG_SHOWN],
+                        more=max(0, len(found) - CATALOG_SHOWN))
+        if what == "downgrade":
+            # how much there was to undo: none says the check proved little
+            changed = len(catalog_diff(before, self.shots[upgraded]))
+            evidence["upgrade_changes"] = changed
+            verdict = "downgrade left a trace" if found else \
+                "downgrade restored the catalog exactly (%d objects; the upgrade changed %d)" \
+                % (len(after), changed)
+        else:
+            verdict = "re-upgrade differs from upgrade"
+        say("evidence", rev, what, compact_json(evidence))
+        if found or what == "downgrade":
+            banner(verdict + "".join("\n   " + line for line in found))
+
+
+def compact_json(value):
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=True)
+
+
+def watch_version_table(EnvironmentContext, tables):
+    """Notes the version table each configure() names (env.py may rename it)."""
+    configure = EnvironmentContext.configure
+
+    def noted(self, *args, **kw):
+        tables.add((kw.get("version_table_schema"), kw.get("version_table") or "alembic_version"))
+        return configure(self, *args, **kw)
+
+    EnvironmentContext.configure = noted
+
+
+class Catalog(dict):
+    """{key in words: (rank, key of its owner or None, {property: value})}"""
+
+    def add(self, rank, key, owner, **props):
+        # two objects the words cannot tell apart (SQLite's unnamed keys) both count
+        n, unique = 1, key
+        while unique in self:
+            n += 1
+            unique = "%s #%d" % (key, n)
+        self[unique] = (rank, owner, props)
+        return unique
+
+
+def catalog_snapshot(sa, conn, version_tables):
+    """The catalog of the database conn is connected to, as a Catalog."""
+    cat = Catalog()
+    if conn.dialect.name == "postgresql":
+        pg_catalog(sa, conn, cat, version_tables)
+    elif conn.dialect.name == "sqlite":
+        sqlite_catalog(sa, conn, cat, version_tables)
+    else:
+        raise RuntimeError("migreview reads the catalog of PostgreSQL and SQLite only, not %s"
+                           % conn.dialect.name)
+    return cat
+
+
+def catalog_diff(before, after, upgraded=None):
+    """What differs in after from before, in words, ordered by kind and name.
+
+    An object that appeared is "still there" when upgraded (the snapshot after
+    the upgrade) had it, else "new"; the parts of an object that appeared or
+    went are not listed again."""
+    gone = [k for k in before if k not in after]
+    came = [k for k in after if k not in before]
+    found = []
+    for key in gone:
+        if not owner_listed(before, key, set(gone)):
+            found.append((before[key][0], key, "%s is missing" % key))
+    for key in came:
+        if not owner_listed(after, key, set(came)):
+            how = "is still there" if upgraded is not None and key in upgraded else "is new"
+            found.append((after[key][0], key, "%s %s" % (key, how)))
+    for key in before:
+        if key in after:
+            found.extend((before[key][0], key, line)
+                         for line in property_changes(key, before[key][2], after[key][2]))
+    return [line for _, _, line in sorted(found)]
+
+
+def owner_listed(objects, key, listed):
+    owner = objects[key][1]
+    seen = set()
+    while owner is not None and owner not in seen:
+        if owner in listed:
+            return True
+        seen.add(owner)
+        owner = objects[owner][1] if owner in objects else None
+    return False
+
+
+def property_changes(key, was, now):
+    for prop in sorted(set(was) | set(now)):
+        a, b = was.get(prop), now.get(prop)
+        if a != b:
+            a, b = shown_values(prop, a, b)
+            was_, is_ = ("were", "are") if prop in CATALOG_PLURAL else ("was", "is")
+            yield "%s: %s %s %s, %s now %s" % (key, prop, was_, a, is_, b)
+
+
+def shown_values(prop, a, b):
+    def show(v):
+        if v is None:
+            return "NULL" if prop == "default" else "none"
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if isinstance(v, (list, tuple)):
+            return "(%s)" % ", ".join(str(x) for x in v)
+        return " ".join(str(v).split())
+
+    a, b = show(a), show(b)
+    if max(len(a), len(b)) <= CATALOG_VALUE:
+        return a, b
+    # long definitions: where they start to differ
+    same = 0
+    while same < min(len(a), len(b)) and a[same] == b[same]:
+        same += 1
+    start = max(0, same - 20)
+
+    def cut(v):
+        piece = v[start:start + CATALOG_VALUE]
+        return ("…" if start else "") + piece + ("…" if start + CATALOG_VALUE < len(v) else "")
+
+    return cut(a), cut(b)
+
+
+# which schemas are the database's own, and objects an extension brought
+PG_OWN = ("n.nspname NOT IN ('pg_catalog', 'information_schema') "
+          "AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'")
+PG_NOT_EXTENSION = ("NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '%s'::regclass "
+                    "AND e.objid = %s AND e.deptype = 'e')")
+
+
+def pg_rows(sa, conn, sql):
+    return conn.execute(sa.text(sql)).fetchall()
+
+
+def pg_name(schema, name):
+    return name if schema == "public" else "%s.%s" % (schema, name)
+
+
+def pg_catalog(sa, conn, cat, version_tables):
+    schemas = {}
+    for (nsp,) in pg_rows(sa, conn, "SELECT n.nspname FROM pg_namespace n WHERE " + PG_OWN):
+        schemas[nsp] = cat.add(0, "schema %s" % nsp, None)
+    for name, version, nsp in pg_rows(sa, conn, """
+            SELECT e.extname, e.extversion, n.nspname
+            FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"""):
+        cat.add(1, "extension %s" % name, None, version=version, schema=nsp)
+    pg_types(sa, conn, cat, schemas)
+    relations = pg_relations(sa, conn, cat, schemas, version_tables)
+    pg_parts(sa, conn, cat, relations)
+    pg_functions(sa, conn, cat, schemas)
+
+
+def pg_types(sa, conn, cat, schemas):
+    for nsp, name, kind, values, base, notnull, default, checks in pg_rows(sa, conn, """
+            SELECT n.nspname, t.typname, t.typtype,
+                   array_to_json(ARRAY(SELECT l.enumlabel::text FROM pg_enum l
+                                       WHERE l.enumtypid = t.oid ORDER BY l.enumsortorder))::text,
+                   format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault,
+                   array_to_json(ARRAY(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k
+                                       WHERE k.contypid = t.oid ORDER BY 1))::text
+            FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+            WHERE t.typtype IN ('e', 'd') AND %s AND %s"""
+            % (PG_OWN, PG_NOT_EXTENSION % ("pg_type", "t.oid"))):
+        if kind == "e":
+            cat.add(2, "type %s" % pg_name(nsp, name), schemas.get(nsp),
+                    values=json.loads(values))
+        else:
+            cat.add(2, "domain %s" % pg_name(nsp, name), schemas.get(nsp), type=base,
+                    nullable=not notnull, default=default, checks=json.loads(checks))
+
+
+PG_RELATION_KINDS = {"r": "table", "p": "table", "f": "foreign table", "v": "view",
+                     "m": "materialized view"}
+
+
+def pg_relations(sa, conn, cat, schemas, version_tables):
+    """Tables, views and sequences; {oid: (key, name in words)} of those kept."""
+    relations = {}
+    rows = pg_rows(sa, conn, """
+            SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, c.relrowsecurity,
+                   pg_get_expr(c.relpartbound, c.oid),
+                   CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+                   CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END,
+                   array_to_json(ARRAY(SELECT i.inhparent::regclass::text FROM pg_inherits i
+                                       WHERE i.inhrelid = c.oid ORDER BY i.inhseqno))::text
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND %s AND %s"""
+                   % (PG_OWN, PG_NOT_EXTENSION % ("pg_class", "c.oid")))
+    for oid, nsp, name, kind, persistence, rls, bound, partkey, view, parents in rows:
+        if any(t == name and s in (None, nsp) for s, t in version_tables):
+            continue
+        words = pg_name(nsp, name)
+        props = {"unlogged": persistence == "u"}
+        if kind in "rpf":
+            props.update({"row security": rls, "partition bound": bound,
+                          "partitioned by": partkey, "inherits": json.loads(parents)})
+        else:
+            props["definition"] = view
+        key = "%s %s" % (PG_RELATION_KINDS[kind], words)
+        relations[oid] = (cat.add(4 if kind in "rpf" else 8, key, schemas.get(nsp), **props),
+                          words)
+    pg_sequences(sa, conn, cat, schemas, relations)
+    return relations
+
+
+def pg_sequences(sa, conn, cat, schemas, relations):
+    for nsp, name, kind, start, step, low, high, cache, cycle, table, column in pg_rows(
+            sa, conn, """
+            SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart,
+                   s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+                   d.refobjid, a.attname
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_sequence s ON s.seqrelid = c.oid
+            LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                 AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0
+                 AND d.deptype IN ('a', 'i')
+            LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+            WHERE %s AND %s""" % (PG_OWN, PG_NOT_EXTENSION % ("pg_class", "c.oid"))):
+        owner = relations.get(table)
+        if table is not None and owner is None:
+            continue    # the version table's, or an extension's
+        cat.add(3, "sequence %s" % pg_name(nsp, name), owner[0] if owner else schemas.get(nsp),
+                type=kind, start=start, increment=step, minimum=low, maximum=high, cache=cache,
+                cycles=cycle, **{"owned by": "%s.%s" % (owner[1], column) if owner else None})
+
+
+def pg_parts(sa, conn, cat, relations):
+    """Columns, constraints, indexes and triggers of the relations kept."""
+    pg_columns(sa, conn, cat, relations)
+    pg_keys(sa, conn, cat, relations)
+    pg_triggers(sa, conn, cat, relations)
+
+
+def pg_columns(sa, conn, cat, relations):
+    for rel, name, kind, notnull, default, identity, generated, collation in pg_rows(sa, conn, """
+            SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                   pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
+                   CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_type t ON t.oid = a.atttypid
+            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            LEFT JOIN pg_collation co ON co.oid = a.attcollation
+            WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND %s"""
+            % PG_OWN):
+        if rel not in relations:
+            continue
+        table, words = relations[rel]
+        cat.add(5, "column %s.%s" % (words, name), table, type=kind, nullable=not notnull,
+                default=default if generated != "s" else None,
+                identity={"a": "always", "d": "by default"}.get(identity),
+                generated=default if generated == "s" else None, collation=collation)
+
+
+def pg_keys(sa, conn, cat, relations):
+    """Constraints and indexes."""
+    for rel, name, definition in pg_rows(sa, conn, """
+            SELECT k.conrelid, k.conname, pg_get_constraintdef(k.oid)
+            FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE %s""" % PG_OWN):
+        if rel in relations:
+            cat.add(6, "constraint %s on %s" % (name, relations[rel][1]), relations[rel][0],
+                    definition=definition)
+    for rel, nsp, name, definition, valid, backs in pg_rows(sa, conn, """
+            SELECT x.indrelid, n.nspname, c.relname, pg_get_indexdef(x.indexrelid), x.indisvalid,
+                   (SELECT k.conname FROM pg_constraint k WHERE k.conindid = x.indexrelid
+                    AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))
+            FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE %s""" % PG_OWN):
+        if rel in relations:
+            table, words = relations[rel]
+            # the index of a primary key or unique constraint comes and goes with it
+            owner = "constraint %s on %s" % (backs, words) if backs else table
+            cat.add(7, "index %s on %s" % (pg_name(nsp, name), words), owner,
+                    definition=definition, valid=valid)
+
+
+def pg_triggers(sa, conn, cat, relations):
+    for rel, name, definition, enabled in pg_rows(sa, conn, """
+            SELECT t.tgrelid, t.tgname, pg_get_triggerdef(t.oid, true), t.tgenabled::text
+            FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND %s"""
+            % PG_OWN):
+        if rel in relations:
+            cat.add(9, "trigger %s on %s" % (name, relations[rel][1]), relations[rel][0],
+                    definition=definition, enabled={"O": "yes", "D": "no", "R": "replica only",
+                                                    "A": "always"}.get(enabled))
+
+
+def pg_functions(sa, conn, cat, schemas):
+    for nsp, name, args, kind, definition in pg_rows(sa, conn, """
+            SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
+                   p.prokind::text, pg_get_functiondef(p.oid)
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE p.prokind IN ('f', 'p') AND %s AND %s"""
+            % (PG_OWN, PG_NOT_EXTENSION % ("pg_proc", "p.oid"))):
+        key = "%s %s(%s)" % ("function" if kind == "f" else "procedure", pg_name(nsp, name), args)
+        cat.add(10, key, schemas.get(nsp), definition=definition)
+
+
+
+# SQLite keeps each object's CREATE statement as written; Alembic's batch
+# mode writes a table's again in its own words, so tables are read through
+# the pragmas, which say what the database does, not how it was spelt.
+# CHECK constraints and constraint names are only in that text: not compared.
+
+def sqlite_catalog(sa, conn, cat, version_tables):
+    rows = conn.execute(sa.text(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master "
+        "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name")).fetchall()
+    skipped = {t for _, t in version_tables}
+    tables = {name: cat.add(4, "table %s" % name, None)
+              for kind, name, _, _ in rows if kind == "table" and name not in skipped}
+    for table, key in tables.items():
+        sqlite_columns(sa, conn, cat, table, key)
+        sqlite_keys(sa, conn, cat, table, key, rows)
+    for kind, name, table, sql in rows:
+        if kind == "view":
+            cat.add(8, "view %s" % name, None, definition=" ".join((sql or "").split()))
+        elif kind == "trigger" and table not in skipped:
+            cat.add(9, "trigger %s on %s" % (name, table), tables.get(table),
+                    definition=" ".join((sql or "").split()))
+
+
+def sqlite_pragma(sa, conn, pragma, name):
+    return conn.execute(sa.text("SELECT * FROM pragma_%s(:name)" % pragma),
+                        {"name": name}).fetchall()
+
+
+def sqlite_columns(sa, conn, cat, table, key):
+    for _, name, kind, notnull, default, pk, hidden in sqlite_pragma(sa, conn, "table_xinfo",
+                                                                     table):
+        if hidden == 1:
+            continue    # a virtual table's own
+        cat.add(5, "column %s.%s" % (table, name), key, type=kind, nullable=not notnull,
+                default=default, **{"primary key": pk or None,
+                                    "generated": {2: "virtual", 3: "stored"}.get(hidden)})
+
+
+def sqlite_keys(sa, conn, cat, table, key, rows):
+    """Indexes, unique constraints and foreign keys of a table."""
+    sql = {name: sql for kind, name, _, sql in rows if kind == "index"}
+    for _, name, unique, origin, partial in sqlite_pragma(sa, conn, "index_list", table):
+        cols = ["%s%s" % (c if c is not None else "(expression)", " DESC" if desc else "")
+                for _, _, c, desc, _, is_key in sqlite_pragma(sa, conn, "index_xinfo", name)
+                if is_key]
+        if origin == "c":
+            # the words matter only where the pragmas cannot say it all
+            written = partial or any(c.startswith("(") for c in cols)
+            cat.add(7, "index %s on %s" % (name, table), key, unique=bool(unique), columns=cols,
+                    definition=" ".join((sql.get(name) or "").split()) if written else None)
+        elif origin == "u":
+            cat.add(6, "unique (%s) on %s" % (", ".join(cols), table), key)
+    fks = {}
+    for fk, _, parent, here, there, on_update, on_delete, _ in sqlite_pragma(
+            sa, conn, "foreign_key_list", table):
+        fks.setdefault(fk, ([], [], parent, on_update, on_delete))
+        fks[fk][0].append(here)
+        fks[fk][1].append(there or "(its primary key)")
+    for here, there, parent, on_update, on_delete in fks.values():
+        cat.add(6, "foreign key (%s) on %s" % (", ".join(here), table), key,
+                references="%s (%s)" % (parent, ", ".join(there)),
+                **{"on update": on_update, "on delete": on_delete})
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@
  * names (dropped afterwards), or any other empty database a URL names.  For
  * each revision in turn it upgrades to the revision's parents, upgrades to
  * it, downgrades that one step and upgrades again, stopping at the first
- * failure.  env.py is told the URL through sqlalchemy.url, `-x url=` and
+ * failure.  The downgrade must give back the database's catalog from
+ * before the upgrade, and the second upgrade the first one's: a difference
+ * fails the revision at that step, without stopping the run (the steps all
+ * succeeded).  env.py is told the URL through sqlalchemy.url, `-x url=` and
  * `-x dbname=`, $MIGREVIEW_DATABASE_URL and $DATABASE_URL; if it connects
  * anywhere else the run stops before any migration runs.
  *
@@ -26,6 +29,7 @@
 #include "migreview/graph.h"
 #include "migreview/project.h"
 #include "migreview/review.h"
+#include "migreview/util.h"
 
 struct uptest_options {
 	const char *database_url;       /* NULL: a temporary SQLite file (see uptest_target()) */
@@ -37,12 +41,32 @@ struct uptest_options {
 	void *ctx;
 };
 
+/*
+ * What the runner found of the catalog after a step: the downgrade's is
+ * compared with the catalog before the upgrade, the re-upgrade's with the
+ * catalog after the upgrade (uptest.py's "catalog" evidence).  A difference
+ * is a trace: a run that passed becomes a failure at that step.
+ */
+struct uptest_catalog {
+	bool compared;                  /* the runner said something of this step's catalog */
+	size_t objects;                 /* objects in the catalog after the step */
+	size_t upgrade_changes;         /* the downgrade's: what there was to undo */
+	struct strvec differences;      /* in words (UTF-8), at most UPTEST_CATALOG_SHOWN */
+	size_t more;                    /* differences not listed */
+	char *error;                    /* why the catalog could not be compared, or NULL */
+};
+
+#define UPTEST_CATALOG_SHOWN 20
+
 struct uptest_result {
 	char *revision;
 	enum test_outcome outcome;
 	char *step;                     /* the step that failed; NULL for a pass */
 	char *error;                    /* its error in one line, or NULL */
 	char *log;                      /* the last lines of this revision's output (UTF-8) */
+	struct uptest_catalog down;     /* after the downgrade, against before the upgrade */
+	struct uptest_catalog again;    /* after the re-upgrade, against after the upgrade */
+	bool trace;                     /* failed only because the catalog differed */
 };
 
 struct uptest_run {
