@@ -268,6 +268,7 @@ struct reader {
 	size_t pending_len;
 	char *problem;                  /* an "error" line */
 	char *current;                  /* the revision running */
+	struct uptest_evidence evidence;        /* the current revision's, so far */
 };
 
 /* Keeps the last LOG_KEEP bytes of text in *buf. */
@@ -351,6 +352,11 @@ add_result(struct reader *r, const char *rev, enum test_outcome outcome, const c
 		free(res->log);
 		return -1;
 	}
+	/* what the runner said of another revision is not this one's */
+	if (r->current && !strcmp(r->current, rev)) {
+		res->evidence = r->evidence;
+		memset(&r->evidence, 0, sizeof(r->evidence));
+	}
 	run->n++;
 	return 0;
 }
@@ -385,12 +391,19 @@ status_line(struct reader *r, char *line)
 			free(r->current);
 			r->current = mr_strdup(rev);
 			r->log_len = 0;
+			uptest_evidence_free(&r->evidence);
 			if (!r->current)
 				return -1;
 		}
 		if (r->o->step)
 			r->o->step(r->o->ctx, rev, step ? step : "");
 		return 0;
+	}
+	if (!strcmp(word, "evidence")) {
+		/* only the revision running has evidence; the rest is counted, not used */
+		if (!r->current || strcmp(r->current, rev))
+			return uptest_evidence_add(&r->evidence, NULL, NULL);
+		return uptest_evidence_add(&r->evidence, step, line);
 	}
 	if (!strcmp(word, "pass"))
 		return add_result(r, rev, TEST_PASSED, NULL, NULL);
@@ -613,6 +626,7 @@ out:
 	free(r.problem);
 	free(r.pending);
 	free(r.current);
+	uptest_evidence_free(&r.evidence);
 	if (!out->alembic)
 		out->alembic = mr_strdup("");
 	if (!out->database)
@@ -663,6 +677,7 @@ uptest_run_free(struct uptest_run *run)
 		free(run->v[i].step);
 		free(run->v[i].error);
 		free(run->v[i].log);
+		uptest_evidence_free(&run->v[i].evidence);
 	}
 	free(run->v);
 	free(run->python);
