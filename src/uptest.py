@@ -41,22 +41,25 @@ through SQLAlchemy's cursor events on every engine (env.py makes its own):
      "file": BASENAME, "line": N,       the migration script's line issuing it
      "ms": DURATION, "rows": ROWCOUNT,  -1 when the driver knows none
      "autocommit": BOOL,                run outside a transaction
-     "rewrote": [{"relation": NAME, "relkind": "r"|"i"|...}]}  PostgreSQL only
+     "rewrote": [{"relation": NAME, "relkind": "r"|"i"|...}],  PostgreSQL only
+     "more": N}                         rewrites beyond the first 200, left out
 
     {"kind": "transaction", "end": "commit"|"rollback"|"autocommit"|"open",
      "ms": DURATION, "locks": [{"relation": NAME, "relkind": K,
      "mode": "AccessExclusiveLock"|..., "held_ms": MS,
      "file": BASENAME, "line": N,       the statement that took it
-     "created": BOOL}]}                 a relation this transaction made
+     "created": BOOL}],                 a relation this transaction made
                                         (PostgreSQL only; [] elsewhere)
+     "more": N}                         locks beyond the first 200, left out
 
     {"kind": "note", "text": TEXT}      the tracer failed and stopped
 
 A statement counts when a frame of a migration script is on the stack when
 it runs: Alembic's own alembic_version bookkeeping, the dialect's start-up
-queries and env.py's own statements are left out (their locks too, and the
-version table's), as are the tracer's queries, which use the DBAPI cursor
-directly.  After each statement, on the same DBAPI connection (inside the
+queries and env.py's own statements are left out, as are the tracer's
+queries, which use the DBAPI cursor directly, and the locks on the version
+table (a lock that a statement left out takes on another relation shows
+with the next traced statement of its transaction).  After each statement, on the same DBAPI connection (inside the
 migration's transaction, in a savepoint so that a failure of the tracer
 cannot abort it), the tracer reads the relation locks pg_backend_pid()
 holds from pg_locks, and compares the relfilenode of the user's relations
@@ -250,6 +253,7 @@ def same_database(a, b):
 
 
 SQL_SHOWN = 300          # characters of a statement's text kept
+LIST_MAX = 200           # locks or rewrites in one line: a progress line stays short
 WATCH_EVERY = 0.002      # seconds between two looks at an autocommit statement's locks
 
 # the user's relations: not the catalogs, not TOAST (a rewrite shows on its table)
@@ -364,7 +368,8 @@ class Tracer:
             created = {name for oid, (name, _, _) in after.items() if oid not in st.files}
         self.say({"kind": "statement", "sql": " ".join(statement.split())[:SQL_SHOWN],
                   "file": st.where[0], "line": st.where[1], "ms": ms(now - st.start),
-                  "rows": rows, "autocommit": st.autocommit, "rewrote": rewrote})
+                  "rows": rows, "autocommit": st.autocommit, "rewrote": rewrote[:LIST_MAX],
+                  "more": max(0, len(rewrote) - LIST_MAX)})
         if st.autocommit:
             t = Transaction(st.start)
             t.add(locks, st, created)
@@ -386,9 +391,10 @@ class Tracer:
 
     def say_transaction(self, t, how, now=None):
         now = now or time.perf_counter()
+        locks = list(t.locks.values())
         self.say({"kind": "transaction", "end": how, "ms": ms(now - t.start),
-                  "locks": [dict(lock, held_ms=ms(now - since))
-                            for lock, since in t.locks.values()]})
+                  "locks": [dict(lock, held_ms=ms(now - since)) for lock, since in locks[:LIST_MAX]],
+                  "more": max(0, len(locks) - LIST_MAX)})
 
     def pid(self, dbapi):
         if id(dbapi) not in self.pids:

@@ -126,6 +126,17 @@ statement_free(struct uptest_statement *s)
 	free(s->file);
 }
 
+/* What the runner left out of a list to keep its line short: counted as dropped. */
+static void
+add_more(struct uptest_evidence *ev, json_t *obj)
+{
+	json_t *more = json_object_get(obj, "more");
+
+	if (json_is_integer(more) && json_integer_value(more) > 0 &&
+	    json_integer_value(more) < 1000000000)
+		ev->dropped += (size_t)json_integer_value(more);
+}
+
 /* The rewrites of a statement, once the statement itself has read; a bad one sets p->why. */
 static int
 add_rewrites(struct uptest_evidence *ev, struct uptest_step *s, json_t *list,
@@ -187,6 +198,7 @@ add_statement(struct uptest_evidence *ev, struct uptest_step *s, json_t *obj, st
 		return ok;
 	}
 	s->statements[s->n_statements++] = st;
+	add_more(ev, obj);
 	return rewrote ? add_rewrites(ev, s, rewrote, &st, p) : 0;
 }
 
@@ -206,6 +218,7 @@ add_transaction(struct uptest_evidence *ev, struct uptest_step *s, json_t *obj, 
 		p->why = "a transaction's end or locks is malformed";
 		return 0;
 	}
+	add_more(ev, obj);
 	json_array_foreach(locks, i, one) {
 		struct parse q = { 0 };
 		struct uptest_lock l = {
