@@ -137,7 +137,7 @@ def main(argv):
             cfg.set_main_option("script_location", script_dir.replace("%", "%%"))
         os.environ["MIGREVIEW_DATABASE_URL"] = text
         os.environ["DATABASE_URL"] = text
-        tracer = Tracer(sa, scratch.get_backend_name() == "postgresql")
+        tracer = Tracer(sa, scratch)
         guard_configure(EnvironmentContext, sa, scratch, tracer)
         script = ScriptDirectory.from_config(cfg)
         tracer.listen(script)
@@ -272,9 +272,11 @@ FILES_SQL = ("SELECT c.oid, c.relname, c.relkind, c.relfilenode FROM pg_class c 
 class Tracer:
     """What the database did for each statement of a migration (see the top)."""
 
-    def __init__(self, sa, postgres):
+    def __init__(self, sa, scratch):
         self.sa = sa
-        self.postgres = postgres
+        self.scratch = scratch
+        self.postgres = scratch.get_backend_name() == "postgresql"
+        self.watching = None        # the watchers' engine: not env.py's, whose pool may be full
         self.version_table = "alembic_version"
         self.where = None           # (rev, step) while a traced step runs
         self.scripts = {}           # a code file -> its basename if a migration script
@@ -303,11 +305,15 @@ class Tracer:
             if st.watcher:
                 st.watcher.finish()
         self.pending.clear()
-        for t in self.transactions.values():
-            self.say_transaction(t, "open")
+        if self.where is not None and not self.broken:
+            for t in self.transactions.values():
+                self.say_transaction(t, "open")
         self.transactions.clear()
         self.pids.clear()
         self.where = None
+        if self.watching is not None:
+            self.watching.dispose()
+            self.watching = None
 
     def guarded(self, fn):
         """A tracer that fails says so once and stops; the migration goes on."""
@@ -347,7 +353,10 @@ class Tracer:
         if self.postgres:
             st.files = self.files(dbapi)
             if st.autocommit:
-                st.watcher = Watcher(conn.engine, self.pid(dbapi))
+                if self.watching is None:
+                    self.watching = self.sa.create_engine(self.scratch,
+                                                          poolclass=self.sa.pool.NullPool)
+                st.watcher = Watcher(self.watching, self.pid(dbapi))
         self.pending[id(cursor)] = st
         st.start = time.perf_counter()
 
@@ -360,7 +369,7 @@ class Tracer:
         rows = cursor.rowcount if isinstance(cursor.rowcount, int) else -1
         locks, rewrote, created = [], [], set()
         if self.postgres:
-            locks = st.watcher.finish() if st.watcher else self.locks(dbapi)
+            locks = st.watcher.seen_or_raise() if st.watcher else self.locks(dbapi)
             after = self.files(dbapi)
             rewrote = [{"relation": name, "relkind": kind}
                        for oid, (name, kind, node) in sorted(after.items(), key=lambda i: i[1])
@@ -497,6 +506,9 @@ class Watcher:
     def finish(self):
         self.done.set()
         self.thread.join()
+
+    def seen_or_raise(self):
+        self.finish()
         if self.error is not None:
             raise self.error
         return list(self.seen.values())
