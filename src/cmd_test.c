@@ -245,7 +245,10 @@ show_slowest(const char *step, const struct uptest_step *s)
 		v[i] = &s->statements[i];
 	qsort(v, s->n_statements, sizeof(*v), by_duration);
 	for (size_t i = 0; i < s->n_statements && i < SLOWEST; i++) {
-		char *sql = mr_strndup(v[i]->sql, SQL_SHOWN), *fixed = sql ? mr_utf8_repair(sql) : NULL;
+		size_t len = strlen(v[i]->sql);
+		/* cut on a byte: a character cut in two is repaired */
+		char *sql = mr_strndup(v[i]->sql, len < SQL_SHOWN ? len : SQL_SHOWN);
+		char *fixed = sql ? mr_utf8_repair(sql) : NULL;
 
 		printf("    %s: ", step);
 		show_ms(v[i]->ms);
@@ -256,7 +259,7 @@ show_slowest(const char *step, const struct uptest_step *s)
 			printf(", %lld rows", v[i]->rows);
 		printf(": ");
 		show_text(fixed ? fixed : "?");
-		printf("%s\n", strlen(v[i]->sql) > SQL_SHOWN ? "..." : "");
+		printf("%s\n", len > SQL_SHOWN ? "..." : "");
 		free(sql);
 		free(fixed);
 	}
