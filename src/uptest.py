@@ -348,8 +348,7 @@ class Tracer:
         if where is None:
             return
         dbapi = cursor.connection
-        st = Statement(where, statement,
-                       self.postgres and getattr(dbapi, "autocommit", False) is True)
+        st = Statement(where, self.postgres and getattr(dbapi, "autocommit", False) is True)
         if self.postgres:
             st.files = self.files(dbapi)
             if st.autocommit:
@@ -427,9 +426,8 @@ class Tracer:
 
 
 class Statement:
-    def __init__(self, where, sql, autocommit):
-        self.where = where
-        self.sql = sql
+    def __init__(self, where, autocommit):
+        self.where = where          # (file, line) of the migration script
         self.autocommit = autocommit
         self.files = {}
         self.watcher = None
