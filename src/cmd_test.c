@@ -173,7 +173,10 @@ show_index_locks(const char *step, const struct uptest_lock **v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (!is_index(v[i]->relkind) || !pglock_conflicts(v[i]->mode, PG_ACCESS_SHARE))
 			continue;
-		printf(shown++ ? ", " : "    %s: %s on indexes ", step, pglock_name(v[i]->mode));
+		if (shown++)
+			fputs(", ", stdout);
+		else
+			printf("    %s: %s on indexes ", step, pglock_name(v[i]->mode));
 		show_text(v[i]->relation);
 	}
 	if (shown)
@@ -218,7 +221,10 @@ show_rewrites(const char *step, const struct uptest_step *s)
 	for (size_t i = 0; i < s->n_rewrites; i++) {
 		if (!is_index(s->rewrites[i].relkind))
 			continue;
-		printf(indexes++ ? ", " : "    %s: rewrote indexes ", step);
+		if (indexes++)
+			fputs(", ", stdout);
+		else
+			printf("    %s: rewrote indexes ", step);
 		show_text(s->rewrites[i].relation);
 	}
 	if (indexes)
