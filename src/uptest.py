@@ -259,11 +259,12 @@ WATCH_EVERY = 0.002      # seconds between two looks at an autocommit statement'
 # the user's relations: not the catalogs, not TOAST (a rewrite shows on its table)
 USER_RELATIONS = ("n.nspname NOT IN ('pg_catalog', 'information_schema') "
                   "AND left(n.nspname, 8) <> 'pg_toast'")
-LOCKS_SQL = ("SELECT c.relname, c.relkind, l.mode, l.granted, l.locktype FROM pg_locks l "
+# a relation no longer in pg_class was dropped: its name is in the snapshot before
+LOCKS_SQL = ("SELECT l.relation, c.relname, c.relkind, l.mode, l.granted FROM pg_locks l "
              "LEFT JOIN pg_class c ON c.oid = l.relation "
              "LEFT JOIN pg_namespace n ON n.oid = c.relnamespace "
              "WHERE l.pid = %s AND (NOT l.granted OR (l.locktype = 'relation' AND "
-             + USER_RELATIONS + "))")
+             "(c.oid IS NULL OR " + USER_RELATIONS + ")))")
 FILES_SQL = ("SELECT c.oid, c.relname, c.relkind, c.relfilenode FROM pg_class c "
              "JOIN pg_namespace n ON n.oid = c.relnamespace "
              "WHERE c.relfilenode <> 0 AND " + USER_RELATIONS)
@@ -368,7 +369,9 @@ class Tracer:
         rows = cursor.rowcount if isinstance(cursor.rowcount, int) else -1
         locks, rewrote, created = [], [], set()
         if self.postgres:
-            locks = st.watcher.seen_or_raise() if st.watcher else self.locks(dbapi)
+            held = st.watcher.seen_or_raise() if st.watcher else \
+                query(dbapi, LOCKS_SQL % "pg_backend_pid()", True)
+            locks = self.ours(held, st.files)
             after = self.files(dbapi)
             rewrote = [{"relation": name, "relkind": kind}
                        for oid, (name, kind, node) in sorted(after.items(), key=lambda i: i[1])
@@ -409,15 +412,16 @@ class Tracer:
             self.pids[id(dbapi)] = query(dbapi, "SELECT pg_backend_pid()")[0][0]
         return self.pids[id(dbapi)]
 
-    def locks(self, dbapi):
-        return self.ours(query(dbapi, LOCKS_SQL % "pg_backend_pid()", True))
-
-    def ours(self, rows):
+    def ours(self, rows, before):
         """The granted relation locks of rows, without the version table's."""
         skip = (self.version_table, self.version_table + "_pkc")
-        return [{"relation": name, "relkind": kind, "mode": mode}
-                for name, kind, mode, granted, _ in rows
-                if granted and name is not None and name not in skip]
+        out = {}
+        for oid, name, kind, mode, granted in rows:
+            if name is None and oid in before:
+                name, kind, _ = before[oid]
+            if granted and name is not None and name not in skip:
+                out[(name, mode)] = {"relation": name, "relkind": kind, "mode": mode}
+        return list(out.values())
 
     def files(self, dbapi):
         """oid -> (name, relkind, relfilenode) of the user's relations."""
@@ -460,7 +464,7 @@ class Watcher:
 
     def __init__(self, engine, pid):
         self.pid = pid
-        self.seen = {}
+        self.seen = set()           # the rows of LOCKS_SQL seen, each once
         self.done = threading.Event()
         self.error = None
         self.conn = engine.raw_connection()
@@ -491,12 +495,10 @@ class Watcher:
         cur = self.conn.cursor()
         cur.execute(LOCKS_SQL % int(self.pid))
         rows = cur.fetchall()
-        for name, kind, mode, granted, _ in rows:
-            if granted and name is not None:
-                self.seen[(name, mode)] = {"relation": name, "relkind": kind, "mode": mode}
+        self.seen.update(tuple(row) for row in rows)
         if not self.holding:
             self.conn.rollback()
-        elif any(not granted for _, _, _, granted, _ in rows):
+        elif any(not granted for _, _, _, _, granted in rows):
             # the statement waits, maybe for this snapshot: let it go
             self.conn.rollback()
             self.holding = False
@@ -509,7 +511,7 @@ class Watcher:
         self.finish()
         if self.error is not None:
             raise self.error
-        return list(self.seen.values())
+        return list(self.seen)
 
 
 def query(dbapi, sql, savepoint=False):
