@@ -186,7 +186,7 @@ show_index_locks(const char *step, const struct uptest_lock **v, size_t n)
 static void
 show_locks(const char *step, const struct uptest_step *s)
 {
-	size_t n, tables = 0;
+	size_t n, tables = 0, ran = 0;
 	const struct uptest_lock **strongest = uptest_strongest_locks(s, &n);
 
 	if (!strongest && n) {
@@ -197,7 +197,10 @@ show_locks(const char *step, const struct uptest_step *s)
 		if (!is_index(strongest[i]->relkind) && ++tables)
 			show_lock(step, strongest[i]);
 	show_index_locks(step, strongest, n);
-	if (!tables)
+	/* after a statement the database refused, its transaction's locks cannot be read */
+	for (size_t i = 0; i < s->n_statements; i++)
+		ran += !s->statements[i].failed;
+	if (!tables && ran)
 		printf("    %s: no lock on a table that existed before\n", step);
 	free(strongest);
 }
@@ -241,34 +244,45 @@ by_duration(const void *a, const void *b)
 }
 
 static void
-show_slowest(const char *step, const struct uptest_step *s)
+show_statement(const char *step, const struct uptest_statement *st)
+{
+	size_t len = strlen(st->sql);
+	/* cut on a byte: a character cut in two is repaired */
+	char *sql = mr_strndup(st->sql, len < SQL_SHOWN ? len : SQL_SHOWN);
+	char *fixed = sql ? mr_utf8_repair(sql) : NULL;
+
+	printf("    %s: %s", step, st->failed ? "failed after " : "");
+	show_ms(st->ms);
+	printf(" at ");
+	show_text(st->file);
+	printf(":%ld", st->line);
+	if (st->rows >= 0)
+		printf(", %lld rows", st->rows);
+	printf(": ");
+	show_text(fixed ? fixed : "?");
+	printf("%s\n", len > SQL_SHOWN ? "..." : "");
+	free(sql);
+	free(fixed);
+}
+
+/* The slowest statements that ran, then the one the database refused. */
+static void
+show_statements(const char *step, const struct uptest_step *s)
 {
 	const struct uptest_statement **v = calloc(s->n_statements + 1, sizeof(*v));
+	size_t n = 0;
 
 	if (!v)
 		return;
 	for (size_t i = 0; i < s->n_statements; i++)
-		v[i] = &s->statements[i];
-	qsort(v, s->n_statements, sizeof(*v), by_duration);
-	for (size_t i = 0; i < s->n_statements && i < SLOWEST; i++) {
-		size_t len = strlen(v[i]->sql);
-		/* cut on a byte: a character cut in two is repaired */
-		char *sql = mr_strndup(v[i]->sql, len < SQL_SHOWN ? len : SQL_SHOWN);
-		char *fixed = sql ? mr_utf8_repair(sql) : NULL;
-
-		printf("    %s: ", step);
-		show_ms(v[i]->ms);
-		printf(" at ");
-		show_text(v[i]->file);
-		printf(":%ld", v[i]->line);
-		if (v[i]->rows >= 0)
-			printf(", %lld rows", v[i]->rows);
-		printf(": ");
-		show_text(fixed ? fixed : "?");
-		printf("%s\n", len > SQL_SHOWN ? "..." : "");
-		free(sql);
-		free(fixed);
-	}
+		if (!s->statements[i].failed)
+			v[n++] = &s->statements[i];
+	qsort(v, n, sizeof(*v), by_duration);
+	for (size_t i = 0; i < n && i < SLOWEST; i++)
+		show_statement(step, v[i]);
+	for (size_t i = 0; i < s->n_statements; i++)
+		if (s->statements[i].failed)
+			show_statement(step, &s->statements[i]);
 	free(v);
 }
 
@@ -287,7 +301,7 @@ show_evidence(const struct uptest_run *run, const struct uptest_evidence *ev)
 		if (pg)
 			show_locks(s->step, s);
 		show_rewrites(s->step, s);
-		show_slowest(s->step, s);
+		show_statements(s->step, s);
 	}
 	for (size_t i = 0; i < ev->notes.n; i++) {
 		printf("    note: ");

@@ -42,7 +42,8 @@ through SQLAlchemy's cursor events on every engine (env.py makes its own):
      "ms": DURATION, "rows": ROWCOUNT,  -1 when the driver knows none
      "autocommit": BOOL,                run outside a transaction
      "rewrote": [{"relation": NAME, "relkind": "r"|"i"|...}],  PostgreSQL only
-     "more": N}                         rewrites beyond the first 200, left out
+     "more": N,                         rewrites beyond the first 200, left out
+     "failed": BOOL}                    the database refused it (only then)
 
     {"kind": "transaction", "end": "commit"|"rollback"|"autocommit"|"open",
      "ms": DURATION, "locks": [{"relation": NAME, "relkind": K,
@@ -389,9 +390,17 @@ class Tracer:
             self.transactions.setdefault(id(dbapi), Transaction(st.start)).add(locks, st, created)
 
     def failed(self, context):
-        st = self.pending.pop(id(context.cursor), None)
-        if st is not None and st.watcher:
+        # the cursor is the execution context's (ExceptionContext.cursor is often None)
+        cursor = getattr(context.execution_context, "cursor", context.cursor)
+        st = self.pending.pop(id(cursor), None)
+        if st is None:
+            return
+        if st.watcher:
             st.watcher.finish()
+        self.say({"kind": "statement", "sql": " ".join(str(context.statement).split())[:SQL_SHOWN],
+                  "file": st.where[0], "line": st.where[1],
+                  "ms": ms(time.perf_counter() - st.start), "rows": -1,
+                  "autocommit": st.autocommit, "rewrote": [], "more": 0, "failed": True})
 
     def end(self, conn, how):
         fairy = conn.connection

@@ -183,6 +183,7 @@ add_statement(struct uptest_evidence *ev, struct uptest_step *s, json_t *obj, st
 		.rows = json_is_integer(rows) && json_integer_value(rows) >= -1 ?
 			json_integer_value(rows) : -1,
 		.autocommit = json_is_true(auto_),
+		.failed = json_is_true(json_object_get(obj, "failed")),
 	};
 	int ok;
 

@@ -53,6 +53,7 @@ struct uptest_statement {
 	double ms;
 	long long rows;                 /* -1: the driver knows none */
 	bool autocommit;                /* run outside a transaction */
+	bool failed;                    /* the database refused it */
 };
 
 struct uptest_lock {
