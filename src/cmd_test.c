@@ -16,6 +16,7 @@
 
 #include "cmd.h"
 #include "migreview/graph.h"
+#include "migreview/pglocks.h"
 #include "migreview/review.h"
 #include "migreview/uptest.h"
 #include "migreview/userconf.h"
@@ -110,13 +111,13 @@ message_of(const struct graph *g, const char *id)
 	return i != (size_t)-1 && g->revs[i].message ? g->revs[i].message : "";
 }
 
-/* "        WHAT: first difference", the others below it, as the terminal may show them. */
+/* "    WHAT: first difference", the others below it, as the terminal may show them. */
 static void
 report_differences(const char *what, const struct uptest_catalog *c)
 {
-	int indent = 8 + (int)strlen(what) + 2;
+	int indent = 4 + (int)strlen(what) + 2;
 
-	printf("        %s:", what);
+	printf("    %s:", what);
 	for (size_t i = 0; i < c->differences.n; i++) {
 		char *shown = mr_visible(c->differences.v[i]);
 
@@ -140,20 +141,230 @@ report_catalog(const struct uptest_result *res)
 		char *error = c->error ? mr_visible(c->error) : NULL;
 
 		if (c->error)
-			printf("        the catalog after the %s could not be compared: %s\n", names[i],
+			printf("    the catalog after the %s could not be compared: %s\n", names[i],
 			       error ? error : "?");
 		else if (c->differences.n || c->more)
 			report_differences(traces[i], c);
 		else if (c->compared && i == 0)
-			printf("        downgrade restored the catalog exactly (%zu objects; the "
+			printf("    downgrade restored the catalog exactly (%zu objects; the "
 			       "upgrade changed %zu)\n", c->objects, c->upgrade_changes);
 		free(error);
+	}
+}
+
+#define SLOWEST 3               /* statements shown per step */
+#define SQL_SHOWN 100           /* bytes of a statement's text shown */
+
+/* A duration as people read it: "0.4 ms", "12 ms", "2.31 s". */
+static void
+show_ms(double ms)
+{
+	if (ms < 10)
+		printf("%.1f ms", ms);
+	else if (ms < 1000)
+		printf("%.0f ms", ms);
+	else
+		printf("%.2f s", ms / 1000);
+}
+
+/* Any text of the evidence, escaped: it comes from a process that ran the project's code. */
+static void
+show_text(const char *s)
+{
+	char *shown = mr_visible(s);
+
+	fputs(shown ? shown : "?", stdout);
+	free(shown);
+}
+
+static bool
+is_index(char relkind)
+{
+	return relkind == 'i' || relkind == 'I';
+}
+
+static void
+show_lock(const char *step, const struct uptest_lock *l)
+{
+	printf("    %s: %s on ", step, pglock_name(l->mode));
+	show_text(l->relation);
+	printf(" for ");
+	show_ms(l->held_ms);
+	if (!strcmp(l->until, "autocommit"))
+		printf(", while its statement ran (autocommit)");
+	else if (!strcmp(l->until, "open"))
+		printf(", its transaction still open at the end of the step");
+	else
+		printf(" until %s", l->until);
+	printf(" (");
+	show_text(l->file);
+	printf(":%ld) — %s\n", l->line, pglock_blocks(l->mode));
+}
+
+/*
+ * An index locked against reads keeps its table's readers waiting too (the
+ * planner opens every index of a table): named on one line.  Weaker locks
+ * on indexes come with their table's and are left out.
+ */
+static void
+show_index_locks(const char *step, const struct uptest_lock **v, size_t n)
+{
+	size_t shown = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!is_index(v[i]->relkind) || !pglock_conflicts(v[i]->mode, PG_ACCESS_SHARE))
+			continue;
+		if (shown++)
+			fputs(", ", stdout);
+		else
+			printf("    %s: %s on indexes ", step, pglock_name(v[i]->mode));
+		show_text(v[i]->relation);
+	}
+	if (shown)
+		printf(" — blocks reads and writes of their tables\n");
+}
+
+static void
+show_locks(const char *step, const struct uptest_step *s)
+{
+	size_t n, tables = 0, ran = 0;
+	const struct uptest_lock **strongest = uptest_strongest_locks(s, &n);
+
+	if (!strongest && n) {
+		printf("    %s: (out of memory)\n", step);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!is_index(strongest[i]->relkind) && ++tables)
+			show_lock(step, strongest[i]);
+	show_index_locks(step, strongest, n);
+	/* after a statement the database refused, its transaction's locks cannot be read */
+	for (size_t i = 0; i < s->n_statements; i++)
+		ran += !s->statements[i].failed;
+	if (!tables && ran)
+		printf("    %s: no lock on a table that existed before\n", step);
+	free(strongest);
+}
+
+static void
+show_rewrites(const char *step, const struct uptest_step *s)
+{
+	size_t indexes = 0;
+
+	for (size_t i = 0; i < s->n_rewrites; i++) {
+		const struct uptest_rewrite *r = &s->rewrites[i];
+
+		if (is_index(r->relkind))
+			continue;
+		printf("    %s: rewrote ", step);
+		show_text(r->relation);
+		printf(" (");
+		show_text(r->file);
+		printf(":%ld)\n", r->line);
+	}
+	for (size_t i = 0; i < s->n_rewrites; i++) {
+		if (!is_index(s->rewrites[i].relkind))
+			continue;
+		if (indexes++)
+			fputs(", ", stdout);
+		else
+			printf("    %s: rewrote indexes ", step);
+		show_text(s->rewrites[i].relation);
+	}
+	if (indexes)
+		printf("\n");
+}
+
+static int
+by_duration(const void *a, const void *b)
+{
+	const struct uptest_statement *x = *(const struct uptest_statement *const *)a;
+	const struct uptest_statement *y = *(const struct uptest_statement *const *)b;
+
+	return (x->ms < y->ms) - (x->ms > y->ms);
+}
+
+static void
+show_statement(const char *step, const struct uptest_statement *st)
+{
+	size_t len = strlen(st->sql);
+	/* cut on a byte: a character cut in two is repaired */
+	char *sql = mr_strndup(st->sql, len < SQL_SHOWN ? len : SQL_SHOWN);
+	char *fixed = sql ? mr_utf8_repair(sql) : NULL;
+
+	printf("    %s: %s", step, st->failed ? "failed after " : "");
+	show_ms(st->ms);
+	printf(" at ");
+	show_text(st->file);
+	printf(":%ld", st->line);
+	if (st->rows >= 0)
+		printf(", %lld rows", st->rows);
+	printf(": ");
+	show_text(fixed ? fixed : "?");
+	printf("%s\n", len > SQL_SHOWN ? "..." : "");
+	free(sql);
+	free(fixed);
+}
+
+/* The slowest statements that ran, then the one the database refused. */
+static void
+show_statements(const char *step, const struct uptest_step *s)
+{
+	const struct uptest_statement **v = calloc(s->n_statements + 1, sizeof(*v));
+	size_t n = 0;
+
+	if (!v)
+		return;
+	for (size_t i = 0; i < s->n_statements; i++)
+		if (!s->statements[i].failed)
+			v[n++] = &s->statements[i];
+	qsort(v, n, sizeof(*v), by_duration);
+	for (size_t i = 0; i < n && i < SLOWEST; i++)
+		show_statement(step, v[i]);
+	for (size_t i = 0; i < s->n_statements; i++)
+		if (s->statements[i].failed)
+			show_statement(step, &s->statements[i]);
+	free(v);
+}
+
+/*
+ * What the database did in each step, under the revision's result: the
+ * strongest lock on each relation, the rewrites, the slowest statements.
+ */
+static void
+show_evidence(const struct uptest_run *run, const struct uptest_evidence *ev)
+{
+	bool pg = !strcmp(run->database, "postgresql");
+
+	for (size_t i = 0; i < ev->n; i++) {
+		const struct uptest_step *s = &ev->v[i];
+
+		if (pg)
+			show_locks(s->step, s);
+		show_rewrites(s->step, s);
+		show_statements(s->step, s);
+	}
+	for (size_t i = 0; i < ev->notes.n; i++) {
+		printf("    note: ");
+		show_text(ev->notes.v[i]);
+		printf("\n");
+	}
+	if (ev->dropped)
+		printf("    note: %zu more statements, locks or rewrites than are kept were left out\n",
+		       ev->dropped);
+	if (ev->ignored) {
+		printf("    note: %zu evidence line%s could not be read and %s ignored (the first: ",
+		       ev->ignored, ev->ignored == 1 ? "" : "s", ev->ignored == 1 ? "was" : "were");
+		show_text(ev->first_ignored ? ev->first_ignored : "?");
+		printf(")\n");
 	}
 }
 
 static int
 report_results(const struct uptest_run *run, const struct graph *g, size_t asked)
 {
+	bool traced = false;
+
 	size_t failed = 0;
 
 	printf("\n");
@@ -175,8 +386,13 @@ report_results(const struct uptest_run *run, const struct graph *g, size_t asked
 		free(id);
 		free(msg);
 		free(step);
+		show_evidence(run, &res->evidence);
+		traced |= res->evidence.n > 0;
 		failed += res->outcome == TEST_FAILED;
 	}
+	if (traced && !strcmp(run->database, "sqlite"))
+		printf("SQLite has no table locks: a write locks the whole database file until its "
+		       "transaction ends.\n");
 	if (run->n < asked)
 		printf("not run: %zu more (the run stopped %s)\n", asked - run->n,
 		       run->interrupted ? "when interrupted" : "at the first failure");

@@ -272,6 +272,7 @@ struct reader {
 	char *problem;                  /* an "error" line */
 	char *current;                  /* the revision running */
 	struct uptest_catalog down, again;      /* the current revision's, so far */
+	struct uptest_evidence evidence;        /* the current revision's, so far */
 };
 
 /* Keeps the last LOG_KEEP bytes of text in *buf. */
@@ -424,24 +425,24 @@ catalog_evidence(struct reader *r, const char *rev, const char *step, json_t *o)
 
 /*
  * An "evidence REV STEP JSON" line: a JSON object whose "kind" says who reads
- * it; kinds read elsewhere, or by a later migreview, are left alone.  The
- * runner shares its output with env.py, which can print anything: a line
- * that is not such an object is noted in the output and ignored.
+ * it: the catalog's here, the rest by uptest_evidence_add().  The runner
+ * shares its output with env.py, which can print anything: a line that is
+ * not such an object is counted there and ignored.
  */
 static int
 evidence_line(struct reader *r, const char *rev, const char *step, const char *text)
 {
-	json_error_t jerr;
-	json_t *o = step && text ? json_loads(text, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	json_t *o = step && text ? json_loads(text, JSON_REJECT_DUPLICATES, NULL) : NULL;
 	const char *kind = json_string_value(json_object_get(o, "kind"));
 	int rc = 0;
 
-	if (!kind)
-		rc = note(r, mr_printf("migreview: ignored an evidence line that is not a JSON "
-				       "object with a kind (%s)\n",
-				       o ? "no kind" : step && text ? jerr.text : "incomplete"));
-	else if (!strcmp(kind, "catalog"))
+	if (kind && !strcmp(kind, "catalog"))
 		rc = catalog_evidence(r, rev, step, o);
+	else if (!r->current || strcmp(r->current, rev))
+		/* only the revision running has evidence; the rest is counted, not used */
+		rc = uptest_evidence_add(&r->evidence, NULL, NULL);
+	else
+		rc = uptest_evidence_add(&r->evidence, step, text);
 	json_decref(o);
 	return rc;
 }
@@ -520,6 +521,11 @@ add_result(struct reader *r, const char *rev, enum test_outcome outcome, const c
 		free(res->log);
 		return -1;
 	}
+	/* what the runner said of another revision is not this one's */
+	if (r->current && !strcmp(r->current, rev)) {
+		res->evidence = r->evidence;
+		memset(&r->evidence, 0, sizeof(r->evidence));
+	}
 	run->n++;
 	res->down = r->down;
 	res->again = r->again;
@@ -560,6 +566,7 @@ status_line(struct reader *r, char *line)
 			r->log_len = 0;
 			catalog_free(&r->down);
 			catalog_free(&r->again);
+			uptest_evidence_free(&r->evidence);
 			if (!r->current)
 				return -1;
 		}
@@ -792,6 +799,7 @@ out:
 	free(r.current);
 	catalog_free(&r.down);
 	catalog_free(&r.again);
+	uptest_evidence_free(&r.evidence);
 	if (!out->alembic)
 		out->alembic = mr_strdup("");
 	if (!out->database)
@@ -844,6 +852,7 @@ uptest_run_free(struct uptest_run *run)
 		free(run->v[i].log);
 		catalog_free(&run->v[i].down);
 		catalog_free(&run->v[i].again);
+		uptest_evidence_free(&run->v[i].evidence);
 	}
 	free(run->v);
 	free(run->python);

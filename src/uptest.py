@@ -49,12 +49,56 @@ upgrade:
 (downgrade only) how many differences the upgrade itself made.  When the
 catalog could not be read: {"kind": "catalog", "against": ..., "error": TEXT}.
 env.py prints into the same output, so migreview trusts no line of it.
+
+Evidence (WHAT: upgrade, downgrade or re-upgrade; the parents' upgrade is
+not traced) is what the database did, one compact JSON object a line, seen
+through SQLAlchemy's cursor events on every engine (env.py makes its own):
+
+    {"kind": "statement", "sql": TEXT (at most 300 characters),
+     "file": BASENAME, "line": N,       the migration script's line issuing it
+     "ms": DURATION, "rows": ROWCOUNT,  -1 when the driver knows none
+     "autocommit": BOOL,                run outside a transaction
+     "rewrote": [{"relation": NAME, "relkind": "r"|"i"|...}],  PostgreSQL only
+     "more": N,                         rewrites beyond the first 200, left out
+     "failed": BOOL}                    the database refused it (only then)
+
+    {"kind": "transaction", "end": "commit"|"rollback"|"autocommit"|"open",
+     "ms": DURATION, "locks": [{"relation": NAME, "relkind": K,
+     "mode": "AccessExclusiveLock"|..., "held_ms": MS,
+     "file": BASENAME, "line": N,       the statement that took it
+     "created": BOOL}],                 a relation this transaction made
+                                        (PostgreSQL only; [] elsewhere)
+     "more": N}                         locks beyond the first 200, left out
+
+    {"kind": "note", "text": TEXT}      the tracer failed and stopped
+
+A statement counts when a frame of a migration script is on the stack when
+it runs: Alembic's own alembic_version bookkeeping, the dialect's start-up
+queries and env.py's own statements are left out, as are the tracer's
+queries, which use the DBAPI cursor directly, and the locks on the version
+table (a lock that a statement left out takes on another relation shows
+with the next traced statement of its transaction).  After each statement, on the same DBAPI connection (inside the
+migration's transaction, in a savepoint so that a failure of the tracer
+cannot abort it), the tracer reads the relation locks pg_backend_pid()
+holds from pg_locks, and compares the relfilenode of the user's relations
+with the one read just before the statement: a new one is a rewrite.  A
+lock is held from the start of the statement that first showed it until the
+transaction ends (held_ms, an upper bound by the part of that statement
+before the lock was taken); "open" is a transaction still open when the step
+ended.  A statement in autocommit (autocommit_block) holds its locks only
+while it runs, so a second connection watches pg_locks while it runs, with
+a snapshot taken before it starts: a command that waits for older snapshots
+(CREATE INDEX CONCURRENTLY) waits for the watcher, which sees its locks
+then and lets it go; others are sampled, and a very short lock can be
+missed.
 """
 import argparse
 import inspect
 import json
 import os
 import sys
+import threading
+import time
 import traceback
 import uuid
 
@@ -111,12 +155,14 @@ def main(argv):
             cfg.set_main_option("script_location", script_dir.replace("%", "%%"))
         os.environ["MIGREVIEW_DATABASE_URL"] = text
         os.environ["DATABASE_URL"] = text
-        guard_configure(EnvironmentContext, sa, scratch)
+        tracer = Tracer(sa, scratch)
+        guard_configure(EnvironmentContext, sa, scratch, tracer)
         catalog = CatalogWatch(sa, scratch, EnvironmentContext)
         script = ScriptDirectory.from_config(cfg)
+        tracer.listen(script)
         for rev in revs:
             if not run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep,
-                           catalog):
+                           catalog, tracer):
                 return 1
         return 0
     except WrongDatabase as e:
@@ -137,7 +183,7 @@ def main(argv):
                       file=sys.stderr)
 
 
-def run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep, catalog):
+def run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep, catalog, tracer):
     target = script.get_revision(rev)
     parents = [p for p in to_tuple(target.down_revision)]
     steps = [("upgrade-parents", lambda: [command.upgrade(cfg, p) for p in parents]),
@@ -151,9 +197,9 @@ def run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep, catalo
             continue
         say("step", rev, what)
         banner("%s %s" % (what, rev if what != "upgrade-parents" else " ".join(parents)))
+        tracer.start(rev, what)
         try:
             step()
-            catalog.step_done(rev, what)
         except WrongDatabase:
             raise
         except KeyboardInterrupt:
@@ -163,8 +209,11 @@ def run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep, catalo
         except Exception as e:
             traceback.print_exc()
             sys.stderr.flush()
+            tracer.stop()
             say("fail", rev, what, summary(e))
             return False
+        tracer.stop()
+        catalog.step_done(rev, what)
     say("pass", rev)
     return True
 
@@ -188,11 +237,12 @@ class WrongDatabase(Exception):
     pass
 
 
-def guard_configure(EnvironmentContext, sa, scratch):
+def guard_configure(EnvironmentContext, sa, scratch, tracer):
     """Refuses to run migrations anywhere but the scratch database."""
     configure = EnvironmentContext.configure
 
     def checked(self, connection=None, url=None, dialect_name=None, *args, **kw):
+        tracer.version_table = kw.get("version_table") or "alembic_version"
         if connection is not None:
             used = connection.engine.url
         elif url is not None:
@@ -221,6 +271,301 @@ def same_database(a, b):
         return os.path.realpath(a.database or "") == os.path.realpath(b.database or "")
     return (a.database, a.host or "", a.port) == (b.database, b.host or "", b.port) \
         and dict(a.query).get("host") == dict(b.query).get("host")
+
+
+SQL_SHOWN = 300          # characters of a statement's text kept
+LIST_MAX = 200           # locks or rewrites in one line: a progress line stays short
+WATCH_EVERY = 0.002      # seconds between two looks at an autocommit statement's locks
+
+# the user's relations: not the catalogs, not TOAST (a rewrite shows on its table)
+USER_RELATIONS = ("n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                  "AND left(n.nspname, 8) <> 'pg_toast'")
+# a relation no longer in pg_class was dropped: its name is in the snapshot before
+LOCKS_SQL = ("SELECT l.relation, c.relname, c.relkind, l.mode, l.granted FROM pg_locks l "
+             "LEFT JOIN pg_class c ON c.oid = l.relation "
+             "LEFT JOIN pg_namespace n ON n.oid = c.relnamespace "
+             "WHERE l.pid = %s AND (NOT l.granted OR (l.locktype = 'relation' AND "
+             "(c.oid IS NULL OR " + USER_RELATIONS + ")))")
+FILES_SQL = ("SELECT c.oid, c.relname, c.relkind, c.relfilenode FROM pg_class c "
+             "JOIN pg_namespace n ON n.oid = c.relnamespace "
+             "WHERE c.relfilenode <> 0 AND " + USER_RELATIONS)
+
+
+class Tracer:
+    """What the database did for each statement of a migration (see the top)."""
+
+    def __init__(self, sa, scratch):
+        self.sa = sa
+        self.scratch = scratch
+        self.postgres = scratch.get_backend_name() == "postgresql"
+        self.watching = None        # the watchers' engine: not env.py's, whose pool may be full
+        self.version_table = "alembic_version"
+        self.where = None           # (rev, step) while a traced step runs
+        self.scripts = {}           # a code file -> its basename if a migration script
+        self.paths = set()
+        self.pending = {}           # id(cursor) -> Statement running
+        self.transactions = {}      # id(DBAPI connection) -> Transaction open
+        self.pids = {}
+        self.broken = False
+
+    def listen(self, script):
+        self.paths = {os.path.realpath(sc.path) for sc in script.walk_revisions()}
+        engine = self.sa.engine.Engine
+        self.sa.event.listen(engine, "before_cursor_execute", self.guarded(self.before))
+        self.sa.event.listen(engine, "after_cursor_execute", self.guarded(self.after))
+        self.sa.event.listen(engine, "handle_error", self.guarded(self.failed))
+        self.sa.event.listen(engine, "commit", self.guarded(lambda c: self.end(c, "commit")))
+        self.sa.event.listen(engine, "rollback", self.guarded(lambda c: self.end(c, "rollback")))
+
+    def start(self, rev, step):
+        # the parents' upgrade runs other migrations: their evidence is theirs
+        self.where = (rev, step) if step != "upgrade-parents" else None
+
+    def stop(self):
+        """Ends the step: what is still open is said as it is."""
+        for st in self.pending.values():
+            if st.watcher:
+                st.watcher.finish()
+        self.pending.clear()
+        if self.where is not None and not self.broken:
+            for t in self.transactions.values():
+                self.say_transaction(t, "open")
+        self.transactions.clear()
+        self.pids.clear()
+        self.where = None
+        if self.watching is not None:
+            self.watching.dispose()
+            self.watching = None
+
+    def guarded(self, fn):
+        """A tracer that fails says so once and stops; the migration goes on."""
+        def call(*args):
+            if self.where is None or self.broken:
+                return
+            try:
+                fn(*args)
+            except Exception as e:
+                self.broken = True
+                self.say({"kind": "note", "text": "the tracer stopped: %s" % one_line(e)})
+        return call
+
+    def say(self, obj):
+        say("evidence", self.where[0], self.where[1], json.dumps(obj, separators=(",", ":")))
+
+    def origin(self):
+        """(file, line) of the innermost migration script on the stack, or None."""
+        f = sys._getframe(2)
+        while f is not None:
+            name = f.f_code.co_filename
+            if name not in self.scripts:
+                self.scripts[name] = os.path.basename(name) \
+                    if os.path.realpath(name) in self.paths else None
+            if self.scripts[name]:
+                return self.scripts[name], f.f_lineno
+            f = f.f_back
+        return None
+
+    def before(self, conn, cursor, statement, parameters, context, executemany):
+        where = self.origin()
+        if where is None:
+            return
+        dbapi = cursor.connection
+        st = Statement(where, self.postgres and getattr(dbapi, "autocommit", False) is True)
+        if self.postgres:
+            st.files = self.files(dbapi)
+            if st.autocommit:
+                if self.watching is None:
+                    self.watching = self.sa.create_engine(self.scratch,
+                                                          poolclass=self.sa.pool.NullPool)
+                st.watcher = Watcher(self.watching, self.pid(dbapi))
+        self.pending[id(cursor)] = st
+        st.start = time.perf_counter()
+
+    def after(self, conn, cursor, statement, parameters, context, executemany):
+        st = self.pending.pop(id(cursor), None)
+        if st is None:
+            return
+        now = time.perf_counter()
+        dbapi = cursor.connection
+        rows = cursor.rowcount if isinstance(cursor.rowcount, int) else -1
+        locks, rewrote, created = [], [], set()
+        if self.postgres:
+            held = st.watcher.seen_or_raise() if st.watcher else \
+                query(dbapi, LOCKS_SQL % "pg_backend_pid()", True)
+            locks = self.ours(held, st.files)
+            after = self.files(dbapi)
+            rewrote = [{"relation": name, "relkind": kind}
+                       for oid, (name, kind, node) in sorted(after.items(), key=lambda i: i[1])
+                       if oid in st.files and st.files[oid][2] != node]
+            created = {name for oid, (name, _, _) in after.items() if oid not in st.files}
+        self.say({"kind": "statement", "sql": " ".join(statement.split())[:SQL_SHOWN],
+                  "file": st.where[0], "line": st.where[1], "ms": ms(now - st.start),
+                  "rows": rows, "autocommit": st.autocommit, "rewrote": rewrote[:LIST_MAX],
+                  "more": max(0, len(rewrote) - LIST_MAX)})
+        if st.autocommit:
+            t = Transaction(st.start)
+            t.add(locks, st, created)
+            self.say_transaction(t, "autocommit", now)
+        else:
+            self.transactions.setdefault(id(dbapi), Transaction(st.start)).add(locks, st, created)
+
+    def failed(self, context):
+        # the cursor is the execution context's (ExceptionContext.cursor is often None)
+        cursor = getattr(context.execution_context, "cursor", context.cursor)
+        st = self.pending.pop(id(cursor), None)
+        if st is None:
+            return
+        if st.watcher:
+            st.watcher.finish()
+        self.say({"kind": "statement", "sql": " ".join(str(context.statement).split())[:SQL_SHOWN],
+                  "file": st.where[0], "line": st.where[1],
+                  "ms": ms(time.perf_counter() - st.start), "rows": -1,
+                  "autocommit": st.autocommit, "rewrote": [], "more": 0, "failed": True})
+
+    def end(self, conn, how):
+        fairy = conn.connection
+        dbapi = getattr(fairy, "dbapi_connection", None) or fairy.connection
+        t = self.transactions.pop(id(dbapi), None)
+        if t is not None:
+            self.say_transaction(t, how)
+
+    def say_transaction(self, t, how, now=None):
+        now = now or time.perf_counter()
+        locks = list(t.locks.values())
+        self.say({"kind": "transaction", "end": how, "ms": ms(now - t.start),
+                  "locks": [dict(lock, held_ms=ms(now - since)) for lock, since in locks[:LIST_MAX]],
+                  "more": max(0, len(locks) - LIST_MAX)})
+
+    def pid(self, dbapi):
+        if id(dbapi) not in self.pids:
+            self.pids[id(dbapi)] = query(dbapi, "SELECT pg_backend_pid()")[0][0]
+        return self.pids[id(dbapi)]
+
+    def ours(self, rows, before):
+        """The granted relation locks of rows, without the version table's."""
+        skip = (self.version_table, self.version_table + "_pkc")
+        out = {}
+        for oid, name, kind, mode, granted in rows:
+            if name is None and oid in before:
+                name, kind, _ = before[oid]
+            if granted and name is not None and name not in skip:
+                out[(name, mode)] = {"relation": name, "relkind": kind, "mode": mode}
+        return list(out.values())
+
+    def files(self, dbapi):
+        """oid -> (name, relkind, relfilenode) of the user's relations."""
+        return {oid: (name, kind, node)
+                for oid, name, kind, node in query(dbapi, FILES_SQL, True)}
+
+
+class Statement:
+    def __init__(self, where, autocommit):
+        self.where = where          # (file, line) of the migration script
+        self.autocommit = autocommit
+        self.files = {}
+        self.watcher = None
+        self.start = 0.0
+
+
+class Transaction:
+    def __init__(self, start):
+        self.start = start
+        self.locks = {}             # (relation, mode) -> (lock, since)
+        self.created = set()        # relations it made: their locks keep nobody waiting
+
+    def add(self, locks, st, created):
+        self.created |= created
+        for lock in locks:
+            key = (lock["relation"], lock["mode"])
+            if key not in self.locks:
+                self.locks[key] = (dict(lock, file=st.where[0], line=st.where[1],
+                                        created=lock["relation"] in self.created), st.start)
+
+
+class Watcher:
+    """
+    Watches the locks of a statement that runs outside a transaction, from a
+    connection of its own.  Its snapshot, taken before the statement starts,
+    is one that CREATE INDEX CONCURRENTLY (and any command that waits for
+    older snapshots) must wait for: the watcher sees the locks then, and
+    ends its transaction to let the command go on.
+    """
+
+    def __init__(self, engine, pid):
+        self.pid = pid
+        self.seen = set()           # the rows of LOCKS_SQL seen, each once
+        self.done = threading.Event()
+        self.error = None
+        self.conn = engine.raw_connection()
+        cur = self.conn.cursor()
+        cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cur.execute("SELECT 1")
+        cur.fetchall()
+        self.holding = True
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        try:
+            while not self.done.is_set():
+                self.look()
+                time.sleep(WATCH_EVERY)
+            self.look()
+        except Exception as e:
+            self.error = e
+        finally:
+            try:
+                self.conn.rollback()
+                self.conn.close()
+            except Exception:
+                pass
+
+    def look(self):
+        cur = self.conn.cursor()
+        cur.execute(LOCKS_SQL % int(self.pid))
+        rows = cur.fetchall()
+        self.seen.update(tuple(row) for row in rows)
+        if not self.holding:
+            self.conn.rollback()
+        elif any(not granted for _, _, _, _, granted in rows):
+            # the statement waits, maybe for this snapshot: let it go
+            self.conn.rollback()
+            self.holding = False
+
+    def finish(self):
+        self.done.set()
+        self.thread.join()
+
+    def seen_or_raise(self):
+        self.finish()
+        if self.error is not None:
+            raise self.error
+        return list(self.seen)
+
+
+def query(dbapi, sql, savepoint=False):
+    """Rows of sql on the migration's own connection, in a savepoint when in a transaction."""
+    cur = dbapi.cursor()
+    try:
+        if savepoint and not getattr(dbapi, "autocommit", False):
+            cur.execute("SAVEPOINT migreview_trace")
+            try:
+                cur.execute(sql)
+                rows = cur.fetchall()
+            except Exception:
+                cur.execute("ROLLBACK TO SAVEPOINT migreview_trace")
+                raise
+            finally:
+                cur.execute("RELEASE SAVEPOINT migreview_trace")
+            return rows
+        cur.execute(sql)
+        return cur.fetchall()
+    finally:
+        cur.close()
+
+
+def ms(seconds):
+    return round(seconds * 1000, 3)
 
 
 def make_scratch(sa, base):

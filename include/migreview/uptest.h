@@ -27,6 +27,7 @@
 
 #include "migreview/error.h"
 #include "migreview/graph.h"
+#include "migreview/pglocks.h"
 #include "migreview/project.h"
 #include "migreview/review.h"
 #include "migreview/util.h"
@@ -58,6 +59,63 @@ struct uptest_catalog {
 
 #define UPTEST_CATALOG_SHOWN 20
 
+/*
+ * Evidence: what the database did in each step of a revision's test, as the
+ * runner traced it (see uptest.py).  It comes from a process that runs the
+ * project's code, so nothing in it is trusted: every string is UTF-8 (shown
+ * through mr_visible()), lists are capped, and a line that does not read is
+ * counted in ignored, never used.
+ */
+struct uptest_statement {
+	char *sql;                      /* its text, at most UPTEST_SQL_MAX bytes */
+	char *file;                     /* the migration script that issued it (file name) */
+	long line;
+	double ms;
+	long long rows;                 /* -1: the driver knows none */
+	bool autocommit;                /* run outside a transaction */
+	bool failed;                    /* the database refused it */
+};
+
+struct uptest_lock {
+	char *relation;
+	char relkind;                   /* pg_class.relkind: 'r' table, 'i' index, ... */
+	enum pg_lock_mode mode;
+	double held_ms;                 /* from the statement that took it to its transaction's end */
+	const char *until;              /* commit, rollback, autocommit, open (static strings) */
+	char *file;                     /* the statement that took it */
+	long line;
+	bool created;                   /* on a relation its transaction made: nobody waits */
+};
+
+struct uptest_rewrite {
+	char *relation;                 /* its relfilenode changed */
+	char relkind;
+	char *file;
+	long line;
+};
+
+struct uptest_step {
+	char *step;                     /* upgrade, downgrade, re-upgrade */
+	struct uptest_statement *statements;
+	size_t n_statements, cap_statements;
+	struct uptest_lock *locks;
+	size_t n_locks, cap_locks;
+	struct uptest_rewrite *rewrites;
+	size_t n_rewrites, cap_rewrites;
+};
+
+#define UPTEST_SQL_MAX 300
+#define UPTEST_EVIDENCE_MAX 2000        /* statements, locks or rewrites kept per step */
+
+struct uptest_evidence {
+	struct uptest_step *v;
+	size_t n, cap;
+	struct strvec notes;            /* the tracer's own (it stopped) */
+	size_t dropped;                 /* beyond UPTEST_EVIDENCE_MAX */
+	size_t ignored;                 /* lines that were not evidence as uptest.py writes it */
+	char *first_ignored;            /* why the first of them was ignored */
+};
+
 struct uptest_result {
 	char *revision;
 	enum test_outcome outcome;
@@ -67,6 +125,7 @@ struct uptest_result {
 	struct uptest_catalog down;     /* after the downgrade, against before the upgrade */
 	struct uptest_catalog again;    /* after the re-upgrade, against after the upgrade */
 	bool trace;                     /* failed only because the catalog differed */
+	struct uptest_evidence evidence;
 };
 
 struct uptest_run {
@@ -116,6 +175,23 @@ char *uptest_target_text(const char *url);
  * PATH, else python3 on PATH.  An absolute path, or NULL with err set.
  */
 char *uptest_python(const struct project *p, struct mr_error *err);
+
+/*
+ * Reads one evidence line of the runner ("STEP JSON", after "evidence REV")
+ * into ev.  0 when it was used or ignored (counted in ev->ignored), -1 only
+ * when memory ran out.
+ */
+int uptest_evidence_add(struct uptest_evidence *ev, const char *step, const char *json);
+
+/*
+ * The strongest lock on each relation that existed before (not created),
+ * strongest first: pointers into s->locks, in a new array of *n (NULL when
+ * there is none or memory ran out: *n says which).  Of locks of the same
+ * mode on a relation, the one held longest.
+ */
+const struct uptest_lock **uptest_strongest_locks(const struct uptest_step *s, size_t *n);
+
+void uptest_evidence_free(struct uptest_evidence *ev);
 
 void uptest_run_free(struct uptest_run *run);
 

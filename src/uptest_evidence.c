@@ -1,0 +1,377 @@
+/*
+ * The runner's evidence lines (see uptest.py and uptest.h), read as what
+ * they are: text printed by a process that runs the project's code.
+ */
+#include "config.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migreview/uptest.h"
+
+#define NAME_MAX_BYTES 256      /* a relation's or a file's name */
+#define NOTES_MAX 20
+
+/* Why a line is not evidence: set once, the line is then ignored. */
+struct parse {
+	const char *why;
+};
+
+/* A string member as a new UTF-8 string of at most max bytes, or NULL (p->why set). */
+static char *
+text(struct parse *p, json_t *obj, const char *key, size_t max)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *s = json_string_value(v);
+	size_t len = json_string_length(v);
+	char *cut, *out;
+
+	if (!s) {
+		if (!p->why)
+			p->why = "a member is missing or not a string";
+		return NULL;
+	}
+	/* jansson gave valid UTF-8 without NUL; the cut may split a character: repaired */
+	cut = mr_strndup(s, len < max ? len : max);
+	out = cut ? mr_utf8_repair(cut) : NULL;
+	free(cut);
+	if (!out && !p->why)
+		p->why = "out of memory";
+	return out;
+}
+
+static double
+number(struct parse *p, json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	double d = json_number_value(v);
+
+	if (!json_is_number(v) || !isfinite(d) || d < 0 || d > 1e12) {
+		if (!p->why)
+			p->why = "a duration is missing or out of range";
+		return 0;
+	}
+	return d;
+}
+
+static long
+line_of(struct parse *p, json_t *obj)
+{
+	json_t *v = json_object_get(obj, "line");
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 100000000) {
+		if (!p->why)
+			p->why = "a line number is missing or out of range";
+		return 0;
+	}
+	return (long)json_integer_value(v);
+}
+
+static char
+relkind(struct parse *p, json_t *obj)
+{
+	const char *k = json_string_value(json_object_get(obj, "relkind"));
+
+	if (!k || strlen(k) != 1 || !strchr("rimptSvfcIP", k[0])) {
+		if (!p->why)
+			p->why = "a relkind is not one of pg_class's";
+		return '?';
+	}
+	return k[0];
+}
+
+static struct uptest_step *
+step_of(struct uptest_evidence *ev, const char *name)
+{
+	for (size_t i = 0; i < ev->n; i++)
+		if (!strcmp(ev->v[i].step, name))
+			return &ev->v[i];
+	if (mr_grow(&ev->v, &ev->cap, ev->n + 1, sizeof(*ev->v)) < 0)
+		return NULL;
+	ev->v[ev->n] = (struct uptest_step){ .step = mr_strdup(name) };
+	return ev->v[ev->n].step ? &ev->v[ev->n++] : NULL;
+}
+
+/* Room for one more of a step's list, or 0 when it is full (counted as dropped). */
+static int
+room(struct uptest_evidence *ev, void *v, size_t *cap, size_t n, size_t elem)
+{
+	if (n >= UPTEST_EVIDENCE_MAX) {
+		ev->dropped++;
+		return 0;
+	}
+	return mr_grow(v, cap, n + 1, elem) < 0 ? -1 : 1;
+}
+
+static void
+rewrite_free(struct uptest_rewrite *r)
+{
+	free(r->relation);
+	free(r->file);
+}
+
+static void
+lock_free(struct uptest_lock *l)
+{
+	free(l->relation);
+	free(l->file);
+}
+
+static void
+statement_free(struct uptest_statement *s)
+{
+	free(s->sql);
+	free(s->file);
+}
+
+/* What the runner left out of a list to keep its line short: counted as dropped. */
+static void
+add_more(struct uptest_evidence *ev, json_t *obj)
+{
+	json_t *more = json_object_get(obj, "more");
+
+	if (json_is_integer(more) && json_integer_value(more) > 0 &&
+	    json_integer_value(more) < 1000000000)
+		ev->dropped += (size_t)json_integer_value(more);
+}
+
+/* The rewrites of a statement, once the statement itself has read; a bad one sets p->why. */
+static int
+add_rewrites(struct uptest_evidence *ev, struct uptest_step *s, json_t *list,
+	     const struct uptest_statement *by, struct parse *p)
+{
+	size_t i;
+	json_t *one;
+
+	json_array_foreach(list, i, one) {
+		struct parse q = { 0 };
+		struct uptest_rewrite r = { .relation = text(&q, one, "relation", NAME_MAX_BYTES),
+					    .relkind = relkind(&q, one), .line = by->line,
+					    .file = mr_strdup(by->file) };
+		int ok = 0;
+
+		if (!r.file) {
+			rewrite_free(&r);
+			return -1;
+		}
+		if (!q.why)
+			ok = room(ev, &s->rewrites, &s->cap_rewrites, s->n_rewrites, sizeof(r));
+		if (ok > 0)
+			s->rewrites[s->n_rewrites++] = r;
+		else
+			rewrite_free(&r);
+		if (ok < 0)
+			return -1;
+		if (q.why && !p->why)
+			p->why = q.why;
+	}
+	return 0;
+}
+
+static int
+add_statement(struct uptest_evidence *ev, struct uptest_step *s, json_t *obj, struct parse *p)
+{
+	json_t *rows = json_object_get(obj, "rows"), *auto_ = json_object_get(obj, "autocommit");
+	json_t *rewrote = json_object_get(obj, "rewrote");
+	struct uptest_statement st = {
+		.sql = text(p, obj, "sql", UPTEST_SQL_MAX),
+		.file = text(p, obj, "file", NAME_MAX_BYTES),
+		.line = line_of(p, obj),
+		.ms = number(p, obj, "ms"),
+		.rows = json_is_integer(rows) && json_integer_value(rows) >= -1 ?
+			json_integer_value(rows) : -1,
+		.autocommit = json_is_true(auto_),
+		.failed = json_is_true(json_object_get(obj, "failed")),
+	};
+	int ok;
+
+	if (!json_is_boolean(auto_) || (rewrote && !json_is_array(rewrote)) || !json_is_integer(rows))
+		p->why = p->why ? p->why : "a statement's rows, autocommit or rewrote is malformed";
+	if (p->why) {
+		statement_free(&st);
+		return 0;
+	}
+	ok = room(ev, &s->statements, &s->cap_statements, s->n_statements, sizeof(st));
+	if (ok <= 0) {
+		statement_free(&st);
+		return ok;
+	}
+	s->statements[s->n_statements++] = st;
+	add_more(ev, obj);
+	return rewrote ? add_rewrites(ev, s, rewrote, &st, p) : 0;
+}
+
+static const char *const ends[] = { "commit", "rollback", "autocommit", "open" };
+
+static int
+add_transaction(struct uptest_evidence *ev, struct uptest_step *s, json_t *obj, struct parse *p)
+{
+	const char *end = json_string_value(json_object_get(obj, "end")), *until = NULL;
+	json_t *locks = json_object_get(obj, "locks"), *one;
+	size_t i;
+
+	for (size_t k = 0; end && k < sizeof(ends) / sizeof(*ends); k++)
+		if (!strcmp(end, ends[k]))
+			until = ends[k];
+	if (!until || !json_is_array(locks)) {
+		p->why = "a transaction's end or locks is malformed";
+		return 0;
+	}
+	add_more(ev, obj);
+	json_array_foreach(locks, i, one) {
+		struct parse q = { 0 };
+		struct uptest_lock l = {
+			.relation = text(&q, one, "relation", NAME_MAX_BYTES),
+			.relkind = relkind(&q, one),
+			.mode = pglock_from_pg(json_string_value(json_object_get(one, "mode"))),
+			.held_ms = number(&q, one, "held_ms"),
+			.until = until,
+			.file = text(&q, one, "file", NAME_MAX_BYTES),
+			.line = line_of(&q, one),
+			.created = json_is_true(json_object_get(one, "created")),
+		};
+		int ok = 0;
+
+		/* a lock mode of no table (SIReadLock) is not for this table */
+		if (!q.why && l.mode == PG_LOCK_MODES)
+			q.why = "a lock mode is not a table lock mode";
+		if (!q.why)
+			ok = room(ev, &s->locks, &s->cap_locks, s->n_locks, sizeof(l));
+		if (ok > 0)
+			s->locks[s->n_locks++] = l;
+		else
+			lock_free(&l);
+		if (ok < 0)
+			return -1;
+		if (q.why && !p->why)
+			p->why = q.why;
+	}
+	return 0;
+}
+
+static int
+ignore(struct uptest_evidence *ev, const char *why)
+{
+	if (!ev->ignored++ && !(ev->first_ignored = mr_strdup(why)))
+		return -1;
+	return 0;
+}
+
+int
+uptest_evidence_add(struct uptest_evidence *ev, const char *step, const char *json)
+{
+	static const char *const steps[] = { "upgrade", "downgrade", "re-upgrade" };
+	json_t *obj;
+	const char *kind;
+	struct parse p = { 0 };
+	struct uptest_step *s = NULL;
+	bool known = false;
+	int rc = 0;
+
+	for (size_t k = 0; step && k < sizeof(steps) / sizeof(*steps); k++)
+		known |= !strcmp(step, steps[k]);
+	if (!known || !json)
+		return ignore(ev, "not a step of the run");
+	obj = json_loads(json, JSON_REJECT_DUPLICATES, NULL);
+	kind = json_string_value(json_object_get(obj, "kind"));
+	if (!json_is_object(obj) || !kind) {
+		json_decref(obj);
+		return ignore(ev, "not a JSON object with a kind");
+	}
+	if (!strcmp(kind, "note")) {
+		char *note = text(&p, obj, "text", UPTEST_SQL_MAX);
+
+		if (note && ev->notes.n < NOTES_MAX)
+			rc = strvec_push_owned(&ev->notes, note);
+		else
+			free(note);
+	} else if (!strcmp(kind, "statement") || !strcmp(kind, "transaction")) {
+		s = step_of(ev, step);
+		if (!s)
+			rc = -1;
+		else if (!strcmp(kind, "statement"))
+			rc = add_statement(ev, s, obj, &p);
+		else
+			rc = add_transaction(ev, s, obj, &p);
+	} else {
+		p.why = "an unknown kind";
+	}
+	json_decref(obj);
+	if (rc == 0 && p.why)
+		rc = ignore(ev, p.why);
+	return rc;
+}
+
+/* Whether a is a stronger lock than b: the mode, then the time held. */
+static bool
+stronger(const struct uptest_lock *a, const struct uptest_lock *b)
+{
+	return a->mode != b->mode ? a->mode > b->mode : a->held_ms > b->held_ms;
+}
+
+static int
+by_strength(const void *a, const void *b)
+{
+	const struct uptest_lock *x = *(const struct uptest_lock *const *)a;
+	const struct uptest_lock *y = *(const struct uptest_lock *const *)b;
+
+	if (x->mode != y->mode)
+		return x->mode > y->mode ? -1 : 1;
+	return strcmp(x->relation, y->relation);
+}
+
+const struct uptest_lock **
+uptest_strongest_locks(const struct uptest_step *s, size_t *n)
+{
+	const struct uptest_lock **out = calloc(s->n_locks + 1, sizeof(*out));
+
+	*n = 0;
+	for (size_t i = 0; out && i < s->n_locks; i++) {
+		const struct uptest_lock *l = &s->locks[i];
+		size_t k = 0;
+
+		if (l->created)
+			continue;
+		while (k < *n && strcmp(out[k]->relation, l->relation))
+			k++;
+		if (k == *n)
+			out[(*n)++] = l;
+		else if (stronger(l, out[k]))
+			out[k] = l;
+	}
+	if (!out) {
+		*n = s->n_locks;
+		return NULL;
+	}
+	qsort(out, *n, sizeof(*out), by_strength);
+	if (!*n) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+void
+uptest_evidence_free(struct uptest_evidence *ev)
+{
+	for (size_t i = 0; i < ev->n; i++) {
+		struct uptest_step *s = &ev->v[i];
+
+		for (size_t k = 0; k < s->n_statements; k++)
+			statement_free(&s->statements[k]);
+		for (size_t k = 0; k < s->n_locks; k++)
+			lock_free(&s->locks[k]);
+		for (size_t k = 0; k < s->n_rewrites; k++)
+			rewrite_free(&s->rewrites[k]);
+		free(s->statements);
+		free(s->locks);
+		free(s->rewrites);
+		free(s->step);
+	}
+	free(ev->v);
+	strvec_free(&ev->notes);
+	free(ev->first_ignored);
+	memset(ev, 0, sizeof(*ev));
+}

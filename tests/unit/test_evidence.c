@@ -1,0 +1,119 @@
+/*
+ * The runner's evidence lines, read as untrusted text: what uptest.py
+ * writes is kept, anything else is counted and ignored, never used, and
+ * the strongest lock on each table is the one `migreview test` shows.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "migreview/uptest.h"
+
+#define LOCK(rel, kind, mode, held, created) \
+	"{\"relation\":\"" rel "\",\"relkind\":\"" kind "\",\"mode\":\"" mode "\"," \
+	"\"held_ms\":" held ",\"file\":\"a.py\",\"line\":3,\"created\":" created "}"
+
+Test(evidence, a_statement_and_its_rewrites)
+{
+	struct uptest_evidence ev = { 0 };
+
+	cr_assert_eq(uptest_evidence_add(&ev, "upgrade",
+		"{\"kind\":\"statement\",\"sql\":\"ALTER TABLE t ALTER c TYPE text\",\"file\":\"a.py\","
+		"\"line\":15,\"ms\":2.5,\"rows\":-1,\"autocommit\":false,"
+		"\"rewrote\":[{\"relation\":\"t\",\"relkind\":\"r\"}],\"more\":0}"), 0);
+	cr_assert_eq(ev.ignored, 0);
+	cr_assert_eq(ev.n, 1);
+	cr_expect_str_eq(ev.v[0].step, "upgrade");
+	cr_assert_eq(ev.v[0].n_statements, 1);
+	cr_expect_str_eq(ev.v[0].statements[0].sql, "ALTER TABLE t ALTER c TYPE text");
+	cr_expect_eq(ev.v[0].statements[0].line, 15);
+	cr_expect_eq(ev.v[0].statements[0].rows, -1);
+	cr_assert_eq(ev.v[0].n_rewrites, 1);
+	cr_expect_str_eq(ev.v[0].rewrites[0].relation, "t");
+	cr_expect_str_eq(ev.v[0].rewrites[0].file, "a.py");
+	uptest_evidence_free(&ev);
+}
+
+Test(evidence, the_strongest_lock_per_table)
+{
+	struct uptest_evidence ev = { 0 };
+	const struct uptest_lock **v;
+	size_t n;
+
+	cr_assert_eq(uptest_evidence_add(&ev, "downgrade",
+		"{\"kind\":\"transaction\",\"end\":\"commit\",\"ms\":9,\"locks\":["
+		LOCK("orders", "r", "AccessShareLock", "9", "false") ","
+		LOCK("orders", "r", "AccessExclusiveLock", "4", "false") ","
+		LOCK("customers", "r", "RowShareLock", "9", "false") ","
+		LOCK("fresh", "r", "AccessExclusiveLock", "9", "true") "]}"), 0);
+	cr_assert_eq(uptest_evidence_add(&ev, "downgrade",
+		"{\"kind\":\"transaction\",\"end\":\"autocommit\",\"ms\":7,\"locks\":["
+		LOCK("orders", "r", "AccessExclusiveLock", "7", "false") "]}"), 0);
+	cr_assert_eq(ev.ignored, 0);
+	v = uptest_strongest_locks(&ev.v[0], &n);
+	cr_assert_eq(n, 2);
+	cr_expect_str_eq(v[0]->relation, "orders");
+	cr_expect_eq(v[0]->mode, PG_ACCESS_EXCLUSIVE);
+	cr_expect_eq(v[0]->held_ms, 7, "of two, the one held longer");
+	cr_expect_str_eq(v[0]->until, "autocommit");
+	cr_expect_str_eq(v[1]->relation, "customers");
+	cr_expect_eq(v[1]->mode, PG_ROW_SHARE);
+	free(v);
+	uptest_evidence_free(&ev);
+}
+
+Test(evidence, what_does_not_read_is_counted_and_ignored)
+{
+	static const char *const bad[] = {
+		"{not json",
+		"[1, 2]",
+		"{\"kind\":\"gossip\"}",
+		"{\"kind\":\"statement\",\"sql\":7}",
+		"{\"kind\":\"statement\",\"sql\":\"x\",\"file\":\"a.py\",\"line\":-4,\"ms\":1,"
+		"\"rows\":1,\"autocommit\":false}",
+		"{\"kind\":\"statement\",\"sql\":\"x\",\"file\":\"a.py\",\"line\":1,\"ms\":1e999,"
+		"\"rows\":1,\"autocommit\":false}",
+		"{\"kind\":\"transaction\",\"end\":\"later\",\"locks\":[]}",
+		"{\"kind\":\"transaction\",\"end\":\"commit\",\"locks\":["
+		LOCK("t", "r", "SIReadLock", "1", "false") "]}",
+		"{\"kind\":\"transaction\",\"end\":\"commit\",\"locks\":["
+		LOCK("t", "zz", "ShareLock", "1", "false") "]}",
+		"{\"kind\":\"note\",\"text\":\"a\",\"kind\":\"note\"}",
+		"{\"kind\":\"note\",\"text\":\"nul \\u0000 in it\"}",
+		NULL,
+	};
+	struct uptest_evidence ev = { 0 };
+	size_t n = sizeof(bad) / sizeof(*bad);
+
+	for (size_t i = 0; i < n; i++)
+		cr_assert_eq(uptest_evidence_add(&ev, "upgrade", bad[i]), 0, "line %zu", i);
+	cr_assert_eq(uptest_evidence_add(&ev, "sideways", "{\"kind\":\"note\",\"text\":\"x\"}"), 0);
+	cr_expect_eq(ev.ignored, n + 1);
+	cr_expect_str_eq(ev.first_ignored, "not a JSON object with a kind");
+	for (size_t i = 0; i < ev.n; i++)
+		cr_expect_eq(ev.v[i].n_statements + ev.v[i].n_locks, 0);
+	cr_expect_eq(ev.notes.n, 0);
+	uptest_evidence_free(&ev);
+}
+
+Test(evidence, long_text_is_cut_and_lists_are_capped)
+{
+	struct uptest_evidence ev = { 0 };
+	char sql[2 * UPTEST_SQL_MAX], line[4 * UPTEST_SQL_MAX];
+
+	/* a cut inside a two-byte character must not leave half of it */
+	memset(sql, 'x', sizeof(sql) - 1);
+	sql[sizeof(sql) - 1] = '\0';
+	memcpy(sql + UPTEST_SQL_MAX - 1, "\xc3\xa9", 2);
+	snprintf(line, sizeof(line), "{\"kind\":\"statement\",\"sql\":\"%s\",\"file\":\"a.py\","
+		 "\"line\":1,\"ms\":1,\"rows\":3,\"autocommit\":true}", sql);
+	for (size_t i = 0; i < UPTEST_EVIDENCE_MAX + 5; i++)
+		cr_assert_eq(uptest_evidence_add(&ev, "re-upgrade", line), 0);
+	cr_assert_eq(ev.n, 1);
+	cr_expect_eq(ev.v[0].n_statements, UPTEST_EVIDENCE_MAX);
+	cr_expect_eq(ev.dropped, 5);
+	cr_expect_leq(strlen(ev.v[0].statements[0].sql), UPTEST_SQL_MAX + 2);
+	cr_expect_eq(mr_utf8_check(ev.v[0].statements[0].sql, strlen(ev.v[0].statements[0].sql)),
+		     strlen(ev.v[0].statements[0].sql));
+	cr_expect(ev.v[0].statements[0].autocommit);
+	uptest_evidence_free(&ev);
+}
