@@ -159,7 +159,8 @@ def main(argv):
         guard_configure(EnvironmentContext, sa, scratch, tracer)
         catalog = CatalogWatch(sa, scratch, EnvironmentContext)
         script = ScriptDirectory.from_config(cfg)
-        tracer.listen(script)
+        if os.environ.get("MIGREVIEW_TRACE") != "off":
+            tracer.listen(script)
         for rev in revs:
             if not run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep,
                            catalog, tracer):
