@@ -1109,25 +1109,26 @@ def run_models(cfg, script, rev, command, EnvironmentContext):
 def compare_models(cfg, script, EnvironmentContext):
     from alembic.autogenerate import compare_metadata
 
-    seen = {}
+    found, tables, calls = [], [0], []
 
+    # an env.py of several databases runs migrations once for each, with its metadata
     def compare(heads, context):
         metadata = context.opts.get("target_metadata")
-        if metadata is None:
-            seen["skipped"] = "env.py gives no target_metadata (it is None)"
-        else:
-            found = [diff_words(d, context.dialect)
-                     for d in flat_diffs(compare_metadata(context, metadata))]
-            seen.update(tables=sum(len(m.tables) for m in to_tuple_any(metadata)),
-                        differences=found[:MODELS_SHOWN],
-                        more=max(0, len(found) - MODELS_SHOWN))
+        calls.append(metadata is not None)
+        if metadata is not None:
+            found.extend(diff_words(d, context.dialect)
+                         for d in flat_diffs(compare_metadata(context, metadata)))
+            tables[0] += sum(len(m.tables) for m in to_tuple_any(metadata))
         return []
 
     with EnvironmentContext(cfg, script, fn=compare, as_sql=False):
         script.run_env()
-    if not seen:
+    if not calls:
         raise RuntimeError("env.py never called context.run_migrations(): nothing was compared")
-    return seen
+    if not any(calls):
+        return {"skipped": "env.py gives no target_metadata (it is None)"}
+    return {"tables": tables[0], "differences": found[:MODELS_SHOWN],
+            "more": max(0, len(found) - MODELS_SHOWN)}
 
 
 def to_tuple_any(x):
