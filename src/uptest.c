@@ -489,9 +489,9 @@ models_evidence(struct reader *r, const char *rev, const char *step, json_t *o)
 
 /*
  * An "evidence REV STEP JSON" line: a JSON object whose "kind" says who reads
- * it: the catalog's and the models' here, the rest by uptest_evidence_add().  The runner
- * shares its output with env.py, which can print anything: a line that is
- * not such an object is counted there and ignored.
+ * it: the catalog's and the models' here, the rest by uptest_evidence_add().
+ * The runner shares its output with env.py, which can print anything: a line
+ * that is not such an object is counted there and ignored.
  */
 static int
 evidence_line(struct reader *r, const char *rev, const char *step, const char *text)
