@@ -30,6 +30,7 @@ struct cli {
 	bool include_baseline;  /* --include-baseline: history is checked too */
 	const char *database_url; /* --database-url URL */
 	bool all;               /* --all */
+	bool models;            /* test --models: compare the models at the heads */
 	bool trust;             /* --trust: consent to run the project's code */
 	const char *trust_ref;  /* --trust-ref REF: the gate's settings come from REF */
 	bool accept;            /* settings --accept */

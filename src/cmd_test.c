@@ -1,9 +1,10 @@
 /*
- * `migreview test [REV] [--all] [--database-url URL] [--trust]`: the real
- * Alembic up, down one step and up again on a scratch database, recorded as
- * the evidence of the tested item.  The only command that runs migration
- * code, and only with the reviewer's consent: --trust, or a trust line of
- * their own configuration.
+ * `migreview test [REV] [--all] [--models] [--database-url URL] [--trust]`:
+ * the real Alembic up, down one step and up again on a scratch database,
+ * recorded as the evidence of the tested item; with --models, the models
+ * compared with the database at the heads afterwards.  The only command
+ * that runs migration code, and only with the reviewer's consent: --trust,
+ * or a trust line of their own configuration.
  */
 #include "config.h"
 
@@ -360,8 +361,66 @@ show_evidence(const struct uptest_run *run, const struct uptest_evidence *ev)
 	}
 }
 
+/* "the head ID" or "the heads ID, ID", as the terminal may show them. */
+static void
+show_heads(const struct strvec *heads)
+{
+	printf("the head%s ", heads->n == 1 ? "" : "s");
+	for (size_t i = 0; i < heads->n; i++) {
+		if (i)
+			fputs(", ", stdout);
+		show_text(heads->v[i]);
+	}
+}
+
+/*
+ * What --models found, after the results; true when it fails the command:
+ * drift, a comparison that could not be made, or a run that passed and
+ * still said nothing of the models.  env.py without target_metadata is
+ * said and fails nothing.  A run that stopped early never compared them.
+ */
+static bool
+report_models(const struct uptest_run *run, size_t asked)
+{
+	const struct uptest_models *m = &run->models;
+	bool drift = m->differences.n || m->more;
+
+	if (!m->compared) {
+		/* a step that failed (not a trace) ended the run */
+		bool stopped = run->n < asked || run->interrupted ||
+			       (run->n && run->v[run->n - 1].outcome == TEST_FAILED &&
+				!run->v[run->n - 1].trace);
+
+		printf("models not compared: %s\n", stopped ? "the run stopped before the end" :
+		       "the runner said nothing of them");
+		return !stopped;
+	}
+	if (drift) {
+		printf("models drifted from the database at ");
+		show_heads(&m->heads);
+		printf(":\n");
+		for (size_t i = 0; i < m->differences.n; i++) {
+			printf("    ");
+			show_text(m->differences.v[i]);
+			printf("\n");
+		}
+		if (m->more)
+			printf("    (+%zu more)\n", m->more);
+	}
+	if (m->error || (m->skipped && !drift)) {
+		printf("models not compared: ");
+		show_text(m->error ? m->error : m->skipped);
+		printf("\n");
+	} else if (!drift) {
+		printf("models match the database at ");
+		show_heads(&m->heads);
+		printf(" (%zu model table%s)\n", m->tables, m->tables == 1 ? "" : "s");
+	}
+	return drift || m->error;
+}
+
 static int
-report_results(const struct uptest_run *run, const struct graph *g, size_t asked)
+report_results(const struct uptest_run *run, const struct graph *g, size_t asked, bool models)
 {
 	bool traced = false;
 
@@ -396,6 +455,8 @@ report_results(const struct uptest_run *run, const struct graph *g, size_t asked
 	if (run->n < asked)
 		printf("not run: %zu more (the run stopped %s)\n", asked - run->n,
 		       run->interrupted ? "when interrupted" : "at the first failure");
+	if (models && report_models(run, asked))
+		failed++;
 	return failed ? EXIT_FINDINGS : run->interrupted ? EXIT_INTERRUPTED : EXIT_CLEAN;
 }
 
@@ -467,6 +528,7 @@ run_tests(const struct cli *cli, struct project *p, struct graph *g, struct revi
 	if (!consented(cli, p, where))
 		goto out;
 	o.database_url = url;
+	o.models = cli->models;
 	cmd_error("migreview: running migration code: Alembic with the project's env.py, "
 		"up → down → up for %zu migration%s on %s\n", n, n == 1 ? "" : "s", where);
 	sigaction(SIGINT, &sa, &old_int);
@@ -481,7 +543,7 @@ run_tests(const struct cli *cli, struct project *p, struct graph *g, struct revi
 	else if (run.n)
 		cmd_error("migreview: recorded in %s (%s, Alembic %s)\n", rv->path,
 			run.database, run.alembic);
-	rc = rc < 0 ? EXIT_USAGE : report_results(&run, g, n);
+	rc = rc < 0 ? EXIT_USAGE : report_results(&run, g, n, cli->models);
 out:
 	uptest_run_free(&run);
 	free(revs);

@@ -52,7 +52,7 @@ static const struct command {
 };
 
 enum { OPT_THEME = 256, OPT_JSON, OPT_ORDER, OPT_FORMAT, OPT_SINCE, OPT_SIGNOFF, OPT_URL, OPT_ALL,
-       OPT_TRUST, OPT_TRUST_REF, OPT_ACCEPT, OPT_BASELINE, OPT_COLOR };
+       OPT_TRUST, OPT_TRUST_REF, OPT_ACCEPT, OPT_BASELINE, OPT_COLOR, OPT_MODELS };
 
 /*
  * Every option, said once: the getopt table, the usage lines, each
@@ -104,6 +104,10 @@ static const struct option_info {
 	  "sign off the working tree's gate settings" },
 	{ "all", no_argument, OPT_ALL, NULL, FOR(TEST),
 	  "every migration, base → head, on one database" },
+	{ "models", no_argument, OPT_MODELS, NULL, FOR(TEST),
+	  "after the run, compare env.py's target_metadata\n"
+	  "with the database at the head(s), as `alembic\n"
+	  "check` does; drift fails the command" },
 	{ "database-url", required_argument, OPT_URL, "URL", FOR(UI) | FOR(TEST),
 	  "test on a scratch database made on this\n"
 	  "PostgreSQL server (or in this empty database),\n"
@@ -256,6 +260,7 @@ parse(int argc, char **argv, struct cli *cli, struct parsed *ps)
 		case OPT_BASELINE: cli->include_baseline = true; break;
 		case OPT_URL: cli->database_url = optarg; break;
 		case OPT_ALL: cli->all = true; break;
+		case OPT_MODELS: cli->models = true; break;
 		case OPT_TRUST: cli->trust = true; break;
 		case OPT_TRUST_REF: cli->trust_ref = optarg; break;
 		case OPT_ACCEPT: cli->accept = true; break;

@@ -385,6 +385,27 @@ catalog_count(json_t *v)
 	return n > 0 ? (size_t)(n < 1000000 ? n : 1000000) : 0;
 }
 
+/* The strings of list into v, up to UPTEST_CATALOG_SHOWN; the rest, and any non-string, counted. */
+static int
+add_differences(struct strvec *v, size_t *more, json_t *list)
+{
+	json_t *item;
+	size_t i;
+
+	json_array_foreach(list, i, item) {
+		const char *text = json_string_value(item);
+		char *kept;
+
+		if (!text || v->n >= UPTEST_CATALOG_SHOWN) {
+			++*more;
+			continue;
+		}
+		if (!(kept = catalog_text(text)) || strvec_push_owned(v, kept) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * {"kind": "catalog", "against": STEP, "objects": N, "differences": [TEXT...],
  * "more": N, "upgrade_changes": N} or {"kind": "catalog", "error": TEXT}, for
@@ -396,9 +417,7 @@ catalog_evidence(struct reader *r, const char *rev, const char *step, json_t *o)
 {
 	struct uptest_catalog *c = !strcmp(step, "downgrade") ? &r->down :
 				   !strcmp(step, "re-upgrade") ? &r->again : NULL;
-	json_t *list = json_object_get(o, "differences"), *item;
 	const char *error = json_string_value(json_object_get(o, "error"));
-	size_t i;
 
 	if (!c || !r->current || strcmp(rev, r->current))
 		return note(r, mr_printf("migreview: ignored catalog evidence for the %s step of "
@@ -409,25 +428,70 @@ catalog_evidence(struct reader *r, const char *rev, const char *step, json_t *o)
 	c->objects = catalog_count(json_object_get(o, "objects"));
 	c->upgrade_changes = catalog_count(json_object_get(o, "upgrade_changes"));
 	c->more += catalog_count(json_object_get(o, "more"));
-	json_array_foreach(list, i, item) {
-		const char *text = json_string_value(item);
+	return add_differences(&c->differences, &c->more, json_object_get(o, "differences"));
+}
+
+static void
+models_free(struct uptest_models *m)
+{
+	strvec_free(&m->heads);
+	strvec_free(&m->differences);
+	free(m->skipped);
+	free(m->error);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The first value a line gave for *slot stays: set it from o's key, if a string. */
+static int
+first_text(char **slot, json_t *o, const char *key)
+{
+	const char *text = json_string_value(json_object_get(o, key));
+
+	if (!text || *slot)
+		return 0;
+	*slot = catalog_text(text);
+	return *slot ? 0 : -1;
+}
+
+/*
+ * {"kind": "models", "heads": [REV...], "tables": N, "differences": [TEXT...],
+ * "more": N}, or with "skipped" or "error" instead, at the step "models" of
+ * the last revision, when the models were asked for.  As with the catalog,
+ * a second line adds to the first.
+ */
+static int
+models_evidence(struct reader *r, const char *rev, const char *step, json_t *o)
+{
+	struct uptest_models *m = &r->run->models;
+	json_t *heads = json_object_get(o, "heads"), *item;
+	size_t i;
+
+	if (!r->o->models || strcmp(step, "models") || !r->current || strcmp(rev, r->current))
+		return note(r, mr_printf("migreview: ignored models evidence for the %s step of %s%s\n",
+					 step, rev, r->o->models ? ", not the models step of the "
+					 "revision running" : ": the models were not asked for"));
+	m->compared = true;
+	if (first_text(&m->skipped, o, "skipped") < 0 || first_text(&m->error, o, "error") < 0)
+		return -1;
+	m->tables = catalog_count(json_object_get(o, "tables"));
+	m->more += catalog_count(json_object_get(o, "more"));
+	json_array_foreach(heads, i, item) {
 		char *kept;
 
-		if (!text || c->differences.n >= UPTEST_CATALOG_SHOWN) {
-			c->more++;
+		if (m->heads.n || !json_is_string(item) || i >= UPTEST_CATALOG_SHOWN)
 			continue;
-		}
-		if (!(kept = catalog_text(text)) || strvec_push_owned(&c->differences, kept) < 0)
+		if (!(kept = catalog_text(json_string_value(item))) ||
+		    strvec_push_owned(&m->heads, kept) < 0)
 			return -1;
 	}
-	return 0;
+	return add_differences(&m->differences, &m->more, json_object_get(o, "differences"));
 }
 
 /*
  * An "evidence REV STEP JSON" line: a JSON object whose "kind" says who reads
- * it: the catalog's here, the rest by uptest_evidence_add().  The runner
- * shares its output with env.py, which can print anything: a line that is
- * not such an object is counted there and ignored.
+ * it: the catalog's and the models' here, the rest by uptest_evidence_add().
+ * The runner shares its output with env.py, which can print anything: a line
+ * that is not such an object is counted there and ignored.
  */
 static int
 evidence_line(struct reader *r, const char *rev, const char *step, const char *text)
@@ -438,6 +502,8 @@ evidence_line(struct reader *r, const char *rev, const char *step, const char *t
 
 	if (kind && !strcmp(kind, "catalog"))
 		rc = catalog_evidence(r, rev, step, o);
+	else if (kind && !strcmp(kind, "models"))
+		rc = models_evidence(r, rev, step, o);
 	else if (!r->current || strcmp(r->current, rev))
 		/* only the revision running has evidence; the rest is counted, not used */
 		rc = uptest_evidence_add(&r->evidence, NULL, NULL);
@@ -700,10 +766,10 @@ sys_path_of(const struct project *p)
 }
 
 static char **
-runner_argv(const char *python, const struct project *p, const char *url, char *sys_path,
-	    const char *const *revs, size_t n)
+runner_argv(const char *python, const struct project *p, const char *url, bool models,
+	    char *sys_path, const char *const *revs, size_t n)
 {
-	char **argv = calloc(n + 10, sizeof(*argv));
+	char **argv = calloc(n + 11, sizeof(*argv));
 	size_t k = 0;
 
 	if (!argv)
@@ -718,6 +784,7 @@ runner_argv(const char *python, const struct project *p, const char *url, char *
 	argv[k++] = p->script_from == PROJECT_SCRIPT_PATH ? "" : p->script_location;
 	argv[k++] = sys_path;
 	argv[k++] = (char *)url;
+	argv[k++] = models ? "models" : "";
 	for (size_t i = 0; i < n; i++)
 		argv[k++] = (char *)revs[i];
 	return argv;
@@ -774,7 +841,7 @@ uptest_run(const struct project *p, const char *const *revs, size_t n,
 		url = mr_printf("sqlite:///%s/scratch.db", dir);
 	}
 	sys_path = sys_path_of(p);
-	argv = url && sys_path ? runner_argv(out->python, p, url, sys_path, revs, n) : NULL;
+	argv = url && sys_path ? runner_argv(out->python, p, url, o->models, sys_path, revs, n) : NULL;
 	if (!argv) {
 		mr_error_oom(err);
 		goto out;
@@ -854,6 +921,7 @@ uptest_run_free(struct uptest_run *run)
 		catalog_free(&run->v[i].again);
 		uptest_evidence_free(&run->v[i].evidence);
 	}
+	models_free(&run->models);
 	free(run->v);
 	free(run->python);
 	free(run->alembic);

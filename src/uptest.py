@@ -3,7 +3,7 @@
 migreview starts this program (embedded in the binary) with the Python that
 runs the project's `alembic`, in the directory the user ran migreview from:
 
-    python -c <this file> INI TOML SECTION SCRIPT_DIR SYS_PATH URL REV...
+    python -c <this file> INI TOML SECTION SCRIPT_DIR SYS_PATH URL MODELS REV...
 
 SCRIPT_DIR, when not empty, is the script directory migreview read (given
 with -d, or found for an ini that sets none, or a package resource it
@@ -14,7 +14,9 @@ package resources of the configuration import the packages migreview read.
 For every REV in turn it uses Alembic's own commands and the project's own
 env.py to upgrade a scratch database to REV's parents, upgrade to REV,
 downgrade exactly that one step (as `alembic downgrade` steps through it)
-and upgrade to REV again.  It stops at the first failure.
+and upgrade to REV again.  It stops at the first failure.  When MODELS is
+"models" and every REV passed, a last step compares the models with the
+database at the heads (see the models section below); MODELS is "" else.
 
 The scratch database: URL names it.  On PostgreSQL a new database is created
 on that server for the run and dropped after it; any other URL (the SQLite
@@ -49,6 +51,20 @@ upgrade:
 (downgrade only) how many differences the upgrade itself made.  When the
 catalog could not be read: {"kind": "catalog", "against": ..., "error": TEXT}.
 env.py prints into the same output, so migreview trusts no line of it.
+
+Kind "models" comes once, after the last REV passed, at the step "models"
+of that REV (announced as "step REV models"): env.py's target_metadata
+compared with the database upgraded to the heads, as `alembic check` does:
+
+    {"kind": "models", "heads": [REV...], "tables": N,
+     "differences": ["model table invoices has no table in the database", ...],
+     "more": N}
+
+"tables" counts the model's tables, "differences" lists at most 20 in
+Alembic's order, "more" counts the rest.  With no target_metadata:
+{"kind": "models", "heads": [...], "skipped": TEXT}; when the comparison
+could not be made (the upgrade to the heads or env.py failed):
+{"kind": "models", "heads": [...], "error": TEXT}.
 
 Evidence (WHAT: upgrade, downgrade or re-upgrade; the parents' upgrade is
 not traced) is what the database did, one compact JSON object a line, seen
@@ -111,8 +127,8 @@ def say(*words):
 
 
 def main(argv):
-    ini, toml, section, script_dir, sys_path, url = argv[:6]
-    revs = argv[6:]
+    ini, toml, section, script_dir, sys_path, url, models = argv[:7]
+    revs = argv[7:]
 
     try:
         import alembic
@@ -165,6 +181,8 @@ def main(argv):
             if not run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep,
                            catalog, tracer):
                 return 1
+        if models and revs:
+            run_models(cfg, script, revs[-1], command, EnvironmentContext)
         return 0
     except WrongDatabase as e:
         say("error", str(e))
@@ -1045,6 +1063,184 @@ def sqlite_keys(sa, conn, cat, table, key, rows):
         cat.add(6, "foreign key (%s) on %s" % (", ".join(here), table), key,
                 references="%s (%s)" % (parent, ", ".join(there)),
                 **{"on update": on_update, "on delete": on_delete})
+
+
+# ---- the models: does env.py's target_metadata match the database? ----
+#
+# As `alembic check` does (Alembic 1.9 and later; compare_metadata is older):
+# env.py runs in an EnvironmentContext whose fn receives the MigrationContext
+# env.py configured, with its options (compare_type, compare_server_default,
+# include_object, include_name, include_schemas ...), and compares the
+# target_metadata it gave with the database there, on env.py's own
+# connection; it runs no migration.  process_revision_directives, which
+# only shapes a generated script, is not applied.
+
+MODELS_SHOWN = 20       # differences listed in one evidence line; the rest are counted
+MODELS_TEXT = 300       # characters of one difference
+
+
+def run_models(cfg, script, rev, command, EnvironmentContext):
+    """Upgrades to the heads (after a run that ends there: nothing to do) and compares."""
+    say("step", rev, "models")
+    banner("models: upgrade to the heads, compare env.py's target_metadata with the database")
+    evidence = {"kind": "models", "heads": sorted(script.get_heads())}
+    try:
+        command.upgrade(cfg, "heads")
+        evidence.update(compare_models(cfg, script, EnvironmentContext))
+    except WrongDatabase:
+        raise
+    except KeyboardInterrupt:
+        print("migreview: interrupted", file=sys.stderr, flush=True)
+        say("interrupted", rev, "models")
+        raise
+    except Exception as e:
+        traceback.print_exc()
+        sys.stderr.flush()
+        evidence["error"] = summary(e)
+    say("evidence", rev, "models", compact_json(evidence))
+    found = evidence.get("differences", [])
+    if found:
+        banner("models drifted" + "".join("\n   " + line for line in found))
+    elif "tables" in evidence:
+        banner("models match the database")
+    else:
+        banner("models not compared: %s" % evidence.get("skipped", evidence.get("error")))
+
+
+def compare_models(cfg, script, EnvironmentContext):
+    from alembic.autogenerate import compare_metadata
+
+    found, tables, calls = [], [0], []
+
+    # an env.py of several databases runs migrations once for each, with its metadata
+    def compare(heads, context):
+        metadata = context.opts.get("target_metadata")
+        calls.append(metadata is not None)
+        if metadata is not None:
+            found.extend(diff_words(d, context.dialect)
+                         for d in flat_diffs(compare_metadata(context, metadata)))
+            tables[0] += sum(len(m.tables) for m in to_tuple_any(metadata))
+        return []
+
+    with EnvironmentContext(cfg, script, fn=compare, as_sql=False):
+        script.run_env()
+    if not calls:
+        raise RuntimeError("env.py never called context.run_migrations(): nothing was compared")
+    if not any(calls):
+        return {"skipped": "env.py gives no target_metadata (it is None)"}
+    return {"tables": tables[0], "differences": found[:MODELS_SHOWN],
+            "more": max(0, len(found) - MODELS_SHOWN)}
+
+
+def to_tuple_any(x):
+    return tuple(x) if isinstance(x, (list, tuple)) else (x,)
+
+
+def flat_diffs(diffs):
+    """compare_metadata's diffs, a column's several changes one by one."""
+    for d in diffs:
+        if isinstance(d, list):
+            yield from d
+        else:
+            yield d
+
+
+def diff_words(d, dialect):
+    """One difference of compare_metadata in words: the model first, then the database."""
+    try:
+        words = DIFF_WORDS.get(d[0])
+        text = words(d, dialect) if words else "%s: %s" % (d[0], d[1:])
+    except Exception:
+        text = repr(d)
+    return " ".join(text.split())[:MODELS_TEXT]
+
+
+def table_name(schema, name):
+    return "%s.%s" % (schema, name) if schema else name
+
+
+def model_type(t):
+    """A model's type as written in Python: Text, String(length=200)."""
+    shown = repr(t)
+    return shown[:-2] if shown.endswith("()") else shown
+
+
+def database_type(t, dialect):
+    """A reflected type as the database names it: VARCHAR(200)."""
+    try:
+        return str(t.compile(dialect=dialect))
+    except Exception:
+        return model_type(t)
+
+
+def default_text(d):
+    if d is None:
+        return "none"
+    d = getattr(d, "arg", d)
+    return str(getattr(d, "text", d))
+
+
+def index_words(ix):
+    cols = ", ".join(getattr(c, "name", None) or str(c) for c in ix.expressions)
+    return "%sindex %s on %s (%s)" % ("unique " if ix.unique else "", ix.name,
+                                      table_name(ix.table.schema, ix.table.name), cols)
+
+
+def constraint_words(c):
+    table = table_name(c.table.schema, c.table.name)
+    cols = ", ".join(col.name for col in c.columns)
+    if c.__visit_name__ == "foreign_key_constraint":
+        there = c.elements[0].column.table if c.elements else None
+        return "foreign key %s(%s) on %s -> %s (%s)" % (
+            c.name + " " if c.name else "", cols, table,
+            table_name(there.schema, there.name) if there is not None else "?",
+            ", ".join(e.column.name for e in c.elements))
+    kind = {"unique_constraint": "unique constraint",
+            "check_constraint": "check constraint"}.get(c.__visit_name__, "constraint")
+    return "%s %s(%s) on %s" % (kind, c.name + " " if c.name else "", cols, table)
+
+
+def column_change(what):
+    def words(d, dialect):
+        _, schema, table, column, _, database, model = d
+        where = "column %s.%s: " % (table_name(schema, table), column)
+        if what == "type":
+            return where + "the model says %s, the database %s" % (
+                model_type(model), database_type(database, dialect))
+        if what == "nullable":
+            return where + "the model %s, the database %s" % tuple(
+                "allows NULL" if v else "says NOT NULL" for v in (model, database))
+        if what == "server default":
+            model, database = default_text(model), default_text(database)
+        return where + "the model's %s is %s, the database's %s" % (what, model, database)
+    return words
+
+
+DIFF_WORDS = {
+    "add_table": lambda d, _: "model table %s has no table in the database"
+    % table_name(d[1].schema, d[1].name),
+    "remove_table": lambda d, _: "table %s in the database has no model"
+    % table_name(d[1].schema, d[1].name),
+    "add_column": lambda d, _: "model column %s.%s has no column in the database"
+    % (table_name(d[1], d[2]), d[3].name),
+    "remove_column": lambda d, _: "column %s.%s in the database has no model column"
+    % (table_name(d[1], d[2]), d[3].name),
+    "add_index": lambda d, _: "model %s is not in the database" % index_words(d[1]),
+    "remove_index": lambda d, _: "%s in the database is not in the models" % index_words(d[1]),
+    "add_constraint": lambda d, _: "model %s is not in the database" % constraint_words(d[1]),
+    "remove_constraint": lambda d, _: "%s in the database is not in the models"
+    % constraint_words(d[1]),
+    "add_fk": lambda d, _: "model %s is not in the database" % constraint_words(d[1]),
+    "remove_fk": lambda d, _: "%s in the database is not in the models" % constraint_words(d[1]),
+    "add_table_comment": lambda d, _: "table %s: the model's comment is %r, the database's %r"
+    % (table_name(d[1].schema, d[1].name), d[1].comment, d[2]),
+    "remove_table_comment": lambda d, _:
+    "table %s: the model has no comment, the database has one" % table_name(d[1].schema, d[1].name),
+    "modify_type": column_change("type"),
+    "modify_nullable": column_change("nullable"),
+    "modify_default": column_change("server default"),
+    "modify_comment": column_change("comment"),
+}
 
 
 if __name__ == "__main__":

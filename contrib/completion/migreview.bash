@@ -172,7 +172,7 @@ _migreview()
 		list) list='--json --order --config --directory --name --help' ;;
 		check) list='--format --since --require-signoff --include-baseline --trust-ref --config --directory --name --help' ;;
 		settings) list='--trust-ref --accept --config --directory --name --help' ;;
-		test) list='--all --database-url --trust --config --directory --name --help' ;;
+		test) list='--all --models --database-url --trust --config --directory --name --help' ;;
 		diff) list='--config --directory --name --help' ;;
 		*) list='--help' ;;
 		esac

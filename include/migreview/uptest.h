@@ -13,7 +13,9 @@
  * fails the revision at that step, without stopping the run (the steps all
  * succeeded).  env.py is told the URL through sqlalchemy.url, `-x url=` and
  * `-x dbname=`, $MIGREVIEW_DATABASE_URL and $DATABASE_URL; if it connects
- * anywhere else the run stops before any migration runs.
+ * anywhere else the run stops before any migration runs.  With models set,
+ * a run that passed ends by upgrading to the heads and comparing env.py's
+ * target_metadata with the database, as `alembic check` does.
  *
  * The runner is src/uptest.py, embedded in the binary.  struct uptest_run
  * owns its strings; uptest_run_free() releases them.
@@ -40,6 +42,7 @@ struct uptest_options {
 	/* each step as it starts: upgrade-parents, upgrade, downgrade, re-upgrade; may be NULL */
 	void (*step)(void *ctx, const char *revision, const char *step);
 	void *ctx;
+	bool models;                    /* compare the models at the heads after the run */
 };
 
 /*
@@ -58,6 +61,22 @@ struct uptest_catalog {
 };
 
 #define UPTEST_CATALOG_SHOWN 20
+
+/*
+ * What the runner found of the models (uptest.py's "models" evidence, after
+ * the last revision passed): env.py's target_metadata against the database
+ * at the heads.  A difference is drift; it fails the command, not the
+ * revision's recorded run (the models are not the migration's content).
+ */
+struct uptest_models {
+	bool compared;                  /* the runner said something of the models */
+	struct strvec heads;            /* the revisions the database was at */
+	size_t tables;                  /* the model's tables */
+	struct strvec differences;      /* in words (UTF-8), at most UPTEST_CATALOG_SHOWN */
+	size_t more;                    /* differences not listed */
+	char *skipped;                  /* why there was nothing to compare, or NULL */
+	char *error;                    /* why the models could not be compared, or NULL */
+};
 
 /*
  * Evidence: what the database did in each step of a revision's test, as the
@@ -135,6 +154,7 @@ struct uptest_run {
 	struct uptest_result *v;        /* one per revision reached, in order */
 	size_t n, cap;
 	bool interrupted;               /* cancelled: the revision running then has no result */
+	struct uptest_models models;    /* when asked (uptest_options.models) */
 };
 
 /*
