@@ -85,6 +85,7 @@ struct uptest_lock {
 	char *file;                     /* the statement that took it */
 	long line;
 	bool created;                   /* on a relation its transaction made: nobody waits */
+	long after;                     /* statements its transaction ran after the one that took it */
 };
 
 struct uptest_rewrite {
@@ -102,6 +103,7 @@ struct uptest_step {
 	size_t n_locks, cap_locks;
 	struct uptest_rewrite *rewrites;
 	size_t n_rewrites, cap_rewrites;
+	size_t tx_first;                /* the first statement of the transaction under way */
 };
 
 #define UPTEST_SQL_MAX 300
@@ -190,6 +192,15 @@ int uptest_evidence_add(struct uptest_evidence *ev, const char *step, const char
  * mode on a relation, the one held longest.
  */
 const struct uptest_lock **uptest_strongest_locks(const struct uptest_step *s, size_t *n);
+
+/*
+ * What the review file keeps of ev (review.h): per step the strongest lock
+ * on each relation that existed before, the rewrites of those, the slowest
+ * statements; a line in another file than script (the migration's file
+ * name) is 0.  *out is NULL when ev has no step; -1 when memory ran out.
+ */
+int uptest_evidence_summary(const struct uptest_evidence *ev, const char *script,
+			    struct run_evidence **out);
 
 void uptest_evidence_free(struct uptest_evidence *ev);
 
