@@ -411,13 +411,56 @@ keep_slowest(struct run_step *out, const struct uptest_statement *st, const char
 	out->slowest[at] = (struct run_slow){ line_in(st->file, st->line, script), tenth(st->ms) };
 }
 
+static int
+by_mode_then_time(const void *a, const void *b)
+{
+	const struct uptest_lock *x = *(const struct uptest_lock *const *)a;
+	const struct uptest_lock *y = *(const struct uptest_lock *const *)b;
+
+	if (x->mode != y->mode)
+		return x->mode > y->mode ? -1 : 1;
+	return (x->held_ms < y->held_ms) - (x->held_ms > y->held_ms);
+}
+
+/*
+ * The strongest lock each line took on each table that existed before,
+ * strongest first (*n of them; NULL when none or memory ran out): per line,
+ * not only per relation, so that what a static finding on a line predicted
+ * is compared with what that line took.
+ */
+static const struct uptest_lock **
+locks_by_line(const struct uptest_step *s, size_t *n)
+{
+	const struct uptest_lock **out = calloc(s->n_locks + 1, sizeof(*out));
+
+	*n = 0;
+	for (size_t i = 0; out && i < s->n_locks; i++) {
+		const struct uptest_lock *l = &s->locks[i];
+		size_t k = 0;
+
+		/* a table's; an index's goes with its table's (DROP INDEX, DROP TABLE) */
+		if (l->created || !strchr("rpmf", l->relkind))
+			continue;
+		while (k < *n && (out[k]->line != l->line || strcmp(out[k]->relation, l->relation) ||
+				  strcmp(out[k]->file, l->file)))
+			k++;
+		if (k == *n)
+			out[(*n)++] = l;
+		else if (stronger(l, out[k]))
+			out[k] = l;
+	}
+	if (out)
+		qsort(out, *n, sizeof(*out), by_mode_then_time);
+	return out;
+}
+
 /* Fills out (zeroed) from s; -1 when memory ran out (out is then partly filled). */
 static int
 summarise_step(const struct uptest_step *s, const char *script, struct run_step *out)
 {
 	size_t n = 0;
-	const struct uptest_lock **locks = uptest_strongest_locks(s, &n);
-	bool ok = (locks || !n) && (out->step = mr_strdup(s->step));
+	const struct uptest_lock **locks = locks_by_line(s, &n);
+	bool ok = locks && (out->step = mr_strdup(s->step));
 
 	for (size_t i = 0; ok && i < n && out->n_locks < REVIEW_EVIDENCE_LIST; i++) {
 		struct run_lock *l = &out->locks[out->n_locks++];

@@ -36,8 +36,9 @@
  *     "rewrites": [{"relation": "orders", "relkind": "r", "line": 14}],
  *     "slowest": [{"line": 14, "ms": 11.9}]}]
  *
- * locks: the strongest lock on each relation that existed before, "after"
- * the statements its transaction ran after the one that took it; rewrites:
+ * locks: the strongest lock each line took on each relation that existed
+ * before, strongest first, "after" the statements its transaction ran after
+ * the one that took it (the first is the strongest on its relation); rewrites:
  * the relations that existed before and got a new relfilenode; slowest: the
  * slowest statements.  "line" is the migration's line, 0 when the
  * statement came from elsewhere.  Lists longer than REVIEW_EVIDENCE_LIST

@@ -195,7 +195,8 @@ const struct uptest_lock **uptest_strongest_locks(const struct uptest_step *s, s
 
 /*
  * What the review file keeps of ev (review.h): per step the strongest lock
- * on each relation that existed before, the rewrites of those, the slowest
+ * each line took on each relation that existed before (strongest first),
+ * the rewrites of those, the slowest
  * statements; a line in another file than script (the migration's file
  * name) is 0.  *out is NULL when ev has no step; -1 when memory ran out.
  */
