@@ -166,9 +166,12 @@ note_of(const struct finding *f, bool rewrite, const struct test_run *t, char *n
 	else if (!rewrite && l)
 		snprintf(note, size, "confirmed by the test run on %s (%s)", t->database, lock);
 	/* a failed run may have stopped before this line: it contradicts nothing */
+	else if (t->outcome == TEST_PASSED && rewrite && l)
+		snprintf(note, size, "the test run on %s saw no rewrite of %s at this line (%s)",
+			 t->database, l->relation, lock);
 	else if (t->outcome == TEST_PASSED && rewrite)
-		snprintf(note, size, "the test run on %s saw no rewrite at this line (%s)",
-			 t->database, *lock ? lock : "and no lock of a table that existed before");
+		snprintf(note, size, "the test run on %s saw no rewrite and no lock on a table that "
+			 "existed before at this line", t->database);
 	else if (t->outcome == TEST_PASSED)
 		snprintf(note, size, "the test run on %s saw no lock at this line on a table that "
 			 "existed before", t->database);

@@ -150,7 +150,8 @@ int uptest_run(const struct project *p, const char *const *revs, size_t n,
 
 /*
  * Records every result of run in rv as the evidence of the tested item, for
- * the blob each revision has in g, run by runner; saves the file.
+ * the blob each revision has in g, run by runner, with the summary of its
+ * trace on PostgreSQL (uptest_evidence_summary()); saves the file.
  */
 int uptest_record(struct review *rv, const struct uptest_run *run, const struct graph *g,
 		  const char *runner, struct mr_error *err);
