@@ -118,6 +118,10 @@ Test(evidence, long_text_is_cut_and_lists_are_capped)
 	uptest_evidence_free(&ev);
 }
 
+#define LOCK_AT(rel, mode, held, line) \
+	"{\"relation\":\"" rel "\",\"relkind\":\"r\",\"mode\":\"" mode "\",\"held_ms\":" held "," \
+	"\"file\":\"a.py\",\"line\":" line ",\"created\":false}"
+
 #define STATEMENT(file, line, ms, rewrote) \
 	"{\"kind\":\"statement\",\"sql\":\"x\",\"file\":\"" file "\",\"line\":" line "," \
 	"\"ms\":" ms ",\"rows\":-1,\"autocommit\":false,\"rewrote\":[" rewrote "]}"
@@ -135,6 +139,8 @@ Test(evidence, the_summary_the_review_file_keeps)
 		STATEMENT("a.py", "5", "1", ""),
 		"{\"kind\":\"transaction\",\"end\":\"commit\",\"ms\":9,\"locks\":["
 		LOCK("orders", "r", "AccessExclusiveLock", "9.04", "false") ","
+		LOCK("orders_pkey", "i", "AccessExclusiveLock", "9.04", "false") ","
+		LOCK_AT("orders", "ShareLock", "0.5", "5") ","
 		LOCK("fresh", "r", "AccessExclusiveLock", "9", "true") "]}",
 		/* the next transaction counts its own statements only */
 		STATEMENT("a.py", "3", "0.1", ""),
@@ -148,13 +154,17 @@ Test(evidence, the_summary_the_review_file_keeps)
 	cr_assert_eq(uptest_evidence_summary(&ev, "a.py", &sum), 0);
 	cr_assert(sum && sum->n == 1);
 	s = &sum->v[0];
-	cr_assert_eq(s->n_locks, 2, "the created table's lock is left out");
+	cr_assert_eq(s->n_locks, 3, "the created table's lock and the index's are left out");
 	cr_expect_str_eq(s->locks[0].relation, "orders");
 	cr_expect_float_eq(s->locks[0].held_ms, 9.0, 1e-9, "to a tenth of a millisecond");
 	cr_expect_eq(s->locks[0].line, 3);
 	cr_expect_eq(s->locks[0].after, 3, "held across the three statements after line 3");
-	cr_expect_str_eq(s->locks[1].relation, "items");
+	cr_expect_str_eq(s->locks[1].relation, "orders", "each line's lock on the table");
+	cr_expect_eq(s->locks[1].mode, PG_SHARE);
+	cr_expect_eq(s->locks[1].line, 5);
 	cr_expect_eq(s->locks[1].after, 0);
+	cr_expect_str_eq(s->locks[2].relation, "items");
+	cr_expect_eq(s->locks[2].after, 0);
 	cr_assert_eq(s->n_rewrites, 1, "a table its transaction created is no rewrite to fear");
 	cr_expect_str_eq(s->rewrites[0].relation, "orders");
 	cr_assert_eq(s->n_slowest, REVIEW_EVIDENCE_SLOWEST);
