@@ -122,6 +122,104 @@ item_out(struct jsonout *w, const struct gate *gt, size_t rev, int item)
 	jsonout_end_object(w);
 }
 
+/* ---- the recorded runs' evidence (review.h), for the revision's current content ---- */
+
+static bool
+has_evidence(const struct gate *gt, size_t rev)
+{
+	const struct revision *rv = &gt->r.g.revs[rev];
+	size_t n;
+	const struct test_run *runs = rv->id ? review_runs(&gt->review, rv->id, &n) : NULL;
+
+	for (size_t k = 0; runs && k < n; k++)
+		if (runs[k].evidence && !strcmp(runs[k].blob, rv->blob))
+			return true;
+	return false;
+}
+
+static void
+lock_out(struct jsonout *w, const struct run_lock *l)
+{
+	jsonout_begin_object(w);
+	put_str(w, "relation", l->relation);
+	put_str(w, "mode", pglock_name(l->mode));
+	put_str(w, "blocks", pglock_blocks(l->mode));
+	jsonout_key(w, "heldMs");
+	jsonout_tenths(w, l->held_ms);
+	put_int(w, "line", l->line);
+	put_int(w, "statementsAfter", l->after);
+	jsonout_end_object(w);
+}
+
+static void
+step_out(struct jsonout *w, const struct run_step *s)
+{
+	char kind[2] = { 0 };
+
+	jsonout_begin_object(w);
+	put_str(w, "step", s->step);
+	jsonout_key(w, "locks");
+	jsonout_begin_array(w);
+	for (size_t k = 0; k < s->n_locks; k++)
+		if (utf8(s->locks[k].relation))
+			lock_out(w, &s->locks[k]);
+	jsonout_end_array(w);
+	jsonout_key(w, "rewrites");
+	jsonout_begin_array(w);
+	for (size_t k = 0; k < s->n_rewrites; k++) {
+		if (!utf8(s->rewrites[k].relation))
+			continue;
+		kind[0] = s->rewrites[k].relkind;
+		jsonout_begin_object(w);
+		put_str(w, "relation", s->rewrites[k].relation);
+		put_str(w, "relkind", kind);
+		put_int(w, "line", s->rewrites[k].line);
+		jsonout_end_object(w);
+	}
+	jsonout_end_array(w);
+	jsonout_key(w, "slowest");
+	jsonout_begin_array(w);
+	for (size_t k = 0; k < s->n_slowest; k++) {
+		jsonout_begin_object(w);
+		put_int(w, "line", s->slowest[k].line);
+		jsonout_key(w, "ms");
+		jsonout_tenths(w, s->slowest[k].ms);
+		jsonout_end_object(w);
+	}
+	jsonout_end_array(w);
+	jsonout_end_object(w);
+}
+
+/* The evidence of the runs on the revision's current content: one entry per database. */
+static void
+evidence_out(struct jsonout *w, const struct gate *gt, size_t rev)
+{
+	const struct revision *rv = &gt->r.g.revs[rev];
+	size_t n;
+	const struct test_run *runs = review_runs(&gt->review, rv->id, &n);
+
+	jsonout_key(w, "evidence");
+	jsonout_begin_array(w);
+	for (size_t k = 0; k < n; k++) {
+		const struct test_run *t = &runs[k];
+
+		if (!t->evidence || strcmp(t->blob, rv->blob) || !utf8(t->database) ||
+		    !utf8(t->timestamp))
+			continue;
+		jsonout_begin_object(w);
+		put_str(w, "database", t->database);
+		put_str(w, "test", test_outcome_name(t->outcome));
+		put_str(w, "timestamp", t->timestamp);
+		jsonout_key(w, "steps");
+		jsonout_begin_array(w);
+		for (size_t s = 0; s < t->evidence->n; s++)
+			step_out(w, &t->evidence->v[s]);
+		jsonout_end_array(w);
+		jsonout_end_object(w);
+	}
+	jsonout_end_array(w);
+}
+
 static void
 migration_out(struct jsonout *w, const struct gate *gt, size_t rev)
 {
@@ -144,6 +242,9 @@ migration_out(struct jsonout *w, const struct gate *gt, size_t rev)
 	for (int item = 0; item < CHECK_ITEM_COUNT; item++)
 		item_out(w, gt, rev, item);
 	jsonout_end_array(w);
+	/* only with evidence: the output of a project that has none stays as it was */
+	if (has_evidence(gt, rev))
+		evidence_out(w, gt, rev);
 	jsonout_end_object(w);
 }
 
@@ -218,6 +319,34 @@ gate_out(struct jsonout *w, const struct gate *gt, const struct strvec *problems
 }
 
 /* The target dialect and where it came from: JSON's "dialect", SARIF's run properties. */
+/* SARIF: the run's evidence per migration in scope, as the JSON report has it, if any. */
+static void
+sarif_evidence(struct jsonout *w, const struct gate *gt)
+{
+	const struct graph *g = &gt->r.g;
+	bool any = false;
+
+	for (size_t k = 0; k < g->n_order; k++) {
+		size_t rev = g->order[k];
+
+		if (!gate_scoped(gt, rev) || !has_evidence(gt, rev) || !utf8(g->revs[rev].id) ||
+		    !utf8(g->revs[rev].relpath))
+			continue;
+		if (!any)
+			jsonout_key(w, "evidence");
+		if (!any)
+			jsonout_begin_array(w);
+		any = true;
+		jsonout_begin_object(w);
+		put_str(w, "revision", g->revs[rev].id);
+		put_str(w, "path", g->revs[rev].relpath);
+		evidence_out(w, gt, rev);
+		jsonout_end_object(w);
+	}
+	if (any)
+		jsonout_end_array(w);
+}
+
 static void
 dialect_out(struct jsonout *w, const struct gate *gt, bool sarif)
 {
@@ -230,6 +359,8 @@ dialect_out(struct jsonout *w, const struct gate *gt, bool sarif)
 	jsonout_begin_object(w);
 	put_str(w, sarif ? "dialect" : "name", name);
 	put_str(w, sarif ? "dialectSource" : "source", gt->cfg.dialect_from);
+	if (sarif)
+		sarif_evidence(w, gt);
 	jsonout_end_object(w);
 }
 

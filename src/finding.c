@@ -58,12 +58,39 @@ findings_addv(struct findings *fs, enum rule_id rule, enum severity sev,
 	else
 		path = intern(fs, path);
 	f = &fs->v[fs->n];
-	*f = (struct finding){ &rules[rule], sev, path, line, col, intern(fs, msg), revision };
+	*f = (struct finding){ &rules[rule], sev, path, line, col, intern(fs, msg), revision,
+			       NULL };
 	free(long_msg);
 	if (!f->path || !f->message)
 		return -1;
 	fs->n++;
 	return 0;
+}
+
+int
+findings_note(struct findings *fs, size_t i, const char *note)
+{
+	struct finding *f = &fs->v[i];
+	char *both = mr_printf("%s; %s", f->message, note);
+	const char *kept = both ? intern(fs, both) : NULL;
+
+	free(both);
+	if (!kept)
+		return -1;
+	if (!f->plain)
+		f->plain = f->message;
+	f->message = kept;
+	return 0;
+}
+
+void
+findings_unnote(struct findings *fs)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->v[i].plain) {
+			fs->v[i].message = fs->v[i].plain;
+			fs->v[i].plain = NULL;
+		}
 }
 
 int

@@ -256,6 +256,16 @@ jsonout_int(struct jsonout *w, long long v)
 }
 
 void
+jsonout_tenths(struct jsonout *w, double v)
+{
+	char num[48];
+	int n = snprintf(num, sizeof(num), "%.1f", v);
+
+	member(w);
+	put(w, num, (size_t)n);
+}
+
+void
 jsonout_bool(struct jsonout *w, bool v)
 {
 	member(w);

@@ -39,6 +39,12 @@ pglock_from_pg(const char *name)
 }
 
 const char *
+pglock_pg_name(enum pg_lock_mode m)
+{
+	return m < PG_LOCK_MODES ? modes[m].pg : "?";
+}
+
+const char *
 pglock_name(enum pg_lock_mode m)
 {
 	return m < PG_LOCK_MODES ? modes[m].name : "?";

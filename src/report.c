@@ -15,6 +15,7 @@
 #include "migreview/review.h"
 #include "migreview/rules.h"
 #include "migreview/settings.h"
+#include "report_int.h"
 
 /*
  * Findings in review order, then those of files outside the graph: a
@@ -285,15 +286,19 @@ report_evidence(struct report *r, const struct review *rv, struct mr_error *err)
 
 	if (analysis_config_load(r->settings ? r->settings : &r->p, &cfg, err) < 0)
 		return -1;
-	/* the tested item's findings are the runs' alone: drop the previous ones (their
-	   texts stay with the findings, which make the same ones again) */
+	/* the tested item's findings and the notes on the others are the runs' alone: drop
+	   the previous ones (their texts stay with the findings, which make the same ones
+	   again) */
+	findings_unnote(&r->all);
 	for (size_t i = 0; i < r->all.n; i++)
 		if (r->all.v[i].rule->item != CHECK_TESTED)
 			r->all.v[kept++] = r->all.v[i];
 	r->all.n = kept;
+	rc = report_run_notes(r, rv);
 	for (size_t i = 0; i < r->g.n && rc == 0; i++)
-		if (r->g.revs[i].in_graph && r->g.revs[i].blob[0])
-			rc = evidence_of(r, rv, &cfg, i);
+		if (r->g.revs[i].in_graph && r->g.revs[i].blob[0] &&
+		    (rc = evidence_of(r, rv, &cfg, i)) == 0)
+			rc = report_run_findings(r, rv, &cfg, i);
 	analysis_config_free(&cfg);
 	if (rc < 0 || findings_sort(&r->all) < 0 || order_findings(r) < 0 || index_findings(r) < 0)
 		return mr_error_oom(err);

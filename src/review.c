@@ -101,7 +101,9 @@ read_run(struct review *rv, json_t *obj, const char *path, size_t line, struct m
 	const char *blob = field(obj, "blob", false, &why);
 	const char *alembic = field(obj, "alembic", false, &why);
 	json_t *log = json_object_get(obj, "log");
+	struct run_evidence *evidence = NULL;
 	struct test_run t, copy;
+	int rc;
 
 	if (why)
 		return mr_error_set(err, "%s:%zu: '%s' must be a non-empty string", path, line, why);
@@ -112,6 +114,12 @@ read_run(struct review *rv, json_t *obj, const char *path, size_t line, struct m
 				    outcome);
 	if (!is_blob(blob))
 		return mr_error_set(err, "%s:%zu: blob '%s' is not a git blob id", path, line, blob);
+	if (evidence_read(json_object_get(obj, "evidence"), &evidence, &why) < 0)
+		return !strcmp(why, "out of memory") ? mr_error_oom(err) :
+		       !strcmp(why, "evidence") ?
+		       mr_error_set(err, "%s:%zu: 'evidence' must be a list of steps", path, line) :
+		       mr_error_set(err, "%s:%zu: the evidence's '%s' is malformed or out of range",
+				    path, line, why);
 	t = (struct test_run){
 		.revision = (char *)revision,
 		.database = (char *)database,
@@ -123,10 +131,11 @@ read_run(struct review *rv, json_t *obj, const char *path, size_t line, struct m
 		.blob = (char *)blob,
 		.alembic = (char *)alembic,
 		.log = (char *)json_string_value(log),
+		.evidence = evidence,
 	};
-	if (run_copy(&copy, &t) < 0 || records_append_run(rv, &copy) < 0)
-		return mr_error_oom(err);
-	return 0;
+	rc = run_copy(&copy, &t) < 0 || records_append_run(rv, &copy) < 0 ? mr_error_oom(err) : 0;
+	run_evidence_free(evidence);
+	return rc;
 }
 
 static int
@@ -380,13 +389,17 @@ run_json(const struct test_run *t)
 	json_object_set_new(o, "blob", json_string(t->blob));
 	json_object_set_new(o, "alembic", json_string(t->alembic));
 	json_object_set_new(o, "log", json_string(t->log));
+	if (t->evidence)
+		json_object_set_new(o, "evidence", evidence_json(t->evidence));
 	return o;
 }
 
 static int
 write_line(FILE *f, json_t *o)
 {
-	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	/* the evidence's milliseconds as they were rounded, not to 17 digits */
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+		    : NULL;
 	int rc = s && fputs(s, f) >= 0 && fputc('\n', f) != EOF ? 0 : -1;
 
 	free(s);

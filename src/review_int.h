@@ -5,6 +5,8 @@
 #ifndef MIGREVIEW_REVIEW_INT_H
 #define MIGREVIEW_REVIEW_INT_H
 
+#include <jansson.h>
+
 #include "migreview/review.h"
 
 void decision_free(struct decision *d);
@@ -30,6 +32,13 @@ int records_settle(struct review *rv);
 int records_merge(struct review *to, const struct review *from);
 void records_clear(struct review *rv);          /* empties, keeping the arrays */
 void records_free(struct review *rv);           /* empties and frees the arrays */
+
+/*
+ * A run's "evidence" member (review_evidence.c): *out is NULL when it is
+ * absent; -1 with *why naming the member that is wrong (or "out of memory").
+ */
+int evidence_read(json_t *v, struct run_evidence **out, const char **why);
+json_t *evidence_json(const struct run_evidence *e);
 
 /* DECISION_* for a status name, or -1. */
 int decision_status_parse(const char *s);

@@ -74,6 +74,7 @@ run_free(struct test_run *t)
 	free(t->blob);
 	free(t->alembic);
 	free(t->log);
+	run_evidence_free(t->evidence);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -91,10 +92,11 @@ run_copy(struct test_run *to, const struct test_run *from)
 		.blob = mr_strdup(from->blob),
 		.alembic = mr_strdup(from->alembic),
 		.log = mr_strdup(from->log ? from->log : ""),
+		.evidence = run_evidence_copy(from->evidence),
 	};
 	if (!to->revision || !to->database || !to->runner || !to->timestamp || !to->blob ||
 	    !to->alembic || !to->log || (from->step && !to->step) ||
-	    (from->error && !to->error)) {
+	    (from->error && !to->error) || (from->evidence && !to->evidence)) {
 		run_free(to);
 		return -1;
 	}

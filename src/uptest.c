@@ -882,16 +882,25 @@ uptest_record(struct review *rv, const struct uptest_run *run, const struct grap
 {
 	struct test_run *runs = calloc(run->n + 1, sizeof(*runs));
 	size_t k = 0;
-	int rc;
+	int rc = 0;
 
 	if (!runs)
 		return mr_error_oom(err);
-	for (size_t i = 0; i < run->n; i++) {
+	for (size_t i = 0; i < run->n && rc == 0; i++) {
 		const struct uptest_result *res = &run->v[i];
 		size_t at = graph_find(g, res->revision);
+		struct run_evidence *evidence = NULL;
+		const char *script;
 
 		if (at >= g->n || !g->revs[at].blob[0])
 			continue;
+		/* the runner names a statement's script by its file name */
+		script = strrchr(g->revs[at].relpath, '/');
+		script = script ? script + 1 : g->revs[at].relpath;
+		/* what is worth keeping is PostgreSQL's: locks and rewrites (SQLite locks the
+		   file; its durations alone would only make the file differ run to run) */
+		if (!strcmp(run->database, "postgresql"))
+			rc = uptest_evidence_summary(&res->evidence, script, &evidence);
 		runs[k++] = (struct test_run){
 			.revision = res->revision,
 			.database = run->database,
@@ -902,9 +911,15 @@ uptest_record(struct review *rv, const struct uptest_run *run, const struct grap
 			.blob = (char *)g->revs[at].blob,
 			.alembic = *run->alembic ? run->alembic : "unknown",
 			.log = res->log,
+			.evidence = evidence,
 		};
 	}
-	rc = review_record_runs(rv, runs, k, err);
+	if (rc < 0)
+		mr_error_oom(err);
+	else
+		rc = review_record_runs(rv, runs, k, err);
+	for (size_t i = 0; i < k; i++)
+		run_evidence_free(runs[i].evidence);
 	free(runs);
 	return rc;
 }

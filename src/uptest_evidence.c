@@ -203,6 +203,20 @@ add_statement(struct uptest_evidence *ev, struct uptest_step *s, json_t *obj, st
 	return rewrote ? add_rewrites(ev, s, rewrote, &st, p) : 0;
 }
 
+/*
+ * How many statements of the transaction that just ended (s->tx_first on)
+ * ran after the first one at l's line: the runner says a transaction's
+ * locks after its statements.
+ */
+static long
+statements_after(const struct uptest_step *s, const struct uptest_lock *l)
+{
+	for (size_t i = s->tx_first; i < s->n_statements; i++)
+		if (s->statements[i].line == l->line && !strcmp(s->statements[i].file, l->file))
+			return (long)(s->n_statements - i - 1);
+	return 0;
+}
+
 static const char *const ends[] = { "commit", "rollback", "autocommit", "open" };
 
 static int
@@ -238,6 +252,8 @@ add_transaction(struct uptest_evidence *ev, struct uptest_step *s, json_t *obj, 
 		if (!q.why && l.mode == PG_LOCK_MODES)
 			q.why = "a lock mode is not a table lock mode";
 		if (!q.why)
+			l.after = statements_after(s, &l);
+		if (!q.why)
 			ok = room(ev, &s->locks, &s->cap_locks, s->n_locks, sizeof(l));
 		if (ok > 0)
 			s->locks[s->n_locks++] = l;
@@ -248,6 +264,7 @@ add_transaction(struct uptest_evidence *ev, struct uptest_step *s, json_t *obj, 
 		if (q.why && !p->why)
 			p->why = q.why;
 	}
+	s->tx_first = s->n_statements;
 	return 0;
 }
 
@@ -351,6 +368,148 @@ uptest_strongest_locks(const struct uptest_step *s, size_t *n)
 		return NULL;
 	}
 	return out;
+}
+
+/* Milliseconds to a tenth, as the review file keeps them. */
+static double
+tenth(double ms)
+{
+	/* at most 1e12 (uptest_evidence_add): fits; no libm for round() */
+	return (double)(long long)(ms * 10 + 0.5) / 10;
+}
+
+static long
+line_in(const char *file, long line, const char *script)
+{
+	return file && !strcmp(file, script) ? line : 0;
+}
+
+/* Whether relation is one a lock of s says its transaction created. */
+static bool
+created_in(const struct uptest_step *s, const char *relation)
+{
+	for (size_t i = 0; i < s->n_locks; i++)
+		if (s->locks[i].created && !strcmp(s->locks[i].relation, relation))
+			return true;
+	return false;
+}
+
+/* Keeps st among the slowest of out, slowest first. */
+static void
+keep_slowest(struct run_step *out, const struct uptest_statement *st, const char *script)
+{
+	size_t at = out->n_slowest;
+
+	while (at > 0 && out->slowest[at - 1].ms < st->ms)
+		at--;
+	if (at >= REVIEW_EVIDENCE_SLOWEST)
+		return;
+	if (out->n_slowest < REVIEW_EVIDENCE_SLOWEST)
+		out->n_slowest++;
+	memmove(&out->slowest[at + 1], &out->slowest[at],
+		(out->n_slowest - at - 1) * sizeof(*out->slowest));
+	out->slowest[at] = (struct run_slow){ line_in(st->file, st->line, script), tenth(st->ms) };
+}
+
+static int
+by_mode_then_time(const void *a, const void *b)
+{
+	const struct uptest_lock *x = *(const struct uptest_lock *const *)a;
+	const struct uptest_lock *y = *(const struct uptest_lock *const *)b;
+
+	if (x->mode != y->mode)
+		return x->mode > y->mode ? -1 : 1;
+	return (x->held_ms < y->held_ms) - (x->held_ms > y->held_ms);
+}
+
+/*
+ * The strongest lock each line took on each table that existed before,
+ * strongest first (*n of them; NULL when none or memory ran out): per line,
+ * not only per relation, so that what a static finding on a line predicted
+ * is compared with what that line took.
+ */
+static const struct uptest_lock **
+locks_by_line(const struct uptest_step *s, size_t *n)
+{
+	const struct uptest_lock **out = calloc(s->n_locks + 1, sizeof(*out));
+
+	*n = 0;
+	for (size_t i = 0; out && i < s->n_locks; i++) {
+		const struct uptest_lock *l = &s->locks[i];
+		size_t k = 0;
+
+		/* a table's; an index's goes with its table's (DROP INDEX, DROP TABLE) */
+		if (l->created || !strchr("rpmf", l->relkind))
+			continue;
+		while (k < *n && (out[k]->line != l->line || strcmp(out[k]->relation, l->relation) ||
+				  strcmp(out[k]->file, l->file)))
+			k++;
+		if (k == *n)
+			out[(*n)++] = l;
+		else if (stronger(l, out[k]))
+			out[k] = l;
+	}
+	if (out)
+		qsort(out, *n, sizeof(*out), by_mode_then_time);
+	return out;
+}
+
+/* Fills out (zeroed) from s; -1 when memory ran out (out is then partly filled). */
+static int
+summarise_step(const struct uptest_step *s, const char *script, struct run_step *out)
+{
+	size_t n = 0;
+	const struct uptest_lock **locks = locks_by_line(s, &n);
+	bool ok = locks && (out->step = mr_strdup(s->step));
+
+	for (size_t i = 0; ok && i < n && out->n_locks < REVIEW_EVIDENCE_LIST; i++) {
+		struct run_lock *l = &out->locks[out->n_locks++];
+
+		*l = (struct run_lock){ mr_strdup(locks[i]->relation), locks[i]->mode,
+					tenth(locks[i]->held_ms),
+					line_in(locks[i]->file, locks[i]->line, script),
+					locks[i]->after };
+		ok = l->relation != NULL;
+	}
+	free(locks);
+	for (size_t i = 0; ok && i < s->n_rewrites && out->n_rewrites < REVIEW_EVIDENCE_LIST; i++) {
+		const struct uptest_rewrite *r = &s->rewrites[i];
+		struct run_rewrite *w = &out->rewrites[out->n_rewrites];
+
+		if (created_in(s, r->relation))
+			continue;
+		*w = (struct run_rewrite){ mr_strdup(r->relation), r->relkind,
+					   line_in(r->file, r->line, script) };
+		out->n_rewrites++;
+		ok = w->relation != NULL;
+	}
+	for (size_t i = 0; ok && i < s->n_statements; i++)
+		keep_slowest(out, &s->statements[i], script);
+	return ok ? 0 : -1;
+}
+
+int
+uptest_evidence_summary(const struct uptest_evidence *ev, const char *script,
+			struct run_evidence **out)
+{
+	static const size_t steps = 3;  /* upgrade, downgrade, re-upgrade */
+	struct run_evidence *e;
+	int rc = 0;
+
+	*out = NULL;
+	if (!ev->n)
+		return 0;
+	if (!(e = calloc(1, sizeof(*e))) || !(e->v = calloc(steps, sizeof(*e->v)))) {
+		free(e);
+		return -1;
+	}
+	for (size_t i = 0; i < ev->n && e->n < steps && rc == 0; i++)
+		rc = summarise_step(&ev->v[i], script, &e->v[e->n++]);
+	if (rc < 0)
+		run_evidence_free(e);
+	else
+		*out = e;
+	return rc;
 }
 
 void

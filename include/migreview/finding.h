@@ -25,6 +25,7 @@ struct finding {
 	unsigned line, col;     /* 1-based; 0 when the whole file is meant */
 	const char *message;
 	size_t revision;        /* index of the revision it belongs to, or FINDING_NO_REVISION */
+	const char *plain;      /* the message before findings_note() added to it, or NULL */
 };
 
 #define FINDING_NO_REVISION ((size_t)-1)
@@ -44,6 +45,14 @@ int findings_add(struct findings *fs, enum rule_id rule, enum severity sev,
 int findings_addv(struct findings *fs, enum rule_id rule, enum severity sev,
 		  const char *path, unsigned line, unsigned col, size_t revision,
 		  const char *fmt, va_list ap) __attribute__((format(printf, 8, 0)));
+
+/*
+ * Adds a note to finding i's message ("MESSAGE; NOTE"), the test run's word
+ * on what the rule predicted; findings_unnote() gives every finding its
+ * message back.  -1 when memory runs out.
+ */
+int findings_note(struct findings *fs, size_t i, const char *note);
+void findings_unnote(struct findings *fs);
 
 /* Moves every finding of src to the end of dst, leaving src empty.  -1 when memory runs out. */
 int findings_take(struct findings *dst, struct findings *src);

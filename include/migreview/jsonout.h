@@ -40,6 +40,8 @@ void jsonout_string(struct jsonout *w, const char *s);
 /* s of len bytes, NULs included; not UTF-8 fails the writer, as it fails jansson's dump */
 void jsonout_stringn(struct jsonout *w, const char *s, size_t len);
 void jsonout_int(struct jsonout *w, long long v);
+/* v (finite) to one decimal: a duration in milliseconds */
+void jsonout_tenths(struct jsonout *w, double v);
 void jsonout_bool(struct jsonout *w, bool v);
 void jsonout_null(struct jsonout *w);
 /* Whether nothing failed so far (a write may fail later, at the buffer's next flush). */

@@ -25,6 +25,9 @@ enum pg_lock_mode {
 /* The mode pg_locks names ("AccessExclusiveLock"); PG_LOCK_MODES if none. */
 enum pg_lock_mode pglock_from_pg(const char *name);
 
+/* "AccessExclusiveLock", as pg_locks names it; "?" for PG_LOCK_MODES. */
+const char *pglock_pg_name(enum pg_lock_mode m);
+
 /* "ACCESS EXCLUSIVE", as the documentation and LOCK TABLE name it. */
 const char *pglock_name(enum pg_lock_mode m);
 

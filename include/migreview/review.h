@@ -27,6 +27,25 @@
  * error in one line.  Runs are written after the
  * decisions, sorted by (revision, database).
  *
+ * A run traced on PostgreSQL also keeps a summary of its evidence, per step
+ * (a member older files do not have, and older migreviews ignore):
+ *
+ *   "evidence": [{"step": "upgrade",
+ *     "locks": [{"relation": "orders", "mode": "AccessExclusiveLock",
+ *                "held_ms": 12.5, "line": 14, "after": 2}],
+ *     "rewrites": [{"relation": "orders", "relkind": "r", "line": 14}],
+ *     "slowest": [{"line": 14, "ms": 11.9}]}]
+ *
+ * locks: the strongest lock each line took on each relation that existed
+ * before, strongest first, "after" the statements its transaction ran after
+ * the one that took it (the first is the strongest on its relation); rewrites:
+ * the relations that existed before and got a new relfilenode; slowest: the
+ * slowest statements.  "line" is the migration's line, 0 when the
+ * statement came from elsewhere.  Lists longer than REVIEW_EVIDENCE_LIST
+ * are cut when read (a newer migreview may keep more), unknown steps and
+ * members are ignored; a member of the wrong type or out of range is an
+ * error with the file's line, as any other.
+ *
  * The file on disk is the truth.  What is recorded here and not saved yet
  * is pending; saving takes a lock on the file's directory, reads the file
  * again, puts the pending records in, writes a temporary file in the same
@@ -51,6 +70,7 @@
 
 #include "migreview/checklist.h"
 #include "migreview/error.h"
+#include "migreview/pglocks.h"
 #include "migreview/project.h"
 
 #define REVIEW_FORMAT 1
@@ -78,6 +98,45 @@ struct decision {
 
 enum test_outcome { TEST_PASSED, TEST_FAILED };
 
+#define REVIEW_EVIDENCE_LIST 20         /* locks or rewrites kept per step */
+#define REVIEW_EVIDENCE_SLOWEST 3
+#define REVIEW_EVIDENCE_NAME 256        /* bytes of a relation's name */
+
+/* What a traced run saw in one step (upgrade, downgrade, re-upgrade). */
+struct run_lock {
+	char *relation;
+	enum pg_lock_mode mode;
+	double held_ms;
+	long line;
+	long after;             /* statements of its transaction after the one that took it */
+};
+
+struct run_rewrite {
+	char *relation;
+	char relkind;           /* pg_class.relkind: 'r' table, 'i' index, ... */
+	long line;
+};
+
+struct run_slow {
+	long line;
+	double ms;
+};
+
+struct run_step {
+	char *step;
+	struct run_lock locks[REVIEW_EVIDENCE_LIST];
+	size_t n_locks;
+	struct run_rewrite rewrites[REVIEW_EVIDENCE_LIST];
+	size_t n_rewrites;
+	struct run_slow slowest[REVIEW_EVIDENCE_SLOWEST];
+	size_t n_slowest;
+};
+
+struct run_evidence {
+	struct run_step *v;
+	size_t n;
+};
+
 struct test_run {
 	char *revision;
 	char *database;         /* the backend it ran on: sqlite, postgresql, ... */
@@ -89,6 +148,7 @@ struct test_run {
 	char *blob;             /* the git blob id of the file as tested */
 	char *alembic;          /* Alembic's version */
 	char *log;              /* the last lines of the run's output */
+	struct run_evidence *evidence;  /* what it traced, or NULL */
 };
 
 struct review {
@@ -143,6 +203,10 @@ int review_record_runs(struct review *rv, const struct test_run *runs, size_t n,
 		       struct mr_error *err);
 
 const char *test_outcome_name(enum test_outcome o);
+
+/* A deep copy of e (NULL: none, or memory ran out when e is not NULL). */
+struct run_evidence *run_evidence_copy(const struct run_evidence *e);
+void run_evidence_free(struct run_evidence *e);
 
 /*
  * What the recorded runs say of a revision's current content (blob): a run

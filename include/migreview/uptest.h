@@ -104,6 +104,7 @@ struct uptest_lock {
 	char *file;                     /* the statement that took it */
 	long line;
 	bool created;                   /* on a relation its transaction made: nobody waits */
+	long after;                     /* statements its transaction ran after the one that took it */
 };
 
 struct uptest_rewrite {
@@ -121,6 +122,7 @@ struct uptest_step {
 	size_t n_locks, cap_locks;
 	struct uptest_rewrite *rewrites;
 	size_t n_rewrites, cap_rewrites;
+	size_t tx_first;                /* the first statement of the transaction under way */
 };
 
 #define UPTEST_SQL_MAX 300
@@ -168,7 +170,8 @@ int uptest_run(const struct project *p, const char *const *revs, size_t n,
 
 /*
  * Records every result of run in rv as the evidence of the tested item, for
- * the blob each revision has in g, run by runner; saves the file.
+ * the blob each revision has in g, run by runner, with the summary of its
+ * trace on PostgreSQL (uptest_evidence_summary()); saves the file.
  */
 int uptest_record(struct review *rv, const struct uptest_run *run, const struct graph *g,
 		  const char *runner, struct mr_error *err);
@@ -210,6 +213,16 @@ int uptest_evidence_add(struct uptest_evidence *ev, const char *step, const char
  * mode on a relation, the one held longest.
  */
 const struct uptest_lock **uptest_strongest_locks(const struct uptest_step *s, size_t *n);
+
+/*
+ * What the review file keeps of ev (review.h): per step the strongest lock
+ * each line took on each relation that existed before (strongest first),
+ * the rewrites of those, the slowest
+ * statements; a line in another file than script (the migration's file
+ * name) is 0.  *out is NULL when ev has no step; -1 when memory ran out.
+ */
+int uptest_evidence_summary(const struct uptest_evidence *ev, const char *script,
+			    struct run_evidence **out);
 
 void uptest_evidence_free(struct uptest_evidence *ev);
 

@@ -117,3 +117,63 @@ Test(evidence, long_text_is_cut_and_lists_are_capped)
 	cr_expect(ev.v[0].statements[0].autocommit);
 	uptest_evidence_free(&ev);
 }
+
+#define LOCK_AT(rel, mode, held, line) \
+	"{\"relation\":\"" rel "\",\"relkind\":\"r\",\"mode\":\"" mode "\",\"held_ms\":" held "," \
+	"\"file\":\"a.py\",\"line\":" line ",\"created\":false}"
+
+#define STATEMENT(file, line, ms, rewrote) \
+	"{\"kind\":\"statement\",\"sql\":\"x\",\"file\":\"" file "\",\"line\":" line "," \
+	"\"ms\":" ms ",\"rows\":-1,\"autocommit\":false,\"rewrote\":[" rewrote "]}"
+
+Test(evidence, the_summary_the_review_file_keeps)
+{
+	struct uptest_evidence ev = { 0 };
+	struct run_evidence *sum;
+	const struct run_step *s;
+	static const char *const lines[] = {
+		STATEMENT("a.py", "3", "2.04", "{\"relation\":\"orders\",\"relkind\":\"r\"},"
+			  "{\"relation\":\"fresh\",\"relkind\":\"r\"}"),
+		STATEMENT("a.py", "4", "0.5", ""),
+		STATEMENT("helpers.py", "9", "7.25", ""),
+		STATEMENT("a.py", "5", "1", ""),
+		"{\"kind\":\"transaction\",\"end\":\"commit\",\"ms\":9,\"locks\":["
+		LOCK("orders", "r", "AccessExclusiveLock", "9.04", "false") ","
+		LOCK("orders_pkey", "i", "AccessExclusiveLock", "9.04", "false") ","
+		LOCK_AT("orders", "ShareLock", "0.5", "5") ","
+		LOCK("fresh", "r", "AccessExclusiveLock", "9", "true") "]}",
+		/* the next transaction counts its own statements only */
+		STATEMENT("a.py", "3", "0.1", ""),
+		"{\"kind\":\"transaction\",\"end\":\"commit\",\"ms\":1,\"locks\":["
+		LOCK("items", "r", "ShareLock", "0.1", "false") "]}",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++)
+		cr_assert_eq(uptest_evidence_add(&ev, "upgrade", lines[i]), 0);
+	cr_assert_eq(ev.ignored, 0, "%s", ev.first_ignored);
+	cr_assert_eq(uptest_evidence_summary(&ev, "a.py", &sum), 0);
+	cr_assert(sum && sum->n == 1);
+	s = &sum->v[0];
+	cr_assert_eq(s->n_locks, 3, "the created table's lock and the index's are left out");
+	cr_expect_str_eq(s->locks[0].relation, "orders");
+	cr_expect_float_eq(s->locks[0].held_ms, 9.0, 1e-9, "to a tenth of a millisecond");
+	cr_expect_eq(s->locks[0].line, 3);
+	cr_expect_eq(s->locks[0].after, 3, "held across the three statements after line 3");
+	cr_expect_str_eq(s->locks[1].relation, "orders", "each line's lock on the table");
+	cr_expect_eq(s->locks[1].mode, PG_SHARE);
+	cr_expect_eq(s->locks[1].line, 5);
+	cr_expect_eq(s->locks[1].after, 0);
+	cr_expect_str_eq(s->locks[2].relation, "items");
+	cr_expect_eq(s->locks[2].after, 0);
+	cr_assert_eq(s->n_rewrites, 1, "a table its transaction created is no rewrite to fear");
+	cr_expect_str_eq(s->rewrites[0].relation, "orders");
+	cr_assert_eq(s->n_slowest, REVIEW_EVIDENCE_SLOWEST);
+	cr_expect_eq(s->slowest[0].line, 0, "a statement of another file has no line here");
+	cr_expect_float_eq(s->slowest[0].ms, 7.3, 1e-9);
+	cr_expect_eq(s->slowest[1].line, 3);
+	cr_expect_eq(s->slowest[2].line, 5);
+	run_evidence_free(sum);
+	uptest_evidence_free(&ev);
+	cr_assert_eq(uptest_evidence_summary(&ev, "a.py", &sum), 0);
+	cr_expect_null(sum, "nothing traced: no summary");
+}

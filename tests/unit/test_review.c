@@ -619,3 +619,129 @@ Test(review, saving_keeps_the_mode_and_refuses_a_link)
 	free(target);
 	free(p);
 }
+
+/* --- a run's evidence: what the database did, kept with the run --- */
+
+#define RUN_HEAD(rev) \
+	"{\"revision\":\"" rev "\",\"test\":\"passed\",\"database\":\"postgresql\"," \
+	"\"step\":null,\"error\":null,\"runner\":\"x\",\"timestamp\":\"t\"," \
+	"\"blob\":\"" BLOB_A "\",\"alembic\":\"1\",\"log\":\"\""
+
+Test(review, evidence_round_trips_with_its_run)
+{
+	struct review rv, again;
+	struct mr_error err;
+	struct run_evidence ev = { 0 };
+	struct run_step step = {
+		.step = "upgrade",
+		.locks = { { "orders", PG_ACCESS_EXCLUSIVE, 12.3, 14, 2 },
+			   { "customers", PG_SHARE_ROW_EXCLUSIVE, 0.4, 0, 0 } },
+		.n_locks = 2,
+		.rewrites = { { "orders", 'r', 14 } },
+		.n_rewrites = 1,
+		.slowest = { { 14, 11.9 } },
+		.n_slowest = 1,
+	};
+	struct test_run run = a_run("aaa", "postgresql", TEST_PASSED, BLOB_A);
+	const struct test_run *t;
+	char *text;
+
+	ev.v = &step;
+	ev.n = 1;
+	run.evidence = &ev;
+	setenv("SOURCE_DATE_EPOCH", "1795000000", 1);
+	cr_assert(load(&rv, "r", &err) == 0);
+	cr_assert(review_record_runs(&rv, &run, 1, &err) == 0, "%s", err.msg);
+	text = read_text("r");
+	cr_assert(strstr(text, ",\"evidence\":[{\"step\":\"upgrade\",\"locks\":["
+			 "{\"relation\":\"orders\",\"mode\":\"AccessExclusiveLock\",\"held_ms\":12.3,"
+			 "\"line\":14,\"after\":2},{\"relation\":\"customers\",\"mode\":"
+			 "\"ShareRowExclusiveLock\",\"held_ms\":0.4,\"line\":0,\"after\":0}],"
+			 "\"rewrites\":[{\"relation\":\"orders\",\"relkind\":\"r\",\"line\":14}],"
+			 "\"slowest\":[{\"line\":14,\"ms\":11.9}]}]}\n"), "%s", text);
+	free(text);
+	cr_assert(load(&again, "r", &err) == 0, "%s", err.msg);
+	t = review_find_run(&again, "aaa", "postgresql");
+	cr_assert(t && t->evidence && t->evidence->n == 1);
+	cr_assert_str_eq(t->evidence->v[0].step, "upgrade");
+	cr_assert_eq(t->evidence->v[0].n_locks, 2);
+	cr_assert_str_eq(t->evidence->v[0].locks[0].relation, "orders");
+	cr_assert_eq(t->evidence->v[0].locks[0].mode, PG_ACCESS_EXCLUSIVE);
+	cr_assert_float_eq(t->evidence->v[0].locks[0].held_ms, 12.3, 1e-9);
+	cr_assert_eq(t->evidence->v[0].locks[0].after, 2);
+	cr_assert_eq(t->evidence->v[0].rewrites[0].relkind, 'r');
+	cr_assert_eq(t->evidence->v[0].slowest[0].line, 14);
+	review_free(&rv);
+	review_free(&again);
+}
+
+Test(review, a_run_without_evidence_reads_and_writes_as_before)
+{
+	struct review rv;
+	struct mr_error err;
+	const char *old = "{\"migreview-review\":1}\n" RUN_HEAD("aaa") "}\n";
+	char *text;
+
+	write_text("r", old);
+	cr_assert(load(&rv, "r", &err) == 0, "%s", err.msg);
+	cr_assert_null(review_find_run(&rv, "aaa", "postgresql")->evidence);
+	cr_assert(review_decide(&rv, "aaa", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0);
+	text = read_text("r");
+	cr_assert(strstr(text, RUN_HEAD("aaa") "}\n"), "no evidence member written: %s", text);
+	free(text);
+	review_free(&rv);
+}
+
+Test(review, evidence_of_a_newer_migreview_is_read_as_far_as_known)
+{
+	struct review rv;
+	struct mr_error err;
+	const struct run_step *s;
+	char *line = mr_strdup(""), *text;
+
+	for (int i = 0; i < REVIEW_EVIDENCE_LIST + 5; i++) {
+		char *more = mr_printf("%s%s{\"relation\":\"t%d\",\"mode\":\"ShareLock\","
+				       "\"held_ms\":1,\"line\":%d,\"after\":0,\"waited_ms\":3}",
+				       line, i ? "," : "", i, i);
+
+		free(line);
+		line = more;
+	}
+	text = mr_printf("%s,\"evidence\":[{\"step\":\"models\",\"drift\":1},"
+			 "{\"step\":\"upgrade\",\"locks\":[%s],\"rows\":9}],\"new\":1}\n",
+			 RUN_HEAD("aaa"), line);
+	write_text("r", text);
+	free(text);
+	cr_assert(load(&rv, "r", &err) == 0, "%s", err.msg);
+	s = &review_find_run(&rv, "aaa", "postgresql")->evidence->v[0];
+	cr_assert_str_eq(s->step, "upgrade", "an unknown step is skipped");
+	cr_assert_eq(s->n_locks, REVIEW_EVIDENCE_LIST, "a longer list is cut");
+	cr_assert_eq(s->n_rewrites + s->n_slowest, 0);
+	free(line);
+	review_free(&rv);
+}
+
+Test(review, hostile_evidence_is_refused_with_its_line)
+{
+	char big[REVIEW_EVIDENCE_NAME + 2];
+	char *text;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	refused("{\"migreview-review\":1}\n" RUN_HEAD("aaa") ",\"evidence\":{}}\n",
+		"/r:2: 'evidence' must be a list of steps");
+	refused(RUN_HEAD("aaa") ",\"evidence\":[{\"step\":\"upgrade\",\"locks\":[{\"relation\":"
+		"\"t\",\"mode\":\"NoSuchLock\",\"held_ms\":1,\"line\":1,\"after\":0}]}]}\n",
+		"/r:1: the evidence's 'mode' is malformed or out of range");
+	refused(RUN_HEAD("aaa") ",\"evidence\":[{\"step\":\"upgrade\",\"slowest\":[{\"line\":1,"
+		"\"ms\":1e300}]}]}\n", "/r:1: the evidence's 'ms' is malformed or out of range");
+	refused(RUN_HEAD("aaa") ",\"evidence\":[{\"step\":\"upgrade\",\"rewrites\":[{\"relation\":"
+		"\"t\",\"relkind\":\"r\",\"line\":-4}]}]}\n",
+		"/r:1: the evidence's 'line' is malformed or out of range");
+	refused(RUN_HEAD("aaa") ",\"evidence\":[{\"step\":\"upgrade\"},{\"step\":\"upgrade\"}]}\n",
+		"/r:1: the evidence's 'step' is malformed or out of range");
+	text = mr_printf(RUN_HEAD("aaa") ",\"evidence\":[{\"step\":\"upgrade\",\"rewrites\":"
+			 "[{\"relation\":\"%s\",\"relkind\":\"r\",\"line\":1}]}]}\n", big);
+	refused(text, "/r:1: the evidence's 'relation' is malformed or out of range");
+	free(text);
+}

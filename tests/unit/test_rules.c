@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "migreview/graph.h"
+#include "migreview/finding.h"
 #include "migreview/rules.h"
 
 Test(rules, ids_are_unique_kebab_case_and_fully_documented)
@@ -129,4 +130,21 @@ Test(rules, dialects)
 	cr_expect_str_eq(dialect_names(DIALECT_ANY, buf, sizeof(buf)), "all dialects");
 	cr_expect_str_eq(dialect_names(DIALECT_POSTGRESQL | DIALECT_SQLITE, buf, sizeof(buf)),
 			 "postgresql, sqlite");
+}
+
+Test(rules, a_note_on_a_finding_is_taken_back_whole)
+{
+	struct findings fs = { 0 };
+
+	cr_assert_eq(findings_add(&fs, RULE_COLUMN_TYPE_CHANGE, SEVERITY_WARNING, "a.py", 3, 5, 0,
+				  "the type of t.c changes"), 0);
+	for (int round = 0; round < 2; round++) {
+		/* report_evidence() takes the notes back each time before it notes again */
+		findings_unnote(&fs);
+		cr_expect_str_eq(fs.v[0].message, "the type of t.c changes");
+		cr_assert_eq(findings_note(&fs, 0, "confirmed by the test run on postgresql"), 0);
+		cr_expect_str_eq(fs.v[0].message,
+				 "the type of t.c changes; confirmed by the test run on postgresql");
+	}
+	findings_free(&fs);
 }

@@ -1,0 +1,202 @@
+/*
+ * The evidence of recorded test runs beside the static findings: findings
+ * of its own (evidence-rewrite, evidence-lock-held) on the line that did
+ * it, and the run's word on what a static rule predicted for a line.  Only
+ * runs on a revision's current content count: an edit makes them stale.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "migreview/finding.h"
+#include "report_int.h"
+
+/* The next run of revision i on its current content with evidence (from *k on), or NULL. */
+static const struct test_run *
+next_run(const struct report *r, const struct review *rv, size_t i, size_t *k)
+{
+	const struct revision *rev = &r->g.revs[i];
+	size_t n;
+	const struct test_run *runs = review_runs(rv, rev->id, &n);
+
+	for (; *k < n; (*k)++)
+		if (runs[*k].evidence && !strcmp(runs[*k].blob, rev->blob))
+			return &runs[(*k)++];
+	return NULL;
+}
+
+/* Whether step is one whose evidence is the migration's own: the re-upgrade repeats it. */
+static bool
+telling(const struct run_step *s)
+{
+	return !strcmp(s->step, "upgrade") || !strcmp(s->step, "downgrade");
+}
+
+static const struct run_lock *
+lock_on(const struct run_step *s, const char *relation)
+{
+	for (size_t k = 0; k < s->n_locks; k++)
+		if (!strcmp(s->locks[k].relation, relation))
+			return &s->locks[k];        /* strongest first */
+	return NULL;
+}
+
+static int
+rewrites_of(struct report *r, const struct analysis_config *cfg, size_t i,
+	    const struct test_run *t, const struct run_step *s)
+{
+	const struct revision *rev = &r->g.revs[i];
+	enum severity sev;
+
+	if (!analysis_config_severity(cfg, &rules[RULE_EVIDENCE_REWRITE], NULL, &sev))
+		return 0;
+	for (size_t k = 0; k < s->n_rewrites; k++) {
+		const struct run_rewrite *w = &s->rewrites[k];
+		const struct run_lock *l = lock_on(s, w->relation);
+		char held[160] = "";
+
+		if (!strchr("rpm", w->relkind))
+			continue;       /* its indexes are rebuilt with it: the table says it */
+		if (l && l->mode == PG_ACCESS_EXCLUSIVE)
+			snprintf(held, sizeof(held), " under ACCESS EXCLUSIVE for %.1f ms — %s",
+				 l->held_ms, pglock_blocks(l->mode));
+		if (findings_add(&r->all, RULE_EVIDENCE_REWRITE, sev, rev->relpath,
+				 (unsigned)w->line, 0, i, "rewrote %s%s (%s on %s, %.10s)",
+				 w->relation, held, s->step, t->database, t->timestamp) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+held_locks_of(struct report *r, const struct analysis_config *cfg, size_t i,
+	      const struct test_run *t, const struct run_step *s)
+{
+	const struct revision *rev = &r->g.revs[i];
+	enum severity sev;
+
+	if (!analysis_config_severity(cfg, &rules[RULE_EVIDENCE_LOCK_HELD], NULL, &sev))
+		return 0;
+	for (size_t k = 0; k < s->n_locks; k++) {
+		const struct run_lock *l = &s->locks[k];
+
+		if (l->mode != PG_ACCESS_EXCLUSIVE || l->after <= 0)
+			continue;
+		if (findings_add(&r->all, RULE_EVIDENCE_LOCK_HELD, sev, rev->relpath,
+				 (unsigned)l->line, 0, i, "ACCESS EXCLUSIVE on %s for %.1f ms — %s; "
+				 "held across %ld further statement%s of its transaction (%s on %s, "
+				 "%.10s)", l->relation, l->held_ms, pglock_blocks(l->mode), l->after,
+				 l->after == 1 ? "" : "s", s->step, t->database, t->timestamp) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+report_run_findings(struct report *r, const struct review *rv,
+		    const struct analysis_config *cfg, size_t i)
+{
+	const struct test_run *t;
+	size_t k = 0;
+
+	while ((t = next_run(r, rv, i, &k)))
+		for (size_t s = 0; s < t->evidence->n; s++) {
+			const struct run_step *st = &t->evidence->v[s];
+
+			if (telling(st) && (rewrites_of(r, cfg, i, t, st) < 0 ||
+					    held_locks_of(r, cfg, i, t, st) < 0))
+				return -1;
+		}
+	return 0;
+}
+
+/* ---- the run's word on a static finding ---- */
+
+/* The static rules that predict what a line does to a table, and what. */
+static const struct {
+	enum rule_id rule;
+	bool rewrite;           /* a rewrite; else a lock */
+} predictions[] = {
+	{ RULE_COLUMN_TYPE_CHANGE, true },
+	{ RULE_ENUM_COLUMN_TYPE_CHANGE, true },
+	{ RULE_VOLATILE_SERVER_DEFAULT, true },
+	{ RULE_INDEX_NOT_CONCURRENT, false },
+	{ RULE_DROP_INDEX_NOT_CONCURRENT, false },
+	{ RULE_CONSTRAINT_WITHOUT_NOT_VALID, false },
+	{ RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE, false },
+	{ RULE_SET_NOT_NULL_SCAN, false },
+	{ RULE_LOCK_HEAVY_RAW_SQL, false },
+};
+
+/* What the run's step saw at line: its strongest lock and its rewrite there (a table's first). */
+static void
+seen_at(const struct run_step *s, long line, const struct run_lock **lock,
+	const struct run_rewrite **rewrite)
+{
+	for (size_t k = 0; k < s->n_locks; k++)
+		if (s->locks[k].line == line && (!*lock || s->locks[k].mode > (*lock)->mode))
+			*lock = &s->locks[k];
+	for (size_t k = 0; k < s->n_rewrites; k++)
+		if (s->rewrites[k].line == line &&
+		    (!*rewrite || (!strchr("rpm", (*rewrite)->relkind) &&
+				   strchr("rpm", s->rewrites[k].relkind))))
+			*rewrite = &s->rewrites[k];
+}
+
+/* The note for finding f from run t, in note (empty: the run says nothing of it). */
+static void
+note_of(const struct finding *f, bool rewrite, const struct test_run *t, char *note,
+	size_t size)
+{
+	const struct run_lock *l = NULL;
+	const struct run_rewrite *w = NULL;
+	char lock[200] = "";
+
+	for (size_t s = 0; s < t->evidence->n; s++)
+		if (telling(&t->evidence->v[s]))
+			seen_at(&t->evidence->v[s], (long)f->line, &l, &w);
+	if (l)
+		snprintf(lock, sizeof(lock), "%s on %s for %.1f ms — %s", pglock_name(l->mode),
+			 l->relation, l->held_ms, pglock_blocks(l->mode));
+	*note = 0;
+	if (rewrite && w)
+		snprintf(note, size, "confirmed by the test run on %s (rewrote %s%s%s)", t->database,
+			 w->relation, *lock ? "; " : "", lock);
+	else if (!rewrite && l)
+		snprintf(note, size, "confirmed by the test run on %s (%s)", t->database, lock);
+	/* a failed run may have stopped before this line: it contradicts nothing */
+	else if (t->outcome == TEST_PASSED && rewrite && l)
+		snprintf(note, size, "the test run on %s saw no rewrite of %s at this line (%s)",
+			 t->database, l->relation, lock);
+	else if (t->outcome == TEST_PASSED && rewrite)
+		snprintf(note, size, "the test run on %s saw no rewrite and no lock on a table that "
+			 "existed before at this line", t->database);
+	else if (t->outcome == TEST_PASSED)
+		snprintf(note, size, "the test run on %s saw no lock at this line on a table that "
+			 "existed before", t->database);
+}
+
+int
+report_run_notes(struct report *r, const struct review *rv)
+{
+	for (size_t i = 0; i < r->all.n; i++) {
+		const struct finding *f = &r->all.v[i];
+		const struct test_run *t;
+		size_t p = 0, k = 0;
+		char note[480];
+
+		while (p < MR_ARRAY_SIZE(predictions) && predictions[p].rule != rule_id_of(f->rule))
+			p++;
+		if (p == MR_ARRAY_SIZE(predictions) || !f->line || f->revision >= r->g.n)
+			continue;
+		/* the lock trace is PostgreSQL's: another database's run says nothing of it */
+		while ((t = next_run(r, rv, f->revision, &k)))
+			if (!strcmp(t->database, "postgresql")) {
+				note_of(f, predictions[p].rewrite, t, note, sizeof(note));
+				if (*note && findings_note(&r->all, i, note) < 0)
+					return -1;
+			}
+	}
+	return 0;
+}

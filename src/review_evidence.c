@@ -1,0 +1,300 @@
+/*
+ * A test run's evidence as the review file keeps it (see review.h): a
+ * summary per step, bounded, read as strictly as the rest of the file.
+ */
+#include "config.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migreview/util.h"
+#include "review_int.h"
+
+#define STEPS_MAX 3     /* upgrade, downgrade, re-upgrade */
+
+static const char *const steps[STEPS_MAX] = { "upgrade", "downgrade", "re-upgrade" };
+
+void
+run_evidence_free(struct run_evidence *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->n; i++) {
+		struct run_step *s = &e->v[i];
+
+		for (size_t k = 0; k < s->n_locks; k++)
+			free(s->locks[k].relation);
+		for (size_t k = 0; k < s->n_rewrites; k++)
+			free(s->rewrites[k].relation);
+		free(s->step);
+	}
+	free(e->v);
+	free(e);
+}
+
+/* A new, empty summary with room for every step. */
+static struct run_evidence *
+evidence_new(void)
+{
+	struct run_evidence *e = calloc(1, sizeof(*e));
+
+	if (e && !(e->v = calloc(STEPS_MAX, sizeof(*e->v)))) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+struct run_evidence *
+run_evidence_copy(const struct run_evidence *from)
+{
+	struct run_evidence *e;
+	bool ok = true;
+
+	if (!from || !(e = evidence_new()))
+		return NULL;
+	for (size_t i = 0; i < from->n && i < STEPS_MAX; i++) {
+		const struct run_step *f = &from->v[i];
+		struct run_step *s = &e->v[e->n++];
+
+		*s = *f;
+		s->step = mr_strdup(f->step);
+		ok = ok && s->step;
+		for (size_t k = 0; k < f->n_locks; k++)
+			ok = (s->locks[k].relation = mr_strdup(f->locks[k].relation)) && ok;
+		for (size_t k = 0; k < f->n_rewrites; k++)
+			ok = (s->rewrites[k].relation = mr_strdup(f->rewrites[k].relation)) && ok;
+	}
+	if (!ok) {
+		run_evidence_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* ---- reading: *why names the first member that is wrong ---- */
+
+static long
+line_in(json_t *obj, const char *key, long max, const char **why)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > max) {
+		*why = *why ? *why : key;
+		return 0;
+	}
+	return (long)json_integer_value(v);
+}
+
+static double
+ms_in(json_t *obj, const char *key, const char **why)
+{
+	json_t *v = json_object_get(obj, key);
+	double d = json_number_value(v);
+
+	if (!json_is_number(v) || !isfinite(d) || d < 0 || d > 1e12) {
+		*why = *why ? *why : key;
+		return 0;
+	}
+	return d;
+}
+
+/*
+ * A relation's name: a non-empty string of at most REVIEW_EVIDENCE_NAME
+ * bytes (UTF-8 without NUL: the file's reader refuses any other).
+ */
+static char *
+name_in(json_t *obj, const char **why)
+{
+	json_t *v = json_object_get(obj, "relation");
+	char *s;
+
+	if (!json_is_string(v) || !json_string_length(v) ||
+	    json_string_length(v) > REVIEW_EVIDENCE_NAME) {
+		*why = *why ? *why : "relation";
+		return NULL;
+	}
+	if (!(s = mr_strdup(json_string_value(v))))
+		*why = *why ? *why : "out of memory";
+	return s;
+}
+
+/* The members of list to read: at most max (a longer list is cut), or NULL for none. */
+static size_t
+list_in(json_t *obj, const char *key, size_t max, json_t **list, const char **why)
+{
+	*list = json_object_get(obj, key);
+	if (!*list)
+		return 0;
+	if (!json_is_array(*list)) {
+		*why = *why ? *why : key;
+		return 0;
+	}
+	return json_array_size(*list) < max ? json_array_size(*list) : max;
+}
+
+static void
+locks_in(struct run_step *s, json_t *obj, const char **why)
+{
+	json_t *list;
+	size_t n = list_in(obj, "locks", REVIEW_EVIDENCE_LIST, &list, why);
+
+	for (size_t i = 0; i < n && !*why; i++) {
+		json_t *one = json_array_get(list, i);
+		struct run_lock *l = &s->locks[s->n_locks];
+
+		l->mode = pglock_from_pg(json_string_value(json_object_get(one, "mode")));
+		if (l->mode == PG_LOCK_MODES)
+			*why = "mode";
+		l->held_ms = ms_in(one, "held_ms", why);
+		l->line = line_in(one, "line", 100000000, why);
+		l->after = line_in(one, "after", 1000000000, why);
+		l->relation = name_in(one, why);
+		if (l->relation)
+			s->n_locks++;
+	}
+}
+
+static void
+rewrites_in(struct run_step *s, json_t *obj, const char **why)
+{
+	json_t *list;
+	size_t n = list_in(obj, "rewrites", REVIEW_EVIDENCE_LIST, &list, why);
+
+	for (size_t i = 0; i < n && !*why; i++) {
+		json_t *one = json_array_get(list, i);
+		struct run_rewrite *r = &s->rewrites[s->n_rewrites];
+		const char *k = json_string_value(json_object_get(one, "relkind"));
+
+		if (!k || strlen(k) != 1 || !strchr("rimptSvfcIP", k[0]))
+			*why = *why ? *why : "relkind";
+		else
+			r->relkind = k[0];
+		r->line = line_in(one, "line", 100000000, why);
+		r->relation = name_in(one, why);
+		if (r->relation)
+			s->n_rewrites++;
+	}
+}
+
+static void
+slowest_in(struct run_step *s, json_t *obj, const char **why)
+{
+	json_t *list;
+	size_t n = list_in(obj, "slowest", REVIEW_EVIDENCE_SLOWEST, &list, why);
+
+	for (size_t i = 0; i < n && !*why; i++) {
+		json_t *one = json_array_get(list, i);
+
+		s->slowest[i] = (struct run_slow){ .line = line_in(one, "line", 100000000, why),
+						   .ms = ms_in(one, "ms", why) };
+		s->n_slowest++;
+	}
+}
+
+/* One step; a step of another name (a newer migreview's) is skipped. */
+static void
+step_in(struct run_evidence *e, json_t *obj, const char **why)
+{
+	const char *name = json_string_value(json_object_get(obj, "step"));
+	struct run_step *s;
+	size_t k = 0;
+
+	if (!json_is_object(obj) || !name) {
+		*why = "step";
+		return;
+	}
+	while (k < STEPS_MAX && strcmp(name, steps[k]))
+		k++;
+	for (size_t i = 0; k < STEPS_MAX && i < e->n; i++)
+		if (!strcmp(e->v[i].step, name))
+			*why = "step";  /* twice: which one would be the run's? */
+	if (k == STEPS_MAX || *why)
+		return;
+	s = &e->v[e->n++];
+	if (!(s->step = mr_strdup(steps[k]))) {
+		*why = "out of memory";
+		return;
+	}
+	locks_in(s, obj, why);
+	rewrites_in(s, obj, why);
+	slowest_in(s, obj, why);
+}
+
+int
+evidence_read(json_t *v, struct run_evidence **out, const char **why)
+{
+	struct run_evidence *e;
+	size_t i;
+	json_t *one;
+
+	*out = NULL;
+	*why = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v)) {
+		*why = "evidence";
+		return -1;
+	}
+	if (!(e = evidence_new())) {
+		*why = "out of memory";
+		return -1;
+	}
+	json_array_foreach(v, i, one) {
+		if (*why)
+			break;
+		step_in(e, one, why);
+	}
+	if (*why) {
+		run_evidence_free(e);
+		return -1;
+	}
+	*out = e;
+	return 0;
+}
+
+/* ---- writing ---- */
+
+static json_t *
+step_json(const struct run_step *s)
+{
+	json_t *o = json_pack("{s:s, s:[], s:[], s:[]}", "step", s->step, "locks", "rewrites",
+			      "slowest");
+	json_t *locks = json_object_get(o, "locks"), *rewrites = json_object_get(o, "rewrites");
+	json_t *slowest = json_object_get(o, "slowest");
+	char kind[2] = { 0 };
+
+	for (size_t k = 0; o && k < s->n_locks; k++) {
+		const struct run_lock *l = &s->locks[k];
+
+		json_array_append_new(locks, json_pack("{s:s, s:s, s:f, s:i, s:i}", "relation",
+					     l->relation, "mode", pglock_pg_name(l->mode), "held_ms",
+					     l->held_ms, "line", (json_int_t)l->line, "after",
+					     (json_int_t)l->after));
+	}
+	for (size_t k = 0; o && k < s->n_rewrites; k++) {
+		kind[0] = s->rewrites[k].relkind;
+		json_array_append_new(rewrites, json_pack("{s:s, s:s, s:i}", "relation",
+				      s->rewrites[k].relation, "relkind", kind, "line",
+				      (json_int_t)s->rewrites[k].line));
+	}
+	for (size_t k = 0; o && k < s->n_slowest; k++)
+		json_array_append_new(slowest, json_pack("{s:i, s:f}", "line",
+				      (json_int_t)s->slowest[k].line, "ms", s->slowest[k].ms));
+	return o;
+}
+
+json_t *
+evidence_json(const struct run_evidence *e)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < e->n; i++)
+		if (json_array_append_new(a, step_json(&e->v[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
