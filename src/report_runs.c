@@ -26,11 +26,55 @@ next_run(const struct report *r, const struct review *rv, size_t i, size_t *k)
 	return NULL;
 }
 
-/* Whether step is one whose evidence is the migration's own: the re-upgrade repeats it. */
-static bool
-telling(const struct run_step *s)
+bool
+report_step_telling(const struct run_step *s)
 {
 	return !strcmp(s->step, "upgrade") || !strcmp(s->step, "downgrade");
+}
+
+void
+report_lock_words(const struct run_lock *l, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s on %s for %.1f ms — %s", pglock_name(l->mode), l->relation,
+		 l->held_ms, pglock_blocks(l->mode));
+}
+
+/* Whether the summary names a lock: one that keeps writes waiting, or more. */
+static bool
+worth_naming(const struct run_lock *l)
+{
+	return pglock_conflicts(l->mode, PG_ROW_EXCLUSIVE);
+}
+
+/* Line k of step s's summary in buf (k counted down past the step's lines); false past them. */
+static bool
+step_line(const struct run_step *s, size_t *k, char *buf, size_t size)
+{
+	char words[400];
+
+	for (size_t i = 0; i < s->n_locks; i++)
+		if (worth_naming(&s->locks[i]) && !(*k)--) {
+			report_lock_words(&s->locks[i], words, sizeof(words));
+			snprintf(buf, size, "%s: %s (line %ld)", s->step, words, s->locks[i].line);
+			return true;
+		}
+	for (size_t i = 0; i < s->n_rewrites; i++)
+		if (strchr("rpm", s->rewrites[i].relkind) && !(*k)--) {
+			snprintf(buf, size, "%s: rewrote %s (line %ld)", s->step,
+				 s->rewrites[i].relation, s->rewrites[i].line);
+			return true;
+		}
+	return false;
+}
+
+bool
+report_run_line(const struct test_run *t, size_t k, char *buf, size_t size)
+{
+	for (size_t s = 0; t->evidence && s < t->evidence->n; s++)
+		if (report_step_telling(&t->evidence->v[s]) &&
+		    step_line(&t->evidence->v[s], &k, buf, size))
+			return true;
+	return false;
 }
 
 static const struct run_lock *
@@ -75,6 +119,7 @@ held_locks_of(struct report *r, const struct analysis_config *cfg, size_t i,
 {
 	const struct revision *rev = &r->g.revs[i];
 	enum severity sev;
+	char words[400];
 
 	if (!analysis_config_severity(cfg, &rules[RULE_EVIDENCE_LOCK_HELD], NULL, &sev))
 		return 0;
@@ -83,10 +128,10 @@ held_locks_of(struct report *r, const struct analysis_config *cfg, size_t i,
 
 		if (l->mode != PG_ACCESS_EXCLUSIVE || l->after <= 0)
 			continue;
+		report_lock_words(l, words, sizeof(words));
 		if (findings_add(&r->all, RULE_EVIDENCE_LOCK_HELD, sev, rev->relpath,
-				 (unsigned)l->line, 0, i, "ACCESS EXCLUSIVE on %s for %.1f ms — %s; "
-				 "held across %ld further statement%s of its transaction (%s on %s, "
-				 "%.10s)", l->relation, l->held_ms, pglock_blocks(l->mode), l->after,
+				 (unsigned)l->line, 0, i, "%s; held across %ld further statement%s of "
+				 "its transaction (%s on %s, %.10s)", words, l->after,
 				 l->after == 1 ? "" : "s", s->step, t->database, t->timestamp) < 0)
 			return -1;
 	}
@@ -104,7 +149,7 @@ report_run_findings(struct report *r, const struct review *rv,
 		for (size_t s = 0; s < t->evidence->n; s++) {
 			const struct run_step *st = &t->evidence->v[s];
 
-			if (telling(st) && (rewrites_of(r, cfg, i, t, st) < 0 ||
+			if (report_step_telling(st) && (rewrites_of(r, cfg, i, t, st) < 0 ||
 					    held_locks_of(r, cfg, i, t, st) < 0))
 				return -1;
 		}
@@ -154,11 +199,10 @@ note_of(const struct finding *f, bool rewrite, const struct test_run *t, char *n
 	char lock[200] = "";
 
 	for (size_t s = 0; s < t->evidence->n; s++)
-		if (telling(&t->evidence->v[s]))
+		if (report_step_telling(&t->evidence->v[s]))
 			seen_at(&t->evidence->v[s], (long)f->line, &l, &w);
 	if (l)
-		snprintf(lock, sizeof(lock), "%s on %s for %.1f ms — %s", pglock_name(l->mode),
-			 l->relation, l->held_ms, pglock_blocks(l->mode));
+		report_lock_words(l, lock, sizeof(lock));
 	*note = 0;
 	if (rewrite && w)
 		snprintf(note, size, "confirmed by the test run on %s (rewrote %s%s%s)", t->database,

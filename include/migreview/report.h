@@ -81,6 +81,30 @@ struct review;
  */
 int report_evidence(struct report *r, const struct review *rv, struct mr_error *err);
 
+struct run_lock;
+struct run_step;
+struct test_run;
+
+/* Whether a step's evidence is the migration's own (upgrade, downgrade; not the re-upgrade). */
+bool report_step_telling(const struct run_step *s);
+
+/*
+ * A stored lock in words, as check's findings say it: "ACCESS EXCLUSIVE on
+ * orders for 12.5 ms — blocks reads and writes".  The relation is as the
+ * file has it: escape the words (mr_visible()) to show them.
+ */
+void report_lock_words(const struct run_lock *l, char *buf, size_t size);
+
+/*
+ * Line k (from 0) of the summary of run t's evidence, in buf; false past
+ * the last.  Per step that is the migration's own, each lock that keeps
+ * writes waiting ("upgrade: ACCESS EXCLUSIVE on orders for 12.5 ms — blocks
+ * reads and writes (line 24)"), then each table it rewrote ("upgrade:
+ * rewrote orders (line 24)"); indexes go with their tables.  Escape it to
+ * show it, as report_lock_words().
+ */
+bool report_run_line(const struct test_run *t, size_t k, char *buf, size_t size);
+
 /* The findings of revision rev: r->all.v[first .. first + n); none before report_adopt(). */
 static inline size_t
 report_findings(const struct report *r, size_t rev, size_t *n)

@@ -105,6 +105,10 @@ enum theme_attr {
 	  "the source gutter left of the text") \
 	X(GUTTER_FINDING,     "gutter.finding",     THEME_A_BOLD, \
 	  "a finding marker in the gutter") \
+	X(GUTTER_LOCK_EXCLUSIVE, "gutter.lock.exclusive", THEME_A_BOLD, \
+	  "a line a test run saw take ACCESS EXCLUSIVE, in the gutter") \
+	X(GUTTER_LOCK_SHARE,  "gutter.lock.share",  0, \
+	  "a line a test run saw take a lock that keeps writes waiting") \
 	X(LINE_NUMBER,        "line.number",        THEME_A_DIM, \
 	  "line numbers in the source pane") \
 	X(CURSOR_LINE,        "cursor.line",        THEME_A_REVERSE, \

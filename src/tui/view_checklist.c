@@ -114,7 +114,38 @@ decision_text(struct app *app, enum check_item item)
 			 "; does not count without a passing run of this content" : "");
 }
 
-/* The tested item's evidence: the runs recorded on this very content, one per database. */
+/* Adds line (NULL: memory ran out, nothing added) to the lines of *out. */
+static void
+add_line(char **out, char *line)
+{
+	char *both;
+
+	if (!*out) {
+		*out = line;
+		return;
+	}
+	both = line ? mr_printf("%s\n%s", *out, line) : NULL;
+	free(line);
+	if (both) {
+		free(*out);
+		*out = both;
+	}
+}
+
+/* Under a run, what its evidence summary says, a line each, escaped: the project's code ran. */
+static void
+add_summary(char **out, const struct test_run *t)
+{
+	char words[600];
+
+	for (size_t k = 0; report_run_line(t, k, words, sizeof(words)); k++)
+		add_line(out, mr_visible(words));
+}
+
+/*
+ * The tested item's evidence: the runs recorded on this very content, one
+ * per database, each with its evidence summary.
+ */
 static char *
 evidence_text(struct app *app)
 {
@@ -127,19 +158,14 @@ evidence_text(struct app *app)
 	runs = review_runs(&app->s.review, app->s.rep.g.revs[rev].id, &n);
 	for (size_t i = 0; i < n; i++) {
 		const struct test_run *t = &runs[i];
-		char *line, *both;
 
 		if (strcmp(t->blob, app->s.rep.g.revs[rev].blob))
 			continue;       /* runs on other content: the not-tested finding says so */
-		line = mr_printf("up/down/up %s on %s, %.10s %.5s UTC by %s (Alembic %s)",
-				 test_outcome_name(t->outcome), t->database, t->timestamp,
-				 strlen(t->timestamp) > 11 ? t->timestamp + 11 : "", t->runner,
-				 t->alembic);
-		both = line && out ? mr_printf("%s\n%s", out, line) : NULL;
-		free(out);
-		out = both ? both : line;
-		if (both)
-			free(line);
+		add_line(&out, mr_printf("up/down/up %s on %s, %.10s %.5s UTC by %s (Alembic %s)",
+					 test_outcome_name(t->outcome), t->database, t->timestamp,
+					 strlen(t->timestamp) > 11 ? t->timestamp + 11 : "",
+					 t->runner, t->alembic));
+		add_summary(&out, t);
 	}
 	return out;
 }

@@ -1,7 +1,9 @@
 /*
  * The source of the selected migration: highlighted by the grammar's
- * highlights.scm, a gutter with line numbers and a mark on every line that
- * has a finding, the finding of the cursor line on the status line.
+ * highlights.scm, a gutter with line numbers, a mark on every line that
+ * has a finding and one on every line that took a lock keeping writes
+ * waiting in a test run of this content, the finding of the cursor line on
+ * the status line.
  */
 #include "config.h"
 
@@ -21,6 +23,7 @@ struct source {
 	size_t n_lines;
 	struct hl_spans spans;
 	signed char *worst;     /* per line: worst finding severity, or -1 */
+	signed char *lock;      /* per line: strongest lock marked (enum pg_lock_mode), or -1 */
 	int width;              /* of the body at the last draw, for the rows a wrapped line takes */
 	char error[MR_ERROR_MAX];       /* why there is nothing to show */
 };
@@ -37,9 +40,11 @@ unload(struct source *s)
 	free(s->buf);
 	free(s->lines);
 	free(s->worst);
+	free(s->lock);
 	s->buf = NULL;
 	s->lines = NULL;
 	s->worst = NULL;
+	s->lock = NULL;
 	s->len = s->n_lines = 0;
 	s->error[0] = '\0';
 }
@@ -53,7 +58,8 @@ split_lines(struct source *s)
 		n += s->buf[i] == '\n';
 	s->lines = malloc((n + 1) * sizeof(size_t));
 	s->worst = malloc(n + 1);
-	if (!s->lines || !s->worst)
+	s->lock = malloc(n + 1);
+	if (!s->lines || !s->worst || !s->lock)
 		return -1;
 	s->n_lines = 0;
 	s->lines[s->n_lines++] = 0;
@@ -62,6 +68,7 @@ split_lines(struct source *s)
 			s->lines[s->n_lines++] = i + 1;
 	s->lines[s->n_lines] = s->len;
 	memset(s->worst, -1, n + 1);
+	memset(s->lock, -1, n + 1);
 	return 0;
 }
 
@@ -78,6 +85,41 @@ mark_findings(struct source *s, struct app *app, size_t rev)
 		if (f->line && line < s->n_lines && (int)f->severity > s->worst[line])
 			s->worst[line] = (signed char)f->severity;
 	}
+}
+
+static void
+mark_step(struct source *s, const struct run_step *st)
+{
+	for (size_t i = 0; i < st->n_locks; i++) {
+		const struct run_lock *l = &st->locks[i];
+		size_t line = (size_t)l->line - 1;
+
+		if (l->line > 0 && line < s->n_lines && pglock_conflicts(l->mode, PG_ROW_EXCLUSIVE) &&
+		    (int)l->mode > s->lock[line])
+			s->lock[line] = (signed char)l->mode;
+	}
+}
+
+/*
+ * The strongest lock each line took in the evidence of the runs on this
+ * content (as the checklist's summary of them: the locks that keep writes
+ * waiting, in the migration's own steps).
+ */
+static void
+mark_locks(struct source *s, struct app *app, size_t rev)
+{
+	const struct revision *r = &app->s.rep.g.revs[rev];
+	const struct test_run *runs;
+	size_t n;
+
+	if (!r->id)
+		return;
+	runs = review_runs(&app->s.review, r->id, &n);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; runs[i].evidence && !strcmp(runs[i].blob, r->blob) &&
+		     k < runs[i].evidence->n; k++)
+			if (report_step_telling(&runs[i].evidence->v[k]))
+				mark_step(s, &runs[i].evidence->v[k]);
 }
 
 static void
@@ -116,6 +158,7 @@ load(struct source *s, struct app *app, size_t rev)
 	    highlight_source(app->hl, s->buf, s->len, &s->spans, &err) < 0)
 		s->spans.n = 0;
 	mark_findings(s, app, rev);
+	mark_locks(s, app, rev);
 }
 
 static void
@@ -229,8 +272,28 @@ line_rows(struct view *v, struct app *app, size_t line)
 }
 
 /*
- * The gutter of a screen row: the finding mark and the line number on a
- * line's first row, a continuation mark on the rows it wrapped onto.
+ * The mark after the line number: what the line's lock keeps waiting, reads
+ * and writes (ACCESS EXCLUSIVE) or writes (the SHARE modes, EXCLUSIVE).
+ */
+static void
+draw_lock(struct app *app, struct span *g, int mode)
+{
+	bool reads = mode >= 0 && pglock_conflicts((enum pg_lock_mode)mode, PG_ACCESS_SHARE);
+
+	if (mode < 0) {
+		span_str(&app->scr, g, STYLE_UI(THEME_UI_GUTTER), " ");
+		return;
+	}
+	screen_put(&app->scr, g->y, g->x + g->col,
+		   reads ? screen_glyph(&app->scr, 0x25cf, '#') : screen_glyph(&app->scr, 0x25cb, '*'),
+		   STYLE_UI(reads ? THEME_UI_GUTTER_LOCK_EXCLUSIVE : THEME_UI_GUTTER_LOCK_SHARE));
+	g->col++;
+}
+
+/*
+ * The gutter of a screen row: the finding mark, the line number and the
+ * lock mark on a line's first row, a continuation mark on the rows it
+ * wrapped onto.
  */
 static void
 draw_gutter(struct view *v, struct app *app, struct span *g, size_t line, int part)
@@ -259,7 +322,7 @@ draw_gutter(struct view *v, struct app *app, struct span *g, size_t line, int pa
 			   num_style);
 		g->col++;
 	}
-	span_str(&app->scr, g, STYLE_UI(THEME_UI_GUTTER), " ");
+	draw_lock(app, g, part == 0 ? s->lock[line] : -1);
 }
 
 /* Draws a line from screen row y, on at most max rows; returns the rows it took. */
