@@ -39,9 +39,8 @@ report_lock_words(const struct run_lock *l, char *buf, size_t size)
 		 l->held_ms, pglock_blocks(l->mode));
 }
 
-/* Whether the summary names a lock: one that keeps writes waiting, or more. */
-static bool
-worth_naming(const struct run_lock *l)
+bool
+report_lock_named(const struct run_lock *l)
 {
 	return pglock_conflicts(l->mode, PG_ROW_EXCLUSIVE);
 }
@@ -53,7 +52,7 @@ step_line(const struct run_step *s, size_t *k, char *buf, size_t size)
 	char words[400];
 
 	for (size_t i = 0; i < s->n_locks; i++)
-		if (worth_naming(&s->locks[i]) && !(*k)--) {
+		if (report_lock_named(&s->locks[i]) && !(*k)--) {
 			report_lock_words(&s->locks[i], words, sizeof(words));
 			snprintf(buf, size, "%s: %s (line %ld)", s->step, words, s->locks[i].line);
 			return true;

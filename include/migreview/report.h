@@ -95,6 +95,9 @@ bool report_step_telling(const struct run_step *s);
  */
 void report_lock_words(const struct run_lock *l, char *buf, size_t size);
 
+/* Whether the summary names a lock (and the UI marks its line): one that keeps writes waiting. */
+bool report_lock_named(const struct run_lock *l);
+
 /*
  * Line k (from 0) of the summary of run t's evidence, in buf; false past
  * the last.  Per step that is the migration's own, each lock that keeps

@@ -94,7 +94,7 @@ mark_step(struct source *s, const struct run_step *st)
 		const struct run_lock *l = &st->locks[i];
 		size_t line = (size_t)l->line - 1;
 
-		if (l->line > 0 && line < s->n_lines && pglock_conflicts(l->mode, PG_ROW_EXCLUSIVE) &&
+		if (l->line > 0 && line < s->n_lines && report_lock_named(l) &&
 		    (int)l->mode > s->lock[line])
 			s->lock[line] = (signed char)l->mode;
 	}
@@ -102,8 +102,7 @@ mark_step(struct source *s, const struct run_step *st)
 
 /*
  * The strongest lock each line took in the evidence of the runs on this
- * content (as the checklist's summary of them: the locks that keep writes
- * waiting, in the migration's own steps).
+ * content, of those the checklist's summary of them names.
  */
 static void
 mark_locks(struct source *s, struct app *app, size_t rev)

@@ -1,11 +1,13 @@
 /*
  * The runner's evidence lines, read as untrusted text: what uptest.py
  * writes is kept, anything else is counted and ignored, never used, and
- * the strongest lock on each table is the one `migreview test` shows.
+ * the strongest lock on each table is the one `migreview test` shows; the
+ * summary the review file keeps, said in words as the UI shows it.
  */
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "migreview/report.h"
 #include "migreview/uptest.h"
 
 #define LOCK(rel, kind, mode, held, created) \
@@ -176,4 +178,33 @@ Test(evidence, the_summary_the_review_file_keeps)
 	uptest_evidence_free(&ev);
 	cr_assert_eq(uptest_evidence_summary(&ev, "a.py", &sum), 0);
 	cr_expect_null(sum, "nothing traced: no summary");
+}
+
+Test(evidence, the_summary_in_words)
+{
+	struct run_step steps[2] = {
+		{ .step = "upgrade", .n_locks = 3, .n_rewrites = 2,
+		  .locks = { { "orders", PG_ACCESS_EXCLUSIVE, 12.5, 24, 0 },
+			     { "items", PG_ACCESS_SHARE, 1, 23, 1 },
+			     { "items", PG_SHARE, 3.2, 23, 1 } },
+		  .rewrites = { { "orders", 'r', 24 }, { "orders_pkey", 'i', 24 } } },
+		{ .step = "re-upgrade", .n_locks = 1,
+		  .locks = { { "orders", PG_ACCESS_EXCLUSIVE, 9, 24, 0 } } },
+	};
+	struct run_evidence e = { steps, 2 };
+	struct test_run t = { .evidence = &e };
+	char buf[300];
+
+	cr_assert(report_run_line(&t, 0, buf, sizeof(buf)));
+	cr_expect_str_eq(buf, "upgrade: ACCESS EXCLUSIVE on orders for 12.5 ms — blocks reads and "
+			 "writes (line 24)");
+	cr_assert(report_run_line(&t, 1, buf, sizeof(buf)), "a read's lock is left out");
+	cr_expect_str_eq(buf, "upgrade: SHARE on items for 3.2 ms — blocks writes, VACUUM and DDL; "
+			 "reads go on (line 23)");
+	cr_assert(report_run_line(&t, 2, buf, sizeof(buf)));
+	cr_expect_str_eq(buf, "upgrade: rewrote orders (line 24)");
+	cr_expect_not(report_run_line(&t, 3, buf, sizeof(buf)),
+		      "the index goes with its table, the re-upgrade repeats the upgrade");
+	t.evidence = NULL;
+	cr_expect_not(report_run_line(&t, 0, buf, sizeof(buf)), "no trace, nothing to say");
 }
