@@ -621,11 +621,13 @@ class Filler:
     --rows N: before the upgrade of each revision, N generated rows in every
     table there is then that has none filled yet (Alembic's version table
     aside), so that rewrites and scans take a time worth measuring.  Values
-    follow the column's type and row number g (1..N): g itself for integers,
-    its text for strings, a day or a second after 2000-01-01 ..., so that the
+    follow the column's type and row number g: g itself for integers, its
+    text for strings, a day or a second after 2000-01-01 ..., so that the
     same g gives the same value in every table: row g of a child refers to
     row g of its parent, and a key is distinct as long as its type can hold
-    N values.  Parents come first; a foreign key to a table not filled (a
+    N values.  g runs from base + 1 to base + N, base the largest integer
+    primary key of the tables of this fill (rows a migration put in come
+    before the generated ones); a table keeps its base for its children.  Parents come first; a foreign key to a table not filled (a
     self-reference, a cycle, a table skipped) is NULL when it may be, else
     the table is skipped.  What the database refuses (a CHECK, a unique
     column that cannot hold N distinct values) skips the table with its
@@ -638,7 +640,7 @@ class Filler:
         self.scratch = scratch
         self.rows = rows
         self.postgres = scratch.get_backend_name() == "postgresql"
-        self.filled = {}            # table -> rows put in, over the whole run
+        self.filled = {}            # table -> the base of the rows put in, over the whole run
         self.tried = set()          # tables filled or skipped already
         self.columns_of = {}        # table -> its columns, as the fill read them
 
@@ -652,9 +654,10 @@ class Filler:
                       if t != version_table and t not in self.tried}
             self.columns_of.update(tables)
             with engine.connect() as conn:
+                base = max([self.largest_key(conn, insp, t) for t in tables] + [0])
                 for t in fill_order(tables):
                     self.tried.add(t)
-                    why = self.fill_one(conn, t, tables[t])
+                    why = self.fill_one(conn, t, tables[t], base)
                     if why:
                         skipped.append({"table": t, "why": why[:SQL_SHOWN]})
                     else:
@@ -675,12 +678,22 @@ class Filler:
                     cols[mine]["refers"] = (fk["referred_table"], theirs)
         return cols
 
-    def fill_one(self, conn, table, cols):
+    def largest_key(self, conn, insp, table):
+        """The largest value of table's primary key if it is one integer column, else 0."""
+        key = insp.get_pk_constraint(table).get("constrained_columns") or []
+        cols = self.columns_of[table]
+        if len(key) != 1 or key[0] not in cols or not isinstance(cols[key[0]]["type"], self.sa.Integer):
+            return 0
+        q = conn.dialect.identifier_preparer.quote
+        with conn.begin():
+            return conn.exec_driver_sql("SELECT max(%s) FROM %s" % (q(key[0]), q(table))).scalar() or 0
+
+    def fill_one(self, conn, table, cols, base):
         names, values = [], []
         for name, c in cols.items():
             if c.get("computed"):
                 continue
-            source, ctype = None, c["type"]
+            ctype, offset = c["type"], base
             if "refers" in c:
                 parent, pcol = c["refers"]
                 if parent == table or parent not in self.filled:
@@ -688,29 +701,29 @@ class Filler:
                         return "NOT NULL column %s refers to %s, %s" % (
                             name, parent, "itself" if parent == table else "which is not filled")
                     continue
-                ctype = self.columns_of[parent].get(pcol, c)["type"]
+                ctype, offset = self.columns_of[parent].get(pcol, c)["type"], self.filled[parent]
             value = self.value(ctype)
             if value is None:
                 if not c["nullable"] and c.get("default") is None and not c.get("identity"):
                     return "no value of type %s for NOT NULL column %s" % (ctype, name)
                 continue
             names.append(name)
-            values.append(value)
+            values.append((value, offset))
         if not names:
             return "no column to fill"
         try:
             with conn.begin():
-                n = self.insert(conn, table, names, values)
+                self.insert(conn, table, names, values)
                 if self.postgres:
                     self.catch_up_sequences(conn, table, names)
         except Exception as e:
             # the driver's error, without SQLAlchemy's copy of the statement
             return "the database refused the rows: %s" % one_line(getattr(e, "orig", None) or e)
-        self.filled[table] = n
+        self.filled[table] = base
         return None
 
     def value(self, t):
-        """Row g's value of type t: SQL over g on PostgreSQL, a function of g elsewhere."""
+        """Row g's value of type t: SQL with {g} for g on PostgreSQL, a function of g elsewhere."""
         sa = self.sa
         if isinstance(t, sa.ARRAY):
             item = self.value(t.item_type)
@@ -721,42 +734,42 @@ class Filler:
             if not t.enums:
                 return None
             if self.postgres:
-                return "(ARRAY[%s])[g %% %d + 1]" % (
-                    ", ".join(sql_literal(v) for v in t.enums), len(t.enums))
+                return "(ARRAY[%s])[mod({g}, %d) + 1]" % (
+                    ", ".join(braced(sql_literal(v)) for v in t.enums), len(t.enums))
             return lambda g: t.enums[g % len(t.enums)]
         if isinstance(t, sa.Boolean):
-            return "g % 2 = 0" if self.postgres else (lambda g: g % 2 == 0)
+            return "mod({g}, 2) = 0" if self.postgres else (lambda g: g % 2 == 0)
         if isinstance(t, sa.SmallInteger):
-            return "g % 32767" if self.postgres else (lambda g: g % 32767)
+            return "mod({g}, 32767)" if self.postgres else (lambda g: g % 32767)
         if isinstance(t, sa.Integer):
-            return "g" if self.postgres else (lambda g: g)
+            return "{g}" if self.postgres else (lambda g: g)
         if isinstance(t, sa.Numeric) and not isinstance(t, sa.Float):
             room = 10 ** ((t.precision or 30) - (t.scale or 0))
             if room < 2:
                 return "0" if self.postgres else (lambda g: 0)
-            return ("g %% %d" % room) if self.postgres else (lambda g: g % room)
+            return ("mod({g}, %d)" % room) if self.postgres else (lambda g: g % room)
         if isinstance(t, sa.Float):
-            return "g" if self.postgres else (lambda g: float(g))
+            return "{g}" if self.postgres else (lambda g: float(g))
         if isinstance(t, sa.DateTime):
-            return "TIMESTAMP '2000-01-01' + g * INTERVAL '1 second'" if self.postgres else \
+            return "TIMESTAMP '2000-01-01' + {g} * INTERVAL '1 second'" if self.postgres else \
                 (lambda g: str(EPOCH + datetime.timedelta(seconds=g)))
         if isinstance(t, sa.Date):
-            return "DATE '2000-01-01' + (g % 2000000)::int" if self.postgres else \
+            return "DATE '2000-01-01' + mod({g}, 2000000)::int" if self.postgres else \
                 (lambda g: str(EPOCH.date() + datetime.timedelta(days=g % 2000000)))
         if isinstance(t, sa.Time):
-            return "TIME '00:00' + (g % 86400) * INTERVAL '1 second'" if self.postgres else \
+            return "TIME '00:00' + mod({g}, 86400) * INTERVAL '1 second'" if self.postgres else \
                 (lambda g: str((EPOCH + datetime.timedelta(seconds=g % 86400)).time()))
         if type(t).__name__.upper() == "UUID" or (hasattr(sa, "Uuid") and isinstance(t, sa.Uuid)):
-            return "md5(g::text)::uuid" if self.postgres else \
+            return "md5({g}::text)::uuid" if self.postgres else \
                 (lambda g: uuid.UUID(int=g).hex)
         if isinstance(t, sa.JSON) or type(t).__name__ in ("JSON", "JSONB"):
             if self.postgres:
-                return "%s_build_object('n', g)" % ("jsonb" if type(t).__name__ == "JSONB" else "json")
+                return "%s_build_object('n', {g})" % ("jsonb" if type(t).__name__ == "JSONB" else "json")
             return lambda g: '{"n": %d}' % g
         if isinstance(t, sa.String):
             length = getattr(t, "length", None)
             if self.postgres:
-                return "left(g::text, %d)" % length if length else "g::text"
+                return "left({g}::text, %d)" % length if length else "{g}::text"
             return lambda g: str(g)[:length] if length else str(g)
         return None
 
@@ -768,19 +781,20 @@ class Filler:
             types = dict(conn.exec_driver_sql(
                 "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
                 "WHERE attrelid = %s::regclass AND attnum > 0" % sql_literal(q(table))).fetchall())
-            exprs = ", ".join("(%s)::%s" % (v, types[n]) for n, v in zip(names, values))
+            exprs = ", ".join("(%s)::%s" % (v.format(g="(i + %d)" % off if off else "i"), types[n])
+                              for n, (v, off) in zip(names, values))
             # every value given, an identity column's too
-            sql = "INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM generate_series(1, %d) g" \
+            sql = "INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM generate_series(1, %d) i" \
                 % (q(table), cols, exprs, self.rows)
-            # psycopg2's paramstyle: a % of the SQL (modulo, an enum's value) is doubled
+            # psycopg2's paramstyle: a % of the SQL (in an enum's value) is doubled
             if conn.dialect.paramstyle in ("format", "pyformat"):
                 sql = sql.replace("%", "%%")
-            return conn.exec_driver_sql(sql).rowcount
+            conn.exec_driver_sql(sql)
+            return
         params = ", ".join(":c%d" % i for i in range(len(names)))
         conn.execute(sa.text("INSERT INTO %s (%s) VALUES (%s)" % (q(table), cols, params)),
-                     [{"c%d" % i: v(g) for i, v in enumerate(values)}
-                      for g in range(1, self.rows + 1)])
-        return self.rows
+                     [{"c%d" % k: v(i + off) for k, (v, off) in enumerate(values)}
+                      for i in range(1, self.rows + 1)])
 
     def catch_up_sequences(self, conn, table, names):
         """A serial or identity column's sequence moves past the rows given, for the next insert."""
@@ -812,6 +826,11 @@ def fill_order(tables):
 
 def quoted(name):
     return '"' + name.replace('"', '""') + '"'
+
+
+def braced(sql):
+    """sql kept as it is through str.format."""
+    return sql.replace("{", "{{").replace("}", "}}")
 
 
 def sql_literal(s):
