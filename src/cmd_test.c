@@ -1,8 +1,9 @@
 /*
- * `migreview test [REV] [--all] [--models] [--database-url URL] [--trust]`:
+ * `migreview test [REV] [--all] [--models] [--rows N] [--database-url URL] [--trust]`:
  * the real Alembic up, down one step and up again on a scratch database,
  * recorded as the evidence of the tested item; with --models, the models
- * compared with the database at the heads afterwards.  The only command
+ * compared with the database at the heads afterwards; with --rows, the
+ * tables filled before each upgrade and the rows per second shown.  The only command
  * that runs migration code, and only with the reviewer's consent: --trust,
  * or a trust line of their own configuration.
  */
