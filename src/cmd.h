@@ -31,6 +31,7 @@ struct cli {
 	const char *database_url; /* --database-url URL */
 	bool all;               /* --all */
 	bool models;            /* test --models: compare the models at the heads */
+	long rows;              /* test --rows N: fill the tables first; 0 not asked */
 	bool trust;             /* --trust: consent to run the project's code */
 	const char *trust_ref;  /* --trust-ref REF: the gate's settings come from REF */
 	bool accept;            /* settings --accept */

@@ -1,8 +1,9 @@
 /*
- * `migreview test [REV] [--all] [--models] [--database-url URL] [--trust]`:
+ * `migreview test [REV] [--all] [--models] [--rows N] [--database-url URL] [--trust]`:
  * the real Alembic up, down one step and up again on a scratch database,
  * recorded as the evidence of the tested item; with --models, the models
- * compared with the database at the heads afterwards.  The only command
+ * compared with the database at the heads afterwards; with --rows, the
+ * tables filled before each upgrade and the rows per second shown.  The only command
  * that runs migration code, and only with the reviewer's consent: --trust,
  * or a trust line of their own configuration.
  */
@@ -168,6 +169,37 @@ show_ms(double ms)
 		printf("%.2f s", ms / 1000);
 }
 
+/* 1234567 as 1,234,567 */
+static void
+show_count(long long n)
+{
+	if (n >= 1000) {
+		show_count(n / 1000);
+		printf(",%03lld", n % 1000);
+	} else {
+		printf("%lld", n);
+	}
+}
+
+/*
+ * ", ~1,230,000 rows/s": rows over ms, to three figures (the rate of one
+ * run, not a constant of the table).
+ */
+static void
+show_rate(long long rows, double ms)
+{
+	double rate = ms > 0 ? rows * 1000.0 / ms : 0;
+	long long scale = 1;
+
+	if (rate <= 0)
+		return;
+	while (rate / scale >= 1000)
+		scale *= 10;
+	printf(", ~");
+	show_count((long long)(rate / scale + 0.5) * scale);
+	printf(" rows/s");
+}
+
 /* Any text of the evidence, escaped: it comes from a process that ran the project's code. */
 static void
 show_text(const char *s)
@@ -260,6 +292,13 @@ show_rewrites(const char *step, const struct uptest_step *s)
 		printf("    %s: rewrote ", step);
 		show_text(r->relation);
 		printf(" (");
+		if (r->table_rows >= 0) {
+			show_count(r->table_rows);
+			printf(" rows, ");
+			show_ms(r->ms);
+			show_rate(r->table_rows, r->ms);
+			printf("; ");
+		}
 		show_text(r->file);
 		printf(":%ld)\n", r->line);
 	}
@@ -300,6 +339,15 @@ show_statement(const char *step, const struct uptest_statement *st)
 	printf(":%ld", st->line);
 	if (st->rows >= 0)
 		printf(", %lld rows", st->rows);
+	if (st->table && st->table_rows >= 0) {
+		printf(" (");
+		show_text(st->table);
+		printf(": ");
+		show_count(st->table_rows);
+		printf(" rows");
+		show_rate(st->table_rows, st->ms);
+		printf(")");
+	}
 	printf(": ");
 	show_text(fixed ? fixed : "?");
 	printf("%s\n", len > SQL_SHOWN ? "..." : "");
@@ -332,11 +380,42 @@ show_statements(const char *step, const struct uptest_step *s)
  * What the database did in each step, under the revision's result: the
  * strongest lock on each relation, the rewrites, the slowest statements.
  */
+/* What --rows put in the tables before the upgrade, and what it could not fill. */
+static void
+show_fill(const struct uptest_fill *f)
+{
+	if (!f->done)
+		return;
+	if (!f->tables.n && !f->n_skipped && !f->more) {
+		printf("    upgrade: no table to fill yet\n");
+		return;
+	}
+	printf("    upgrade: filled %zu table%s with ", f->tables.n, f->tables.n == 1 ? "" : "s");
+	show_count(f->rows);
+	printf(" rows each in ");
+	show_ms(f->ms);
+	for (size_t i = 0; i < f->tables.n; i++) {
+		fputs(i ? ", " : " (", stdout);
+		show_text(f->tables.v[i]);
+	}
+	printf("%s\n", f->tables.n ? ")" : "");
+	for (size_t i = 0; i < f->n_skipped; i++) {
+		printf("    upgrade: %s", *f->skipped[i].table ? "skipped " : "the fill stopped");
+		show_text(f->skipped[i].table);
+		printf(": ");
+		show_text(f->skipped[i].why);
+		printf("\n");
+	}
+	if (f->more)
+		printf("    upgrade: and %zu more tables filled or skipped\n", f->more);
+}
+
 static void
 show_evidence(const struct uptest_run *run, const struct uptest_evidence *ev)
 {
 	bool pg = !strcmp(run->database, "postgresql");
 
+	show_fill(&ev->fill);
 	for (size_t i = 0; i < ev->n; i++) {
 		const struct uptest_step *s = &ev->v[i];
 
@@ -529,6 +608,7 @@ run_tests(const struct cli *cli, struct project *p, struct graph *g, struct revi
 		goto out;
 	o.database_url = url;
 	o.models = cli->models;
+	o.rows = cli->rows;
 	cmd_error("migreview: running migration code: Alembic with the project's env.py, "
 		"up → down → up for %zu migration%s on %s\n", n, n == 1 ? "" : "s", where);
 	sigaction(SIGINT, &sa, &old_int);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <git2.h>
 #include <stdarg.h>
@@ -52,7 +53,8 @@ static const struct command {
 };
 
 enum { OPT_THEME = 256, OPT_JSON, OPT_ORDER, OPT_FORMAT, OPT_SINCE, OPT_SIGNOFF, OPT_URL, OPT_ALL,
-       OPT_TRUST, OPT_TRUST_REF, OPT_ACCEPT, OPT_BASELINE, OPT_COLOR, OPT_MODELS };
+       OPT_TRUST, OPT_TRUST_REF, OPT_ACCEPT, OPT_BASELINE, OPT_COLOR, OPT_MODELS,
+       OPT_ROWS };
 
 /*
  * Every option, said once: the getopt table, the usage lines, each
@@ -108,6 +110,11 @@ static const struct option_info {
 	  "after the run, compare env.py's target_metadata\n"
 	  "with the database at the head(s), as `alembic\n"
 	  "check` does; drift fails the command" },
+	{ "rows", required_argument, OPT_ROWS, "N", FOR(TEST),
+	  "before each migration's upgrade, fill every table\n"
+	  "there is then with N generated rows, and give\n"
+	  "the rows per second of its rewrites and slow\n"
+	  "statements" },
 	{ "database-url", required_argument, OPT_URL, "URL", FOR(UI) | FOR(TEST),
 	  "test on a scratch database made on this\n"
 	  "PostgreSQL server (or in this empty database),\n"
@@ -230,6 +237,26 @@ struct parsed {
 	unsigned seen[N_OPTIONS];       /* how often each option was given */
 };
 
+/* --rows N: a whole number of rows, 1 to ROWS_MAX (more is a load test, not a review). */
+#define ROWS_MAX 10000000L
+
+static int
+parse_rows(const char *text, long *rows)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(text, &end, 10);
+	if (errno || end == text || *end || n < 1 || n > ROWS_MAX) {
+		cmd_error("migreview: --rows takes a number of rows from 1 to %ld, not '%s'\n",
+			ROWS_MAX, text);
+		return -1;
+	}
+	*rows = n;
+	return 0;
+}
+
 static int
 parse(int argc, char **argv, struct cli *cli, struct parsed *ps)
 {
@@ -261,6 +288,10 @@ parse(int argc, char **argv, struct cli *cli, struct parsed *ps)
 		case OPT_URL: cli->database_url = optarg; break;
 		case OPT_ALL: cli->all = true; break;
 		case OPT_MODELS: cli->models = true; break;
+		case OPT_ROWS:
+			if (parse_rows(optarg, &cli->rows) < 0)
+				return -1;
+			break;
 		case OPT_TRUST: cli->trust = true; break;
 		case OPT_TRUST_REF: cli->trust_ref = optarg; break;
 		case OPT_ACCEPT: cli->accept = true; break;

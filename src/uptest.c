@@ -767,9 +767,9 @@ sys_path_of(const struct project *p)
 
 static char **
 runner_argv(const char *python, const struct project *p, const char *url, bool models,
-	    char *sys_path, const char *const *revs, size_t n)
+	    const char *rows, char *sys_path, const char *const *revs, size_t n)
 {
-	char **argv = calloc(n + 11, sizeof(*argv));
+	char **argv = calloc(n + 12, sizeof(*argv));
 	size_t k = 0;
 
 	if (!argv)
@@ -785,6 +785,7 @@ runner_argv(const char *python, const struct project *p, const char *url, bool m
 	argv[k++] = sys_path;
 	argv[k++] = (char *)url;
 	argv[k++] = models ? "models" : "";
+	argv[k++] = (char *)rows;
 	for (size_t i = 0; i < n; i++)
 		argv[k++] = (char *)revs[i];
 	return argv;
@@ -825,7 +826,7 @@ uptest_run(const struct project *p, const char *const *revs, size_t n,
 {
 	struct reader r = { .o = o, .run = out };
 	struct child c = { .pid = -1, .out = -1 };
-	char *dir = NULL, *url = NULL, *sys_path = NULL, **argv = NULL;
+	char *dir = NULL, *url = NULL, *sys_path = NULL, *rows = NULL, **argv = NULL;
 	int rc = -1, wstatus;
 
 	memset(out, 0, sizeof(*out));
@@ -841,7 +842,9 @@ uptest_run(const struct project *p, const char *const *revs, size_t n,
 		url = mr_printf("sqlite:///%s/scratch.db", dir);
 	}
 	sys_path = sys_path_of(p);
-	argv = url && sys_path ? runner_argv(out->python, p, url, o->models, sys_path, revs, n) : NULL;
+	rows = o->rows > 0 ? mr_printf("%ld", o->rows) : mr_strdup("");
+	argv = url && sys_path && rows ?
+		runner_argv(out->python, p, url, o->models, rows, sys_path, revs, n) : NULL;
 	if (!argv) {
 		mr_error_oom(err);
 		goto out;
@@ -858,6 +861,7 @@ out:
 	free(dir);
 	free(url);
 	free(sys_path);
+	free(rows);
 	free(argv);
 	free(r.log);
 	free(r.all);

@@ -3,7 +3,7 @@
 migreview starts this program (embedded in the binary) with the Python that
 runs the project's `alembic`, in the directory the user ran migreview from:
 
-    python -c <this file> INI TOML SECTION SCRIPT_DIR SYS_PATH URL MODELS REV...
+    python -c <this file> INI TOML SECTION SCRIPT_DIR SYS_PATH URL MODELS ROWS REV...
 
 SCRIPT_DIR, when not empty, is the script directory migreview read (given
 with -d, or found for an ini that sets none, or a package resource it
@@ -17,6 +17,16 @@ downgrade exactly that one step (as `alembic downgrade` steps through it)
 and upgrade to REV again.  It stops at the first failure.  When MODELS is
 "models" and every REV passed, a last step compares the models with the
 database at the heads (see the models section below); MODELS is "" else.
+ROWS, when not empty, is a number N: before each REV's upgrade, the tables
+there are then get N generated rows each (see Filler), said as evidence of
+the step "upgrade" before its statements:
+
+    {"kind": "fill", "rows": N, "ms": DURATION, "tables": [NAME...],
+     "skipped": [{"table": NAME, "why": TEXT}], "more": N}
+
+"tables" are the tables filled (at most 200), "skipped" the ones that could
+not be, with why (at most 50; an empty NAME: the fill itself stopped),
+"more" counts those left out.
 
 The scratch database: URL names it.  On PostgreSQL a new database is created
 on that server for the run and dropped after it; any other URL (the SQLite
@@ -78,6 +88,12 @@ through SQLAlchemy's cursor events on every engine (env.py makes its own):
      "more": N,                         rewrites beyond the first 200, left out
      "failed": BOOL}                    the database refused it (only then)
 
+With ROWS, a rewrite of a filled table also has "table_rows": N (its rows,
+counted after the statement) and "rows_per_s": N / the statement's duration;
+a statement of SLOW_MS or more that rewrote nothing and newly locked a
+filled table names it, with the same two: "table": NAME, "table_rows",
+"rows_per_s".
+
     {"kind": "transaction", "end": "commit"|"rollback"|"autocommit"|"open",
      "ms": DURATION, "locks": [{"relation": NAME, "relkind": K,
      "mode": "AccessExclusiveLock"|..., "held_ms": MS,
@@ -109,6 +125,7 @@ then and lets it go; others are sampled, and a very short lock can be
 missed.
 """
 import argparse
+import datetime
 import inspect
 import json
 import os
@@ -127,8 +144,8 @@ def say(*words):
 
 
 def main(argv):
-    ini, toml, section, script_dir, sys_path, url, models = argv[:7]
-    revs = argv[7:]
+    ini, toml, section, script_dir, sys_path, url, models, rows = argv[:8]
+    revs = argv[8:]
 
     try:
         import alembic
@@ -172,6 +189,8 @@ def main(argv):
         os.environ["MIGREVIEW_DATABASE_URL"] = text
         os.environ["DATABASE_URL"] = text
         tracer = Tracer(sa, scratch)
+        filler = Filler(sa, scratch, int(rows)) if rows else None
+        tracer.filled = filler.filled if filler else {}
         guard_configure(EnvironmentContext, sa, scratch, tracer)
         catalog = CatalogWatch(sa, scratch, EnvironmentContext)
         script = ScriptDirectory.from_config(cfg)
@@ -179,7 +198,7 @@ def main(argv):
             tracer.listen(script)
         for rev in revs:
             if not run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep,
-                           catalog, tracer):
+                           catalog, tracer, filler):
                 return 1
         if models and revs:
             run_models(cfg, script, revs[-1], command, EnvironmentContext)
@@ -202,7 +221,8 @@ def main(argv):
                       file=sys.stderr)
 
 
-def run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep, catalog, tracer):
+def run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep, catalog, tracer,
+            filler):
     target = script.get_revision(rev)
     parents = [p for p in to_tuple(target.down_revision)]
     steps = [("upgrade-parents", lambda: [command.upgrade(cfg, p) for p in parents]),
@@ -216,6 +236,9 @@ def run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep, catalo
             continue
         say("step", rev, what)
         banner("%s %s" % (what, rev if what != "upgrade-parents" else " ".join(parents)))
+        if what == "upgrade" and filler:
+            # the tracer is not started yet: the fill is not the migration's
+            say("evidence", rev, what, compact_json(filler.fill(tracer.version_table)))
         tracer.start(rev, what)
         try:
             step()
@@ -326,6 +349,7 @@ class Tracer:
         self.transactions = {}      # id(DBAPI connection) -> Transaction open
         self.pids = {}
         self.broken = False
+        self.filled = {}            # with --rows: the tables filled (Filler.filled)
 
     def listen(self, script):
         self.paths = {os.path.realpath(sc.path) for sc in script.walk_revisions()}
@@ -417,16 +441,41 @@ class Tracer:
                        for oid, (name, kind, node) in sorted(after.items(), key=lambda i: i[1])
                        if oid in st.files and st.files[oid][2] != node]
             created = {name for oid, (name, _, _) in after.items() if oid not in st.files}
-        self.say({"kind": "statement", "sql": " ".join(statement.split())[:SQL_SHOWN],
-                  "file": st.where[0], "line": st.where[1], "ms": ms(now - st.start),
-                  "rows": rows, "autocommit": st.autocommit, "rewrote": rewrote[:LIST_MAX],
-                  "more": max(0, len(rewrote) - LIST_MAX)})
+        said = {"kind": "statement", "sql": " ".join(statement.split())[:SQL_SHOWN],
+                "file": st.where[0], "line": st.where[1], "ms": ms(now - st.start),
+                "rows": rows, "autocommit": st.autocommit, "rewrote": rewrote[:LIST_MAX],
+                "more": max(0, len(rewrote) - LIST_MAX)}
+        if self.filled:
+            self.throughput(dbapi, said, locks, self.transactions.get(id(dbapi)), now - st.start)
+        self.say(said)
         if st.autocommit:
             t = Transaction(st.start)
             t.add(locks, st, created)
             self.say_transaction(t, "autocommit", now)
         else:
             self.transactions.setdefault(id(dbapi), Transaction(st.start)).add(locks, st, created)
+
+    def throughput(self, dbapi, said, locks, t, seconds):
+        """
+        With --rows: the rows of each filled table the statement rewrote, and
+        of the first filled table a slow one newly locked, counted after it
+        (after its duration was taken), with rows per second.
+        """
+        def rated(obj, table):
+            n = query(dbapi, "SELECT count(*) FROM %s" % quoted(table), True)[0][0]
+            obj.update(table_rows=n, rows_per_s=round(n / seconds) if seconds > 0 else 0)
+
+        for r in said["rewrote"]:
+            if r["relkind"] == "r" and r["relation"] in self.filled:
+                rated(r, r["relation"])
+        if said["rewrote"] or said["ms"] < SLOW_MS:
+            return
+        held = t.locks if t else {}
+        for lock in locks:
+            if lock["relation"] in self.filled and (lock["relation"], lock["mode"]) not in held:
+                said["table"] = lock["relation"]
+                rated(said, lock["relation"])
+                return
 
     def failed(self, context):
         # the cursor is the execution context's (ExceptionContext.cursor is often None)
@@ -560,6 +609,232 @@ class Watcher:
         if self.error is not None:
             raise self.error
         return list(self.seen)
+
+
+SLOW_MS = 50             # a statement this slow on a filled table gets its rows per second
+FILL_SKIPPED_MAX = 50    # skipped tables named in the fill's evidence
+EPOCH = datetime.datetime(2000, 1, 1)
+
+
+class Filler:
+    """
+    --rows N: before the upgrade of each revision, N generated rows in every
+    table there is then that has none filled yet (Alembic's version table
+    aside), so that rewrites and scans take a time worth measuring.  Values
+    follow the column's type and row number g: g itself for integers, its
+    text for strings, a day or a second after 2000-01-01 ..., so that the
+    same g gives the same value in every table: row g of a child refers to
+    row g of its parent, and a key is distinct as long as its type can hold
+    N values.  g runs from base + 1 to base + N, base the largest integer
+    primary key of the tables of this fill (rows a migration put in come
+    before the generated ones); a table keeps its base for its children.  Parents come first; a foreign key to a table not filled (a
+    self-reference, a cycle, a table skipped) is NULL when it may be, else
+    the table is skipped.  What the database refuses (a CHECK, a unique
+    column that cannot hold N distinct values) skips the table with its
+    error: the fill never fails the test.  The fill runs before the tracer
+    starts and from no migration's frame, so none of it is evidence.
+    """
+
+    def __init__(self, sa, scratch, rows):
+        self.sa = sa
+        self.scratch = scratch
+        self.rows = rows
+        self.postgres = scratch.get_backend_name() == "postgresql"
+        self.filled = {}            # table -> the base of the rows put in, over the whole run
+        self.tried = set()          # tables filled or skipped already
+        self.columns_of = {}        # table -> its columns, as the fill read them
+
+    def fill(self, version_table):
+        start = time.perf_counter()
+        engine = self.sa.create_engine(self.scratch, poolclass=self.sa.pool.NullPool)
+        filled, skipped = [], []
+        try:
+            insp = self.sa.inspect(engine)
+            tables = {t: self.columns(insp, t) for t in insp.get_table_names()
+                      if t != version_table and t not in self.tried}
+            self.columns_of.update(tables)
+            with engine.connect() as conn:
+                base = max([self.largest_key(conn, insp, t) for t in tables] + [0])
+                for t in fill_order(tables):
+                    self.tried.add(t)
+                    why = self.fill_one(conn, t, tables[t], base)
+                    if why:
+                        skipped.append({"table": t, "why": why[:SQL_SHOWN]})
+                    else:
+                        filled.append(t)
+        except Exception as e:
+            skipped.append({"table": "", "why": one_line(e)[:SQL_SHOWN]})
+        finally:
+            engine.dispose()
+        return {"kind": "fill", "rows": self.rows, "ms": ms(time.perf_counter() - start),
+                "tables": filled[:LIST_MAX], "skipped": skipped[:FILL_SKIPPED_MAX],
+                "more": max(0, len(filled) - LIST_MAX) + max(0, len(skipped) - FILL_SKIPPED_MAX)}
+
+    def columns(self, insp, table):
+        cols = {c["name"]: c for c in insp.get_columns(table)}
+        for fk in insp.get_foreign_keys(table):
+            for mine, theirs in zip(fk["constrained_columns"], fk["referred_columns"]):
+                if mine in cols:
+                    cols[mine]["refers"] = (fk["referred_table"], theirs)
+        return cols
+
+    def largest_key(self, conn, insp, table):
+        """The largest value of table's primary key if it is one integer column, else 0."""
+        key = insp.get_pk_constraint(table).get("constrained_columns") or []
+        cols = self.columns_of[table]
+        if len(key) != 1 or key[0] not in cols or not isinstance(cols[key[0]]["type"], self.sa.Integer):
+            return 0
+        q = conn.dialect.identifier_preparer.quote
+        with conn.begin():
+            return conn.exec_driver_sql("SELECT max(%s) FROM %s" % (q(key[0]), q(table))).scalar() or 0
+
+    def fill_one(self, conn, table, cols, base):
+        names, values = [], []
+        for name, c in cols.items():
+            if c.get("computed"):
+                continue
+            ctype, offset = c["type"], base
+            if "refers" in c:
+                parent, pcol = c["refers"]
+                if parent == table or parent not in self.filled:
+                    if not c["nullable"]:
+                        return "NOT NULL column %s refers to %s, %s" % (
+                            name, parent, "itself" if parent == table else "which is not filled")
+                    continue
+                ctype, offset = self.columns_of[parent].get(pcol, c)["type"], self.filled[parent]
+            value = self.value(ctype)
+            if value is None:
+                if not c["nullable"] and c.get("default") is None and not c.get("identity"):
+                    return "no value of type %s for NOT NULL column %s" % (ctype, name)
+                continue
+            names.append(name)
+            values.append((value, offset))
+        if not names:
+            return "no column to fill"
+        try:
+            with conn.begin():
+                self.insert(conn, table, names, values)
+                if self.postgres:
+                    self.catch_up_sequences(conn, table, names)
+        except Exception as e:
+            # the driver's error, without SQLAlchemy's copy of the statement
+            return "the database refused the rows: %s" % one_line(getattr(e, "orig", None) or e)
+        self.filled[table] = base
+        return None
+
+    def value(self, t):
+        """Row g's value of type t: SQL with {g} for g on PostgreSQL, a function of g elsewhere."""
+        sa = self.sa
+        if isinstance(t, sa.ARRAY):
+            item = self.value(t.item_type)
+            if item is None:
+                return None
+            return ("ARRAY[%s]" % item) if self.postgres else (lambda g: [item(g)])
+        if isinstance(t, sa.Enum):
+            if not t.enums:
+                return None
+            if self.postgres:
+                return "(ARRAY[%s])[mod({g}, %d) + 1]" % (
+                    ", ".join(braced(sql_literal(v)) for v in t.enums), len(t.enums))
+            return lambda g: t.enums[g % len(t.enums)]
+        if isinstance(t, sa.Boolean):
+            return "mod({g}, 2) = 0" if self.postgres else (lambda g: g % 2 == 0)
+        if isinstance(t, sa.SmallInteger):
+            return "mod({g}, 32767)" if self.postgres else (lambda g: g % 32767)
+        if isinstance(t, sa.Integer):
+            return "{g}" if self.postgres else (lambda g: g)
+        if isinstance(t, sa.Numeric) and not isinstance(t, sa.Float):
+            room = 10 ** ((t.precision or 30) - (t.scale or 0))
+            if room < 2:
+                return "0" if self.postgres else (lambda g: 0)
+            return ("mod({g}, %d)" % room) if self.postgres else (lambda g: g % room)
+        if isinstance(t, sa.Float):
+            return "{g}" if self.postgres else (lambda g: float(g))
+        if isinstance(t, sa.DateTime):
+            return "TIMESTAMP '2000-01-01' + {g} * INTERVAL '1 second'" if self.postgres else \
+                (lambda g: str(EPOCH + datetime.timedelta(seconds=g)))
+        if isinstance(t, sa.Date):
+            return "DATE '2000-01-01' + mod({g}, 2000000)::int" if self.postgres else \
+                (lambda g: str(EPOCH.date() + datetime.timedelta(days=g % 2000000)))
+        if isinstance(t, sa.Time):
+            return "TIME '00:00' + mod({g}, 86400) * INTERVAL '1 second'" if self.postgres else \
+                (lambda g: str((EPOCH + datetime.timedelta(seconds=g % 86400)).time()))
+        if type(t).__name__.upper() == "UUID" or (hasattr(sa, "Uuid") and isinstance(t, sa.Uuid)):
+            return "md5({g}::text)::uuid" if self.postgres else \
+                (lambda g: uuid.UUID(int=g).hex)
+        if isinstance(t, sa.JSON) or type(t).__name__ in ("JSON", "JSONB"):
+            if self.postgres:
+                return "%s_build_object('n', {g})" % ("jsonb" if type(t).__name__ == "JSONB" else "json")
+            return lambda g: '{"n": %d}' % g
+        if isinstance(t, sa.String):
+            length = getattr(t, "length", None)
+            if self.postgres:
+                return "left({g}::text, %d)" % length if length else "{g}::text"
+            return lambda g: str(g)[:length] if length else str(g)
+        return None
+
+    def insert(self, conn, table, names, values):
+        sa = self.sa
+        q = conn.dialect.identifier_preparer.quote
+        cols = ", ".join(q(n) for n in names)
+        if self.postgres:
+            types = dict(conn.exec_driver_sql(
+                "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+                "WHERE attrelid = %s::regclass AND attnum > 0" % sql_literal(q(table))).fetchall())
+            exprs = ", ".join("(%s)::%s" % (v.format(g="(i + %d)" % off if off else "i"), types[n])
+                              for n, (v, off) in zip(names, values))
+            # every value given, an identity column's too
+            sql = "INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM generate_series(1, %d) i" \
+                % (q(table), cols, exprs, self.rows)
+            # psycopg2's paramstyle: a % of the SQL (in an enum's value) is doubled
+            if conn.dialect.paramstyle in ("format", "pyformat"):
+                sql = sql.replace("%", "%%")
+            conn.exec_driver_sql(sql)
+            return
+        params = ", ".join(":c%d" % i for i in range(len(names)))
+        conn.execute(sa.text("INSERT INTO %s (%s) VALUES (%s)" % (q(table), cols, params)),
+                     [{"c%d" % k: v(i + off) for k, (v, off) in enumerate(values)}
+                      for i in range(1, self.rows + 1)])
+
+    def catch_up_sequences(self, conn, table, names):
+        """A serial or identity column's sequence moves past the rows given, for the next insert."""
+        q = conn.dialect.identifier_preparer.quote
+        for n in names:
+            seq = conn.exec_driver_sql("SELECT pg_get_serial_sequence(%s, %s)" % (
+                sql_literal(q(table)), sql_literal(n))).scalar()
+            if seq:
+                conn.exec_driver_sql("SELECT setval(%s, (SELECT max(%s) FROM %s))" % (
+                    sql_literal(seq), q(n), q(table)))
+
+
+def fill_order(tables):
+    """Tables with the ones they refer to first; the rest of a cycle in name order."""
+    order, done = [], set()
+    pending = sorted(tables)
+    while pending:
+        ready = [t for t in pending
+                 if all(c["refers"][0] in done or c["refers"][0] == t or c["refers"][0] not in tables
+                        for c in tables[t].values() if "refers" in c)]
+        # a cycle: one of it goes first, its references to the others NULL or skipped
+        ready = ready or pending[:1]
+        for t in ready:
+            order.append(t)
+            done.add(t)
+        pending = [t for t in pending if t not in done]
+    return order
+
+
+def quoted(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+def braced(sql):
+    """sql kept as it is through str.format."""
+    return sql.replace("{", "{{").replace("}", "}}")
+
+
+def sql_literal(s):
+    return "'" + str(s).replace("'", "''") + "'"
 
 
 def query(dbapi, sql, savepoint=False):

@@ -13,6 +13,7 @@
 
 #define NAME_MAX_BYTES 256      /* a relation's or a file's name */
 #define NOTES_MAX 20
+#define FILL_LIST_MAX 200       /* tables named filled or skipped */
 
 /* Why a line is not evidence: set once, the line is then ignored. */
 struct parse {
@@ -124,6 +125,17 @@ statement_free(struct uptest_statement *s)
 {
 	free(s->sql);
 	free(s->file);
+	free(s->table);
+}
+
+/* A count of rows the runner gave under key, or -1 when there is none that reads. */
+static long long
+count_of(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	return json_is_integer(v) && json_integer_value(v) >= 0 &&
+	       json_integer_value(v) <= 1000000000000LL ? json_integer_value(v) : -1;
 }
 
 /* What the runner left out of a list to keep its line short: counted as dropped. */
@@ -149,7 +161,8 @@ add_rewrites(struct uptest_evidence *ev, struct uptest_step *s, json_t *list,
 		struct parse q = { 0 };
 		struct uptest_rewrite r = { .relation = text(&q, one, "relation", NAME_MAX_BYTES),
 					    .relkind = relkind(&q, one), .line = by->line,
-					    .file = mr_strdup(by->file) };
+					    .file = mr_strdup(by->file), .ms = by->ms,
+					    .table_rows = count_of(one, "table_rows") };
 		int ok = 0;
 
 		if (!r.file) {
@@ -184,8 +197,12 @@ add_statement(struct uptest_evidence *ev, struct uptest_step *s, json_t *obj, st
 			json_integer_value(rows) : -1,
 		.autocommit = json_is_true(auto_),
 		.failed = json_is_true(json_object_get(obj, "failed")),
+		.table_rows = count_of(obj, "table_rows"),
 	};
 	int ok;
+
+	if (json_object_get(obj, "table") && !(st.table = text(p, obj, "table", NAME_MAX_BYTES)))
+		st.table_rows = -1;
 
 	if (!json_is_boolean(auto_) || (rewrote && !json_is_array(rewrote)) || !json_is_integer(rows))
 		p->why = p->why ? p->why : "a statement's rows, autocommit or rewrote is malformed";
@@ -268,6 +285,56 @@ add_transaction(struct uptest_evidence *ev, struct uptest_step *s, json_t *obj, 
 	return 0;
 }
 
+/*
+ * {"kind": "fill", "rows": N, "ms": MS, "tables": [NAME...], "skipped":
+ * [{"table": NAME, "why": TEXT}], "more": N}: what --rows put in the tables
+ * before the upgrade.  Lists are capped as the runner caps them.
+ */
+static int
+add_fill(struct uptest_evidence *ev, json_t *obj, struct parse *p)
+{
+	struct uptest_fill *f = &ev->fill;
+	json_t *tables = json_object_get(obj, "tables"), *skipped = json_object_get(obj, "skipped");
+	json_t *one;
+	size_t i;
+
+	if (f->done || count_of(obj, "rows") < 0 || !json_is_array(tables) || !json_is_array(skipped)) {
+		p->why = "a fill is malformed or said twice";
+		return 0;
+	}
+	f->done = true;
+	f->rows = count_of(obj, "rows");
+	f->ms = number(p, obj, "ms");
+	f->more = count_of(obj, "more") > 0 ? (size_t)count_of(obj, "more") : 0;
+	json_array_foreach(tables, i, one) {
+		json_t *wrapped = json_pack("{sO}", "table", one);
+		char *name = wrapped && i < FILL_LIST_MAX ? text(p, wrapped, "table", NAME_MAX_BYTES) : NULL;
+
+		json_decref(wrapped);
+		if (i >= FILL_LIST_MAX)
+			f->more++;
+		else if (!name || strvec_push_owned(&f->tables, name) < 0)
+			return name ? -1 : 0;
+	}
+	json_array_foreach(skipped, i, one) {
+		struct uptest_skipped sk = { .table = text(p, one, "table", NAME_MAX_BYTES),
+					     .why = text(p, one, "why", UPTEST_SQL_MAX) };
+
+		if (sk.table && sk.why && i < FILL_LIST_MAX &&
+		    mr_grow(&f->skipped, &f->cap_skipped, f->n_skipped + 1, sizeof(sk)) == 0) {
+			f->skipped[f->n_skipped++] = sk;
+			continue;
+		}
+		free(sk.table);
+		free(sk.why);
+		if (i >= FILL_LIST_MAX)
+			f->more++;
+		else if (!p->why)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 ignore(struct uptest_evidence *ev, const char *why)
 {
@@ -304,6 +371,8 @@ uptest_evidence_add(struct uptest_evidence *ev, const char *step, const char *js
 			rc = strvec_push_owned(&ev->notes, note);
 		else
 			free(note);
+	} else if (!strcmp(kind, "fill") && !strcmp(step, "upgrade")) {
+		rc = add_fill(ev, obj, &p);
 	} else if (!strcmp(kind, "statement") || !strcmp(kind, "transaction")) {
 		s = step_of(ev, step);
 		if (!s)
@@ -531,6 +600,12 @@ uptest_evidence_free(struct uptest_evidence *ev)
 	}
 	free(ev->v);
 	strvec_free(&ev->notes);
+	strvec_free(&ev->fill.tables);
+	for (size_t i = 0; i < ev->fill.n_skipped; i++) {
+		free(ev->fill.skipped[i].table);
+		free(ev->fill.skipped[i].why);
+	}
+	free(ev->fill.skipped);
 	free(ev->first_ignored);
 	memset(ev, 0, sizeof(*ev));
 }

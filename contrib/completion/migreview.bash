@@ -124,7 +124,7 @@ _migreview()
 			case $w in
 			--) opts=0; continue ;;
 			-c | --config | -d | --directory | -n | --name | --theme | --order | --format | \
-				--since | --trust-ref | --database-url)
+				--since | --trust-ref | --database-url | --rows)
 				has=1 ;;
 			--*=*) v=${w#*=} w=${w%%=*} ;;
 			-c?* | -d?* | -n?*) v=${w:2} w=${w:0:2} ;;
@@ -172,7 +172,7 @@ _migreview()
 		list) list='--json --order --config --directory --name --help' ;;
 		check) list='--format --since --require-signoff --include-baseline --trust-ref --config --directory --name --help' ;;
 		settings) list='--trust-ref --accept --config --directory --name --help' ;;
-		test) list='--all --models --database-url --trust --config --directory --name --help' ;;
+		test) list='--all --models --rows --database-url --trust --config --directory --name --help' ;;
 		diff) list='--config --directory --name --help' ;;
 		*) list='--help' ;;
 		esac

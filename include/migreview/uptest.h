@@ -43,6 +43,7 @@ struct uptest_options {
 	void (*step)(void *ctx, const char *revision, const char *step);
 	void *ctx;
 	bool models;                    /* compare the models at the heads after the run */
+	long rows;                      /* > 0: fill the tables with so many rows before each upgrade */
 };
 
 /*
@@ -93,6 +94,8 @@ struct uptest_statement {
 	long long rows;                 /* -1: the driver knows none */
 	bool autocommit;                /* run outside a transaction */
 	bool failed;                    /* the database refused it */
+	char *table;                    /* with --rows: the filled table a slow one locked, or NULL */
+	long long table_rows;           /* its rows after the statement; -1: not counted */
 };
 
 struct uptest_lock {
@@ -112,6 +115,24 @@ struct uptest_rewrite {
 	char relkind;
 	char *file;
 	long line;
+	double ms;                      /* the statement's duration */
+	long long table_rows;           /* with --rows, of a filled table: its rows; else -1 */
+};
+
+/* What --rows put in the tables before the upgrade (uptest.py's "fill" evidence). */
+struct uptest_skipped {
+	char *table;                    /* "" when the fill itself stopped */
+	char *why;
+};
+
+struct uptest_fill {
+	bool done;                      /* the runner said it filled */
+	long long rows;                 /* per table */
+	double ms;
+	struct strvec tables;           /* filled */
+	struct uptest_skipped *skipped;
+	size_t n_skipped, cap_skipped;
+	size_t more;                    /* tables filled or skipped the runner left out */
 };
 
 struct uptest_step {
@@ -132,6 +153,7 @@ struct uptest_evidence {
 	struct uptest_step *v;
 	size_t n, cap;
 	struct strvec notes;            /* the tracer's own (it stopped) */
+	struct uptest_fill fill;        /* with --rows */
 	size_t dropped;                 /* beyond UPTEST_EVIDENCE_MAX */
 	size_t ignored;                 /* lines that were not evidence as uptest.py writes it */
 	char *first_ignored;            /* why the first of them was ignored */

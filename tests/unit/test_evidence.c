@@ -35,6 +35,46 @@ Test(evidence, a_statement_and_its_rewrites)
 	uptest_evidence_free(&ev);
 }
 
+Test(evidence, rows_of_a_filled_table_and_the_fill)
+{
+	struct uptest_evidence ev = { 0 };
+
+	cr_assert_eq(uptest_evidence_add(&ev, "upgrade",
+		"{\"kind\":\"fill\",\"rows\":1000,\"ms\":12.5,\"tables\":[\"a\",\"b\"],"
+		"\"skipped\":[{\"table\":\"c\",\"why\":\"a CHECK\"}],\"more\":0}"), 0);
+	cr_assert_eq(uptest_evidence_add(&ev, "upgrade",
+		"{\"kind\":\"statement\",\"sql\":\"ALTER TABLE a\",\"file\":\"a.py\",\"line\":5,"
+		"\"ms\":2.0,\"rows\":-1,\"autocommit\":false,\"rewrote\":[{\"relation\":\"a\","
+		"\"relkind\":\"r\",\"table_rows\":1000,\"rows_per_s\":500000},"
+		"{\"relation\":\"a_pkey\",\"relkind\":\"i\"}],\"more\":0}"), 0);
+	cr_assert_eq(uptest_evidence_add(&ev, "upgrade",
+		"{\"kind\":\"statement\",\"sql\":\"CREATE INDEX\",\"file\":\"a.py\",\"line\":6,"
+		"\"ms\":80,\"rows\":-1,\"autocommit\":false,\"rewrote\":[],\"more\":0,"
+		"\"table\":\"b\",\"table_rows\":1000,\"rows_per_s\":12500}"), 0);
+	/* a second fill, or one that does not read, is ignored */
+	cr_assert_eq(uptest_evidence_add(&ev, "upgrade",
+		"{\"kind\":\"fill\",\"rows\":5,\"ms\":1,\"tables\":[],\"skipped\":[],\"more\":0}"), 0);
+	cr_assert_eq(uptest_evidence_add(&ev, "downgrade",
+		"{\"kind\":\"fill\",\"rows\":5,\"ms\":1,\"tables\":[],\"skipped\":[],\"more\":0}"), 0);
+	cr_expect_eq(ev.ignored, 2);
+	cr_assert(ev.fill.done);
+	cr_expect_eq(ev.fill.rows, 1000);
+	cr_expect_eq(ev.fill.tables.n, 2);
+	cr_expect_str_eq(ev.fill.tables.v[1], "b");
+	cr_assert_eq(ev.fill.n_skipped, 1);
+	cr_expect_str_eq(ev.fill.skipped[0].table, "c");
+	cr_expect_str_eq(ev.fill.skipped[0].why, "a CHECK");
+	cr_assert_eq(ev.v[0].n_rewrites, 2);
+	cr_expect_eq(ev.v[0].rewrites[0].table_rows, 1000);
+	cr_expect_eq(ev.v[0].rewrites[0].ms, 2.0);
+	cr_expect_eq(ev.v[0].rewrites[1].table_rows, -1);
+	cr_expect_eq(ev.v[0].statements[0].table_rows, -1);
+	cr_expect_null(ev.v[0].statements[0].table);
+	cr_expect_str_eq(ev.v[0].statements[1].table, "b");
+	cr_expect_eq(ev.v[0].statements[1].table_rows, 1000);
+	uptest_evidence_free(&ev);
+}
+
 Test(evidence, the_strongest_lock_per_table)
 {
 	struct uptest_evidence ev = { 0 };
