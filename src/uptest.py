@@ -143,6 +143,11 @@ def say(*words):
     os.write(1, ("\x1emigreview: " + line + "\n").encode("utf-8", "replace"))
 
 
+def say_evidence(rev, what, value):
+    """An evidence line: value as compact ASCII JSON, on one line."""
+    say("evidence", rev, what, json.dumps(value, separators=(",", ":"), ensure_ascii=True))
+
+
 def main(argv):
     ini, toml, section, script_dir, sys_path, url, models, rows = argv[:8]
     revs = argv[8:]
@@ -238,7 +243,7 @@ def run_one(cfg, script, rev, command, EnvironmentContext, MigrationStep, catalo
         banner("%s %s" % (what, rev if what != "upgrade-parents" else " ".join(parents)))
         if what == "upgrade" and filler:
             # the tracer is not started yet: the fill is not the migration's
-            say("evidence", rev, what, compact_json(filler.fill(tracer.version_table)))
+            say_evidence(rev, what, filler.fill(tracer.version_table))
         tracer.start(rev, what)
         try:
             step()
@@ -393,7 +398,7 @@ class Tracer:
         return call
 
     def say(self, obj):
-        say("evidence", self.where[0], self.where[1], json.dumps(obj, separators=(",", ":")))
+        say_evidence(self.where[0], self.where[1], obj)
 
     def origin(self):
         """(file, line) of the innermost migration script on the stack, or None."""
@@ -968,7 +973,7 @@ class CatalogWatch:
         for shot in (before, after, self.shots.get(upgraded or what)):
             if not isinstance(shot, Catalog):
                 evidence["error"] = shot or "no catalog was read"
-                say("evidence", rev, what, compact_json(evidence))
+                say_evidence(rev, what, evidence)
                 banner("the catalog after the %s could not be compared: %s" % (what, shot))
                 return
         found = catalog_diff(before, after, self.shots.get(upgraded))
@@ -983,13 +988,9 @@ class CatalogWatch:
                 % (len(after), changed)
         else:
             verdict = "re-upgrade differs from upgrade"
-        say("evidence", rev, what, compact_json(evidence))
+        say_evidence(rev, what, evidence)
         if found or what == "downgrade":
             banner(verdict + "".join("\n   " + line for line in found))
-
-
-def compact_json(value):
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=True)
 
 
 def watch_version_table(EnvironmentContext, tables):
@@ -1372,7 +1373,7 @@ def run_models(cfg, script, rev, command, EnvironmentContext):
         traceback.print_exc()
         sys.stderr.flush()
         evidence["error"] = summary(e)
-    say("evidence", rev, "models", compact_json(evidence))
+    say_evidence(rev, "models", evidence)
     found = evidence.get("differences", [])
     if found:
         banner("models drifted" + "".join("\n   " + line for line in found))
