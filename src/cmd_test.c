@@ -327,10 +327,7 @@ by_duration(const void *a, const void *b)
 static void
 show_statement(const char *step, const struct uptest_statement *st)
 {
-	size_t len = strlen(st->sql);
-	/* cut on a byte: a character cut in two is repaired */
-	char *sql = mr_strndup(st->sql, len < SQL_SHOWN ? len : SQL_SHOWN);
-	char *fixed = sql ? mr_utf8_repair(sql) : NULL;
+	char *sql = mr_utf8_cut(st->sql, SQL_SHOWN);
 
 	printf("    %s: %s", step, st->failed ? "failed after " : "");
 	show_ms(st->ms);
@@ -349,10 +346,9 @@ show_statement(const char *step, const struct uptest_statement *st)
 		printf(")");
 	}
 	printf(": ");
-	show_text(fixed ? fixed : "?");
-	printf("%s\n", len > SQL_SHOWN ? "..." : "");
+	show_text(sql ? sql : "?");
+	printf("%s\n", strlen(st->sql) > SQL_SHOWN ? "..." : "");
 	free(sql);
-	free(fixed);
 }
 
 /* The slowest statements that ran, then the one the database refused. */

@@ -358,24 +358,6 @@ note(struct reader *r, char *text)
 	return rc;
 }
 
-/* At most CATALOG_TEXT bytes of s, cut between characters, as valid UTF-8. */
-static char *
-catalog_text(const char *s)
-{
-	size_t len = strlen(s);
-	char *cut, *out;
-
-	if (len > CATALOG_TEXT) {
-		len = CATALOG_TEXT;
-		while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
-			len--;
-	}
-	cut = mr_strndup(s, len);
-	out = cut ? mr_utf8_repair(cut) : NULL;
-	free(cut);
-	return out;
-}
-
 /* A count the runner gave, or 0: nothing it says can make one overflow. */
 static size_t
 catalog_count(json_t *v)
@@ -400,7 +382,7 @@ add_differences(struct strvec *v, size_t *more, json_t *list)
 			++*more;
 			continue;
 		}
-		if (!(kept = catalog_text(text)) || strvec_push_owned(v, kept) < 0)
+		if (!(kept = mr_utf8_cut(text, CATALOG_TEXT)) || strvec_push_owned(v, kept) < 0)
 			return -1;
 	}
 	return 0;
@@ -423,7 +405,7 @@ catalog_evidence(struct reader *r, const char *rev, const char *step, json_t *o)
 		return note(r, mr_printf("migreview: ignored catalog evidence for the %s step of "
 					 "%s, not a step of the revision running\n", step, rev));
 	c->compared = true;
-	if (error && !c->error && !(c->error = catalog_text(error)))
+	if (error && !c->error && !(c->error = mr_utf8_cut(error, CATALOG_TEXT)))
 		return -1;
 	c->objects = catalog_count(json_object_get(o, "objects"));
 	c->upgrade_changes = catalog_count(json_object_get(o, "upgrade_changes"));
@@ -449,7 +431,7 @@ first_text(char **slot, json_t *o, const char *key)
 
 	if (!text || *slot)
 		return 0;
-	*slot = catalog_text(text);
+	*slot = mr_utf8_cut(text, CATALOG_TEXT);
 	return *slot ? 0 : -1;
 }
 
@@ -480,7 +462,7 @@ models_evidence(struct reader *r, const char *rev, const char *step, json_t *o)
 
 		if (m->heads.n || !json_is_string(item) || i >= UPTEST_CATALOG_SHOWN)
 			continue;
-		if (!(kept = catalog_text(json_string_value(item))) ||
+		if (!(kept = mr_utf8_cut(json_string_value(item), CATALOG_TEXT)) ||
 		    strvec_push_owned(&m->heads, kept) < 0)
 			return -1;
 	}

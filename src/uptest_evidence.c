@@ -24,20 +24,15 @@ struct parse {
 static char *
 text(struct parse *p, json_t *obj, const char *key, size_t max)
 {
-	json_t *v = json_object_get(obj, key);
-	const char *s = json_string_value(v);
-	size_t len = json_string_length(v);
-	char *cut, *out;
+	const char *s = json_string_value(json_object_get(obj, key));
+	char *out;
 
 	if (!s) {
 		if (!p->why)
 			p->why = "a member is missing or not a string";
 		return NULL;
 	}
-	/* jansson gave valid UTF-8 without NUL; the cut may split a character: repaired */
-	cut = mr_strndup(s, len < max ? len : max);
-	out = cut ? mr_utf8_repair(cut) : NULL;
-	free(cut);
+	out = mr_utf8_cut(s, max);
 	if (!out && !p->why)
 		p->why = "out of memory";
 	return out;

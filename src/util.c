@@ -770,3 +770,20 @@ mr_utf8_repair(const char *s)
 	*o = '\0';
 	return out;
 }
+
+char *
+mr_utf8_cut(const char *s, size_t max)
+{
+	size_t len = strlen(s);
+	char *cut, *out;
+
+	if (len > max) {
+		len = max;
+		while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
+	}
+	cut = mr_strndup(s, len);
+	out = cut ? mr_utf8_repair(cut) : NULL;
+	free(cut);
+	return out;
+}

@@ -147,6 +147,9 @@ size_t mr_utf8_check(const char *s, size_t len);
 
 /* A copy of s with every byte that is not UTF-8 replaced by U+FFFD. */
 char *mr_utf8_repair(const char *s);
+
+/* At most max bytes of s, cut between characters, as mr_utf8_repair() makes it. */
+char *mr_utf8_cut(const char *s, size_t max);
 bool mr_is_file(const char *path);
 
 /*

@@ -302,3 +302,22 @@ Test(util, utf8_check_and_repair)
 	cr_expect_str_eq(fixed, "ab\xef\xbf\xbd(\xef\xbf\xbd");
 	free(fixed);
 }
+
+Test(util, utf8_cut_between_characters)
+{
+	static const char text[] = "caf\xc3\xa9 \xe2\x82\xac";
+	char *cut;
+
+	cut = mr_utf8_cut(text, 4);
+	cr_expect_str_eq(cut, "caf", "a cut inside \xc3\xa9 leaves none of it");
+	free(cut);
+	cut = mr_utf8_cut(text, 5);
+	cr_expect_str_eq(cut, "caf\xc3\xa9");
+	free(cut);
+	cut = mr_utf8_cut(text, 100);
+	cr_expect_str_eq(cut, text, "a short text whole");
+	free(cut);
+	cut = mr_utf8_cut("ab\xc3(", 10);
+	cr_expect_str_eq(cut, "ab\xef\xbf\xbd(", "what is not UTF-8 is repaired");
+	free(cut);
+}
