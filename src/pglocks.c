@@ -74,3 +74,9 @@ pglock_blocks(enum pg_lock_mode m)
 		return "blocks only EXCLUSIVE and ACCESS EXCLUSIVE; reads and writes go on";
 	return "blocks only ACCESS EXCLUSIVE (DDL that rewrites or drops); reads and writes go on";
 }
+
+char
+pg_relkind(const char *s)
+{
+	return s && strlen(s) == 1 && strchr("rimptSvfcIP", s[0]) ? s[0] : 0;
+}

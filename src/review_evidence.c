@@ -166,12 +166,12 @@ rewrites_in(struct run_step *s, json_t *obj, const char **why)
 	for (size_t i = 0; i < n && !*why; i++) {
 		json_t *one = json_array_get(list, i);
 		struct run_rewrite *r = &s->rewrites[s->n_rewrites];
-		const char *k = json_string_value(json_object_get(one, "relkind"));
+		char k = pg_relkind(json_string_value(json_object_get(one, "relkind")));
 
-		if (!k || strlen(k) != 1 || !strchr("rimptSvfcIP", k[0]))
+		if (!k)
 			*why = *why ? *why : "relkind";
 		else
-			r->relkind = k[0];
+			r->relkind = k;
 		r->line = line_in(one, "line", 100000000, why);
 		r->relation = name_in(one, why);
 		if (r->relation)

@@ -68,14 +68,14 @@ line_of(struct parse *p, json_t *obj)
 static char
 relkind(struct parse *p, json_t *obj)
 {
-	const char *k = json_string_value(json_object_get(obj, "relkind"));
+	char k = pg_relkind(json_string_value(json_object_get(obj, "relkind")));
 
-	if (!k || strlen(k) != 1 || !strchr("rimptSvfcIP", k[0])) {
+	if (!k) {
 		if (!p->why)
 			p->why = "a relkind is not one of pg_class's";
 		return '?';
 	}
-	return k[0];
+	return k;
 }
 
 static struct uptest_step *

@@ -31,6 +31,9 @@ const char *pglock_pg_name(enum pg_lock_mode m);
 /* "ACCESS EXCLUSIVE", as the documentation and LOCK TABLE name it. */
 const char *pglock_name(enum pg_lock_mode m);
 
+/* s as one of pg_class.relkind's letters ('r' table, 'i' index, ...), or 0 if it is none. */
+char pg_relkind(const char *s);
+
 /* Whether a lock in mode a keeps a lock in mode b waiting (and so b, a). */
 bool pglock_conflicts(enum pg_lock_mode a, enum pg_lock_mode b);
 
