@@ -127,14 +127,9 @@ item_out(struct jsonout *w, const struct gate *gt, size_t rev, int item)
 static bool
 has_evidence(const struct gate *gt, size_t rev)
 {
-	const struct revision *rv = &gt->r.g.revs[rev];
-	size_t n;
-	const struct test_run *runs = rv->id ? review_runs(&gt->review, rv->id, &n) : NULL;
+	size_t k = 0;
 
-	for (size_t k = 0; runs && k < n; k++)
-		if (runs[k].evidence && !strcmp(runs[k].blob, rv->blob))
-			return true;
-	return false;
+	return report_evidence_run(&gt->review, &gt->r.g.revs[rev], &k) != NULL;
 }
 
 static void
@@ -194,17 +189,13 @@ step_out(struct jsonout *w, const struct run_step *s)
 static void
 evidence_out(struct jsonout *w, const struct gate *gt, size_t rev)
 {
-	const struct revision *rv = &gt->r.g.revs[rev];
-	size_t n;
-	const struct test_run *runs = review_runs(&gt->review, rv->id, &n);
+	const struct test_run *t;
+	size_t k = 0;
 
 	jsonout_key(w, "evidence");
 	jsonout_begin_array(w);
-	for (size_t k = 0; k < n; k++) {
-		const struct test_run *t = &runs[k];
-
-		if (!t->evidence || strcmp(t->blob, rv->blob) || !utf8(t->database) ||
-		    !utf8(t->timestamp))
+	while ((t = report_evidence_run(&gt->review, &gt->r.g.revs[rev], &k))) {
+		if (!utf8(t->database) || !utf8(t->timestamp))
 			continue;
 		jsonout_begin_object(w);
 		put_str(w, "database", t->database);

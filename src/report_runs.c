@@ -12,15 +12,13 @@
 #include "migreview/finding.h"
 #include "report_int.h"
 
-/* The next run of revision i on its current content with evidence (from *k on), or NULL. */
-static const struct test_run *
-next_run(const struct report *r, const struct review *rv, size_t i, size_t *k)
+const struct test_run *
+report_evidence_run(const struct review *rv, const struct revision *rev, size_t *k)
 {
-	const struct revision *rev = &r->g.revs[i];
 	size_t n;
-	const struct test_run *runs = review_runs(rv, rev->id, &n);
+	const struct test_run *runs = rev->id ? review_runs(rv, rev->id, &n) : NULL;
 
-	for (; *k < n; (*k)++)
+	for (; runs && *k < n; (*k)++)
 		if (runs[*k].evidence && !strcmp(runs[*k].blob, rev->blob))
 			return &runs[(*k)++];
 	return NULL;
@@ -144,7 +142,7 @@ report_run_findings(struct report *r, const struct review *rv,
 	const struct test_run *t;
 	size_t k = 0;
 
-	while ((t = next_run(r, rv, i, &k)))
+	while ((t = report_evidence_run(rv, &r->g.revs[i], &k)))
 		for (size_t s = 0; s < t->evidence->n; s++) {
 			const struct run_step *st = &t->evidence->v[s];
 
@@ -234,7 +232,7 @@ report_run_notes(struct report *r, const struct review *rv)
 		if (p == MR_ARRAY_SIZE(predictions) || !f->line || f->revision >= r->g.n)
 			continue;
 		/* the lock trace is PostgreSQL's: another database's run says nothing of it */
-		while ((t = next_run(r, rv, f->revision, &k)))
+		while ((t = report_evidence_run(rv, &r->g.revs[f->revision], &k)))
 			if (!strcmp(t->database, "postgresql")) {
 				note_of(f, predictions[p].rewrite, t, note, sizeof(note));
 				if (*note && findings_note(&r->all, i, note) < 0)

@@ -85,6 +85,13 @@ struct run_lock;
 struct run_step;
 struct test_run;
 
+/*
+ * The next run of rev from *k on (start at 0) that has evidence and ran on
+ * rev's current content, *k moved past it; NULL after the last.
+ */
+const struct test_run *report_evidence_run(const struct review *rv, const struct revision *rev,
+					   size_t *k);
+
 /* Whether a step's evidence is the migration's own (upgrade, downgrade; not the re-upgrade). */
 bool report_step_telling(const struct run_step *s);
 

@@ -107,18 +107,13 @@ mark_step(struct source *s, const struct run_step *st)
 static void
 mark_locks(struct source *s, struct app *app, size_t rev)
 {
-	const struct revision *r = &app->s.rep.g.revs[rev];
-	const struct test_run *runs;
-	size_t n;
+	const struct test_run *t;
+	size_t k = 0;
 
-	if (!r->id)
-		return;
-	runs = review_runs(&app->s.review, r->id, &n);
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; runs[i].evidence && !strcmp(runs[i].blob, r->blob) &&
-		     k < runs[i].evidence->n; k++)
-			if (report_step_telling(&runs[i].evidence->v[k]))
-				mark_step(s, &runs[i].evidence->v[k]);
+	while ((t = report_evidence_run(&app->s.review, &app->s.rep.g.revs[rev], &k)))
+		for (size_t i = 0; i < t->evidence->n; i++)
+			if (report_step_telling(&t->evidence->v[i]))
+				mark_step(s, &t->evidence->v[i]);
 }
 
 static void
