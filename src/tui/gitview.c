@@ -42,6 +42,13 @@ struct index_job {
 	atomic_size_t progress;
 	char *root;
 	struct strvec paths;    /* one per revision of the graph, in its order */
+	/*
+	 * Opened before the thread starts: libgit2 is set up on the UI's thread,
+	 * and stays so while the job holds it.  Set up by the thread instead, it
+	 * could be in the middle of that when the UI quits and the process's
+	 * exit tears OpenSSL down under it (a crash found by CI under ASan).
+	 */
+	struct gitinfo *gi;
 	struct history_index *ix;
 	int rc;
 	struct mr_error err;
@@ -102,13 +109,11 @@ static int
 index_main(void *arg)
 {
 	struct index_job *job = arg;
-	struct gitinfo *gi;
 
-	job->rc = gitinfo_open(&gi, job->root, &job->err);
 	if (job->rc == 0) {
-		job->rc = gitinfo_history_index(gi, job->paths.v, job->paths.n, &job->ix,
+		job->rc = gitinfo_history_index(job->gi, job->paths.v, job->paths.n, &job->ix,
 						&job->progress, &job->cancel, &job->err);
-		gitinfo_free(gi);
+		gitinfo_free(job->gi);
 	}
 	atomic_store(&job->done, true);
 	job_release(job);
@@ -137,7 +142,11 @@ start_index(struct app *app)
 	ok = (job->root = mr_strdup(app->s.rep.p.root)) != NULL;
 	for (size_t i = 0; ok && i < app->s.rep.g.n; i++)
 		ok = strvec_push(&job->paths, app->s.rep.g.revs[i].path) == 0;
+	if (ok)
+		job->rc = gitinfo_open(&job->gi, job->root, &job->err);
 	if (!ok || thrd_create(&thread, index_main, job) != thrd_success) {
+		if (job->rc == 0)
+			gitinfo_free(job->gi);
 		atomic_store(&job->holders, 1);
 		job_release(job);
 		snprintf(s->problem, sizeof(s->problem), "cannot start reading the history");
