@@ -58,6 +58,7 @@ char *mr_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 	_(MR_FILE_MIGRATION, "a migration", 16, true) \
 	_(MR_FILE_INI, "an INI file (alembic.ini, a theme)", 4, true) \
 	_(MR_FILE_PYPROJECT, "pyproject.toml", 4, true) \
+	_(MR_FILE_STATS, "a stats file (migreview stats)", 64, true) \
 	_(MR_FILE_USERCONF, "the user configuration", 1, true) \
 	_(MR_FILE_APPCODE, "an application source file", 4, true) \
 	_(MR_FILE_PROGRAM, "a program read for its #! line", 1, true) \
