@@ -45,10 +45,10 @@
  * slowest statements; throughput (with --rows): each statement that
  * rewrote a filled table or scanned one (struct run_throughput), the
  * table's rows and the statement's milliseconds.  "line" is the
- * migration's line, 0 when the statement came from elsewhere.  Lists longer than REVIEW_EVIDENCE_LIST
- * are cut when read (a newer migreview may keep more), unknown steps and
- * members are ignored; a member of the wrong type or out of range is an
- * error with the file's line, as any other.
+ * migration's line, 0 when the statement came from elsewhere.  Lists
+ * longer than REVIEW_EVIDENCE_LIST are cut when read (a newer migreview may
+ * keep more), unknown steps and members are ignored; a member of the wrong
+ * type or out of range is an error with the file's line, as any other.
  *
  * The file on disk is the truth.  What is recorded here and not saved yet
  * is pending; saving takes a lock on the file's directory, reads the file
