@@ -146,6 +146,30 @@ lock_out(struct jsonout *w, const struct run_lock *l)
 	jsonout_end_object(w);
 }
 
+/* With --rows: each statement's rows and time, whether it rewrote the table or scanned it. */
+static void
+throughput_out(struct jsonout *w, const struct run_step *s)
+{
+	jsonout_key(w, "throughput");
+	jsonout_begin_array(w);
+	for (size_t k = 0; k < s->n_throughput; k++) {
+		const struct run_throughput *t = &s->throughput[k];
+
+		if (!utf8(t->relation))
+			continue;
+		jsonout_begin_object(w);
+		put_str(w, "relation", t->relation);
+		put_int(w, "line", t->line);
+		put_int(w, "rows", t->rows);
+		jsonout_key(w, "ms");
+		jsonout_tenths(w, t->ms);
+		jsonout_key(w, "rewrote");
+		jsonout_bool(w, t->rewrote);
+		jsonout_end_object(w);
+	}
+	jsonout_end_array(w);
+}
+
 static void
 step_out(struct jsonout *w, const struct run_step *s)
 {
@@ -182,6 +206,7 @@ step_out(struct jsonout *w, const struct run_step *s)
 		jsonout_end_object(w);
 	}
 	jsonout_end_array(w);
+	throughput_out(w, s);
 	jsonout_end_object(w);
 }
 

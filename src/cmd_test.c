@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "migreview/graph.h"
 #include "migreview/pglocks.h"
+#include "migreview/report.h"
 #include "migreview/review.h"
 #include "migreview/uptest.h"
 #include "migreview/userconf.h"
@@ -169,35 +170,24 @@ show_ms(double ms)
 		printf("%.2f s", ms / 1000);
 }
 
-/* 1234567 as 1,234,567 */
 static void
 show_count(long long n)
 {
-	if (n >= 1000) {
-		show_count(n / 1000);
-		printf(",%03lld", n % 1000);
-	} else {
-		printf("%lld", n);
-	}
+	char words[32];
+
+	report_count_words(n, words, sizeof(words));
+	fputs(words, stdout);
 }
 
-/*
- * ", ~1,230,000 rows/s": rows over ms, to three figures (the rate of one
- * run, not a constant of the table).
- */
+/* ", ~1,230,000 rows/s" */
 static void
 show_rate(long long rows, double ms)
 {
-	double rate = ms > 0 ? rows * 1000.0 / ms : 0;
-	long long scale = 1;
+	char words[48];
 
-	if (rate <= 0)
-		return;
-	while (rate / scale >= 1000)
-		scale *= 10;
-	printf(", ~");
-	show_count((long long)(rate / scale + 0.5) * scale);
-	printf(" rows/s");
+	report_rate_words(rows, ms, words, sizeof(words));
+	if (*words)
+		printf(", %s", words);
 }
 
 /* Any text of the evidence, escaped: it comes from a process that ran the project's code. */

@@ -37,6 +37,36 @@ report_lock_words(const struct run_lock *l, char *buf, size_t size)
 		 l->held_ms, pglock_blocks(l->mode));
 }
 
+void
+report_count_words(long long n, char *buf, size_t size)
+{
+	size_t len;
+
+	if (n < 1000) {
+		snprintf(buf, size, "%lld", n);
+		return;
+	}
+	report_count_words(n / 1000, buf, size);
+	len = strlen(buf);
+	snprintf(buf + len, size - len, ",%03lld", n % 1000);
+}
+
+void
+report_rate_words(long long rows, double ms, char *buf, size_t size)
+{
+	double rate = ms > 0 ? rows * 1000.0 / ms : 0;
+	long long scale = 1;
+	char count[32];
+
+	*buf = 0;
+	if (rate <= 0)
+		return;
+	while (rate / scale >= 1000)
+		scale *= 10;
+	report_count_words((long long)(rate / scale + 0.5) * scale, count, sizeof(count));
+	snprintf(buf, size, "~%s rows/s", count);
+}
+
 bool
 report_lock_named(const struct run_lock *l)
 {
@@ -83,6 +113,29 @@ lock_on(const struct run_step *s, const char *relation)
 	return NULL;
 }
 
+/*
+ * " (100,000 rows in 61.2 ms, ~1,630,000 rows/s)" when --rows measured
+ * the rewrite of w, else "".
+ */
+static void
+rows_words(const struct run_step *s, const struct run_rewrite *w, char *buf, size_t size)
+{
+	char count[32], rate[48];
+
+	*buf = 0;
+	for (size_t k = 0; k < s->n_throughput; k++) {
+		const struct run_throughput *t = &s->throughput[k];
+
+		if (!t->rewrote || t->line != w->line || strcmp(t->relation, w->relation))
+			continue;
+		report_count_words(t->rows, count, sizeof(count));
+		report_rate_words(t->rows, t->ms, rate, sizeof(rate));
+		snprintf(buf, size, " (%s rows in %.1f ms%s%s)", count, t->ms, *rate ? ", " : "",
+			 rate);
+		return;
+	}
+}
+
 static int
 rewrites_of(struct report *r, const struct analysis_config *cfg, size_t i,
 	    const struct test_run *t, const struct run_step *s)
@@ -95,16 +148,17 @@ rewrites_of(struct report *r, const struct analysis_config *cfg, size_t i,
 	for (size_t k = 0; k < s->n_rewrites; k++) {
 		const struct run_rewrite *w = &s->rewrites[k];
 		const struct run_lock *l = lock_on(s, w->relation);
-		char held[160] = "";
+		char held[160] = "", rows[128];
 
 		if (!strchr("rpm", w->relkind))
 			continue;       /* its indexes are rebuilt with it: the table says it */
 		if (l && l->mode == PG_ACCESS_EXCLUSIVE)
 			snprintf(held, sizeof(held), " under ACCESS EXCLUSIVE for %.1f ms — %s",
 				 l->held_ms, pglock_blocks(l->mode));
+		rows_words(s, w, rows, sizeof(rows));
 		if (findings_add(&r->all, RULE_EVIDENCE_REWRITE, sev, rev->relpath,
-				 (unsigned)w->line, 0, i, "rewrote %s%s (%s on %s, %.10s)",
-				 w->relation, held, s->step, t->database, t->timestamp) < 0)
+				 (unsigned)w->line, 0, i, "rewrote %s%s%s (%s on %s, %.10s)",
+				 w->relation, rows, held, s->step, t->database, t->timestamp) < 0)
 			return -1;
 	}
 	return 0;

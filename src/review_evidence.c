@@ -28,6 +28,8 @@ run_evidence_free(struct run_evidence *e)
 			free(s->locks[k].relation);
 		for (size_t k = 0; k < s->n_rewrites; k++)
 			free(s->rewrites[k].relation);
+		for (size_t k = 0; k < s->n_throughput; k++)
+			free(s->throughput[k].relation);
 		free(s->step);
 	}
 	free(e->v);
@@ -66,6 +68,8 @@ run_evidence_copy(const struct run_evidence *from)
 			ok = (s->locks[k].relation = mr_strdup(f->locks[k].relation)) && ok;
 		for (size_t k = 0; k < f->n_rewrites; k++)
 			ok = (s->rewrites[k].relation = mr_strdup(f->rewrites[k].relation)) && ok;
+		for (size_t k = 0; k < f->n_throughput; k++)
+			ok = (s->throughput[k].relation = mr_strdup(f->throughput[k].relation)) && ok;
 	}
 	if (!ok) {
 		run_evidence_free(e);
@@ -194,6 +198,42 @@ slowest_in(struct run_step *s, json_t *obj, const char **why)
 	}
 }
 
+static long long
+rows_in(json_t *obj, const char **why)
+{
+	json_t *v = json_object_get(obj, "rows");
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > 1000000000000LL) {
+		*why = *why ? *why : "rows";
+		return 0;
+	}
+	return json_integer_value(v);
+}
+
+static void
+throughput_in(struct run_step *s, json_t *obj, const char **why)
+{
+	json_t *list;
+	size_t n = list_in(obj, "throughput", REVIEW_EVIDENCE_LIST, &list, why);
+
+	for (size_t i = 0; i < n && !*why; i++) {
+		json_t *one = json_array_get(list, i);
+		json_t *rewrote = json_object_get(one, "rewrote");
+		struct run_throughput *t = &s->throughput[s->n_throughput];
+
+		if (!json_is_boolean(rewrote))
+			*why = "rewrote";
+		t->rewrote = json_is_true(rewrote);
+		t->line = line_in(one, "line", 100000000, why);
+		t->rows = rows_in(one, why);
+		t->ms = ms_in(one, "ms", why);
+		t->relation = name_in(one, why);
+		if (t->relation)
+			s->n_throughput++;
+	}
+}
+
 /* One step; a step of another name (a newer migreview's) is skipped. */
 static void
 step_in(struct run_evidence *e, json_t *obj, const char **why)
@@ -221,6 +261,7 @@ step_in(struct run_evidence *e, json_t *obj, const char **why)
 	locks_in(s, obj, why);
 	rewrites_in(s, obj, why);
 	slowest_in(s, obj, why);
+	throughput_in(s, obj, why);
 }
 
 int
@@ -258,6 +299,21 @@ evidence_read(json_t *v, struct run_evidence **out, const char **why)
 /* ---- writing ---- */
 
 static json_t *
+throughput_json(const struct run_step *s)
+{
+	json_t *a = json_array();
+
+	for (size_t k = 0; a && k < s->n_throughput; k++) {
+		const struct run_throughput *t = &s->throughput[k];
+
+		json_array_append_new(a, json_pack("{s:s, s:i, s:I, s:f, s:b}", "relation",
+				      t->relation, "line", (json_int_t)t->line, "rows",
+				      (json_int_t)t->rows, "ms", t->ms, "rewrote", t->rewrote));
+	}
+	return a;
+}
+
+static json_t *
 step_json(const struct run_step *s)
 {
 	json_t *o = json_pack("{s:s, s:[], s:[], s:[]}", "step", s->step, "locks", "rewrites",
@@ -283,6 +339,9 @@ step_json(const struct run_step *s)
 	for (size_t k = 0; o && k < s->n_slowest; k++)
 		json_array_append_new(slowest, json_pack("{s:i, s:f}", "line",
 				      (json_int_t)s->slowest[k].line, "ms", s->slowest[k].ms));
+	/* only what --rows measured: a file of a run without it reads as before */
+	if (o && s->n_throughput)
+		json_object_set_new(o, "throughput", throughput_json(s));
 	return o;
 }
 
@@ -297,4 +356,54 @@ evidence_json(const struct run_evidence *e)
 			return NULL;
 		}
 	return a;
+}
+
+/* ---- the forecast's rate ---- */
+
+/* Whether t measured something: rows in a time of at least a tenth of a millisecond. */
+static bool
+measured(const struct test_run *t)
+{
+	if (!t->evidence || strcmp(t->database, "postgresql"))
+		return false;
+	for (size_t i = 0; i < t->evidence->n; i++)
+		for (size_t k = 0; k < t->evidence->v[i].n_throughput; k++)
+			if (t->evidence->v[i].throughput[k].ms > 0)
+				return true;
+	return false;
+}
+
+/* Rows per second over t's statements that rewrote (or only scanned); 0 when none. */
+static double
+rate_of(const struct test_run *t, bool rewrote)
+{
+	double rows = 0, ms = 0;
+
+	for (size_t i = 0; i < t->evidence->n; i++)
+		for (size_t k = 0; k < t->evidence->v[i].n_throughput; k++) {
+			const struct run_throughput *m = &t->evidence->v[i].throughput[k];
+
+			/* a time that rounded to 0 measured nothing */
+			if (m->rewrote == rewrote && m->ms > 0) {
+				rows += (double)m->rows;
+				ms += m->ms;
+			}
+		}
+	return ms > 0 ? rows * 1000 / ms : 0;
+}
+
+bool
+review_throughput(const struct review *rv, struct review_throughput *out)
+{
+	const struct test_run *newest = NULL;
+
+	*out = (struct review_throughput){ 0 };
+	for (size_t i = 0; i < rv->n_runs; i++)
+		if (measured(&rv->runs[i]) &&
+		    (!newest || strcmp(rv->runs[i].timestamp, newest->timestamp) > 0))
+			newest = &rv->runs[i];
+	if (!newest)
+		return false;
+	*out = (struct review_throughput){ rate_of(newest, true), rate_of(newest, false), newest };
+	return true;
 }

@@ -144,7 +144,10 @@ add_more(struct uptest_evidence *ev, json_t *obj)
 		ev->dropped += (size_t)json_integer_value(more);
 }
 
-/* The rewrites of a statement, once the statement itself has read; a bad one sets p->why. */
+/*
+ * The rewrites of a statement, once the statement itself has read (the
+ * step's last); a bad one sets p->why.
+ */
 static int
 add_rewrites(struct uptest_evidence *ev, struct uptest_step *s, json_t *list,
 	     const struct uptest_statement *by, struct parse *p)
@@ -157,7 +160,8 @@ add_rewrites(struct uptest_evidence *ev, struct uptest_step *s, json_t *list,
 		struct uptest_rewrite r = { .relation = text(&q, one, "relation", NAME_MAX_BYTES),
 					    .relkind = relkind(&q, one), .line = by->line,
 					    .file = mr_strdup(by->file), .ms = by->ms,
-					    .table_rows = count_of(one, "table_rows") };
+					    .table_rows = count_of(one, "table_rows"),
+					    .statement = s->n_statements - 1 };
 		int ok = 0;
 
 		if (!r.file) {
@@ -518,6 +522,54 @@ locks_by_line(const struct uptest_step *s, size_t *n)
 	return out;
 }
 
+/*
+ * The rows of the filled tables statement i of s rewrote, the first named
+ * in *relation; -1 when it rewrote none (indexes have no rows counted).
+ */
+static long long
+rewritten_rows(const struct uptest_step *s, size_t i, const char **relation)
+{
+	long long rows = -1;
+
+	for (size_t k = 0; k < s->n_rewrites; k++) {
+		const struct uptest_rewrite *r = &s->rewrites[k];
+
+		if (r->statement != i || r->table_rows < 0)
+			continue;
+		if (rows < 0)
+			*relation = r->relation;
+		rows = (rows < 0 ? 0 : rows) + r->table_rows;
+	}
+	return rows;
+}
+
+/*
+ * With --rows, each statement that rewrote a filled table, or scanned one
+ * slowly (the runner names the table then): its rows and duration, the
+ * rate a forecast scales a production table's size by.  -1 when memory ran
+ * out.
+ */
+static int
+keep_throughput(const struct uptest_step *s, const char *script, struct run_step *out)
+{
+	for (size_t i = 0; i < s->n_statements && out->n_throughput < REVIEW_EVIDENCE_LIST; i++) {
+		const struct uptest_statement *st = &s->statements[i];
+		const char *relation = st->table;
+		long long rows = rewritten_rows(s, i, &relation);
+		struct run_throughput *t;
+
+		if (rows < 0 && (!st->table || st->table_rows < 0))
+			continue;
+		t = &out->throughput[out->n_throughput++];
+		*t = (struct run_throughput){ mr_strdup(relation), line_in(st->file, st->line, script),
+					      rows >= 0 ? rows : st->table_rows, tenth(st->ms),
+					      rows >= 0 };
+		if (!t->relation)
+			return -1;
+	}
+	return 0;
+}
+
 /* Fills out (zeroed) from s; -1 when memory ran out (out is then partly filled). */
 static int
 summarise_step(const struct uptest_step *s, const char *script, struct run_step *out)
@@ -549,7 +601,7 @@ summarise_step(const struct uptest_step *s, const char *script, struct run_step 
 	}
 	for (size_t i = 0; ok && i < s->n_statements; i++)
 		keep_slowest(out, &s->statements[i], script);
-	return ok ? 0 : -1;
+	return ok && keep_throughput(s, script, out) == 0 ? 0 : -1;
 }
 
 int

@@ -34,17 +34,21 @@
  *     "locks": [{"relation": "orders", "mode": "AccessExclusiveLock",
  *                "held_ms": 12.5, "line": 14, "after": 2}],
  *     "rewrites": [{"relation": "orders", "relkind": "r", "line": 14}],
- *     "slowest": [{"line": 14, "ms": 11.9}]}]
+ *     "slowest": [{"line": 14, "ms": 11.9}],
+ *     "throughput": [{"relation": "orders", "line": 14, "rows": 100000,
+ *                     "ms": 61.2, "rewrote": true}]}]
  *
  * locks: the strongest lock each line took on each relation that existed
  * before, strongest first, "after" the statements its transaction ran after
  * the one that took it (the first is the strongest on its relation); rewrites:
  * the relations that existed before and got a new relfilenode; slowest: the
- * slowest statements.  "line" is the migration's line, 0 when the
- * statement came from elsewhere.  Lists longer than REVIEW_EVIDENCE_LIST
- * are cut when read (a newer migreview may keep more), unknown steps and
- * members are ignored; a member of the wrong type or out of range is an
- * error with the file's line, as any other.
+ * slowest statements; throughput (with --rows): each statement that
+ * rewrote a filled table or scanned one (struct run_throughput), the
+ * table's rows and the statement's milliseconds.  "line" is the
+ * migration's line, 0 when the statement came from elsewhere.  Lists
+ * longer than REVIEW_EVIDENCE_LIST are cut when read (a newer migreview may
+ * keep more), unknown steps and members are ignored; a member of the wrong
+ * type or out of range is an error with the file's line, as any other.
  *
  * The file on disk is the truth.  What is recorded here and not saved yet
  * is pending; saving takes a lock on the file's directory, reads the file
@@ -122,6 +126,20 @@ struct run_slow {
 	double ms;
 };
 
+/*
+ * With --rows: a statement that rewrote a filled table (rewrote), or
+ * that newly locked one and took SLOW_MS or more (a scan: an index
+ * build, a validation), with the rows of the table after it and the
+ * statement's duration: what the table's size is divided by to forecast.
+ */
+struct run_throughput {
+	char *relation;
+	long line;
+	long long rows;
+	double ms;
+	bool rewrote;
+};
+
 struct run_step {
 	char *step;
 	struct run_lock locks[REVIEW_EVIDENCE_LIST];
@@ -130,6 +148,8 @@ struct run_step {
 	size_t n_rewrites;
 	struct run_slow slowest[REVIEW_EVIDENCE_SLOWEST];
 	size_t n_slowest;
+	struct run_throughput throughput[REVIEW_EVIDENCE_LIST];
+	size_t n_throughput;
 };
 
 struct run_evidence {
@@ -203,6 +223,18 @@ int review_record_runs(struct review *rv, const struct test_run *runs, size_t n,
 		       struct mr_error *err);
 
 const char *test_outcome_name(enum test_outcome o);
+
+struct review_throughput {
+	double rewrite_rows_per_s;      /* 0: none measured */
+	double scan_rows_per_s;         /* 0: none measured */
+	const struct test_run *from;    /* the run measured, or NULL */
+};
+/*
+ * The throughput the newest PostgreSQL run with measured statements
+ * recorded (any revision): rows over seconds summed over its rewriting
+ * (scanning) statements.  False when no run has one.
+ */
+bool review_throughput(const struct review *rv, struct review_throughput *out);
 
 /* A deep copy of e (NULL: none, or memory ran out when e is not NULL). */
 struct run_evidence *run_evidence_copy(const struct run_evidence *e);

@@ -117,6 +117,7 @@ struct uptest_rewrite {
 	long line;
 	double ms;                      /* the statement's duration */
 	long long table_rows;           /* with --rows, of a filled table: its rows; else -1 */
+	size_t statement;               /* the statement's index in its step */
 };
 
 /* What --rows put in the tables before the upgrade (uptest.py's "fill" evidence). */
@@ -240,7 +241,8 @@ const struct uptest_lock **uptest_strongest_locks(const struct uptest_step *s, s
  * What the review file keeps of ev (review.h): per step the strongest lock
  * each line took on each relation that existed before (strongest first),
  * the rewrites of those, the slowest
- * statements; a line in another file than script (the migration's file
+ * statements, the throughput of those that rewrote or scanned a filled
+ * table; a line in another file than script (the migration's file
  * name) is 0.  *out is NULL when ev has no step; -1 when memory ran out.
  */
 int uptest_evidence_summary(const struct uptest_evidence *ev, const char *script,

@@ -220,6 +220,44 @@ Test(evidence, the_summary_the_review_file_keeps)
 	cr_expect_null(sum, "nothing traced: no summary");
 }
 
+Test(evidence, the_summary_keeps_what_rows_measured)
+{
+	struct uptest_evidence ev = { 0 };
+	struct run_evidence *sum;
+	const struct run_step *s;
+	static const char *const lines[] = {
+		/* a rewrite of two filled tables (a partitioned one): their rows, the first named */
+		STATEMENT("a.py", "5", "40.04", "{\"relation\":\"p1\",\"relkind\":\"r\","
+			  "\"table_rows\":1000},{\"relation\":\"p1_pkey\",\"relkind\":\"i\"},"
+			  "{\"relation\":\"p2\",\"relkind\":\"r\",\"table_rows\":500}"),
+		/* a rewrite of a table not filled: nothing measured */
+		STATEMENT("a.py", "6", "3", "{\"relation\":\"empty\",\"relkind\":\"r\"}"),
+		/* a slow scan of a filled table, from another file */
+		"{\"kind\":\"statement\",\"sql\":\"CREATE INDEX\",\"file\":\"h.py\","
+		"\"line\":9,\"ms\":80,\"rows\":-1,\"autocommit\":false,\"rewrote\":[],"
+		"\"table\":\"lines\",\"table_rows\":3000}",
+		STATEMENT("a.py", "7", "90", ""),
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++)
+		cr_assert_eq(uptest_evidence_add(&ev, "upgrade", lines[i]), 0);
+	cr_assert_eq(ev.ignored, 0, "%s", ev.first_ignored);
+	cr_assert_eq(uptest_evidence_summary(&ev, "a.py", &sum), 0);
+	s = &sum->v[0];
+	cr_assert_eq(s->n_throughput, 2, "a statement that measured no filled table is left out");
+	cr_expect_str_eq(s->throughput[0].relation, "p1");
+	cr_expect_eq(s->throughput[0].line, 5);
+	cr_expect_eq(s->throughput[0].rows, 1500, "the rows of every filled table it rewrote");
+	cr_expect_float_eq(s->throughput[0].ms, 40.0, 1e-9, "to a tenth of a millisecond");
+	cr_expect(s->throughput[0].rewrote);
+	cr_expect_str_eq(s->throughput[1].relation, "lines");
+	cr_expect_eq(s->throughput[1].line, 0);
+	cr_expect_eq(s->throughput[1].rows, 3000);
+	cr_expect_not(s->throughput[1].rewrote, "a scan");
+	run_evidence_free(sum);
+	uptest_evidence_free(&ev);
+}
+
 Test(evidence, the_summary_in_words)
 {
 	struct run_step steps[2] = {

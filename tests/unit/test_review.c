@@ -745,3 +745,130 @@ Test(review, hostile_evidence_is_refused_with_its_line)
 	refused(text, "/r:1: the evidence's 'relation' is malformed or out of range");
 	free(text);
 }
+
+/* --- with --rows: the rows per second measured, kept for the forecast --- */
+
+#define MEASURED(rel, line, rows, ms, rewrote) \
+	"{\"relation\":\"" rel "\",\"line\":" line ",\"rows\":" rows ",\"ms\":" ms "," \
+	"\"rewrote\":" rewrote "}"
+
+Test(review, throughput_round_trips_with_its_run)
+{
+	struct review rv, again;
+	struct mr_error err;
+	struct run_evidence ev = { 0 };
+	struct run_step step = {
+		.step = "upgrade",
+		.throughput = { { "orders", 14, 100000, 61.2, true },
+				{ "lines", 0, 300000, 188, false } },
+		.n_throughput = 2,
+	};
+	struct test_run run = a_run("aaa", "postgresql", TEST_PASSED, BLOB_A);
+	const struct run_step *s;
+	char *text;
+
+	ev.v = &step;
+	ev.n = 1;
+	run.evidence = &ev;
+	setenv("SOURCE_DATE_EPOCH", "1795000000", 1);
+	cr_assert(load(&rv, "r", &err) == 0);
+	cr_assert(review_record_runs(&rv, &run, 1, &err) == 0, "%s", err.msg);
+	text = read_text("r");
+	cr_assert(strstr(text, "\"slowest\":[],\"throughput\":["
+			 MEASURED("orders", "14", "100000", "61.2", "true") ","
+			 MEASURED("lines", "0", "300000", "188.0", "false") "]}]}\n"), "%s", text);
+	free(text);
+	cr_assert(load(&again, "r", &err) == 0, "%s", err.msg);
+	s = &review_find_run(&again, "aaa", "postgresql")->evidence->v[0];
+	cr_assert_eq(s->n_throughput, 2);
+	cr_expect_str_eq(s->throughput[0].relation, "orders");
+	cr_expect_eq(s->throughput[0].line, 14);
+	cr_expect_eq(s->throughput[0].rows, 100000);
+	cr_expect_float_eq(s->throughput[0].ms, 61.2, 1e-9);
+	cr_expect(s->throughput[0].rewrote);
+	cr_expect_str_eq(s->throughput[1].relation, "lines");
+	cr_expect_not(s->throughput[1].rewrote);
+	review_free(&rv);
+	review_free(&again);
+}
+
+Test(review, a_longer_throughput_list_is_cut_and_a_bad_one_refused)
+{
+	struct review rv;
+	struct mr_error err;
+	char *list = mr_strdup(""), *text;
+
+	for (int i = 0; i < REVIEW_EVIDENCE_LIST + 5; i++) {
+		char *more = mr_printf("%s%s" MEASURED("t", "%d", "10", "1", "true"), list,
+				       i ? "," : "", i);
+
+		free(list);
+		list = more;
+	}
+	text = mr_printf("%s,\"evidence\":[{\"step\":\"upgrade\",\"throughput\":[%s]}]}\n",
+			 RUN_HEAD("aaa"), list);
+	write_text("r", text);
+	cr_assert(load(&rv, "r", &err) == 0, "%s", err.msg);
+	cr_expect_eq(review_find_run(&rv, "aaa", "postgresql")->evidence->v[0].n_throughput,
+		     REVIEW_EVIDENCE_LIST);
+	review_free(&rv);
+	free(text);
+	free(list);
+	refused(RUN_HEAD("aaa") ",\"evidence\":[{\"step\":\"upgrade\",\"throughput\":["
+		MEASURED("t", "1", "-5", "1", "true") "]}]}\n",
+		"/r:1: the evidence's 'rows' is malformed or out of range");
+	refused(RUN_HEAD("aaa") ",\"evidence\":[{\"step\":\"upgrade\",\"throughput\":["
+		MEASURED("t", "1", "5", "1", "\"yes\"") "]}]}\n",
+		"/r:1: the evidence's 'rewrote' is malformed or out of range");
+	refused(RUN_HEAD("aaa") ",\"evidence\":[{\"step\":\"upgrade\",\"throughput\":["
+		MEASURED("t", "1", "5", "-1", "false") "]}]}\n",
+		"/r:1: the evidence's 'ms' is malformed or out of range");
+	refused(RUN_HEAD("aaa") ",\"evidence\":[{\"step\":\"upgrade\",\"throughput\":{}}]}\n",
+		"/r:1: the evidence's 'throughput' is malformed or out of range");
+}
+
+#define RUN_AT(rev, database, timestamp) \
+	"{\"revision\":\"" rev "\",\"test\":\"passed\",\"database\":\"" database "\"," \
+	"\"step\":null,\"error\":null,\"runner\":\"x\",\"timestamp\":\"" timestamp "\"," \
+	"\"blob\":\"" BLOB_A "\",\"alembic\":\"1\",\"log\":\"\""
+
+Test(review, the_throughput_of_the_newest_run_that_measured)
+{
+	struct review rv;
+	struct mr_error err;
+	struct review_throughput tp;
+
+	write_text("r", "{\"migreview-review\":1}\n"
+		   RUN_AT("aaa", "postgresql", "2026-12-01T10:00:00.000Z") "}\n");
+	cr_assert(load(&rv, "r", &err) == 0, "%s", err.msg);
+	cr_expect_not(review_throughput(&rv, &tp), "no run measured anything");
+	cr_expect_null(tp.from);
+	review_free(&rv);
+
+	write_text("r", "{\"migreview-review\":1}\n"
+		   /* older: not this one */
+		   RUN_AT("aaa", "postgresql", "2026-12-01T10:00:00.000Z") ",\"evidence\":["
+		   "{\"step\":\"upgrade\",\"throughput\":[" MEASURED("t", "1", "10", "1", "true")
+		   "]}]}\n"
+		   /* newest, and of two steps: rewrites 300 rows in 30 ms, a scan 1,000 in 4 */
+		   RUN_AT("bbb", "postgresql", "2026-12-03T10:00:00.000Z") ",\"evidence\":["
+		   "{\"step\":\"upgrade\",\"throughput\":[" MEASURED("a", "1", "100", "10", "true")
+		   "," MEASURED("b", "2", "1000", "4", "false") "]},"
+		   "{\"step\":\"downgrade\",\"throughput\":[" MEASURED("a", "9", "200", "20", "true")
+		   "," MEASURED("a", "9", "999", "0", "true") "]}]}\n"
+		   /* newer but on SQLite, and newer still but nothing measured in time */
+		   RUN_AT("bbb", "sqlite", "2026-12-05T10:00:00.000Z") ",\"evidence\":["
+		   "{\"step\":\"upgrade\",\"throughput\":[" MEASURED("t", "1", "10", "1", "true")
+		   "]}]}\n"
+		   RUN_AT("ccc", "postgresql", "2026-12-06T10:00:00.000Z") ",\"evidence\":["
+		   "{\"step\":\"upgrade\",\"throughput\":[" MEASURED("t", "1", "10", "0", "true")
+		   "]}]}\n");
+	cr_assert(load(&rv, "r", &err) == 0, "%s", err.msg);
+	cr_assert(review_throughput(&rv, &tp));
+	cr_assert_not_null(tp.from);
+	cr_expect_str_eq(tp.from->revision, "bbb");
+	cr_expect_str_eq(tp.from->database, "postgresql");
+	cr_expect_float_eq(tp.rewrite_rows_per_s, 10000, 1e-6, "300 rows in 30 ms");
+	cr_expect_float_eq(tp.scan_rows_per_s, 250000, 1e-6, "1,000 rows in 4 ms");
+	review_free(&rv);
+}
