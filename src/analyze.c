@@ -9,6 +9,7 @@
 
 #include "analyze_int.h"
 #include "migreview/appcode.h"
+#include "migreview/forecast.h"
 #include "migreview/sqltok.h"
 
 int
@@ -24,6 +25,9 @@ report(struct ctx *c, enum rule_id rule, const char *table, unsigned line, unsig
 	va_start(ap, fmt);
 	rc = findings_addv(c->out, rule, sev, c->in->relpath, line, col, c->in->revision, fmt, ap);
 	va_end(ap);
+	/* production has the tables the migrations before this one made: sizes are theirs */
+	if (rc == 0 && c->cfg->stats && table && !is_new(c, table))
+		rc = findings_tag(c->out, c->out->n - 1, table);
 	return rc;
 }
 
@@ -54,7 +58,7 @@ is_new(const struct ctx *c, const char *table)
 bool
 is_large(const struct ctx *c, const char *table)
 {
-	return table && strvec_contains(&c->cfg->large_tables, table) && !is_new(c, table);
+	return analysis_config_large(c->cfg, NULL, table) && !is_new(c, table);
 }
 
 const char *
@@ -983,6 +987,8 @@ analyze_migrations(struct migration *const *migrations, const struct analysis_in
 		free_sql(c.up_sql, &c.m->upgrade);
 		free_sql(c.down_sql, &c.m->downgrade);
 	}
+	if (rc == 0 && forecast_stats_findings(&schema, cfg, out) < 0)
+		rc = mr_error_oom(err);
 	backfills_free(&backfills);
 	later_free(&later);
 	schema_free(&schema);

@@ -59,7 +59,7 @@ findings_addv(struct findings *fs, enum rule_id rule, enum severity sev,
 		path = intern(fs, path);
 	f = &fs->v[fs->n];
 	*f = (struct finding){ &rules[rule], sev, path, line, col, intern(fs, msg), revision,
-			       NULL };
+			       NULL, NULL };
 	free(long_msg);
 	if (!f->path || !f->message)
 		return -1;
@@ -81,6 +81,12 @@ findings_note(struct findings *fs, size_t i, const char *note)
 		f->plain = f->message;
 	f->message = kept;
 	return 0;
+}
+
+int
+findings_tag(struct findings *fs, size_t i, const char *table)
+{
+	return (fs->v[i].table = intern(fs, table)) ? 0 : -1;
 }
 
 void
@@ -162,7 +168,7 @@ findings_take(struct findings *dst, struct findings *src)
 		*f = src->v[i];
 		f->path = intern(dst, f->path);
 		f->message = intern(dst, f->message);
-		if (!f->path || !f->message)
+		if (!f->path || !f->message || (f->table && !(f->table = intern(dst, f->table))))
 			return -1;
 		dst->n++;
 	}

@@ -14,8 +14,9 @@
 
 /* [migreview] settings that can weaken the gate; severity.RULE are too. */
 static const char *const gate_keys[] = {
-	"allowed_signers", "baseline", "dialect", "disable", "downgrade", "large_tables",
-	"naming_convention", "require_signatures", "review_file",
+	"allowed_signers", "baseline", "dialect", "disable", "downgrade", "large_table_size",
+	"large_tables", "max_lock_forecast", "naming_convention", "require_signatures",
+	"review_file", "stats", "stats_max_age",
 };
 /* Alembic's own: another location is another set of migrations */
 static const char *const location_keys[] = {

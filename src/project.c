@@ -28,6 +28,7 @@ present(const char *path)
 static const char *const settings_keys[] = {
 	"dialect", "large_tables", "review_file", "theme", "disable", "require_signatures",
 	"allowed_signers", "downgrade", "naming_convention", "baseline", "accept_errors_needs_note",
+	"stats", "large_table_size", "max_lock_forecast", "stats_max_age",
 };
 #define SEVERITY_PREFIX "severity."
 

@@ -10,6 +10,7 @@
 
 #include "migreview/analyze.h"
 #include "migreview/appcode.h"
+#include "migreview/forecast.h"
 #include "migreview/gitinfo.h"
 #include "migreview/report.h"
 #include "migreview/review.h"
@@ -277,9 +278,23 @@ evidence_of(struct report *r, const struct review *rv, const struct analysis_con
 			    t->database, t->timestamp, *line ? ": " : "", line);
 }
 
+/* The throughput the newest run with --rows measured, for the forecasts; NULL: none. */
+static const struct forecast_rates *
+rates_of(const struct review *rv, struct forecast_rates *rates)
+{
+	struct review_throughput t;
+
+	if (!review_throughput(rv, &t))
+		return NULL;
+	*rates = (struct forecast_rates){ t.rewrite_rows_per_s, t.scan_rows_per_s,
+					  t.from ? t.from->timestamp : NULL };
+	return rates;
+}
+
 int
 report_evidence(struct report *r, const struct review *rv, struct mr_error *err)
 {
+	struct forecast_rates rates;
 	struct analysis_config cfg;
 	size_t kept = 0;
 	int rc = 0;
@@ -291,7 +306,8 @@ report_evidence(struct report *r, const struct review *rv, struct mr_error *err)
 	   again) */
 	findings_unnote(&r->all);
 	for (size_t i = 0; i < r->all.n; i++)
-		if (r->all.v[i].rule->item != CHECK_TESTED)
+		if (r->all.v[i].rule->item != CHECK_TESTED &&
+		    r->all.v[i].rule != &rules[RULE_LOCK_FORECAST])
 			r->all.v[kept++] = r->all.v[i];
 	r->all.n = kept;
 	rc = report_run_notes(r, rv);
@@ -299,6 +315,9 @@ report_evidence(struct report *r, const struct review *rv, struct mr_error *err)
 		if (r->g.revs[i].in_graph && r->g.revs[i].blob[0] &&
 		    (rc = evidence_of(r, rv, &cfg, i)) == 0)
 			rc = report_run_findings(r, rv, &cfg, i);
+	/* the forecasts use the throughput the runs measured, so they follow them */
+	if (rc == 0)
+		rc = forecast_findings(&r->all, &cfg, rates_of(rv, &rates));
 	analysis_config_free(&cfg);
 	if (rc < 0 || findings_sort(&r->all) < 0 || order_findings(r) < 0 || index_findings(r) < 0)
 		return mr_error_oom(err);

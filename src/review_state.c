@@ -117,18 +117,18 @@ inside(const char *root, const char *dir)
 }
 
 int
-review_path(const struct project *p, char **out, struct mr_error *err)
+review_path_inside(const struct project *p, const char *key, const char *setting, char **out,
+		   struct mr_error *err)
 {
-	char *setting = NULL, *dir = NULL, *place;
-	const char *why;
+	char *dir = NULL, *place;
+	const char *why = setting ? review_path_escapes(setting) : NULL;
 	int rc = 0;
 
 	*out = NULL;
-	if (project_setting(p, "review_file", &setting, err) < 0)
-		return -1;
-	why = setting ? review_path_escapes(setting) : NULL;
+	if (!setting)
+		return 0;
 	if (!why) {
-		*out = mr_path_join(p->root, setting ? setting : "migrations.review");
+		*out = mr_path_join(p->root, setting);
 		dir = *out ? mr_path_dirname(*out) : NULL;
 		if (!dir)
 			rc = mr_error_oom(err);
@@ -136,15 +136,27 @@ review_path(const struct project *p, char **out, struct mr_error *err)
 			why = "its directory is a symbolic link out of the project";
 	}
 	if (why) {
-		place = project_setting_place(p, "review_file");
-		rc = mr_error_set(err, "%s: review_file = %s: refused, %s; the review file must be "
-				  "a file inside the project (%s)", place ? place : "review_file",
-				  setting, why, p->root);
+		place = project_setting_place(p, key);
+		rc = mr_error_set(err, "%s %s = %s: refused, %s; it must name a file inside the "
+				  "project (%s)", place ? place : "?", key, setting, why, p->root);
 		free(place);
 		free(*out);
 		*out = NULL;
 	}
 	free(dir);
+	return rc;
+}
+
+int
+review_path(const struct project *p, char **out, struct mr_error *err)
+{
+	char *setting = NULL;
+	int rc = project_setting(p, "review_file", &setting, err);
+
+	*out = NULL;
+	if (rc == 0)
+		rc = review_path_inside(p, "review_file", setting ? setting : "migrations.review",
+					out, err);
 	free(setting);
 	return rc;
 }

@@ -2,13 +2,16 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "migreview/review.h"
 #include "migreview/settings.h"
+#include "migreview/stats.h"
 
 /* "FILE: [migreview] key: what is wrong", naming the file the value came from. */
 static int __attribute__((format(printf, 4, 5)))
@@ -235,6 +238,160 @@ read_env_lock_timeout(const struct project *p, struct analysis_config *cfg)
 	free(path);
 }
 
+/* ---- production sizes: stats, large_table_size, max_lock_forecast, stats_max_age ---- */
+
+/* PostgreSQL's size units (1024 apart), as pg_size_pretty() writes them */
+static const struct { const char *unit; long long bytes; } size_units[] = {
+	{ "B", 1 }, { "bytes", 1 }, { "kB", 1LL << 10 }, { "MB", 1LL << 20 },
+	{ "GB", 1LL << 30 }, { "TB", 1LL << 40 },
+};
+
+/* "1GB", "500 MB" or "5000000 rows", and a list of them: a table over either is large. */
+static int
+read_threshold(const struct project *p, struct analysis_config *cfg, struct mr_error *err)
+{
+	char *value = NULL, *next, *item;
+	int rc = 0;
+
+	/* with stats and without the setting, a table of 1 GB or more is large */
+	cfg->large_bytes = 1LL << 30;
+	if (project_setting(p, "large_table_size", &value, err) < 0)
+		return -1;
+	if (!value)
+		return 0;
+	cfg->large_bytes = 0;
+	for (item = value; rc == 0 && item; item = next) {
+		char *unit;
+		double n;
+		bool known = false;
+
+		if ((next = strchr(item, ',')))
+			*next++ = '\0';
+		n = strtod(item, &unit);
+		while (isspace((unsigned char)*unit))
+			unit++;
+		for (char *e = unit + strlen(unit); e > unit && isspace((unsigned char)e[-1]); )
+			*--e = '\0';
+		if (unit == item || !(n > 0) || n > 1e18) {
+			rc = -1;
+		} else if (!strcmp(unit, "rows")) {
+			cfg->large_rows = (long long)n;
+			known = true;
+		} else {
+			for (size_t i = 0; i < MR_ARRAY_SIZE(size_units); i++)
+				if (!strcasecmp(unit, size_units[i].unit) ||
+				    (!*unit && i == 0)) {
+					cfg->large_bytes = (long long)(n * (double)size_units[i].bytes);
+					known = true;
+					break;
+				}
+		}
+		if (rc < 0 || !known)
+			rc = bad_setting(p, "large_table_size", err, "'%s' is neither a size (500MB, "
+					 "1GB, with PostgreSQL's units) nor a count of rows (5000000 "
+					 "rows)", item);
+	}
+	free(value);
+	return rc;
+}
+
+/* "5s", "500ms", "2min", "1h", "30d"; a bare number is seconds.  Seconds, or -1. */
+static double
+parse_duration(const char *v)
+{
+	static const struct { const char *unit; double s; } units[] = {
+		{ "", 1 }, { "ms", 0.001 }, { "s", 1 }, { "min", 60 }, { "h", 3600 }, { "d", 86400 },
+	};
+	char *unit;
+	double n = strtod(v, &unit);
+
+	while (isspace((unsigned char)*unit))
+		unit++;
+	if (unit == v || !(n >= 0) || n > 1e12)
+		return -1;
+	for (size_t i = 0; i < MR_ARRAY_SIZE(units); i++)
+		if (!strcmp(unit, units[i].unit))
+			return n * units[i].s;
+	return -1;
+}
+
+static int
+read_duration(const struct project *p, const char *key, double *out, struct mr_error *err)
+{
+	char *value = NULL;
+	int rc = project_setting(p, key, &value, err);
+
+	if (rc == 0 && value && (*out = parse_duration(value)) < 0)
+		rc = bad_setting(p, key, err, "'%s' is not a duration (500ms, 5s, 2min, 1h, 30d)",
+				 value);
+	free(value);
+	return rc;
+}
+
+/*
+ * [migreview] stats = FILE, else migrations.stats.json beside the review
+ * file: the production sizes `migreview stats` took.  The default file may
+ * be missing; a file named by the setting must be there.  Like the review
+ * file, it must be inside the project.
+ */
+static int
+read_stats(const struct project *p, struct analysis_config *cfg, struct mr_error *err)
+{
+	char *setting = NULL, *review = NULL, *dir = NULL, *path = NULL, *text = NULL;
+	char why[MR_ERROR_MAX];
+	struct mr_error read_err = { 0 };
+	size_t len;
+	int rc;
+
+	cfg->stats_max_age = 30 * 86400.0;
+	if (read_threshold(p, cfg, err) < 0 || read_duration(p, "max_lock_forecast",
+							      &cfg->max_lock_forecast, err) < 0 ||
+	    read_duration(p, "stats_max_age", &cfg->stats_max_age, err) < 0 ||
+	    project_setting(p, "stats", &setting, err) < 0)
+		return -1;
+	if ((rc = review_path_inside(p, "stats", setting, &path, err)) == 0 && !setting &&
+	    (rc = review_path(p, &review, err)) == 0) {
+		dir = mr_path_dirname(review);
+		free(path);
+		path = dir ? mr_path_join(dir, "migrations.stats.json") : NULL;
+		rc = path ? 0 : mr_error_oom(err);
+	}
+	/* the default file missing is no error, and leaves none behind in err */
+	if (rc == 0 && mr_read_file(path, MR_FILE_STATS, &text, &len, &read_err) < 0 &&
+	    (errno != ENOENT || setting))
+		rc = mr_error_set(err, "%s", read_err.msg);
+	if (rc == 0 && text) {
+		cfg->stats_relpath = project_relpath(p, path);
+		if (stats_parse(text, len, cfg->stats_relpath ? cfg->stats_relpath : path,
+				&cfg->stats, why, sizeof(why)) < 0)
+			rc = mr_error_set(err, "%s", why);
+	}
+	free(text);
+	free(path);
+	free(dir);
+	free(review);
+	free(setting);
+	return rc;
+}
+
+bool
+analysis_config_large(const struct analysis_config *cfg, const struct stats_table **in_stats,
+		      const char *table)
+{
+	const struct stats_table *t = cfg->stats && table ? stats_find(cfg->stats, table) : NULL;
+
+	if (in_stats)
+		*in_stats = t;
+	if (!table)
+		return false;
+	/* large_tables = orders names orders in every schema; archive.orders only that one */
+	if (strvec_contains(&cfg->large_tables, table) ||
+	    (strchr(table, '.') && strvec_contains(&cfg->large_tables, strrchr(table, '.') + 1)))
+		return true;
+	return t && ((cfg->large_bytes && t->total_bytes >= cfg->large_bytes) ||
+		     (cfg->large_rows && t->rows >= cfg->large_rows));
+}
+
 int
 analysis_config_load(const struct project *p, struct analysis_config *cfg, struct mr_error *err)
 {
@@ -252,7 +409,7 @@ analysis_config_load(const struct project *p, struct analysis_config *cfg, struc
 	free(large);
 	large = NULL;
 	read_env_lock_timeout(p, cfg);
-	if (naming_load(p, &cfg->naming, err) < 0)
+	if (naming_load(p, &cfg->naming, err) < 0 || read_stats(p, cfg, err) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -266,6 +423,8 @@ analysis_config_free(struct analysis_config *cfg)
 {
 	free(cfg->dialect_from);
 	strvec_free(&cfg->large_tables);
+	stats_free(cfg->stats);
+	free(cfg->stats_relpath);
 	naming_free(&cfg->naming);
 	memset(cfg, 0, sizeof(*cfg));
 }
@@ -279,10 +438,7 @@ analysis_config_severity(const struct analysis_config *cfg, const struct rule *r
 	if (!(r->dialects & cfg->dialect) || set->disabled)
 		return false;
 	*sev = r->severity;
-	/* large_tables = orders names orders in every schema; archive.orders only that one */
-	if (r->item == CHECK_LARGE_TABLE && table &&
-	    (strvec_contains(&cfg->large_tables, table) ||
-	     (strchr(table, '.') && strvec_contains(&cfg->large_tables, strrchr(table, '.') + 1))))
+	if (r->item == CHECK_LARGE_TABLE && analysis_config_large(cfg, NULL, table))
 		*sev = SEVERITY_ERROR;
 	if (set->overridden)
 		*sev = set->severity;

@@ -787,3 +787,34 @@ mr_utf8_cut(const char *s, size_t max)
 	free(cut);
 	return out;
 }
+
+/* n with a comma between each group of three digits */
+static size_t
+put_commas(long long n, char *buf, size_t size)
+{
+	size_t at = n >= 1000 ? put_commas(n / 1000, buf, size) : 0;
+
+	if (at < size)
+		at += (size_t)snprintf(buf + at, size - at, n >= 1000 ? ",%03lld" : "%lld",
+				       n >= 1000 ? n % 1000 : n);
+	return at;
+}
+
+const char *
+mr_figures(double v, char *buf, size_t size)
+{
+	double scale = 1;
+
+	/* three figures: what a rate or an estimate is good for */
+	if (!(v >= 0) || v > 9e18) {
+		snprintf(buf, size, "?");
+		return buf;
+	}
+	while (v / scale >= 1000)
+		scale *= 10;
+	if (v < 10 && v != (long long)v)
+		snprintf(buf, size, "%.2g", v);
+	else
+		put_commas((long long)(v / scale + 0.5) * (long long)scale, buf, size);
+	return buf;
+}

@@ -26,6 +26,7 @@ struct finding {
 	const char *message;
 	size_t revision;        /* index of the revision it belongs to, or FINDING_NO_REVISION */
 	const char *plain;      /* the message before findings_note() added to it, or NULL */
+	const char *table;      /* with production sizes: the existing table it is about, or NULL */
 };
 
 #define FINDING_NO_REVISION ((size_t)-1)
@@ -53,6 +54,9 @@ int findings_addv(struct findings *fs, enum rule_id rule, enum severity sev,
  */
 int findings_note(struct findings *fs, size_t i, const char *note);
 void findings_unnote(struct findings *fs);
+
+/* Names the table finding i is about (findings_note()'s sizes and forecast read it).  -1 when memory runs out. */
+int findings_tag(struct findings *fs, size_t i, const char *table);
 
 /* Moves every finding of src to the end of dst, leaving src empty.  -1 when memory runs out. */
 int findings_take(struct findings *dst, struct findings *src);

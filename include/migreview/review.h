@@ -317,6 +317,15 @@ void review_blob_of(const char *buf, size_t len, char out[REVIEW_BLOB_HEX + 1]);
 int review_path(const struct project *p, char **out, struct mr_error *err);
 
 /*
+ * The file a path setting (key, given as setting) names, relative to the
+ * ini's directory; *out NULL when setting is.  Refused, naming the setting,
+ * when it would leave the project: absolute, "..", ".git", or a directory
+ * that is a symbolic link out of it.
+ */
+int review_path_inside(const struct project *p, const char *key, const char *setting,
+		       char **out, struct mr_error *err);
+
+/*
  * Where an item stands for the file's current blob: no decision (or a
  * cleared one), decided on this content, decided on other content (stale),
  * or blocked — a block stays a block whatever the content; or, with no

@@ -25,6 +25,7 @@ struct rule_setting {
 };
 
 struct appcode;
+struct stats;
 
 struct analysis_config {
 	unsigned dialect;               /* one DIALECT_* bit */
@@ -38,6 +39,13 @@ struct analysis_config {
 	 */
 	const bool *unshipped;
 	struct strvec large_tables;
+	/* production sizes: [migreview] stats, else migrations.stats.json beside the review file */
+	struct stats *stats;            /* NULL without */
+	char *stats_relpath;            /* that file, relative to the ini's directory */
+	long long large_bytes;          /* large_table_size: a table in the stats this big is large */
+	long long large_rows;           /* or with this many rows; 0: rows do not count */
+	double max_lock_forecast;       /* seconds; 0: no limit */
+	double stats_max_age;           /* seconds: older stats are stale */
 	bool lock_timeout_everywhere;   /* env.py or sqlalchemy.url sets lock_timeout */
 	struct naming naming;           /* the project's naming_convention (naming.h) */
 	bool no_downgrades;             /* downgrade = none: the project writes no downgrade() */
@@ -46,8 +54,9 @@ struct analysis_config {
 
 /*
  * Reads [migreview] dialect (else the scheme of sqlalchemy.url, else
- * postgresql), large_tables, downgrade = none|written, disable and
- * severity.RULE = error|warning|info.
+ * postgresql), large_tables, downgrade = none|written, disable,
+ * severity.RULE = error|warning|info, and the production sizes: stats,
+ * large_table_size, max_lock_forecast and stats_max_age.
  * Unknown rule ids and dialects are errors naming the key.  Also reads,
  * never runs, the script directory's env.py (and sqlalchemy.url) for a
  * lock_timeout set for every migration.  disable and
@@ -56,6 +65,15 @@ struct analysis_config {
 int analysis_config_load(const struct project *p, struct analysis_config *cfg,
 			 struct mr_error *err);
 void analysis_config_free(struct analysis_config *cfg);
+
+/*
+ * Whether table counts as large: named in large_tables, or in the stats
+ * over large_table_size.  *in_stats (when not NULL) is its entry in the
+ * stats, or NULL.
+ */
+struct stats_table;
+bool analysis_config_large(const struct analysis_config *cfg, const struct stats_table **in_stats,
+			   const char *table);
 
 /*
  * The severity a finding of rule r gets under cfg, about table (or NULL):

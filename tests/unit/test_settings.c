@@ -262,3 +262,77 @@ Test(settings, downgrade_none_or_written)
 	cr_expect_eq(load("sqlite://", "downgrade = never\n"), -1);
 	cr_expect(strstr(err.msg, "[migreview] downgrade: 'never': expected none"), "%s", err.msg);
 }
+
+/* Writes the default stats file beside the review file, with one table of so many bytes and rows. */
+static void
+write_stats(const char *name, const char *taken, long long bytes, long long rows)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	fprintf(f, "{\"migreview_stats\": 1, \"taken_at\": \"%s\", \"server_version\": \"15\", "
+		"\"server_version_num\": 150000, \"database\": \"shop\", "
+		"\"since\": \"2026-11-01T00:00:00Z\", \"tables\": [\n"
+		"{\"schema\": \"public\", \"name\": \"orders\", \"kind\": \"r\", \"rows\": %lld, "
+		"\"heap_bytes\": %lld, \"index_bytes\": 0, \"total_bytes\": %lld, "
+		"\"live_tuples\": 0, \"dead_tuples\": 0, \"inserts\": 0, \"updates\": 0, "
+		"\"deletes\": 0, \"seq_scans\": 0, \"index_scans\": 0}],\n\"indexes\": []}\n",
+		taken, rows, bytes, bytes);
+	fclose(f);
+}
+
+Test(settings, production_sizes_make_a_table_large_over_large_table_size)
+{
+	write_stats("migrations.stats.json", "2026-12-01T00:00:00Z", 2LL << 30, 1000);
+	/* no setting: 1 GB or more is large */
+	cr_assert_eq(load("postgresql://x", ""), 0, "%s", err.msg);
+	cr_assert(cfg.stats);
+	cr_expect_str_eq(cfg.stats_relpath, "migrations.stats.json");
+	cr_expect(analysis_config_large(&cfg, NULL, "orders"));
+	cr_expect(analysis_config_large(&cfg, NULL, "public.orders"));
+	cr_expect_not(analysis_config_large(&cfg, NULL, "customers"), "absent: new, small");
+	cr_assert_eq(load("postgresql://x", "large_table_size = 3GB\n"), 0, "%s", err.msg);
+	cr_expect_not(analysis_config_large(&cfg, NULL, "orders"));
+	cr_assert_eq(load("postgresql://x", "large_table_size = 3 GB, 500 rows\n"), 0, "%s", err.msg);
+	cr_expect(analysis_config_large(&cfg, NULL, "orders"), "over the rows");
+	cr_assert_eq(load("postgresql://x", "large_table_size = 2048MB\n"), 0, "%s", err.msg);
+	cr_expect(analysis_config_large(&cfg, NULL, "orders"));
+	/* large_tables still counts, stats or not */
+	cr_assert_eq(load("postgresql://x", "large_table_size = 3GB\nlarge_tables = orders\n"), 0);
+	cr_expect(analysis_config_large(&cfg, NULL, "orders"));
+}
+
+Test(settings, sizes_and_durations_that_do_not_read_are_errors_naming_the_setting)
+{
+	cr_expect_eq(load("postgresql://x", "large_table_size = big\n"), -1);
+	cr_expect(strstr(err.msg, "large_table_size: 'big' is neither a size"), "%s", err.msg);
+	cr_expect_eq(load("postgresql://x", "large_table_size = 5 parsecs\n"), -1);
+	cr_expect_eq(load("postgresql://x", "large_table_size = -1GB\n"), -1);
+	cr_expect_eq(load("postgresql://x", "max_lock_forecast = soon\n"), -1);
+	cr_expect(strstr(err.msg, "max_lock_forecast: 'soon' is not a duration"), "%s", err.msg);
+	cr_expect_eq(load("postgresql://x", "stats_max_age = 3 weeks\n"), -1);
+	cr_assert_eq(load("postgresql://x", "max_lock_forecast = 500ms\nstats_max_age = 2d\n"), 0);
+	cr_expect_float_eq(cfg.max_lock_forecast, 0.5, 1e-9);
+	cr_expect_float_eq(cfg.stats_max_age, 2 * 86400.0, 1e-9);
+}
+
+Test(settings, the_stats_file_named_must_be_there_readable_and_inside_the_project)
+{
+	/* the default file may be missing; one the setting names may not */
+	cr_assert_eq(load("postgresql://x", ""), 0, "%s", err.msg);
+	cr_expect_null(cfg.stats);
+	cr_expect_eq(load("postgresql://x", "stats = prod.json\n"), -1);
+	cr_expect(strstr(err.msg, "prod.json"), "%s", err.msg);
+	write_stats("prod.json", "2026-12-01T00:00:00Z", 10, 10);
+	cr_assert_eq(load("postgresql://x", "stats = prod.json\n"), 0, "%s", err.msg);
+	cr_expect_str_eq(cfg.stats_relpath, "prod.json");
+	cr_expect_eq(load("postgresql://x", "stats = ../prod.json\n"), -1);
+	cr_expect(strstr(err.msg, "stats = ../prod.json: refused"), "%s", err.msg);
+	cr_expect_eq(load("postgresql://x", "stats = /etc/passwd\n"), -1);
+	/* a file that is not a stats file says where */
+	write_stats("prod.json", "yesterday", 10, 10);
+	cr_expect_eq(load("postgresql://x", "stats = prod.json\n"), -1);
+	cr_expect(strstr(err.msg, "prod.json"), "%s", err.msg);
+}
