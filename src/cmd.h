@@ -35,6 +35,8 @@ struct cli {
 	bool trust;             /* --trust: consent to run the project's code */
 	const char *trust_ref;  /* --trust-ref REF: the gate's settings come from REF */
 	bool accept;            /* settings --accept */
+	const char *output;     /* stats -o / --output FILE */
+	bool print_query;       /* stats --print-query */
 	int argc;               /* positional arguments after the command */
 	char **argv;
 };
@@ -53,6 +55,7 @@ int cmd_check(const struct cli *cli);
 int cmd_diff(const struct cli *cli);
 int cmd_test(const struct cli *cli);
 int cmd_settings(const struct cli *cli);
+int cmd_stats(const struct cli *cli);
 
 /*
  * Every message to stderr goes through here: formatted like fprintf(), then

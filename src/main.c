@@ -26,6 +26,9 @@
 	  "run Alembic up → down → up on a scratch database; runs migration code") \
 	C(DIFF, "diff", cmd_diff, " REV", \
 	  "what changed in a migration since it was signed off (exit 1 when something did)") \
+	C(STATS, "stats", cmd_stats, "", \
+	  "a production database's table sizes, read-only, into a stats file\n" \
+	  "(from its catalog and statistics views only, never from a row)") \
 	C(SETTINGS, "settings", cmd_settings, "", \
 	  "the gate's settings, what this tree changes in them (--trust-ref), --accept") \
 	C(EXPLAIN, "explain", cmd_explain, " [RULE | ITEM]", \
@@ -54,7 +57,7 @@ static const struct command {
 
 enum { OPT_THEME = 256, OPT_JSON, OPT_ORDER, OPT_FORMAT, OPT_SINCE, OPT_SIGNOFF, OPT_URL, OPT_ALL,
        OPT_TRUST, OPT_TRUST_REF, OPT_ACCEPT, OPT_BASELINE, OPT_COLOR, OPT_MODELS,
-       OPT_ROWS };
+       OPT_ROWS, OPT_PRINT_QUERY };
 
 /*
  * Every option, said once: the getopt table, the usage lines, each
@@ -115,10 +118,18 @@ static const struct option_info {
 	  "there is then with N generated rows, and give\n"
 	  "the rows per second of its rewrites and slow\n"
 	  "statements" },
-	{ "database-url", required_argument, OPT_URL, "URL", FOR(UI) | FOR(TEST),
-	  "test on a scratch database made on this\n"
-	  "PostgreSQL server (or in this empty database),\n"
-	  "not on a temporary SQLite file" },
+	{ "database-url", required_argument, OPT_URL, "URL", FOR(UI) | FOR(TEST) | FOR(STATS),
+	  "test makes its scratch database on this\n"
+	  "PostgreSQL server (or uses this empty database)\n"
+	  "instead of a temporary SQLite file; stats reads\n"
+	  "this PostgreSQL database's table sizes" },
+	{ "output", required_argument, 'o', "FILE", FOR(STATS),
+	  "write the stats file to FILE (replaced whole,\n"
+	  "once it reads back; - or none: standard output)" },
+	{ "print-query", no_argument, OPT_PRINT_QUERY, NULL, FOR(STATS),
+	  "print the query that makes the stats file, to\n"
+	  "run with psql instead (README: Production\n"
+	  "table sizes)" },
 	{ "trust", no_argument, OPT_TRUST, NULL, FOR(UI) | FOR(TEST),
 	  "consent to running the project's own code\n"
 	  "(its env.py and migrations): you trust it" },
@@ -266,7 +277,7 @@ parse(int argc, char **argv, struct cli *cli, struct parsed *ps)
 	for (size_t i = 0; i < N_OPTIONS; i++)
 		opts[i] = (struct option){ options[i].name, options[i].has_arg, NULL, options[i].val };
 	opterr = 0;     /* our own messages: no argv[0] with a build path in it */
-	while ((index = -1, c = getopt_long(argc, argv, ":c:d:n:hV", opts, &index)) != -1) {
+	while ((index = -1, c = getopt_long(argc, argv, ":c:d:n:o:hV", opts, &index)) != -1) {
 		if (index < 0)
 			for (size_t i = 0; i < N_OPTIONS; i++)
 				if (options[i].val == c)
@@ -286,6 +297,8 @@ parse(int argc, char **argv, struct cli *cli, struct parsed *ps)
 		case OPT_SIGNOFF: cli->require_signoff = true; break;
 		case OPT_BASELINE: cli->include_baseline = true; break;
 		case OPT_URL: cli->database_url = optarg; break;
+		case 'o': cli->output = optarg; break;
+		case OPT_PRINT_QUERY: cli->print_query = true; break;
 		case OPT_ALL: cli->all = true; break;
 		case OPT_MODELS: cli->models = true; break;
 		case OPT_ROWS:

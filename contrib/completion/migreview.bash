@@ -90,6 +90,7 @@ _migreview_is_nothing() { false; }
 _migreview_is_config() { [[ $1 == *.ini || $1 == pyproject.toml || $1 == */pyproject.toml ]]; }
 _migreview_is_python() { [[ $1 == *.py ]]; }
 _migreview_is_theme() { [[ $1 == *.theme ]]; }
+_migreview_is_json() { [[ $1 == *.json ]]; }
 
 # Completes the value of option OPT.
 _migreview_value()
@@ -97,6 +98,7 @@ _migreview_value()
 	case $1 in
 	-c | --config) _migreview_files _migreview_is_config ;;
 	-d | --directory) _migreview_files _migreview_is_nothing ;;
+	-o | --output) _migreview_files _migreview_is_json ;;
 	--theme)
 		if [[ $cur == */* ]]; then
 			_migreview_files _migreview_is_theme
@@ -124,10 +126,10 @@ _migreview()
 			case $w in
 			--) opts=0; continue ;;
 			-c | --config | -d | --directory | -n | --name | --theme | --order | --format | \
-				--since | --trust-ref | --database-url | --rows)
+				--since | --trust-ref | --database-url | --rows | -o | --output)
 				has=1 ;;
 			--*=*) v=${w#*=} w=${w%%=*} ;;
-			-c?* | -d?* | -n?*) v=${w:2} w=${w:0:2} ;;
+			-c?* | -d?* | -n?* | -o?*) v=${w:2} w=${w:0:2} ;;
 			esac
 			# the value is the next word, or the one after an '=' split off by
 			# COMP_WORDBREAKS; none yet: it is what the cursor is on
@@ -174,6 +176,7 @@ _migreview()
 		settings) list='--trust-ref --accept --config --directory --name --help' ;;
 		test) list='--all --models --rows --database-url --trust --config --directory --name --help' ;;
 		diff) list='--config --directory --name --help' ;;
+		stats) list='--database-url --output --print-query --help' ;;
 		*) list='--help' ;;
 		esac
 		mapfile -t COMPREPLY < <(compgen -W "$list" -- "$cur")
@@ -181,7 +184,7 @@ _migreview()
 	fi
 
 	case $cmd in
-	'') mapfile -t COMPREPLY < <(compgen -W 'list check test diff settings explain' -- "$cur") ;;
+	'') mapfile -t COMPREPLY < <(compgen -W 'list check test diff stats settings explain' -- "$cur") ;;
 	check) _migreview_files _migreview_is_python ;;
 	test | diff) ((npos == 0)) && _migreview_add < <(_migreview_revisions) ;;
 	explain) ((npos == 0)) && _migreview_add < <(_migreview_explain_ids) ;;

@@ -23,6 +23,13 @@
 /* The format this migreview writes and reads ("migreview_stats"). */
 #define STATS_FORMAT 1
 
+/*
+ * The one query that makes a stats file: its single value is the file's
+ * text but for the final newline, as `psql -X -A -t -f` prints it
+ * (src/stats.sql, embedded in the binary).
+ */
+extern const char stats_sql[];
+
 struct stats_table {
 	char *schema, *name;
 	char kind;                      /* 'r' table, 'p' partitioned, 'm' materialized view */
