@@ -59,7 +59,7 @@ findings_addv(struct findings *fs, enum rule_id rule, enum severity sev,
 		path = intern(fs, path);
 	f = &fs->v[fs->n];
 	*f = (struct finding){ &rules[rule], sev, path, line, col, intern(fs, msg), revision,
-			       NULL, NULL };
+			       NULL, NULL, 0 };
 	free(long_msg);
 	if (!f->path || !f->message)
 		return -1;
@@ -96,6 +96,7 @@ findings_unnote(struct findings *fs)
 		if (fs->v[i].plain) {
 			fs->v[i].message = fs->v[i].plain;
 			fs->v[i].plain = NULL;
+			fs->v[i].forecast = 0;
 		}
 }
 

@@ -204,6 +204,8 @@ note_finding(struct findings *fs, size_t i, const struct analysis_config *cfg,
 	}
 	if (findings_note(fs, i, note) < 0)
 		return -1;
+	if (secs > 0)
+		fs->v[i].forecast = (float)secs;
 	if (!(cfg->max_lock_forecast > 0 && secs > cfg->max_lock_forecast) ||
 	    !analysis_config_severity(cfg, &rules[RULE_LOCK_FORECAST], f.table, &sev))
 		return 0;
@@ -235,13 +237,16 @@ forecast_stats_findings(const struct schema *s, const struct analysis_config *cf
 {
 	const struct stats *st = cfg->stats;
 	const char *path = cfg->stats_relpath ? cfg->stats_relpath : "";
-	double age = st ? difftime(time(NULL), st->taken) : 0;
+	struct timespec now;
+	double age;
 	size_t tables = 0, found = 0;
 	enum severity sev;
 	char took[32];
 
 	if (!st)
 		return 0;
+	mr_now(&now);
+	age = difftime(now.tv_sec, st->taken);
 	if (age > cfg->stats_max_age &&
 	    analysis_config_severity(cfg, &rules[RULE_STATS_STALE], NULL, &sev) &&
 	    findings_add(out, RULE_STATS_STALE, sev, path, 0, 0, FINDING_NO_REVISION,

@@ -717,16 +717,11 @@ review_save(struct review *rv, struct mr_error *err)
 static char *
 now_utc(void)
 {
-	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	struct timespec ts;
 	struct tm tm;
 	char buf[32];
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (epoch && *epoch) {
-		ts.tv_sec = (time_t)strtoll(epoch, NULL, 10);
-		ts.tv_nsec = 0;
-	}
+	mr_now(&ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
 	return mr_printf("%s.%03ldZ", buf, ts.tv_nsec / 1000000);

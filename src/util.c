@@ -818,3 +818,15 @@ mr_figures(double v, char *buf, size_t size)
 		put_commas((long long)(v / scale + 0.5) * (long long)scale, buf, size);
 	return buf;
 }
+
+void
+mr_now(struct timespec *ts)
+{
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+
+	clock_gettime(CLOCK_REALTIME, ts);
+	if (epoch && *epoch) {
+		ts->tv_sec = (time_t)strtoll(epoch, NULL, 10);
+		ts->tv_nsec = 0;
+	}
+}

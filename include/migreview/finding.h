@@ -27,6 +27,7 @@ struct finding {
 	size_t revision;        /* index of the revision it belongs to, or FINDING_NO_REVISION */
 	const char *plain;      /* the message before findings_note() added to it, or NULL */
 	const char *table;      /* with production sizes: the existing table it is about, or NULL */
+	float forecast;         /* seconds its lock is forecast to last (a note); 0: none */
 };
 
 #define FINDING_NO_REVISION ((size_t)-1)
@@ -48,9 +49,10 @@ int findings_addv(struct findings *fs, enum rule_id rule, enum severity sev,
 		  const char *fmt, va_list ap) __attribute__((format(printf, 8, 0)));
 
 /*
- * Adds a note to finding i's message ("MESSAGE; NOTE"), the test run's word
- * on what the rule predicted; findings_unnote() gives every finding its
- * message back.  -1 when memory runs out.
+ * Adds a note to finding i's message ("MESSAGE; NOTE"): the test run's word
+ * on what the rule predicted, the table's size in production, a forecast;
+ * findings_unnote() gives every finding its message back, without a
+ * forecast.  -1 when memory runs out.
  */
 int findings_note(struct findings *fs, size_t i, const char *note);
 void findings_unnote(struct findings *fs);

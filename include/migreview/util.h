@@ -152,6 +152,10 @@ char *mr_utf8_repair(const char *s);
 /* At most max bytes of s, cut between characters, as mr_utf8_repair() makes it. */
 char *mr_utf8_cut(const char *s, size_t max);
 
+/* The time now, or SOURCE_DATE_EPOCH's (with no fraction) when that is set: reproducible output. */
+struct timespec;
+void mr_now(struct timespec *ts);
+
 /* v to three figures with thousands' commas (1234567 as "1,230,000"), in buf. */
 const char *mr_figures(double v, char *buf, size_t size);
 bool mr_is_file(const char *path);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "migreview/util.h"
@@ -67,6 +68,32 @@ open_error(const struct app *app, size_t rev, const struct migration_review *m, 
 }
 
 /*
+ * How risky rev is, for the risk filter: the longest lock its findings
+ * forecast (with production sizes), then how many large-table errors it has
+ * (a table in large_tables, or over large_table_size).
+ */
+struct risk {
+	float forecast;
+	size_t errors;
+};
+
+static struct risk
+risk_of(const struct app *app, size_t rev)
+{
+	size_t n, first = report_findings(&app->s.rep, rev, &n);
+	struct risk r = { 0, 0 };
+
+	for (size_t i = first; i < first + n; i++) {
+		const struct finding *f = &app->s.rep.all.v[i];
+
+		if (f->forecast > r.forecast)
+			r.forecast = f->forecast;
+		r.errors += f->rule->item == CHECK_LARGE_TABLE && f->severity == SEVERITY_ERROR;
+	}
+	return r;
+}
+
+/*
  * Whether filter f keeps rev.  What needs the reviewer: the baseline's
  * history, outside the gate, never does.
  */
@@ -85,6 +112,11 @@ kept(const struct app *app, enum list_filter f, size_t rev)
 	known = session_review_state(&app->s, rev, &m);
 	if (f == LIST_FILTER_ERRORS)
 		return open_error(app, rev, &m, known);
+	if (f == LIST_FILTER_RISK) {
+		struct risk r = risk_of(app, rev);
+
+		return r.forecast > 0 || r.errors > 0;
+	}
 	if (f == LIST_FILTER_UNDECIDED)
 		return known && (m.state == MIGRATION_OPEN || m.state == MIGRATION_STALE);
 	return known && m.state == (f == LIST_FILTER_BLOCKED ? MIGRATION_BLOCKED : MIGRATION_STALE);
@@ -104,6 +136,46 @@ add_row(struct app *app, size_t rev, size_t selected, bool *passed, size_t *row)
 	if (*passed && *row == (size_t)-1)
 		*row = app->n_rows;
 	app->rows[app->n_rows++] = rev;
+}
+
+struct ranked {
+	size_t rev, at;         /* at: its row in review order */
+	struct risk risk;
+};
+
+/* Riskier first; equals in review order. */
+static int
+riskier(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->risk.forecast != y->risk.forecast)
+		return x->risk.forecast > y->risk.forecast ? -1 : 1;
+	if (x->risk.errors != y->risk.errors)
+		return x->risk.errors > y->risk.errors ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* The risk filter's rows, riskiest first; the row selected stays on its migration. */
+static size_t
+by_risk(struct app *app, size_t row)
+{
+	struct ranked *v = calloc(app->n_rows + 1, sizeof(*v));
+	size_t moved = row;
+
+	/* without memory the rows stay in review order: still the right ones */
+	if (!v)
+		return row;
+	for (size_t k = 0; k < app->n_rows; k++)
+		v[k] = (struct ranked){ app->rows[k], k, risk_of(app, app->rows[k]) };
+	qsort(v, app->n_rows, sizeof(*v), riskier);
+	for (size_t k = 0; k < app->n_rows; k++) {
+		app->rows[k] = v[k].rev;
+		if (v[k].at == row)
+			moved = k;
+	}
+	free(v);
+	return moved;
 }
 
 size_t
@@ -128,6 +200,8 @@ filter_rows(struct app *app)
 	for (size_t i = 0; i < g->n; i++)
 		if (!g->revs[i].in_graph)
 			add_row(app, i, selected, &passed, &row);
+	if (app->filter == LIST_FILTER_RISK)
+		row = by_risk(app, row);
 	return row != (size_t)-1 ? row : app->n_rows ? app->n_rows - 1 : 0;
 }
 

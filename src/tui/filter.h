@@ -23,6 +23,7 @@ struct app;
 	F(ERRORS,    "errors") \
 	F(BLOCKED,   "blocked") \
 	F(STALE,     "stale") \
+	F(RISK,      "risk") \
 	F(SCOPE,     "in scope")
 
 enum list_filter {
