@@ -127,6 +127,9 @@ run_gate(const struct cli *cli, struct gate *gt)
 		cmd_error("migreview: warning: %s\n", r->p.warnings.v[i]);
 	if (rc == 0)
 		rc = gate_trust_open(&gt->trust, &r->p, cli->trust_ref, &err);
+	/* the production sizes decide which tables are large: the ref's, whichever settings apply */
+	if (rc == 0 && cli->trust_ref && !(r->p.ref = mr_strdup(cli->trust_ref)))
+		rc = mr_error_oom(&err);
 	/* with a trusted ref, its review_file: where the review is cannot be the change's to say */
 	if (rc == 0)
 		rc = review_path(cli->trust_ref ? &gt->trust.trusted : &r->p, &path, &err);

@@ -64,13 +64,15 @@ nearest(double x)
 	return (double)(long long)(x + 0.5);
 }
 
-/* "40 s", "0.3 s", "12 min", "2.1 h", "30 d" */
+/* "40 s", "0.3 s", "12 min", "2.1 h", "30 d", "under 0.1 s" */
 static const char *
 seconds_text(double s, char *buf, size_t size)
 {
 	char fig[32];
 
-	if (s >= 2 * 86400)
+	if (s < 0.05)
+		snprintf(buf, size, "under 0.1 s");
+	else if (s >= 2 * 86400)
 		snprintf(buf, size, "%s d", mr_figures(nearest(s / 8640) / 10, fig, sizeof(fig)));
 	else if (s >= 2 * 3600)
 		snprintf(buf, size, "%s h", mr_figures(nearest(s / 360) / 10, fig, sizeof(fig)));
@@ -157,8 +159,8 @@ forecast(const struct stats *st, const struct stats_table *t, size_t k, const ch
 	}
 	if (measured > 0 && rates->measured)
 		snprintf(when, sizeof(when), " on %.10s", rates->measured);
-	snprintf(buf, size, "%s %s: ~%s under %s (%s)%s; from %s rows at %s rows/s, %s",
-		 costs[k].does, t->name, seconds_text(secs, took, sizeof(took)),
+	snprintf(buf, size, "%s %s: %s%s under %s (%s)%s; from %s rows at %s rows/s, %s",
+		 costs[k].does, t->name, secs < 0.05 ? "" : "~", seconds_text(secs, took, sizeof(took)),
 		 pglock_name(m), pglock_blocks(m), waits, mr_figures(rows, nrows, sizeof(nrows)),
 		 mr_figures(rate, nrate, sizeof(nrate)),
 		 measured > 0 ? (rewrite ? "the rewrite rate `migreview test --rows` measured" :

@@ -197,8 +197,10 @@ load_trusted(struct gate_trust *gt, struct mr_error *err)
 	t->root = mr_strdup(w->root);
 	t->ini_path = mr_strdup(w->ini_path);
 	t->section = mr_strdup(w->section ? w->section : PROJECT_DEFAULT_SECTION);
+	/* what else it reads for its settings (the production sizes) comes from the ref too */
+	t->ref = mr_strdup(gt->ref);
 	toml_path = w->has_toml ? mr_strdup(w->toml.path) : mr_path_join(w->root, "pyproject.toml");
-	if (!t->root || !t->ini_path || !t->section || !toml_path) {
+	if (!t->root || !t->ini_path || !t->section || !t->ref || !toml_path) {
 		free(toml_path);
 		return mr_error_oom(err);
 	}

@@ -957,5 +957,6 @@ project_free(struct project *p)
 	strvec_free(&p->warnings);
 	strvec_free(&p->package_roots);
 	strvec_free(&p->notes);
+	free(p->ref);
 	memset(p, 0, sizeof(*p));
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "migreview/gitinfo.h"
 #include "migreview/review.h"
 #include "migreview/settings.h"
 #include "migreview/stats.h"
@@ -329,6 +330,31 @@ read_duration(const struct project *p, const char *key, double *out, struct mr_e
 }
 
 /*
+ * The stats file as the gate's trusted ref has it: the sizes decide which
+ * tables are large, so a pull request cannot shrink them.  As
+ * mr_read_file() does: -1 with errno ENOENT when the ref has none.
+ */
+static int
+stats_at_ref(const struct project *p, const char *path, char **text, size_t *len,
+	     struct mr_error *err)
+{
+	struct gitinfo *gi = NULL;
+	int rc = gitinfo_open(&gi, p->root, err);
+
+	if (rc == 0)
+		rc = gitinfo_file_at(gi, p->ref, path, mr_file_max(MR_FILE_STATS), text, len, err);
+	gitinfo_free(gi);
+	if (rc > 0) {
+		mr_error_set(err, "%s: not in --trust-ref %s", path, p->ref);
+		errno = ENOENT;
+		return -1;
+	}
+	if (rc < 0)
+		errno = EINVAL;
+	return rc;
+}
+
+/*
  * [migreview] stats = FILE, else migrations.stats.json beside the review
  * file: the production sizes `migreview stats` took.  The default file may
  * be missing; a file named by the setting must be there.  Like the review
@@ -357,7 +383,8 @@ read_stats(const struct project *p, struct analysis_config *cfg, struct mr_error
 		rc = path ? 0 : mr_error_oom(err);
 	}
 	/* the default file missing is no error, and leaves none behind in err */
-	if (rc == 0 && mr_read_file(path, MR_FILE_STATS, &text, &len, &read_err) < 0 &&
+	if (rc == 0 && (p->ref ? stats_at_ref(p, path, &text, &len, &read_err) :
+			mr_read_file(path, MR_FILE_STATS, &text, &len, &read_err)) < 0 &&
 	    (errno != ENOENT || setting))
 		rc = mr_error_set(err, "%s", read_err.msg);
 	if (rc == 0 && text) {

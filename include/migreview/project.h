@@ -58,6 +58,8 @@ struct project {
 	struct strvec files;            /* absolute paths, discovery order */
 	struct strvec warnings;         /* problems that did not stop discovery */
 	struct strvec notes;            /* what migreview assumed to open it (not problems) */
+	char *ref;                      /* the gate's trusted ref: files the settings name (the
+					 * production sizes) are read from it; NULL: from the tree */
 };
 
 /*
