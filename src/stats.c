@@ -31,6 +31,9 @@ struct reader {
  * mr_visible() shows it: a file's bytes that jansson quotes, or a path,
  * must not control a terminal.
  */
+static int report(const struct reader *r, const char *at, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 static int
 report(const struct reader *r, const char *at, const char *fmt, va_list ap)
 {
