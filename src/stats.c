@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "migreview/stats.h"
@@ -31,6 +32,9 @@ struct reader {
  * mr_visible() shows it: a file's bytes that jansson quotes, or a path,
  * must not control a terminal.
  */
+static int report(const struct reader *r, const char *at, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 static int
 report(const struct reader *r, const char *at, const char *fmt, va_list ap)
 {
@@ -417,12 +421,23 @@ int
 stats_load(const char *path, struct stats **out, char *err, size_t errlen)
 {
 	struct mr_error e = { { 0 } };
-	char *buf;
-	size_t len;
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
 	int rc;
 
 	*out = NULL;
-	if (mr_read_file(path, MR_FILE_STATS, &buf, &len, &e) < 0) {
+	/*
+	 * The file's path is a project setting a pull request can change: a
+	 * link could make it read a secret into an error message (jansson
+	 * quotes the text near a syntax error), as with the review file.
+	 */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		rc = mr_error_set(&e, "%s: the stats file is a symbolic link; migreview reads it "
+				  "only as a regular file", path);
+	else
+		rc = mr_read_file(path, MR_FILE_STATS, &buf, &len, &e);
+	if (rc < 0) {
 		char *shown = mr_visible(e.msg);       /* e names the path */
 
 		if (errlen)

@@ -299,7 +299,7 @@ Test(stats, a_path_with_control_bytes_is_shown_escaped)
 			 "stats file");
 }
 
-Test(stats, load_reads_a_file_and_refuses_one_too_large)
+Test(stats, load_reads_a_file_and_refuses_one_too_large_or_a_link)
 {
 	char dir[] = "/tmp/mr-stats-XXXXXX", *good, *big, *missing, *cmd;
 	const char *text = HEAD TABLE("public", "orders") INDEXES TAIL;
@@ -327,6 +327,12 @@ Test(stats, load_reads_a_file_and_refuses_one_too_large)
 
 	cr_assert_eq(stats_load(missing, &s, err, sizeof(err)), -1);
 	cr_expect(strstr(err, missing) && strstr(err, "No such file"), "%s", err);
+
+	/* a path a pull request can set: a link could quote a secret in the message */
+	cr_assert(symlink("/etc/passwd", missing) == 0);
+	cr_assert_eq(stats_load(missing, &s, err, sizeof(err)), -1);
+	cr_expect(strstr(err, "the stats file is a symbolic link") && !strstr(err, "root"),
+		  "%s", err);
 	cmd = mr_printf("rm -rf '%s'", dir);
 	cr_assert(system(cmd) == 0);
 	free(cmd);
