@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "migreview/gitinfo.h"
 #include "migreview/review.h"
@@ -366,6 +367,7 @@ read_stats(const struct project *p, struct analysis_config *cfg, struct mr_error
 	char *setting = NULL, *review = NULL, *dir = NULL, *path = NULL, *text = NULL;
 	char why[MR_ERROR_MAX];
 	struct mr_error read_err = { 0 };
+	struct stat st;
 	size_t len;
 	int rc;
 
@@ -383,16 +385,21 @@ read_stats(const struct project *p, struct analysis_config *cfg, struct mr_error
 		rc = path ? 0 : mr_error_oom(err);
 	}
 	/* the default file missing is no error, and leaves none behind in err */
-	if (rc == 0 && (p->ref ? stats_at_ref(p, path, &text, &len, &read_err) :
-			mr_read_file(path, MR_FILE_STATS, &text, &len, &read_err)) < 0 &&
-	    (errno != ENOENT || setting))
-		rc = mr_error_set(err, "%s", read_err.msg);
-	if (rc == 0 && text) {
-		cfg->stats_relpath = project_relpath(p, path);
-		if (stats_parse(text, len, cfg->stats_relpath ? cfg->stats_relpath : path,
-				&cfg->stats, why, sizeof(why)) < 0)
-			rc = mr_error_set(err, "%s", why);
+	if (rc == 0 && !p->ref && lstat(path, &st) < 0 && errno == ENOENT && !setting)
+		goto out;
+	if (rc == 0 && p->ref && stats_at_ref(p, path, &text, &len, &read_err) < 0) {
+		if (errno != ENOENT || setting)
+			rc = mr_error_set(err, "%s", read_err.msg);
+		goto out;
 	}
+	if (rc == 0 && !(cfg->stats_relpath = project_relpath(p, path)))
+		rc = mr_error_oom(err);
+	/* from the tree, stats_load() refuses a link: a setting must not read a secret */
+	if (rc == 0 && (text ? stats_parse(text, len, cfg->stats_relpath, &cfg->stats, why,
+					   sizeof(why)) :
+			stats_load(path, &cfg->stats, why, sizeof(why))) < 0)
+		rc = mr_error_set(err, "%s", why);
+out:
 	free(text);
 	free(path);
 	free(dir);

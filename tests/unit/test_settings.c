@@ -320,6 +320,8 @@ Test(settings, sizes_and_durations_that_do_not_read_are_errors_naming_the_settin
 
 Test(settings, the_stats_file_named_must_be_there_readable_and_inside_the_project)
 {
+	char link[300];
+
 	/* the default file may be missing; one the setting names may not */
 	cr_assert_eq(load("postgresql://x", ""), 0, "%s", err.msg);
 	cr_expect_null(cfg.stats);
@@ -331,6 +333,12 @@ Test(settings, the_stats_file_named_must_be_there_readable_and_inside_the_projec
 	cr_expect_eq(load("postgresql://x", "stats = ../prod.json\n"), -1);
 	cr_expect(strstr(err.msg, "stats = ../prod.json: refused"), "%s", err.msg);
 	cr_expect_eq(load("postgresql://x", "stats = /etc/passwd\n"), -1);
+	/* a link could read a secret into the message: refused, whatever it points to */
+	snprintf(link, sizeof(link), "%s/link.json", dir);
+	cr_assert_eq(symlink("/etc/passwd", link), 0);
+	cr_expect_eq(load("postgresql://x", "stats = link.json\n"), -1);
+	cr_expect(strstr(err.msg, "symbolic link"), "%s", err.msg);
+	cr_expect_null(strstr(err.msg, "root"), "%s", err.msg);
 	/* a file that is not a stats file says where */
 	write_stats("prod.json", "yesterday", 10, 10);
 	cr_expect_eq(load("postgresql://x", "stats = prod.json\n"), -1);
