@@ -67,7 +67,8 @@ struct uptest_catalog {
  * What the runner found of the models (uptest.py's "models" evidence, after
  * the last revision passed): env.py's target_metadata against the database
  * at the heads.  A difference is drift; it fails the command, not the
- * revision's recorded run (the models are not the migration's content).
+ * revision's recorded run (the models are not the migration's content), and
+ * is recorded with the run of each head the run tested (struct run_models).
  */
 struct uptest_models {
 	bool compared;                  /* the runner said something of the models */
@@ -194,7 +195,8 @@ int uptest_run(const struct project *p, const char *const *revs, size_t n,
 /*
  * Records every result of run in rv as the evidence of the tested item, for
  * the blob each revision has in g, run by runner, with the summary of its
- * trace on PostgreSQL (uptest_evidence_summary()); saves the file.
+ * trace on PostgreSQL (uptest_evidence_summary()) and, for a head, what the
+ * models comparison found; saves the file.
  */
 int uptest_record(struct review *rv, const struct uptest_run *run, const struct graph *g,
 		  const char *runner, struct mr_error *err);
