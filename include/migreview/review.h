@@ -39,8 +39,10 @@
  *                     "ms": 61.2, "rewrote": true}]}]
  *
  * locks: the strongest lock each line took on each relation that existed
- * before, strongest first, "after" the statements its transaction ran after
- * the one that took it (the first is the strongest on its relation); rewrites:
+ * before and after (its transaction neither created nor dropped it: no
+ * traffic can use such a table, and its lock keeps nobody waiting),
+ * strongest first, "after" the statements its transaction ran after the
+ * one that took it (the first is the strongest on its relation); rewrites:
  * the relations that existed before and got a new relfilenode; slowest: the
  * slowest statements; throughput (with --rows): each statement that
  * rewrote a filled table or scanned one (struct run_throughput), the

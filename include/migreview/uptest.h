@@ -108,6 +108,7 @@ struct uptest_lock {
 	char *file;                     /* the statement that took it */
 	long line;
 	bool created;                   /* on a relation its transaction made: nobody waits */
+	bool dropped;                   /* ... or one gone when it ended: nobody who could use it */
 	long after;                     /* statements its transaction ran after the one that took it */
 };
 
@@ -241,7 +242,8 @@ const struct uptest_lock **uptest_strongest_locks(const struct uptest_step *s, s
 
 /*
  * What the review file keeps of ev (review.h): per step the strongest lock
- * each line took on each relation that existed before (strongest first),
+ * each line took on each relation that existed before and after its
+ * transaction (neither created nor dropped by it; strongest first),
  * the rewrites of those, the slowest
  * statements, the throughput of those that rewrote or scanned a filled
  * table; a line in another file than script (the migration's file
