@@ -10,8 +10,9 @@
 #include "migreview/settings.h"
 
 /*
- * evidence-rewrite and evidence-lock-held for revision i, from the runs
- * recorded on its current content.  -1 when memory runs out.
+ * evidence-rewrite, evidence-lock-held and evidence-models-drift for
+ * revision i, from the runs recorded on its current content.  -1 when
+ * memory runs out.
  */
 int report_run_findings(struct report *r, const struct review *rv,
 			const struct analysis_config *cfg, size_t i);

@@ -1,7 +1,8 @@
 /*
  * The evidence of recorded test runs beside the static findings: findings
  * of its own (evidence-rewrite, evidence-lock-held) on the line that did
- * it, and the run's word on what a static rule predicted for a line.  Only
+ * it, the models' drift a head's run found (evidence-models-drift), and the
+ * run's word on what a static rule predicted for a line.  Only
  * runs on a revision's current content count: an edit makes them stale.
  */
 #include "config.h"
@@ -189,12 +190,72 @@ held_locks_of(struct report *r, const struct analysis_config *cfg, size_t i,
 	return 0;
 }
 
+static bool
+is_head(const struct graph *g, size_t i)
+{
+	for (size_t h = 0; h < g->n_heads; h++)
+		if (g->heads[h] == i)
+			return true;
+	return false;
+}
+
+/* "model table invoices has no table in the database; ... (+2 more)" */
+static void
+differences_words(const struct run_models *m, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	*buf = 0;
+	for (size_t k = 0; k < m->n_differences && len < size; k++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", k ? "; " : "",
+					m->differences[k]);
+	if (m->more && len < size)
+		snprintf(buf + len, size - len, "%s(+%zu more)", len ? " " : "", m->more);
+}
+
+/*
+ * The models drift the runs on revision i's current content found, when it
+ * is a head: the models were compared with the database there, and once
+ * another migration follows it, what was found at it says nothing of the
+ * models and the head now.
+ */
+static int
+models_drift_of(struct report *r, const struct review *rv, const struct analysis_config *cfg,
+		size_t i)
+{
+	const struct revision *rev = &r->g.revs[i];
+	const struct test_run *runs;
+	enum severity sev;
+	char words[REVIEW_MODELS_LIST * (REVIEW_MODELS_TEXT + 2) + 32];
+	size_t n;
+
+	if (!rev->id || !is_head(&r->g, i) ||
+	    !analysis_config_severity(cfg, &rules[RULE_EVIDENCE_MODELS_DRIFT], NULL, &sev))
+		return 0;
+	runs = review_runs(rv, rev->id, &n);
+	for (size_t k = 0; runs && k < n; k++) {
+		const struct test_run *t = &runs[k];
+
+		if (!t->models || t->models->result != MODELS_DRIFTED || strcmp(t->blob, rev->blob))
+			continue;
+		differences_words(t->models, words, sizeof(words));
+		if (findings_add(&r->all, RULE_EVIDENCE_MODELS_DRIFT, sev, rev->relpath, 0, 0, i,
+				 "the models drifted from the database at this head (test --models "
+				 "on %s, %.10s): %s", t->database, t->timestamp, words) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 report_run_findings(struct report *r, const struct review *rv,
 		    const struct analysis_config *cfg, size_t i)
 {
 	const struct test_run *t;
 	size_t k = 0;
+
+	if (models_drift_of(r, rv, cfg, i) < 0)
+		return -1;
 
 	while ((t = report_evidence_run(rv, &r->g.revs[i], &k)))
 		for (size_t s = 0; s < t->evidence->n; s++) {

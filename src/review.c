@@ -102,6 +102,7 @@ read_run(struct review *rv, json_t *obj, const char *path, size_t line, struct m
 	const char *alembic = field(obj, "alembic", false, &why);
 	json_t *log = json_object_get(obj, "log");
 	struct run_evidence *evidence = NULL;
+	struct run_models *models = NULL;
 	struct test_run t, copy;
 	int rc;
 
@@ -120,6 +121,14 @@ read_run(struct review *rv, json_t *obj, const char *path, size_t line, struct m
 		       mr_error_set(err, "%s:%zu: 'evidence' must be a list of steps", path, line) :
 		       mr_error_set(err, "%s:%zu: the evidence's '%s' is malformed or out of range",
 				    path, line, why);
+	if (models_read(json_object_get(obj, "models"), &models, &why) < 0) {
+		run_evidence_free(evidence);
+		return !strcmp(why, "out of memory") ? mr_error_oom(err) :
+		       !strcmp(why, "models") ?
+		       mr_error_set(err, "%s:%zu: 'models' must be an object", path, line) :
+		       mr_error_set(err, "%s:%zu: the models' '%s' is malformed or out of range",
+				    path, line, why);
+	}
 	t = (struct test_run){
 		.revision = (char *)revision,
 		.database = (char *)database,
@@ -132,9 +141,11 @@ read_run(struct review *rv, json_t *obj, const char *path, size_t line, struct m
 		.alembic = (char *)alembic,
 		.log = (char *)json_string_value(log),
 		.evidence = evidence,
+		.models = models,
 	};
 	rc = run_copy(&copy, &t) < 0 || records_append_run(rv, &copy) < 0 ? mr_error_oom(err) : 0;
 	run_evidence_free(evidence);
+	run_models_free(models);
 	return rc;
 }
 
@@ -391,6 +402,8 @@ run_json(const struct test_run *t)
 	json_object_set_new(o, "log", json_string(t->log));
 	if (t->evidence)
 		json_object_set_new(o, "evidence", evidence_json(t->evidence));
+	if (t->models)
+		json_object_set_new(o, "models", models_json(t->models));
 	return o;
 }
 

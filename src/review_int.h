@@ -40,6 +40,10 @@ void records_free(struct review *rv);           /* empties and frees the arrays 
 int evidence_read(json_t *v, struct run_evidence **out, const char **why);
 json_t *evidence_json(const struct run_evidence *e);
 
+/* A run's "models" member (review_models.c), as evidence_read() and evidence_json(). */
+int models_read(json_t *v, struct run_models **out, const char **why);
+json_t *models_json(const struct run_models *m);
+
 /* DECISION_* for a status name, or -1. */
 int decision_status_parse(const char *s);
 

@@ -75,6 +75,7 @@ run_free(struct test_run *t)
 	free(t->alembic);
 	free(t->log);
 	run_evidence_free(t->evidence);
+	run_models_free(t->models);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -93,10 +94,12 @@ run_copy(struct test_run *to, const struct test_run *from)
 		.alembic = mr_strdup(from->alembic),
 		.log = mr_strdup(from->log ? from->log : ""),
 		.evidence = run_evidence_copy(from->evidence),
+		.models = run_models_copy(from->models),
 	};
 	if (!to->revision || !to->database || !to->runner || !to->timestamp || !to->blob ||
 	    !to->alembic || !to->log || (from->step && !to->step) ||
-	    (from->error && !to->error) || (from->evidence && !to->evidence)) {
+	    (from->error && !to->error) || (from->evidence && !to->evidence) ||
+	    (from->models && !to->models)) {
 		run_free(to);
 		return -1;
 	}

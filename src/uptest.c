@@ -446,6 +446,7 @@ models_evidence(struct reader *r, const char *rev, const char *step, json_t *o)
 {
 	struct uptest_models *m = &r->run->models;
 	json_t *heads = json_object_get(o, "heads"), *item;
+	bool said = m->heads.n > 0;     /* the first line's heads are the run's */
 	size_t i;
 
 	if (!r->o->models || strcmp(step, "models") || !r->current || strcmp(rev, r->current))
@@ -460,7 +461,7 @@ models_evidence(struct reader *r, const char *rev, const char *step, json_t *o)
 	json_array_foreach(heads, i, item) {
 		char *kept;
 
-		if (m->heads.n || !json_is_string(item) || i >= UPTEST_CATALOG_SHOWN)
+		if (said || !json_is_string(item) || i >= UPTEST_CATALOG_SHOWN)
 			continue;
 		if (!(kept = mr_utf8_cut(json_string_value(item), CATALOG_TEXT)) ||
 		    strvec_push_owned(&m->heads, kept) < 0)
@@ -862,16 +863,53 @@ out:
 	return rc;
 }
 
+/*
+ * What the models comparison found, for a run of revision: kept with a
+ * head's run (the models were compared there), NULL for any other or when
+ * the models were not asked for.  m's texts are borrowed.
+ */
+static bool
+models_of(const struct uptest_models *m, const char *revision, struct run_models *out)
+{
+	_Static_assert(CATALOG_TEXT <= REVIEW_MODELS_TEXT, "a difference fits the review file");
+
+	if (!m->compared || !strvec_contains(&m->heads, revision))
+		return false;
+	*out = (struct run_models){ .result = MODELS_MATCH };
+	/* an error or a missing target_metadata: nothing was compared, whatever was said */
+	if (m->error || (m->skipped && !m->differences.n && !m->more)) {
+		out->result = MODELS_NOT_COMPARED;
+		return true;
+	}
+	if (m->differences.n || m->more)
+		out->result = MODELS_DRIFTED;
+	out->more = m->more;
+	/* the file keeps no empty text: such a difference is only counted */
+	for (size_t i = 0; i < m->differences.n; i++)
+		if (out->n_differences < REVIEW_MODELS_LIST && *m->differences.v[i])
+			out->differences[out->n_differences++] = m->differences.v[i];
+		else
+			out->more++;
+	/* many lines of a runner's each add to the count: the file's reader takes so many */
+	if (out->more > REVIEW_MODELS_MORE)
+		out->more = REVIEW_MODELS_MORE;
+	return true;
+}
+
 int
 uptest_record(struct review *rv, const struct uptest_run *run, const struct graph *g,
 	      const char *runner, struct mr_error *err)
 {
 	struct test_run *runs = calloc(run->n + 1, sizeof(*runs));
+	struct run_models *models = calloc(run->n + 1, sizeof(*models));
 	size_t k = 0;
 	int rc = 0;
 
-	if (!runs)
+	if (!runs || !models) {
+		free(runs);
+		free(models);
 		return mr_error_oom(err);
+	}
 	for (size_t i = 0; i < run->n && rc == 0; i++) {
 		const struct uptest_result *res = &run->v[i];
 		size_t at = graph_find(g, res->revision);
@@ -899,6 +937,8 @@ uptest_record(struct review *rv, const struct uptest_run *run, const struct grap
 			.log = res->log,
 			.evidence = evidence,
 		};
+		if (models_of(&run->models, res->revision, &models[k - 1]))
+			runs[k - 1].models = &models[k - 1];
 	}
 	if (rc < 0)
 		mr_error_oom(err);
@@ -907,6 +947,7 @@ uptest_record(struct review *rv, const struct uptest_run *run, const struct grap
 	for (size_t i = 0; i < k; i++)
 		run_evidence_free(runs[i].evidence);
 	free(runs);
+	free(models);
 	return rc;
 }
 

@@ -98,7 +98,8 @@ filled table names it, with the same two: "table": NAME, "table_rows",
      "ms": DURATION, "locks": [{"relation": NAME, "relkind": K,
      "mode": "AccessExclusiveLock"|..., "held_ms": MS,
      "file": BASENAME, "line": N,       the statement that took it
-     "created": BOOL}],                 a relation this transaction made
+     "created": BOOL,                   a relation this transaction made
+     "dropped": BOOL}],                 ... or one gone when it ended
                                         (PostgreSQL only; [] elsewhere)
      "more": N}                         locks beyond the first 200, left out
 
@@ -436,7 +437,7 @@ class Tracer:
         now = time.perf_counter()
         dbapi = cursor.connection
         rows = cursor.rowcount if isinstance(cursor.rowcount, int) else -1
-        locks, rewrote, created = [], [], set()
+        locks, rewrote, created, after = [], [], set(), None
         if self.postgres:
             held = st.watcher.seen_or_raise() if st.watcher else \
                 query(dbapi, LOCKS_SQL % "pg_backend_pid()", True)
@@ -455,10 +456,11 @@ class Tracer:
         self.say(said)
         if st.autocommit:
             t = Transaction(st.start)
-            t.add(locks, st, created)
+            t.add(locks, st, created, st.files, after)
             self.say_transaction(t, "autocommit", now)
         else:
-            self.transactions.setdefault(id(dbapi), Transaction(st.start)).add(locks, st, created)
+            self.transactions.setdefault(id(dbapi), Transaction(st.start)).add(
+                locks, st, created, st.files, after)
 
     def throughput(self, dbapi, said, locks, t, seconds):
         """
@@ -506,7 +508,7 @@ class Tracer:
         now = now or time.perf_counter()
         locks = list(t.locks.values())
         self.say({"kind": "transaction", "end": how, "ms": ms(now - t.start),
-                  "locks": [dict(lock, held_ms=ms(now - since)) for lock, since in locks[:LIST_MAX]],
+                  "locks": [t.said(lock, now - since) for lock, since in locks[:LIST_MAX]],
                   "more": max(0, len(locks) - LIST_MAX)})
 
     def pid(self, dbapi):
@@ -522,7 +524,7 @@ class Tracer:
             if name is None and oid in before:
                 name, kind, _ = before[oid]
             if granted and name is not None and name not in skip:
-                out[(name, mode)] = {"relation": name, "relkind": kind, "mode": mode}
+                out[(name, mode)] = {"relation": name, "relkind": kind, "mode": mode, "oid": oid}
         return list(out.values())
 
     def files(self, dbapi):
@@ -545,14 +547,33 @@ class Transaction:
         self.start = start
         self.locks = {}             # (relation, mode) -> (lock, since)
         self.created = set()        # relations it made: their locks keep nobody waiting
+        self.known = set()          # the oids of the relations with a file it saw
+        self.present = set()        # ... of those there after its last statement
 
-    def add(self, locks, st, created):
+    def add(self, locks, st, created, before, after):
         self.created |= created
+        if after is not None:
+            self.known |= set(before) | set(after)
+            self.present = set(after)
         for lock in locks:
             key = (lock["relation"], lock["mode"])
             if key not in self.locks:
                 self.locks[key] = (dict(lock, file=st.where[0], line=st.where[1],
                                         created=lock["relation"] in self.created), st.start)
+
+    def said(self, lock, held):
+        """
+        A lock as the evidence says it, with whether the relation was gone
+        when the transaction ended: a relation it dropped, whose lock keeps
+        nobody waiting who could still use it (its readers and writers fail
+        once it is gone, lock or not).  Only a relation seen with a file
+        counts: a partitioned table or a view has none, and is never taken
+        for dropped.
+        """
+        said = {k: v for k, v in lock.items() if k != "oid"}
+        said.update(held_ms=ms(held),
+                    dropped=lock["oid"] in self.known and lock["oid"] not in self.present)
+        return said
 
 
 class Watcher:

@@ -261,6 +261,7 @@ add_transaction(struct uptest_evidence *ev, struct uptest_step *s, json_t *obj, 
 			.file = text(&q, one, "file", NAME_MAX_BYTES),
 			.line = line_of(&q, one),
 			.created = json_is_true(json_object_get(one, "created")),
+			.dropped = json_is_true(json_object_get(one, "dropped")),
 		};
 		int ok = 0;
 
@@ -491,10 +492,13 @@ by_mode_then_time(const void *a, const void *b)
 }
 
 /*
- * The strongest lock each line took on each table that existed before,
- * strongest first (*n of them; NULL when none or memory ran out): per line,
- * not only per relation, so that what a static finding on a line predicted
- * is compared with what that line took.
+ * The strongest lock each line took on each table that existed before and
+ * after, strongest first (*n of them; NULL when none or memory ran out): per
+ * line, not only per relation, so that what a static finding on a line
+ * predicted is compared with what that line took.  A table its transaction
+ * created or dropped is left out: no running traffic used it before, or
+ * can use it after, so its lock is no risk to keep (a downgrade's DROP TABLE
+ * holding ACCESS EXCLUSIVE on the table until commit is what dropping is).
  */
 static const struct uptest_lock **
 locks_by_line(const struct uptest_step *s, size_t *n)
@@ -507,7 +511,7 @@ locks_by_line(const struct uptest_step *s, size_t *n)
 		size_t k = 0;
 
 		/* a table's; an index's goes with its table's (DROP INDEX, DROP TABLE) */
-		if (l->created || !strchr("rpmf", l->relkind))
+		if (l->created || l->dropped || !strchr("rpmf", l->relkind))
 			continue;
 		while (k < *n && (out[k]->line != l->line || strcmp(out[k]->relation, l->relation) ||
 				  strcmp(out[k]->file, l->file)))

@@ -74,7 +74,8 @@ struct review;
  * The tested item's findings, from the runs recorded in rv (review.h):
  * not-tested for content with no passing run (never run, or run on earlier
  * content), test-failed when a run on this content failed; from a traced
- * run's evidence, evidence-rewrite and evidence-lock-held, and a note on
+ * run's evidence, evidence-rewrite and evidence-lock-held, from a head's
+ * models comparison evidence-models-drift, and a note on
  * each static finding whose predicted lock or rewrite the run confirmed or
  * did not see (report_runs.c).  Replaces the previous ones; call it again
  * when rv changes.

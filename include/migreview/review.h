@@ -39,8 +39,10 @@
  *                     "ms": 61.2, "rewrote": true}]}]
  *
  * locks: the strongest lock each line took on each relation that existed
- * before, strongest first, "after" the statements its transaction ran after
- * the one that took it (the first is the strongest on its relation); rewrites:
+ * before and after (its transaction neither created nor dropped it: no
+ * traffic can use such a table, and its lock keeps nobody waiting),
+ * strongest first, "after" the statements its transaction ran after the
+ * one that took it (the first is the strongest on its relation); rewrites:
  * the relations that existed before and got a new relfilenode; slowest: the
  * slowest statements; throughput (with --rows): each statement that
  * rewrote a filled table or scanned one (struct run_throughput), the
@@ -49,6 +51,16 @@
  * longer than REVIEW_EVIDENCE_LIST are cut when read (a newer migreview may
  * keep more), unknown steps and members are ignored; a member of the wrong
  * type or out of range is an error with the file's line, as any other.
+ *
+ * A run of a head with --models also keeps what the models comparison
+ * found, on any database ("not compared" when env.py has no
+ * target_metadata or the comparison could not be made; "differences" only
+ * with "drifted", at most REVIEW_MODELS_LIST of at most REVIEW_MODELS_TEXT
+ * bytes, "more" the rest):
+ *
+ *   "models": {"result": "drifted",
+ *     "differences": ["model table invoices has no table in the database"],
+ *     "more": 0}
  *
  * The file on disk is the truth.  What is recorded here and not saved yet
  * is pending; saving takes a lock on the file's directory, reads the file
@@ -157,6 +169,25 @@ struct run_evidence {
 	size_t n;
 };
 
+/*
+ * What `test --models` found at a head (uptest.h's struct uptest_models):
+ * the models matched the database, drifted (the first differences in words),
+ * or were not compared (env.py gives no target_metadata, or the comparison
+ * could not be made).
+ */
+enum models_result { MODELS_MATCH, MODELS_DRIFTED, MODELS_NOT_COMPARED };
+
+#define REVIEW_MODELS_LIST 5            /* differences kept */
+#define REVIEW_MODELS_TEXT 300          /* bytes of a difference */
+#define REVIEW_MODELS_MORE 1000000000   /* differences counted at most */
+
+struct run_models {
+	enum models_result result;
+	char *differences[REVIEW_MODELS_LIST];
+	size_t n_differences;
+	size_t more;                    /* differences not kept */
+};
+
 struct test_run {
 	char *revision;
 	char *database;         /* the backend it ran on: sqlite, postgresql, ... */
@@ -169,6 +200,7 @@ struct test_run {
 	char *alembic;          /* Alembic's version */
 	char *log;              /* the last lines of the run's output */
 	struct run_evidence *evidence;  /* what it traced, or NULL */
+	struct run_models *models;      /* a head's, with --models; else NULL */
 };
 
 struct review {
@@ -239,6 +271,9 @@ bool review_throughput(const struct review *rv, struct review_throughput *out);
 /* A deep copy of e (NULL: none, or memory ran out when e is not NULL). */
 struct run_evidence *run_evidence_copy(const struct run_evidence *e);
 void run_evidence_free(struct run_evidence *e);
+struct run_models *run_models_copy(const struct run_models *m);
+void run_models_free(struct run_models *m);
+const char *models_result_name(enum models_result r);
 
 /*
  * What the recorded runs say of a revision's current content (blob): a run

@@ -67,7 +67,8 @@ struct uptest_catalog {
  * What the runner found of the models (uptest.py's "models" evidence, after
  * the last revision passed): env.py's target_metadata against the database
  * at the heads.  A difference is drift; it fails the command, not the
- * revision's recorded run (the models are not the migration's content).
+ * revision's recorded run (the models are not the migration's content), and
+ * is recorded with the run of each head the run tested (struct run_models).
  */
 struct uptest_models {
 	bool compared;                  /* the runner said something of the models */
@@ -107,6 +108,7 @@ struct uptest_lock {
 	char *file;                     /* the statement that took it */
 	long line;
 	bool created;                   /* on a relation its transaction made: nobody waits */
+	bool dropped;                   /* ... or one gone when it ended: nobody who could use it */
 	long after;                     /* statements its transaction ran after the one that took it */
 };
 
@@ -194,7 +196,8 @@ int uptest_run(const struct project *p, const char *const *revs, size_t n,
 /*
  * Records every result of run in rv as the evidence of the tested item, for
  * the blob each revision has in g, run by runner, with the summary of its
- * trace on PostgreSQL (uptest_evidence_summary()); saves the file.
+ * trace on PostgreSQL (uptest_evidence_summary()) and, for a head, what the
+ * models comparison found; saves the file.
  */
 int uptest_record(struct review *rv, const struct uptest_run *run, const struct graph *g,
 		  const char *runner, struct mr_error *err);
@@ -239,7 +242,8 @@ const struct uptest_lock **uptest_strongest_locks(const struct uptest_step *s, s
 
 /*
  * What the review file keeps of ev (review.h): per step the strongest lock
- * each line took on each relation that existed before (strongest first),
+ * each line took on each relation that existed before and after its
+ * transaction (neither created nor dropped by it; strongest first),
  * the rewrites of those, the slowest
  * statements, the throughput of those that rewrote or scanned a filled
  * table; a line in another file than script (the migration's file

@@ -98,6 +98,14 @@ struct list_legend {
 
 extern const struct list_legend list_legend[LIST_MARK_COUNT];
 
+/*
+ * The source gutter's lock marks (view_source.c): the strongest lock a line
+ * took in the recorded test run, by what it keeps waiting.
+ */
+enum gutter_mark { GUTTER_LOCK_READS, GUTTER_LOCK_WRITES, GUTTER_MARK_COUNT };
+
+extern const struct list_legend gutter_legend[GUTTER_MARK_COUNT];
+
 /* The moves every view shares (lines, pages, first, last); false for other actions. */
 bool view_move(struct view *v, struct app *app, enum action a);
 /* Puts the cursor on row, scrolling so that it shows. */

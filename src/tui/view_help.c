@@ -9,16 +9,28 @@
 /*
  * Rows: for each group that has keys in the view below a heading and its
  * actions, a blank row between groups; over the panes, the list's marks
- * after the keys.
+ * and the source gutter's after the keys.
  */
 struct help_row {
 	enum { HELP_BLANK, HELP_HEADING, HELP_ACTION, HELP_MARK } kind;
-	int group;
+	int group;              /* an action group; for marks, one of the legends below */
 	enum action action;
-	enum list_mark mark;
+	int mark;
 };
 
-#define HELP_ROWS_MAX (ACTION_COUNT + 2 * ACTION_GROUP_COUNT + LIST_MARK_COUNT + 2)
+/* The legends of marks, after the action groups: the group of their heading is -1 - index. */
+static const struct {
+	const char *heading;
+	const struct list_legend *v;
+	int n;
+} legends[] = {
+	{ "Marks in the migration list", list_legend, LIST_MARK_COUNT },
+	{ "Marks in the source gutter (from the recorded test run)", gutter_legend,
+	  GUTTER_MARK_COUNT },
+};
+
+#define HELP_ROWS_MAX (ACTION_COUNT + 2 * ACTION_GROUP_COUNT + LIST_MARK_COUNT + \
+		       GUTTER_MARK_COUNT + 2 * MR_ARRAY_SIZE(legends))
 
 /* The help is about the keys of the view it was opened over. */
 static int
@@ -58,23 +70,31 @@ help_rows_fill(const struct app *app, struct help_row *out)
 	}
 	if (below != VIEW_LIST && below != VIEW_SOURCE && below != VIEW_CHECKLIST)
 		return n;
-	add_row(out, &n, (struct help_row){ .kind = HELP_BLANK });
-	add_row(out, &n, (struct help_row){ .kind = HELP_HEADING, .group = -1 });
-	for (int m = 0; m < LIST_MARK_COUNT; m++)
-		add_row(out, &n, (struct help_row){ .kind = HELP_MARK, .mark = (enum list_mark)m });
+	for (int k = 0; k < (int)MR_ARRAY_SIZE(legends); k++) {
+		add_row(out, &n, (struct help_row){ .kind = HELP_BLANK });
+		add_row(out, &n, (struct help_row){ .kind = HELP_HEADING, .group = -1 - k });
+		for (int m = 0; m < legends[k].n; m++)
+			add_row(out, &n, (struct help_row){ .kind = HELP_MARK, .group = -1 - k,
+							     .mark = m });
+	}
 	return n;
 }
 
 static const char *
 heading(const struct help_row *row)
 {
-	return row->group < 0 ? "Marks in the migration list" : action_group_names[row->group];
+	return row->group < 0 ? legends[-1 - row->group].heading : action_group_names[row->group];
+}
+
+static const struct list_legend *
+mark_of(const struct help_row *row)
+{
+	return &legends[-1 - row->group].v[row->mark];
 }
 
 static void
-draw_mark_row(struct app *app, struct span *sp, enum list_mark m)
+draw_mark_row(struct app *app, struct span *sp, const struct list_legend *l)
 {
-	const struct list_legend *l = &list_legend[m];
 
 	sp->col = 3;
 	screen_put(&app->scr, sp->y, sp->x + sp->col, screen_glyph(&app->scr, l->glyph, l->ascii),
@@ -104,7 +124,7 @@ help_draw(struct view *v, struct app *app, struct rect r)
 			continue;
 		}
 		if (rows[k].kind == HELP_MARK) {
-			draw_mark_row(app, &sp, rows[k].mark);
+			draw_mark_row(app, &sp, mark_of(&rows[k]));
 		} else {
 			sp.col = 3;
 			span_str(&app->scr, &sp, STYLE_UI(THEME_UI_HELP_KEY),
@@ -152,7 +172,7 @@ help_matches(struct view *v, struct app *app, size_t row, const char *needle)
 	case HELP_HEADING:
 		return app_find(heading(&rows[row]), strlen(heading(&rows[row])), needle);
 	case HELP_MARK:
-		text = list_legend[rows[row].mark].meaning;
+		text = mark_of(&rows[row])->meaning;
 		return app_find(text, strlen(text), needle);
 	case HELP_ACTION:
 		text = actions[rows[row].action].help;

@@ -265,6 +265,13 @@ line_rows(struct view *v, struct app *app, size_t line)
 	return w > cols ? (w + cols - 1) / cols : 1;
 }
 
+const struct list_legend gutter_legend[GUTTER_MARK_COUNT] = {
+	[GUTTER_LOCK_READS] = { 0x25cf, '#', THEME_UI_GUTTER_LOCK_EXCLUSIVE,
+				"test run: ACCESS EXCLUSIVE here, reads and writes blocked" },
+	[GUTTER_LOCK_WRITES] = { 0x25cb, '*', THEME_UI_GUTTER_LOCK_SHARE,
+				 "test run: a lock here blocked writes; reads went on" },
+};
+
 /*
  * The mark after the line number: what the line's lock keeps waiting, reads
  * and writes (ACCESS EXCLUSIVE) or writes (the SHARE modes, EXCLUSIVE).
@@ -272,15 +279,16 @@ line_rows(struct view *v, struct app *app, size_t line)
 static void
 draw_lock(struct app *app, struct span *g, int mode)
 {
-	bool reads = mode >= 0 && pglock_conflicts((enum pg_lock_mode)mode, PG_ACCESS_SHARE);
+	const struct list_legend *m;
 
 	if (mode < 0) {
 		span_str(&app->scr, g, STYLE_UI(THEME_UI_GUTTER), " ");
 		return;
 	}
-	screen_put(&app->scr, g->y, g->x + g->col,
-		   reads ? screen_glyph(&app->scr, 0x25cf, '#') : screen_glyph(&app->scr, 0x25cb, '*'),
-		   STYLE_UI(reads ? THEME_UI_GUTTER_LOCK_EXCLUSIVE : THEME_UI_GUTTER_LOCK_SHARE));
+	m = &gutter_legend[pglock_conflicts((enum pg_lock_mode)mode, PG_ACCESS_SHARE) ?
+			   GUTTER_LOCK_READS : GUTTER_LOCK_WRITES];
+	screen_put(&app->scr, g->y, g->x + g->col, screen_glyph(&app->scr, m->glyph, m->ascii),
+		   STYLE_UI(m->slot));
 	g->col++;
 }
 

@@ -183,7 +183,10 @@ Test(evidence, the_summary_the_review_file_keeps)
 		LOCK("orders", "r", "AccessExclusiveLock", "9.04", "false") ","
 		LOCK("orders_pkey", "i", "AccessExclusiveLock", "9.04", "false") ","
 		LOCK_AT("orders", "ShareLock", "0.5", "5") ","
-		LOCK("fresh", "r", "AccessExclusiveLock", "9", "true") "]}",
+		LOCK("fresh", "r", "AccessExclusiveLock", "9", "true") ","
+		/* a table the transaction dropped keeps nobody waiting who could use it */
+		"{\"relation\":\"gone\",\"relkind\":\"r\",\"mode\":\"AccessExclusiveLock\","
+		"\"held_ms\":9,\"file\":\"a.py\",\"line\":3,\"created\":false,\"dropped\":true}]}",
 		/* the next transaction counts its own statements only */
 		STATEMENT("a.py", "3", "0.1", ""),
 		"{\"kind\":\"transaction\",\"end\":\"commit\",\"ms\":1,\"locks\":["
@@ -196,7 +199,8 @@ Test(evidence, the_summary_the_review_file_keeps)
 	cr_assert_eq(uptest_evidence_summary(&ev, "a.py", &sum), 0);
 	cr_assert(sum && sum->n == 1);
 	s = &sum->v[0];
-	cr_assert_eq(s->n_locks, 3, "the created table's lock and the index's are left out");
+	cr_assert_eq(s->n_locks, 3, "the created and dropped tables' locks and the index's are "
+		     "left out");
 	cr_expect_str_eq(s->locks[0].relation, "orders");
 	cr_expect_float_eq(s->locks[0].held_ms, 9.0, 1e-9, "to a tenth of a millisecond");
 	cr_expect_eq(s->locks[0].line, 3);

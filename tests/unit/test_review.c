@@ -872,3 +872,85 @@ Test(review, the_throughput_of_the_newest_run_that_measured)
 	cr_expect_float_eq(tp.scan_rows_per_s, 250000, 1e-6, "1,000 rows in 4 ms");
 	review_free(&rv);
 }
+
+/* --- with --models: what the comparison found at a head, kept with its run --- */
+
+Test(review, the_models_round_trip_with_the_run)
+{
+	struct review rv, again;
+	struct mr_error err;
+	struct run_models drift = { MODELS_DRIFTED, { "model table invoices has no table in "
+						    "the database" }, 1, 3 };
+	struct run_models none = { .result = MODELS_NOT_COMPARED };
+	struct test_run runs[] = {
+		a_run("aaa", "postgresql", TEST_PASSED, BLOB_A),
+		a_run("bbb", "sqlite", TEST_PASSED, BLOB_A),
+	};
+	const struct test_run *t;
+	char *text;
+
+	runs[0].models = &drift;
+	runs[1].models = &none;
+	setenv("SOURCE_DATE_EPOCH", "1795000000", 1);
+	cr_assert(load(&rv, "r", &err) == 0);
+	cr_assert(review_record_runs(&rv, runs, 2, &err) == 0, "%s", err.msg);
+	text = read_text("r");
+	cr_assert(strstr(text, ",\"models\":{\"result\":\"drifted\",\"differences\":[\"model table "
+			 "invoices has no table in the database\"],\"more\":3}}\n"), "%s", text);
+	cr_assert(strstr(text, ",\"models\":{\"result\":\"not compared\",\"differences\":[],"
+			 "\"more\":0}}\n"), "%s", text);
+	free(text);
+	cr_assert(load(&again, "r", &err) == 0, "%s", err.msg);
+	t = review_find_run(&again, "aaa", "postgresql");
+	cr_assert(t && t->models);
+	cr_expect_eq(t->models->result, MODELS_DRIFTED);
+	cr_assert_eq(t->models->n_differences, 1);
+	cr_expect_str_eq(t->models->differences[0], "model table invoices has no table in the "
+			 "database");
+	cr_expect_eq(t->models->more, 3);
+	t = review_find_run(&again, "bbb", "sqlite");
+	cr_assert(t && t->models);
+	cr_expect_eq(t->models->result, MODELS_NOT_COMPARED);
+	review_free(&rv);
+	review_free(&again);
+}
+
+Test(review, a_longer_list_of_differences_is_cut_and_bad_models_refused)
+{
+	struct review rv;
+	struct mr_error err;
+	char big[REVIEW_MODELS_TEXT + 2];
+	const struct run_models *m;
+	char *text;
+
+	write_text("r", RUN_HEAD("aaa") ",\"models\":{\"result\":\"drifted\",\"differences\":"
+		   "[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\"],\"more\":2,\"new\":1}}\n");
+	cr_assert(load(&rv, "r", &err) == 0, "%s", err.msg);
+	m = review_find_run(&rv, "aaa", "postgresql")->models;
+	cr_assert_eq(m->n_differences, REVIEW_MODELS_LIST);
+	cr_expect_str_eq(m->differences[4], "e");
+	cr_expect_eq(m->more, 4, "the two cut are counted with the two more");
+	review_free(&rv);
+	write_text("r", RUN_HEAD("aaa") ",\"models\":{\"result\":\"drifted\",\"differences\":[],"
+		   "\"more\":7}}\n");
+	cr_assert(load(&rv, "r", &err) == 0, "a drift only counted reads: %s", err.msg);
+	review_free(&rv);
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	refused(RUN_HEAD("aaa") ",\"models\":[]}\n", "/r:1: 'models' must be an object");
+	refused(RUN_HEAD("aaa") ",\"models\":{\"result\":\"maybe\",\"differences\":[],"
+		"\"more\":0}}\n", "/r:1: the models' 'result' is malformed or out of range");
+	refused(RUN_HEAD("aaa") ",\"models\":{\"result\":\"match\",\"differences\":[\"a\"],"
+		"\"more\":0}}\n", "/r:1: the models' 'differences' is malformed or out of range");
+	refused(RUN_HEAD("aaa") ",\"models\":{\"result\":\"drifted\",\"differences\":[],"
+		"\"more\":0}}\n", "/r:1: the models' 'differences' is malformed or out of range");
+	refused(RUN_HEAD("aaa") ",\"models\":{\"result\":\"drifted\",\"differences\":[\"\"],"
+		"\"more\":0}}\n", "/r:1: the models' 'differences' is malformed or out of range");
+	refused(RUN_HEAD("aaa") ",\"models\":{\"result\":\"match\",\"differences\":[],"
+		"\"more\":-1}}\n", "/r:1: the models' 'more' is malformed or out of range");
+	text = mr_printf(RUN_HEAD("aaa") ",\"models\":{\"result\":\"drifted\",\"differences\":"
+			 "[\"%s\"],\"more\":0}}\n", big);
+	refused(text, "/r:1: the models' 'differences' is malformed or out of range");
+	free(text);
+}
