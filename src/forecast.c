@@ -32,7 +32,8 @@ static const struct {
 	{ RULE_INDEX_NOT_CONCURRENT, PG_SHARE, WORK_SCAN, "builds an index on" },
 	{ RULE_UNIQUE_CONSTRAINT_ON_EXISTING_TABLE, PG_ACCESS_EXCLUSIVE, WORK_SCAN,
 	  "builds a unique index on" },
-	{ RULE_CONSTRAINT_WITHOUT_NOT_VALID, PG_ACCESS_EXCLUSIVE, WORK_SCAN, "checks every row of" },
+	{ RULE_CONSTRAINT_WITHOUT_NOT_VALID, PG_ACCESS_EXCLUSIVE, WORK_SCAN,
+	  "checks every row of" },
 	{ RULE_SET_NOT_NULL_SCAN, PG_ACCESS_EXCLUSIVE, WORK_SCAN, "checks every row of" },
 	{ RULE_COLUMN_TYPE_CHANGE, PG_ACCESS_EXCLUSIVE, WORK_REWRITE, "rewrites" },
 	{ RULE_ENUM_COLUMN_TYPE_CHANGE, PG_ACCESS_EXCLUSIVE, WORK_REWRITE, "rewrites" },
@@ -160,7 +161,8 @@ forecast(const struct stats *st, const struct stats_table *t, size_t k, const ch
 	if (measured > 0 && rates->measured)
 		snprintf(when, sizeof(when), " on %.10s", rates->measured);
 	snprintf(buf, size, "%s %s: %s%s under %s (%s)%s; from %s rows at %s rows/s, %s",
-		 costs[k].does, t->name, secs < 0.05 ? "" : "~", seconds_text(secs, took, sizeof(took)),
+		 costs[k].does, t->name, secs < 0.05 ? "" : "~",
+		 seconds_text(secs, took, sizeof(took)),
 		 pglock_name(m), pglock_blocks(m), waits, mr_figures(rows, nrows, sizeof(nrows)),
 		 mr_figures(rate, nrate, sizeof(nrate)),
 		 measured > 0 ? (rewrite ? "the rewrite rate `migreview test --rows` measured" :
@@ -198,8 +200,8 @@ note_finding(struct findings *fs, size_t i, const struct analysis_config *cfg,
 	if (!t)
 		return 0;
 	size_note(cfg->stats, t, f.table, note, sizeof(note));
-	if (k >= 0 && (secs = forecast(cfg->stats, t, (size_t)k, f.plain ? f.plain : f.message, rates,
-			     more, sizeof(more))) >= 0 &&
+	if (k >= 0 && (secs = forecast(cfg->stats, t, (size_t)k, f.plain ? f.plain : f.message,
+				       rates, more, sizeof(more))) >= 0 &&
 	    strlen(note) + strlen(more) + 12 < sizeof(note)) {
 		strcat(note, "; forecast: ");
 		strcat(note, more);

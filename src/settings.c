@@ -280,18 +280,17 @@ read_threshold(const struct project *p, struct analysis_config *cfg, struct mr_e
 			cfg->large_rows = (long long)n;
 			known = true;
 		} else {
-			for (size_t i = 0; i < MR_ARRAY_SIZE(size_units); i++)
-				if (!strcasecmp(unit, size_units[i].unit) ||
-				    (!*unit && i == 0)) {
-					cfg->large_bytes = (long long)(n * (double)size_units[i].bytes);
-					known = true;
-					break;
+			for (size_t i = 0; !known && i < MR_ARRAY_SIZE(size_units); i++)
+				if (!strcasecmp(unit, size_units[i].unit) || (!*unit && i == 0)) {
+					n *= (double)size_units[i].bytes;
+					known = n <= 1e18;
+					cfg->large_bytes = known ? (long long)n : 0;
 				}
 		}
 		if (rc < 0 || !known)
-			rc = bad_setting(p, "large_table_size", err, "'%s' is neither a size (500MB, "
-					 "1GB, with PostgreSQL's units) nor a count of rows (5000000 "
-					 "rows)", item);
+			rc = bad_setting(p, "large_table_size", err, "'%s' is neither a size "
+					 "(500MB, 1GB, with PostgreSQL's units) nor a count of rows "
+					 "(5000000 rows)", item);
 	}
 	free(value);
 	return rc;

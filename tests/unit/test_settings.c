@@ -310,6 +310,7 @@ Test(settings, sizes_and_durations_that_do_not_read_are_errors_naming_the_settin
 	cr_expect(strstr(err.msg, "large_table_size: 'big' is neither a size"), "%s", err.msg);
 	cr_expect_eq(load("postgresql://x", "large_table_size = 5 parsecs\n"), -1);
 	cr_expect_eq(load("postgresql://x", "large_table_size = -1GB\n"), -1);
+	cr_expect_eq(load("postgresql://x", "large_table_size = 9e17 TB\n"), -1, "past 2^63 bytes");
 	cr_expect_eq(load("postgresql://x", "max_lock_forecast = soon\n"), -1);
 	cr_expect(strstr(err.msg, "max_lock_forecast: 'soon' is not a duration"), "%s", err.msg);
 	cr_expect_eq(load("postgresql://x", "stats_max_age = 3 weeks\n"), -1);
