@@ -11,6 +11,7 @@
 #include "migreview/appcode.h"
 #include "migreview/forecast.h"
 #include "migreview/sqltok.h"
+#include "migreview/stats.h"
 
 int
 report(struct ctx *c, enum rule_id rule, const char *table, unsigned line, unsigned col,
@@ -882,9 +883,43 @@ created_enum(const struct ctx *c, const struct migration_op *op, char *buf, size
 	return buf;
 }
 
+/* Whether a finding of this migration (from its first, first) names table. */
+static bool
+named(const struct ctx *c, size_t first, const char *table)
+{
+	for (size_t i = first; i < c->out->n; i++)
+		if (c->out->v[i].table && !strcmp(c->out->v[i].table, table))
+			return true;
+	return false;
+}
+
+/*
+ * With production sizes: a table-size finding for each table production
+ * has that the migration changes and no finding of it names, so the
+ * checklist shows the size of every one (the sizes come as a note).
+ */
+static int
+report_sizes(struct ctx *c, size_t first)
+{
+	const struct migration_fn *up = &c->m->upgrade;
+
+	for (size_t i = 0; c->cfg->stats && i < up->n_ops; i++) {
+		const struct migration_op *op = &up->ops[i];
+		const char *table = op_table(op);
+
+		if (table && !is_new(c, table) && stats_find(c->cfg->stats, table) &&
+		    !named(c, first, table) &&
+		    report_op(c, RULE_TABLE_SIZE, table, op, "changes %s, which production has",
+			      table) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 analyze_one(struct ctx *c)
 {
+	size_t first = c->out->n;
 	const struct migration_fn *up = &c->m->upgrade;
 	char name[128];
 
@@ -923,7 +958,7 @@ analyze_one(struct ctx *c)
 		if (op_kind_of(&c->m->downgrade.ops[i]) == OP_EXECUTE &&
 		    check_sql(c, &c->m->downgrade.ops[i], true) < 0)
 			return -1;
-	return 0;
+	return report_sizes(c, first);
 }
 
 const struct sql_script *

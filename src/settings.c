@@ -471,7 +471,9 @@ analysis_config_severity(const struct analysis_config *cfg, const struct rule *r
 	if (!(r->dialects & cfg->dialect) || set->disabled)
 		return false;
 	*sev = r->severity;
-	if (r->item == CHECK_LARGE_TABLE && analysis_config_large(cfg, NULL, table))
+	/* a table's size is information, however large the table */
+	if (r->item == CHECK_LARGE_TABLE && r != &rules[RULE_TABLE_SIZE] &&
+	    analysis_config_large(cfg, NULL, table))
 		*sev = SEVERITY_ERROR;
 	if (set->overridden)
 		*sev = set->severity;

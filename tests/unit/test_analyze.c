@@ -12,6 +12,7 @@
 
 #include "migreview/analyze.h"
 #include "migreview/appcode.h"
+#include "migreview/stats.h"
 
 static struct analysis_config cfg;
 static struct findings fs;
@@ -605,7 +606,7 @@ Test(analyze, every_catalogue_example_does_what_explain_says)
 		 * production sizes' rules need a stats file (test_forecast) */
 		if (r->item == CHECK_GRAPH || r->item == CHECK_TESTED ||
 		    !strcmp(r->id, "drop-column-still-read") || !strcmp(r->id, "lock-forecast") ||
-		    !strncmp(r->id, "stats-", 6))
+		    !strcmp(r->id, "table-size") || !strncmp(r->id, "stats-", 6))
 			continue;
 		/* PostgreSQL, unless the rule is for other dialects only */
 		cfg.dialect = r->dialects & DIALECT_POSTGRESQL ? DIALECT_POSTGRESQL :
@@ -1787,4 +1788,43 @@ Test(analyze, findings_keep_each_text_once)
 	cr_expect_str_eq(fs.v[3].message, "moved");
 	cr_expect(fs.v[3].line == 4 && fs.v[3].col == 2 && fs.v[3].revision == 1 &&
 		  fs.v[3].severity == SEVERITY_ERROR);
+}
+
+/* With production sizes: the tables a migration changes are named, each once, for their sizes. */
+Test(analyze, with_production_sizes_each_changed_table_gets_its_size_once)
+{
+	static const char stats_text[] =
+		"{\"migreview_stats\": 1, \"taken_at\": \"2026-12-01T00:00:00Z\", "
+		"\"server_version\": \"15\", \"server_version_num\": 150000, \"database\": \"d\", "
+		"\"since\": \"2026-11-01T00:00:00Z\", \"tables\": [\n"
+		"{\"schema\": \"public\", \"name\": \"orders\", \"kind\": \"r\", \"rows\": 5, "
+		"\"heap_bytes\": 8192, \"index_bytes\": 0, \"total_bytes\": 8192, \"live_tuples\": 5, "
+		"\"dead_tuples\": 0, \"inserts\": 0, \"updates\": 0, \"deletes\": 0, \"seq_scans\": 0, "
+		"\"index_scans\": 0}],\n\"indexes\": []}\n";
+	static const char changes[] =
+		"def upgrade():\n"
+		"    op.add_column('orders', sa.Column('a', sa.Text()))\n"
+		"    op.add_column('orders', sa.Column('b', sa.Text()))\n"
+		"    op.create_table('notes', sa.Column('id', sa.Integer(), primary_key=True))\n"
+		"    op.add_column('notes', sa.Column('c', sa.Text()))\n"
+		"def downgrade():\n"
+		"    op.drop_table('notes')\n"
+		"    op.drop_column('orders', 'b')\n"
+		"    op.drop_column('orders', 'a')\n";
+	char why[MR_ERROR_MAX];
+
+	cr_assert_eq(stats_parse(stats_text, strlen(stats_text), "s.json", &cfg.stats, why,
+				 sizeof(why)), 0, "%s", why);
+	/* orders is in production: named once; notes is new */
+	cr_expect_str_eq(run(changes, true), "table-size@2:5");
+	cr_expect_str_eq(fs.v[0].table, "orders");
+	cr_expect_eq(fs.v[0].severity, SEVERITY_INFO);
+	/* a finding about the table says its size already: no table-size beside it */
+	cr_expect_str_eq(run("def upgrade():\n    op.drop_column('orders', 'note')\n"
+			     "def downgrade():\n    op.add_column('orders', sa.Column('note', "
+			     "sa.String(length=200)))\n", true), "drop-column@2:5");
+	cr_expect_str_eq(fs.v[0].table, "orders");
+	stats_free(cfg.stats);
+	cfg.stats = NULL;
+	cr_expect_str_eq(run(changes, true), "", "without production sizes, nothing");
 }
