@@ -376,10 +376,10 @@ read_stats(const struct project *p, struct analysis_config *cfg, struct mr_error
 	    read_duration(p, "stats_max_age", &cfg->stats_max_age, err) < 0 ||
 	    project_setting(p, "stats", &setting, err) < 0)
 		return -1;
-	if ((rc = review_path_inside(p, "stats", setting, &path, err)) == 0 && !setting &&
-	    (rc = review_path(p, &review, err)) == 0) {
-		dir = mr_path_dirname(review);
-		free(path);
+	/* a review_file refused is the review's error to say: then beside the ini */
+	if ((rc = review_path_inside(p, "stats", setting, &path, err)) == 0 && !setting) {
+		dir = review_path(p, &review, &read_err) == 0 ? mr_path_dirname(review) :
+								 mr_strdup(p->root);
 		path = dir ? mr_path_join(dir, "migrations.stats.json") : NULL;
 		rc = path ? 0 : mr_error_oom(err);
 	}
