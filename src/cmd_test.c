@@ -175,8 +175,7 @@ show_count(long long n)
 {
 	char words[32];
 
-	report_count_words(n, words, sizeof(words));
-	fputs(words, stdout);
+	fputs(mr_commas(n, words, sizeof(words)), stdout);
 }
 
 /* ", ~1,230,000 rows/s" */

@@ -39,33 +39,15 @@ report_lock_words(const struct run_lock *l, char *buf, size_t size)
 }
 
 void
-report_count_words(long long n, char *buf, size_t size)
-{
-	size_t len;
-
-	if (n < 1000) {
-		snprintf(buf, size, "%lld", n);
-		return;
-	}
-	report_count_words(n / 1000, buf, size);
-	len = strlen(buf);
-	snprintf(buf + len, size - len, ",%03lld", n % 1000);
-}
-
-void
 report_rate_words(long long rows, double ms, char *buf, size_t size)
 {
 	double rate = ms > 0 ? rows * 1000.0 / ms : 0;
-	long long scale = 1;
 	char count[32];
 
 	*buf = 0;
-	if (rate <= 0)
-		return;
-	while (rate / scale >= 1000)
-		scale *= 10;
-	report_count_words((long long)(rate / scale + 0.5) * scale, count, sizeof(count));
-	snprintf(buf, size, "~%s rows/s", count);
+	if (rate > 0)
+		snprintf(buf, size, "~%s rows/s",
+			 mr_commas(mr_three_figures(rate), count, sizeof(count)));
 }
 
 bool
@@ -129,7 +111,7 @@ rows_words(const struct run_step *s, const struct run_rewrite *w, char *buf, siz
 
 		if (!t->rewrote || t->line != w->line || strcmp(t->relation, w->relation))
 			continue;
-		report_count_words(t->rows, count, sizeof(count));
+		mr_commas(t->rows, count, sizeof(count));
 		report_rate_words(t->rows, t->ms, rate, sizeof(rate));
 		snprintf(buf, size, " (%s rows in %.1f ms%s%s)", count, t->ms, *rate ? ", " : "",
 			 rate);

@@ -788,7 +788,7 @@ mr_utf8_cut(const char *s, size_t max)
 	return out;
 }
 
-/* n with a comma between each group of three digits */
+/* n with a comma between each group of three digits, at buf; its length */
 static size_t
 put_commas(long long n, char *buf, size_t size)
 {
@@ -801,21 +801,32 @@ put_commas(long long n, char *buf, size_t size)
 }
 
 const char *
-mr_figures(double v, char *buf, size_t size)
+mr_commas(long long n, char *buf, size_t size)
+{
+	put_commas(n, buf, size);
+	return buf;
+}
+
+long long
+mr_three_figures(double v)
 {
 	double scale = 1;
 
-	/* three figures: what a rate or an estimate is good for */
-	if (!(v >= 0) || v > 9e18) {
-		snprintf(buf, size, "?");
-		return buf;
-	}
 	while (v / scale >= 1000)
 		scale *= 10;
-	if (v < 10 && v != (long long)v)
+	return (long long)(v / scale + 0.5) * (long long)scale;
+}
+
+const char *
+mr_figures(double v, char *buf, size_t size)
+{
+	/* three figures: what a rate or an estimate is good for */
+	if (!(v >= 0) || v > 9e18)
+		snprintf(buf, size, "?");
+	else if (v < 10 && v != (long long)v)
 		snprintf(buf, size, "%.2g", v);
 	else
-		put_commas((long long)(v / scale + 0.5) * (long long)scale, buf, size);
+		mr_commas(mr_three_figures(v), buf, size);
 	return buf;
 }
 

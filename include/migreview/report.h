@@ -103,9 +103,6 @@ bool report_step_telling(const struct run_step *s);
  */
 void report_lock_words(const struct run_lock *l, char *buf, size_t size);
 
-/* A count as people read it: 1234567 as "1,234,567". */
-void report_count_words(long long n, char *buf, size_t size);
-
 /*
  * Rows over milliseconds as a rate, to three figures (the rate of one run,
  * not a constant of the table): "~1,230,000 rows/s"; "" when there is none.

@@ -156,6 +156,12 @@ char *mr_utf8_cut(const char *s, size_t max);
 struct timespec;
 void mr_now(struct timespec *ts);
 
+/* n with thousands' commas (1234567 as "1,234,567"), in buf. */
+const char *mr_commas(long long n, char *buf, size_t size);
+
+/* v (>= 0) to three significant figures, a whole number (1234567 as 1230000). */
+long long mr_three_figures(double v);
+
 /* v to three figures with thousands' commas (1234567 as "1,230,000"), in buf. */
 const char *mr_figures(double v, char *buf, size_t size);
 bool mr_is_file(const char *path);
