@@ -59,7 +59,7 @@ is_new(const struct ctx *c, const char *table)
 bool
 is_large(const struct ctx *c, const char *table)
 {
-	return analysis_config_large(c->cfg, NULL, table) && !is_new(c, table);
+	return analysis_config_large(c->cfg, table) && !is_new(c, table);
 }
 
 const char *

@@ -189,14 +189,13 @@ static int
 note_finding(struct findings *fs, size_t i, const struct analysis_config *cfg,
 	     const struct forecast_rates *rates)
 {
-	const struct stats_table *t = NULL;
 	struct finding f = fs->v[i];
+	const struct stats_table *t = stats_find(cfg->stats, f.table);
 	char note[1024], more[768], limit[32];
 	long k = cost_of(&f);
 	double secs = -1;
 	enum severity sev;
 
-	analysis_config_large(cfg, &t, f.table);
 	if (!t)
 		return 0;
 	size_note(cfg->stats, t, f.table, note, sizeof(note));

@@ -408,19 +408,17 @@ out:
 }
 
 bool
-analysis_config_large(const struct analysis_config *cfg, const struct stats_table **in_stats,
-		      const char *table)
+analysis_config_large(const struct analysis_config *cfg, const char *table)
 {
-	const struct stats_table *t = cfg->stats && table ? stats_find(cfg->stats, table) : NULL;
+	const struct stats_table *t;
 
-	if (in_stats)
-		*in_stats = t;
 	if (!table)
 		return false;
 	/* large_tables = orders names orders in every schema; archive.orders only that one */
 	if (strvec_contains(&cfg->large_tables, table) ||
 	    (strchr(table, '.') && strvec_contains(&cfg->large_tables, strrchr(table, '.') + 1)))
 		return true;
+	t = cfg->stats ? stats_find(cfg->stats, table) : NULL;
 	return t && ((cfg->large_bytes && t->total_bytes >= cfg->large_bytes) ||
 		     (cfg->large_rows && t->rows >= cfg->large_rows));
 }
@@ -473,7 +471,7 @@ analysis_config_severity(const struct analysis_config *cfg, const struct rule *r
 	*sev = r->severity;
 	/* a table's size is information, however large the table */
 	if (r->item == CHECK_LARGE_TABLE && r != &rules[RULE_TABLE_SIZE] &&
-	    analysis_config_large(cfg, NULL, table))
+	    analysis_config_large(cfg, table))
 		*sev = SEVERITY_ERROR;
 	if (set->overridden)
 		*sev = set->severity;

@@ -66,14 +66,8 @@ int analysis_config_load(const struct project *p, struct analysis_config *cfg,
 			 struct mr_error *err);
 void analysis_config_free(struct analysis_config *cfg);
 
-/*
- * Whether table counts as large: named in large_tables, or in the stats
- * over large_table_size.  *in_stats (when not NULL) is its entry in the
- * stats, or NULL.
- */
-struct stats_table;
-bool analysis_config_large(const struct analysis_config *cfg, const struct stats_table **in_stats,
-			   const char *table);
+/* Whether table counts as large: named in large_tables, or in the stats over large_table_size. */
+bool analysis_config_large(const struct analysis_config *cfg, const char *table);
 
 /*
  * The severity a finding of rule r gets under cfg, about table (or NULL):

@@ -290,18 +290,18 @@ Test(settings, production_sizes_make_a_table_large_over_large_table_size)
 	cr_assert_eq(load("postgresql://x", ""), 0, "%s", err.msg);
 	cr_assert(cfg.stats);
 	cr_expect_str_eq(cfg.stats_relpath, "migrations.stats.json");
-	cr_expect(analysis_config_large(&cfg, NULL, "orders"));
-	cr_expect(analysis_config_large(&cfg, NULL, "public.orders"));
-	cr_expect_not(analysis_config_large(&cfg, NULL, "customers"), "absent: new, small");
+	cr_expect(analysis_config_large(&cfg, "orders"));
+	cr_expect(analysis_config_large(&cfg, "public.orders"));
+	cr_expect_not(analysis_config_large(&cfg, "customers"), "absent: new, small");
 	cr_assert_eq(load("postgresql://x", "large_table_size = 3GB\n"), 0, "%s", err.msg);
-	cr_expect_not(analysis_config_large(&cfg, NULL, "orders"));
+	cr_expect_not(analysis_config_large(&cfg, "orders"));
 	cr_assert_eq(load("postgresql://x", "large_table_size = 3 GB, 500 rows\n"), 0, "%s", err.msg);
-	cr_expect(analysis_config_large(&cfg, NULL, "orders"), "over the rows");
+	cr_expect(analysis_config_large(&cfg, "orders"), "over the rows");
 	cr_assert_eq(load("postgresql://x", "large_table_size = 2048MB\n"), 0, "%s", err.msg);
-	cr_expect(analysis_config_large(&cfg, NULL, "orders"));
+	cr_expect(analysis_config_large(&cfg, "orders"));
 	/* large_tables still counts, stats or not */
 	cr_assert_eq(load("postgresql://x", "large_table_size = 3GB\nlarge_tables = orders\n"), 0);
-	cr_expect(analysis_config_large(&cfg, NULL, "orders"));
+	cr_expect(analysis_config_large(&cfg, "orders"));
 }
 
 Test(settings, sizes_and_durations_that_do_not_read_are_errors_naming_the_setting)
