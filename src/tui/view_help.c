@@ -95,7 +95,6 @@ mark_of(const struct help_row *row)
 static void
 draw_mark_row(struct app *app, struct span *sp, const struct list_legend *l)
 {
-
 	sp->col = 3;
 	screen_put(&app->scr, sp->y, sp->x + sp->col, screen_glyph(&app->scr, l->glyph, l->ascii),
 		   STYLE_UI(l->slot));
