@@ -142,8 +142,8 @@ run_gate(const struct cli *cli, struct gate *gt)
 	free(path);
 	/* the tested item's findings too go by the settings in force */
 	r->settings = gate_trust_settings(&gt->trust, &gt->review);
-	if (rc == 0)
-		rc = report_collect_since(r->settings, &r->g, cli->since, &all, &err);
+	if (rc == 0 && (rc = report_collect_since(r, cli->since, &all, &err)) == 1)
+		rc = mr_error_set(&err, "a migration changed while migreview read it: run it again");
 	if (rc == 0)
 		rc = analysis_config_load(r->settings ? r->settings : &r->p, &gt->cfg, &err);
 	if (rc == 0)

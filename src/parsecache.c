@@ -221,9 +221,9 @@ parsecache_store(const char *blob, unsigned flags, const struct revision *rev,
 	free(entry);
 }
 
-/* The whole of a cache file, NULL when there is none fit to read. */
+/* The whole of a cache file of min to max bytes, NULL when there is none fit to read. */
 static unsigned char *
-read_entry(const char *path, size_t *len)
+read_file(const char *path, size_t min, size_t max, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	unsigned char *buf = NULL;
@@ -232,8 +232,8 @@ read_entry(const char *path, size_t *len)
 
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= PARSECACHE_HEADER &&
-	    st.st_size <= PARSECACHE_ENTRY_MAX && (buf = malloc((size_t)st.st_size))) {
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size >= min &&
+	    (size_t)st.st_size <= max && (buf = malloc((size_t)st.st_size))) {
 		ssize_t got = 1;
 
 		while (done < (size_t)st.st_size &&
@@ -263,7 +263,7 @@ parsecache_load(const char *blob, unsigned flags, struct revision *rev, struct f
 		return 0;
 	if (!(path = entry_path(blob)))
 		return -1;
-	if ((buf = read_entry(path, &len)))
+	if ((buf = read_file(path, PARSECACHE_HEADER, PARSECACHE_ENTRY_MAX, &len)))
 		rc = parsecache_entry_decode(buf, len, raw, cache.exe, flags, rev, fs, index);
 	atomic_fetch_add(rc > 0 ? &cache.hits : buf ? &cache.rejected : &cache.misses, 1);
 	free(buf);
@@ -276,4 +276,37 @@ parsecache_decode(const unsigned char *buf, size_t len, unsigned flags, struct r
 		  struct findings *fs, size_t index)
 {
 	return parsecache_entry_decode(buf, len, NULL, 0, flags, rev, fs, index);
+}
+
+uint64_t
+parsecache_build(void)
+{
+	call_once(&cache_once, cache_setup);
+	return cache.exe;
+}
+
+bool
+parsecache_put(const char *name, const unsigned char *buf, size_t len)
+{
+	char *path;
+	bool done;
+
+	if (!parsecache_enabled() || !(path = mr_printf("%s/%s", cache.dir, name)))
+		return false;
+	done = write_entry(path, buf, len);
+	free(path);
+	return done;
+}
+
+unsigned char *
+parsecache_get(const char *name, size_t min, size_t max, size_t *len)
+{
+	char *path;
+	unsigned char *buf;
+
+	if (!parsecache_enabled() || !(path = mr_printf("%s/%s", cache.dir, name)))
+		return NULL;
+	buf = read_file(path, min, max, len);
+	free(path);
+	return buf;
 }

@@ -37,4 +37,15 @@ int parsecache_entry_decode(const unsigned char *buf, size_t len, const unsigned
 			    uint64_t exe, unsigned want, struct revision *rev,
 			    struct findings *fs, size_t index);
 
+/*
+ * What else lives in the cache's directory (the analysis cache): the
+ * build's hash, and a file there by name ("dir/file"), written and read as
+ * entries are.  parsecache_put() is false when the cache is off or the file
+ * could not be written; parsecache_get() gives the whole file of min to max
+ * bytes, or NULL.
+ */
+uint64_t parsecache_build(void);
+bool parsecache_put(const char *name, const unsigned char *buf, size_t len);
+unsigned char *parsecache_get(const char *name, size_t min, size_t max, size_t *len);
+
 #endif

@@ -8,6 +8,7 @@
 #include <malloc.h>
 #endif
 
+#include "migreview/analysiscache.h"
 #include "migreview/analyze.h"
 #include "migreview/appcode.h"
 #include "migreview/forecast.h"
@@ -129,16 +130,61 @@ unshipped_revisions(const struct project *p, const struct graph *g, const char *
 }
 
 int
-report_collect(const struct project *p, const struct graph *g, struct findings *out,
-	       struct mr_error *err)
+report_collect(struct report *r, struct findings *out, struct mr_error *err)
 {
-	return report_collect_since(p, g, NULL, out, err);
+	return report_collect_since(r, NULL, out, err);
+}
+
+/* Whether a revision's read left something for graph_complete(): of kind, or of any. */
+static bool
+deferred(const struct graph *g, bool parse_only)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (g->revs[i].deferred == REVISION_DEFERRED_PARSE ||
+		    (!parse_only && g->revs[i].deferred != REVISION_DEFERRED_NONE))
+			return true;
+	return false;
+}
+
+/*
+ * The findings of g under cfg: kept in the cache when nothing they are made
+ * of has changed, else the analysis of every migration, whose operations a
+ * lazy read left in the parse cache until now.  1: a file changed while read.
+ */
+static int
+collect(const struct project *p, struct graph *g, const struct project *files,
+	struct analysis_config *cfg, struct findings *out, struct mr_error *err)
+{
+	struct analysiscache_key key = { 0 };
+	int rc, hit;
+
+	/* a header the scanner read is not the graph's for sure until parsed */
+	if (deferred(g, true) && (rc = graph_complete(g, files, err)) != 0)
+		return rc;
+	rc = out->n ? 0 : analysiscache_key(p, g, cfg, &key);
+	hit = rc == 0 ? analysiscache_load(&key, out) : rc;
+	if (hit < 0) {
+		rc = mr_error_oom(err);
+	} else if (hit == 0) {
+		rc = deferred(g, false) ? graph_complete(g, files, err) : 0;
+		if (rc == 0)
+			rc = analyze_graph(g, cfg, out, err);
+		if (rc == 0 && add_graph_findings(g, cfg, out) < 0)
+			rc = mr_error_oom(err);
+		if (rc == 0 && findings_sort(out) < 0)
+			rc = mr_error_oom(err);
+		if (rc == 0)
+			analysiscache_store(&key, out);
+	}
+	analysiscache_key_free(&key);
+	return rc;
 }
 
 int
-report_collect_since(const struct project *p, const struct graph *g, const char *since,
-		     struct findings *out, struct mr_error *err)
+report_collect_since(struct report *r, const char *since, struct findings *out,
+		     struct mr_error *err)
 {
+	const struct project *p = r->settings ? r->settings : &r->p;
 	struct analysis_config cfg;
 	struct appcode app;
 	bool *unshipped;
@@ -151,7 +197,7 @@ report_collect_since(const struct project *p, const struct graph *g, const char 
 		return -1;
 	}
 	/* only the rules about running code ask; with no application code, none does */
-	unshipped = app.texts.n ? unshipped_revisions(p, g, since) : NULL;
+	unshipped = app.texts.n ? unshipped_revisions(p, &r->g, since) : NULL;
 	if (app.texts.n && !unshipped) {
 		appcode_free(&app);
 		analysis_config_free(&cfg);
@@ -159,15 +205,11 @@ report_collect_since(const struct project *p, const struct graph *g, const char 
 	}
 	cfg.app = &app;
 	cfg.unshipped = unshipped;
-	rc = analyze_graph(g, &cfg, out, err);
+	rc = collect(p, &r->g, &r->p, &cfg, out, err);
 	free(unshipped);
-	if (rc == 0 && add_graph_findings(g, &cfg, out) < 0)
-		rc = mr_error_oom(err);
 	analysis_config_free(&cfg);
 	appcode_free(&app);
-	if (rc < 0)
-		return -1;
-	return findings_sort(out) < 0 ? mr_error_oom(err) : 0;
+	return rc;
 }
 
 int
@@ -206,7 +248,8 @@ report_open_graph(struct report *r, const struct project_where *w, struct mr_err
 {
 	if (project_open_at(&r->p, w, err) < 0)
 		return -1;
-	return graph_load(&r->g, &r->p, REVISION_LOAD_MIGRATION | REVISION_LOAD_BLOB, err);
+	return graph_load(&r->g, &r->p, REVISION_LOAD_MIGRATION | REVISION_LOAD_BLOB |
+			  REVISION_LOAD_LAZY, err);
 }
 
 int
@@ -217,7 +260,7 @@ report_open(struct report *r, const char *config, const char *section, struct mr
 
 	if (report_open_graph(r, &w, err) < 0)
 		return -1;
-	if (report_collect(&r->p, &r->g, &all, err) < 0) {
+	if (report_collect(r, &all, err) != 0) {
 		findings_free(&all);
 		return -1;
 	}

@@ -287,11 +287,12 @@ same_header(const struct revision *a, const struct revision *b)
 
 /*
  * read_source(), or what it made of the same content before (parsecache.h);
- * quick: on a miss, the scanner's header when it reads it, the parse later.
+ * quick: on a miss, the scanner's header when it reads it, the parse later;
+ * quick or lazy: on a hit, the operations later.
  */
 static int
 read_cached(struct one_file *l, struct pysrc_parser *parser, const char *src, size_t len,
-	    unsigned flags, bool quick, struct mr_error *err)
+	    unsigned flags, bool quick, bool lazy, struct mr_error *err)
 {
 	char own[REVIEW_BLOB_HEX + 1];
 	const char *blob = l->rev->blob;
@@ -304,9 +305,9 @@ read_cached(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 		blob = own;
 	}
 	/* quick: decoding every file's operations is most of a warm first screen */
-	rc = parsecache_load(blob, quick ? flags & ~(unsigned)REVISION_LOAD_MIGRATION : flags,
-			     l->rev, l->fs, l->index);
-	if (rc == 1 && quick)
+	rc = parsecache_load(blob, quick || lazy ? flags & ~(unsigned)REVISION_LOAD_MIGRATION :
+			     flags, l->rev, l->fs, l->index);
+	if (rc == 1 && (quick || lazy))
 		l->rev->deferred = REVISION_DEFERRED_OPERATIONS;
 	if (rc != 0)
 		return rc < 0 ? mr_error_oom(err) : 0;
@@ -364,7 +365,7 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 	struct mr_error rerr;
 	char *src;
 	size_t len, size, analysed;
-	bool quick;
+	bool quick, lazy;
 	const char *nul;
 	unsigned line, col;
 	size_t bad;
@@ -421,8 +422,10 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 	quick = (flags & REVISION_LOAD_QUICK) && (flags & REVISION_LOAD_MIGRATION) &&
 		(flags & REVISION_LOAD_BLOB) && (flags & REVISION_LOAD_TEXT) && len == size &&
 		analysed == len;
+	lazy = (flags & REVISION_LOAD_LAZY) && (flags & REVISION_LOAD_MIGRATION) &&
+	       (flags & REVISION_LOAD_BLOB) && len == size && analysed == len;
 	if (analysed == size && parsecache_enabled())
-		rc = read_cached(&l, parser, src, len, flags, quick, err);
+		rc = read_cached(&l, parser, src, len, flags, quick, lazy, err);
 	else if (quick && (rc = quick_header(&l, src, len)) != 0)
 		rc = rc < 0 ? mr_error_oom(err) : 0;
 	else
@@ -431,8 +434,26 @@ revision_load(struct revision *rev, struct pysrc_parser *parser, const char *pat
 	return rc < 0 ? -1 : 0;
 }
 
+/* The content of rev's file, if it is still the content read (its blob); else NULL. */
+static char *
+read_again(const struct revision *rev, size_t *len)
+{
+	char blob[REVIEW_BLOB_HEX + 1];
+	char *src;
+	struct mr_error ignored;
+
+	if (mr_read_file(rev->path, MR_FILE_MIGRATION, &src, len, &ignored) < 0)
+		return NULL;
+	review_blob_of(src, *len, blob);
+	if (strcmp(blob, rev->blob)) {
+		free(src);
+		return NULL;
+	}
+	return src;
+}
+
 /*
- * What a quick read left for later: the operations, from the cache or a
+ * What a quick or lazy read left for later: the operations, from the cache or a
  * parse, and after the scanner the findings only the parser makes (syntax
  * errors, nesting).  The header read now must be the one read then;
  * *differs says when it is not.
@@ -449,9 +470,18 @@ complete(struct revision *rev, struct pysrc_parser *parser, struct pyconst *cons
 	if (rev->deferred == REVISION_DEFERRED_OPERATIONS)
 		rc = parsecache_load(rev->blob, REVISION_LOAD_MIGRATION, &parsed, &found, index);
 	if (rc == 0) {
-		rc = read_source(&l, parser, rev->text, rev->text_len, REVISION_LOAD_MIGRATION, err);
-		if (rc == 0 && l.own_content)
+		const char *src = rev->text;
+		size_t len = rev->text_len;
+		char *again = NULL;
+
+		/* a lazy read kept no text: the file again, if it is still what was read */
+		if (!src && !(src = again = read_again(rev, &len)))
+			*differs = true;
+		if (src)
+			rc = read_source(&l, parser, src, len, REVISION_LOAD_MIGRATION, err);
+		if (src && rc == 0 && l.own_content)
 			parsecache_store(rev->blob, REVISION_LOAD_MIGRATION, &parsed, &found, 0);
+		free(again);
 	} else {
 		rc = rc < 0 ? mr_error_oom(err) : 0;
 	}

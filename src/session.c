@@ -18,10 +18,8 @@ job_main(void *arg)
 {
 	struct session_job *job = arg;
 
-	/* the graph was read for the first screen: the parse comes first */
-	job->rc = graph_complete(job->g, job->p, &job->err);
-	if (job->rc == 0)
-		job->rc = report_collect(job->p, job->g, &job->all, &job->err);
+	/* the graph was read for the first screen: the parse comes first, when needed */
+	job->rc = report_collect(job->r, &job->all, &job->err);
 	atomic_store(&job->done, true);
 	return 0;
 }
@@ -32,8 +30,7 @@ start_analysis(struct session *s, struct mr_error *err)
 	struct session_job *job = &s->job;
 
 	s->analysed = false;
-	job->p = &s->rep.p;
-	job->g = &s->rep.g;
+	job->r = &s->rep;
 	job->rc = 0;
 	atomic_init(&job->done, false);
 	if (thrd_create(&job->thread, job_main, job) != thrd_success)

@@ -41,10 +41,15 @@ int report_open(struct report *r, const char *config, const char *section,
 /*
  * The same in steps, for a caller that shows the graph while the analysis
  * runs: report_open_graph() reads the project (as project_open_at() finds
- * it, -d included) and its graph, with every
- * file's operations and blob id;
- * report_collect() analyses them into out (sorted), reading p and g only,
- * so it may run on another thread while this one reads them too;
+ * it, -d included) and its graph, with every file's blob id, leaving the
+ * operations in the parse cache (REVISION_LOAD_LAZY);
+ * report_collect() analyses them into out (sorted), under the settings of
+ * r->settings, else r->p's: the analysis cache's findings when it has them
+ * for this graph and these settings (analysiscache.h), else the analysis of
+ * every migration, whose operations and parse findings it first completes
+ * (graph_complete()).  It reads r and fills only what graph_complete() does,
+ * so it may run on another thread while this one reads the graph's headers;
+ * 1 when a file is no longer what was read: the project is to be read again;
  * report_adopt() takes the findings over (leaving *all empty) and indexes
  * them, and frees every revision's operations (rev->migration), which only
  * the analysis reads.  Until then the report has no findings.
@@ -57,15 +62,14 @@ int report_open_graph(struct report *r, const struct project_where *w, struct mr
  * project writes no downgrades.  0 until the findings are adopted.
  */
 unsigned report_not_applicable(const struct report *r, size_t rev);
-int report_collect(const struct project *p, const struct graph *g, struct findings *out,
-		   struct mr_error *err);
+int report_collect(struct report *r, struct findings *out, struct mr_error *err);
 /*
  * The same, for `check --since REF`: the migrations changed since REF are
  * those that have not shipped (with NULL, those changed since the remote's
  * default branch), which the rules about running code ask about.
  */
-int report_collect_since(const struct project *p, const struct graph *g, const char *since,
-			 struct findings *out, struct mr_error *err);
+int report_collect_since(struct report *r, const char *since, struct findings *out,
+			 struct mr_error *err);
 int report_adopt(struct report *r, struct findings *all, struct mr_error *err);
 
 struct review;

@@ -82,6 +82,16 @@ enum {
 	 * revision_complete_all(): the UI's first screen needs the graph only.
 	 */
 	REVISION_LOAD_QUICK = 1 << 3,
+	/*
+	 * With MIGRATION and BLOB: a file the cache has is read for its header
+	 * and findings only, its operations waiting for
+	 * revision_complete_all(), which takes them from the cache, or from the
+	 * file read again when the entry has gone (the same content, else the
+	 * project is to be read again); a file the cache lacks is parsed whole
+	 * at once.  check needs no operations when its findings are kept
+	 * (analysiscache.h).
+	 */
+	REVISION_LOAD_LAZY = 1 << 4,
 };
 
 /*
@@ -104,11 +114,12 @@ int revision_load_all(const struct project *p, unsigned flags, struct revision *
 		      struct findings *findings, struct mr_error *err);
 
 /*
- * Parses the revisions REVISION_LOAD_QUICK deferred, on all cores: their
- * operations, and the findings only the parser makes (syntax errors) added
- * to findings.  0; 1 when a parser's header is not the scanner's (a syntax
- * error the parser reads around differently, say: read the project again
- * without REVISION_LOAD_QUICK); -1 when memory runs out.
+ * Parses the revisions REVISION_LOAD_QUICK or REVISION_LOAD_LAZY deferred,
+ * on all cores: their operations, and the findings only the parser makes
+ * (syntax errors) added to findings.  0; 1 when a parser's header is not
+ * the scanner's (a syntax error the parser reads around differently, say),
+ * or a lazily read file is no longer what was read: read the project again
+ * without REVISION_LOAD_QUICK; -1 when memory runs out.
  */
 int revision_complete_all(const struct project *p, struct revision *revs,
 			  struct findings *findings, struct mr_error *err);

@@ -36,9 +36,8 @@
 
 /* The analysis, on its own thread while the graph is already shown. */
 struct session_job {
-	const struct project *p;
-	struct graph *g;                /* its operations and parse findings are the job's
-					   to fill (graph_complete) until it is done */
+	struct report *r;               /* its graph's operations and parse findings are
+					   the job's to fill (graph_complete) until it is done */
 	struct findings all;
 	struct mr_error err;
 	int rc;

@@ -1,0 +1,511 @@
+/* The analysis cache: a project's findings, kept for as long as nothing they come from changes. */
+#include "config.h"
+
+#include <git2.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "migreview/analysiscache.h"
+#include "migreview/appcode.h"
+#include "migreview/stats.h"
+#include "parsecache_int.h"
+
+/*
+ * An entry: the magic, the digest of what it was made of, the payload's
+ * length and checksum, then the payload: every text once, then each
+ * finding with its texts by number.  Numbers are LEB128, as in the parse
+ * cache's entries.
+ */
+static const char magic[8] = "MRACACHE";
+enum { OFF_DIGEST = 8, OFF_LEN = 28, OFF_SUM = 32, HEADER = 40 };
+/* A project's findings are many, but not without end. */
+#define ENTRY_MAX ((size_t)1 << 30)
+
+static atomic_size_t hits, misses, stored;
+
+/* --- writing: the key's bytes and the entry's alike --- */
+
+struct out {
+	unsigned char *v;
+	size_t n, cap;
+	bool failed;
+};
+
+static void
+put_bytes(struct out *o, const void *p, size_t len)
+{
+	if (len == 0 || o->failed)
+		return;
+	if (o->n + len > ENTRY_MAX || mr_grow(&o->v, &o->cap, o->n + len, 1) < 0) {
+		o->failed = true;
+		return;
+	}
+	memcpy(o->v + o->n, p, len);
+	o->n += len;
+}
+
+static void
+put_u(struct out *o, uint64_t v)
+{
+	unsigned char b[10];
+	size_t n = 0;
+
+	do {
+		b[n] = v & 0x7f;
+		v >>= 7;
+		b[n++] |= v ? 0x80 : 0;
+	} while (v);
+	put_bytes(o, b, n);
+}
+
+/* A string or NULL: its length plus one (0 for NULL), then its bytes. */
+static void
+put_str(struct out *o, const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	put_u(o, s ? len + 1 : 0);
+	put_bytes(o, s, len);
+}
+
+static void
+put_strvec(struct out *o, const struct strvec *sv)
+{
+	put_u(o, sv->n);
+	for (size_t i = 0; i < sv->n; i++)
+		put_str(o, sv->v[i]);
+}
+
+static void
+put_double(struct out *o, double d)
+{
+	uint64_t bits;
+
+	memcpy(&bits, &d, sizeof(bits));
+	put_u(o, bits);
+}
+
+/* --- the key --- */
+
+static void
+put_stats(struct out *o, const struct analysis_config *cfg)
+{
+	const struct stats *st = cfg->stats;
+	struct timespec now;
+	double age;
+
+	put_u(o, st != NULL);
+	if (!st)
+		return;
+	put_str(o, cfg->stats_relpath);
+	put_str(o, st->path);
+	put_str(o, st->taken_at);
+	put_str(o, st->since);
+	put_u(o, (uint64_t)st->taken);
+	put_u(o, (uint64_t)st->since_t);
+	put_str(o, st->server_version);
+	put_u(o, (uint64_t)st->server_version_num);
+	put_str(o, st->database);
+	put_u(o, st->n_tables);
+	for (size_t i = 0; i < st->n_tables; i++) {
+		const struct stats_table *t = &st->tables[i];
+		const long long nums[] = { t->rows, t->heap_bytes, t->index_bytes, t->total_bytes,
+					   t->live_tuples, t->dead_tuples, t->inserts, t->updates,
+					   t->deletes, t->seq_scans, t->index_scans };
+
+		put_str(o, t->schema);
+		put_str(o, t->name);
+		put_u(o, (unsigned char)t->kind);
+		for (size_t k = 0; k < MR_ARRAY_SIZE(nums); k++)
+			put_u(o, (uint64_t)nums[k]);
+	}
+	put_u(o, st->n_indexes);
+	for (size_t i = 0; i < st->n_indexes; i++) {
+		put_str(o, st->indexes[i].schema);
+		put_str(o, st->indexes[i].table);
+		put_str(o, st->indexes[i].name);
+		put_u(o, (uint64_t)st->indexes[i].bytes);
+	}
+	/* stats-stale says how old they are in days (forecast.c): today's answer is part of it */
+	mr_now(&now);
+	age = difftime(now.tv_sec, st->taken);
+	put_u(o, age > cfg->stats_max_age);
+	put_u(o, age > cfg->stats_max_age ? (uint64_t)(long long)(age / 86400) : 0);
+}
+
+/* Every field of struct analysis_config (settings.h): a field added there is added here. */
+static void
+put_config(struct out *o, const struct analysis_config *cfg, size_t n_revs)
+{
+	put_u(o, cfg->dialect);
+	put_str(o, cfg->dialect_from);
+	put_strvec(o, &cfg->large_tables);
+	put_u(o, (uint64_t)cfg->large_bytes);
+	put_u(o, (uint64_t)cfg->large_rows);
+	put_double(o, cfg->max_lock_forecast);
+	put_double(o, cfg->stats_max_age);
+	put_u(o, cfg->lock_timeout_everywhere);
+	put_u(o, cfg->no_downgrades);
+	for (size_t i = 0; i < RULE_COUNT; i++) {
+		put_u(o, cfg->by_rule[i].disabled);
+		put_u(o, cfg->by_rule[i].overridden);
+		put_u(o, cfg->by_rule[i].severity);
+	}
+	put_strvec(o, &cfg->naming.keys);
+	put_strvec(o, &cfg->naming.templates);
+	put_str(o, cfg->naming.source);
+	put_stats(o, cfg);
+	put_u(o, cfg->app != NULL);
+	if (cfg->app) {
+		put_strvec(o, &cfg->app->paths);
+		put_strvec(o, &cfg->app->texts);
+	}
+	put_u(o, cfg->unshipped != NULL);
+	for (size_t i = 0; cfg->unshipped && i < n_revs; i++)
+		put_u(o, cfg->unshipped[i]);
+}
+
+/* What the graph gives the analysis: each file's content and header, the order, its findings. */
+static void
+put_graph(struct out *o, const struct graph *g)
+{
+	put_u(o, g->n);
+	for (size_t i = 0; i < g->n; i++) {
+		const struct revision *rev = &g->revs[i];
+
+		put_str(o, rev->relpath);
+		put_str(o, rev->blob);
+		put_str(o, rev->id);
+		put_strvec(o, &rev->down);
+		put_strvec(o, &rev->labels);
+		put_strvec(o, &rev->deps);
+		put_str(o, rev->message);
+		put_u(o, rev->line_id);
+		put_u(o, rev->line_down);
+		put_u(o, rev->line_labels);
+		put_u(o, rev->line_deps);
+		put_u(o, rev->in_graph);
+		put_u(o, rev->is_merge_point);
+	}
+	put_u(o, g->n_order);
+	for (size_t k = 0; k < g->n_order; k++)
+		put_u(o, g->order[k]);
+	put_u(o, g->findings.n);
+	for (size_t i = 0; i < g->findings.n; i++) {
+		const struct finding *f = &g->findings.v[i];
+
+		put_u(o, rule_id_of(f->rule));
+		put_u(o, f->severity);
+		put_str(o, f->path);
+		put_u(o, f->line);
+		put_u(o, f->col);
+		put_u(o, f->revision + 1);
+		put_str(o, f->message);
+	}
+}
+
+/* SHA-1 of buf, as git hashes a blob of it. */
+static bool
+digest_of(const unsigned char *buf, size_t len, unsigned char out[ANALYSISCACHE_DIGEST])
+{
+	git_oid oid;
+	bool done;
+
+	git_libgit2_init();
+	done = git_odb_hash(&oid, buf, len, GIT_OBJECT_BLOB) == 0;
+	if (done)
+		memcpy(out, oid.id, ANALYSISCACHE_DIGEST);
+	git_libgit2_shutdown();
+	return done;
+}
+
+int
+analysiscache_key(const struct project *p, const struct graph *g,
+		  const struct analysis_config *cfg, struct analysiscache_key *key)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct out o = { 0 };
+	unsigned char id[ANALYSISCACHE_DIGEST];
+	char name[2 * ANALYSISCACHE_DIGEST + 1];
+	uint64_t build = parsecache_build();
+
+	memset(key, 0, sizeof(*key));
+	if (!parsecache_enabled())
+		return 0;
+	/* the project's entry: where its ini is, which section, which script directory */
+	put_str(&o, p->ini_path);
+	put_str(&o, p->section);
+	put_str(&o, p->script_location);
+	if (o.failed || !digest_of(o.v, o.n, id)) {
+		free(o.v);
+		return -1;
+	}
+	for (size_t i = 0; i < ANALYSISCACHE_DIGEST; i++) {
+		name[2 * i] = hex[id[i] >> 4];
+		name[2 * i + 1] = hex[id[i] & 15];
+	}
+	name[2 * ANALYSISCACHE_DIGEST] = '\0';
+	o.n = 0;
+	put_bytes(&o, magic, sizeof(magic));
+	put_str(&o, PACKAGE_VERSION);
+	put_str(&o, parsecache_grammar);
+	put_u(&o, build);
+	put_config(&o, cfg, g->n);
+	put_graph(&o, g);
+	key->n_revs = g->n;
+	if (o.failed || !digest_of(o.v, o.n, key->digest) ||
+	    !(key->name = mr_printf("analysis/%s", name))) {
+		free(o.v);
+		return -1;
+	}
+	free(o.v);
+	return 0;
+}
+
+void
+analysiscache_key_free(struct analysiscache_key *key)
+{
+	free(key->name);
+	memset(key, 0, sizeof(*key));
+}
+
+/* --- the entry --- */
+
+static void
+put_u32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t
+get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The number of s among the texts, adding it when new; 0 for NULL, else the number plus one. */
+static size_t
+text_number(struct strmap *at, struct strvec *texts, const char *s, bool *failed)
+{
+	size_t n;
+
+	if (!s)
+		return 0;
+	if (strmap_get(at, s, &n))
+		return n + 1;
+	if (strvec_push(texts, s) < 0 || strmap_put(at, texts->v[texts->n - 1], texts->n - 1) < 0) {
+		*failed = true;
+		return 0;
+	}
+	return texts->n;
+}
+
+static unsigned char *
+encode(const unsigned char digest[ANALYSISCACHE_DIGEST], const struct findings *fs, size_t *len)
+{
+	struct strvec texts = { 0 };
+	struct strmap at = { 0 };
+	struct out body = { 0 }, o = { 0 };
+	bool failed = false;
+	uint32_t forecast;
+	uint64_t sum;
+
+	for (size_t i = 0; i < fs->n && !failed; i++) {
+		const struct finding *f = &fs->v[i];
+
+		put_u(&body, rule_id_of(f->rule));
+		put_u(&body, f->severity);
+		put_u(&body, text_number(&at, &texts, f->path, &failed));
+		put_u(&body, f->line);
+		put_u(&body, f->col);
+		put_u(&body, f->revision + 1);
+		put_u(&body, text_number(&at, &texts, f->message, &failed));
+		put_u(&body, text_number(&at, &texts, f->plain, &failed));
+		put_u(&body, text_number(&at, &texts, f->table, &failed));
+		memcpy(&forecast, &f->forecast, sizeof(forecast));
+		put_u(&body, forecast);
+	}
+	put_bytes(&o, magic, sizeof(magic));
+	put_bytes(&o, digest, ANALYSISCACHE_DIGEST);
+	put_bytes(&o, (unsigned char[HEADER - OFF_LEN]){ 0 }, HEADER - OFF_LEN);
+	put_strvec(&o, &texts);
+	put_u(&o, fs->n);
+	put_bytes(&o, body.v, body.n);
+	strmap_free(&at, false);
+	strvec_free(&texts);
+	free(body.v);
+	if (failed || body.failed || o.failed || o.n - HEADER > UINT32_MAX) {
+		free(o.v);
+		return NULL;
+	}
+	sum = parsecache_hash(0, o.v + HEADER, o.n - HEADER);
+	put_u32(o.v + OFF_LEN, (uint32_t)(o.n - HEADER));
+	put_u32(o.v + OFF_SUM, (uint32_t)sum);
+	put_u32(o.v + OFF_SUM + 4, (uint32_t)(sum >> 32));
+	*len = o.n;
+	return o.v;
+}
+
+/* --- reading: anything unexpected makes the entry a miss, never a crash --- */
+
+struct in {
+	const unsigned char *p, *end;
+	bool bad;
+};
+
+/* A canonical LEB128 number no larger than max. */
+static uint64_t
+get_u(struct in *in, uint64_t max)
+{
+	uint64_t v = 0;
+
+	for (int shift = 0; !in->bad && in->p < in->end && shift < 64; shift += 7) {
+		unsigned char b = *in->p++;
+
+		if ((shift == 63 && b > 1) || (shift > 0 && b == 0))
+			break;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v <= max ? v : (in->bad = true, 0);
+	}
+	in->bad = true;
+	return 0;
+}
+
+/* The texts, each made findings' own (fs->texts and fs->text_at). */
+static int
+get_texts(struct in *in, struct findings *fs)
+{
+	size_t n = (size_t)get_u(in, (uint64_t)(in->end - in->p));
+
+	for (size_t i = 0; i < n && !in->bad; i++) {
+		uint64_t len = get_u(in, UINT64_MAX);
+
+		if (in->bad || len == 0 || len - 1 > (uint64_t)(in->end - in->p) ||
+		    memchr(in->p, '\0', (size_t)len - 1)) {
+			in->bad = true;
+			break;
+		}
+		if (strvec_push_n(&fs->texts, (const char *)in->p, (size_t)len - 1) < 0 ||
+		    strmap_put(&fs->text_at, fs->texts.v[fs->texts.n - 1], fs->texts.n - 1) < 0)
+			return -1;
+		in->p += len - 1;
+	}
+	return 0;
+}
+
+/* A text by its number: NULL for 0, or when there is no such text (the entry is bad). */
+static const char *
+get_text(struct in *in, const struct findings *fs, bool needed)
+{
+	size_t n = (size_t)get_u(in, fs->texts.n);
+
+	if (n == 0 && needed)
+		in->bad = true;
+	return n ? fs->texts.v[n - 1] : NULL;
+}
+
+/* The findings, of revisions below n_revs (or of none). */
+static int
+get_findings(struct in *in, struct findings *fs, size_t n_revs)
+{
+	size_t n = (size_t)get_u(in, (uint64_t)(in->end - in->p) / 10);
+
+	if (in->bad || mr_grow(&fs->v, &fs->cap, n + 1, sizeof(*fs->v)) < 0)
+		return in->bad ? 0 : -1;
+	for (size_t i = 0; i < n && !in->bad; i++) {
+		struct finding *f = &fs->v[i];
+		uint32_t forecast;
+
+		f->rule = &rules[get_u(in, RULE_COUNT - 1)];
+		f->severity = (enum severity)get_u(in, SEVERITY_ERROR);
+		f->path = get_text(in, fs, true);
+		f->line = (unsigned)get_u(in, UINT_MAX);
+		f->col = (unsigned)get_u(in, UINT_MAX);
+		f->revision = (size_t)get_u(in, n_revs) - 1;
+		f->message = get_text(in, fs, true);
+		f->plain = get_text(in, fs, false);
+		f->table = get_text(in, fs, false);
+		forecast = (uint32_t)get_u(in, UINT32_MAX);
+		memcpy(&f->forecast, &forecast, sizeof(forecast));
+		fs->n = i + 1;
+	}
+	if (in->p != in->end)
+		in->bad = true;
+	return 0;
+}
+
+static int
+decode(const unsigned char *buf, size_t len, const unsigned char *digest, size_t n_revs,
+       struct findings *out)
+{
+	struct in in = { buf + HEADER, buf + len, false };
+	uint64_t sum;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (len < HEADER || memcmp(buf, magic, sizeof(magic)) ||
+	    get_u32(buf + OFF_LEN) != len - HEADER)
+		return 0;
+	sum = get_u32(buf + OFF_SUM) | (uint64_t)get_u32(buf + OFF_SUM + 4) << 32;
+	if (digest && (memcmp(buf + OFF_DIGEST, digest, ANALYSISCACHE_DIGEST) ||
+		       sum != parsecache_hash(0, buf + HEADER, len - HEADER)))
+		return 0;
+	rc = get_texts(&in, out);
+	if (rc == 0 && !in.bad)
+		rc = get_findings(&in, out, n_revs);
+	if (rc < 0 || in.bad) {
+		findings_free(out);
+		return rc;
+	}
+	return 1;
+}
+
+int
+analysiscache_load(const struct analysiscache_key *key, struct findings *out)
+{
+	unsigned char *buf;
+	size_t len;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!key->name)
+		return 0;
+	if ((buf = parsecache_get(key->name, HEADER, ENTRY_MAX, &len)))
+		rc = decode(buf, len, key->digest, key->n_revs, out);
+	free(buf);
+	atomic_fetch_add(rc > 0 ? &hits : &misses, 1);
+	return rc;
+}
+
+void
+analysiscache_store(const struct analysiscache_key *key, const struct findings *fs)
+{
+	unsigned char *entry;
+	size_t len;
+
+	if (!key->name || !(entry = encode(key->digest, fs, &len)))
+		return;
+	if (parsecache_put(key->name, entry, len))
+		atomic_fetch_add(&stored, 1);
+	free(entry);
+}
+
+void
+analysiscache_stats(struct analysiscache_stats *out)
+{
+	out->hits = atomic_load(&hits);
+	out->misses = atomic_load(&misses);
+	out->stored = atomic_load(&stored);
+}
+
+int
+analysiscache_decode(const unsigned char *buf, size_t len, struct findings *out)
+{
+	return decode(buf, len, NULL, SIZE_MAX - 1, out);
+}
