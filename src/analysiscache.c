@@ -227,38 +227,20 @@ int
 analysiscache_key(const struct project *p, const struct graph *g,
 		  const struct analysis_config *cfg, struct analysiscache_key *key)
 {
-	static const char hex[] = "0123456789abcdef";
 	struct out o = { 0 };
-	unsigned char id[ANALYSISCACHE_DIGEST];
-	char name[2 * ANALYSISCACHE_DIGEST + 1];
-	uint64_t build = parsecache_build();
 
 	memset(key, 0, sizeof(*key));
 	if (!parsecache_enabled())
 		return 0;
-	/* the project's entry: where its ini is, which section, which script directory */
-	put_str(&o, p->ini_path);
-	put_str(&o, p->section);
-	put_str(&o, p->script_location);
-	if (o.failed || !digest_of(o.v, o.n, id)) {
-		free(o.v);
-		return -1;
-	}
-	for (size_t i = 0; i < ANALYSISCACHE_DIGEST; i++) {
-		name[2 * i] = hex[id[i] >> 4];
-		name[2 * i + 1] = hex[id[i] & 15];
-	}
-	name[2 * ANALYSISCACHE_DIGEST] = '\0';
-	o.n = 0;
 	put_bytes(&o, magic, sizeof(magic));
 	put_str(&o, PACKAGE_VERSION);
 	put_str(&o, parsecache_grammar);
-	put_u(&o, build);
+	put_u(&o, parsecache_build());
 	put_config(&o, cfg, g->n);
 	put_graph(&o, g);
 	key->n_revs = g->n;
 	if (o.failed || !digest_of(o.v, o.n, key->digest) ||
-	    !(key->name = mr_printf("analysis/%s", name))) {
+	    !(key->name = parsecache_project_entry(p, "analysis"))) {
 		free(o.v);
 		return -1;
 	}

@@ -171,7 +171,7 @@ cmd_list(const struct cli *cli)
 		cmd_error("migreview: note: %s\n", p.notes.v[i]);
 	for (size_t i = 0; i < p.warnings.n; i++)
 		cmd_error("migreview: warning: %s\n", p.warnings.v[i]);
-	if (graph_load(&g, &p, 0, &err) < 0) {
+	if (graph_load(&g, &p, REVISION_LOAD_SNAPSHOT, &err) < 0) {
 		cmd_error("migreview: %s\n", err.msg);
 		graph_free(&g);
 		project_free(&p);

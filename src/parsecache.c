@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <git2.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -143,9 +144,8 @@ hex_digit(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* A blob id's 40 lowercase hex digits as 20 bytes; false for anything else. */
-static bool
-blob_raw(const char *hex, unsigned char raw[PARSECACHE_BLOB_RAW])
+bool
+parsecache_blob_raw(const char *hex, unsigned char raw[PARSECACHE_BLOB_RAW])
 {
 	for (int i = 0; i < PARSECACHE_BLOB_RAW; i++) {
 		int hi = hex_digit(hex[2 * i]), lo = hi < 0 ? -1 : hex_digit(hex[2 * i + 1]);
@@ -211,7 +211,7 @@ parsecache_store(const char *blob, unsigned flags, const struct revision *rev,
 	char *path;
 	size_t len;
 
-	if (!parsecache_enabled() || !blob_raw(blob, raw))
+	if (!parsecache_enabled() || !parsecache_blob_raw(blob, raw))
 		return;
 	entry = parsecache_encode(raw, cache.exe, flags, rev, fs, first, &len);
 	path = entry ? entry_path(blob) : NULL;
@@ -259,7 +259,7 @@ parsecache_load(const char *blob, unsigned flags, struct revision *rev, struct f
 	size_t len;
 	int rc = 0;
 
-	if (!parsecache_enabled() || !blob_raw(blob, raw))
+	if (!parsecache_enabled() || !parsecache_blob_raw(blob, raw))
 		return 0;
 	if (!(path = entry_path(blob)))
 		return -1;
@@ -309,4 +309,48 @@ parsecache_get(const char *name, size_t min, size_t max, size_t *len)
 	buf = read_file(path, min, max, len);
 	free(path);
 	return buf;
+}
+
+void
+parsecache_blob_hex(const unsigned char raw[PARSECACHE_BLOB_RAW], char hex[2 * PARSECACHE_BLOB_RAW + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 0; i < PARSECACHE_BLOB_RAW; i++) {
+		hex[2 * i] = digits[raw[i] >> 4];
+		hex[2 * i + 1] = digits[raw[i] & 15];
+	}
+	hex[2 * PARSECACHE_BLOB_RAW] = '\0';
+}
+
+char *
+parsecache_project_entry(const struct project *p, const char *kind)
+{
+	const char *parts[] = { p->ini_path, p->section, p->script_location };
+	unsigned char raw[PARSECACHE_BLOB_RAW];
+	char hex[2 * PARSECACHE_BLOB_RAW + 1];
+	git_oid oid;
+	char *key = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&key, &len);
+	bool done;
+
+	if (!f)
+		return NULL;
+	/* each part with its length: no two projects run together into one key */
+	for (size_t i = 0; i < MR_ARRAY_SIZE(parts); i++)
+		fprintf(f, "%zu:%s", parts[i] ? strlen(parts[i]) : 0, parts[i] ? parts[i] : "");
+	if (fclose(f) != 0) {
+		free(key);
+		return NULL;
+	}
+	git_libgit2_init();
+	done = git_odb_hash(&oid, key, len, GIT_OBJECT_BLOB) == 0;
+	git_libgit2_shutdown();
+	free(key);
+	if (!done)
+		return NULL;
+	memcpy(raw, oid.id, sizeof(raw));
+	parsecache_blob_hex(raw, hex);
+	return mr_printf("%s/%s", kind, hex);
 }

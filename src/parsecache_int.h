@@ -45,6 +45,15 @@ int parsecache_entry_decode(const unsigned char *buf, size_t len, const unsigned
  * bytes, or NULL.
  */
 uint64_t parsecache_build(void);
+/* Where an entry names its content's blob (its 20 bytes). */
+#define PARSECACHE_OFF_BLOB 24
+/* A blob id's 40 lowercase hex digits as 20 bytes (false for anything else), and back. */
+bool parsecache_blob_raw(const char *hex, unsigned char raw[PARSECACHE_BLOB_RAW]);
+void parsecache_blob_hex(const unsigned char raw[PARSECACHE_BLOB_RAW],
+			 char hex[2 * PARSECACHE_BLOB_RAW + 1]);
+/* "kind/DIGEST": the one entry of kind for project p (its ini, section and script directory). */
+struct project;
+char *parsecache_project_entry(const struct project *p, const char *kind);
 bool parsecache_put(const char *name, const unsigned char *buf, size_t len);
 unsigned char *parsecache_get(const char *name, size_t min, size_t max, size_t *len);
 

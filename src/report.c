@@ -249,7 +249,7 @@ report_open_graph(struct report *r, const struct project_where *w, struct mr_err
 	if (project_open_at(&r->p, w, err) < 0)
 		return -1;
 	return graph_load(&r->g, &r->p, REVISION_LOAD_MIGRATION | REVISION_LOAD_BLOB |
-			  REVISION_LOAD_LAZY, err);
+			  REVISION_LOAD_LAZY | REVISION_LOAD_SNAPSHOT, err);
 }
 
 int

@@ -6,13 +6,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <threads.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "migreview/parsecache.h"
 #include "migreview/pyconst.h"
 #include "migreview/review.h"
 #include "migreview/revision.h"
+#include "snapshot.h"
 
 /* Characters Alembic refuses in a revision id. */
 #define ILLEGAL_ID_CHARS "@-+"
@@ -309,6 +312,8 @@ read_cached(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 			     flags, l->rev, l->fs, l->index);
 	if (rc == 1 && (quick || lazy))
 		l->rev->deferred = REVISION_DEFERRED_OPERATIONS;
+	/* the cache keeps only what the content alone makes */
+	l->rev->content_only = rc == 1;
 	if (rc != 0)
 		return rc < 0 ? mr_error_oom(err) : 0;
 	if (quick && (rc = quick_header(l, src, len)) != 0)
@@ -317,6 +322,7 @@ read_cached(struct one_file *l, struct pysrc_parser *parser, const char *src, si
 	rc = read_source(l, parser, src, len, flags, err);
 	if (rc == 0 && l->own_content)
 		parsecache_store(blob, flags, l->rev, l->fs, first);
+	l->rev->content_only = rc == 0 && l->own_content;
 	return rc;
 }
 
@@ -452,6 +458,17 @@ read_again(const struct revision *rev, size_t *len)
 	return src;
 }
 
+const char *
+revision_text(const struct revision *rev, size_t *len, char **own)
+{
+	*own = NULL;
+	if (rev->text) {
+		*len = rev->text_len;
+		return rev->text;
+	}
+	return rev->text_later ? (*own = read_again(rev, len)) : NULL;
+}
+
 /*
  * What a quick or lazy read left for later: the operations, from the cache or a
  * parse, and after the scanner the findings only the parser makes (syntax
@@ -519,6 +536,12 @@ struct load_queue {
 	struct strvec sys_path;         /* prepend_sys_path, absolute */
 	atomic_size_t next;             /* the next file to take */
 	atomic_bool failed;
+	/* REVISION_LOAD_SNAPSHOT: what it has, and what it is to have */
+	const struct snapshot *snap;
+	time_t since;                   /* the clock before any file was looked at */
+	unsigned char **records;        /* per file: its record, NULL when not kept */
+	size_t *lens;
+	atomic_size_t snap_hits;
 };
 
 struct load_worker {
@@ -527,6 +550,49 @@ struct load_worker {
 	struct mr_error err;
 	int rc;
 };
+
+/*
+ * File i as the snapshot has it, when it has it as it is now; else read,
+ * and its record made for the next snapshot.
+ */
+static int
+load_snapshot(struct load_queue *sh, size_t i, const char *rel, struct pysrc_parser *parser,
+	      struct pyconst *consts, struct load_worker *l)
+{
+	struct revision *rev = &sh->revs[i];
+	const char *path = sh->p->files.v[i];
+	size_t first = l->findings.n;
+	struct stat st;
+	bool looked = stat(path, &st) == 0;
+	int rc = 0;
+
+	if (looked) {
+		memset(rev, 0, sizeof(*rev));
+		if (!(rev->path = mr_strdup(path)) || !(rev->relpath = mr_strdup(rel)))
+			return mr_error_oom(&l->err);
+		rc = snapshot_take(sh->snap, rel, &st, rev, &l->findings, i);
+		if (rc < 0)
+			return mr_error_oom(&l->err);
+	}
+	if (rc == 1) {
+		atomic_fetch_add(&sh->snap_hits, 1);
+		rev->content_only = true;
+		if (sh->flags & REVISION_LOAD_MIGRATION)
+			rev->deferred = REVISION_DEFERRED_OPERATIONS;
+		rev->text_later = sh->flags & REVISION_LOAD_TEXT;
+		if (!(sh->flags & REVISION_LOAD_BLOB))
+			rev->blob[0] = '\0';
+	} else {
+		revision_free(rev);
+		if (revision_load(rev, parser, path, rel, i, sh->flags, consts, &l->findings,
+				  &l->err) < 0)
+			return -1;
+	}
+	if (looked)
+		sh->records[i] = snapshot_record(rel, &st, sh->since, rev, &l->findings, first,
+						 &sh->lens[i]);
+	return 0;
+}
 
 static int
 load_files(void *arg)
@@ -561,10 +627,13 @@ load_files(void *arg)
 			l->rc = sh->revs[i].deferred == REVISION_DEFERRED_NONE ? 0 :
 				complete(&sh->revs[i], parser, consts, i, &l->findings, &differs,
 					 &l->err);
+		else if (!(rel = project_relpath(sh->p, path)))
+			l->rc = mr_error_oom(&l->err);
+		else if (sh->records)
+			l->rc = load_snapshot(sh, i, rel, parser, consts, l);
 		else
-			l->rc = (rel = project_relpath(sh->p, path)) ?
-				revision_load(&sh->revs[i], parser, path, rel, i, sh->flags,
-					      consts, &l->findings, &l->err) : mr_error_oom(&l->err);
+			l->rc = revision_load(&sh->revs[i], parser, path, rel, i, sh->flags,
+					      consts, &l->findings, &l->err);
 		free(rel);
 		if (differs)
 			atomic_store(&sh->differs, true);
@@ -664,11 +733,36 @@ revision_load_all(const struct project *p, unsigned flags, struct revision **rev
 		  struct findings *fs, struct mr_error *err)
 {
 	struct load_queue shared = { .p = p, .flags = flags };
+	struct snapshot *snap;
+	int rc;
 
 	*revs = shared.revs = calloc(p->files.n + 1, sizeof(**revs));
 	if (!shared.revs)
 		return mr_error_oom(err);
-	return run_loaders(&shared, fs, err);
+	if (!(flags & REVISION_LOAD_SNAPSHOT) || !parsecache_enabled())
+		return run_loaders(&shared, fs, err);
+	shared.since = time(NULL);
+	shared.snap = snap = snapshot_load(p);
+	shared.records = calloc(p->files.n + 1, sizeof(*shared.records));
+	shared.lens = calloc(p->files.n + 1, sizeof(*shared.lens));
+	atomic_init(&shared.snap_hits, 0);
+	if (!shared.records || !shared.lens) {
+		free(shared.records);
+		free(shared.lens);
+		snapshot_free(snap);
+		return mr_error_oom(err);
+	}
+	rc = run_loaders(&shared, fs, err);
+	/* kept anew when a file is not as kept, or is no longer there */
+	if (rc == 0 && (atomic_load(&shared.snap_hits) != p->files.n ||
+			snapshot_count(snap) != p->files.n))
+		snapshot_store(p, shared.records, shared.lens, p->files.n);
+	for (size_t i = 0; i < p->files.n; i++)
+		free(shared.records[i]);
+	free(shared.records);
+	free(shared.lens);
+	snapshot_free(snap);
+	return rc;
 }
 
 int

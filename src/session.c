@@ -11,7 +11,39 @@
 #include "migreview/trust.h"
 #include "migreview/util.h"
 
-#define SESSION_LOAD (REVISION_LOAD_MIGRATION | REVISION_LOAD_BLOB | REVISION_LOAD_TEXT)
+#define SESSION_LOAD (REVISION_LOAD_MIGRATION | REVISION_LOAD_BLOB | REVISION_LOAD_TEXT | \
+		      REVISION_LOAD_SNAPSHOT)
+
+/*
+ * The texts the snapshot vouched for, read behind the first screen: what a
+ * search looks in.  1 when a file is no longer what was read.
+ */
+static int
+read_texts(struct session_job *job)
+{
+	const struct graph *g = &job->r->g;
+
+	job->texts = calloc(g->n + 1, sizeof(*job->texts));
+	job->text_lens = calloc(g->n + 1, sizeof(*job->text_lens));
+	if (!job->texts || !job->text_lens)
+		return mr_error_oom(&job->err);
+	for (size_t i = 0; i < g->n; i++)
+		if (g->revs[i].text_later &&
+		    !revision_text(&g->revs[i], &job->text_lens[i], &job->texts[i]))
+			return 1;
+	return 0;
+}
+
+static void
+free_texts(struct session_job *job)
+{
+	for (size_t i = 0; job->texts && i < job->r->g.n; i++)
+		free(job->texts[i]);
+	free(job->texts);
+	free(job->text_lens);
+	job->texts = NULL;
+	job->text_lens = NULL;
+}
 
 static int
 job_main(void *arg)
@@ -20,6 +52,8 @@ job_main(void *arg)
 
 	/* the graph was read for the first screen: the parse comes first, when needed */
 	job->rc = report_collect(job->r, &job->all, &job->err);
+	if (job->rc == 0)
+		job->rc = read_texts(job);
 	atomic_store(&job->done, true);
 	return 0;
 }
@@ -51,7 +85,10 @@ finish_analysis(struct session *s, struct mr_error *err)
 
 	thrd_join(job->thread, NULL);
 	job->running = false;
+	if (job->rc != 0)
+		free_texts(job);
 	if (job->rc == 1) {
+		findings_free(&job->all);
 		s->quick_failed = s->reread = true;
 		return 1;
 	}
@@ -59,6 +96,15 @@ finish_analysis(struct session *s, struct mr_error *err)
 		findings_free(&job->all);
 		return mr_error_set(err, "the analysis failed: %.900s", job->err.msg);
 	}
+	/* the graph is this thread's again: the texts go where they are read */
+	for (size_t i = 0; i < s->rep.g.n; i++)
+		if (job->texts[i]) {
+			s->rep.g.revs[i].text = job->texts[i];
+			s->rep.g.revs[i].text_len = job->text_lens[i];
+			s->rep.g.revs[i].text_later = false;
+			job->texts[i] = NULL;
+		}
+	free_texts(job);
 	if (report_adopt(&s->rep, &job->all, err) < 0 ||
 	    report_evidence(&s->rep, &s->review, err) < 0)
 		return -1;
@@ -697,8 +743,10 @@ session_close(struct session *s)
 	struct mr_error ignored;
 	bool changed;
 
-	if (s->job.running)
+	if (s->job.running) {
 		thrd_join(s->job.thread, NULL);
+		free_texts(&s->job);
+	}
 	watch_finish(s, true, &changed);
 	if (s->save.running)
 		finish_save(s, &ignored);

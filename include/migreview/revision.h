@@ -41,6 +41,9 @@ struct revision {
 	char blob[41];          /* git blob id of the content read (REVISION_LOAD_BLOB), or "" */
 	char *text;             /* the content read (REVISION_LOAD_TEXT), or NULL */
 	size_t text_len;
+	bool text_later;        /* REVISION_LOAD_TEXT, and the snapshot vouched for the
+				   content: read when wanted (revision_text()) */
+	bool content_only;      /* what was read depends on the content alone */
 	struct mr_stamp stamp;  /* the file as it was just before it was read */
 	enum revision_deferred deferred;        /* what REVISION_LOAD_QUICK left for
 						   revision_complete_all() */
@@ -92,6 +95,13 @@ enum {
 	 * (analysiscache.h).
 	 */
 	REVISION_LOAD_LAZY = 1 << 4,
+	/*
+	 * The files the project's snapshot (snapshot.h) has as they are now
+	 * are not read: blob, header and findings come from it, the
+	 * operations wait as with REVISION_LOAD_LAZY, and the text is read
+	 * when wanted (revision_text()).  The snapshot is kept up to date.
+	 */
+	REVISION_LOAD_SNAPSHOT = 1 << 5,
 };
 
 /*
@@ -123,6 +133,14 @@ int revision_load_all(const struct project *p, unsigned flags, struct revision *
  */
 int revision_complete_all(const struct project *p, struct revision *revs,
 			  struct findings *findings, struct mr_error *err);
+
+/*
+ * The content rev was read as: rev->text, or after the snapshot the file
+ * read now, if it still is that content (its blob), in *own for the caller
+ * to free.  NULL when there is none: the file is no longer what was read
+ * (the project is to be read again), or no text was asked for.
+ */
+const char *revision_text(const struct revision *rev, size_t *len, char **own);
 
 void revision_free(struct revision *rev);
 

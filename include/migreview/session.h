@@ -39,6 +39,8 @@ struct session_job {
 	struct report *r;               /* its graph's operations and parse findings are
 					   the job's to fill (graph_complete) until it is done */
 	struct findings all;
+	char **texts;           /* per revision: the text the snapshot left for later, read */
+	size_t *text_lens;
 	struct mr_error err;
 	int rc;
 	atomic_bool done;

@@ -330,6 +330,27 @@ show_diff(struct app *app, struct strvec *lines, const char *title)
 	app_push(app, VIEW_DIFF);
 }
 
+/*
+ * The content of rev shown and analysed (NULL when it was not read whole),
+ * never what the disk has by now: false, and said, when a file the
+ * snapshot vouched for has changed since (it is read again).
+ */
+static bool
+shown_text(struct app *app, size_t rev, const char **text, size_t *len, char **own)
+{
+	const struct revision *r = &app->s.rep.g.revs[rev];
+
+	*len = 0;
+	*text = revision_text(r, len, own);
+	if (!*text && r->text_later) {
+		app_message(app, true, "%s has changed since it was read: it is read again",
+			    r->relpath);
+		app->s.reread = true;
+		return false;
+	}
+	return true;
+}
+
 void
 gitview_signoff_diff(struct app *app)
 {
@@ -337,8 +358,10 @@ gitview_signoff_diff(struct app *app)
 	size_t rev = app_selected(app);
 	struct strvec lines = { 0 };
 	struct mr_error err;
-	const char *blob;
-	char title[512];
+	const char *blob, *text;
+	char title[512], *own;
+	size_t len;
+	int rc;
 
 	if (rev >= app->s.rep.g.n || !app->s.rep.g.revs[rev].id) {
 		app_message(app, true, "no migration selected");
@@ -360,8 +383,11 @@ gitview_signoff_diff(struct app *app)
 		return;
 	}
 	/* the content shown and analysed, not what the disk has by now */
-	if (gitinfo_blob_diff(s->gi, blob, app->s.rep.g.revs[rev].path, app->s.rep.g.revs[rev].text,
-			      app->s.rep.g.revs[rev].text_len, &lines, &err) < 0) {
+	if (!shown_text(app, rev, &text, &len, &own))
+		return;
+	rc = gitinfo_blob_diff(s->gi, blob, app->s.rep.g.revs[rev].path, text, len, &lines, &err);
+	free(own);
+	if (rc < 0) {
 		if (err.msg[0])
 			app_message(app, true, "%s", err.msg);
 		strvec_free(&lines);
@@ -408,7 +434,9 @@ gitview_since_diff(struct app *app)
 	const struct revision *r = rev < app->s.rep.g.n ? &app->s.rep.g.revs[rev] : NULL;
 	struct strvec lines = { 0 };
 	struct mr_error err;
-	char title[512];
+	const char *text;
+	char title[512], *own;
+	size_t len;
 	int rc;
 
 	if (!app->since) {
@@ -420,7 +448,10 @@ gitview_since_diff(struct app *app)
 		return;
 	}
 	/* the content shown and analysed, not what the disk has by now */
-	rc = gitinfo_since_diff(s->gi, app->since, r->path, r->text, r->text_len, &lines, &err);
+	if (!shown_text(app, rev, &text, &len, &own))
+		return;
+	rc = gitinfo_since_diff(s->gi, app->since, r->path, text, len, &lines, &err);
+	free(own);
 	if (rc != 0) {
 		if (rc < 0)
 			app_message(app, true, "%s", err.msg);

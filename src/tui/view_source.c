@@ -120,6 +120,8 @@ static void
 load(struct source *s, struct app *app, size_t rev)
 {
 	const struct revision *r;
+	const char *text;
+	char *own;
 	struct mr_error err;
 
 	unload(s);
@@ -128,7 +130,13 @@ load(struct source *s, struct app *app, size_t rev)
 		return;
 	r = &app->s.rep.g.revs[rev];
 	/* the content the findings are about and decisions bind to, never the disk's of now */
-	if (!r->text) {
+	if (!(text = revision_text(r, &s->len, &own)) && r->text_later) {
+		snprintf(s->error, sizeof(s->error), "%s has changed since it was read: it is "
+			 "read again", r->relpath);
+		app->s.reread = true;
+		return;
+	}
+	if (!text) {
 		size_t n, first = report_findings(&app->s.rep, rev, &n);
 
 		/* the finding that says why: too large, or not readable */
@@ -136,12 +144,12 @@ load(struct source *s, struct app *app, size_t rev)
 			 n ? ": " : "", n ? app->s.rep.all.v[first].message : "");
 		return;
 	}
-	s->len = r->text_len;
 	s->buf = malloc(s->len + 1);
 	if (s->buf) {
-		memcpy(s->buf, r->text, s->len);
+		memcpy(s->buf, text, s->len);
 		s->buf[s->len] = '\0';
 	}
+	free(own);
 	if (!s->buf || split_lines(s) < 0) {
 		unload(s);
 		snprintf(s->error, sizeof(s->error), "out of memory");
