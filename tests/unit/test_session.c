@@ -598,3 +598,35 @@ Test(session, the_analysis_fills_the_cache_for_the_next_first_screen)
 	cr_assert_eq(after.hits - before.hits, s.rep.g.n, "headers only");
 	session_close(&s);
 }
+
+/*
+ * A settled project opened again: its files come from the snapshot, not
+ * read; their texts are read behind the first screen, and are the files'.
+ */
+Test(session, the_snapshot_leaves_the_texts_to_be_read_behind_the_first_screen)
+{
+	struct session s;
+	struct mr_error err;
+	char *want;
+	size_t len, rev;
+
+	/* the first read leaves the parse to the analysis, the second keeps what it read */
+	sleep(3);
+	open_as(&s, "Ann <ann@example.com>");
+	session_close(&s);
+	open_as(&s, "Ann <ann@example.com>");
+	session_close(&s);
+	setenv("MIGREVIEW_REVIEWER", "Ann <ann@example.com>", 1);
+	cr_assert(session_open(&s, ini, NULL, NULL, &err) == 0, "%s", err.msg);
+	for (size_t i = 0; i < s.rep.g.n; i++)
+		cr_assert(!s.rep.g.revs[i].text && s.rep.g.revs[i].text_later, "%s",
+			  s.rep.g.revs[i].relpath);
+	session_poll(&s, 0, true, &err);
+	cr_assert(session_analysed(&s));
+	rev = rev_of(&s, "5931423ea539");
+	cr_assert_eq(mr_read_file(s.rep.g.revs[rev].path, MR_FILE_MIGRATION, &want, &len, &err), 0);
+	cr_assert(s.rep.g.revs[rev].text && s.rep.g.revs[rev].text_len == len &&
+		  !memcmp(s.rep.g.revs[rev].text, want, len), "the text read is the file's");
+	free(want);
+	session_close(&s);
+}
