@@ -135,7 +135,7 @@ report_collect(struct report *r, struct findings *out, struct mr_error *err)
 	return report_collect_since(r, NULL, out, err);
 }
 
-/* Whether a revision's read left something for graph_complete(): of kind, or of any. */
+/* Whether a read left graph_complete() a parse to do (parse_only), or anything at all. */
 static bool
 deferred(const struct graph *g, bool parse_only)
 {
