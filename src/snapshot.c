@@ -121,26 +121,34 @@ read_records(struct snapshot *s, size_t len, uint64_t count)
 }
 
 struct snapshot *
-snapshot_load(const struct project *p)
+snapshot_parse(unsigned char *buf, size_t len, bool trusted)
 {
-	struct snapshot *s;
-	char *name = name_of(p);
-	size_t len = 0;
+	struct snapshot *s = calloc(1, sizeof(*s));
 
-	if (!name || !(s = calloc(1, sizeof(*s)))) {
-		free(name);
+	if (!s) {
+		free(buf);
 		return NULL;
 	}
-	s->buf = parsecache_get(name, HEADER, SNAPSHOT_MAX, &len);
-	free(name);
-	if (!s->buf || memcmp(s->buf, magic, sizeof(magic)) ||
-	    get_u64(s->buf + OFF_BUILD) != parsecache_build() ||
-	    get_u64(s->buf + OFF_SUM) != parsecache_hash(0, s->buf + HEADER, len - HEADER) ||
-	    !read_records(s, len, get_u64(s->buf + OFF_COUNT))) {
+	s->buf = buf;
+	if (len < HEADER || memcmp(buf, magic, sizeof(magic)) ||
+	    (!trusted && (get_u64(buf + OFF_BUILD) != parsecache_build() ||
+			  get_u64(buf + OFF_SUM) != parsecache_hash(0, buf + HEADER, len - HEADER))) ||
+	    !read_records(s, len, get_u64(buf + OFF_COUNT))) {
 		snapshot_free(s);
 		return NULL;
 	}
 	return s;
+}
+
+struct snapshot *
+snapshot_load(const struct project *p)
+{
+	char *name = name_of(p);
+	size_t len = 0;
+	unsigned char *buf = name ? parsecache_get(name, HEADER, SNAPSHOT_MAX, &len) : NULL;
+
+	free(name);
+	return buf ? snapshot_parse(buf, len, false) : NULL;
 }
 
 int

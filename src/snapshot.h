@@ -33,6 +33,11 @@ struct snapshot;
 
 /* p's snapshot, NULL when there is none fit to use (or memory runs out). */
 struct snapshot *snapshot_load(const struct project *p);
+/*
+ * The snapshot in buf (taken, len bytes); trusted: whatever build it names,
+ * its checksum unchecked (for the fuzz harness).  NULL when it is malformed.
+ */
+struct snapshot *snapshot_parse(unsigned char *buf, size_t len, bool trusted);
 void snapshot_free(struct snapshot *s);
 /* How many files s has (0 for NULL). */
 size_t snapshot_count(const struct snapshot *s);
