@@ -270,58 +270,52 @@ get_u32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* The number of s among the texts, adding it when new; 0 for NULL, else the number plus one. */
+/* The number of s among fs's texts, plus one; 0 for NULL, or when s is not one of them. */
 static size_t
-text_number(struct strmap *at, struct strvec *texts, const char *s, bool *failed)
+text_number(const struct findings *fs, const char *s, bool *failed)
 {
 	size_t n;
 
 	if (!s)
 		return 0;
-	if (strmap_get(at, s, &n))
-		return n + 1;
-	if (strvec_push(texts, s) < 0 || strmap_put(at, texts->v[texts->n - 1], texts->n - 1) < 0) {
+	if (!strmap_get(&fs->text_at, s, &n)) {
 		*failed = true;
 		return 0;
 	}
-	return texts->n;
+	return n + 1;
 }
 
+/* fs's texts as they are (each once: finding.h), then each finding with its texts by number. */
 static unsigned char *
 encode(const unsigned char digest[ANALYSISCACHE_DIGEST], const struct findings *fs, size_t *len)
 {
-	struct strvec texts = { 0 };
-	struct strmap at = { 0 };
-	struct out body = { 0 }, o = { 0 };
+	struct out o = { 0 };
 	bool failed = false;
 	uint32_t forecast;
 	uint64_t sum;
 
-	for (size_t i = 0; i < fs->n && !failed; i++) {
-		const struct finding *f = &fs->v[i];
-
-		put_u(&body, rule_id_of(f->rule));
-		put_u(&body, f->severity);
-		put_u(&body, text_number(&at, &texts, f->path, &failed));
-		put_u(&body, f->line);
-		put_u(&body, f->col);
-		put_u(&body, f->revision + 1);
-		put_u(&body, text_number(&at, &texts, f->message, &failed));
-		put_u(&body, text_number(&at, &texts, f->plain, &failed));
-		put_u(&body, text_number(&at, &texts, f->table, &failed));
-		memcpy(&forecast, &f->forecast, sizeof(forecast));
-		put_u(&body, forecast);
-	}
 	put_bytes(&o, magic, sizeof(magic));
 	put_bytes(&o, digest, ANALYSISCACHE_DIGEST);
 	put_bytes(&o, (unsigned char[HEADER - OFF_LEN]){ 0 }, HEADER - OFF_LEN);
-	put_strvec(&o, &texts);
+	put_strvec(&o, &fs->texts);
 	put_u(&o, fs->n);
-	put_bytes(&o, body.v, body.n);
-	strmap_free(&at, false);
-	strvec_free(&texts);
-	free(body.v);
-	if (failed || body.failed || o.failed || o.n - HEADER > UINT32_MAX) {
+	for (size_t i = 0; i < fs->n && !failed; i++) {
+		const struct finding *f = &fs->v[i];
+
+		put_u(&o, rule_id_of(f->rule));
+		put_u(&o, f->severity);
+		put_u(&o, text_number(fs, f->path, &failed));
+		put_u(&o, f->line);
+		put_u(&o, f->col);
+		put_u(&o, f->revision + 1);
+		put_u(&o, text_number(fs, f->message, &failed));
+		put_u(&o, text_number(fs, f->plain, &failed));
+		put_u(&o, text_number(fs, f->table, &failed));
+		memcpy(&forecast, &f->forecast, sizeof(forecast));
+		put_u(&o, forecast);
+	}
+	/* a text that is not fs's own (finding.h says each is) is not kept */
+	if (failed || o.failed || o.n - HEADER > UINT32_MAX) {
 		free(o.v);
 		return NULL;
 	}
