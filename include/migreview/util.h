@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "migreview/error.h"
 
@@ -31,7 +32,7 @@ void strvec_free(struct strvec *sv);
  * strmap_put_owned(), and strmap_free(map, true) then frees them.
  */
 struct strmap {
-	struct strmap_slot { const char *key; size_t value; } *slots;
+	struct strmap_slot { const char *key; size_t value, hash; } *slots;
 	size_t n, cap;          /* cap is zero or a power of two */
 };
 
@@ -114,6 +115,9 @@ char *mr_visible(const char *s);
 
 /* mr_visible() that keeps line breaks: for messages whose lines are our own. */
 char *mr_visible_lines(const char *s);
+
+/* Writes s to f as mr_visible() shows it, with no copy: for reports of many lines. */
+void mr_put_visible(FILE *f, const char *s);
 
 /*
  * s as one shell word, for a command a user may paste: as is when it holds

@@ -66,6 +66,56 @@ Test(util, strmap_grows_and_replaces)
 	strmap_free(&m, false);
 }
 
+/* Keys that differ in one byte, first or last, of every length around the hash's eight-byte steps. */
+Test(util, strmap_tells_keys_apart_at_every_length)
+{
+	struct strmap m = { 0 };
+	char keys[60][24];
+	size_t n = 0, v;
+
+	for (size_t len = 0; len < 20; len++)
+		for (int b = 0; b < 3; b++) {
+			if (b && len < (size_t)b)     /* a 'b' at 0 and at len - 1 are the same key */
+				continue;
+			memset(keys[n], 'a', len);
+			keys[n][len] = '\0';
+			if (b)
+				keys[n][b == 1 ? 0 : len - 1] = 'b';
+			cr_assert_eq(strmap_put(&m, keys[n], n), 0);
+			n++;
+		}
+	cr_expect_eq(m.n, n);
+	for (size_t i = 0; i < n; i++) {
+		cr_expect(strmap_get(&m, keys[i], &v), "%s", keys[i]);
+		cr_expect_eq(v, i, "%s", keys[i]);
+	}
+	cr_expect_not(strmap_get(&m, "aaaaaaaaaaaaaaaaaaaaa", &v));
+	strmap_free(&m, false);
+}
+
+/* What mr_put_visible() writes to a file: what mr_visible() returns, byte for byte. */
+Test(util, put_visible_writes_what_visible_returns)
+{
+	static const char *const texts[] = {
+		"", "plain ASCII only", "ok \x1b]52;c;aGk=\x07 \xe2\x80\xae rtl \xc2\x9b bad\xff é",
+		"\x7f\x01\n\t", "\xef\xbb\xbf\xe2\x81\xa6 \xd8\x9c", "\xf0\x9f\x98\x80 \xe2\x82",
+		"cut at the end \xc3",
+	};
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(texts); i++) {
+		char *want = mr_visible(texts[i]), *got = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&got, &len);
+
+		cr_assert(f && want);
+		mr_put_visible(f, texts[i]);
+		cr_assert_eq(fclose(f), 0);
+		cr_expect_str_eq(got, want, "text %zu", i);
+		free(got);
+		free(want);
+	}
+}
+
 Test(util, visible_escapes_terminal_controls)
 {
 	char *v = mr_visible("ok \x1b]52;c;aGk=\x07 \xe2\x80\xae rtl \xc2\x9b bad\xff é");
