@@ -114,21 +114,54 @@ findings_add(struct findings *fs, enum rule_id rule, enum severity sev,
 	return rc;
 }
 
-/* Positions in one array (arg): by revision, line and column, then insertion order. */
+/* Where x goes against y: by revision, line and column. */
 static int
-finding_cmp(const void *a, const void *b, void *arg)
+place_cmp(const struct finding *x, const struct finding *y)
 {
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	const struct finding *x = (const struct finding *)arg + i;
-	const struct finding *y = (const struct finding *)arg + j;
-
 	if (x->revision != y->revision)
 		return x->revision < y->revision ? -1 : 1;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	if (x->col != y->col)
 		return x->col < y->col ? -1 : 1;
-	return i < j ? -1 : i > j;
+	return 0;
+}
+
+/* Positions in one array (arg): by place, then insertion order. */
+static int
+finding_cmp(const void *a, const void *b, void *arg)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = place_cmp((const struct finding *)arg + i, (const struct finding *)arg + j);
+
+	return c ? c : i < j ? -1 : i > j;
+}
+
+/*
+ * v[0 .. head) is in order, and rest[] (n_rest positions from head on)
+ * says the order of the findings after it: those are set aside and merged
+ * in from the end, each finding of the head moving once, in order.  -1
+ * when memory runs out.
+ */
+static int
+merge_rest(struct finding *v, size_t head, const size_t *rest, size_t n_rest)
+{
+	struct finding *aside = malloc((n_rest + 1) * sizeof(*aside));
+	size_t a = head, b = n_rest, k = head + n_rest;
+
+	if (!aside)
+		return -1;
+	for (size_t i = 0; i < n_rest; i++)
+		aside[i] = v[rest[i]];
+	/* on a tie, the one set aside was added later: it goes after */
+	while (b > 0) {
+		if (a > 0 && place_cmp(&aside[b - 1], &v[a - 1]) < 0)
+			v[--k] = v[--a];
+		else
+			v[--k] = aside[--b];
+	}
+	free(aside);
+	return 0;
 }
 
 /*
@@ -180,16 +213,27 @@ findings_take(struct findings *dst, struct findings *src)
 int
 findings_sort(struct findings *fs)
 {
-	size_t *order = malloc((fs->n + 1) * sizeof(*order));
+	size_t head = fs->n ? 1 : 0, from, count, *order;
+	int rc = 0;
 
-	if (!order)
+	while (head < fs->n && place_cmp(&fs->v[head - 1], &fs->v[head]) <= 0)
+		head++;
+	if (head == fs->n)
+		return 0;
+	/* sorted once and added to since (report_evidence()): only what was added is sorted */
+	from = fs->n - head <= head ? head : 0;
+	count = fs->n - from;
+	if (!(order = malloc((count + 1) * sizeof(*order))))
 		return -1;
-	for (size_t i = 0; i < fs->n; i++)
-		order[i] = i;
-	qsort_r(order, fs->n, sizeof(*order), finding_cmp, fs->v);
-	permute(fs->v, order, fs->n);
+	for (size_t i = 0; i < count; i++)
+		order[i] = from + i;
+	qsort_r(order, count, sizeof(*order), finding_cmp, fs->v);
+	if (from)
+		rc = merge_rest(fs->v, head, order, count);
+	else
+		permute(fs->v, order, fs->n);
 	free(order);
-	return 0;
+	return rc;
 }
 
 size_t

@@ -1757,6 +1757,36 @@ Test(analyze, findings_sort_by_place_keeping_the_order_of_equals)
 }
 
 /*
+ * Findings added to a sorted set (the test runs' after the analysis') are
+ * merged in: before, between and after those there, after the ones at
+ * their place.
+ */
+Test(analyze, findings_sorted_again_after_more_are_added)
+{
+	static const struct { size_t rev; unsigned line, col; } made[] = {
+		{ 0, 1, 1 }, { 1, 2, 1 }, { 2, 0, 0 }, { 1, 0, 0 }, { 0, 1, 1 }, { 3, 0, 0 },
+		{ 2, 0, 0 }, { 0, 0, 0 },
+	};
+	const char *want = "0:0:0/7 0:1:1/0 0:1:1/4 1:0:0/3 1:2:1/1 2:0:0/2 2:0:0/6 3:0:0/5";
+	char buf[256] = "";
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(made); i++) {
+		cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, "x.py",
+					  made[i].line, made[i].col, made[i].rev, "%zu", i), 0);
+		if (i == 0 || i == 3)
+			cr_assert_eq(findings_sort(&fs), 0);
+	}
+	cr_assert_eq(findings_sort(&fs), 0);
+	for (size_t i = 0; i < fs.n; i++) {
+		size_t len = strlen(buf);
+
+		snprintf(buf + len, sizeof(buf) - len, "%s%zu:%u:%u/%s", i ? " " : "",
+			 fs.v[i].revision, fs.v[i].line, fs.v[i].col, fs.v[i].message);
+	}
+	cr_expect_str_eq(buf, want);
+}
+
+/*
  * A project's findings repeat their paths and many of their messages: each
  * text is kept once, and findings moved to another set point to its copy.
  */
