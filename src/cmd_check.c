@@ -484,6 +484,7 @@ cmd_check(const struct cli *given)
 	if ((found = project_of_files(&local, &abs)) != 0)
 		return found > 0 ? EXIT_CLEAN : EXIT_USAGE;
 	gt.with_history = cli->include_baseline;
+	gt.r.ends_with_it = true;
 	if (run_gate(cli, &gt) < 0 || (cli->since && limit_scope(&gt, cli->since) < 0) ||
 	    (cli->argc > 0 && limit_files(&gt, cli->argc, cli->argv) < 0))
 		goto out;
