@@ -22,21 +22,22 @@ static void
 paint(const struct paint *p, const char *sgr, const char *text)
 {
 	if (p->colour && sgr)
-		fprintf(p->out, "\033[%sm", sgr);
-	fputs(text, p->out);
-	if (p->colour && sgr)
-		fputs("\033[0m", p->out);
+		fprintf(p->out, "\033[%sm%s\033[0m", sgr, text);
+	else
+		fputs(text, p->out);
 }
 
-/* Text from the project, made visible, painted. */
-static void
+/* Text from the project, made visible, painted; false when memory ran out. */
+static bool
 paint_visible(const struct paint *p, const char *sgr, const char *text)
 {
-	if (p->colour && sgr)
-		fprintf(p->out, "\033[%sm", sgr);
-	mr_put_visible(p->out, text);
-	if (p->colour && sgr)
-		fputs("\033[0m", p->out);
+	char *copy;
+	const char *shown = mr_visible_lazy(text, &copy);
+
+	if (shown)
+		paint(p, sgr, shown);
+	free(copy);
+	return shown != NULL;
 }
 
 static const struct revision *
@@ -53,43 +54,47 @@ same_group(const struct graph *g, const struct finding *a, const struct finding 
 }
 
 /* "c784ae16ae5c  create orders" and the file under it; a file outside the graph alone. */
-static void
+static bool
 print_heading(const struct paint *p, const struct graph *g, const struct finding *f)
 {
 	const struct revision *r = revision_of(g, f);
+	bool ok = true;
 
 	if (r) {
-		paint_visible(p, SGR_HEADING, r->id);
-		if (r->message) {
+		ok = paint_visible(p, SGR_HEADING, r->id);
+		if (ok && r->message) {
 			fputs("  ", p->out);
-			paint_visible(p, SGR_HEADING, r->message);
+			ok = paint_visible(p, SGR_HEADING, r->message);
 		}
 		fputs("\n  ", p->out);
 	}
-	paint_visible(p, r ? SGR_QUIET : SGR_HEADING, f->path);
+	ok = ok && paint_visible(p, r ? SGR_QUIET : SGR_HEADING, f->path);
 	fputc('\n', p->out);
+	return ok;
 }
 
 /* "  39:9    warning  no index covers ... [foreign-key-without-index]" */
-static void
+static bool
 print_finding(const struct paint *p, const struct check_line *l)
 {
 	const struct finding *f = l->f;
 	const char *sev = severity_name(f->severity);
 	char where[32] = "";
+	bool ok;
 
 	if (f->line)
 		snprintf(where, sizeof(where), "%u:%u", f->line, f->col);
 	fprintf(p->out, "  %-8s", where);
 	paint(p, severity_sgr[f->severity], sev);
 	fprintf(p->out, "%*s", (int)(9 - strlen(sev)), "");
-	paint_visible(p, NULL, f->message);
+	ok = paint_visible(p, NULL, f->message);
 	fputs(" [", p->out);
 	paint(p, SGR_QUIET, f->rule->id);
 	fputc(']', p->out);
 	if (l->decided)
 		paint(p, SGR_QUIET, " (decided)");
 	fputc('\n', p->out);
+	return ok;
 }
 
 struct rule_count {
@@ -148,14 +153,17 @@ check_tty_print(FILE *out, const struct graph *g, const struct check_line *lines
 		bool colour)
 {
 	struct paint p = { out, colour };
+	bool ok = true;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && ok; i++) {
 		if (i == 0 || !same_group(g, lines[i - 1].f, lines[i].f)) {
 			if (i)
 				fputc('\n', out);
-			print_heading(&p, g, lines[i].f);
+			ok = print_heading(&p, g, lines[i].f);
 		}
-		print_finding(&p, &lines[i]);
+		ok = ok && print_finding(&p, &lines[i]);
 	}
+	if (!ok)
+		return -1;
 	return n ? print_summary(&p, lines, n) : 0;
 }

@@ -25,7 +25,7 @@ struct check_line {
  * Prints lines[0 .. n) to out, in their order: a heading whenever the
  * revision (or, outside the graph, the file) changes.  g is the graph the
  * findings' revisions index.  colour adds SGR escapes.  Text from the
- * project (messages, paths) is shown as mr_visible() shows it.
+ * project (messages, paths) is shown through mr_visible().
  */
 int check_tty_print(FILE *out, const struct graph *g, const struct check_line *lines, size_t n,
 		    bool colour);

@@ -28,19 +28,24 @@ print_lines(const struct gate *gt)
 
 	for (size_t k = 0; k < r->all.n; k++) {
 		const struct finding *f = &r->all.v[r->by_order[k]];
+		char *path_copy, *msg_copy;
+		const char *path, *msg;
 
 		if (!gate_scoped(gt, f->revision))
 			continue;
-		mr_put_visible(stdout, f->path);
+		path = mr_visible_lazy(f->path, &path_copy);
+		msg = mr_visible_lazy(f->message, &msg_copy);
+
+		const char *note = gate_decided(gt, f) ? " (decided)" : "";
+
 		if (f->line)
-			printf(":%u:%u", f->line, f->col);
-		fputs(": ", stdout);
-		fputs(severity_name(f->severity), stdout);
-		fputs(": ", stdout);
-		mr_put_visible(stdout, f->message);
-		fputs(" [", stdout);
-		fputs(f->rule->id, stdout);
-		fputs(gate_decided(gt, f) ? "] (decided)\n" : "]\n", stdout);
+			printf("%s:%u:%u: %s: %s [%s]%s\n", path ? path : "?", f->line, f->col,
+			       severity_name(f->severity), msg ? msg : "?", f->rule->id, note);
+		else
+			printf("%s: %s: %s [%s]%s\n", path ? path : "?", severity_name(f->severity),
+			       msg ? msg : "?", f->rule->id, note);
+		free(path_copy);
+		free(msg_copy);
 	}
 }
 

@@ -741,22 +741,13 @@ mr_visible_lines(const char *s)
 	return visible(s, true);
 }
 
-void
-mr_put_visible(FILE *f, const char *s)
+const char *
+mr_visible_lazy(const char *s, char **copy)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	size_t run = plain_run((const unsigned char *)s);
 
-	while (*p) {
-		size_t run = plain_run(p);
-
-		fwrite(p, 1, run, f);
-		p += run;
-		if (*p) {
-			char one[7];
-
-			fwrite(one, 1, visible_one(&p, false, one), f);
-		}
-	}
+	*copy = s[run] ? mr_visible(s) : NULL;
+	return s[run] ? *copy : s;
 }
 
 /* What a shell word may hold without quotes: nothing the shell reads specially. */

@@ -8,7 +8,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 
 #include "migreview/error.h"
 
@@ -116,8 +115,12 @@ char *mr_visible(const char *s);
 /* mr_visible() that keeps line breaks: for messages whose lines are our own. */
 char *mr_visible_lines(const char *s);
 
-/* Writes s to f as mr_visible() shows it, with no copy: for reports of many lines. */
-void mr_put_visible(FILE *f, const char *s);
+/*
+ * mr_visible(s) with no copy of printable ASCII, most text in a report of
+ * many lines: s itself, else mr_visible(s) in *copy (NULL when memory runs
+ * out).  The caller frees *copy, NULL when s came back.
+ */
+const char *mr_visible_lazy(const char *s, char **copy);
 
 /*
  * s as one shell word, for a command a user may paste: as is when it holds
