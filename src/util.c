@@ -208,6 +208,12 @@ strmap_get(const struct strmap *m, const char *key, size_t *value)
 	return slot->key != NULL;
 }
 
+const char *
+strmap_key(const struct strmap *m, const char *key)
+{
+	return m->cap ? strmap_slot(m, key, str_hash(key))->key : NULL;
+}
+
 void
 strmap_free(struct strmap *m, bool free_keys)
 {

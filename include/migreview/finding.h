@@ -35,8 +35,8 @@ struct finding {
 struct findings {
 	struct finding *v;
 	size_t n, cap;
-	struct strvec texts;    /* every path and message, once: what findings point to */
-	struct strmap text_at;  /* text → its position in texts (keys borrowed) */
+	struct text_block *texts;       /* every path and message, once: what findings point to */
+	struct strmap text_at;          /* each text, its key the copy in texts */
 };
 
 /* Adds a finding; the message is formatted.  -1 when memory runs out. */

@@ -38,6 +38,7 @@ struct strmap {
 int strmap_put(struct strmap *m, const char *key, size_t value);   /* replaces */
 int strmap_put_owned(struct strmap *m, char *key, size_t value);   /* takes key */
 bool strmap_get(const struct strmap *m, const char *key, size_t *value);
+const char *strmap_key(const struct strmap *m, const char *key);   /* the stored key, or NULL */
 void strmap_free(struct strmap *m, bool free_keys);
 
 /* Grows *v (of *cap elements of size elem) to hold at least need elements. */

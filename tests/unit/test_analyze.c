@@ -1820,6 +1820,32 @@ Test(analyze, findings_keep_each_text_once)
 		  fs.v[3].severity == SEVERITY_ERROR);
 }
 
+/* Texts enough for many blocks of them, and one larger than a block, each kept whole and once. */
+Test(analyze, findings_keep_many_texts_whole)
+{
+	enum { N = 5000 };
+	static char huge[100 * 1024];
+
+	memset(huge, 'h', sizeof(huge) - 1);
+	for (size_t i = 0; i < 2 * N; i++) {
+		if (i == N)
+			cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, "h.py",
+						  1, 1, 0, "%s", huge), 0);
+		cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, "x.py", 1, 1,
+					  0, "message number %zu, with some words after it", i % N), 0);
+	}
+	cr_assert_eq(fs.n, 2 * N + 1);
+	for (size_t i = 0; i < N; i++) {
+		char want[80];
+
+		snprintf(want, sizeof(want), "message number %zu, with some words after it", i);
+		cr_expect_str_eq(fs.v[i].message, want);
+		cr_expect_eq(fs.v[N + 1 + i].message, fs.v[i].message, "the same text once");
+	}
+	cr_expect_str_eq(fs.v[N].message, huge);
+	cr_expect_str_eq(fs.v[N + 1].path, "x.py");
+}
+
 /* With production sizes: the tables a migration changes are named, each once, for their sizes. */
 Test(analyze, with_production_sizes_each_changed_table_gets_its_size_once)
 {

@@ -93,6 +93,19 @@ Test(util, strmap_tells_keys_apart_at_every_length)
 	strmap_free(&m, false);
 }
 
+/* strmap_key(): the key as stored, not the one asked with, for a set of strings kept once. */
+Test(util, strmap_key_is_the_stored_copy)
+{
+	struct strmap m = { 0 };
+	char stored[] = "orders", asked[] = "orders";
+
+	cr_expect_null(strmap_key(&m, asked), "an empty map has no key");
+	cr_assert_eq(strmap_put(&m, stored, 0), 0);
+	cr_expect_eq(strmap_key(&m, asked), stored);
+	cr_expect_null(strmap_key(&m, "order"));
+	strmap_free(&m, false);
+}
+
 /* mr_visible_lazy(): what mr_visible() makes, with no copy of printable ASCII. */
 Test(util, visible_lazy_copies_only_what_it_escapes)
 {
