@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,60 @@ finding_cmp(const void *a, const void *b, void *arg)
 	return c ? c : i < j ? -1 : i > j;
 }
 
+/* A revision's counting slot: the findings with no revision (revs) go last. */
+static size_t
+slot_of(size_t revision, size_t revs)
+{
+	return revision == FINDING_NO_REVISION ? revs : revision;
+}
+
+static bool
+in_order(const struct finding *v, const size_t *order, size_t n)
+{
+	for (size_t k = 1; k < n; k++)
+		if (place_cmp(&v[order[k - 1]], &v[order[k]]) > 0)
+			return false;
+	return true;
+}
+
+/*
+ * order[] = the positions from .. from + n of v as finding_cmp() sorts
+ * them: a counting sort by revision, which keeps the order they were made
+ * in, then each revision's own by line and column where they are not in
+ * order yet (the analysis makes a revision's findings together, nearly in
+ * order).  -1 when memory runs out.
+ */
+static int
+sort_positions(const struct finding *v, size_t from, size_t n, size_t *order)
+{
+	size_t revs = 0, *end;
+
+	for (size_t i = from; i < from + n; i++)
+		if (v[i].revision != FINDING_NO_REVISION && v[i].revision >= revs)
+			revs = v[i].revision + 1;
+	/* revisions index a graph: numbers far sparser than that are sorted the usual way */
+	if (revs > 2 * n + 4096) {
+		for (size_t i = 0; i < n; i++)
+			order[i] = from + i;
+		qsort_r(order, n, sizeof(*order), finding_cmp, (void *)v);
+		return 0;
+	}
+	if (!(end = calloc(revs + 2, sizeof(*end))))
+		return -1;
+	for (size_t i = from; i < from + n; i++)
+		end[slot_of(v[i].revision, revs) + 1]++;
+	for (size_t r = 0; r <= revs; r++)
+		end[r + 1] += end[r];
+	/* each slot's positions in order: end[r] moves from its start to its end */
+	for (size_t i = from; i < from + n; i++)
+		order[end[slot_of(v[i].revision, revs)]++] = i;
+	for (size_t r = 0, start = 0; r <= revs; start = end[r++])
+		if (!in_order(v, order + start, end[r] - start))
+			qsort_r(order + start, end[r] - start, sizeof(*order), finding_cmp, (void *)v);
+	free(end);
+	return 0;
+}
+
 /*
  * v[0 .. head) is in order, and rest[] (n_rest positions from head on)
  * says the order of the findings after it: those are set aside and merged
@@ -255,10 +310,9 @@ findings_sort(struct findings *fs)
 	count = fs->n - from;
 	if (!(order = malloc((count + 1) * sizeof(*order))))
 		return -1;
-	for (size_t i = 0; i < count; i++)
-		order[i] = from + i;
-	qsort_r(order, count, sizeof(*order), finding_cmp, fs->v);
-	if (from)
+	if (sort_positions(fs->v, from, count, order) < 0)
+		rc = -1;
+	else if (from)
 		rc = merge_rest(fs->v, head, order, count);
 	else
 		permute(fs->v, order, fs->n);

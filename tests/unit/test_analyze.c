@@ -1756,6 +1756,31 @@ Test(analyze, findings_sort_by_place_keeping_the_order_of_equals)
 	cr_expect_str_eq(buf, want);
 }
 
+/* Findings of no revision go last; revisions numbered far apart are sorted all the same. */
+Test(analyze, findings_sort_puts_those_of_no_revision_last)
+{
+	static const size_t revs[][6] = {
+		{ FINDING_NO_REVISION, 5, 9, 0, FINDING_NO_REVISION, 5 },
+		{ FINDING_NO_REVISION, 5, 1000000, 0, FINDING_NO_REVISION, 5 },
+	};
+
+	for (size_t t = 0; t < MR_ARRAY_SIZE(revs); t++) {
+		char buf[256] = "";
+
+		for (size_t i = 0; i < 6; i++)
+			cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, "x.py",
+						  (unsigned)(6 - i), 1, revs[t][i], "%zu", i), 0);
+		cr_assert_eq(findings_sort(&fs), 0);
+		for (size_t i = 0; i < fs.n; i++) {
+			size_t len = strlen(buf);
+
+			snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? " " : "", fs.v[i].message);
+		}
+		cr_expect_str_eq(buf, "3 5 1 2 4 0", "revisions up to %zu", revs[t][2]);
+		findings_free(&fs);
+	}
+}
+
 /*
  * Findings added to a sorted set (the test runs' after the analysis') are
  * merged in: before, between and after those there, after the ones at
