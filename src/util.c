@@ -679,13 +679,25 @@ mr_is_invisible_control(unsigned long cp)
 	       cp == 0x061C || cp == 0xFEFF;
 }
 
-/* The bytes at p that show as they are: printable ASCII, most of any text. */
+/*
+ * The bytes from p on (to end) that show as they are: printable ASCII, most
+ * of any text, looked at eight at a time (a borrow may stop a word early:
+ * its bytes are then looked at one by one).
+ */
 static size_t
-plain_run(const unsigned char *p)
+plain_run(const unsigned char *p, const unsigned char *end)
 {
+	const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
 	const unsigned char *q = p;
+	uint64_t word, del;
 
-	while (*q >= 0x20 && *q < 0x7F)
+	for (; end - q >= 8; q += 8) {
+		memcpy(&word, q, 8);
+		del = word ^ ones * 0x7F;
+		if ((((word - ones * 0x20) & ~word) | ((del - ones) & ~del) | word) & high)
+			break;
+	}
+	while (q < end && *q >= 0x20 && *q < 0x7F)
 		q++;
 	return (size_t)(q - p);
 }
@@ -712,18 +724,18 @@ visible_one(const unsigned char **p, bool keep_newlines, char out[7])
 static char *
 visible(const char *s, bool keep_newlines)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	char *out = malloc(strlen(s) * 6 + 1), *o = out;
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+	char *out = malloc((size_t)(end - p) * 6 + 1), *o = out;
 
 	if (!out)
 		return NULL;
-	while (*p) {
-		size_t run = plain_run(p);
+	while (p < end) {
+		size_t run = plain_run(p, end);
 
 		memcpy(o, p, run);
 		o += run;
 		p += run;
-		if (*p) {
+		if (p < end) {
 			char one[7];
 			size_t n = visible_one(&p, keep_newlines, one);
 
@@ -750,10 +762,12 @@ mr_visible_lines(const char *s)
 const char *
 mr_visible_lazy(const char *s, char **copy)
 {
-	size_t run = plain_run((const unsigned char *)s);
+	size_t len = strlen(s);
 
-	*copy = s[run] ? mr_visible(s) : NULL;
-	return s[run] ? *copy : s;
+	*copy = NULL;
+	if (plain_run((const unsigned char *)s, (const unsigned char *)s + len) == len)
+		return s;
+	return *copy = mr_visible(s);
 }
 
 /* What a shell word may hold without quotes: nothing the shell reads specially. */

@@ -128,6 +128,34 @@ Test(util, visible_lazy_copies_only_what_it_escapes)
 	}
 }
 
+/* Text looked at eight bytes a step: what is escaped is found at every place in it. */
+Test(util, visible_finds_controls_at_every_place_in_long_text)
+{
+	static const struct { const char *in, *out; } odd[] = {
+		{ "\x1b", "\\x1b" }, { "\x1f", "\\x1f" }, { "\x7f", "\\x7f" }, { "\xc2\x9b", "\\x9b" },
+		{ "\xff", "\\xff" }, { "\xe2\x80\xae", "\\u202e" }, { "\xc3\xa9", "\xc3\xa9" },
+		{ " ", " " }, { "~", "~" },
+	};
+	char in[40], want[40];
+
+	for (size_t k = 0; k < MR_ARRAY_SIZE(odd); k++)
+		for (size_t at = 0; at < 20; at++) {
+			char *copy;
+			const char *got;
+
+			memset(in, 'a', 20);
+			snprintf(in + at, sizeof(in) - at, "%s%.*s", odd[k].in, (int)(19 - at),
+				 "bbbbbbbbbbbbbbbbbbbb");
+			memset(want, 'a', at);
+			snprintf(want + at, sizeof(want) - at, "%s%.*s", odd[k].out, (int)(19 - at),
+				 "bbbbbbbbbbbbbbbbbbbb");
+			got = mr_visible_lazy(in, &copy);
+			cr_expect_str_eq(got, want, "%zu at %zu", k, at);
+			cr_expect_eq(copy == NULL, k >= 7, "%zu at %zu: copied unless ASCII", k, at);
+			free(copy);
+		}
+}
+
 Test(util, visible_escapes_terminal_controls)
 {
 	char *v = mr_visible("ok \x1b]52;c;aGk=\x07 \xe2\x80\xae rtl \xc2\x9b bad\xff é");
