@@ -226,6 +226,8 @@ write_doc(struct jsonout *w)
 	jsonout_int(w, 0);
 	jsonout_int(w, -7);
 	jsonout_int(w, LLONG_MAX);
+	jsonout_int(w, LLONG_MIN);
+	jsonout_int(w, 1234567890);
 	jsonout_null(w);
 	jsonout_bool(w, true);
 	jsonout_bool(w, false);
@@ -247,9 +249,10 @@ write_doc(struct jsonout *w)
 
 Test(jsonout, documents_are_laid_out_as_jansson_lays_them_out)
 {
-	json_t *doc = json_pack("{s:[], s:{}, s:[i, i, I, n, b, b, [{s:[s]}, []]], s:s}",
+	json_t *doc = json_pack("{s:[], s:{}, s:[i, i, I, I, i, n, b, b, [{s:[s]}, []]], s:s}",
 				"empty array", "empty object", "k\xc3\xa9y \"q\"", 0, -7,
-				(json_int_t)LLONG_MAX, 1, 0, "deep", "x", "last", "\xe2\x80\xa8");
+				(json_int_t)LLONG_MAX, (json_int_t)LLONG_MIN, 1234567890, 1, 0,
+				"deep", "x", "last", "\xe2\x80\xa8");
 	char *theirs = json_dumps(doc, FLAGS), *mine = stream(write_doc);
 
 	cr_assert(theirs);
