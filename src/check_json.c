@@ -507,7 +507,6 @@ static void
 sarif_results(struct jsonout *w, const struct gate *gt)
 {
 	const struct report *r = &gt->r;
-
 	const char *path = NULL;
 	char *uri = NULL;
 	bool uri_ok = false;

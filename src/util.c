@@ -163,7 +163,6 @@ int
 strmap_put(struct strmap *m, const char *key, size_t value)
 {
 	struct strmap_slot *slot;
-
 	size_t hash = str_hash(key);
 
 	if ((m->n + 1) * 2 > m->cap && strmap_rehash(m) < 0)
