@@ -270,52 +270,68 @@ get_u32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* The number of s among fs's texts, plus one; 0 for NULL, or when s is not one of them. */
+/* The texts of an entry, each once, in the order first met. */
+struct texts {
+	struct strmap at;       /* text → its number (keys borrowed from the findings) */
+	const char **v;
+	size_t n, cap;
+	bool failed;
+};
+
+/* The number of s among the texts plus one, numbering it when new; 0 for NULL. */
 static size_t
-text_number(const struct findings *fs, const char *s, bool *failed)
+text_number(struct texts *t, const char *s)
 {
 	size_t n;
 
 	if (!s)
 		return 0;
-	if (!strmap_get(&fs->text_at, s, &n)) {
-		*failed = true;
+	if (strmap_get(&t->at, s, &n))
+		return n + 1;
+	if (mr_grow(&t->v, &t->cap, t->n + 1, sizeof(*t->v)) < 0 || strmap_put(&t->at, s, t->n) < 0) {
+		t->failed = true;
 		return 0;
 	}
-	return n + 1;
+	t->v[t->n++] = s;
+	return t->n;
 }
 
-/* fs's texts as they are (each once: finding.h), then each finding with its texts by number. */
+/* Every text once, then each finding with its texts by number. */
 static unsigned char *
 encode(const unsigned char digest[ANALYSISCACHE_DIGEST], const struct findings *fs, size_t *len)
 {
-	struct out o = { 0 };
-	bool failed = false;
+	struct texts t = { 0 };
+	struct out body = { 0 }, o = { 0 };
 	uint32_t forecast;
 	uint64_t sum;
 
+	for (size_t i = 0; i < fs->n && !t.failed; i++) {
+		const struct finding *f = &fs->v[i];
+
+		put_u(&body, rule_id_of(f->rule));
+		put_u(&body, f->severity);
+		put_u(&body, text_number(&t, f->path));
+		put_u(&body, f->line);
+		put_u(&body, f->col);
+		put_u(&body, f->revision + 1);
+		put_u(&body, text_number(&t, f->message));
+		put_u(&body, text_number(&t, f->plain));
+		put_u(&body, text_number(&t, f->table));
+		memcpy(&forecast, &f->forecast, sizeof(forecast));
+		put_u(&body, forecast);
+	}
 	put_bytes(&o, magic, sizeof(magic));
 	put_bytes(&o, digest, ANALYSISCACHE_DIGEST);
 	put_bytes(&o, (unsigned char[HEADER - OFF_LEN]){ 0 }, HEADER - OFF_LEN);
-	put_strvec(&o, &fs->texts);
+	put_u(&o, t.n);
+	for (size_t i = 0; i < t.n; i++)
+		put_str(&o, t.v[i]);
 	put_u(&o, fs->n);
-	for (size_t i = 0; i < fs->n && !failed; i++) {
-		const struct finding *f = &fs->v[i];
-
-		put_u(&o, rule_id_of(f->rule));
-		put_u(&o, f->severity);
-		put_u(&o, text_number(fs, f->path, &failed));
-		put_u(&o, f->line);
-		put_u(&o, f->col);
-		put_u(&o, f->revision + 1);
-		put_u(&o, text_number(fs, f->message, &failed));
-		put_u(&o, text_number(fs, f->plain, &failed));
-		put_u(&o, text_number(fs, f->table, &failed));
-		memcpy(&forecast, &f->forecast, sizeof(forecast));
-		put_u(&o, forecast);
-	}
-	/* a text that is not fs's own (finding.h says each is) is not kept */
-	if (failed || o.failed || o.n - HEADER > UINT32_MAX) {
+	put_bytes(&o, body.v, body.n);
+	strmap_free(&t.at, false);
+	free(t.v);
+	free(body.v);
+	if (t.failed || body.failed || o.failed || o.n - HEADER > UINT32_MAX) {
 		free(o.v);
 		return NULL;
 	}
@@ -353,13 +369,18 @@ get_u(struct in *in, uint64_t max)
 	return 0;
 }
 
-/* The texts, each made findings' own (fs->texts and fs->text_at). */
+/* The entry's texts, each made the findings' own (findings_text()), into *texts. */
 static int
-get_texts(struct in *in, struct findings *fs)
+get_texts(struct in *in, struct findings *fs, const char ***texts, size_t *n)
 {
-	size_t n = (size_t)get_u(in, (uint64_t)(in->end - in->p));
+	char *s = NULL;
+	size_t cap = 0;
+	int rc = 0;
 
-	for (size_t i = 0; i < n && !in->bad; i++) {
+	*n = (size_t)get_u(in, (uint64_t)(in->end - in->p));
+	if (in->bad || !(*texts = calloc(*n + 1, sizeof(**texts))))
+		return in->bad ? 0 : -1;
+	for (size_t i = 0; i < *n && !in->bad && rc == 0; i++) {
 		uint64_t len = get_u(in, UINT64_MAX);
 
 		if (in->bad || len == 0 || len - 1 > (uint64_t)(in->end - in->p) ||
@@ -367,28 +388,36 @@ get_texts(struct in *in, struct findings *fs)
 			in->bad = true;
 			break;
 		}
-		if (strvec_push_n(&fs->texts, (const char *)in->p, (size_t)len - 1) < 0 ||
-		    strmap_put(&fs->text_at, fs->texts.v[fs->texts.n - 1], fs->texts.n - 1) < 0)
-			return -1;
+		/* a text is kept with its NUL: made one here first */
+		if (mr_grow(&s, &cap, (size_t)len, 1) < 0) {
+			rc = -1;
+			break;
+		}
+		memcpy(s, in->p, (size_t)len - 1);
+		s[len - 1] = '\0';
+		if (!((*texts)[i] = findings_text(fs, s)))
+			rc = -1;
 		in->p += len - 1;
 	}
-	return 0;
+	free(s);
+	return rc;
 }
 
 /* A text by its number: NULL for 0, or when there is no such text (the entry is bad). */
 static const char *
-get_text(struct in *in, const struct findings *fs, bool needed)
+get_text(struct in *in, const char **texts, size_t n_texts, bool needed)
 {
-	size_t n = (size_t)get_u(in, fs->texts.n);
+	size_t n = (size_t)get_u(in, n_texts);
 
 	if (n == 0 && needed)
 		in->bad = true;
-	return n ? fs->texts.v[n - 1] : NULL;
+	return n ? texts[n - 1] : NULL;
 }
 
 /* The findings, of revisions below n_revs (or of none). */
 static int
-get_findings(struct in *in, struct findings *fs, size_t n_revs)
+get_findings(struct in *in, struct findings *fs, const char **texts, size_t n_texts,
+	     size_t n_revs)
 {
 	size_t n = (size_t)get_u(in, (uint64_t)(in->end - in->p) / 10);
 
@@ -400,13 +429,13 @@ get_findings(struct in *in, struct findings *fs, size_t n_revs)
 
 		f->rule = &rules[get_u(in, RULE_COUNT - 1)];
 		f->severity = (enum severity)get_u(in, SEVERITY_ERROR);
-		f->path = get_text(in, fs, true);
+		f->path = get_text(in, texts, n_texts, true);
 		f->line = (unsigned)get_u(in, UINT_MAX);
 		f->col = (unsigned)get_u(in, UINT_MAX);
 		f->revision = (size_t)get_u(in, n_revs) - 1;
-		f->message = get_text(in, fs, true);
-		f->plain = get_text(in, fs, false);
-		f->table = get_text(in, fs, false);
+		f->message = get_text(in, texts, n_texts, true);
+		f->plain = get_text(in, texts, n_texts, false);
+		f->table = get_text(in, texts, n_texts, false);
 		forecast = (uint32_t)get_u(in, UINT32_MAX);
 		memcpy(&f->forecast, &forecast, sizeof(forecast));
 		fs->n = i + 1;
@@ -421,6 +450,8 @@ decode(const unsigned char *buf, size_t len, const unsigned char *digest, size_t
        struct findings *out)
 {
 	struct in in = { buf + HEADER, buf + len, false };
+	const char **texts = NULL;
+	size_t n_texts = 0;
 	uint64_t sum;
 	int rc;
 
@@ -432,9 +463,10 @@ decode(const unsigned char *buf, size_t len, const unsigned char *digest, size_t
 	if (digest && (memcmp(buf + OFF_DIGEST, digest, ANALYSISCACHE_DIGEST) ||
 		       sum != parsecache_hash(0, buf + HEADER, len - HEADER)))
 		return 0;
-	rc = get_texts(&in, out);
+	rc = get_texts(&in, out, &texts, &n_texts);
 	if (rc == 0 && !in.bad)
-		rc = get_findings(&in, out, n_revs);
+		rc = get_findings(&in, out, texts, n_texts, n_revs);
+	free(texts);
 	if (rc < 0 || in.bad) {
 		findings_free(out);
 		return rc;

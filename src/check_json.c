@@ -507,20 +507,28 @@ static void
 sarif_results(struct jsonout *w, const struct gate *gt)
 {
 	const struct report *r = &gt->r;
+	const char *path = NULL;
+	char *uri = NULL;
+	bool uri_ok = false;
 
 	jsonout_key(w, "results");
 	jsonout_begin_array(w);
 	for (size_t k = 0; jsonout_ok(w) && k < r->all.n; k++) {
 		const struct finding *f = &r->all.v[r->by_order[k]];
-		char *uri;
 
 		if (!gate_scoped(gt, f->revision))
 			continue;
-		uri = mr_printf("%s%s", gt->uri_prefix ? gt->uri_prefix : "", f->path);
-		if (utf8(uri ? uri : f->path) && utf8(f->message))
-			sarif_result(w, gt, f, uri ? uri : f->path);
-		free(uri);
+		/* a file's findings come together, their path one interned text: its uri once */
+		if (f->path != path) {
+			free(uri);
+			path = f->path;
+			uri = mr_printf("%s%s", gt->uri_prefix ? gt->uri_prefix : "", path);
+			uri_ok = utf8(uri ? uri : path);
+		}
+		if (uri_ok && utf8(f->message))
+			sarif_result(w, gt, f, uri ? uri : path);
 	}
+	free(uri);
 	jsonout_end_array(w);
 }
 

@@ -31,11 +31,12 @@ paint(const struct paint *p, const char *sgr, const char *text)
 static bool
 paint_visible(const struct paint *p, const char *sgr, const char *text)
 {
-	char *shown = mr_visible(text);
+	char *copy;
+	const char *shown = mr_visible_lazy(text, &copy);
 
 	if (shown)
 		paint(p, sgr, shown);
-	free(shown);
+	free(copy);
 	return shown != NULL;
 }
 

@@ -28,12 +28,13 @@ print_lines(const struct gate *gt)
 
 	for (size_t k = 0; k < r->all.n; k++) {
 		const struct finding *f = &r->all.v[r->by_order[k]];
-		char *path, *msg;
+		char *path_copy, *msg_copy;
+		const char *path, *msg;
 
 		if (!gate_scoped(gt, f->revision))
 			continue;
-		path = mr_visible(f->path);
-		msg = mr_visible(f->message);
+		path = mr_visible_lazy(f->path, &path_copy);
+		msg = mr_visible_lazy(f->message, &msg_copy);
 
 		const char *note = gate_decided(gt, f) ? " (decided)" : "";
 
@@ -43,8 +44,8 @@ print_lines(const struct gate *gt)
 		else
 			printf("%s: %s: %s [%s]%s\n", path ? path : "?", severity_name(f->severity),
 			       msg ? msg : "?", f->rule->id, note);
-		free(path);
-		free(msg);
+		free(path_copy);
+		free(msg_copy);
 	}
 }
 
@@ -488,6 +489,7 @@ cmd_check(const struct cli *given)
 	if ((found = project_of_files(&local, &abs)) != 0)
 		return found > 0 ? EXIT_CLEAN : EXIT_USAGE;
 	gt.with_history = cli->include_baseline;
+	gt.r.ends_with_it = true;
 	if (run_gate(cli, &gt) < 0 || (cli->since && limit_scope(&gt, cli->since) < 0) ||
 	    (cli->argc > 0 && limit_files(&gt, cli->argc, cli->argv) < 0))
 		goto out;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,23 +10,59 @@
 #include "migreview/finding.h"
 #include "migreview/util.h"
 
+/*
+ * The texts of a set of findings, one after another in blocks: a project's
+ * forty thousand messages in a few hundred allocations, not one each, and
+ * side by side in the order they were made (as they are read).
+ */
+struct text_block {
+	struct text_block *prev;
+	size_t used, size;
+	char text[];
+};
+
+#define TEXT_BLOCK_SIZE (64 * 1024 - sizeof(struct text_block))
+
+/* Room for len bytes in fs's newest block, or a new one; NULL when memory runs out. */
+static char *
+text_room(struct findings *fs, size_t len)
+{
+	struct text_block *b = fs->texts;
+
+	if (!b || b->size - b->used < len) {
+		size_t size = len > TEXT_BLOCK_SIZE ? len : TEXT_BLOCK_SIZE;
+
+		if (!(b = malloc(sizeof(*b) + size)))
+			return NULL;
+		*b = (struct text_block){ fs->texts, 0, size };
+		fs->texts = b;
+	}
+	b->used += len;
+	return b->text + b->used - len;
+}
+
 /* The one copy of s that fs keeps, or NULL when memory runs out. */
 static const char *
 intern(struct findings *fs, const char *s)
 {
-	size_t at;
+	const char *kept = strmap_key(&fs->text_at, s);
+	size_t len;
+	char *copy;
 
-	if (strmap_get(&fs->text_at, s, &at))
-		return fs->texts.v[at];
-	if (strvec_push(&fs->texts, s) < 0)
+	if (kept)
+		return kept;
+	len = strlen(s) + 1;
+	if (!(copy = text_room(fs, len)))
 		return NULL;
-	at = fs->texts.n - 1;
-	if (strmap_put(&fs->text_at, fs->texts.v[at], at) < 0) {
-		free(fs->texts.v[at]);
-		fs->texts.n--;
-		return NULL;
-	}
-	return fs->texts.v[at];
+	memcpy(copy, s, len);
+	/* a copy the map could not take stays in its block, unused, until the findings go */
+	return strmap_put(&fs->text_at, copy, 0) < 0 ? NULL : copy;
+}
+
+const char *
+findings_text(struct findings *fs, const char *s)
+{
+	return intern(fs, s);
 }
 
 int
@@ -114,21 +151,108 @@ findings_add(struct findings *fs, enum rule_id rule, enum severity sev,
 	return rc;
 }
 
-/* Positions in one array (arg): by revision, line and column, then insertion order. */
+/* Where x goes against y: by revision, line and column. */
 static int
-finding_cmp(const void *a, const void *b, void *arg)
+place_cmp(const struct finding *x, const struct finding *y)
 {
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	const struct finding *x = (const struct finding *)arg + i;
-	const struct finding *y = (const struct finding *)arg + j;
-
 	if (x->revision != y->revision)
 		return x->revision < y->revision ? -1 : 1;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	if (x->col != y->col)
 		return x->col < y->col ? -1 : 1;
-	return i < j ? -1 : i > j;
+	return 0;
+}
+
+/* Positions in one array (arg): by place, then insertion order. */
+static int
+finding_cmp(const void *a, const void *b, void *arg)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = place_cmp((const struct finding *)arg + i, (const struct finding *)arg + j);
+
+	return c ? c : i < j ? -1 : i > j;
+}
+
+/* A revision's counting slot: the findings with no revision (revs) go last. */
+static size_t
+slot_of(size_t revision, size_t revs)
+{
+	return revision == FINDING_NO_REVISION ? revs : revision;
+}
+
+static bool
+in_order(const struct finding *v, const size_t *order, size_t n)
+{
+	for (size_t k = 1; k < n; k++)
+		if (place_cmp(&v[order[k - 1]], &v[order[k]]) > 0)
+			return false;
+	return true;
+}
+
+/*
+ * order[] = the positions from .. from + n of v as finding_cmp() sorts
+ * them: a counting sort by revision, which keeps the order they were made
+ * in, then each revision's own by line and column where they are not in
+ * order yet (the analysis makes a revision's findings together, nearly in
+ * order).  -1 when memory runs out.
+ */
+static int
+sort_positions(const struct finding *v, size_t from, size_t n, size_t *order)
+{
+	size_t revs = 0, *end;
+
+	for (size_t i = from; i < from + n; i++)
+		if (v[i].revision != FINDING_NO_REVISION && v[i].revision >= revs)
+			revs = v[i].revision + 1;
+	/* revisions index a graph: numbers far sparser than that are sorted the usual way */
+	if (revs > 2 * n + 4096) {
+		for (size_t i = 0; i < n; i++)
+			order[i] = from + i;
+		qsort_r(order, n, sizeof(*order), finding_cmp, (void *)v);
+		return 0;
+	}
+	if (!(end = calloc(revs + 2, sizeof(*end))))
+		return -1;
+	for (size_t i = from; i < from + n; i++)
+		end[slot_of(v[i].revision, revs) + 1]++;
+	for (size_t r = 0; r <= revs; r++)
+		end[r + 1] += end[r];
+	/* each slot's positions in order: end[r] moves from its start to its end */
+	for (size_t i = from; i < from + n; i++)
+		order[end[slot_of(v[i].revision, revs)]++] = i;
+	for (size_t r = 0, start = 0; r <= revs; start = end[r++])
+		if (!in_order(v, order + start, end[r] - start))
+			qsort_r(order + start, end[r] - start, sizeof(*order), finding_cmp, (void *)v);
+	free(end);
+	return 0;
+}
+
+/*
+ * v[0 .. head) is in order, and rest[] (n_rest positions from head on)
+ * says the order of the findings after it: those are set aside and merged
+ * in from the end, each finding of the head moving once, in order.  -1
+ * when memory runs out.
+ */
+static int
+merge_rest(struct finding *v, size_t head, const size_t *rest, size_t n_rest)
+{
+	struct finding *aside = malloc((n_rest + 1) * sizeof(*aside));
+	size_t a = head, b = n_rest, k = head + n_rest;
+
+	if (!aside)
+		return -1;
+	for (size_t i = 0; i < n_rest; i++)
+		aside[i] = v[rest[i]];
+	/* on a tie, the one set aside was added later: it goes after */
+	while (b > 0) {
+		if (a > 0 && place_cmp(&aside[b - 1], &v[a - 1]) < 0)
+			v[--k] = v[--a];
+		else
+			v[--k] = aside[--b];
+	}
+	free(aside);
+	return 0;
 }
 
 /*
@@ -180,16 +304,26 @@ findings_take(struct findings *dst, struct findings *src)
 int
 findings_sort(struct findings *fs)
 {
-	size_t *order = malloc((fs->n + 1) * sizeof(*order));
+	size_t head = fs->n ? 1 : 0, from, count, *order;
+	int rc = 0;
 
-	if (!order)
+	while (head < fs->n && place_cmp(&fs->v[head - 1], &fs->v[head]) <= 0)
+		head++;
+	if (head == fs->n)
+		return 0;
+	/* sorted once and added to since (report_evidence()): only what was added is sorted */
+	from = fs->n - head <= head ? head : 0;
+	count = fs->n - from;
+	if (!(order = malloc((count + 1) * sizeof(*order))))
 		return -1;
-	for (size_t i = 0; i < fs->n; i++)
-		order[i] = i;
-	qsort_r(order, fs->n, sizeof(*order), finding_cmp, fs->v);
-	permute(fs->v, order, fs->n);
+	if (sort_positions(fs->v, from, count, order) < 0)
+		rc = -1;
+	else if (from)
+		rc = merge_rest(fs->v, head, order, count);
+	else
+		permute(fs->v, order, fs->n);
 	free(order);
-	return 0;
+	return rc;
 }
 
 size_t
@@ -214,7 +348,12 @@ void
 findings_free(struct findings *fs)
 {
 	free(fs->v);
-	strvec_free(&fs->texts);
+	while (fs->texts) {
+		struct text_block *prev = fs->texts->prev;
+
+		free(fs->texts);
+		fs->texts = prev;
+	}
 	strmap_free(&fs->text_at, false);
 	memset(fs, 0, sizeof(*fs));
 }

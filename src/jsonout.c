@@ -160,15 +160,35 @@ utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
+/* The bytes from s on that are ASCII, eight at a time: most of any report's text. */
+static size_t
+ascii_run(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+	uint64_t word;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&word, s + i, 8);
+		if (word & UINT64_C(0x8080808080808080))
+			break;
+	}
+	while (i < len && s[i] < 0x80)
+		i++;
+	return i;
+}
+
 bool
 jsonout_utf8(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
 	uint32_t cp;
 
-	for (size_t i = 0, n; i < len; i += n)
+	while ((i += ascii_run(p + i, len - i)) < len) {
 		if (!(n = utf8_next(p + i, len - i, &cp)))
 			return false;
+		i += n;
+	}
 	return true;
 }
 
@@ -195,6 +215,24 @@ put_escape(struct jsonout *w, uint32_t cp)
 	put(w, seq, (size_t)n);
 }
 
+/*
+ * Whether the eight bytes at p go as they are: no control, '"', '\\' or
+ * byte past ASCII among them (a borrow may say no of bytes that do: those
+ * are looked at one by one).
+ */
+static bool
+eight_plain(const unsigned char *p)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
+	uint64_t word, quote, backslash;
+
+	memcpy(&word, p, 8);
+	quote = word ^ ones * '"';
+	backslash = word ^ ones * '\\';
+	return !((((word - ones * 0x20) & ~word) | ((quote - ones) & ~quote) |
+		  ((backslash - ones) & ~backslash) | word) & high);
+}
+
 /* Printable ASCII goes as it is, in runs; the rest escaped (JSON_ENSURE_ASCII). */
 static void
 put_string(struct jsonout *w, const char *s, size_t len)
@@ -206,6 +244,10 @@ put_string(struct jsonout *w, const char *s, size_t len)
 		uint32_t cp;
 		size_t n;
 
+		if (end - p >= 8 && eight_plain(p)) {
+			p += 8;
+			continue;
+		}
 		if (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') {
 			p++;
 			continue;
@@ -248,11 +290,17 @@ jsonout_string(struct jsonout *w, const char *s)
 void
 jsonout_int(struct jsonout *w, long long v)
 {
-	char num[24];
-	int n = snprintf(num, sizeof(num), "%lld", v);
+	/* by hand, not snprintf(): a report writes two numbers a finding */
+	char num[24], *p = num + sizeof(num);
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
 
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
 	member(w);
-	put(w, num, (size_t)n);
+	put(w, p, (size_t)(num + sizeof(num) - p));
 }
 
 void

@@ -216,11 +216,13 @@ int
 report_adopt(struct report *r, struct findings *all, struct mr_error *err)
 {
 	/* the analysis was the operations' only reader: a project's worth of them goes,
-	   back to the system, as a session keeps running on what is left */
+	   back to the system, as a session keeps running on what is left; check exits
+	   instead (the trim took 13 ms of it at 10,000 migrations) */
 	for (size_t i = 0; i < r->g.n; i++)
 		revision_free_migration(&r->g.revs[i]);
 #ifdef HAVE_MALLOC_TRIM
-	malloc_trim(0);
+	if (!r->ends_with_it)
+		malloc_trim(0);
 #endif
 	findings_free(&r->all);
 	r->all = *all;

@@ -98,30 +98,48 @@ strvec_free(struct strvec *sv)
 	sv->n = sv->cap = 0;
 }
 
+/*
+ * A hash of s read eight bytes at a time, each word mixed in by a multiply
+ * and the high half folded down (the table masks the low bits), the length
+ * and a final mix after: texts of a hundred bytes are hashed in a few dozen
+ * steps, not one step a byte.
+ */
 static size_t
 str_hash(const char *s)
 {
-	size_t h = 1469598103934665603u;
+	size_t len = strlen(s);
+	uint64_t h = len * UINT64_C(0x9e3779b97f4a7c15), w;
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211u;
-	return h;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, len);
+	h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
+	h ^= h >> 29;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	return (size_t)(h ^ h >> 32);
 }
 
+/* key's slot, or the empty one where it goes: the stored hashes spare most compares. */
 static struct strmap_slot *
-strmap_slot(const struct strmap *m, const char *key)
+strmap_slot(const struct strmap *m, const char *key, size_t hash)
 {
-	size_t mask = m->cap - 1, i = str_hash(key) & mask;
+	size_t mask = m->cap - 1, i = hash & mask;
 
-	while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
+	while (m->slots[i].key && (m->slots[i].hash != hash || strcmp(m->slots[i].key, key) != 0))
 		i = (i + 1) & mask;
 	return &m->slots[i];
 }
 
+/* Twice the slots, each key moved by its stored hash. */
 static int
 strmap_rehash(struct strmap *m)
 {
 	struct strmap old = *m;
+	size_t mask, at;
 
 	m->cap = old.cap ? old.cap * 2 : 64;
 	m->slots = calloc(m->cap, sizeof(*m->slots));
@@ -129,9 +147,14 @@ strmap_rehash(struct strmap *m)
 		*m = old;
 		return -1;
 	}
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.slots[i].key)
-			*strmap_slot(m, old.slots[i].key) = old.slots[i];
+	mask = m->cap - 1;
+	for (size_t i = 0; i < old.cap; i++) {
+		if (!old.slots[i].key)
+			continue;
+		for (at = old.slots[i].hash & mask; m->slots[at].key; at = (at + 1) & mask)
+			;
+		m->slots[at] = old.slots[i];
+	}
 	free(old.slots);
 	return 0;
 }
@@ -140,12 +163,14 @@ int
 strmap_put(struct strmap *m, const char *key, size_t value)
 {
 	struct strmap_slot *slot;
+	size_t hash = str_hash(key);
 
 	if ((m->n + 1) * 2 > m->cap && strmap_rehash(m) < 0)
 		return -1;
-	slot = strmap_slot(m, key);
+	slot = strmap_slot(m, key, hash);
 	if (!slot->key) {
 		slot->key = key;
+		slot->hash = hash;
 		m->n++;
 	}
 	slot->value = value;
@@ -176,10 +201,16 @@ strmap_get(const struct strmap *m, const char *key, size_t *value)
 
 	if (!m->cap)
 		return false;
-	slot = strmap_slot(m, key);
+	slot = strmap_slot(m, key, str_hash(key));
 	if (slot->key && value)
 		*value = slot->value;
 	return slot->key != NULL;
+}
+
+const char *
+strmap_key(const struct strmap *m, const char *key)
+{
+	return m->cap ? strmap_slot(m, key, str_hash(key))->key : NULL;
 }
 
 void
@@ -647,27 +678,68 @@ mr_is_invisible_control(unsigned long cp)
 	       cp == 0x061C || cp == 0xFEFF;
 }
 
+/*
+ * The bytes from p on (to end) that show as they are: printable ASCII, most
+ * of any text, looked at eight at a time (a borrow may stop a word early:
+ * its bytes are then looked at one by one).
+ */
+static size_t
+plain_run(const unsigned char *p, const unsigned char *end)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
+	const unsigned char *q = p;
+	uint64_t word, del;
+
+	for (; end - q >= 8; q += 8) {
+		memcpy(&word, q, 8);
+		del = word ^ ones * 0x7F;
+		if ((((word - ones * 0x20) & ~word) | ((del - ones) & ~del) | word) & high)
+			break;
+	}
+	while (q < end && *q >= 0x20 && *q < 0x7F)
+		q++;
+	return (size_t)(q - p);
+}
+
+/*
+ * The character (or the byte that is not UTF-8) at *p as it shows, in out:
+ * its length (at most 6, as "\u202e"); *p moves past it.
+ */
+static size_t
+visible_one(const unsigned char **p, bool keep_newlines, char out[7])
+{
+	unsigned long cp = 0;
+	size_t len = utf8_len(*p, &cp);
+
+	if (!len)
+		return (size_t)sprintf(out, "\\x%02x", *(*p)++);
+	*p += len;
+	if (mr_is_invisible_control(cp) && !(keep_newlines && cp == '\n'))
+		return (size_t)sprintf(out, cp < 0x100 ? "\\x%02lx" : "\\u%04lx", cp);
+	memcpy(out, *p - len, len);
+	return len;
+}
+
 static char *
 visible(const char *s, bool keep_newlines)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	char *out = malloc(strlen(s) * 6 + 1), *o = out;
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+	char *out = malloc((size_t)(end - p) * 6 + 1), *o = out;
 
 	if (!out)
 		return NULL;
-	while (*p) {
-		unsigned long cp = 0;
-		size_t len = utf8_len(p, &cp);
+	while (p < end) {
+		size_t run = plain_run(p, end);
 
-		if (!len) {
-			o += sprintf(o, "\\x%02x", *p++);
-		} else if (mr_is_invisible_control(cp) && !(keep_newlines && cp == '\n')) {
-			o += sprintf(o, cp < 0x100 ? "\\x%02lx" : "\\u%04lx", cp);
-			p += len;
-		} else {
-			memcpy(o, p, len);
-			o += len;
-			p += len;
+		memcpy(o, p, run);
+		o += run;
+		p += run;
+		if (p < end) {
+			char one[7];
+			size_t n = visible_one(&p, keep_newlines, one);
+
+			memcpy(o, one, n);
+			o += n;
 		}
 	}
 	*o = '\0';
@@ -684,6 +756,17 @@ char *
 mr_visible_lines(const char *s)
 {
 	return visible(s, true);
+}
+
+const char *
+mr_visible_lazy(const char *s, char **copy)
+{
+	size_t len = strlen(s);
+
+	*copy = NULL;
+	if (plain_run((const unsigned char *)s, (const unsigned char *)s + len) == len)
+		return s;
+	return *copy = mr_visible(s);
 }
 
 /* What a shell word may hold without quotes: nothing the shell reads specially. */

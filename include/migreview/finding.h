@@ -35,8 +35,8 @@ struct finding {
 struct findings {
 	struct finding *v;
 	size_t n, cap;
-	struct strvec texts;    /* every path and message, once: what findings point to */
-	struct strmap text_at;  /* text → its position in texts (keys borrowed) */
+	struct text_block *texts;       /* every path and message, once: what findings point to */
+	struct strmap text_at;          /* each text, its key the copy in texts */
 };
 
 /* Adds a finding; the message is formatted.  -1 when memory runs out. */
@@ -59,6 +59,13 @@ void findings_unnote(struct findings *fs);
 
 /* Names the table finding i is about (findings_note()'s sizes and forecast read it).  -1 when memory runs out. */
 int findings_tag(struct findings *fs, size_t i, const char *table);
+
+/*
+ * The one copy of s that fs keeps, kept now if it was not: what a reader
+ * that makes findings again (analysiscache.c) points them to.  NULL when
+ * memory runs out.
+ */
+const char *findings_text(struct findings *fs, const char *s);
 
 /* Moves every finding of src to the end of dst, leaving src empty.  -1 when memory runs out. */
 int findings_take(struct findings *dst, struct findings *src);

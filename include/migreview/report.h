@@ -28,6 +28,7 @@ struct report {
 	bool *history;                  /* per revision: up to [migreview] baseline; NULL: none */
 	size_t baseline;                /* the baseline's revision, when history is set */
 	size_t n_history;
+	bool ends_with_it;              /* check: the process ends with the report; no memory goes back */
 };
 
 /*
@@ -52,7 +53,8 @@ int report_open(struct report *r, const char *config, const char *section,
  * 1 when a file is no longer what was read: the project is to be read again;
  * report_adopt() takes the findings over (leaving *all empty) and indexes
  * them, and frees every revision's operations (rev->migration), which only
- * the analysis reads.  Until then the report has no findings.
+ * the analysis reads, giving the memory back to the system unless
+ * ends_with_it is set.  Until then the report has no findings.
  */
 int report_open_graph(struct report *r, const struct project_where *w, struct mr_error *err);
 

@@ -31,13 +31,14 @@ void strvec_free(struct strvec *sv);
  * strmap_put_owned(), and strmap_free(map, true) then frees them.
  */
 struct strmap {
-	struct strmap_slot { const char *key; size_t value; } *slots;
+	struct strmap_slot { const char *key; size_t value, hash; } *slots;
 	size_t n, cap;          /* cap is zero or a power of two */
 };
 
 int strmap_put(struct strmap *m, const char *key, size_t value);   /* replaces */
 int strmap_put_owned(struct strmap *m, char *key, size_t value);   /* takes key */
 bool strmap_get(const struct strmap *m, const char *key, size_t *value);
+const char *strmap_key(const struct strmap *m, const char *key);   /* the stored key, or NULL */
 void strmap_free(struct strmap *m, bool free_keys);
 
 /* Grows *v (of *cap elements of size elem) to hold at least need elements. */
@@ -114,6 +115,13 @@ char *mr_visible(const char *s);
 
 /* mr_visible() that keeps line breaks: for messages whose lines are our own. */
 char *mr_visible_lines(const char *s);
+
+/*
+ * mr_visible(s) with no copy of printable ASCII, most text in a report of
+ * many lines: s itself, else mr_visible(s) in *copy (NULL when memory runs
+ * out).  The caller frees *copy, NULL when s came back.
+ */
+const char *mr_visible_lazy(const char *s, char **copy);
 
 /*
  * s as one shell word, for a command a user may paste: as is when it holds

@@ -1756,6 +1756,61 @@ Test(analyze, findings_sort_by_place_keeping_the_order_of_equals)
 	cr_expect_str_eq(buf, want);
 }
 
+/* Findings of no revision go last; revisions numbered far apart are sorted all the same. */
+Test(analyze, findings_sort_puts_those_of_no_revision_last)
+{
+	static const size_t revs[][6] = {
+		{ FINDING_NO_REVISION, 5, 9, 0, FINDING_NO_REVISION, 5 },
+		{ FINDING_NO_REVISION, 5, 1000000, 0, FINDING_NO_REVISION, 5 },
+	};
+
+	for (size_t t = 0; t < MR_ARRAY_SIZE(revs); t++) {
+		char buf[256] = "";
+
+		for (size_t i = 0; i < 6; i++)
+			cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, "x.py",
+						  (unsigned)(6 - i), 1, revs[t][i], "%zu", i), 0);
+		cr_assert_eq(findings_sort(&fs), 0);
+		for (size_t i = 0; i < fs.n; i++) {
+			size_t len = strlen(buf);
+
+			snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? " " : "", fs.v[i].message);
+		}
+		cr_expect_str_eq(buf, "3 5 1 2 4 0", "revisions up to %zu", revs[t][2]);
+		findings_free(&fs);
+	}
+}
+
+/*
+ * Findings added to a sorted set (the test runs' after the analysis') are
+ * merged in: before, between and after those there, after the ones at
+ * their place.
+ */
+Test(analyze, findings_sorted_again_after_more_are_added)
+{
+	static const struct { size_t rev; unsigned line, col; } made[] = {
+		{ 0, 1, 1 }, { 1, 2, 1 }, { 2, 0, 0 }, { 1, 0, 0 }, { 0, 1, 1 }, { 3, 0, 0 },
+		{ 2, 0, 0 }, { 0, 0, 0 },
+	};
+	const char *want = "0:0:0/7 0:1:1/0 0:1:1/4 1:0:0/3 1:2:1/1 2:0:0/2 2:0:0/6 3:0:0/5";
+	char buf[256] = "";
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(made); i++) {
+		cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, "x.py",
+					  made[i].line, made[i].col, made[i].rev, "%zu", i), 0);
+		if (i == 0 || i == 3)
+			cr_assert_eq(findings_sort(&fs), 0);
+	}
+	cr_assert_eq(findings_sort(&fs), 0);
+	for (size_t i = 0; i < fs.n; i++) {
+		size_t len = strlen(buf);
+
+		snprintf(buf + len, sizeof(buf) - len, "%s%zu:%u:%u/%s", i ? " " : "",
+			 fs.v[i].revision, fs.v[i].line, fs.v[i].col, fs.v[i].message);
+	}
+	cr_expect_str_eq(buf, want);
+}
+
 /*
  * A project's findings repeat their paths and many of their messages: each
  * text is kept once, and findings moved to another set point to its copy.
@@ -1788,6 +1843,32 @@ Test(analyze, findings_keep_each_text_once)
 	cr_expect_str_eq(fs.v[3].message, "moved");
 	cr_expect(fs.v[3].line == 4 && fs.v[3].col == 2 && fs.v[3].revision == 1 &&
 		  fs.v[3].severity == SEVERITY_ERROR);
+}
+
+/* Texts enough for many blocks of them, and one larger than a block, each kept whole and once. */
+Test(analyze, findings_keep_many_texts_whole)
+{
+	enum { N = 5000 };
+	static char huge[100 * 1024];
+
+	memset(huge, 'h', sizeof(huge) - 1);
+	for (size_t i = 0; i < 2 * N; i++) {
+		if (i == N)
+			cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, "h.py",
+						  1, 1, 0, "%s", huge), 0);
+		cr_assert_eq(findings_add(&fs, RULE_MODEL_IMPORT, SEVERITY_WARNING, "x.py", 1, 1,
+					  0, "message number %zu, with some words after it", i % N), 0);
+	}
+	cr_assert_eq(fs.n, 2 * N + 1);
+	for (size_t i = 0; i < N; i++) {
+		char want[80];
+
+		snprintf(want, sizeof(want), "message number %zu, with some words after it", i);
+		cr_expect_str_eq(fs.v[i].message, want);
+		cr_expect_eq(fs.v[N + 1 + i].message, fs.v[i].message, "the same text once");
+	}
+	cr_expect_str_eq(fs.v[N].message, huge);
+	cr_expect_str_eq(fs.v[N + 1].path, "x.py");
 }
 
 /* With production sizes: the tables a migration changes are named, each once, for their sizes. */

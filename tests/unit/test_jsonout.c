@@ -107,6 +107,24 @@ Test(jsonout, non_ascii_is_escaped_as_jansson_does)
 	SAME("\xf0\x9f\x98\x80 astral, \xf4\x8f\xbf\xbf last"); /* U+1F600, U+10FFFF */
 }
 
+/* Text read eight bytes at a time: what must be escaped (or refused) at every place in it. */
+Test(jsonout, escapes_are_found_at_every_place_in_long_text)
+{
+	static const char *const odd[] = { "\"", "\\", "\x01", "\x1f", "\n", "\x7f", " ", "~",
+					    "\xc3\xa9", "\xe2\x80\xa8", "\xff", "\xc3" };
+	char s[40];
+
+	for (size_t k = 0; k < sizeof(odd) / sizeof(odd[0]); k++)
+		for (size_t at = 0; at < 20; at++) {
+			size_t n = strlen(odd[k]);
+
+			memset(s, 'a', sizeof(s));
+			memcpy(s + at, odd[k], n);
+			expect_agree(s, 20 + n);
+			expect_agree(s, at + n);
+		}
+}
+
 /* Every code point, 4096 to a string, as jansson writes them. */
 Test(jsonout, every_code_point_is_written_as_jansson_writes_it)
 {
@@ -208,6 +226,8 @@ write_doc(struct jsonout *w)
 	jsonout_int(w, 0);
 	jsonout_int(w, -7);
 	jsonout_int(w, LLONG_MAX);
+	jsonout_int(w, LLONG_MIN);
+	jsonout_int(w, 1234567890);
 	jsonout_null(w);
 	jsonout_bool(w, true);
 	jsonout_bool(w, false);
@@ -229,9 +249,10 @@ write_doc(struct jsonout *w)
 
 Test(jsonout, documents_are_laid_out_as_jansson_lays_them_out)
 {
-	json_t *doc = json_pack("{s:[], s:{}, s:[i, i, I, n, b, b, [{s:[s]}, []]], s:s}",
+	json_t *doc = json_pack("{s:[], s:{}, s:[i, i, I, I, i, n, b, b, [{s:[s]}, []]], s:s}",
 				"empty array", "empty object", "k\xc3\xa9y \"q\"", 0, -7,
-				(json_int_t)LLONG_MAX, 1, 0, "deep", "x", "last", "\xe2\x80\xa8");
+				(json_int_t)LLONG_MAX, (json_int_t)LLONG_MIN, 1234567890, 1, 0,
+				"deep", "x", "last", "\xe2\x80\xa8");
 	char *theirs = json_dumps(doc, FLAGS), *mine = stream(write_doc);
 
 	cr_assert(theirs);

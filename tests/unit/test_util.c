@@ -66,6 +66,96 @@ Test(util, strmap_grows_and_replaces)
 	strmap_free(&m, false);
 }
 
+/* Keys that differ in one byte, first or last, of every length around the hash's eight-byte steps. */
+Test(util, strmap_tells_keys_apart_at_every_length)
+{
+	struct strmap m = { 0 };
+	char keys[60][24];
+	size_t n = 0, v;
+
+	for (size_t len = 0; len < 20; len++)
+		for (int b = 0; b < 3; b++) {
+			if (b && len < (size_t)b)     /* a 'b' at 0 and at len - 1 are the same key */
+				continue;
+			memset(keys[n], 'a', len);
+			keys[n][len] = '\0';
+			if (b)
+				keys[n][b == 1 ? 0 : len - 1] = 'b';
+			cr_assert_eq(strmap_put(&m, keys[n], n), 0);
+			n++;
+		}
+	cr_expect_eq(m.n, n);
+	for (size_t i = 0; i < n; i++) {
+		cr_expect(strmap_get(&m, keys[i], &v), "%s", keys[i]);
+		cr_expect_eq(v, i, "%s", keys[i]);
+	}
+	cr_expect_not(strmap_get(&m, "aaaaaaaaaaaaaaaaaaaaa", &v));
+	strmap_free(&m, false);
+}
+
+/* strmap_key(): the key as stored, not the one asked with, for a set of strings kept once. */
+Test(util, strmap_key_is_the_stored_copy)
+{
+	struct strmap m = { 0 };
+	char stored[] = "orders", asked[] = "orders";
+
+	cr_expect_null(strmap_key(&m, asked), "an empty map has no key");
+	cr_assert_eq(strmap_put(&m, stored, 0), 0);
+	cr_expect_eq(strmap_key(&m, asked), stored);
+	cr_expect_null(strmap_key(&m, "order"));
+	strmap_free(&m, false);
+}
+
+/* mr_visible_lazy(): what mr_visible() makes, with no copy of printable ASCII. */
+Test(util, visible_lazy_copies_only_what_it_escapes)
+{
+	static const char *const texts[] = {
+		"", "plain ASCII only", "ok \x1b]52;c;aGk=\x07 \xe2\x80\xae rtl \xc2\x9b bad\xff é",
+		"\x7f\x01\n\t", "\xef\xbb\xbf\xe2\x81\xa6 \xd8\x9c", "\xf0\x9f\x98\x80 \xe2\x82",
+		"cut at the end \xc3", "caf\xc3\xa9",
+	};
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(texts); i++) {
+		char *want = mr_visible(texts[i]), *copy;
+		const char *got = mr_visible_lazy(texts[i], &copy);
+
+		cr_assert(want && got);
+		cr_expect_str_eq(got, want, "text %zu", i);
+		cr_expect_eq(got == texts[i], copy == NULL, "text %zu", i);
+		cr_expect_eq(copy == NULL, i < 2, "text %zu: copied unless printable ASCII", i);
+		free(copy);
+		free(want);
+	}
+}
+
+/* Text looked at eight bytes a step: what is escaped is found at every place in it. */
+Test(util, visible_finds_controls_at_every_place_in_long_text)
+{
+	static const struct { const char *in, *out; } odd[] = {
+		{ "\x1b", "\\x1b" }, { "\x1f", "\\x1f" }, { "\x7f", "\\x7f" }, { "\xc2\x9b", "\\x9b" },
+		{ "\xff", "\\xff" }, { "\xe2\x80\xae", "\\u202e" }, { "\xc3\xa9", "\xc3\xa9" },
+		{ " ", " " }, { "~", "~" },
+	};
+	char in[40], want[40];
+
+	for (size_t k = 0; k < MR_ARRAY_SIZE(odd); k++)
+		for (size_t at = 0; at < 20; at++) {
+			char *copy;
+			const char *got;
+
+			memset(in, 'a', 20);
+			snprintf(in + at, sizeof(in) - at, "%s%.*s", odd[k].in, (int)(19 - at),
+				 "bbbbbbbbbbbbbbbbbbbb");
+			memset(want, 'a', at);
+			snprintf(want + at, sizeof(want) - at, "%s%.*s", odd[k].out, (int)(19 - at),
+				 "bbbbbbbbbbbbbbbbbbbb");
+			got = mr_visible_lazy(in, &copy);
+			cr_expect_str_eq(got, want, "%zu at %zu", k, at);
+			cr_expect_eq(copy == NULL, k >= 7, "%zu at %zu: copied unless ASCII", k, at);
+			free(copy);
+		}
+}
+
 Test(util, visible_escapes_terminal_controls)
 {
 	char *v = mr_visible("ok \x1b]52;c;aGk=\x07 \xe2\x80\xae rtl \xc2\x9b bad\xff é");
