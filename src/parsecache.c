@@ -164,24 +164,36 @@ entry_path(const char *blob)
 	return mr_printf("%s/%.2s/%s", cache.dir, blob, blob + 2);
 }
 
+/* A temporary file beside path (its name in tmp), its directory made when missing. */
+static int
+make_temp(char *tmp)
+{
+	char *slash = strrchr(tmp, '/'), *suffix = tmp + strlen(tmp) - 6;
+	int fd = mkstemp(tmp);
+
+	/* a fan-out directory is made by the first entry into it, not tried before each */
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	*slash = '\0';
+	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+		return -1;
+	*slash = '/';
+	/* a failed mkstemp() may have left its template changed */
+	memcpy(suffix, "XXXXXX", 6);
+	return mkstemp(tmp);
+}
+
 /* Writes the entry beside its place and renames it there: never a torn entry. */
 static bool
 write_entry(const char *path, const unsigned char *buf, size_t len)
 {
 	char *tmp = mr_printf("%s.XXXXXX", path);
-	char *slash = tmp ? strrchr(tmp, '/') : NULL;
 	size_t done = 0;
 	int fd;
 
 	if (!tmp)
 		return false;
-	*slash = '\0';
-	if (mkdir(tmp, 0700) < 0 && errno != EEXIST) {
-		free(tmp);
-		return false;
-	}
-	*slash = '/';
-	if ((fd = mkstemp(tmp)) < 0) {
+	if ((fd = make_temp(tmp)) < 0) {
 		free(tmp);
 		return false;
 	}
