@@ -12,6 +12,7 @@
 #include "migreview/analysiscache.h"
 #include "migreview/appcode.h"
 #include "migreview/stats.h"
+#include "cachebytes.h"
 #include "parsecache_int.h"
 
 /*
@@ -27,184 +28,131 @@ enum { OFF_DIGEST = 8, OFF_LEN = 28, OFF_SUM = 32, HEADER = 40 };
 
 static atomic_size_t hits, misses, stored;
 
-/* --- writing: the key's bytes and the entry's alike --- */
-
-struct out {
-	unsigned char *v;
-	size_t n, cap;
-	bool failed;
-};
+/* --- the key --- */
 
 static void
-put_bytes(struct out *o, const void *p, size_t len)
-{
-	if (len == 0 || o->failed)
-		return;
-	if (o->n + len > ENTRY_MAX || mr_grow(&o->v, &o->cap, o->n + len, 1) < 0) {
-		o->failed = true;
-		return;
-	}
-	memcpy(o->v + o->n, p, len);
-	o->n += len;
-}
-
-static void
-put_u(struct out *o, uint64_t v)
-{
-	unsigned char b[10];
-	size_t n = 0;
-
-	do {
-		b[n] = v & 0x7f;
-		v >>= 7;
-		b[n++] |= v ? 0x80 : 0;
-	} while (v);
-	put_bytes(o, b, n);
-}
-
-/* A string or NULL: its length plus one (0 for NULL), then its bytes. */
-static void
-put_str(struct out *o, const char *s)
-{
-	size_t len = s ? strlen(s) : 0;
-
-	put_u(o, s ? len + 1 : 0);
-	put_bytes(o, s, len);
-}
-
-static void
-put_strvec(struct out *o, const struct strvec *sv)
-{
-	put_u(o, sv->n);
-	for (size_t i = 0; i < sv->n; i++)
-		put_str(o, sv->v[i]);
-}
-
-static void
-put_double(struct out *o, double d)
+put_double(struct cb_out *o, double d)
 {
 	uint64_t bits;
 
 	memcpy(&bits, &d, sizeof(bits));
-	put_u(o, bits);
+	cb_put_u(o, bits);
 }
 
-/* --- the key --- */
-
 static void
-put_stats(struct out *o, const struct analysis_config *cfg)
+put_stats(struct cb_out *o, const struct analysis_config *cfg)
 {
 	const struct stats *st = cfg->stats;
 	struct timespec now;
 	double age;
 
-	put_u(o, st != NULL);
+	cb_put_u(o, st != NULL);
 	if (!st)
 		return;
-	put_str(o, cfg->stats_relpath);
-	put_str(o, st->path);
-	put_str(o, st->taken_at);
-	put_str(o, st->since);
-	put_u(o, (uint64_t)st->taken);
-	put_u(o, (uint64_t)st->since_t);
-	put_str(o, st->server_version);
-	put_u(o, (uint64_t)st->server_version_num);
-	put_str(o, st->database);
-	put_u(o, st->n_tables);
+	cb_put_str(o, cfg->stats_relpath);
+	cb_put_str(o, st->path);
+	cb_put_str(o, st->taken_at);
+	cb_put_str(o, st->since);
+	cb_put_u(o, (uint64_t)st->taken);
+	cb_put_u(o, (uint64_t)st->since_t);
+	cb_put_str(o, st->server_version);
+	cb_put_u(o, (uint64_t)st->server_version_num);
+	cb_put_str(o, st->database);
+	cb_put_u(o, st->n_tables);
 	for (size_t i = 0; i < st->n_tables; i++) {
 		const struct stats_table *t = &st->tables[i];
 		const long long nums[] = { t->rows, t->heap_bytes, t->index_bytes, t->total_bytes,
 					   t->live_tuples, t->dead_tuples, t->inserts, t->updates,
 					   t->deletes, t->seq_scans, t->index_scans };
 
-		put_str(o, t->schema);
-		put_str(o, t->name);
-		put_u(o, (unsigned char)t->kind);
+		cb_put_str(o, t->schema);
+		cb_put_str(o, t->name);
+		cb_put_u(o, (unsigned char)t->kind);
 		for (size_t k = 0; k < MR_ARRAY_SIZE(nums); k++)
-			put_u(o, (uint64_t)nums[k]);
+			cb_put_u(o, (uint64_t)nums[k]);
 	}
-	put_u(o, st->n_indexes);
+	cb_put_u(o, st->n_indexes);
 	for (size_t i = 0; i < st->n_indexes; i++) {
-		put_str(o, st->indexes[i].schema);
-		put_str(o, st->indexes[i].table);
-		put_str(o, st->indexes[i].name);
-		put_u(o, (uint64_t)st->indexes[i].bytes);
+		cb_put_str(o, st->indexes[i].schema);
+		cb_put_str(o, st->indexes[i].table);
+		cb_put_str(o, st->indexes[i].name);
+		cb_put_u(o, (uint64_t)st->indexes[i].bytes);
 	}
 	/* stats-stale says how old they are in days (forecast.c): today's answer is part of it */
 	mr_now(&now);
 	age = difftime(now.tv_sec, st->taken);
-	put_u(o, age > cfg->stats_max_age);
-	put_u(o, age > cfg->stats_max_age ? (uint64_t)(long long)(age / 86400) : 0);
+	cb_put_u(o, age > cfg->stats_max_age);
+	cb_put_u(o, age > cfg->stats_max_age ? (uint64_t)(long long)(age / 86400) : 0);
 }
 
 /* Every field of struct analysis_config (settings.h): a field added there is added here. */
 static void
-put_config(struct out *o, const struct analysis_config *cfg, size_t n_revs)
+put_config(struct cb_out *o, const struct analysis_config *cfg, size_t n_revs)
 {
-	put_u(o, cfg->dialect);
-	put_str(o, cfg->dialect_from);
-	put_strvec(o, &cfg->large_tables);
-	put_u(o, (uint64_t)cfg->large_bytes);
-	put_u(o, (uint64_t)cfg->large_rows);
+	cb_put_u(o, cfg->dialect);
+	cb_put_str(o, cfg->dialect_from);
+	cb_put_strvec(o, &cfg->large_tables);
+	cb_put_u(o, (uint64_t)cfg->large_bytes);
+	cb_put_u(o, (uint64_t)cfg->large_rows);
 	put_double(o, cfg->max_lock_forecast);
 	put_double(o, cfg->stats_max_age);
-	put_u(o, cfg->lock_timeout_everywhere);
-	put_u(o, cfg->no_downgrades);
+	cb_put_u(o, cfg->lock_timeout_everywhere);
+	cb_put_u(o, cfg->no_downgrades);
 	for (size_t i = 0; i < RULE_COUNT; i++) {
-		put_u(o, cfg->by_rule[i].disabled);
-		put_u(o, cfg->by_rule[i].overridden);
-		put_u(o, cfg->by_rule[i].severity);
+		cb_put_u(o, cfg->by_rule[i].disabled);
+		cb_put_u(o, cfg->by_rule[i].overridden);
+		cb_put_u(o, cfg->by_rule[i].severity);
 	}
-	put_strvec(o, &cfg->naming.keys);
-	put_strvec(o, &cfg->naming.templates);
-	put_str(o, cfg->naming.source);
+	cb_put_strvec(o, &cfg->naming.keys);
+	cb_put_strvec(o, &cfg->naming.templates);
+	cb_put_str(o, cfg->naming.source);
 	put_stats(o, cfg);
-	put_u(o, cfg->app != NULL);
+	cb_put_u(o, cfg->app != NULL);
 	if (cfg->app) {
-		put_strvec(o, &cfg->app->paths);
-		put_strvec(o, &cfg->app->texts);
+		cb_put_strvec(o, &cfg->app->paths);
+		cb_put_strvec(o, &cfg->app->texts);
 	}
-	put_u(o, cfg->unshipped != NULL);
+	cb_put_u(o, cfg->unshipped != NULL);
 	for (size_t i = 0; cfg->unshipped && i < n_revs; i++)
-		put_u(o, cfg->unshipped[i]);
+		cb_put_u(o, cfg->unshipped[i]);
 }
 
 /* What the graph gives the analysis: each file's content and header, the order, its findings. */
 static void
-put_graph(struct out *o, const struct graph *g)
+put_graph(struct cb_out *o, const struct graph *g)
 {
-	put_u(o, g->n);
+	cb_put_u(o, g->n);
 	for (size_t i = 0; i < g->n; i++) {
 		const struct revision *rev = &g->revs[i];
 
-		put_str(o, rev->relpath);
-		put_str(o, rev->blob);
-		put_str(o, rev->id);
-		put_strvec(o, &rev->down);
-		put_strvec(o, &rev->labels);
-		put_strvec(o, &rev->deps);
-		put_str(o, rev->message);
-		put_u(o, rev->line_id);
-		put_u(o, rev->line_down);
-		put_u(o, rev->line_labels);
-		put_u(o, rev->line_deps);
-		put_u(o, rev->in_graph);
-		put_u(o, rev->is_merge_point);
+		cb_put_str(o, rev->relpath);
+		cb_put_str(o, rev->blob);
+		cb_put_str(o, rev->id);
+		cb_put_strvec(o, &rev->down);
+		cb_put_strvec(o, &rev->labels);
+		cb_put_strvec(o, &rev->deps);
+		cb_put_str(o, rev->message);
+		cb_put_u(o, rev->line_id);
+		cb_put_u(o, rev->line_down);
+		cb_put_u(o, rev->line_labels);
+		cb_put_u(o, rev->line_deps);
+		cb_put_u(o, rev->in_graph);
+		cb_put_u(o, rev->is_merge_point);
 	}
-	put_u(o, g->n_order);
+	cb_put_u(o, g->n_order);
 	for (size_t k = 0; k < g->n_order; k++)
-		put_u(o, g->order[k]);
-	put_u(o, g->findings.n);
+		cb_put_u(o, g->order[k]);
+	cb_put_u(o, g->findings.n);
 	for (size_t i = 0; i < g->findings.n; i++) {
 		const struct finding *f = &g->findings.v[i];
 
-		put_u(o, rule_id_of(f->rule));
-		put_u(o, f->severity);
-		put_str(o, f->path);
-		put_u(o, f->line);
-		put_u(o, f->col);
-		put_u(o, f->revision + 1);
-		put_str(o, f->message);
+		cb_put_u(o, rule_id_of(f->rule));
+		cb_put_u(o, f->severity);
+		cb_put_str(o, f->path);
+		cb_put_u(o, f->line);
+		cb_put_u(o, f->col);
+		cb_put_u(o, f->revision + 1);
+		cb_put_str(o, f->message);
 	}
 }
 
@@ -227,15 +175,15 @@ int
 analysiscache_key(const struct project *p, const struct graph *g,
 		  const struct analysis_config *cfg, struct analysiscache_key *key)
 {
-	struct out o = { 0 };
+	struct cb_out o = { .max = ENTRY_MAX };
 
 	memset(key, 0, sizeof(*key));
 	if (!parsecache_enabled())
 		return 0;
-	put_bytes(&o, magic, sizeof(magic));
-	put_str(&o, PACKAGE_VERSION);
-	put_str(&o, parsecache_grammar);
-	put_u(&o, parsecache_build());
+	cb_put_bytes(&o, magic, sizeof(magic));
+	cb_put_str(&o, PACKAGE_VERSION);
+	cb_put_str(&o, parsecache_grammar);
+	cb_put_u(&o, parsecache_build());
 	put_config(&o, cfg, g->n);
 	put_graph(&o, g);
 	key->n_revs = g->n;
@@ -301,33 +249,33 @@ static unsigned char *
 encode(const unsigned char digest[ANALYSISCACHE_DIGEST], const struct findings *fs, size_t *len)
 {
 	struct texts t = { 0 };
-	struct out body = { 0 }, o = { 0 };
+	struct cb_out body = { .max = ENTRY_MAX }, o = { .max = ENTRY_MAX };
 	uint32_t forecast;
 	uint64_t sum;
 
 	for (size_t i = 0; i < fs->n && !t.failed; i++) {
 		const struct finding *f = &fs->v[i];
 
-		put_u(&body, rule_id_of(f->rule));
-		put_u(&body, f->severity);
-		put_u(&body, text_number(&t, f->path));
-		put_u(&body, f->line);
-		put_u(&body, f->col);
-		put_u(&body, f->revision + 1);
-		put_u(&body, text_number(&t, f->message));
-		put_u(&body, text_number(&t, f->plain));
-		put_u(&body, text_number(&t, f->table));
+		cb_put_u(&body, rule_id_of(f->rule));
+		cb_put_u(&body, f->severity);
+		cb_put_u(&body, text_number(&t, f->path));
+		cb_put_u(&body, f->line);
+		cb_put_u(&body, f->col);
+		cb_put_u(&body, f->revision + 1);
+		cb_put_u(&body, text_number(&t, f->message));
+		cb_put_u(&body, text_number(&t, f->plain));
+		cb_put_u(&body, text_number(&t, f->table));
 		memcpy(&forecast, &f->forecast, sizeof(forecast));
-		put_u(&body, forecast);
+		cb_put_u(&body, forecast);
 	}
-	put_bytes(&o, magic, sizeof(magic));
-	put_bytes(&o, digest, ANALYSISCACHE_DIGEST);
-	put_bytes(&o, (unsigned char[HEADER - OFF_LEN]){ 0 }, HEADER - OFF_LEN);
-	put_u(&o, t.n);
+	cb_put_bytes(&o, magic, sizeof(magic));
+	cb_put_bytes(&o, digest, ANALYSISCACHE_DIGEST);
+	cb_put_bytes(&o, (unsigned char[HEADER - OFF_LEN]){ 0 }, HEADER - OFF_LEN);
+	cb_put_u(&o, t.n);
 	for (size_t i = 0; i < t.n; i++)
-		put_str(&o, t.v[i]);
-	put_u(&o, fs->n);
-	put_bytes(&o, body.v, body.n);
+		cb_put_str(&o, t.v[i]);
+	cb_put_u(&o, fs->n);
+	cb_put_bytes(&o, body.v, body.n);
 	strmap_free(&t.at, false);
 	free(t.v);
 	free(body.v);
@@ -345,43 +293,19 @@ encode(const unsigned char digest[ANALYSISCACHE_DIGEST], const struct findings *
 
 /* --- reading: anything unexpected makes the entry a miss, never a crash --- */
 
-struct in {
-	const unsigned char *p, *end;
-	bool bad;
-};
-
-/* A canonical LEB128 number no larger than max. */
-static uint64_t
-get_u(struct in *in, uint64_t max)
-{
-	uint64_t v = 0;
-
-	for (int shift = 0; !in->bad && in->p < in->end && shift < 64; shift += 7) {
-		unsigned char b = *in->p++;
-
-		if ((shift == 63 && b > 1) || (shift > 0 && b == 0))
-			break;
-		v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			return v <= max ? v : (in->bad = true, 0);
-	}
-	in->bad = true;
-	return 0;
-}
-
 /* The entry's texts, each made the findings' own (findings_text()), into *texts. */
 static int
-get_texts(struct in *in, struct findings *fs, const char ***texts, size_t *n)
+get_texts(struct cb_in *in, struct findings *fs, const char ***texts, size_t *n)
 {
 	char *s = NULL;
 	size_t cap = 0;
 	int rc = 0;
 
-	*n = (size_t)get_u(in, (uint64_t)(in->end - in->p));
+	*n = (size_t)cb_get_u(in, (uint64_t)(in->end - in->p));
 	if (in->bad || !(*texts = calloc(*n + 1, sizeof(**texts))))
 		return in->bad ? 0 : -1;
 	for (size_t i = 0; i < *n && !in->bad && rc == 0; i++) {
-		uint64_t len = get_u(in, UINT64_MAX);
+		uint64_t len = cb_get_u(in, UINT64_MAX);
 
 		if (in->bad || len == 0 || len - 1 > (uint64_t)(in->end - in->p) ||
 		    memchr(in->p, '\0', (size_t)len - 1)) {
@@ -405,9 +329,9 @@ get_texts(struct in *in, struct findings *fs, const char ***texts, size_t *n)
 
 /* A text by its number: NULL for 0, or when there is no such text (the entry is bad). */
 static const char *
-get_text(struct in *in, const char **texts, size_t n_texts, bool needed)
+get_text(struct cb_in *in, const char **texts, size_t n_texts, bool needed)
 {
-	size_t n = (size_t)get_u(in, n_texts);
+	size_t n = (size_t)cb_get_u(in, n_texts);
 
 	if (n == 0 && needed)
 		in->bad = true;
@@ -416,10 +340,10 @@ get_text(struct in *in, const char **texts, size_t n_texts, bool needed)
 
 /* The findings, of revisions below n_revs (or of none). */
 static int
-get_findings(struct in *in, struct findings *fs, const char **texts, size_t n_texts,
+get_findings(struct cb_in *in, struct findings *fs, const char **texts, size_t n_texts,
 	     size_t n_revs)
 {
-	size_t n = (size_t)get_u(in, (uint64_t)(in->end - in->p) / 10);
+	size_t n = (size_t)cb_get_u(in, (uint64_t)(in->end - in->p) / 10);
 
 	if (in->bad || mr_grow(&fs->v, &fs->cap, n + 1, sizeof(*fs->v)) < 0)
 		return in->bad ? 0 : -1;
@@ -427,16 +351,16 @@ get_findings(struct in *in, struct findings *fs, const char **texts, size_t n_te
 		struct finding *f = &fs->v[i];
 		uint32_t forecast;
 
-		f->rule = &rules[get_u(in, RULE_COUNT - 1)];
-		f->severity = (enum severity)get_u(in, SEVERITY_ERROR);
+		f->rule = &rules[cb_get_u(in, RULE_COUNT - 1)];
+		f->severity = (enum severity)cb_get_u(in, SEVERITY_ERROR);
 		f->path = get_text(in, texts, n_texts, true);
-		f->line = (unsigned)get_u(in, UINT_MAX);
-		f->col = (unsigned)get_u(in, UINT_MAX);
-		f->revision = (size_t)get_u(in, n_revs) - 1;
+		f->line = (unsigned)cb_get_u(in, UINT_MAX);
+		f->col = (unsigned)cb_get_u(in, UINT_MAX);
+		f->revision = (size_t)cb_get_u(in, n_revs) - 1;
 		f->message = get_text(in, texts, n_texts, true);
 		f->plain = get_text(in, texts, n_texts, false);
 		f->table = get_text(in, texts, n_texts, false);
-		forecast = (uint32_t)get_u(in, UINT32_MAX);
+		forecast = (uint32_t)cb_get_u(in, UINT32_MAX);
 		memcpy(&f->forecast, &forecast, sizeof(forecast));
 		fs->n = i + 1;
 	}
@@ -449,7 +373,7 @@ static int
 decode(const unsigned char *buf, size_t len, const unsigned char *digest, size_t n_revs,
        struct findings *out)
 {
-	struct in in = { buf + HEADER, buf + len, false };
+	struct cb_in in = { buf + HEADER, buf + len, false, 0, 0 };
 	const char **texts = NULL;
 	size_t n_texts = 0;
 	uint64_t sum;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "migreview/parsecache.h"
+#include "cachebytes.h"
 #include "parsecache_int.h"
 
 /*
@@ -44,75 +45,23 @@ parsecache_hash(uint64_t h, const unsigned char *p, size_t len)
 
 /* --- writing --- */
 
-struct out {
-	unsigned char *v;
-	size_t n, cap;
-	bool failed;            /* out of memory, or too deep or large to keep */
-	int depth;
-};
+static void put_call(struct cb_out *o, const struct pycall *c);
 
 static void
-put_bytes(struct out *o, const void *p, size_t len)
+put_arg(struct cb_out *o, const struct pyarg *a)
 {
-	if (len == 0)
-		return;
-	if (o->failed || o->n + len > PARSECACHE_ENTRY_MAX ||
-	    mr_grow(&o->v, &o->cap, o->n + len, 1) < 0) {
-		o->failed = true;
-		return;
-	}
-	memcpy(o->v + o->n, p, len);
-	o->n += len;
-}
-
-static void
-put_u(struct out *o, uint64_t v)
-{
-	unsigned char b[10];
-	size_t n = 0;
-
-	do {
-		b[n] = v & 0x7f;
-		v >>= 7;
-		b[n++] |= v ? 0x80 : 0;
-	} while (v);
-	put_bytes(o, b, n);
-}
-
-static void
-put_str(struct out *o, const char *s)
-{
-	size_t len = s ? strlen(s) : 0;
-
-	put_u(o, s ? len + 1 : 0);
-	put_bytes(o, s, len);
-}
-
-static void
-put_strvec(struct out *o, const struct strvec *sv)
-{
-	put_u(o, sv->n);
-	for (size_t i = 0; i < sv->n; i++)
-		put_str(o, sv->v[i]);
-}
-
-static void put_call(struct out *o, const struct pycall *c);
-
-static void
-put_arg(struct out *o, const struct pyarg *a)
-{
-	put_str(o, a->keyword);
-	put_u(o, a->kind);
-	put_str(o, a->text);
-	put_u(o, a->final | (unsigned)!!a->call << 1 | (unsigned)!!a->items << 2);
-	put_u(o, a->line);
-	put_u(o, a->col);
+	cb_put_str(o, a->keyword);
+	cb_put_u(o, a->kind);
+	cb_put_str(o, a->text);
+	cb_put_u(o, a->final | (unsigned)!!a->call << 1 | (unsigned)!!a->items << 2);
+	cb_put_u(o, a->line);
+	cb_put_u(o, a->col);
 	if (++o->depth > MAX_NESTING)
 		o->failed = true;
 	if (a->call && !o->failed)
 		put_call(o, a->call);
 	if (a->items) {
-		put_u(o, a->n_items);
+		cb_put_u(o, a->n_items);
 		for (size_t i = 0; i < a->n_items && !o->failed; i++)
 			put_arg(o, &a->items[i]);
 	}
@@ -120,58 +69,58 @@ put_arg(struct out *o, const struct pyarg *a)
 }
 
 static void
-put_call(struct out *o, const struct pycall *c)
+put_call(struct cb_out *o, const struct pycall *c)
 {
-	put_str(o, c->callee);
-	put_u(o, c->line);
-	put_u(o, c->col);
-	put_u(o, c->end_line);
-	put_u(o, c->end_col);
-	put_u(o, c->n_args);
+	cb_put_str(o, c->callee);
+	cb_put_u(o, c->line);
+	cb_put_u(o, c->col);
+	cb_put_u(o, c->end_line);
+	cb_put_u(o, c->end_col);
+	cb_put_u(o, c->n_args);
 	for (size_t i = 0; i < c->n_args && !o->failed; i++)
 		put_arg(o, &c->args[i]);
 }
 
 static void
-put_fn(struct out *o, const struct migration_fn *fn)
+put_fn(struct cb_out *o, const struct migration_fn *fn)
 {
-	put_u(o, fn->present | (unsigned)fn->empty << 1 | (unsigned)fn->not_implemented << 2);
-	put_u(o, fn->line);
-	put_u(o, fn->col);
-	put_u(o, fn->n_ops);
+	cb_put_u(o, fn->present | (unsigned)fn->empty << 1 | (unsigned)fn->not_implemented << 2);
+	cb_put_u(o, fn->line);
+	cb_put_u(o, fn->col);
+	cb_put_u(o, fn->n_ops);
 	for (size_t i = 0; i < fn->n_ops; i++) {
 		const struct migration_op *op = &fn->ops[i];
 
 		put_call(o, &op->call);
-		put_str(o, op->batch_table);
-		put_str(o, op->table_key);
-		put_u(o, op->in_autocommit | (unsigned)op->ends_transaction << 1 |
+		cb_put_str(o, op->batch_table);
+		cb_put_str(o, op->table_key);
+		cb_put_u(o, op->in_autocommit | (unsigned)op->ends_transaction << 1 |
 		      (unsigned)op->via_bind << 2);
-		put_u(o, op->not_on);
+		cb_put_u(o, op->not_on);
 	}
 }
 
 static void
-put_migration(struct out *o, const struct migration *m)
+put_migration(struct cb_out *o, const struct migration *m)
 {
-	put_u(o, m != NULL);
+	cb_put_u(o, m != NULL);
 	if (!m)
 		return;
 	put_fn(o, &m->upgrade);
 	put_fn(o, &m->downgrade);
-	put_u(o, m->n_imports);
+	cb_put_u(o, m->n_imports);
 	for (size_t i = 0; i < m->n_imports; i++) {
-		put_str(o, m->imports[i].module);
-		put_u(o, m->imports[i].line);
-		put_u(o, m->imports[i].col);
+		cb_put_str(o, m->imports[i].module);
+		cb_put_u(o, m->imports[i].line);
+		cb_put_u(o, m->imports[i].col);
 	}
-	put_u(o, m->n_aliases);
+	cb_put_u(o, m->n_aliases);
 	for (size_t i = 0; i < m->n_aliases; i++) {
-		put_str(o, m->aliases[i].name);
+		cb_put_str(o, m->aliases[i].name);
 		put_call(o, &m->aliases[i].call);
 	}
-	put_strvec(o, &m->op_names);
-	put_strvec(o, &m->op_functions);
+	cb_put_strvec(o, &m->op_names);
+	cb_put_strvec(o, &m->op_functions);
 }
 
 static void
@@ -190,7 +139,7 @@ put_u64(unsigned char *p, uint64_t v)
 
 /* The header for this build, its checksum and length left to fill: where the payload starts. */
 static size_t
-put_header(struct out *o, const unsigned char *blob, uint64_t exe, unsigned flags)
+put_header(struct cb_out *o, const unsigned char *blob, uint64_t exe, unsigned flags)
 {
 	unsigned char h[OFF_NAMES] = { 0 };
 	size_t vlen = strlen(PACKAGE_VERSION), glen = strlen(parsecache_grammar);
@@ -201,36 +150,36 @@ put_header(struct out *o, const unsigned char *blob, uint64_t exe, unsigned flag
 	put_u64(h + OFF_EXE, exe);
 	memcpy(h + OFF_BLOB, blob, BLOB_RAW);
 	put_u32(h + OFF_FLAGS, flags);
-	put_bytes(o, h, sizeof(h));
-	put_u(o, vlen);
-	put_bytes(o, PACKAGE_VERSION, vlen);
-	put_u(o, glen);
-	put_bytes(o, parsecache_grammar, glen);
+	cb_put_bytes(o, h, sizeof(h));
+	cb_put_u(o, vlen);
+	cb_put_bytes(o, PACKAGE_VERSION, vlen);
+	cb_put_u(o, glen);
+	cb_put_bytes(o, parsecache_grammar, glen);
 	return o->n;
 }
 
 static void
-put_payload(struct out *o, unsigned flags, const struct revision *rev,
+put_payload(struct cb_out *o, unsigned flags, const struct revision *rev,
 	    const struct findings *fs, size_t first)
 {
-	put_str(o, rev->id);
-	put_strvec(o, &rev->down);
-	put_strvec(o, &rev->labels);
-	put_strvec(o, &rev->deps);
-	put_str(o, rev->message);
-	put_u(o, rev->line_id);
-	put_u(o, rev->line_down);
-	put_u(o, rev->line_labels);
-	put_u(o, rev->line_deps);
-	put_u(o, fs->n - first);
+	cb_put_str(o, rev->id);
+	cb_put_strvec(o, &rev->down);
+	cb_put_strvec(o, &rev->labels);
+	cb_put_strvec(o, &rev->deps);
+	cb_put_str(o, rev->message);
+	cb_put_u(o, rev->line_id);
+	cb_put_u(o, rev->line_down);
+	cb_put_u(o, rev->line_labels);
+	cb_put_u(o, rev->line_deps);
+	cb_put_u(o, fs->n - first);
 	for (size_t i = first; i < fs->n; i++) {
 		const struct finding *f = &fs->v[i];
 
-		put_u(o, (uint64_t)rule_id_of(f->rule));
-		put_u(o, f->severity);
-		put_u(o, f->line);
-		put_u(o, f->col);
-		put_str(o, f->message);
+		cb_put_u(o, (uint64_t)rule_id_of(f->rule));
+		cb_put_u(o, f->severity);
+		cb_put_u(o, f->line);
+		cb_put_u(o, f->col);
+		cb_put_str(o, f->message);
 	}
 	if (flags & ENTRY_MIGRATION)
 		put_migration(o, rev->migration);
@@ -241,7 +190,7 @@ parsecache_encode(const unsigned char *blob, uint64_t exe, unsigned flags,
 		  const struct revision *rev, const struct findings *fs, size_t first, size_t *len)
 {
 	unsigned entry = flags & REVISION_LOAD_MIGRATION ? ENTRY_MIGRATION : 0;
-	struct out o = { 0 };
+	struct cb_out o = { .max = PARSECACHE_ENTRY_MAX };
 	size_t start = put_header(&o, blob, exe, entry);
 
 	put_payload(&o, entry, rev, fs, first);
@@ -257,50 +206,24 @@ parsecache_encode(const unsigned char *blob, uint64_t exe, unsigned flags,
 
 /* --- reading: anything unexpected makes the entry bad, never a crash --- */
 
-struct in {
-	const unsigned char *p, *end;
-	bool bad;
-	int depth;
-	size_t args_left;       /* arguments the entry's size allows in all, at ARG_MIN bytes each */
-};
-
-/* A canonical LEB128 number no larger than max. */
-static uint64_t
-get_u(struct in *in, uint64_t max)
-{
-	uint64_t v = 0;
-
-	for (int shift = 0; !in->bad && in->p < in->end && shift < 64; shift += 7) {
-		unsigned char b = *in->p++;
-
-		if ((shift == 63 && b > 1) || (shift > 0 && b == 0))
-			break;          /* overflows, or is not the shortest form */
-		v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			return v <= max ? v : (in->bad = true, 0);
-	}
-	in->bad = true;
-	return 0;
-}
-
 static unsigned
-get_uint(struct in *in)
+get_uint(struct cb_in *in)
 {
-	return (unsigned)get_u(in, UINT_MAX);
+	return (unsigned)cb_get_u(in, UINT_MAX);
 }
 
 /* What is left to read, after the number just read. */
 static uint64_t
-left(const struct in *in)
+left(const struct cb_in *in)
 {
 	return (uint64_t)(in->end - in->p);
 }
 
 /* A count of items of at least min_size bytes each: no more than the rest can hold. */
 static size_t
-get_count(struct in *in, size_t min_size)
+get_count(struct cb_in *in, size_t min_size)
 {
-	uint64_t n = get_u(in, UINT64_MAX);
+	uint64_t n = cb_get_u(in, UINT64_MAX);
 
 	if (n > left(in) / min_size)
 		in->bad = true;
@@ -309,9 +232,9 @@ get_count(struct in *in, size_t min_size)
 
 /* A string or NULL; *out is left NULL when the entry is bad. */
 static int
-get_str(struct in *in, char **out)
+get_str(struct cb_in *in, char **out)
 {
-	uint64_t n = get_u(in, UINT64_MAX);
+	uint64_t n = cb_get_u(in, UINT64_MAX);
 	size_t len;
 
 	*out = NULL;
@@ -328,7 +251,7 @@ get_str(struct in *in, char **out)
 }
 
 static int
-get_needed_str(struct in *in, char **out)
+get_needed_str(struct cb_in *in, char **out)
 {
 	int rc = get_str(in, out);
 
@@ -338,7 +261,7 @@ get_needed_str(struct in *in, char **out)
 }
 
 static int
-get_strvec(struct in *in, struct strvec *sv)
+get_strvec(struct cb_in *in, struct strvec *sv)
 {
 	size_t n = get_count(in, 1);
 
@@ -353,16 +276,16 @@ get_strvec(struct in *in, struct strvec *sv)
 
 /* Flag bits no larger than mask. */
 static unsigned
-get_bits(struct in *in, unsigned mask)
+get_bits(struct cb_in *in, unsigned mask)
 {
-	uint64_t v = get_u(in, mask);
+	uint64_t v = cb_get_u(in, mask);
 
 	if (v & ~(uint64_t)mask)
 		in->bad = true;
 	return (unsigned)v;
 }
 
-static int get_call(struct in *in, struct pycall *c);
+static int get_call(struct cb_in *in, struct pycall *c);
 
 /* The least a pyarg, a call and an op take in an entry. */
 enum { ARG_MIN = 6, CALL_MIN = 6, OP_MIN = CALL_MIN + 4 };
@@ -372,7 +295,7 @@ enum { ARG_MIN = 6, CALL_MIN = 6, OP_MIN = CALL_MIN + 4 };
  * entry too, so that nested lists cannot each claim what is left of it.
  */
 static size_t
-get_args_count(struct in *in)
+get_args_count(struct cb_in *in)
 {
 	size_t n = get_count(in, ARG_MIN);
 
@@ -384,13 +307,13 @@ get_args_count(struct in *in)
 }
 
 static int
-get_arg(struct in *in, struct pyarg *a)
+get_arg(struct cb_in *in, struct pyarg *a)
 {
 	unsigned bits;
 
 	if (get_str(in, &a->keyword) < 0)
 		return -1;
-	a->kind = (enum pyarg_kind)get_u(in, PYARG_OTHER);
+	a->kind = (enum pyarg_kind)cb_get_u(in, PYARG_OTHER);
 	if (get_str(in, &a->text) < 0)
 		return -1;
 	bits = get_bits(in, 7);
@@ -422,7 +345,7 @@ get_arg(struct in *in, struct pyarg *a)
 }
 
 static int
-get_call(struct in *in, struct pycall *c)
+get_call(struct cb_in *in, struct pycall *c)
 {
 	const char *dot;
 	size_t n;
@@ -448,7 +371,7 @@ get_call(struct in *in, struct pycall *c)
 }
 
 static int
-get_fn(struct in *in, struct migration_fn *fn)
+get_fn(struct cb_in *in, struct migration_fn *fn)
 {
 	unsigned bits = get_bits(in, 7);
 	size_t n;
@@ -480,7 +403,7 @@ get_fn(struct in *in, struct migration_fn *fn)
 }
 
 static int
-get_migration(struct in *in, struct migration *m)
+get_migration(struct cb_in *in, struct migration *m)
 {
 	size_t n;
 
@@ -510,13 +433,13 @@ get_migration(struct in *in, struct migration *m)
 }
 
 static int
-get_findings(struct in *in, const char *relpath, size_t index, struct findings *fs)
+get_findings(struct cb_in *in, const char *relpath, size_t index, struct findings *fs)
 {
 	size_t n = get_count(in, 5);
 
 	for (size_t i = 0; i < n && !in->bad; i++) {
-		enum rule_id rule = (enum rule_id)get_u(in, RULE_COUNT - 1);
-		enum severity sev = (enum severity)get_u(in, SEVERITY_ERROR);
+		enum rule_id rule = (enum rule_id)cb_get_u(in, RULE_COUNT - 1);
+		enum severity sev = (enum severity)cb_get_u(in, SEVERITY_ERROR);
 		unsigned line = get_uint(in), col = get_uint(in);
 		char *msg;
 
@@ -533,7 +456,7 @@ get_findings(struct in *in, const char *relpath, size_t index, struct findings *
 
 /* The payload into tmp and fs, which the caller frees whatever happens. */
 static int
-get_payload(struct in *in, unsigned flags, bool want_migration, struct revision *tmp,
+get_payload(struct cb_in *in, unsigned flags, bool want_migration, struct revision *tmp,
 	    struct findings *fs, size_t index)
 {
 	if (get_str(in, &tmp->id) < 0 || get_strvec(in, &tmp->down) < 0 ||
@@ -549,7 +472,7 @@ get_payload(struct in *in, unsigned flags, bool want_migration, struct revision 
 	/* a header-only reader skips the migration, which the checksum vouched for */
 	if (!(flags & ENTRY_MIGRATION) || !want_migration || in->bad)
 		return 0;
-	if (!get_u(in, 1))
+	if (!cb_get_u(in, 1))
 		return 0;
 	if (!(tmp->migration = calloc(1, sizeof(*tmp->migration))))
 		return -1;
@@ -570,9 +493,9 @@ get_u64(const unsigned char *p)
 
 /* Is the name at in (a length and bytes) exactly s? */
 static bool
-name_is(struct in *in, const char *s)
+name_is(struct cb_in *in, const char *s)
 {
-	uint64_t len = get_u(in, UINT64_MAX);
+	uint64_t len = cb_get_u(in, UINT64_MAX);
 	bool same;
 
 	if (len > left(in))
@@ -612,7 +535,7 @@ parsecache_entry_decode(const unsigned char *buf, size_t len, const unsigned cha
 			size_t index)
 {
 	bool trusted = !blob;
-	struct in in = { buf + OFF_NAMES, buf + len, false, 0, len / ARG_MIN };
+	struct cb_in in = { buf + OFF_NAMES, buf + len, false, 0, len / ARG_MIN };
 	struct revision tmp = { .relpath = rev->relpath };
 	struct findings found = { 0 };
 	unsigned flags;
