@@ -127,15 +127,7 @@ put_graph(struct cb_out *o, const struct graph *g)
 
 		cb_put_str(o, rev->relpath);
 		cb_put_str(o, rev->blob);
-		cb_put_str(o, rev->id);
-		cb_put_strvec(o, &rev->down);
-		cb_put_strvec(o, &rev->labels);
-		cb_put_strvec(o, &rev->deps);
-		cb_put_str(o, rev->message);
-		cb_put_u(o, rev->line_id);
-		cb_put_u(o, rev->line_down);
-		cb_put_u(o, rev->line_labels);
-		cb_put_u(o, rev->line_deps);
+		parsecache_put_revision(o, rev);
 		cb_put_u(o, rev->in_graph);
 		cb_put_u(o, rev->is_merge_point);
 	}
@@ -205,19 +197,6 @@ analysiscache_key_free(struct analysiscache_key *key)
 
 /* --- the entry --- */
 
-static void
-put_u32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t
-get_u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* The texts of an entry, each once, in the order first met. */
 struct texts {
 	struct strmap at;       /* text → its number (keys borrowed from the findings) */
@@ -284,9 +263,8 @@ encode(const unsigned char digest[ANALYSISCACHE_DIGEST], const struct findings *
 		return NULL;
 	}
 	sum = parsecache_hash(0, o.v + HEADER, o.n - HEADER);
-	put_u32(o.v + OFF_LEN, (uint32_t)(o.n - HEADER));
-	put_u32(o.v + OFF_SUM, (uint32_t)sum);
-	put_u32(o.v + OFF_SUM + 4, (uint32_t)(sum >> 32));
+	cb_le32_put(o.v + OFF_LEN, (uint32_t)(o.n - HEADER));
+	cb_le64_put(o.v + OFF_SUM, sum);
 	*len = o.n;
 	return o.v;
 }
@@ -381,9 +359,9 @@ decode(const unsigned char *buf, size_t len, const unsigned char *digest, size_t
 
 	memset(out, 0, sizeof(*out));
 	if (len < HEADER || memcmp(buf, magic, sizeof(magic)) ||
-	    get_u32(buf + OFF_LEN) != len - HEADER)
+	    cb_le32(buf + OFF_LEN) != len - HEADER)
 		return 0;
-	sum = get_u32(buf + OFF_SUM) | (uint64_t)get_u32(buf + OFF_SUM + 4) << 32;
+	sum = cb_le64(buf + OFF_SUM);
 	if (digest && (memcmp(buf + OFF_DIGEST, digest, ANALYSISCACHE_DIGEST) ||
 		       sum != parsecache_hash(0, buf + HEADER, len - HEADER)))
 		return 0;

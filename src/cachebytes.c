@@ -66,3 +66,29 @@ cb_get_u(struct cb_in *in, uint64_t max)
 	in->bad = true;
 	return 0;
 }
+
+void
+cb_le32_put(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+void
+cb_le64_put(unsigned char *p, uint64_t v)
+{
+	cb_le32_put(p, (uint32_t)v);
+	cb_le32_put(p + 4, (uint32_t)(v >> 32));
+}
+
+uint32_t
+cb_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+uint64_t
+cb_le64(const unsigned char *p)
+{
+	return cb_le32(p) | (uint64_t)cb_le32(p + 4) << 32;
+}

@@ -36,4 +36,10 @@ struct cb_in {
 /* A canonical LEB128 number no larger than max. */
 uint64_t cb_get_u(struct cb_in *in, uint64_t max);
 
+/* Fixed-width little-endian numbers, as the entries' headers have them. */
+void cb_le32_put(unsigned char *p, uint32_t v);
+void cb_le64_put(unsigned char *p, uint64_t v);
+uint32_t cb_le32(const unsigned char *p);
+uint64_t cb_le64(const unsigned char *p);
+
 #endif

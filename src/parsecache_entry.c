@@ -123,20 +123,6 @@ put_migration(struct cb_out *o, const struct migration *m)
 	cb_put_strvec(o, &m->op_functions);
 }
 
-static void
-put_u32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void
-put_u64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
 /* The header for this build, its checksum and length left to fill: where the payload starts. */
 static size_t
 put_header(struct cb_out *o, const unsigned char *blob, uint64_t exe, unsigned flags)
@@ -145,11 +131,11 @@ put_header(struct cb_out *o, const unsigned char *blob, uint64_t exe, unsigned f
 	size_t vlen = strlen(PACKAGE_VERSION), glen = strlen(parsecache_grammar);
 
 	memcpy(h, magic, sizeof(magic));
-	put_u32(h + OFF_FORMAT, PARSECACHE_FORMAT);
-	put_u32(h + OFF_ABI, ts_language_version(pysrc_language()));
-	put_u64(h + OFF_EXE, exe);
+	cb_le32_put(h + OFF_FORMAT, PARSECACHE_FORMAT);
+	cb_le32_put(h + OFF_ABI, ts_language_version(pysrc_language()));
+	cb_le64_put(h + OFF_EXE, exe);
 	memcpy(h + OFF_BLOB, blob, BLOB_RAW);
-	put_u32(h + OFF_FLAGS, flags);
+	cb_le32_put(h + OFF_FLAGS, flags);
 	cb_put_bytes(o, h, sizeof(h));
 	cb_put_u(o, vlen);
 	cb_put_bytes(o, PACKAGE_VERSION, vlen);
@@ -158,9 +144,8 @@ put_header(struct cb_out *o, const unsigned char *blob, uint64_t exe, unsigned f
 	return o->n;
 }
 
-static void
-put_payload(struct cb_out *o, unsigned flags, const struct revision *rev,
-	    const struct findings *fs, size_t first)
+void
+parsecache_put_revision(struct cb_out *o, const struct revision *rev)
 {
 	cb_put_str(o, rev->id);
 	cb_put_strvec(o, &rev->down);
@@ -171,6 +156,13 @@ put_payload(struct cb_out *o, unsigned flags, const struct revision *rev,
 	cb_put_u(o, rev->line_down);
 	cb_put_u(o, rev->line_labels);
 	cb_put_u(o, rev->line_deps);
+}
+
+static void
+put_payload(struct cb_out *o, unsigned flags, const struct revision *rev,
+	    const struct findings *fs, size_t first)
+{
+	parsecache_put_revision(o, rev);
 	cb_put_u(o, fs->n - first);
 	for (size_t i = first; i < fs->n; i++) {
 		const struct finding *f = &fs->v[i];
@@ -198,8 +190,8 @@ parsecache_encode(const unsigned char *blob, uint64_t exe, unsigned flags,
 		free(o.v);
 		return NULL;
 	}
-	put_u32(o.v + OFF_PAYLOAD_LEN, (uint32_t)(o.n - start));
-	put_u64(o.v + OFF_CHECKSUM, parsecache_hash(0, o.v + start, o.n - start));
+	cb_le32_put(o.v + OFF_PAYLOAD_LEN, (uint32_t)(o.n - start));
+	cb_le64_put(o.v + OFF_CHECKSUM, parsecache_hash(0, o.v + start, o.n - start));
 	*len = o.n;
 	return o.v;
 }
@@ -479,18 +471,6 @@ get_payload(struct cb_in *in, unsigned flags, bool want_migration, struct revisi
 	return get_migration(in, tmp->migration);
 }
 
-static uint32_t
-get_u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-get_u64(const unsigned char *p)
-{
-	return get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
-}
-
 /* Is the name at in (a length and bytes) exactly s? */
 static bool
 name_is(struct cb_in *in, const char *s)
@@ -545,15 +525,15 @@ parsecache_entry_decode(const unsigned char *buf, size_t len, const unsigned cha
 
 	if (len < OFF_NAMES || memcmp(buf, magic, sizeof(magic)))
 		return 0;
-	flags = get_u32(buf + OFF_FLAGS);
-	payload = get_u32(buf + OFF_PAYLOAD_LEN);
+	flags = cb_le32(buf + OFF_FLAGS);
+	payload = cb_le32(buf + OFF_PAYLOAD_LEN);
 	/* a header-only entry cannot answer for the migration */
 	if ((flags & ~(unsigned)ENTRY_MIGRATION) ||
 	    ((want & REVISION_LOAD_MIGRATION) && !(flags & ENTRY_MIGRATION)))
 		return 0;
-	if (!trusted && (get_u32(buf + OFF_FORMAT) != PARSECACHE_FORMAT ||
-			 get_u32(buf + OFF_ABI) != ts_language_version(pysrc_language()) ||
-			 get_u64(buf + OFF_EXE) != exe ||
+	if (!trusted && (cb_le32(buf + OFF_FORMAT) != PARSECACHE_FORMAT ||
+			 cb_le32(buf + OFF_ABI) != ts_language_version(pysrc_language()) ||
+			 cb_le64(buf + OFF_EXE) != exe ||
 			 memcmp(buf + OFF_BLOB, blob, BLOB_RAW)))
 		return 0;
 	if (!name_is(&in, PACKAGE_VERSION) && !trusted)
@@ -561,7 +541,7 @@ parsecache_entry_decode(const unsigned char *buf, size_t len, const unsigned cha
 	if (!name_is(&in, parsecache_grammar) && !trusted)
 		return 0;
 	if (in.bad || (size_t)(in.end - in.p) != payload ||
-	    (!trusted && get_u64(buf + OFF_CHECKSUM) != parsecache_hash(0, in.p, payload)))
+	    (!trusted && cb_le64(buf + OFF_CHECKSUM) != parsecache_hash(0, in.p, payload)))
 		return 0;
 	skipped = (flags & ENTRY_MIGRATION) && !(want & REVISION_LOAD_MIGRATION);
 	rc = get_payload(&in, flags, !skipped, &tmp, &found, index);

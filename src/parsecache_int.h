@@ -37,6 +37,10 @@ int parsecache_entry_decode(const unsigned char *buf, size_t len, const unsigned
 			    uint64_t exe, unsigned want, struct revision *rev,
 			    struct findings *fs, size_t index);
 
+/* A revision's header (id, down, labels, deps, message and their lines) as an entry has it. */
+struct cb_out;
+void parsecache_put_revision(struct cb_out *o, const struct revision *rev);
+
 /*
  * What else lives in the cache's directory (the analysis cache): the
  * build's hash, and a file there by name ("dir/file"), written and read as

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cachebytes.h"
 #include "migreview/parsecache.h"
 #include "parsecache_int.h"
 #include "snapshot.h"
@@ -34,23 +35,6 @@ struct snapshot {
 	struct strvec paths;
 	struct kept *kept;
 };
-
-static void
-put_u64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t
-get_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 static void
 stat_fields(const struct stat *st, uint64_t out[STAT_FIELDS])
@@ -100,7 +84,7 @@ read_records(struct snapshot *s, size_t len, uint64_t count)
 		struct kept *k = &s->kept[i];
 		uint64_t n;
 
-		if ((size_t)(end - p) < 8 || (n = get_u64(p)) > (size_t)(end - p) - 8 ||
+		if ((size_t)(end - p) < 8 || (n = cb_le64(p)) > (size_t)(end - p) - 8 ||
 		    memchr(p + 8, '\0', n) || strvec_push_n(&s->paths, (const char *)p + 8, n) < 0 ||
 		    strmap_put(&s->at, s->paths.v[s->paths.n - 1], i) < 0)
 			return false;
@@ -108,8 +92,8 @@ read_records(struct snapshot *s, size_t len, uint64_t count)
 		if ((size_t)(end - p) < 8 * STAT_FIELDS + 8)
 			return false;
 		for (int f = 0; f < STAT_FIELDS; f++, p += 8)
-			k->stat[f] = get_u64(p);
-		n = get_u64(p);
+			k->stat[f] = cb_le64(p);
+		n = cb_le64(p);
 		p += 8;
 		if (n > (size_t)(end - p))
 			return false;
@@ -131,9 +115,9 @@ snapshot_parse(unsigned char *buf, size_t len, bool trusted)
 	}
 	s->buf = buf;
 	if (len < HEADER || memcmp(buf, magic, sizeof(magic)) ||
-	    (!trusted && (get_u64(buf + OFF_BUILD) != parsecache_build() ||
-			  get_u64(buf + OFF_SUM) != parsecache_hash(0, buf + HEADER, len - HEADER))) ||
-	    !read_records(s, len, get_u64(buf + OFF_COUNT))) {
+	    (!trusted && (cb_le64(buf + OFF_BUILD) != parsecache_build() ||
+			  cb_le64(buf + OFF_SUM) != parsecache_hash(0, buf + HEADER, len - HEADER))) ||
+	    !read_records(s, len, cb_le64(buf + OFF_COUNT))) {
 		snapshot_free(s);
 		return NULL;
 	}
@@ -196,13 +180,13 @@ snapshot_record(const char *relpath, const struct stat *st, time_t since,
 	if ((rec = malloc(*len))) {
 		unsigned char *p = rec;
 
-		put_u64(p, plen);
+		cb_le64_put(p, plen);
 		memcpy(p + 8, relpath, plen);
 		p += 8 + plen;
 		stat_fields(st, fields);
 		for (int f = 0; f < STAT_FIELDS; f++, p += 8)
-			put_u64(p, fields[f]);
-		put_u64(p, elen);
+			cb_le64_put(p, fields[f]);
+		cb_le64_put(p, elen);
 		memcpy(p + 8, entry, elen);
 	}
 	free(entry);
@@ -226,15 +210,15 @@ snapshot_store(const struct project *p, unsigned char *const *records, const siz
 		return;
 	if ((buf = malloc(len))) {
 		memcpy(buf, magic, sizeof(magic));
-		put_u64(buf + OFF_BUILD, parsecache_build());
-		put_u64(buf + OFF_COUNT, count);
+		cb_le64_put(buf + OFF_BUILD, parsecache_build());
+		cb_le64_put(buf + OFF_COUNT, count);
 		at = buf + HEADER;
 		for (size_t i = 0; i < n; i++)
 			if (records[i]) {
 				memcpy(at, records[i], lens[i]);
 				at += lens[i];
 			}
-		put_u64(buf + OFF_SUM, parsecache_hash(0, buf + HEADER, len - HEADER));
+		cb_le64_put(buf + OFF_SUM, parsecache_hash(0, buf + HEADER, len - HEADER));
 		parsecache_put(name, buf, len);
 	}
 	free(buf);
