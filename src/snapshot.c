@@ -31,7 +31,7 @@ struct kept {
 
 struct snapshot {
 	unsigned char *buf;
-	struct strmap at;       /* relative path → its record (keys point into buf's copies) */
+	struct strmap at;       /* relative path → its record (keys borrowed from paths) */
 	struct strvec paths;
 	struct kept *kept;
 };
