@@ -474,22 +474,26 @@ remove_litter(const char *path)
 
 /*
  * Puts the written temporary file tmp in place of path, atomically, and
- * says whether what it replaced was the file read (seen): 0; 1 when the
- * file went or came meanwhile (nothing replaced: read it again); 2 when
- * something else (a pull, a tool that takes no lock) had replaced it: its
- * file is then at tmp, to be merged and written again; -1 with errno.
+ * says whether what it replaced was the file read (seen): 0; 1 when it was
+ * not and nothing is left to merge (read the file again); 2 when something
+ * else (a pull, a tool that takes no lock) had replaced it and its file is
+ * at tmp, to be merged and written again; -1 with errno.
  * The two are swapped in one step (RENAME_EXCHANGE), so that a file that
- * lands between a check and a rename is never lost.
+ * lands between a check and a rename is never lost; one that had landed is
+ * swapped back at once, so that for no more than that instant does the
+ * review file lack what it holds (a writer that takes no lock and reads
+ * then would write it back without).
  */
 static int
 swap_in(const char *tmp, const char *path, const struct review *seen)
 {
 	static const struct mr_stamp none = { 0, 0, 0 };
-	struct mr_stamp read = seen->seen;
+	struct mr_stamp read = seen->seen, mine;
 
 	if (mr_stamp_equal(read, none))
 		return renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0 ? 0 :
 		       errno == EEXIST ? 1 : -1;
+	mine = mr_stamp_of(tmp);
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) < 0) {
 		if (errno == ENOENT)
 			return 1;
@@ -500,7 +504,12 @@ swap_in(const char *tmp, const char *path, const struct review *seen)
 			return 1;
 		return rename(tmp, path) == 0 ? 0 : -1;
 	}
-	return mr_stamp_equal(mr_stamp_of(tmp), read) ? 0 : 2;
+	if (mr_stamp_equal(mr_stamp_of(tmp), read))
+		return 0;
+	/* theirs back in place; if ours is what comes out, nothing is left over */
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) < 0)
+		return 2;
+	return mr_stamp_equal(mr_stamp_of(tmp), mine) ? 1 : 2;
 }
 
 /*
