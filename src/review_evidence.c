@@ -12,9 +12,7 @@
 #include "migreview/util.h"
 #include "review_int.h"
 
-#define STEPS_MAX 3     /* upgrade, downgrade, re-upgrade */
-
-static const char *const steps[STEPS_MAX] = { "upgrade", "downgrade", "re-upgrade" };
+const char *const run_step_names[RUN_STEPS] = { "upgrade", "downgrade", "re-upgrade" };
 
 void
 run_evidence_free(struct run_evidence *e)
@@ -42,7 +40,7 @@ evidence_new(void)
 {
 	struct run_evidence *e = calloc(1, sizeof(*e));
 
-	if (e && !(e->v = calloc(STEPS_MAX, sizeof(*e->v)))) {
+	if (e && !(e->v = calloc(RUN_STEPS, sizeof(*e->v)))) {
 		free(e);
 		return NULL;
 	}
@@ -57,7 +55,7 @@ run_evidence_copy(const struct run_evidence *from)
 
 	if (!from || !(e = evidence_new()))
 		return NULL;
-	for (size_t i = 0; i < from->n && i < STEPS_MAX; i++) {
+	for (size_t i = 0; i < from->n && i < RUN_STEPS; i++) {
 		const struct run_step *f = &from->v[i];
 		struct run_step *s = &e->v[e->n++];
 
@@ -246,15 +244,15 @@ step_in(struct run_evidence *e, json_t *obj, const char **why)
 		*why = "step";
 		return;
 	}
-	while (k < STEPS_MAX && strcmp(name, steps[k]))
+	while (k < RUN_STEPS && strcmp(name, run_step_names[k]))
 		k++;
-	for (size_t i = 0; k < STEPS_MAX && i < e->n; i++)
+	for (size_t i = 0; k < RUN_STEPS && i < e->n; i++)
 		if (!strcmp(e->v[i].step, name))
 			*why = "step";  /* twice: which one would be the run's? */
-	if (k == STEPS_MAX || *why)
+	if (k == RUN_STEPS || *why)
 		return;
 	s = &e->v[e->n++];
-	if (!(s->step = mr_strdup(steps[k]))) {
+	if (!(s->step = mr_strdup(run_step_names[k]))) {
 		*why = "out of memory";
 		return;
 	}

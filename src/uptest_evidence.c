@@ -346,7 +346,6 @@ ignore(struct uptest_evidence *ev, const char *why)
 int
 uptest_evidence_add(struct uptest_evidence *ev, const char *step, const char *json)
 {
-	static const char *const steps[] = { "upgrade", "downgrade", "re-upgrade" };
 	json_t *obj;
 	const char *kind;
 	struct parse p = { 0 };
@@ -354,8 +353,8 @@ uptest_evidence_add(struct uptest_evidence *ev, const char *step, const char *js
 	bool known = false;
 	int rc = 0;
 
-	for (size_t k = 0; step && k < sizeof(steps) / sizeof(*steps); k++)
-		known |= !strcmp(step, steps[k]);
+	for (size_t k = 0; step && k < RUN_STEPS; k++)
+		known |= !strcmp(step, run_step_names[k]);
 	if (!known || !json)
 		return ignore(ev, "not a step of the run");
 	obj = json_loads(json, JSON_REJECT_DUPLICATES, NULL);
@@ -612,18 +611,17 @@ int
 uptest_evidence_summary(const struct uptest_evidence *ev, const char *script,
 			struct run_evidence **out)
 {
-	static const size_t steps = 3;  /* upgrade, downgrade, re-upgrade */
 	struct run_evidence *e;
 	int rc = 0;
 
 	*out = NULL;
 	if (!ev->n)
 		return 0;
-	if (!(e = calloc(1, sizeof(*e))) || !(e->v = calloc(steps, sizeof(*e->v)))) {
+	if (!(e = calloc(1, sizeof(*e))) || !(e->v = calloc(RUN_STEPS, sizeof(*e->v)))) {
 		free(e);
 		return -1;
 	}
-	for (size_t i = 0; i < ev->n && e->n < steps && rc == 0; i++)
+	for (size_t i = 0; i < ev->n && e->n < RUN_STEPS && rc == 0; i++)
 		rc = summarise_step(&ev->v[i], script, &e->v[e->n++]);
 	if (rc < 0)
 		run_evidence_free(e);

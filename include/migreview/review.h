@@ -169,6 +169,10 @@ struct run_evidence {
 	size_t n;
 };
 
+/* The steps of a run, in order: what run_step.step names. */
+#define RUN_STEPS 3
+extern const char *const run_step_names[RUN_STEPS];
+
 /*
  * What `test --models` found at a head (uptest.h's struct uptest_models):
  * the models matched the database, drifted (the first differences in words),
