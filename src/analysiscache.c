@@ -262,7 +262,7 @@ encode(const unsigned char digest[ANALYSISCACHE_DIGEST], const struct findings *
 		free(o.v);
 		return NULL;
 	}
-	sum = parsecache_hash(0, o.v + HEADER, o.n - HEADER);
+	sum = mr_hash64(0, o.v + HEADER, o.n - HEADER);
 	cb_le32_put(o.v + OFF_LEN, (uint32_t)(o.n - HEADER));
 	cb_le64_put(o.v + OFF_SUM, sum);
 	*len = o.n;
@@ -363,7 +363,7 @@ decode(const unsigned char *buf, size_t len, const unsigned char *digest, size_t
 		return 0;
 	sum = cb_le64(buf + OFF_SUM);
 	if (digest && (memcmp(buf + OFF_DIGEST, digest, ANALYSISCACHE_DIGEST) ||
-		       sum != parsecache_hash(0, buf + HEADER, len - HEADER)))
+		       sum != mr_hash64(0, buf + HEADER, len - HEADER)))
 		return 0;
 	rc = get_texts(&in, out, &texts, &n_texts);
 	if (rc == 0 && !in.bad)

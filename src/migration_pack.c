@@ -54,23 +54,6 @@ take(struct packer *p, size_t size, size_t align)
 	return at;
 }
 
-/* A hash of s's len bytes, eight at a time: most are short names and keywords. */
-static size_t
-str_hash(const char *s, size_t len)
-{
-	uint64_t h = len, w;
-
-	for (; len >= 8; s += 8, len -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15u;
-		h ^= h >> 29;
-	}
-	w = 0;
-	memcpy(&w, s, len);
-	h = (h ^ w) * 0x9e3779b97f4a7c15u;
-	return (size_t)(h ^ h >> 32);
-}
-
 /* The slot of s, or the free one where it would go. */
 static struct seen *
 seen_slot(const struct packer *p, const char *s, size_t len, size_t hash)
@@ -97,7 +80,7 @@ pack_str(struct packer *p, const char *s)
 	if (!s)
 		return NULL;
 	len = strlen(s);
-	hash = str_hash(s, len);
+	hash = (size_t)mr_hash64(0, s, len);
 	slot = seen_slot(p, s, len, hash);
 	if (!slot->s && !p->base && p->n_seen < SEEN_SLOTS / 4 * 3) {
 		*slot = (struct seen){ s, len, hash, p->used };

@@ -50,7 +50,7 @@ exe_hash(uint64_t *out)
 			close(fd);
 			return false;
 		}
-		h = parsecache_hash(h, buf, got);
+		h = mr_hash64(h, buf, got);
 	} while (got == sizeof(buf));
 	close(fd);
 	*out = h;

@@ -28,21 +28,6 @@ enum {
 
 enum { ENTRY_MIGRATION = 1 << 0 };      /* the entry has the migration section */
 
-uint64_t
-parsecache_hash(uint64_t h, const unsigned char *p, size_t len)
-{
-	for (; len >= 8; p += 8, len -= 8) {
-		uint64_t w;
-
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15u;
-		h ^= h >> 32;
-	}
-	for (; len > 0; p++, len--)
-		h = (h ^ *p) * 0x100000001b3u;
-	return h ^ (h >> 29);
-}
-
 /* --- writing --- */
 
 static void put_call(struct cb_out *o, const struct pycall *c);
@@ -191,7 +176,7 @@ parsecache_encode(const unsigned char *blob, uint64_t exe, unsigned flags,
 		return NULL;
 	}
 	cb_le32_put(o.v + OFF_PAYLOAD_LEN, (uint32_t)(o.n - start));
-	cb_le64_put(o.v + OFF_CHECKSUM, parsecache_hash(0, o.v + start, o.n - start));
+	cb_le64_put(o.v + OFF_CHECKSUM, mr_hash64(0, o.v + start, o.n - start));
 	*len = o.n;
 	return o.v;
 }
@@ -541,7 +526,7 @@ parsecache_entry_decode(const unsigned char *buf, size_t len, const unsigned cha
 	if (!name_is(&in, parsecache_grammar) && !trusted)
 		return 0;
 	if (in.bad || (size_t)(in.end - in.p) != payload ||
-	    (!trusted && cb_le64(buf + OFF_CHECKSUM) != parsecache_hash(0, in.p, payload)))
+	    (!trusted && cb_le64(buf + OFF_CHECKSUM) != mr_hash64(0, in.p, payload)))
 		return 0;
 	skipped = (flags & ENTRY_MIGRATION) && !(want & REVISION_LOAD_MIGRATION);
 	rc = get_payload(&in, flags, !skipped, &tmp, &found, index);

@@ -15,9 +15,6 @@
 /* What an entry may hold: a migration's entry is about as large as its source. */
 #define PARSECACHE_ENTRY_MAX (4 * REVISION_MAX_ANALYSED)
 
-/* A fast 64-bit hash (not cryptographic): damage and rebuilds, not attacks. */
-uint64_t parsecache_hash(uint64_t h, const unsigned char *p, size_t len);
-
 /*
  * The entry for content blob written by this build (exe: the executable's
  * hash) of what revision_load() read with flags: rev and the findings of fs

@@ -116,7 +116,7 @@ snapshot_parse(unsigned char *buf, size_t len, bool trusted)
 	s->buf = buf;
 	if (len < HEADER || memcmp(buf, magic, sizeof(magic)) ||
 	    (!trusted && (cb_le64(buf + OFF_BUILD) != parsecache_build() ||
-			  cb_le64(buf + OFF_SUM) != parsecache_hash(0, buf + HEADER, len - HEADER))) ||
+			  cb_le64(buf + OFF_SUM) != mr_hash64(0, buf + HEADER, len - HEADER))) ||
 	    !read_records(s, len, cb_le64(buf + OFF_COUNT))) {
 		snapshot_free(s);
 		return NULL;
@@ -218,7 +218,7 @@ snapshot_store(const struct project *p, unsigned char *const *records, const siz
 				memcpy(at, records[i], lens[i]);
 				at += lens[i];
 			}
-		cb_le64_put(buf + OFF_SUM, parsecache_hash(0, buf + HEADER, len - HEADER));
+		cb_le64_put(buf + OFF_SUM, mr_hash64(0, buf + HEADER, len - HEADER));
 		parsecache_put(name, buf, len);
 	}
 	free(buf);

@@ -99,16 +99,15 @@ strvec_free(struct strvec *sv)
 }
 
 /*
- * A hash of s read eight bytes at a time, each word mixed in by a multiply
- * and the high half folded down (the table masks the low bits), the length
- * and a final mix after: texts of a hundred bytes are hashed in a few dozen
- * steps, not one step a byte.
+ * Each word is mixed in by a multiply with the high half folded down (a
+ * table masks the low bits), then the rest and a final mix: a text of a
+ * hundred bytes takes a few dozen steps, not one a byte.
  */
-static size_t
-str_hash(const char *s)
+uint64_t
+mr_hash64(uint64_t seed, const void *p, size_t len)
 {
-	size_t len = strlen(s);
-	uint64_t h = len * UINT64_C(0x9e3779b97f4a7c15), w;
+	const unsigned char *s = p;
+	uint64_t h = seed ^ len * UINT64_C(0x9e3779b97f4a7c15), w;
 
 	for (; len >= 8; s += 8, len -= 8) {
 		memcpy(&w, s, 8);
@@ -120,7 +119,13 @@ str_hash(const char *s)
 	h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
 	h ^= h >> 29;
 	h *= UINT64_C(0xff51afd7ed558ccd);
-	return (size_t)(h ^ h >> 32);
+	return h ^ h >> 32;
+}
+
+static size_t
+str_hash(const char *s)
+{
+	return (size_t)mr_hash64(0, s, strlen(s));
 }
 
 /* key's slot, or the empty one where it goes: the stored hashes spare most compares. */

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "migreview/error.h"
 
@@ -186,5 +187,12 @@ struct mr_stamp mr_stamp_of(const char *path);
 /* Milliseconds on the monotonic clock, for intervals. */
 long long mr_now_ms(void);
 bool mr_stamp_equal(struct mr_stamp a, struct mr_stamp b);
+
+/*
+ * A 64-bit hash of len bytes at p, eight at a time, with seed (0, or what
+ * the bytes before them hashed to): for hash tables and the caches'
+ * checksums, never for anything an attacker must not collide.
+ */
+uint64_t mr_hash64(uint64_t seed, const void *p, size_t len);
 
 #endif
