@@ -1,9 +1,14 @@
 /* The review file: reading, newest-wins merging, saving, staleness, corruption. */
+#include "config.h"
+
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "migreview/review.h"
@@ -411,6 +416,127 @@ Test(review, a_change_on_disk_is_noticed_and_merged_in)
 	free(p);
 	review_free(&one);
 	review_free(&two);
+}
+
+/*
+ * The saves' exchanges (RENAME_EXCHANGE) as the kernel's, around which a
+ * test may act: before(n) runs before the n-th, and returns an errno to
+ * fail it with instead (EINVAL: a file system without the exchange);
+ * after(n) runs after it.  This definition is the one review.c links to.
+ */
+static int (*before_exchange)(int n, const char *tmp, const char *path);
+static void (*after_exchange)(int n, const char *tmp, const char *path);
+static int exchanges;
+
+int
+renameat2(int from_dir, const char *from, int to_dir, const char *to, unsigned int flags)
+{
+	int n = (flags & RENAME_EXCHANGE) ? ++exchanges : 0, fail = 0;
+	long rc;
+
+	if (n && before_exchange)
+		fail = before_exchange(n, from, to);
+	if (fail) {
+		errno = fail;
+		return -1;
+	}
+	rc = syscall(SYS_renameat2, from_dir, from, to_dir, to, flags);
+	if (n && rc == 0 && after_exchange)
+		after_exchange(n, from, to);
+	return (int)rc;
+}
+
+#define THEIRS_LINE LINE("zzz", "graph", "accepted", "null", "2026-01-01T00:00:00.000Z", BLOB_A)
+
+/* At the first exchange: a tool that takes no lock has just added zzz to the file. */
+static int
+pull_lands(int n, const char *tmp, const char *path)
+{
+	char *text, *other = mr_printf("%s.theirs", path);
+	size_t len;
+	FILE *f = fopen(other, "w");
+
+	(void)tmp;
+	cr_assert(f && mr_read_file(path, MR_FILE_REVIEW, &text, &len, NULL) == 0);
+	if (n == 1) {
+		fputs(text, f);
+		fputs(THEIRS_LINE, f);
+		cr_assert(fclose(f) == 0 && rename(other, path) == 0);
+	} else {
+		fclose(f);
+		unlink(other);
+	}
+	free(text);
+	free(other);
+	return 0;
+}
+
+static bool swapped_back;
+
+/* After the second: theirs is in place again, and what came out is ours. */
+static void
+theirs_back(int n, const char *tmp, const char *path)
+{
+	char *at_path, *at_tmp;
+	size_t len;
+
+	if (n != 2)
+		return;
+	cr_assert(mr_read_file(path, MR_FILE_REVIEW, &at_path, &len, NULL) == 0);
+	cr_assert(mr_read_file(tmp, MR_FILE_REVIEW, &at_tmp, &len, NULL) == 0);
+	swapped_back = strstr(at_path, "\"zzz\"") && !strstr(at_path, "\"bbb\"") &&
+		       strstr(at_tmp, "\"bbb\"") && !strstr(at_tmp, "\"zzz\"");
+	free(at_path);
+	free(at_tmp);
+}
+
+Test(review, a_replacement_the_exchange_brings_out_is_swapped_back_and_merged)
+{
+	struct review rv;
+	struct mr_error err;
+	char *text;
+
+	cr_assert(load(&rv, "r", &err) == 0);
+	cr_assert(review_decide(&rv, "aaa", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0);
+	before_exchange = pull_lands;
+	after_exchange = theirs_back;
+	cr_assert(review_decide(&rv, "bbb", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0,
+		  "%s", err.msg);
+	cr_assert(swapped_back, "the file the exchange brought out is put back at once");
+	cr_assert_eq(exchanges, 3, "in, back, and in again after the merge");
+	text = read_text("r");
+	cr_assert(strstr(text, "\"aaa\"") && strstr(text, "\"bbb\"") && strstr(text, "\"zzz\""),
+		  "%s", text);
+	free(text);
+	cr_assert_not_null(review_find(&rv, "zzz", "graph"));
+	review_free(&rv);
+}
+
+/* A file system without the exchange, where zzz lands just before the first try. */
+static int
+no_exchange(int n, const char *tmp, const char *path)
+{
+	pull_lands(n, tmp, path);
+	return EINVAL;
+}
+
+Test(review, without_the_exchange_a_save_checks_then_renames)
+{
+	struct review rv;
+	struct mr_error err;
+	char *text;
+
+	cr_assert(load(&rv, "r", &err) == 0);
+	cr_assert(review_decide(&rv, "aaa", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0);
+	before_exchange = no_exchange;
+	cr_assert(review_decide(&rv, "bbb", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0,
+		  "%s", err.msg);
+	cr_assert_eq(exchanges, 2, "tried, found the file replaced, read it again, tried again");
+	text = read_text("r");
+	cr_assert(strstr(text, "\"aaa\"") && strstr(text, "\"bbb\"") && strstr(text, "\"zzz\""),
+		  "what landed before the check is merged, not written over: %s", text);
+	free(text);
+	review_free(&rv);
 }
 
 /* --- the tested item's evidence: recorded up/down/up runs --- */
