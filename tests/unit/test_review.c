@@ -490,7 +490,14 @@ theirs_back(int n, const char *tmp, const char *path)
 	free(at_tmp);
 }
 
-Test(review, a_replacement_the_exchange_brings_out_is_swapped_back_and_merged)
+/*
+ * aaa decided, then bbb with the exchanges hooked (before, after): the save
+ * ends after `tries` of them (why) with the pull's zzz kept beside both, in
+ * the file and in what it shows.
+ */
+static void
+decide_while_a_pull_lands(int (*before)(int, const char *, const char *),
+			  void (*after)(int, const char *, const char *), int tries, const char *why)
 {
 	struct review rv;
 	struct mr_error err;
@@ -498,18 +505,24 @@ Test(review, a_replacement_the_exchange_brings_out_is_swapped_back_and_merged)
 
 	cr_assert(load(&rv, "r", &err) == 0);
 	cr_assert(review_decide(&rv, "aaa", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0);
-	before_exchange = pull_lands;
-	after_exchange = theirs_back;
+	before_exchange = before;
+	after_exchange = after;
 	cr_assert(review_decide(&rv, "bbb", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0,
 		  "%s", err.msg);
-	cr_assert(swapped_back, "the file the exchange brought out is put back at once");
-	cr_assert_eq(exchanges, 3, "in, back, and in again after the merge");
+	cr_assert_eq(exchanges, tries, "%s", why);
 	text = read_text("r");
 	cr_assert(strstr(text, "\"aaa\"") && strstr(text, "\"bbb\"") && strstr(text, "\"zzz\""),
-		  "%s", text);
+		  "what landed is merged, not written over: %s", text);
 	free(text);
 	cr_assert_not_null(review_find(&rv, "zzz", "graph"));
 	review_free(&rv);
+}
+
+Test(review, a_replacement_the_exchange_brings_out_is_swapped_back_and_merged)
+{
+	decide_while_a_pull_lands(pull_lands, theirs_back, 3,
+				  "in, back, and in again after the merge");
+	cr_assert(swapped_back, "the file the exchange brought out is put back at once");
 }
 
 /* A file system without the exchange, where zzz lands just before the first try. */
@@ -522,21 +535,8 @@ no_exchange(int n, const char *tmp, const char *path)
 
 Test(review, without_the_exchange_a_save_checks_then_renames)
 {
-	struct review rv;
-	struct mr_error err;
-	char *text;
-
-	cr_assert(load(&rv, "r", &err) == 0);
-	cr_assert(review_decide(&rv, "aaa", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0);
-	before_exchange = no_exchange;
-	cr_assert(review_decide(&rv, "bbb", "enum", DECISION_ACCEPTED, NULL, ME, BLOB_A, &err) == 0,
-		  "%s", err.msg);
-	cr_assert_eq(exchanges, 2, "tried, found the file replaced, read it again, tried again");
-	text = read_text("r");
-	cr_assert(strstr(text, "\"aaa\"") && strstr(text, "\"bbb\"") && strstr(text, "\"zzz\""),
-		  "what landed before the check is merged, not written over: %s", text);
-	free(text);
-	review_free(&rv);
+	decide_while_a_pull_lands(no_exchange, NULL, 2,
+				  "tried, found the file replaced, read it again, tried again");
 }
 
 /* --- the tested item's evidence: recorded up/down/up runs --- */
