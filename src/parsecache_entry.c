@@ -80,7 +80,7 @@ put_fn(struct cb_out *o, const struct migration_fn *fn)
 		cb_put_str(o, op->batch_table);
 		cb_put_str(o, op->table_key);
 		cb_put_u(o, op->in_autocommit | (unsigned)op->ends_transaction << 1 |
-		      (unsigned)op->via_bind << 2);
+			 (unsigned)op->via_bind << 2);
 		cb_put_u(o, op->not_on);
 	}
 }
